@@ -179,7 +179,7 @@ fn model(out: &mut String, m: &Model) {
     }
     let _ = writeln!(
         out,
-        "    /// Properties not in this version of the spec, kept for a lossless round trip.\n    pub {}: serde_json::Map<String, Value>,\n}}",
+        "    /// Properties not in this version of the spec, kept for a lossless round trip.\n    pub {}: json::UnknownFields,\n}}",
         m.unknown_ident
     );
 

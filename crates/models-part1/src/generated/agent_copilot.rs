@@ -36,7 +36,7 @@ pub struct FeatureSupport {
     /// JSON `details`.
     pub details: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FeatureSupport {
@@ -159,7 +159,7 @@ pub struct LanguageSupportInfoRecord {
     /// JSON `featureSupport`.
     pub feature_support: Option<Vec<FeatureSupport>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LanguageSupportInfoRecord {
@@ -224,7 +224,7 @@ pub struct LanguageSupportResponse {
     /// JSON `languages`.
     pub languages: Option<Vec<LanguageSupportInfoRecord>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LanguageSupportResponse {

@@ -82,7 +82,7 @@ pub struct AssistantCopilotVariation {
     /// JSON `variationParent`.
     pub variation_parent: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantCopilotVariation {
@@ -275,7 +275,7 @@ pub struct AssistantCopilotVariationListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantCopilotVariationListing {

@@ -100,7 +100,7 @@ pub struct AuditLogMessage {
     /// JSON `entityChanges`.
     pub entity_changes: Option<Vec<EntityChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditLogMessage {
@@ -390,7 +390,7 @@ pub struct AuditQueryEntity {
     /// JSON `actions`.
     pub actions: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryEntity {
@@ -467,7 +467,7 @@ pub struct AuditQueryExecutionResultsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<AuditLogMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryExecutionResultsResponse {
@@ -570,7 +570,7 @@ pub struct AuditQueryExecutionStatusResponse {
     /// JSON `sort`.
     pub sort: Option<Vec<AuditQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryExecutionStatusResponse {
@@ -737,7 +737,7 @@ pub struct AuditQueryFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryFilter {
@@ -879,7 +879,7 @@ pub struct AuditQueryRequest {
     /// JSON `sort`.
     pub sort: Option<Vec<AuditQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryRequest {
@@ -962,7 +962,7 @@ pub struct AuditQueryService {
     /// JSON `entities`.
     pub entities: Option<Vec<AuditQueryEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryService {
@@ -1027,7 +1027,7 @@ pub struct AuditQueryServiceMapping {
     /// JSON `services`.
     pub services: Option<Vec<AuditQueryService>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQueryServiceMapping {
@@ -1107,7 +1107,7 @@ pub struct AuditRealtimeQueryRequest {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditRealtimeQueryRequest {
@@ -1206,7 +1206,7 @@ pub struct AuditRealtimeQueryResultsResponse {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditRealtimeQueryResultsResponse {
@@ -1302,7 +1302,7 @@ pub struct AuditRealtimeRelatedRequest {
     /// JSON `sort`.
     pub sort: Option<Vec<AuditQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditRealtimeRelatedRequest {
@@ -1372,7 +1372,7 @@ pub struct AuditRealtimeRelatedResultsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<AuditLogMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditRealtimeRelatedResultsResponse {
@@ -1446,7 +1446,7 @@ pub struct EntityChange {
     /// JSON `newValues`.
     pub new_values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EntityChange {
@@ -1536,7 +1536,7 @@ pub struct InitiatingAction {
     /// JSON `actionContext`.
     pub action_context: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InitiatingAction {

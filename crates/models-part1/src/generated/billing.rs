@@ -76,7 +76,7 @@ pub struct BillingCharge {
     /// JSON `tokenConversionRate`.
     pub token_conversion_rate: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingCharge {
@@ -270,7 +270,7 @@ pub struct BillingContract {
     /// JSON `plans`.
     pub plans: Option<Vec<BillingPlan>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingContract {
@@ -470,7 +470,7 @@ pub struct BillingContractListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingContractListing {
@@ -561,7 +561,7 @@ pub struct BillingContractPeriod {
     /// JSON `status`.
     pub status: Option<BillingContractPeriodStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingContractPeriod {
@@ -707,7 +707,7 @@ pub struct BillingContractPeriodDetail {
     /// JSON `wallets`.
     pub wallets: Option<Vec<BillingWallet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingContractPeriodDetail {
@@ -899,7 +899,7 @@ pub struct BillingInvoice {
     /// JSON `amount`.
     pub amount: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingInvoice {
@@ -1131,7 +1131,7 @@ pub struct BillingInvoiceItem {
     /// JSON `amount`.
     pub amount: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingInvoiceItem {
@@ -1439,7 +1439,7 @@ pub struct BillingInvoiceItemListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingInvoiceItemListing {
@@ -1522,7 +1522,7 @@ pub struct BillingInvoiceListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingInvoiceListing {
@@ -1617,7 +1617,7 @@ pub struct BillingPlan {
     /// JSON `items`.
     pub items: Option<Vec<BillingPlanItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingPlan {
@@ -1755,7 +1755,7 @@ pub struct BillingPlanItem {
     /// JSON `unitOfMeasure`.
     pub unit_of_measure: Option<BillingPlanItemUnitOfMeasure>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingPlanItem {
@@ -2099,7 +2099,7 @@ pub struct BillingProduct {
     /// JSON `unitOfMeasure`.
     pub unit_of_measure: Option<BillingProductUnitOfMeasure>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingProduct {
@@ -2375,7 +2375,7 @@ pub struct BillingUsage {
     /// JSON `resources`.
     pub resources: Option<Vec<BillingUsageResource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingUsage {
@@ -2475,7 +2475,7 @@ pub struct BillingUsageReport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingUsageReport {
@@ -2630,7 +2630,7 @@ pub struct BillingUsageResource {
     /// JSON `date`.
     pub date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingUsageResource {
@@ -2747,7 +2747,7 @@ pub struct BillingWallet {
     /// JSON `unitOfMeasure`.
     pub unit_of_measure: Option<BillingWalletUnitOfMeasure>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BillingWallet {
@@ -3087,7 +3087,7 @@ pub struct Customer {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Customer {
@@ -3211,7 +3211,7 @@ pub struct InvoiceAddress {
     /// JSON `country`.
     pub country: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InvoiceAddress {
@@ -3471,7 +3471,7 @@ pub struct SubscriptionOverviewUsage {
     /// JSON `isThirdParty`.
     pub is_third_party: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SubscriptionOverviewUsage {
@@ -3676,7 +3676,7 @@ pub struct TrusteeBillingOverview {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrusteeBillingOverview {

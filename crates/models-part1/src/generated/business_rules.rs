@@ -30,7 +30,7 @@ pub struct BulkAddDecisionTableRowsRequest {
     /// JSON `rows`.
     pub rows: Option<Vec<CreateDecisionTableRowRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkAddDecisionTableRowsRequest {
@@ -96,7 +96,7 @@ pub struct BulkAddDecisionTableRowsResponse {
     /// JSON `rows`.
     pub rows: Option<Vec<DecisionTableRow>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkAddDecisionTableRowsResponse {
@@ -163,7 +163,7 @@ pub struct BulkDeleteDecisionTableRowsRequest {
     /// JSON `rowIds`.
     pub row_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkDeleteDecisionTableRowsRequest {
@@ -223,7 +223,7 @@ pub struct BulkUpdateDecisionTableRowsRequest {
     /// JSON `rows`.
     pub rows: Option<Vec<Row>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateDecisionTableRowsRequest {
@@ -289,7 +289,7 @@ pub struct BulkUpdateDecisionTableRowsResponse {
     /// JSON `rows`.
     pub rows: Option<Vec<DecisionTableRow>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateDecisionTableRowsResponse {
@@ -388,7 +388,7 @@ pub struct BusinessRulesDataSchema {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessRulesDataSchema {
@@ -506,7 +506,7 @@ pub struct BusinessRulesDataSchemaListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessRulesDataSchemaListing {
@@ -591,7 +591,7 @@ pub struct BusinessRulesParentSchemaRef {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessRulesParentSchemaRef {
@@ -672,7 +672,7 @@ pub struct BusinessRulesSchemaCreateRequest {
     /// JSON `jsonSchema`.
     pub json_schema: Option<Box<JsonSchemaWithDefinitions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessRulesSchemaCreateRequest {
@@ -742,7 +742,7 @@ pub struct BusinessRulesSchemaUpdateRequest {
     /// JSON `jsonSchema`.
     pub json_schema: Option<Box<JsonSchemaWithDefinitions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessRulesSchemaUpdateRequest {
@@ -820,7 +820,7 @@ pub struct Contractual {
     /// JSON `contractual`.
     pub contractual: Option<Box<Contractual>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Contractual {
@@ -891,7 +891,7 @@ pub struct CopyDecisionTableRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyDecisionTableRequest {
@@ -964,7 +964,7 @@ pub struct CreateDecisionTableColumnsRequest {
     /// JSON `outputs`.
     pub outputs: Option<Vec<DecisionTableOutputColumnRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateDecisionTableColumnsRequest {
@@ -1037,7 +1037,7 @@ pub struct CreateDecisionTableImportJobRequest {
     /// JSON `fileName`.
     pub file_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateDecisionTableImportJobRequest {
@@ -1173,7 +1173,7 @@ pub struct CreateDecisionTableRequest {
     /// JSON `columns`.
     pub columns: Option<Box<CreateDecisionTableColumnsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateDecisionTableRequest {
@@ -1271,7 +1271,7 @@ pub struct CreateDecisionTableRowRequest {
     /// JSON `outputs`.
     pub outputs: Option<BTreeMap<String, DecisionTableRowParameterValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateDecisionTableRowRequest {
@@ -1349,7 +1349,7 @@ pub struct CreateDecisionTableSnapshotRequest {
     /// JSON `notes`.
     pub notes: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateDecisionTableSnapshotRequest {
@@ -1414,7 +1414,7 @@ pub struct CreateDecisionTableVersionRequest {
     /// JSON `sourceVersion`.
     pub source_version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateDecisionTableVersionRequest {
@@ -1522,7 +1522,7 @@ pub struct DecisionTable {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTable {
@@ -1738,7 +1738,7 @@ pub struct DecisionTableColumnDefaultRowValue {
     /// JSON `special`.
     pub special: Option<DecisionTableColumnDefaultRowValueSpecial>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableColumnDefaultRowValue {
@@ -1869,7 +1869,7 @@ pub struct DecisionTableColumns {
     /// JSON `outputs`.
     pub outputs: Option<Vec<DecisionTableOutputColumn>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableColumns {
@@ -1946,7 +1946,7 @@ pub struct DecisionTableContract {
     /// JSON `executionOutputSchema`.
     pub execution_output_schema: Option<Box<JsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableContract {
@@ -2027,7 +2027,7 @@ pub struct DecisionTableExecutionRequest {
     /// JSON `inputs`.
     pub inputs: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableExecutionRequest {
@@ -2097,7 +2097,7 @@ pub struct DecisionTableExecutionResponse {
     /// JSON `rowExecutionOutputs`.
     pub row_execution_outputs: Option<Vec<DecisionTableRowExecutionOutput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableExecutionResponse {
@@ -2232,7 +2232,7 @@ pub struct DecisionTableExportJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableExportJob {
@@ -2545,7 +2545,7 @@ pub struct DecisionTableExportJobError {
     /// JSON `validationErrors`.
     pub validation_errors: Option<Vec<DecisionTableJobValidationError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableExportJobError {
@@ -2635,7 +2635,7 @@ pub struct DecisionTableExportJobListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableExportJobListing {
@@ -2724,7 +2724,7 @@ pub struct DecisionTableExportJobRequest {
     /// JSON `format`.
     pub format: Option<DecisionTableExportJobRequestFormat>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableExportJobRequest {
@@ -2946,7 +2946,7 @@ pub struct DecisionTableImportJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableImportJob {
@@ -3224,7 +3224,7 @@ pub struct DecisionTableImportJobError {
     /// JSON `validationErrors`.
     pub validation_errors: Option<Vec<DecisionTableJobValidationError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableImportJobError {
@@ -3314,7 +3314,7 @@ pub struct DecisionTableImportJobListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableImportJobListing {
@@ -3425,7 +3425,7 @@ pub struct DecisionTableImportRowMetrics {
     /// JSON `rowDeleteFailed`.
     pub row_delete_failed: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableImportRowMetrics {
@@ -3549,7 +3549,7 @@ pub struct DecisionTableInputColumn {
     /// JSON `expression`.
     pub expression: Option<Box<DecisionTableInputColumnExpression>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableInputColumn {
@@ -3629,7 +3629,7 @@ pub struct DecisionTableInputColumnExpression {
     /// JSON `comparator`.
     pub comparator: Option<DecisionTableInputColumnExpressionComparator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableInputColumnExpression {
@@ -3835,7 +3835,7 @@ pub struct DecisionTableInputColumnRequest {
     /// JSON `expression`.
     pub expression: Option<Box<DecisionTableInputColumnExpression>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableInputColumnRequest {
@@ -3922,7 +3922,7 @@ pub struct DecisionTableJobValidationError {
     /// JSON `rowNumber`.
     pub row_number: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableJobValidationError {
@@ -4061,7 +4061,7 @@ pub struct DecisionTableListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableListing {
@@ -4150,7 +4150,7 @@ pub struct DecisionTableOutputColumn {
     /// JSON `value`.
     pub value: Option<Box<OutputValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableOutputColumn {
@@ -4228,7 +4228,7 @@ pub struct DecisionTableOutputColumnRequest {
     /// JSON `value`.
     pub value: Option<Box<OutputValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableOutputColumnRequest {
@@ -4323,7 +4323,7 @@ pub struct DecisionTableRow {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableRow {
@@ -4430,7 +4430,7 @@ pub struct DecisionTableRowEntityRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableRowEntityRef {
@@ -4509,7 +4509,7 @@ pub struct DecisionTableRowExecutionOutput {
     /// JSON `outputs`.
     pub outputs: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableRowExecutionOutput {
@@ -4597,7 +4597,7 @@ pub struct DecisionTableRowListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableRowListing {
@@ -4718,7 +4718,7 @@ pub struct DecisionTableRowParameterValue {
     /// JSON `literal`.
     pub literal: Option<Box<Literal>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableRowParameterValue {
@@ -4788,7 +4788,7 @@ pub struct DecisionTableSnapshot {
     /// JSON `createdBy`.
     pub created_by: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableSnapshot {
@@ -4933,7 +4933,7 @@ pub struct DecisionTableVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableVersion {
@@ -5183,7 +5183,7 @@ pub struct DecisionTableVersionEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableVersionEntity {
@@ -5273,7 +5273,7 @@ pub struct DecisionTableVersionListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionTableVersionListing {
@@ -5364,7 +5364,7 @@ pub struct Definition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Definition {
@@ -5478,7 +5478,7 @@ pub struct JsonSchemaWithDefinitions {
     /// JSON `definitions`.
     pub definitions: Option<BTreeMap<String, Definition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JsonSchemaWithDefinitions {
@@ -5620,7 +5620,7 @@ pub struct Literal {
     /// JSON `boolean`.
     pub boolean: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Literal {
@@ -5788,7 +5788,7 @@ pub struct OutputValue {
     /// JSON `properties`.
     pub properties: Option<Vec<OutputValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutputValue {
@@ -5857,7 +5857,7 @@ pub struct PutDecisionTableRowRequest {
     /// JSON `outputs`.
     pub outputs: Option<BTreeMap<String, DecisionTableRowParameterValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PutDecisionTableRowRequest {
@@ -5922,7 +5922,7 @@ pub struct RollbackDecisionTableVersionRequest {
     /// JSON `rollbackReason`.
     pub rollback_reason: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RollbackDecisionTableVersionRequest {
@@ -5994,7 +5994,7 @@ pub struct Row {
     /// JSON `outputs`.
     pub outputs: Option<BTreeMap<String, DecisionTableRowParameterValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Row {
@@ -6068,7 +6068,7 @@ pub struct RowSearchFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RowSearchPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RowSearchFilter {
@@ -6142,7 +6142,7 @@ pub struct RowSearchPredicate {
     /// JSON `special`.
     pub special: Option<RowSearchPredicateSpecial>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RowSearchPredicate {
@@ -6345,7 +6345,7 @@ pub struct SearchDecisionTableRowsRequest {
     /// JSON `filter`.
     pub filter: Option<Box<RowSearchFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchDecisionTableRowsRequest {
@@ -6407,7 +6407,7 @@ pub struct UpdateDecisionTableColumnsRequest {
     /// JSON `outputs`.
     pub outputs: Option<Vec<DecisionTableOutputColumnRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateDecisionTableColumnsRequest {
@@ -6474,7 +6474,7 @@ pub struct UpdateDecisionTableImportJobRequest {
     /// JSON `status`.
     pub status: Option<UpdateDecisionTableImportJobRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateDecisionTableImportJobRequest {
@@ -6599,7 +6599,7 @@ pub struct UpdateDecisionTableRequest {
     /// JSON `columns`.
     pub columns: Option<Box<UpdateDecisionTableColumnsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateDecisionTableRequest {
@@ -6671,7 +6671,7 @@ pub struct UpdateDecisionTableVersionRequest {
     /// JSON `rowIndexUpdate`.
     pub row_index_update: Option<Box<UpdateRowIndexRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateDecisionTableVersionRequest {
@@ -6737,7 +6737,7 @@ pub struct UpdateRowIndexRequest {
     /// JSON `rowIndex`.
     pub row_index: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateRowIndexRequest {

@@ -26,7 +26,7 @@ pub struct ChatMessageEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ChatMessageResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatMessageEntityListing {
@@ -152,7 +152,7 @@ pub struct ChatMessageResponse {
     /// JSON `reactions`.
     pub reactions: Option<Vec<ChatReaction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatMessageResponse {
@@ -316,7 +316,7 @@ pub struct ChatReaction {
     /// JSON `users`.
     pub users: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatReaction {
@@ -383,7 +383,7 @@ pub struct ChatReactionUpdate {
     /// JSON `reactions`.
     pub reactions: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatReactionUpdate {
@@ -443,7 +443,7 @@ pub struct ChatSendMessageResponse {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatSendMessageResponse {
@@ -505,7 +505,7 @@ pub struct ChatSettings {
     /// JSON `reactionsEnabled`.
     pub reactions_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatSettings {
@@ -572,7 +572,7 @@ pub struct ChatUserSettings {
     /// JSON `mobile`.
     pub mobile: Option<Box<MobileSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatUserSettings {
@@ -640,7 +640,7 @@ pub struct CreateRoomRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateRoomRequest {
@@ -714,7 +714,7 @@ pub struct CreateRoomResponse {
     /// JSON `jid`.
     pub jid: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateRoomResponse {
@@ -774,7 +774,7 @@ pub struct MobileNotificationSettings {
     /// JSON `when`.
     pub when: Option<MobileNotificationSettingsWhen>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MobileNotificationSettings {
@@ -881,7 +881,7 @@ pub struct MobileSettings {
     /// JSON `notifications`.
     pub notifications: Option<Box<MobileNotificationSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MobileSettings {
@@ -939,7 +939,7 @@ pub struct OneOnOne {
     /// JSON `pinnedMessages`.
     pub pinned_messages: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OneOnOne {
@@ -999,7 +999,7 @@ pub struct PinnedMessageRequest {
     /// JSON `pinnedMessageIds`.
     pub pinned_message_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PinnedMessageRequest {
@@ -1059,7 +1059,7 @@ pub struct RoomParticipant {
     /// JSON `participantJid`.
     pub participant_jid: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoomParticipant {
@@ -1121,7 +1121,7 @@ pub struct RoomParticipantResponse {
     /// JSON `user`.
     pub user: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoomParticipantResponse {
@@ -1186,7 +1186,7 @@ pub struct RoomParticipantsResponse {
     /// JSON `participants`.
     pub participants: Option<Vec<RoomParticipantResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoomParticipantsResponse {
@@ -1256,7 +1256,7 @@ pub struct RoomUpdateRequest {
     /// JSON `ownerIds`.
     pub owner_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoomUpdateRequest {
@@ -1345,7 +1345,7 @@ pub struct SendMessageBody {
     /// JSON `threadId`.
     pub thread_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SendMessageBody {
@@ -1427,7 +1427,7 @@ pub struct UserChatSettingsPost {
     /// JSON `notifyOnReactions`.
     pub notify_on_reactions: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserChatSettingsPost {
@@ -1513,7 +1513,7 @@ pub struct UserSettingsForChat {
     /// JSON `mobile`.
     pub mobile: Option<Box<MobileSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSettingsForChat {

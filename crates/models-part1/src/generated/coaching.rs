@@ -30,7 +30,7 @@ pub struct AddConversationRequest {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddConversationRequest {
@@ -92,7 +92,7 @@ pub struct AddConversationResponse {
     /// JSON `appointment`.
     pub appointment: Option<Box<CoachingAppointmentReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddConversationResponse {
@@ -173,7 +173,7 @@ pub struct AvailableTime {
     /// JSON `wfmSchedule`.
     pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTime {
@@ -364,7 +364,7 @@ pub struct CoachingAnnotation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAnnotation {
@@ -533,7 +533,7 @@ pub struct CoachingAnnotationCreateRequest {
     /// JSON `accessType`.
     pub access_type: Option<CoachingAnnotationCreateRequestAccessType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAnnotationCreateRequest {
@@ -661,7 +661,7 @@ pub struct CoachingAnnotationList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAnnotationList {
@@ -798,7 +798,7 @@ pub struct CoachingAppointmentAggregateRequest {
     /// JSON `filter`.
     pub filter: Option<Box<QueryRequestFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentAggregateRequest {
@@ -877,7 +877,7 @@ pub struct CoachingAppointmentAggregateResponse {
     /// JSON `results`.
     pub results: Option<Vec<QueryResponseGroupedData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentAggregateResponse {
@@ -939,7 +939,7 @@ pub struct CoachingAppointmentReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentReference {
@@ -1084,7 +1084,7 @@ pub struct CoachingAppointmentResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentResponse {
@@ -1353,7 +1353,7 @@ pub struct CoachingAppointmentResponseList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentResponseList {
@@ -1476,7 +1476,7 @@ pub struct CoachingAppointmentStatusRequest {
     /// JSON `status`.
     pub status: Option<CoachingAppointmentStatusRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentStatusRequest {
@@ -1597,7 +1597,7 @@ pub struct CoachingAppointmentStatusResponse {
     /// JSON `status`.
     pub status: Option<CoachingAppointmentStatusResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentStatusResponse {
@@ -1737,7 +1737,7 @@ pub struct CoachingAppointmentStatusResponseList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingAppointmentStatusResponseList {
@@ -1863,7 +1863,7 @@ pub struct CoachingNotification {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingNotification {
@@ -2180,7 +2180,7 @@ pub struct CoachingNotificationList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingNotificationList {
@@ -2331,7 +2331,7 @@ pub struct CoachingScheduleSlotsJobRequest {
     /// JSON `slotsType`.
     pub slots_type: Option<CoachingScheduleSlotsJobRequestSlotsType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingScheduleSlotsJobRequest {
@@ -2499,7 +2499,7 @@ pub struct CoachingScheduleSlotsJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingScheduleSlotsJobResponse {
@@ -2668,7 +2668,7 @@ pub struct CoachingScheduleSlotsJobResult {
     /// JSON `hasConflict`.
     pub has_conflict: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingScheduleSlotsJobResult {
@@ -2806,7 +2806,7 @@ pub struct CoachingScheduleSlotsJobSchedule {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingScheduleSlotsJobSchedule {
@@ -2889,7 +2889,7 @@ pub struct CoachingScheduleSlotsJobSlot {
     /// JSON `schedule`.
     pub schedule: Option<Box<CoachingScheduleSlotsJobSchedule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingScheduleSlotsJobSlot {
@@ -2970,7 +2970,7 @@ pub struct CoachingSlot {
     /// JSON `wfmSchedule`.
     pub wfm_schedule: Option<Box<WfmScheduleReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingSlot {
@@ -3129,7 +3129,7 @@ pub struct CoachingSlotsRequest {
     /// JSON `interruptibleAppointmentIds`.
     pub interruptible_appointment_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingSlotsRequest {
@@ -3227,7 +3227,7 @@ pub struct CoachingSlotsResponse {
     /// JSON `wfmScheduleActivities`.
     pub wfm_schedule_activities: Option<Vec<WfmScheduleActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoachingSlotsResponse {
@@ -3364,7 +3364,7 @@ pub struct CreateCoachingAppointmentRequest {
     /// JSON `addToSchedule`.
     pub add_to_schedule: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCoachingAppointmentRequest {
@@ -3510,7 +3510,7 @@ pub struct DocumentReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentReference {
@@ -3595,7 +3595,7 @@ pub struct FullDayTimeOffMarker {
     /// JSON `timeOffRequestId`.
     pub time_off_request_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FullDayTimeOffMarker {
@@ -3696,7 +3696,7 @@ pub struct QueryRequestClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<QueryRequestPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryRequestClause {
@@ -3816,7 +3816,7 @@ pub struct QueryRequestFilter {
     /// JSON `clauses`.
     pub clauses: Option<Vec<QueryRequestClause>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryRequestFilter {
@@ -3936,7 +3936,7 @@ pub struct QueryRequestPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryRequestPredicate {
@@ -4056,7 +4056,7 @@ pub struct QueryResponseData {
     /// JSON `metrics`.
     pub metrics: Option<Vec<QueryResponseMetric>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryResponseData {
@@ -4125,7 +4125,7 @@ pub struct QueryResponseGroupedData {
     /// JSON `data`.
     pub data: Option<Vec<QueryResponseData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryResponseGroupedData {
@@ -4194,7 +4194,7 @@ pub struct QueryResponseMetric {
     /// JSON `stats`.
     pub stats: Option<Box<QueryResponseStats>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryResponseMetric {
@@ -4322,7 +4322,7 @@ pub struct QueryResponseStats {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryResponseStats {
@@ -4408,7 +4408,7 @@ pub struct ScheduleActivity {
     /// JSON `externalActivityType`.
     pub external_activity_type: Option<ScheduleActivityExternalActivityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleActivity {
@@ -4614,7 +4614,7 @@ pub struct UpdateCoachingAppointmentRequest {
     /// JSON `addToSchedule`.
     pub add_to_schedule: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateCoachingAppointmentRequest {
@@ -4804,7 +4804,7 @@ pub struct UserAvailableTimes {
     /// JSON `availableTimes`.
     pub available_times: Option<Vec<AvailableTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAvailableTimes {
@@ -4875,7 +4875,7 @@ pub struct WfmBusinessUnitReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmBusinessUnitReference {
@@ -4948,7 +4948,7 @@ pub struct WfmScheduleActivity {
     /// JSON `fullDayTimeOffMarkers`.
     pub full_day_time_off_markers: Option<Vec<FullDayTimeOffMarker>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmScheduleActivity {
@@ -5038,7 +5038,7 @@ pub struct WfmScheduleReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmScheduleReference {

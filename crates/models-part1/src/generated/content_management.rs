@@ -54,7 +54,7 @@ pub struct Attribute {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Attribute {
@@ -170,7 +170,7 @@ pub struct AttributeFilterItem {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AttributeFilterItem {
@@ -335,7 +335,7 @@ pub struct CommandStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommandStatus {
@@ -596,7 +596,7 @@ pub struct CommandStatusEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommandStatusEntityListing {
@@ -721,7 +721,7 @@ pub struct ContentFilterItem {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentFilterItem {
@@ -950,7 +950,7 @@ pub struct CreateShareRequest {
     /// JSON `members`.
     pub members: Option<Vec<CreateShareRequestMember>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateShareRequest {
@@ -1130,7 +1130,7 @@ pub struct CreateShareRequestMember {
     /// JSON `member`.
     pub member: Option<Box<MemberEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateShareRequestMember {
@@ -1268,7 +1268,7 @@ pub struct CreateShareResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateShareResponse {
@@ -1560,7 +1560,7 @@ pub struct Document {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Document {
@@ -1977,7 +1977,7 @@ pub struct DocumentAttribute {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentAttribute {
@@ -2058,7 +2058,7 @@ pub struct DocumentEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentEntityListing {
@@ -2197,7 +2197,7 @@ pub struct DocumentUpdate {
     /// JSON `removeAttributes`.
     pub remove_attributes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentUpdate {
@@ -2323,7 +2323,7 @@ pub struct DocumentUpload {
     /// JSON `tagIds`.
     pub tag_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentUpload {
@@ -2418,7 +2418,7 @@ pub struct DomainEntityListingQueryResult {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEntityListingQueryResult {
@@ -2551,7 +2551,7 @@ pub struct FacetEntry {
     /// JSON `terms`.
     pub terms: Option<Vec<FacetTerm>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacetEntry {
@@ -2723,7 +2723,7 @@ pub struct FacetKeyAttribute {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacetKeyAttribute {
@@ -2809,7 +2809,7 @@ pub struct FacetStatistics {
     /// JSON `dateMax`.
     pub date_max: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacetStatistics {
@@ -2919,7 +2919,7 @@ pub struct FacetTerm {
     /// JSON `time`.
     pub time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacetTerm {
@@ -3020,7 +3020,7 @@ pub struct LockInfo {
     /// JSON `action`.
     pub action: Option<LockInfoAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LockInfo {
@@ -3164,7 +3164,7 @@ pub struct MemberEntity {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MemberEntity {
@@ -3222,7 +3222,7 @@ pub struct QueryFacetInfo {
     /// JSON `facets`.
     pub facets: Option<Vec<FacetEntry>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryFacetInfo {
@@ -3299,7 +3299,7 @@ pub struct QueryRequest {
     /// JSON `includeShares`.
     pub include_shares: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryRequest {
@@ -3414,7 +3414,7 @@ pub struct QueryResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryResult {
@@ -3493,7 +3493,7 @@ pub struct QueryResults {
     /// JSON `facetInfo`.
     pub facet_info: Option<Box<QueryFacetInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryResults {
@@ -3560,7 +3560,7 @@ pub struct ReplaceRequest {
     /// JSON `authToken`.
     pub auth_token: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReplaceRequest {
@@ -3640,7 +3640,7 @@ pub struct ReplaceResponse {
     /// JSON `uploadMethod`.
     pub upload_method: Option<ReplaceResponseUploadMethod>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReplaceResponse {
@@ -3788,7 +3788,7 @@ pub struct SecurityProfile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SecurityProfile {
@@ -3883,7 +3883,7 @@ pub struct SecurityProfileEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SecurityProfileEntityListing {
@@ -4026,7 +4026,7 @@ pub struct Share {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Share {
@@ -4264,7 +4264,7 @@ pub struct ShareEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShareEntityListing {
@@ -4383,7 +4383,7 @@ pub struct SharedEntity {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SharedEntity {
@@ -4447,7 +4447,7 @@ pub struct SharedResponse {
     /// JSON `share`.
     pub share: Option<Box<Share>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SharedResponse {
@@ -4533,7 +4533,7 @@ pub struct SortItem {
     /// JSON `ascending`.
     pub ascending: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SortItem {
@@ -4600,7 +4600,7 @@ pub struct TagQueryRequest {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TagQueryRequest {
@@ -4686,7 +4686,7 @@ pub struct TagValue {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TagValue {
@@ -4788,7 +4788,7 @@ pub struct TagValueEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TagValueEntityListing {
@@ -4911,7 +4911,7 @@ pub struct TermAttribute {
     /// JSON `type`.
     pub r#type: Option<TermAttributeType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TermAttribute {
@@ -5040,7 +5040,7 @@ pub struct Usage {
     /// JSON `types`.
     pub types: Option<Vec<UsageItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Usage {
@@ -5100,7 +5100,7 @@ pub struct UsageItem {
     /// JSON `totalDocumentCount`.
     pub total_document_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsageItem {
@@ -5233,7 +5233,7 @@ pub struct WorkspaceCreate {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkspaceCreate {
@@ -5321,7 +5321,7 @@ pub struct WorkspaceEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkspaceEntityListing {
@@ -5464,7 +5464,7 @@ pub struct WorkspaceMember {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkspaceMember {
@@ -5641,7 +5641,7 @@ pub struct WorkspaceMemberEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkspaceMemberEntityListing {

@@ -78,7 +78,7 @@ pub struct MaskingRule {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MaskingRule {
@@ -302,7 +302,7 @@ pub struct MaskingRuleListing {
     /// JSON `entities`.
     pub entities: Option<Vec<MaskingRule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MaskingRuleListing {
@@ -368,7 +368,7 @@ pub struct MaskingRuleValidateRequest {
     /// JSON `definition`.
     pub definition: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MaskingRuleValidateRequest {
@@ -441,7 +441,7 @@ pub struct MaskingRuleValidateResponse {
     /// JSON `maskedText`.
     pub masked_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MaskingRuleValidateResponse {

@@ -60,7 +60,7 @@ pub struct Celebration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Celebration {
@@ -221,7 +221,7 @@ pub struct CelebrationStateParam {
     /// JSON `state`.
     pub state: Option<CelebrationStateParamState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CelebrationStateParam {
@@ -338,7 +338,7 @@ pub struct ContestCompleteData {
     /// JSON `winners`.
     pub winners: Option<Vec<ContestDataWinners>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestCompleteData {
@@ -475,7 +475,7 @@ pub struct ContestCompleteDataScore {
     /// JSON `score`.
     pub score: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestCompleteDataScore {
@@ -541,7 +541,7 @@ pub struct ContestDataMetrics {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestDataMetrics {
@@ -621,7 +621,7 @@ pub struct ContestDataPrizes {
     /// JSON `imageId`.
     pub image_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestDataPrizes {
@@ -705,7 +705,7 @@ pub struct ContestDataWinners {
     /// JSON `users`.
     pub users: Option<Vec<ContestDataWinnersUsers>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestDataWinners {
@@ -792,7 +792,7 @@ pub struct ContestDataWinnersUsers {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestDataWinnersUsers {
@@ -890,7 +890,7 @@ pub struct CreateRecognition {
     /// JSON `contextId`.
     pub context_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateRecognition {
@@ -1109,7 +1109,7 @@ pub struct GetCelebrationListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetCelebrationListing {
@@ -1274,7 +1274,7 @@ pub struct Recognition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Recognition {
@@ -1555,7 +1555,7 @@ pub struct RecognitionBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecognitionBase {
@@ -1792,7 +1792,7 @@ pub struct Recognitions {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Recognitions {
@@ -1890,7 +1890,7 @@ pub struct SourceEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SourceEntity {

@@ -26,7 +26,7 @@ pub struct BulkContactsEnrichRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<ContactEnrichRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkContactsEnrichRequest {
@@ -92,7 +92,7 @@ pub struct BulkContactsEnrichResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkContactsEnrichResponse {
@@ -162,7 +162,7 @@ pub struct BulkContactsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkContactsRequest {
@@ -228,7 +228,7 @@ pub struct BulkContactsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkContactsResponse {
@@ -308,7 +308,7 @@ pub struct BulkDeleteResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkDeleteResponse {
@@ -400,7 +400,7 @@ pub struct BulkEntityErrorContactEnrichRequest {
     /// JSON `entity`.
     pub entity: Option<Box<ContactEnrichRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorContactEnrichRequest {
@@ -513,7 +513,7 @@ pub struct BulkEntityErrorEntity {
     /// JSON `entity`.
     pub entity: Option<Box<Entity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorEntity {
@@ -626,7 +626,7 @@ pub struct BulkEntityErrorExternalContact {
     /// JSON `entity`.
     pub entity: Option<Box<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorExternalContact {
@@ -739,7 +739,7 @@ pub struct BulkEntityErrorExternalOrganization {
     /// JSON `entity`.
     pub entity: Option<Box<ExternalOrganization>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorExternalOrganization {
@@ -852,7 +852,7 @@ pub struct BulkEntityErrorExternalOrganizationEnrichRequest {
     /// JSON `entity`.
     pub entity: Option<Box<ExternalOrganizationEnrichRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorExternalOrganizationEnrichRequest {
@@ -965,7 +965,7 @@ pub struct BulkEntityErrorNote {
     /// JSON `entity`.
     pub entity: Option<Box<Note>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorNote {
@@ -1078,7 +1078,7 @@ pub struct BulkEntityErrorRelationship {
     /// JSON `entity`.
     pub entity: Option<Box<Relationship>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorRelationship {
@@ -1179,7 +1179,7 @@ pub struct BulkFetchContactsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkFetchContactsResponse {
@@ -1259,7 +1259,7 @@ pub struct BulkFetchNotesResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkFetchNotesResponse {
@@ -1339,7 +1339,7 @@ pub struct BulkFetchOrganizationsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkFetchOrganizationsResponse {
@@ -1419,7 +1419,7 @@ pub struct BulkFetchRelationshipsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkFetchRelationshipsResponse {
@@ -1489,7 +1489,7 @@ pub struct BulkIdsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalContactsEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkIdsRequest {
@@ -1545,7 +1545,7 @@ pub struct BulkNotesRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<Note>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkNotesRequest {
@@ -1611,7 +1611,7 @@ pub struct BulkNotesResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkNotesResponse {
@@ -1681,7 +1681,7 @@ pub struct BulkOrganizationsEnrichRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalOrganizationEnrichRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOrganizationsEnrichRequest {
@@ -1747,7 +1747,7 @@ pub struct BulkOrganizationsEnrichResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOrganizationsEnrichResponse {
@@ -1817,7 +1817,7 @@ pub struct BulkOrganizationsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalOrganization>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOrganizationsRequest {
@@ -1883,7 +1883,7 @@ pub struct BulkOrganizationsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOrganizationsResponse {
@@ -1953,7 +1953,7 @@ pub struct BulkRelationshipsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<Relationship>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkRelationshipsRequest {
@@ -2019,7 +2019,7 @@ pub struct BulkRelationshipsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkRelationshipsResponse {
@@ -2107,7 +2107,7 @@ pub struct BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorC
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest {
@@ -2209,7 +2209,7 @@ pub struct BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
@@ -2311,7 +2311,7 @@ pub struct BulkResponseResultExternalContactExternalContactBulkEntityErrorExtern
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact {
@@ -2413,7 +2413,7 @@ pub struct BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
@@ -2515,7 +2515,7 @@ pub struct BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityE
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization {
@@ -2617,7 +2617,7 @@ pub struct BulkResponseResultExternalOrganizationExternalOrganizationEnrichReque
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest {
@@ -2719,7 +2719,7 @@ pub struct BulkResponseResultNoteEntityBulkEntityErrorEntity {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultNoteEntityBulkEntityErrorEntity {
@@ -2821,7 +2821,7 @@ pub struct BulkResponseResultNoteNoteBulkEntityErrorNote {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultNoteNoteBulkEntityErrorNote {
@@ -2923,7 +2923,7 @@ pub struct BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
@@ -3025,7 +3025,7 @@ pub struct BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship {
@@ -3127,7 +3127,7 @@ pub struct BulkResponseResultVoidEntityBulkEntityErrorEntity {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultVoidEntityBulkEntityErrorEntity {
@@ -3237,7 +3237,7 @@ pub struct Cluster {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Cluster {
@@ -3345,7 +3345,7 @@ pub struct ClusterList {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClusterList {
@@ -3443,7 +3443,7 @@ pub struct ClusterScan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClusterScan {
@@ -3530,7 +3530,7 @@ pub struct ClusterScanList {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClusterScanList {
@@ -3620,7 +3620,7 @@ pub struct ClusterScanStatistics {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClusterScanStatistics {
@@ -3693,7 +3693,7 @@ pub struct ClusterStatistics {
     /// JSON `totalAutomaticMergeFailures`.
     pub total_automatic_merge_failures: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClusterStatistics {
@@ -3765,7 +3765,7 @@ pub struct ContactEnrichOptions {
     /// JSON `promote`.
     pub promote: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactEnrichOptions {
@@ -3851,7 +3851,7 @@ pub struct ContactEnrichRequest {
     /// JSON `options`.
     pub options: Option<Box<ContactEnrichOptions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactEnrichRequest {
@@ -4004,7 +4004,7 @@ pub struct ContactIdentifierListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ContactIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactIdentifierListing {
@@ -4070,7 +4070,7 @@ pub struct ContactImportField {
     /// JSON `included`.
     pub included: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportField {
@@ -4143,7 +4143,7 @@ pub struct ContactImportJobEntityListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportJobEntityListing {
@@ -4239,7 +4239,7 @@ pub struct ContactImportJobMetadata {
     /// JSON `importReportDownloadUrl`.
     pub import_report_download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportJobMetadata {
@@ -4345,7 +4345,7 @@ pub struct ContactImportJobRequest {
     /// JSON `division`.
     pub division: Option<Box<WritableStarrableDivision>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportJobRequest {
@@ -4442,7 +4442,7 @@ pub struct ContactImportJobResponse {
     /// JSON `settings`.
     pub settings: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportJobResponse {
@@ -4674,7 +4674,7 @@ pub struct ContactImportJobStatusUpdateRequest {
     /// JSON `status`.
     pub status: Option<ContactImportJobStatusUpdateRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportJobStatusUpdateRequest {
@@ -4790,7 +4790,7 @@ pub struct ContactImportJobStatusUpdateResponse {
     /// JSON `status`.
     pub status: Option<ContactImportJobStatusUpdateResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportJobStatusUpdateResponse {
@@ -4942,7 +4942,7 @@ pub struct ContactImportSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportSettings {
@@ -5057,7 +5057,7 @@ pub struct ContactImportSettingsEntityListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactImportSettingsEntityListing {
@@ -5161,7 +5161,7 @@ pub struct ContactListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListing {
@@ -5289,7 +5289,7 @@ pub struct ContactSearchOperation {
     /// JSON `simpleSearch`.
     pub simple_search: Option<Box<ContactSimpleSearch>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactSearchOperation {
@@ -5363,7 +5363,7 @@ pub struct ContactSearchRequest {
     /// JSON `operation`.
     pub operation: Option<Box<ContactSearchOperation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactSearchRequest {
@@ -5457,7 +5457,7 @@ pub struct ContactSimpleSearch {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactSimpleSearch {
@@ -5533,7 +5533,7 @@ pub struct ContactVertex {
     /// JSON `contact`.
     pub contact: Option<Box<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactVertex {
@@ -5634,7 +5634,7 @@ pub struct ContactsExport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExport {
@@ -5814,7 +5814,7 @@ pub struct ContactsExportComparisonFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportComparisonFieldFilter {
@@ -5934,7 +5934,7 @@ pub struct ContactsExportFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportFieldFilter {
@@ -6070,7 +6070,7 @@ pub struct ContactsExportFieldListFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportFieldListFilter {
@@ -6222,7 +6222,7 @@ pub struct ContactsExportFilter {
     /// JSON `not`.
     pub not: Option<Box<ContactsExportFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportFilter {
@@ -6326,7 +6326,7 @@ pub struct ContactsExportListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportListing {
@@ -6409,7 +6409,7 @@ pub struct ContactsExportQueryConditions {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportQueryConditions {
@@ -6486,7 +6486,7 @@ pub struct ContactsPatchChange {
     /// JSON `action`.
     pub action: Option<ContactsPatchChangeAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsPatchChange {
@@ -6639,7 +6639,7 @@ pub struct ConversationAssociation {
     /// JSON `mediaType`.
     pub media_type: Option<ConversationAssociationMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAssociation {
@@ -6813,7 +6813,7 @@ pub struct CsvJobRequest {
     /// JSON `division`.
     pub division: Option<Box<WritableStarrableDivision>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvJobRequest {
@@ -6887,7 +6887,7 @@ pub struct CsvJobResponse {
     /// JSON `job`.
     pub job: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvJobResponse {
@@ -6953,7 +6953,7 @@ pub struct CsvMappingEntry {
     /// JSON `targetField`.
     pub target_field: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvMappingEntry {
@@ -7032,7 +7032,7 @@ pub struct CsvSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvSettings {
@@ -7123,7 +7123,7 @@ pub struct CsvUploadDetailsResponse {
     /// JSON `validationResult`.
     pub validation_result: Option<Box<ValidationResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvUploadDetailsResponse {
@@ -7209,7 +7209,7 @@ pub struct CsvUploadPreviewResponse {
     /// JSON `entries`.
     pub entries: Option<Vec<Vec<String>>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvUploadPreviewResponse {
@@ -7287,7 +7287,7 @@ pub struct CsvUploadRequest {
     /// JSON `fileSize`.
     pub file_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvUploadRequest {
@@ -7366,7 +7366,7 @@ pub struct CsvUploadResponse {
     /// JSON `uploadHeaders`.
     pub upload_headers: Option<Vec<Header>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvUploadResponse {
@@ -7446,7 +7446,7 @@ pub struct CursorContactListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CursorContactListing {
@@ -7540,7 +7540,7 @@ pub struct CursorExternalSourceListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CursorExternalSourceListing {
@@ -7634,7 +7634,7 @@ pub struct CursorNoteListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CursorNoteListing {
@@ -7728,7 +7728,7 @@ pub struct CursorOrganizationListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CursorOrganizationListing {
@@ -7822,7 +7822,7 @@ pub struct CursorRelationshipListing {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CursorRelationshipListing {
@@ -7916,7 +7916,7 @@ pub struct EnrichFieldRule {
     /// JSON `arrayAction`.
     pub array_action: Option<EnrichFieldRuleArrayAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EnrichFieldRule {
@@ -8098,7 +8098,7 @@ pub struct EnrichFieldRules {
     /// JSON `defaultArrayAction`.
     pub default_array_action: Option<EnrichFieldRulesDefaultArrayAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EnrichFieldRules {
@@ -8272,7 +8272,7 @@ pub struct ExternalContactsEntity {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalContactsEntity {
@@ -8330,7 +8330,7 @@ pub struct ExternalContactsPatchRequest {
     /// JSON `changes`.
     pub changes: Option<Vec<ContactsPatchChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalContactsPatchRequest {
@@ -8408,7 +8408,7 @@ pub struct ExternalOrganizationEnrichRequest {
     /// JSON `fieldRules`.
     pub field_rules: Option<Box<EnrichFieldRules>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganizationEnrichRequest {
@@ -8560,7 +8560,7 @@ pub struct ExternalOrganizationIdentifierClaimRequest {
     /// JSON `identifier`.
     pub identifier: Option<Box<ExternalOrganizationIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganizationIdentifierClaimRequest {
@@ -8670,7 +8670,7 @@ pub struct ExternalOrganizationIdentifierListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalOrganizationIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganizationIdentifierListing {
@@ -8746,7 +8746,7 @@ pub struct ExternalOrganizationListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganizationListing {
@@ -8890,7 +8890,7 @@ pub struct ExternalOrganizationTrustorLink {
     /// JSON `externalOrganizationUri`.
     pub external_organization_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganizationTrustorLink {
@@ -8980,7 +8980,7 @@ pub struct Graph {
     /// JSON `edges`.
     pub edges: Option<Vec<GraphEdge>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Graph {
@@ -9049,7 +9049,7 @@ pub struct GraphEdge {
     /// JSON `to`.
     pub to: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GraphEdge {
@@ -9122,7 +9122,7 @@ pub struct GraphSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GraphSettings {
@@ -9198,7 +9198,7 @@ pub struct GraphVertices {
     /// JSON `identifiers`.
     pub identifiers: Option<Vec<IdentifierVertex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GraphVertices {
@@ -9267,7 +9267,7 @@ pub struct Header {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Header {
@@ -9340,7 +9340,7 @@ pub struct IdentifierClaimRequest {
     /// JSON `identifier`.
     pub identifier: Option<Box<ContactIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IdentifierClaimRequest {
@@ -9460,7 +9460,7 @@ pub struct IdentifierVertex {
     /// JSON `normalizedValue`.
     pub normalized_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IdentifierVertex {
@@ -9607,7 +9607,7 @@ pub struct Listing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Listing {
@@ -9692,7 +9692,7 @@ pub struct MergeContactsRequest {
     /// JSON `valueOverride`.
     pub value_override: Option<Box<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MergeContactsRequest {
@@ -9761,7 +9761,7 @@ pub struct MergeError {
     /// JSON `code`.
     pub code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MergeError {
@@ -9834,7 +9834,7 @@ pub struct MergeInfo {
     /// JSON `dateMerged`.
     pub date_merged: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MergeInfo {
@@ -9981,7 +9981,7 @@ pub struct MergeRequest {
     /// JSON `targetContactId`.
     pub target_contact_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MergeRequest {
@@ -10084,7 +10084,7 @@ pub struct Note {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Note {
@@ -10270,7 +10270,7 @@ pub struct NoteListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NoteListing {
@@ -10434,7 +10434,7 @@ pub struct NotesExport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExport {
@@ -10614,7 +10614,7 @@ pub struct NotesExportComparisonFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExportComparisonFieldFilter {
@@ -10734,7 +10734,7 @@ pub struct NotesExportFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExportFieldFilter {
@@ -10854,7 +10854,7 @@ pub struct NotesExportFieldListFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExportFieldListFilter {
@@ -10990,7 +10990,7 @@ pub struct NotesExportFilter {
     /// JSON `not`.
     pub not: Option<Box<NotesExportFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExportFilter {
@@ -11094,7 +11094,7 @@ pub struct NotesExportListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExportListing {
@@ -11177,7 +11177,7 @@ pub struct NotesExportQueryConditions {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotesExportQueryConditions {
@@ -11278,7 +11278,7 @@ pub struct OrganizationsExport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExport {
@@ -11458,7 +11458,7 @@ pub struct OrganizationsExportComparisonFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExportComparisonFieldFilter {
@@ -11578,7 +11578,7 @@ pub struct OrganizationsExportFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExportFieldFilter {
@@ -11702,7 +11702,7 @@ pub struct OrganizationsExportFieldListFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExportFieldListFilter {
@@ -11842,7 +11842,7 @@ pub struct OrganizationsExportFilter {
     /// JSON `not`.
     pub not: Option<Box<OrganizationsExportFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExportFilter {
@@ -11946,7 +11946,7 @@ pub struct OrganizationsExportListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExportListing {
@@ -12029,7 +12029,7 @@ pub struct OrganizationsExportQueryConditions {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationsExportQueryConditions {
@@ -12124,7 +12124,7 @@ pub struct Relationship {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Relationship {
@@ -12242,7 +12242,7 @@ pub struct RelationshipListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipListing {
@@ -12406,7 +12406,7 @@ pub struct RelationshipsExport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExport {
@@ -12586,7 +12586,7 @@ pub struct RelationshipsExportComparisonFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExportComparisonFieldFilter {
@@ -12706,7 +12706,7 @@ pub struct RelationshipsExportFieldFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExportFieldFilter {
@@ -12826,7 +12826,7 @@ pub struct RelationshipsExportFieldListFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExportFieldListFilter {
@@ -12962,7 +12962,7 @@ pub struct RelationshipsExportFilter {
     /// JSON `not`.
     pub not: Option<Box<RelationshipsExportFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExportFilter {
@@ -13066,7 +13066,7 @@ pub struct RelationshipsExportListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExportListing {
@@ -13149,7 +13149,7 @@ pub struct RelationshipsExportQueryConditions {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelationshipsExportQueryConditions {
@@ -13212,7 +13212,7 @@ pub struct ReverseWhitepagesLookupResult {
     /// JSON `contacts`.
     pub contacts: Option<Vec<ExternalContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReverseWhitepagesLookupResult {
@@ -13278,7 +13278,7 @@ pub struct ValidationError {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationError {
@@ -13357,7 +13357,7 @@ pub struct ValidationResult {
     /// JSON `errors`.
     pub errors: Option<Vec<ValidationError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationResult {

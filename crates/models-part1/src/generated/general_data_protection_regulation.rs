@@ -28,7 +28,7 @@ pub struct DialerContactId {
     /// JSON `contactListId`.
     pub contact_list_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialerContactId {
@@ -97,7 +97,7 @@ pub struct GDPRJourneyCustomer {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GDPRJourneyCustomer {
@@ -210,7 +210,7 @@ pub struct GDPRRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GDPRRequest {
@@ -472,7 +472,7 @@ pub struct GDPRRequestEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GDPRRequestEntityListing {
@@ -609,7 +609,7 @@ pub struct GDPRSubject {
     /// JSON `emailAddresses`.
     pub email_addresses: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GDPRSubject {
@@ -746,7 +746,7 @@ pub struct GDPRSubjectEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GDPRSubjectEntityListing {
@@ -871,7 +871,7 @@ pub struct ReplacementTerm {
     /// JSON `updatedValue`.
     pub updated_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReplacementTerm {
@@ -1024,7 +1024,7 @@ pub struct SocialHandle {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialHandle {

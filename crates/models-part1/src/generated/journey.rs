@@ -44,7 +44,7 @@ pub struct ActionEventActionMap {
     /// JSON `displayName`.
     pub display_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionEventActionMap {
@@ -153,7 +153,7 @@ pub struct ActionEventRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionEventRequest {
@@ -426,7 +426,7 @@ pub struct ActionMap {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMap {
@@ -633,7 +633,7 @@ pub struct ActionMapAction {
     /// JSON `openActionFields`.
     pub open_action_fields: Option<Box<OpenActionFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapAction {
@@ -782,7 +782,7 @@ pub struct ActionMapActionTemplate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapActionTemplate {
@@ -865,7 +865,7 @@ pub struct ActionMapEstimateOutcomeCriteria {
     /// JSON `maxQuantile`.
     pub max_quantile: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapEstimateOutcomeCriteria {
@@ -955,7 +955,7 @@ pub struct ActionMapEstimateRequest {
     /// JSON `outcomeCriteria`.
     pub outcome_criteria: Option<Box<ActionMapEstimateOutcomeCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapEstimateRequest {
@@ -1032,7 +1032,7 @@ pub struct ActionMapEstimateResult {
     /// JSON `outcomesScoresCount`.
     pub outcomes_scores_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapEstimateResult {
@@ -1127,7 +1127,7 @@ pub struct ActionMapListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapListing {
@@ -1250,7 +1250,7 @@ pub struct ActionMapScheduleGroup {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapScheduleGroup {
@@ -1314,7 +1314,7 @@ pub struct ActionMapScheduleGroups {
     /// JSON `emergencyActionMapScheduleGroup`.
     pub emergency_action_map_schedule_group: Option<Box<ActionMapScheduleGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionMapScheduleGroups {
@@ -1417,7 +1417,7 @@ pub struct ActionTarget {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionTarget {
@@ -1612,7 +1612,7 @@ pub struct ActionTargetListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionTargetListing {
@@ -1775,7 +1775,7 @@ pub struct ActionTemplate {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionTemplate {
@@ -2022,7 +2022,7 @@ pub struct ActionTemplateListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionTemplateListing {
@@ -2151,7 +2151,7 @@ pub struct ActivateExternalEventRequest {
     /// JSON `rank`.
     pub rank: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivateExternalEventRequest {
@@ -2232,7 +2232,7 @@ pub struct ActivateExternalEventResponse {
     /// JSON `activationStatus`.
     pub activation_status: Option<ActivateExternalEventResponseActivationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivateExternalEventResponse {
@@ -2371,7 +2371,7 @@ pub struct Activation {
     /// JSON `delayInSeconds`.
     pub delay_in_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Activation {
@@ -2496,7 +2496,7 @@ pub struct AppEvent {
     /// JSON `traits`.
     pub traits: Option<BTreeMap<String, CustomEventAttribute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppEvent {
@@ -2698,7 +2698,7 @@ pub struct AppEventRequest {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppEventRequest {
@@ -2930,7 +2930,7 @@ pub struct AppEventResponse {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppEventResponse {
@@ -3141,7 +3141,7 @@ pub struct AppEventResponseSession {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppEventResponseSession {
@@ -3245,7 +3245,7 @@ pub struct ArchitectFlowFields {
     /// JSON `flowRequestMappings`.
     pub flow_request_mappings: Option<Vec<RequestMapping>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectFlowFields {
@@ -3318,7 +3318,7 @@ pub struct AssociatedValueField {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssociatedValueField {
@@ -3440,7 +3440,7 @@ pub struct CallToAction {
     /// JSON `target`.
     pub target: Option<CallToActionTarget>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallToAction {
@@ -3563,7 +3563,7 @@ pub struct CloseButtonStyleProperties {
     /// JSON `opacity`.
     pub opacity: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CloseButtonStyleProperties {
@@ -3664,7 +3664,7 @@ pub struct ContentOffer {
     /// JSON `imageAltText`.
     pub image_alt_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentOffer {
@@ -3900,7 +3900,7 @@ pub struct ContentOfferStyleProperties {
     /// JSON `backgroundColor`.
     pub background_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentOfferStyleProperties {
@@ -3996,7 +3996,7 @@ pub struct ContentOfferStylingConfiguration {
     /// JSON `body`.
     pub body: Option<Box<TextStyleProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentOfferStylingConfiguration {
@@ -4108,7 +4108,7 @@ pub struct ContentPositionProperties {
     /// JSON `right`.
     pub right: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentPositionProperties {
@@ -4189,7 +4189,7 @@ pub struct Context {
     /// JSON `patterns`.
     pub patterns: Option<Vec<ContextPattern>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Context {
@@ -4249,7 +4249,7 @@ pub struct ContextPattern {
     /// JSON `criteria`.
     pub criteria: Option<Vec<EntityTypeCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContextPattern {
@@ -4333,7 +4333,7 @@ pub struct CreateExternalEventsConfigurationRequest {
     /// JSON `source`.
     pub source: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateExternalEventsConfigurationRequest {
@@ -4439,7 +4439,7 @@ pub struct Criteria {
     /// JSON `operator`.
     pub operator: Option<CriteriaOperator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Criteria {
@@ -4621,7 +4621,7 @@ pub struct CtaButtonStyleProperties {
     /// JSON `backgroundColor`.
     pub background_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CtaButtonStyleProperties {
@@ -4762,7 +4762,7 @@ pub struct DataRange {
     /// JSON `dateMax`.
     pub date_max: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataRange {
@@ -4831,7 +4831,7 @@ pub struct DeploymentPing {
     /// JSON `pollIntervalMilliseconds`.
     pub poll_interval_milliseconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DeploymentPing {
@@ -4942,7 +4942,7 @@ pub struct DeploymentWebAction {
     /// JSON `openActionProperties`.
     pub open_action_properties: Option<Box<OpenActionProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DeploymentWebAction {
@@ -5148,7 +5148,7 @@ pub struct EntityTypeCriteria {
     /// JSON `entityType`.
     pub entity_type: Option<EntityTypeCriteriaEntityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EntityTypeCriteria {
@@ -5368,7 +5368,7 @@ pub struct EstimateJobAsyncResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateJobAsyncResponse {
@@ -5487,7 +5487,7 @@ pub struct Event {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Event {
@@ -5648,7 +5648,7 @@ pub struct EventAction {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventAction {
@@ -5916,7 +5916,7 @@ pub struct EventCondition {
     /// JSON `eventName`.
     pub event_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventCondition {
@@ -6155,7 +6155,7 @@ pub struct EventListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventListing {
@@ -6244,7 +6244,7 @@ pub struct EventSession {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventSession {
@@ -6336,7 +6336,7 @@ pub struct ExternalEvent {
     /// JSON `attributes`.
     pub attributes: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEvent {
@@ -6439,7 +6439,7 @@ pub struct ExternalEventChange {
     /// JSON `errorDescription`.
     pub error_description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventChange {
@@ -6649,7 +6649,7 @@ pub struct ExternalEventChangesResponse {
     /// JSON `changes`.
     pub changes: Option<Vec<ExternalEventChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventChangesResponse {
@@ -6715,7 +6715,7 @@ pub struct ExternalEventExternalId {
     /// JSON `externalSourceId`.
     pub external_source_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventExternalId {
@@ -6782,7 +6782,7 @@ pub struct ExternalEventIdentifiers {
     /// JSON `externalIds`.
     pub external_ids: Option<Vec<ExternalEventExternalId>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventIdentifiers {
@@ -6872,7 +6872,7 @@ pub struct ExternalEventSummary {
     /// JSON `dateFirstActivated`.
     pub date_first_activated: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventSummary {
@@ -7142,7 +7142,7 @@ pub struct ExternalEventsConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventsConfiguration {
@@ -7279,7 +7279,7 @@ pub struct ExternalEventsConfigurationListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventsConfigurationListing {
@@ -7402,7 +7402,7 @@ pub struct ExternalEventsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventsRequest {
@@ -7462,7 +7462,7 @@ pub struct ExternalEventsResponse {
     /// JSON `unprocessedEntities`.
     pub unprocessed_entities: Option<Vec<UnprocessedExternalEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEventsResponse {
@@ -7534,7 +7534,7 @@ pub struct ExternalSegment {
     /// JSON `source`.
     pub source: Option<ExternalSegmentSource>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalSegment {
@@ -7669,7 +7669,7 @@ pub struct FlowPaths {
     /// JSON `elements`.
     pub elements: Option<BTreeMap<String, FlowPathsElement>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowPaths {
@@ -7849,7 +7849,7 @@ pub struct FlowPathsElement {
     /// JSON `flowOutcomeValue`.
     pub flow_outcome_value: Option<FlowPathsElementFlowOutcomeValue>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowPathsElement {
@@ -8135,7 +8135,7 @@ pub struct FlowPathsFlowDetails {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowPathsFlowDetails {
@@ -8283,7 +8283,7 @@ pub struct FlowPathsFlowFilter {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowPathsFlowFilter {
@@ -8349,7 +8349,7 @@ pub struct FlowPathsQuery {
     /// JSON `flows`.
     pub flows: Option<Vec<FlowPathsFlowFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowPathsQuery {
@@ -8483,7 +8483,7 @@ pub struct GetExternalEventsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<ExternalEventSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetExternalEventsResponse {
@@ -8545,7 +8545,7 @@ pub struct GroupByAttribute {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupByAttribute {
@@ -8612,7 +8612,7 @@ pub struct Journey {
     /// JSON `patterns`.
     pub patterns: Option<Vec<JourneyPattern>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Journey {
@@ -8706,7 +8706,7 @@ pub struct JourneyEventDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyEventDefinition {
@@ -8862,7 +8862,7 @@ pub struct JourneyEventDefinitionListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyEventDefinitionListing {
@@ -8958,7 +8958,7 @@ pub struct JourneyExternalEventsSchema {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyExternalEventsSchema {
@@ -9060,7 +9060,7 @@ pub struct JourneyExternalEventsSchemaListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyExternalEventsSchemaListing {
@@ -9152,7 +9152,7 @@ pub struct JourneyJsonSchemaDocument {
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyJsonSchemaDocument {
@@ -9260,7 +9260,7 @@ pub struct JourneyJsonSchemaRequest {
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyJsonSchemaRequest {
@@ -9370,7 +9370,7 @@ pub struct JourneyPattern {
     /// JSON `eventName`.
     pub event_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyPattern {
@@ -9525,7 +9525,7 @@ pub struct JourneySchemaUpdateRequest {
     /// JSON `jsonSchema`.
     pub json_schema: Option<Box<JourneyJsonSchemaRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneySchemaUpdateRequest {
@@ -9675,7 +9675,7 @@ pub struct JourneySegment {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneySegment {
@@ -9916,7 +9916,7 @@ pub struct JourneySegmentRequest {
     /// JSON `assignmentExpirationDays`.
     pub assignment_expiration_days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneySegmentRequest {
@@ -10085,7 +10085,7 @@ pub struct JourneyView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyView {
@@ -10263,7 +10263,7 @@ pub struct JourneyViewChart {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChart {
@@ -10455,7 +10455,7 @@ pub struct JourneyViewChartDisplayAttributes {
     /// JSON `showLegend`.
     pub show_legend: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChartDisplayAttributes {
@@ -10600,7 +10600,7 @@ pub struct JourneyViewChartGroupByAttribute {
     /// JSON `attribute`.
     pub attribute: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChartGroupByAttribute {
@@ -10685,7 +10685,7 @@ pub struct JourneyViewChartMetric {
     /// JSON `attribute`.
     pub attribute: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChartMetric {
@@ -10838,7 +10838,7 @@ pub struct JourneyViewChartMetricResult {
     /// JSON `values`.
     pub values: Option<Vec<JourneyViewChartMetricResultValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChartMetricResult {
@@ -10907,7 +10907,7 @@ pub struct JourneyViewChartMetricResultValue {
     /// JSON `groupByAttributes`.
     pub group_by_attributes: Option<Vec<GroupByAttribute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChartMetricResultValue {
@@ -10984,7 +10984,7 @@ pub struct JourneyViewChartResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewChartResult {
@@ -11089,7 +11089,7 @@ pub struct JourneyViewElement {
     /// JSON `followedBy`.
     pub followed_by: Option<Vec<JourneyViewLink>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElement {
@@ -11192,7 +11192,7 @@ pub struct JourneyViewElementAttributes {
     /// JSON `source`.
     pub source: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementAttributes {
@@ -11321,7 +11321,7 @@ pub struct JourneyViewElementDisplayAttributes {
     /// JSON `col`.
     pub col: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementDisplayAttributes {
@@ -11403,7 +11403,7 @@ pub struct JourneyViewElementFilter {
     /// JSON `numberPredicates`.
     pub number_predicates: Option<Vec<JourneyViewElementFilterNumberPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementFilter {
@@ -11534,7 +11534,7 @@ pub struct JourneyViewElementFilterNumberPredicate {
     /// JSON `range`.
     pub range: Option<Box<JourneyViewElementFilterRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementFilterNumberPredicate {
@@ -11676,7 +11676,7 @@ pub struct JourneyViewElementFilterPredicate {
     /// JSON `noValue`.
     pub no_value: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementFilterPredicate {
@@ -11822,7 +11822,7 @@ pub struct JourneyViewElementFilterRange {
     /// JSON `neq`.
     pub neq: Option<Box<JourneyViewElementFilterRangeData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementFilterRange {
@@ -11919,7 +11919,7 @@ pub struct JourneyViewElementFilterRangeData {
     /// JSON `number`.
     pub number: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewElementFilterRangeData {
@@ -12030,7 +12030,7 @@ pub struct JourneyViewJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewJob {
@@ -12223,7 +12223,7 @@ pub struct JourneyViewJobListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewJobListing {
@@ -12362,7 +12362,7 @@ pub struct JourneyViewLink {
     /// JSON `joinAttributes`.
     pub join_attributes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewLink {
@@ -12503,7 +12503,7 @@ pub struct JourneyViewLinkTimeConstraint {
     /// JSON `value`.
     pub value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewLinkTimeConstraint {
@@ -12647,7 +12647,7 @@ pub struct JourneyViewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewListing {
@@ -12772,7 +12772,7 @@ pub struct JourneyViewResult {
     /// JSON `charts`.
     pub charts: Option<Vec<JourneyViewChartResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewResult {
@@ -12849,7 +12849,7 @@ pub struct JourneyViewResultElement {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewResultElement {
@@ -12936,7 +12936,7 @@ pub struct JourneyViewResultLink {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewResultLink {
@@ -13024,7 +13024,7 @@ pub struct JourneyViewResultMetrics {
     /// JSON `flowCount`.
     pub flow_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewResultMetrics {
@@ -13132,7 +13132,7 @@ pub struct JourneyViewSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewSchedule {
@@ -13285,7 +13285,7 @@ pub struct JourneyViewScheduleListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewScheduleListing {
@@ -13414,7 +13414,7 @@ pub struct JourneyViewUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyViewUser {
@@ -13494,7 +13494,7 @@ pub struct KeyValue {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KeyValue {
@@ -13573,7 +13573,7 @@ pub struct Label {
     /// JSON `encoded`.
     pub encoded: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Label {
@@ -13651,7 +13651,7 @@ pub struct OpenActionFields {
     /// JSON `configurationFields`.
     pub configuration_fields: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenActionFields {
@@ -13720,7 +13720,7 @@ pub struct OpenActionProperties {
     /// JSON `configurationFields`.
     pub configuration_fields: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenActionProperties {
@@ -13847,7 +13847,7 @@ pub struct Outcome {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Outcome {
@@ -14020,7 +14020,7 @@ pub struct OutcomeAchievedEvent {
     /// JSON `visitCreatedDate`.
     pub visit_created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAchievedEvent {
@@ -14157,7 +14157,7 @@ pub struct OutcomeAchievedEventOutcome {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAchievedEventOutcome {
@@ -14244,7 +14244,7 @@ pub struct OutcomeAttributionAsyncResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAttributionAsyncResponse {
@@ -14336,7 +14336,7 @@ pub struct OutcomeAttributionJobStateResponse {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAttributionJobStateResponse {
@@ -14488,7 +14488,7 @@ pub struct OutcomeAttributionListing {
     /// JSON `percentFailedThreshold`.
     pub percent_failed_threshold: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAttributionListing {
@@ -14577,7 +14577,7 @@ pub struct OutcomeAttributionRequest {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAttributionRequest {
@@ -14661,7 +14661,7 @@ pub struct OutcomeAttributionResponseListing {
     /// JSON `entities`.
     pub entities: Option<Vec<OutcomeAttributionResultsResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAttributionResponseListing {
@@ -14751,7 +14751,7 @@ pub struct OutcomeAttributionResultsResponse {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAttributionResultsResponse {
@@ -14929,7 +14929,7 @@ pub struct OutcomeListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeListing {
@@ -15062,7 +15062,7 @@ pub struct OutcomePercentileCondition {
     /// JSON `fallbackPercentile`.
     pub fallback_percentile: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomePercentileCondition {
@@ -15142,7 +15142,7 @@ pub struct OutcomePredictor {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomePredictor {
@@ -15212,7 +15212,7 @@ pub struct OutcomePredictorListing {
     /// JSON `entities`.
     pub entities: Option<Vec<OutcomePredictor>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomePredictorListing {
@@ -15272,7 +15272,7 @@ pub struct OutcomePredictorRequest {
     /// JSON `outcome`.
     pub outcome: Option<Box<OutcomeRefRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomePredictorRequest {
@@ -15342,7 +15342,7 @@ pub struct OutcomeProbabilityCondition {
     /// JSON `probability`.
     pub probability: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeProbabilityCondition {
@@ -15426,7 +15426,7 @@ pub struct OutcomeQuantileCondition {
     /// JSON `fallbackQuantileThreshold`.
     pub fallback_quantile_threshold: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeQuantileCondition {
@@ -15502,7 +15502,7 @@ pub struct OutcomeRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeRef {
@@ -15569,7 +15569,7 @@ pub struct OutcomeRefRequest {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeRefRequest {
@@ -15657,7 +15657,7 @@ pub struct OutcomeRequest {
     /// JSON `associatedValueField`.
     pub associated_value_field: Option<Box<AssociatedValueField>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeRequest {
@@ -15788,7 +15788,7 @@ pub struct OutcomeScore {
     /// JSON `sessionMaxQuantile`.
     pub session_max_quantile: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeScore {
@@ -15892,7 +15892,7 @@ pub struct OutcomeScoresResult {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeScoresResult {
@@ -15975,7 +15975,7 @@ pub struct PatchAction {
     /// JSON `openActionFields`.
     pub open_action_fields: Option<Box<OpenActionFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchAction {
@@ -16202,7 +16202,7 @@ pub struct PatchActionMap {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchActionMap {
@@ -16399,7 +16399,7 @@ pub struct PatchActionMapScheduleGroups {
     /// JSON `emergencyActionMapScheduleGroup`.
     pub emergency_action_map_schedule_group: Option<Box<ActionMapScheduleGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchActionMapScheduleGroups {
@@ -16470,7 +16470,7 @@ pub struct PatchActionTarget {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchActionTarget {
@@ -16578,7 +16578,7 @@ pub struct PatchActionTemplate {
     /// JSON `contentOffer`.
     pub content_offer: Option<Box<PatchContentOffer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchActionTemplate {
@@ -16785,7 +16785,7 @@ pub struct PatchAssociatedValueField {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchAssociatedValueField {
@@ -16905,7 +16905,7 @@ pub struct PatchCallToAction {
     /// JSON `target`.
     pub target: Option<PatchCallToActionTarget>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchCallToAction {
@@ -17028,7 +17028,7 @@ pub struct PatchCloseButtonStyleProperties {
     /// JSON `opacity`.
     pub opacity: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchCloseButtonStyleProperties {
@@ -17125,7 +17125,7 @@ pub struct PatchContentOffer {
     /// JSON `imageAltText`.
     pub image_alt_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchContentOffer {
@@ -17361,7 +17361,7 @@ pub struct PatchContentOfferStyleProperties {
     /// JSON `backgroundColor`.
     pub background_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchContentOfferStyleProperties {
@@ -17457,7 +17457,7 @@ pub struct PatchContentOfferStylingConfiguration {
     /// JSON `body`.
     pub body: Option<Box<PatchTextStyleProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchContentOfferStylingConfiguration {
@@ -17569,7 +17569,7 @@ pub struct PatchContentPositionProperties {
     /// JSON `right`.
     pub right: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchContentPositionProperties {
@@ -17648,7 +17648,7 @@ pub struct PatchContext {
     /// JSON `patterns`.
     pub patterns: Option<Vec<PatchContextPattern>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchContext {
@@ -17706,7 +17706,7 @@ pub struct PatchContextPattern {
     /// JSON `criteria`.
     pub criteria: Option<Vec<PatchEntityTypeCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchContextPattern {
@@ -17776,7 +17776,7 @@ pub struct PatchCriteria {
     /// JSON `operator`.
     pub operator: Option<PatchCriteriaOperator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchCriteria {
@@ -17958,7 +17958,7 @@ pub struct PatchCtaButtonStyleProperties {
     /// JSON `backgroundColor`.
     pub background_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchCtaButtonStyleProperties {
@@ -18111,7 +18111,7 @@ pub struct PatchEntityTypeCriteria {
     /// JSON `entityType`.
     pub entity_type: Option<PatchEntityTypeCriteriaEntityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchEntityTypeCriteria {
@@ -18327,7 +18327,7 @@ pub struct PatchExternalSegment {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchExternalSegment {
@@ -18385,7 +18385,7 @@ pub struct PatchJourney {
     /// JSON `patterns`.
     pub patterns: Option<Vec<PatchJourneyPattern>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchJourney {
@@ -18459,7 +18459,7 @@ pub struct PatchJourneyPattern {
     /// JSON `eventName`.
     pub event_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchJourneyPattern {
@@ -18630,7 +18630,7 @@ pub struct PatchOutcome {
     /// JSON `associatedValueField`.
     pub associated_value_field: Option<Box<PatchAssociatedValueField>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchOutcome {
@@ -18773,7 +18773,7 @@ pub struct PatchSegment {
     /// JSON `assignmentExpirationDays`.
     pub assignment_expiration_days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchSegment {
@@ -18906,7 +18906,7 @@ pub struct PatchTextStyleProperties {
     /// JSON `textAlign`.
     pub text_align: Option<PatchTextStylePropertiesTextAlign>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchTextStyleProperties {
@@ -19040,7 +19040,7 @@ pub struct PatchWebMessagingOfferFields {
     /// JSON `architectFlow`.
     pub architect_flow: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchWebMessagingOfferFields {
@@ -19105,7 +19105,7 @@ pub struct RequestContext {
     /// JSON `patterns`.
     pub patterns: Option<Vec<RequestContextPattern>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestContext {
@@ -19165,7 +19165,7 @@ pub struct RequestContextPattern {
     /// JSON `criteria`.
     pub criteria: Option<Vec<RequestEntityTypeCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestContextPattern {
@@ -19239,7 +19239,7 @@ pub struct RequestCriteria {
     /// JSON `operator`.
     pub operator: Option<RequestCriteriaOperator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestCriteria {
@@ -19449,7 +19449,7 @@ pub struct RequestDevice {
     /// JSON `manufacturer`.
     pub manufacturer: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestDevice {
@@ -19647,7 +19647,7 @@ pub struct RequestEntityTypeCriteria {
     /// JSON `entityType`.
     pub entity_type: Option<RequestEntityTypeCriteriaEntityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestEntityTypeCriteria {
@@ -19875,7 +19875,7 @@ pub struct RequestExternalSegment {
     /// JSON `source`.
     pub source: Option<RequestExternalSegmentSource>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestExternalSegment {
@@ -19994,7 +19994,7 @@ pub struct RequestJourney {
     /// JSON `patterns`.
     pub patterns: Option<Vec<RequestJourneyPattern>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestJourney {
@@ -20076,7 +20076,7 @@ pub struct RequestJourneyPattern {
     /// JSON `eventName`.
     pub event_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestJourneyPattern {
@@ -20233,7 +20233,7 @@ pub struct RequestPage {
     /// JSON `lang`.
     pub lang: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestPage {
@@ -20354,7 +20354,7 @@ pub struct ResponsePage {
     /// JSON `queryString`.
     pub query_string: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponsePage {
@@ -20470,7 +20470,7 @@ pub struct SegmentAssignmentEvent {
     /// JSON `segment`.
     pub segment: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentAssignmentEvent {
@@ -20532,7 +20532,7 @@ pub struct SegmentEstimateCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentEstimateCount {
@@ -20613,7 +20613,7 @@ pub struct SegmentListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentListing {
@@ -20746,7 +20746,7 @@ pub struct TextStyleProperties {
     /// JSON `textAlign`.
     pub text_align: Option<TextStylePropertiesTextAlign>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextStyleProperties {
@@ -20896,7 +20896,7 @@ pub struct Touchpoint {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Touchpoint {
@@ -21063,7 +21063,7 @@ pub struct TouchpointResponse {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TouchpointResponse {
@@ -21293,7 +21293,7 @@ pub struct UnprocessedExternalEvent {
     /// JSON `statusCode`.
     pub status_code: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnprocessedExternalEvent {
@@ -21387,7 +21387,7 @@ pub struct UpdateExternalEventRequest {
     /// JSON `rank`.
     pub rank: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateExternalEventRequest {
@@ -21468,7 +21468,7 @@ pub struct UpdateExternalEventResponse {
     /// JSON `activationStatus`.
     pub activation_status: Option<UpdateExternalEventResponseActivationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateExternalEventResponse {
@@ -21605,7 +21605,7 @@ pub struct UpdateExternalEventsConfigurationRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateExternalEventsConfigurationRequest {
@@ -21678,7 +21678,7 @@ pub struct UrlCondition {
     /// JSON `operator`.
     pub operator: Option<UrlConditionOperator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UrlCondition {
@@ -21888,7 +21888,7 @@ pub struct WebActionEvent {
     /// JSON `visitReferrer`.
     pub visit_referrer: Option<Box<Referrer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebActionEvent {
@@ -22110,7 +22110,7 @@ pub struct WebEvent {
     /// JSON `authenticated`.
     pub authenticated: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebEvent {
@@ -22285,7 +22285,7 @@ pub struct WebEventBrowser {
     /// JSON `lang`.
     pub lang: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebEventBrowser {
@@ -22397,7 +22397,7 @@ pub struct WebEventDevice {
     /// JSON `manufacturer`.
     pub manufacturer: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebEventDevice {
@@ -22622,7 +22622,7 @@ pub struct WebEventRequest {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebEventRequest {
@@ -22856,7 +22856,7 @@ pub struct WebEventResponse {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebEventResponse {
@@ -23065,7 +23065,7 @@ pub struct WebEventResponseSession {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebEventResponseSession {
@@ -23169,7 +23169,7 @@ pub struct WebMessagingOfferFields {
     /// JSON `architectFlow`.
     pub architect_flow: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingOfferFields {
@@ -23234,7 +23234,7 @@ pub struct WebMessagingOfferProperties {
     /// JSON `offerText`.
     pub offer_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingOfferProperties {

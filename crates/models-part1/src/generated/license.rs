@@ -32,7 +32,7 @@ pub struct AddressableLicenseDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddressableLicenseDefinition {
@@ -111,7 +111,7 @@ pub struct LicenseAssignmentRequest {
     /// JSON `userIdsRemove`.
     pub user_ids_remove: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LicenseAssignmentRequest {
@@ -185,7 +185,7 @@ pub struct LicenseBatchAssignmentRequest {
     /// JSON `assignments`.
     pub assignments: Option<Vec<LicenseAssignmentRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LicenseBatchAssignmentRequest {
@@ -255,7 +255,7 @@ pub struct LicenseDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LicenseDefinition {
@@ -348,7 +348,7 @@ pub struct LicenseOrgToggle {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LicenseOrgToggle {
@@ -415,7 +415,7 @@ pub struct LicenseUpdateStatus {
     /// JSON `result`.
     pub result: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LicenseUpdateStatus {
@@ -493,7 +493,7 @@ pub struct LicenseUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LicenseUser {
@@ -567,7 +567,7 @@ pub struct Permissions {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Permissions {
@@ -631,7 +631,7 @@ pub struct UserLicenses {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserLicenses {
@@ -709,7 +709,7 @@ pub struct UserLicensesEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserLicensesEntityListing {

@@ -58,7 +58,7 @@ pub struct LocationCreateDefinition {
     /// JSON `address`.
     pub address: Option<Box<LocationAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationCreateDefinition {
@@ -228,7 +228,7 @@ pub struct LocationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationEntityListing {
@@ -381,7 +381,7 @@ pub struct LocationUpdateDefinition {
     /// JSON `address`.
     pub address: Option<Box<LocationAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationUpdateDefinition {

@@ -58,7 +58,7 @@ pub struct LogCaptureDownloadExecutionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogCaptureDownloadExecutionResponse {
@@ -214,7 +214,7 @@ pub struct LogCaptureQueryRequest {
     /// JSON `sortOrder`.
     pub sort_order: Option<LogCaptureQueryRequestSortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogCaptureQueryRequest {
@@ -335,7 +335,7 @@ pub struct LogCaptureQueryResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogCaptureQueryResponse {
@@ -425,7 +425,7 @@ pub struct LogCaptureUserConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogCaptureUserConfiguration {
@@ -560,7 +560,7 @@ pub struct LogCaptureUserConfigurationListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogCaptureUserConfigurationListing {
@@ -646,7 +646,7 @@ pub struct LogCaptureUserConfigurationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogCaptureUserConfigurationResponse {
@@ -733,7 +733,7 @@ pub struct LogEntry {
     /// JSON `timestamp`.
     pub timestamp: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogEntry {

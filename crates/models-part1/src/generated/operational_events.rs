@@ -30,7 +30,7 @@ pub struct EventAggregatesQueryRequest {
     /// JSON `interval`.
     pub interval: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventAggregatesQueryRequest {
@@ -92,7 +92,7 @@ pub struct EventAggregatesResponse {
     /// JSON `eventDefinitionAggregates`.
     pub event_definition_aggregates: Option<Vec<EventDefinitionAggregates>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventAggregatesResponse {
@@ -165,7 +165,7 @@ pub struct EventDefinition {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventDefinition {
@@ -241,7 +241,7 @@ pub struct EventDefinitionAggregates {
     /// JSON `eventCount`.
     pub event_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventDefinitionAggregates {
@@ -304,7 +304,7 @@ pub struct EventDefinitionListing {
     /// JSON `entities`.
     pub entities: Option<Vec<EventDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventDefinitionListing {
@@ -376,7 +376,7 @@ pub struct EventQueryRequest {
     /// JSON `sortOrder`.
     pub sort_order: Option<EventQueryRequestSortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventQueryRequest {
@@ -506,7 +506,7 @@ pub struct EventQueryResponse {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventQueryResponse {
@@ -641,7 +641,7 @@ pub struct OperationalEvent {
     /// JSON `externalContactId`.
     pub external_contact_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OperationalEvent {

@@ -38,7 +38,7 @@ pub struct ClonedUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClonedUser {
@@ -119,7 +119,7 @@ pub struct ClonedUserEntityListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClonedUserEntityListing {
@@ -199,7 +199,7 @@ pub struct Facet {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Facet {
@@ -284,7 +284,7 @@ pub struct Filter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Filter {
@@ -381,7 +381,7 @@ pub struct TrustCreate {
     /// JSON `dateExpired`.
     pub date_expired: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustCreate {
@@ -483,7 +483,7 @@ pub struct TrustEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustEntityListing {
@@ -678,7 +678,7 @@ pub struct TrustGroup {
     /// JSON `createdBy`.
     pub created_by: Option<Box<OrgUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustGroup {
@@ -1027,7 +1027,7 @@ pub struct TrustGroupEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustGroupEntityListing {
@@ -1158,7 +1158,7 @@ pub struct TrustMemberCreate {
     /// JSON `roleDivisions`.
     pub role_divisions: Option<Box<RoleDivisionGrants>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustMemberCreate {
@@ -1256,7 +1256,7 @@ pub struct TrustRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustRequest {
@@ -1360,7 +1360,7 @@ pub struct TrustRequestCreate {
     /// JSON `groupIds`.
     pub group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustRequestCreate {
@@ -1431,7 +1431,7 @@ pub struct TrustUpdate {
     /// JSON `dateExpired`.
     pub date_expired: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustUpdate {
@@ -1624,7 +1624,7 @@ pub struct TrustUser {
     /// JSON `trustUserDetails`.
     pub trust_user_details: Option<Box<TrustUserDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustUser {
@@ -2003,7 +2003,7 @@ pub struct TrustUserDetails {
     /// JSON `createdBy`.
     pub created_by: Option<Box<OrgUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustUserDetails {
@@ -2084,7 +2084,7 @@ pub struct TrustUserEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustUserEntityListing {
@@ -2243,7 +2243,7 @@ pub struct Trustee {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Trustee {
@@ -2392,7 +2392,7 @@ pub struct TrusteeAuditQueryRequest {
     /// JSON `filters`.
     pub filters: Option<Vec<Filter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrusteeAuditQueryRequest {
@@ -2490,7 +2490,7 @@ pub struct TrusteeReferenceList {
     /// JSON `entities`.
     pub entities: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrusteeReferenceList {
@@ -2576,7 +2576,7 @@ pub struct TrustorAuditQueryRequest {
     /// JSON `filters`.
     pub filters: Option<Vec<Filter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustorAuditQueryRequest {

@@ -52,7 +52,7 @@ pub struct CreateScheduledTriggerRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateScheduledTriggerRequest {
@@ -174,7 +174,7 @@ pub struct CreateTriggerRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateTriggerRequest {
@@ -293,7 +293,7 @@ pub struct MatchCriteria {
     /// JSON `values`.
     pub values: Option<Vec<Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MatchCriteria {
@@ -483,7 +483,7 @@ pub struct MatchCriteriaTestResult {
     /// JSON `jsonPathExtraction`.
     pub json_path_extraction: Option<Vec<MatchTestResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MatchCriteriaTestResult {
@@ -674,7 +674,7 @@ pub struct MatchTestResult {
     /// JSON `path`.
     pub path: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MatchTestResult {
@@ -767,7 +767,7 @@ pub struct ScheduledTrigger {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduledTrigger {
@@ -878,7 +878,7 @@ pub struct ScheduledTriggerEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduledTriggerEntityListing {
@@ -969,7 +969,7 @@ pub struct TestMatchesEventOperation {
     /// JSON `unmatchedTriggers`.
     pub unmatched_triggers: Option<Vec<TestModeTrigger>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestMatchesEventOperation {
@@ -1060,7 +1060,7 @@ pub struct TestMatchesOperation {
     /// JSON `details`.
     pub details: Option<Vec<MatchCriteriaTestResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestMatchesOperation {
@@ -1143,7 +1143,7 @@ pub struct TestModeEventResults {
     /// JSON `triggerMatchValidation`.
     pub trigger_match_validation: Option<Box<TestMatchesEventOperation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestModeEventResults {
@@ -1220,7 +1220,7 @@ pub struct TestModeResults {
     /// JSON `triggerMatches`.
     pub trigger_matches: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestModeResults {
@@ -1311,7 +1311,7 @@ pub struct TestModeTrigger {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestModeTrigger {
@@ -1402,7 +1402,7 @@ pub struct TestSchemaOperation {
     /// JSON `details`.
     pub details: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestSchemaOperation {
@@ -1493,7 +1493,7 @@ pub struct TestTargetOperation {
     /// JSON `details`.
     pub details: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestTargetOperation {
@@ -1576,7 +1576,7 @@ pub struct TopicCursorEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicCursorEntityListing {
@@ -1695,7 +1695,7 @@ pub struct Trigger {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Trigger {
@@ -1827,7 +1827,7 @@ pub struct TriggerEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TriggerEntityListing {
@@ -1926,7 +1926,7 @@ pub struct TriggerSchedule {
     /// JSON `timezone`.
     pub timezone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TriggerSchedule {
@@ -2027,7 +2027,7 @@ pub struct TriggerTarget {
     /// JSON `workflowTargetSettings`.
     pub workflow_target_settings: Option<Box<WorkflowTargetSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TriggerTarget {
@@ -2172,7 +2172,7 @@ pub struct UpdateScheduledTriggerRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateScheduledTriggerRequest {
@@ -2307,7 +2307,7 @@ pub struct UpdateTriggerRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateTriggerRequest {
@@ -2421,7 +2421,7 @@ pub struct WorkflowTargetSettings {
     /// JSON `dataFormat`.
     pub data_format: Option<WorkflowTargetSettingsDataFormat>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkflowTargetSettings {

@@ -56,7 +56,7 @@ pub struct AgentActivity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentActivity {
@@ -221,7 +221,7 @@ pub struct AgentActivityEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentActivityEntityListing {
@@ -358,7 +358,7 @@ pub struct AgentEvaluatorActivity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentEvaluatorActivity {
@@ -521,7 +521,7 @@ pub struct AgentScoringRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScoringRule {
@@ -824,7 +824,7 @@ pub struct AgentScoringRuleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScoringRuleEntityListing {
@@ -983,7 +983,7 @@ pub struct CalibrationCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CalibrationCreate {
@@ -1162,7 +1162,7 @@ pub struct CalibrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CalibrationEntityListing {
@@ -1299,7 +1299,7 @@ pub struct CreateSurveyRequest {
     /// JSON `queueId`.
     pub queue_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateSurveyRequest {
@@ -1426,7 +1426,7 @@ pub struct CreateSurveyResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateSurveyResponse {
@@ -1719,7 +1719,7 @@ pub struct DomainEntityListingSurveyForm {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEntityListingSurveyForm {
@@ -1864,7 +1864,7 @@ pub struct EvaluationAggregationQueryMe {
     /// JSON `contextId`.
     pub context_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregationQueryMe {
@@ -2060,7 +2060,7 @@ pub struct EvaluationCreateBody {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationCreateBody {
@@ -2350,7 +2350,7 @@ pub struct EvaluationCreateCalibration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationCreateCalibration {
@@ -2419,7 +2419,7 @@ pub struct EvaluationCreateConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationCreateConversation {
@@ -2488,7 +2488,7 @@ pub struct EvaluationCreateEvalForm {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationCreateEvalForm {
@@ -2557,7 +2557,7 @@ pub struct EvaluationCreateQueue {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationCreateQueue {
@@ -2628,7 +2628,7 @@ pub struct EvaluationCreateUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationCreateUser {
@@ -2709,7 +2709,7 @@ pub struct EvaluationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationEntityListing {
@@ -2830,7 +2830,7 @@ pub struct EvaluationFormAndScoringSet {
     /// JSON `answers`.
     pub answers: Option<Box<EvaluationScoringSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationFormAndScoringSet {
@@ -2919,7 +2919,7 @@ pub struct EvaluationFormDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationFormDivisionView {
@@ -3035,7 +3035,7 @@ pub struct EvaluationFormDivisionViewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationFormDivisionViewListing {
@@ -3206,7 +3206,7 @@ pub struct EvaluationFormResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationFormResponse {
@@ -3418,7 +3418,7 @@ pub struct EvaluationFormResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationFormResponseEntityListing {
@@ -3583,7 +3583,7 @@ pub struct EvaluationFormSearchResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationFormSearchResponse {
@@ -3914,7 +3914,7 @@ pub struct EvaluationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationResponse {
@@ -4409,7 +4409,7 @@ pub struct EvaluationSearchAggregationBucket {
     /// JSON `subAggregations`.
     pub sub_aggregations: Option<BTreeMap<String, EvaluationSearchAggregationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchAggregationBucket {
@@ -4585,7 +4585,7 @@ pub struct EvaluationSearchAggregationDTO {
     /// JSON `subAggregations`.
     pub sub_aggregations: Option<Vec<EvaluationSearchSubAggregationDTO>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchAggregationDTO {
@@ -4962,7 +4962,7 @@ pub struct EvaluationSearchAggregationResponse {
     /// JSON `buckets`.
     pub buckets: Option<Vec<EvaluationSearchAggregationBucket>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchAggregationResponse {
@@ -5104,7 +5104,7 @@ pub struct EvaluationSearchCriteriaDTO {
     /// JSON `operator`.
     pub operator: Option<EvaluationSearchCriteriaDTOOperator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchCriteriaDTO {
@@ -5623,7 +5623,7 @@ pub struct EvaluationSearchItemResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchItemResponse {
@@ -6096,7 +6096,7 @@ pub struct EvaluationSearchRequestDTO {
     /// JSON `systemSubmitted`.
     pub system_submitted: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchRequestDTO {
@@ -6310,7 +6310,7 @@ pub struct EvaluationSearchResponse {
     /// JSON `aggregations`.
     pub aggregations: Option<BTreeMap<String, EvaluationSearchAggregationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchResponse {
@@ -6423,7 +6423,7 @@ pub struct EvaluationSearchSubAggregationDTO {
     /// JSON `subAggregations`.
     pub sub_aggregations: Option<Vec<EvaluationSearchSubAggregationDTO>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSearchSubAggregationDTO {
@@ -6790,7 +6790,7 @@ pub struct EvaluatorActivity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluatorActivity {
@@ -6934,7 +6934,7 @@ pub struct EvaluatorActivityEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluatorActivityEntityListing {
@@ -7055,7 +7055,7 @@ pub struct FlowDiagnosticInfo {
     /// JSON `lastActionId`.
     pub last_action_id: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowDiagnosticInfo {
@@ -7121,7 +7121,7 @@ pub struct PublishForm {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PublishForm {
@@ -7198,7 +7198,7 @@ pub struct QMAuditQueryRequest {
     /// JSON `sort`.
     pub sort: Option<Vec<AuditQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QMAuditQueryRequest {
@@ -7330,7 +7330,7 @@ pub struct QualityAuditLogMessage {
     /// JSON `context`.
     pub context: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QualityAuditLogMessage {
@@ -7832,7 +7832,7 @@ pub struct QualityAuditQueryExecutionResultsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<QualityAuditLogMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QualityAuditQueryExecutionResultsResponse {
@@ -7931,7 +7931,7 @@ pub struct QualityAuditQueryExecutionStatusResponse {
     /// JSON `sort`.
     pub sort: Option<Vec<AuditQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QualityAuditQueryExecutionStatusResponse {
@@ -8091,7 +8091,7 @@ pub struct QualityAuditQueryFilter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QualityAuditQueryFilter {
@@ -8231,7 +8231,7 @@ pub struct QueryApiSearchAggregationRange {
     /// JSON `from`.
     pub from: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryApiSearchAggregationRange {
@@ -8310,7 +8310,7 @@ pub struct ScorableSurvey {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScorableSurvey {
@@ -8514,7 +8514,7 @@ pub struct Survey {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Survey {
@@ -8788,7 +8788,7 @@ pub struct SurveyErrorDetails {
     /// JSON `surveyErrorReason`.
     pub survey_error_reason: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyErrorDetails {
@@ -8911,7 +8911,7 @@ pub struct SurveyForm {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyForm {
@@ -9060,7 +9060,7 @@ pub struct SurveyFormAndScoringSet {
     /// JSON `answers`.
     pub answers: Option<Box<SurveyScoringSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyFormAndScoringSet {
@@ -9151,7 +9151,7 @@ pub struct SurveyFormDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyFormDivisionView {
@@ -9267,7 +9267,7 @@ pub struct SurveyFormDivisionViewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyFormDivisionViewListing {
@@ -9404,7 +9404,7 @@ pub struct SurveyFormEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyFormEntityListing {
@@ -9549,7 +9549,7 @@ pub struct SurveyQuestion {
     /// JSON `explanationPrompt`.
     pub explanation_prompt: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyQuestion {
@@ -9741,7 +9741,7 @@ pub struct SurveyQuestionGroup {
     /// JSON `visibilityCondition`.
     pub visibility_condition: Option<Box<VisibilityCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyQuestionGroup {
@@ -9857,7 +9857,7 @@ pub struct SurveyQuestionGroupScore {
     /// JSON `questionScores`.
     pub question_scores: Option<Vec<SurveyQuestionScore>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyQuestionGroupScore {
@@ -9972,7 +9972,7 @@ pub struct SurveyQuestionScore {
     /// JSON `freeTextAnswer`.
     pub free_text_answer: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyQuestionScore {
@@ -10088,7 +10088,7 @@ pub struct SurveyScoringSet {
     /// JSON `questionGroupScores`.
     pub question_group_scores: Option<Vec<SurveyQuestionGroupScore>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyScoringSet {

@@ -30,7 +30,7 @@ pub struct AcknowledgeScreenRecordingRequest {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcknowledgeScreenRecordingRequest {
@@ -154,7 +154,7 @@ pub struct Annotation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Annotation {
@@ -365,7 +365,7 @@ pub struct ArchiveRetention {
     /// JSON `storageMedium`.
     pub storage_medium: Option<ArchiveRetentionStorageMedium>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchiveRetention {
@@ -489,7 +489,7 @@ pub struct BatchDownloadJobResult {
     /// JSON `errorMsg`.
     pub error_msg: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchDownloadJobResult {
@@ -603,7 +603,7 @@ pub struct BatchDownloadJobStatusResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchDownloadJobStatusResult {
@@ -759,7 +759,7 @@ pub struct BatchDownloadJobSubmission {
     /// JSON `batchDownloadRequestList`.
     pub batch_download_request_list: Option<Vec<BatchDownloadRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchDownloadJobSubmission {
@@ -821,7 +821,7 @@ pub struct BatchDownloadJobSubmissionResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchDownloadJobSubmissionResult {
@@ -890,7 +890,7 @@ pub struct BatchDownloadRequest {
     /// JSON `recordingId`.
     pub recording_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchDownloadRequest {
@@ -971,7 +971,7 @@ pub struct ButtonResponse {
     /// JSON `originatingMessageId`.
     pub originating_message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ButtonResponse {
@@ -1171,7 +1171,7 @@ pub struct CalibrationAssignment {
     /// JSON `expertEvaluator`.
     pub expert_evaluator: Option<Box<User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CalibrationAssignment {
@@ -1254,7 +1254,7 @@ pub struct CallMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<CallMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallMediaPolicy {
@@ -1337,7 +1337,7 @@ pub struct CallMediaPolicyConditions {
     /// JSON `duration`.
     pub duration: Option<Box<DurationCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallMediaPolicyConditions {
@@ -1467,7 +1467,7 @@ pub struct Card {
     /// JSON `actions`.
     pub actions: Option<Vec<CardAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Card {
@@ -1569,7 +1569,7 @@ pub struct CardAction {
     /// JSON `isSelected`.
     pub is_selected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CardAction {
@@ -1706,7 +1706,7 @@ pub struct ChatMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<ChatMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatMediaPolicy {
@@ -1787,7 +1787,7 @@ pub struct ChatMediaPolicyConditions {
     /// JSON `duration`.
     pub duration: Option<Box<DurationCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatMediaPolicyConditions {
@@ -1932,7 +1932,7 @@ pub struct ChatMessage {
     /// JSON `user`.
     pub user: Option<Box<ChatMessageUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatMessage {
@@ -2140,7 +2140,7 @@ pub struct ChatMessageUser {
     /// JSON `images`.
     pub images: Option<Vec<Image>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatMessageUser {
@@ -2228,7 +2228,7 @@ pub struct ConversationDeletionProtectionQuery {
     /// JSON `conversationIds`.
     pub conversation_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDeletionProtectionQuery {
@@ -2290,7 +2290,7 @@ pub struct CrossPlatformCallMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<CallMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformCallMediaPolicy {
@@ -2359,7 +2359,7 @@ pub struct CrossPlatformChatMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<ChatMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformChatMediaPolicy {
@@ -2428,7 +2428,7 @@ pub struct CrossPlatformEmailMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<EmailMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformEmailMediaPolicy {
@@ -2505,7 +2505,7 @@ pub struct CrossPlatformMediaPolicies {
     /// JSON `messagePolicy`.
     pub message_policy: Option<Box<CrossPlatformMessageMediaPolicy>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformMediaPolicies {
@@ -2588,7 +2588,7 @@ pub struct CrossPlatformMessageMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<MessageMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformMessageMediaPolicy {
@@ -2687,7 +2687,7 @@ pub struct CrossPlatformPolicy {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformPolicy {
@@ -2844,7 +2844,7 @@ pub struct CrossPlatformPolicyActions {
     /// JSON `integrationExport`.
     pub integration_export: Option<Box<IntegrationExport>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformPolicyActions {
@@ -2996,7 +2996,7 @@ pub struct CrossPlatformPolicyCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformPolicyCreate {
@@ -3129,7 +3129,7 @@ pub struct CrossPlatformPolicyUpdate {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CrossPlatformPolicyUpdate {
@@ -3205,7 +3205,7 @@ pub struct DatePicker {
     /// JSON `dateSelected`.
     pub date_selected: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DatePicker {
@@ -3295,7 +3295,7 @@ pub struct DatePickerAvailableDateTime {
     /// JSON `dateTime`.
     pub date_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DatePickerAvailableDateTime {
@@ -3358,7 +3358,7 @@ pub struct DeleteRetention {
     /// JSON `days`.
     pub days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DeleteRetention {
@@ -3420,7 +3420,7 @@ pub struct DurationCondition {
     /// JSON `durationMode`.
     pub duration_mode: Option<DurationConditionDurationMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DurationCondition {
@@ -3603,7 +3603,7 @@ pub struct EmailAttachment {
     /// JSON `contentLength`.
     pub content_length: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailAttachment {
@@ -3693,7 +3693,7 @@ pub struct EmailMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<EmailMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMediaPolicy {
@@ -3774,7 +3774,7 @@ pub struct EmailMediaPolicyConditions {
     /// JSON `customerParticipation`.
     pub customer_participation: Option<EmailMediaPolicyConditionsCustomerParticipation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMediaPolicyConditions {
@@ -3958,7 +3958,7 @@ pub struct EncryptionKey {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EncryptionKey {
@@ -4143,7 +4143,7 @@ pub struct EncryptionKeyEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EncryptionKeyEntityListing {
@@ -4330,7 +4330,7 @@ pub struct Endpoint {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Endpoint {
@@ -4565,7 +4565,7 @@ pub struct EvaluationAssignment {
     /// JSON `user`.
     pub user: Option<Box<User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAssignment {
@@ -4632,7 +4632,7 @@ pub struct ExecuteRecordingJobsQuery {
     /// JSON `state`.
     pub state: Option<ExecuteRecordingJobsQueryState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExecuteRecordingJobsQuery {
@@ -4735,7 +4735,7 @@ pub struct FailedDeleteProtectionUpdate {
     /// JSON `errorCode`.
     pub error_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FailedDeleteProtectionUpdate {
@@ -4823,7 +4823,7 @@ pub struct FailedRecordingEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FailedRecordingEntityListing {
@@ -4946,7 +4946,7 @@ pub struct InitiateScreenRecording {
     /// JSON `deleteRetention`.
     pub delete_retention: Option<Box<DeleteRetention>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InitiateScreenRecording {
@@ -5024,7 +5024,7 @@ pub struct IntegrationExport {
     /// JSON `shouldExportScreenRecordings`.
     pub should_export_screen_recordings: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationExport {
@@ -5093,7 +5093,7 @@ pub struct InteractiveApplication {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InteractiveApplication {
@@ -5170,7 +5170,7 @@ pub struct KeyRotationSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KeyRotationSchedule {
@@ -5326,7 +5326,7 @@ pub struct ListPicker {
     /// JSON `sections`.
     pub sections: Option<Vec<ListPickerSection>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListPicker {
@@ -5430,7 +5430,7 @@ pub struct ListPickerItem {
     /// JSON `selected`.
     pub selected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListPickerItem {
@@ -5523,7 +5523,7 @@ pub struct ListPickerSection {
     /// JSON `title`.
     pub title: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListPickerSection {
@@ -5619,7 +5619,7 @@ pub struct LocalEncryptionConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocalEncryptionConfiguration {
@@ -5726,7 +5726,7 @@ pub struct LocalEncryptionKeyRequest {
     /// JSON `keypairId`.
     pub keypair_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocalEncryptionKeyRequest {
@@ -5798,7 +5798,7 @@ pub struct ManageDeleteProtectionResult {
     /// JSON `failedUpdates`.
     pub failed_updates: Option<Vec<FailedDeleteProtectionUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManageDeleteProtectionResult {
@@ -5868,7 +5868,7 @@ pub struct MediaPolicies {
     /// JSON `messagePolicy`.
     pub message_policy: Option<Box<MessageMediaPolicy>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaPolicies {
@@ -5947,7 +5947,7 @@ pub struct MediaResult {
     /// JSON `waveformData`.
     pub waveform_data: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaResult {
@@ -6028,7 +6028,7 @@ pub struct MessageMediaAttachment {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaAttachment {
@@ -6169,7 +6169,7 @@ pub struct MessageMediaPolicy {
     /// JSON `conditions`.
     pub conditions: Option<Box<MessageMediaPolicyConditions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaPolicy {
@@ -6250,7 +6250,7 @@ pub struct MessageMediaPolicyConditions {
     /// JSON `customerParticipation`.
     pub customer_participation: Option<MessageMediaPolicyConditionsCustomerParticipation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaPolicyConditions {
@@ -6408,7 +6408,7 @@ pub struct MessageStickerAttachment {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageStickerAttachment {
@@ -6481,7 +6481,7 @@ pub struct MeteredAssignmentByAgent {
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MeteredAssignmentByAgent {
@@ -6582,7 +6582,7 @@ pub struct MeteredEvaluationAssignment {
     /// JSON `timeInterval`.
     pub time_interval: Option<Box<TimeInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MeteredEvaluationAssignment {
@@ -6715,7 +6715,7 @@ pub struct OrphanRecording {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrphanRecording {
@@ -7312,7 +7312,7 @@ pub struct OrphanRecordingListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrphanRecordingListing {
@@ -7449,7 +7449,7 @@ pub struct OrphanUpdateRequest {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrphanUpdateRequest {
@@ -7539,7 +7539,7 @@ pub struct PaymentLineItem {
     /// JSON `price`.
     pub price: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PaymentLineItem {
@@ -7626,7 +7626,7 @@ pub struct PaymentRequest {
     /// JSON `shippingOptions`.
     pub shipping_options: Option<Vec<PaymentLineItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PaymentRequest {
@@ -7770,7 +7770,7 @@ pub struct PaymentResponse {
     /// JSON `failureReason`.
     pub failure_reason: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PaymentResponse {
@@ -7923,7 +7923,7 @@ pub struct Policy {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Policy {
@@ -8084,7 +8084,7 @@ pub struct PolicyActions {
     /// JSON `integrationExport`.
     pub integration_export: Option<Box<IntegrationExport>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyActions {
@@ -8234,7 +8234,7 @@ pub struct PolicyConditions {
     /// JSON `customerParticipation`.
     pub customer_participation: Option<PolicyConditionsCustomerParticipation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyConditions {
@@ -8440,7 +8440,7 @@ pub struct PolicyCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyCreate {
@@ -8591,7 +8591,7 @@ pub struct PolicyEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyEntityListing {
@@ -8724,7 +8724,7 @@ pub struct PolicyErrorMessage {
     /// JSON `insertDate`.
     pub insert_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyErrorMessage {
@@ -8822,7 +8822,7 @@ pub struct PolicyErrors {
     /// JSON `policyErrorMessages`.
     pub policy_error_messages: Option<Vec<PolicyErrorMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyErrors {
@@ -8878,7 +8878,7 @@ pub struct PolicyUpdate {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyUpdate {
@@ -9066,7 +9066,7 @@ pub struct PolicyUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyUser {
@@ -9451,7 +9451,7 @@ pub struct PublishedSurveyFormReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PublishedSurveyFormReference {
@@ -9546,7 +9546,7 @@ pub struct QuickReply {
     /// JSON `isSelected`.
     pub is_selected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QuickReply {
@@ -9679,7 +9679,7 @@ pub struct ReceivedReplyMessage {
     /// JSON `subtitle`.
     pub subtitle: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReceivedReplyMessage {
@@ -9870,7 +9870,7 @@ pub struct Recording {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Recording {
@@ -10445,7 +10445,7 @@ pub struct RecordingAttachment {
     /// JSON `fileName`.
     pub file_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingAttachment {
@@ -10605,7 +10605,7 @@ pub struct RecordingContentStory {
     /// JSON `replyToId`.
     pub reply_to_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingContentStory {
@@ -10746,7 +10746,7 @@ pub struct RecordingEmailMessage {
     /// JSON `time`.
     pub time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingEmailMessage {
@@ -10902,7 +10902,7 @@ pub struct RecordingEncryptionConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingEncryptionConfiguration {
@@ -11059,7 +11059,7 @@ pub struct RecordingEncryptionConfigurationListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingEncryptionConfigurationListing {
@@ -11155,7 +11155,7 @@ pub struct RecordingForm {
     /// JSON `cannedResponseId`.
     pub canned_response_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingForm {
@@ -11263,7 +11263,7 @@ pub struct RecordingFormPage {
     /// JSON `pageComponents`.
     pub page_components: Option<Vec<RecordingFormPageComponent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingFormPage {
@@ -11351,7 +11351,7 @@ pub struct RecordingFormPageComponent {
     /// JSON `input`.
     pub input: Option<Box<RecordingInput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingFormPageComponent {
@@ -11496,7 +11496,7 @@ pub struct RecordingFormResponseComponent {
     /// JSON `component`.
     pub component: Option<Box<RecordingFormResponseContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingFormResponseComponent {
@@ -11565,7 +11565,7 @@ pub struct RecordingFormResponseContent {
     /// JSON `buttonResponse`.
     pub button_response: Option<Box<ButtonResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingFormResponseContent {
@@ -11685,7 +11685,7 @@ pub struct RecordingInput {
     /// JSON `responseText`.
     pub response_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingInput {
@@ -11768,7 +11768,7 @@ pub struct RecordingIntroduction {
     /// JSON `subtitle`.
     pub subtitle: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingIntroduction {
@@ -11887,7 +11887,7 @@ pub struct RecordingJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingJob {
@@ -12115,7 +12115,7 @@ pub struct RecordingJobEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingJobEntityListing {
@@ -12240,7 +12240,7 @@ pub struct RecordingJobFailedRecording {
     /// JSON `recording`.
     pub recording: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingJobFailedRecording {
@@ -12355,7 +12355,7 @@ pub struct RecordingJobsQuery {
     /// JSON `agedConversationInterval`.
     pub aged_conversation_interval: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingJobsQuery {
@@ -12564,7 +12564,7 @@ pub struct RecordingLocation {
     /// JSON `longitude`.
     pub longitude: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingLocation {
@@ -12662,7 +12662,7 @@ pub struct RecordingMessageReceipt {
     /// JSON `reasons`.
     pub reasons: Option<Vec<RecordingMessageReceiptReason>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingMessageReceipt {
@@ -12808,7 +12808,7 @@ pub struct RecordingMessageReceiptReason {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingMessageReceiptReason {
@@ -13092,7 +13092,7 @@ pub struct RecordingMessagingMessage {
     /// JSON `notificationResponse`.
     pub notification_response: Option<Box<RecordingNotificationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingMessagingMessage {
@@ -13624,7 +13624,7 @@ pub struct RecordingMetadata {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingMetadata {
@@ -14129,7 +14129,7 @@ pub struct RecordingNotificationResponse {
     /// JSON `notificationText`.
     pub notification_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingNotificationResponse {
@@ -14279,7 +14279,7 @@ pub struct RecordingNotificationTemplate {
     /// JSON `footer`.
     pub footer: Option<Box<RecordingTemplateFooter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingNotificationTemplate {
@@ -14403,7 +14403,7 @@ pub struct RecordingRetention {
     /// JSON `creationTime`.
     pub creation_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingRetention {
@@ -14557,7 +14557,7 @@ pub struct RecordingRetentionCursorEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingRetentionCursorEntityListing {
@@ -14652,7 +14652,7 @@ pub struct RecordingRoadsideAssistance {
     /// JSON `messageNumber`.
     pub message_number: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingRoadsideAssistance {
@@ -14758,7 +14758,7 @@ pub struct RecordingSettings {
     /// JSON `stopRecordingWhenOnlyExternalParticipants`.
     pub stop_recording_when_only_external_participants: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingSettings {
@@ -14851,7 +14851,7 @@ pub struct RecordingTemplateBody {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingTemplateBody {
@@ -14929,7 +14929,7 @@ pub struct RecordingTemplateButton {
     /// JSON `isSelected`.
     pub is_selected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingTemplateButton {
@@ -15081,7 +15081,7 @@ pub struct RecordingTemplateCard {
     /// JSON `buttons`.
     pub buttons: Option<Vec<RecordingTemplateButton>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingTemplateCard {
@@ -15153,7 +15153,7 @@ pub struct RecordingTemplateCarousel {
     /// JSON `cards`.
     pub cards: Option<Vec<RecordingTemplateCard>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingTemplateCarousel {
@@ -15211,7 +15211,7 @@ pub struct RecordingTemplateFooter {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingTemplateFooter {
@@ -15277,7 +15277,7 @@ pub struct RecordingTemplateHeader {
     /// JSON `media`.
     pub media: Option<Box<RecordingAttachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingTemplateHeader {
@@ -15410,7 +15410,7 @@ pub struct RecordingUploadReport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingUploadReport {
@@ -15553,7 +15553,7 @@ pub struct RecordingUploadReportRequest {
     /// JSON `uploadStatus`.
     pub upload_status: Option<RecordingUploadReportRequestUploadStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingUploadReportRequest {
@@ -15677,7 +15677,7 @@ pub struct RecordingWheelPicker {
     /// JSON `items`.
     pub items: Option<Vec<RecordingWheelPickerItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingWheelPicker {
@@ -15754,7 +15754,7 @@ pub struct RecordingWheelPickerItem {
     /// JSON `isSelected`.
     pub is_selected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordingWheelPickerItem {
@@ -15833,7 +15833,7 @@ pub struct RetentionDuration {
     /// JSON `deleteRetention`.
     pub delete_retention: Option<Box<DeleteRetention>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RetentionDuration {
@@ -15918,7 +15918,7 @@ pub struct RichLink {
     /// JSON `urlLabel`.
     pub url_label: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RichLink {
@@ -16019,7 +16019,7 @@ pub struct RichLinkHeader {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RichLinkHeader {
@@ -16146,7 +16146,7 @@ pub struct ScreenRecordingActiveSessions {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenRecordingActiveSessions {
@@ -16214,7 +16214,7 @@ pub struct ScreenRecordingMetaData {
     /// JSON `main`.
     pub main: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenRecordingMetaData {
@@ -16316,7 +16316,7 @@ pub struct ScreenRecordingMetaDataRequest {
     /// JSON `metaData`.
     pub meta_data: Option<Vec<ScreenRecordingMetaData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenRecordingMetaDataRequest {
@@ -16410,7 +16410,7 @@ pub struct SurveyAssignment {
     /// JSON `useThreadingTimelineForSendTime`.
     pub use_threading_timeline_for_send_time: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAssignment {
@@ -16505,7 +16505,7 @@ pub struct TimeAllowed {
     /// JSON `empty`.
     pub empty: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeAllowed {
@@ -16581,7 +16581,7 @@ pub struct TimeInterval {
     /// JSON `hours`.
     pub hours: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeInterval {
@@ -16668,7 +16668,7 @@ pub struct TimeSlot {
     /// JSON `day`.
     pub day: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeSlot {

@@ -48,7 +48,7 @@ pub struct AppleInvitation {
     /// JSON `locale`.
     pub locale: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleInvitation {
@@ -182,7 +182,7 @@ pub struct Button {
     /// JSON `payload`.
     pub payload: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Button {
@@ -320,7 +320,7 @@ pub struct CardBodyText {
     /// JSON `contentType`.
     pub content_type: Option<CardBodyTextContentType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CardBodyText {
@@ -430,7 +430,7 @@ pub struct Carousel {
     /// JSON `cards`.
     pub cards: Option<Vec<CarouselCard>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Carousel {
@@ -500,7 +500,7 @@ pub struct CarouselCard {
     /// JSON `cardBodyText`.
     pub card_body_text: Option<Box<CardBodyText>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CarouselCard {
@@ -582,7 +582,7 @@ pub struct CreateResponseAssetRequest {
     /// JSON `contentMd5`.
     pub content_md5: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateResponseAssetRequest {
@@ -662,7 +662,7 @@ pub struct CreateResponseAssetResponse {
     /// JSON `headers`.
     pub headers: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateResponseAssetResponse {
@@ -750,7 +750,7 @@ pub struct DomainEntityListingResponseDivisionView {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEntityListingResponseDivisionView {
@@ -875,7 +875,7 @@ pub struct FooterTemplate {
     /// JSON `applicableResources`.
     pub applicable_resources: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FooterTemplate {
@@ -1013,7 +1013,7 @@ pub struct Form {
     /// JSON `showSummary`.
     pub show_summary: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Form {
@@ -1120,7 +1120,7 @@ pub struct FormDatePicker {
     /// JSON `dateDisplayFormat`.
     pub date_display_format: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormDatePicker {
@@ -1217,7 +1217,7 @@ pub struct FormIntroduction {
     /// JSON `buttonText`.
     pub button_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormIntroduction {
@@ -1302,7 +1302,7 @@ pub struct FormListPicker {
     /// JSON `sections`.
     pub sections: Option<Vec<FormListPickerSection>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormListPicker {
@@ -1377,7 +1377,7 @@ pub struct FormListPickerItem {
     /// JSON `imageUrl`.
     pub image_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormListPickerItem {
@@ -1461,7 +1461,7 @@ pub struct FormListPickerSection {
     /// JSON `items`.
     pub items: Option<Vec<FormListPickerItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormListPickerSection {
@@ -1543,7 +1543,7 @@ pub struct FormMessage {
     /// JSON `imageUrl`.
     pub image_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormMessage {
@@ -1629,7 +1629,7 @@ pub struct FormPage {
     /// JSON `pageComponents`.
     pub page_components: Option<Vec<FormPageComponent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormPage {
@@ -1719,7 +1719,7 @@ pub struct FormPageComponent {
     /// JSON `wheelPicker`.
     pub wheel_picker: Option<Box<WheelPicker>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormPageComponent {
@@ -1892,7 +1892,7 @@ pub struct Input {
     /// JSON `autoCompleteType`.
     pub auto_complete_type: Option<InputAutoCompleteType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Input {
@@ -2291,7 +2291,7 @@ pub struct Library {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Library {
@@ -2463,7 +2463,7 @@ pub struct LibraryBatchRequest {
     /// JSON `libraryIds`.
     pub library_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LibraryBatchRequest {
@@ -2527,7 +2527,7 @@ pub struct LibraryDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LibraryDivisionView {
@@ -2615,7 +2615,7 @@ pub struct LibraryDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LibraryDivisionViewEntityListing {
@@ -2752,7 +2752,7 @@ pub struct LibraryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LibraryEntityListing {
@@ -2877,7 +2877,7 @@ pub struct MessageFooter {
     /// JSON `content`.
     pub content: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageFooter {
@@ -2989,7 +2989,7 @@ pub struct MessageHeader {
     /// JSON `content`.
     pub content: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageHeader {
@@ -3109,7 +3109,7 @@ pub struct MessagingTemplate {
     /// JSON `whatsApp`.
     pub whats_app: Option<Box<WhatsAppDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingTemplate {
@@ -3179,7 +3179,7 @@ pub struct QueryCriteriaGroup {
     /// JSON `criteria`.
     pub criteria: Option<Box<QueryCriteriaItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryCriteriaGroup {
@@ -3270,7 +3270,7 @@ pub struct QueryCriteriaItem {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryCriteriaItem {
@@ -3462,7 +3462,7 @@ pub struct QueryCriteriaQuery {
     /// JSON `query`.
     pub query: Option<Vec<QueryCriteriaGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryCriteriaQuery {
@@ -3584,7 +3584,7 @@ pub struct Response {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Response {
@@ -3910,7 +3910,7 @@ pub struct ResponseAsset {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAsset {
@@ -4055,7 +4055,7 @@ pub struct ResponseAssetBulkRequest {
     /// JSON `sortOrder`.
     pub sort_order: Option<ResponseAssetBulkRequestSortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetBulkRequest {
@@ -4178,7 +4178,7 @@ pub struct ResponseAssetEntityListing {
     /// JSON `notFound`.
     pub not_found: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetEntityListing {
@@ -4263,7 +4263,7 @@ pub struct ResponseAssetFilter {
     /// JSON `type`.
     pub r#type: Option<ResponseAssetFilterType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetFilter {
@@ -4429,7 +4429,7 @@ pub struct ResponseAssetRequest {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetRequest {
@@ -4512,7 +4512,7 @@ pub struct ResponseAssetSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<ResponseAssetFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetSearchRequest {
@@ -4661,7 +4661,7 @@ pub struct ResponseAssetSearchResults {
     /// JSON `results`.
     pub results: Option<Vec<ResponseAsset>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetSearchResults {
@@ -4759,7 +4759,7 @@ pub struct ResponseAssetStatus {
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseAssetStatus {
@@ -4919,7 +4919,7 @@ pub struct ResponseDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseDivisionView {
@@ -5098,7 +5098,7 @@ pub struct ResponseDivisionViewQueryResults {
     /// JSON `results`.
     pub results: Option<Box<DomainEntityListingResponseDivisionView>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseDivisionViewQueryResults {
@@ -5174,7 +5174,7 @@ pub struct ResponseEntityList {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseEntityList {
@@ -5311,7 +5311,7 @@ pub struct ResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseEntityListing {
@@ -5446,7 +5446,7 @@ pub struct ResponseFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseFilter {
@@ -5593,7 +5593,7 @@ pub struct ResponseQueryRequest {
     /// JSON `filters`.
     pub filters: Option<Vec<ResponseFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseQueryRequest {
@@ -5674,7 +5674,7 @@ pub struct ResponseQueryResults {
     /// JSON `results`.
     pub results: Option<Box<ResponseEntityList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseQueryResults {
@@ -5742,7 +5742,7 @@ pub struct ResponseSubstitution {
     /// JSON `defaultValue`.
     pub default_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseSubstitution {
@@ -5824,7 +5824,7 @@ pub struct ResponseText {
     /// JSON `type`.
     pub r#type: Option<ResponseTextType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseText {
@@ -5998,7 +5998,7 @@ pub struct RmsAssetAddressableRef {
     /// JSON `contentLocation`.
     pub content_location: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RmsAssetAddressableRef {
@@ -6124,7 +6124,7 @@ pub struct StatusInfo {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StatusInfo {
@@ -6233,7 +6233,7 @@ pub struct WhatsAppDefinition {
     /// JSON `carousel`.
     pub carousel: Option<Box<Carousel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppDefinition {
@@ -6410,7 +6410,7 @@ pub struct WheelPicker {
     /// JSON `items`.
     pub items: Option<Vec<WheelPickerItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WheelPicker {
@@ -6485,7 +6485,7 @@ pub struct WheelPickerItem {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WheelPickerItem {

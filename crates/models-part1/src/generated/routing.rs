@@ -30,7 +30,7 @@ pub struct AssessmentJobListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentJobListing {
@@ -106,7 +106,7 @@ pub struct AssessmentListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentListing {
@@ -185,7 +185,7 @@ pub struct AuthorizedDomains {
     /// JSON `outbound`.
     pub outbound: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthorizedDomains {
@@ -247,7 +247,7 @@ pub struct AvailableMediaType {
     /// JSON `availableSubTypes`.
     pub available_sub_types: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableMediaType {
@@ -310,7 +310,7 @@ pub struct AvailableMediaTypeEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AvailableMediaType>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableMediaTypeEntityListing {
@@ -396,7 +396,7 @@ pub struct BenefitAssessment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BenefitAssessment {
@@ -570,7 +570,7 @@ pub struct BenefitAssessmentJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BenefitAssessmentJob {
@@ -707,7 +707,7 @@ pub struct Check {
     /// JSON `type`.
     pub r#type: Option<CheckType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Check {
@@ -938,7 +938,7 @@ pub struct ComparisonPeriod {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ComparisonPeriod {
@@ -1040,7 +1040,7 @@ pub struct ComparisonPeriodListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ComparisonPeriodListing {
@@ -1126,7 +1126,7 @@ pub struct Compliance {
     /// JSON `helpSettings`.
     pub help_settings: Option<Vec<HelpSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Compliance {
@@ -1200,7 +1200,7 @@ pub struct ComplianceResponse {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ComplianceResponse {
@@ -1258,7 +1258,7 @@ pub struct ContactCenterSettings {
     /// JSON `removeSkillsFromBlindTransfer`.
     pub remove_skills_from_blind_transfer: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactCenterSettings {
@@ -1316,7 +1316,7 @@ pub struct CreateBenefitAssessmentJobRequest {
     /// JSON `divisionIds`.
     pub division_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateBenefitAssessmentJobRequest {
@@ -1376,7 +1376,7 @@ pub struct CreateBenefitAssessmentRequest {
     /// JSON `queueIds`.
     pub queue_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateBenefitAssessmentRequest {
@@ -1456,7 +1456,7 @@ pub struct CreateKpiRequest {
     /// JSON `source`.
     pub source: Option<CreateKpiRequestSource>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateKpiRequest {
@@ -1668,7 +1668,7 @@ pub struct CreatePredictorRequest {
     /// JSON `workloadBalancingConfig`.
     pub workload_balancing_config: Option<Box<PredictorWorkloadBalancing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreatePredictorRequest {
@@ -1924,7 +1924,7 @@ pub struct CreateQueueRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateQueueRequest {
@@ -2431,7 +2431,7 @@ pub struct CreateRoutingSkill {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateRoutingSkill {
@@ -2502,7 +2502,7 @@ pub struct CreateUtilizationLabelRequest {
     /// JSON `utilization`.
     pub utilization: Option<Box<LabelUtilizationRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateUtilizationLabelRequest {
@@ -2567,7 +2567,7 @@ pub struct CustomSmtpServerRequest {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomSmtpServerRequest {
@@ -2643,7 +2643,7 @@ pub struct DmarcResult {
     /// JSON `records`.
     pub records: Option<Vec<Record>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DmarcResult {
@@ -2836,7 +2836,7 @@ pub struct DnsRecordEntry {
     /// JSON `verificationStatus`.
     pub verification_status: Option<DnsRecordEntryVerificationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DnsRecordEntry {
@@ -2971,7 +2971,7 @@ pub struct Domains {
     /// JSON `allowOutboundToAnyDomainAcd`.
     pub allow_outbound_to_any_domain_acd: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Domains {
@@ -3047,7 +3047,7 @@ pub struct EmailErrorInfo {
     /// JSON `code`.
     pub code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailErrorInfo {
@@ -3126,7 +3126,7 @@ pub struct EmailOutboundDomainResult {
     /// JSON `dmarcVerificationResult`.
     pub dmarc_verification_result: Option<Box<DmarcResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailOutboundDomainResult {
@@ -3356,7 +3356,7 @@ pub struct EmailSetting {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailSetting {
@@ -3451,7 +3451,7 @@ pub struct EmailSettingEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailSettingEntityListing {
@@ -3580,7 +3580,7 @@ pub struct EmailSettingReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailSettingReference {
@@ -3652,7 +3652,7 @@ pub struct EmailSetup {
     /// JSON `rootDomain`.
     pub root_domain: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailSetup {
@@ -3712,7 +3712,7 @@ pub struct EstimatedWaitTimePredictions {
     /// JSON `results`.
     pub results: Option<Vec<PredictionResults>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimatedWaitTimePredictions {
@@ -3778,7 +3778,7 @@ pub struct GraphApiSettings {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<EmailErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GraphApiSettings {
@@ -3917,7 +3917,7 @@ pub struct HelpSettings {
     /// JSON `response`.
     pub response: Option<Box<ComplianceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HelpSettings {
@@ -3980,7 +3980,7 @@ pub struct IdentityResolutionQueueConfig {
     /// JSON `callOnBehalfOfQueue`.
     pub call_on_behalf_of_queue: Option<Box<OutboundQueueIdentityResolutionConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IdentityResolutionQueueConfig {
@@ -4046,7 +4046,7 @@ pub struct ImapSettings {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<EmailErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImapSettings {
@@ -4219,7 +4219,7 @@ pub struct InboundDomain {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundDomain {
@@ -4424,7 +4424,7 @@ pub struct InboundDomainCreateRequest {
     /// JSON `emailSetting`.
     pub email_setting: Option<Box<EmailSettingReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundDomainCreateRequest {
@@ -4540,7 +4540,7 @@ pub struct InboundDomainEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundDomainEntityListing {
@@ -4677,7 +4677,7 @@ pub struct InboundDomainPatchRequest {
     /// JSON `emailSetting`.
     pub email_setting: Option<Box<EmailSettingReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundDomainPatchRequest {
@@ -4779,7 +4779,7 @@ pub struct InboundRouteEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundRouteEntityListing {
@@ -4956,7 +4956,7 @@ pub struct KeyPerformanceIndicator {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KeyPerformanceIndicator {
@@ -5422,7 +5422,7 @@ pub struct KeyPerformanceIndicatorAssessment {
     /// JSON `checks`.
     pub checks: Option<Vec<Check>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KeyPerformanceIndicatorAssessment {
@@ -5551,7 +5551,7 @@ pub struct KeyPerformanceIndicatorEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<KeyPerformanceIndicator>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KeyPerformanceIndicatorEntityListing {
@@ -5613,7 +5613,7 @@ pub struct KeyPerformanceIndicatorType {
     /// JSON `sources`.
     pub sources: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KeyPerformanceIndicatorType {
@@ -5761,7 +5761,7 @@ pub struct KpiResult {
     /// JSON `percentageBenefit`.
     pub percentage_benefit: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KpiResult {
@@ -5915,7 +5915,7 @@ pub struct MailFromResult {
     /// JSON `mailFromDomain`.
     pub mail_from_domain: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MailFromResult {
@@ -6050,7 +6050,7 @@ pub struct OptInSettings {
     /// JSON `response`.
     pub response: Option<Box<ComplianceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OptInSettings {
@@ -6143,7 +6143,7 @@ pub struct OutboundDomain {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundDomain {
@@ -6321,7 +6321,7 @@ pub struct OutboundDomainCreateRequest {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundDomainCreateRequest {
@@ -6471,7 +6471,7 @@ pub struct OutboundDomainEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundDomainEntityListing {
@@ -6600,7 +6600,7 @@ pub struct OutboundDomainPatchRequest {
     /// JSON `emailSetting`.
     pub email_setting: Option<Box<EmailSettingReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundDomainPatchRequest {
@@ -6737,7 +6737,7 @@ pub struct OutboundQueueIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundQueueIdentityResolutionConfig {
@@ -6809,7 +6809,7 @@ pub struct OutcomeConfig {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeConfig {
@@ -6875,7 +6875,7 @@ pub struct PatchPredictorRequest {
     /// JSON `workloadBalancingConfig`.
     pub workload_balancing_config: Option<Box<PredictorWorkloadBalancing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchPredictorRequest {
@@ -6963,7 +6963,7 @@ pub struct PredictionResults {
     /// JSON `label`.
     pub label: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictionResults {
@@ -7224,7 +7224,7 @@ pub struct Predictor {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Predictor {
@@ -7414,7 +7414,7 @@ pub struct PredictorListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorListing {
@@ -7515,7 +7515,7 @@ pub struct PredictorModel {
     /// JSON `features`.
     pub features: Option<Vec<PredictorModelFeature>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorModel {
@@ -7678,7 +7678,7 @@ pub struct PredictorModelBrief {
     /// JSON `state`.
     pub state: Option<PredictorModelBriefState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorModelBrief {
@@ -7871,7 +7871,7 @@ pub struct PredictorModelFeature {
     /// JSON `percentageImportance`.
     pub percentage_importance: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorModelFeature {
@@ -7992,7 +7992,7 @@ pub struct PredictorModelFeatureListing {
     /// JSON `entities`.
     pub entities: Option<Vec<PredictorModelFeature>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorModelFeatureListing {
@@ -8062,7 +8062,7 @@ pub struct PredictorModelRetrainingError {
     /// JSON `dateOfFirstOccurrence`.
     pub date_of_first_occurrence: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorModelRetrainingError {
@@ -8185,7 +8185,7 @@ pub struct PredictorModels {
     /// JSON `predictorModels`.
     pub predictor_models: Option<Vec<PredictorModel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorModels {
@@ -8256,7 +8256,7 @@ pub struct PredictorSchedule {
     /// JSON `dateStarted`.
     pub date_started: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorSchedule {
@@ -8378,7 +8378,7 @@ pub struct PredictorWorkloadBalancing {
     /// JSON `maximumOccupancy`.
     pub maximum_occupancy: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictorWorkloadBalancing {
@@ -8466,7 +8466,7 @@ pub struct QueueEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueEntityListing {
@@ -8603,7 +8603,7 @@ pub struct QueueMember {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueMember {
@@ -8720,7 +8720,7 @@ pub struct QueueMemberEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueMemberEntityListing {
@@ -8836,7 +8836,7 @@ pub struct QueueMemberEntityListingV1 {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueMemberEntityListingV1 {
@@ -9123,7 +9123,7 @@ pub struct QueueRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueRequest {
@@ -9647,7 +9647,7 @@ pub struct Recipient {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Recipient {
@@ -9836,7 +9836,7 @@ pub struct RecipientFlow {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecipientFlow {
@@ -9910,7 +9910,7 @@ pub struct RecipientListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecipientListing {
@@ -10031,7 +10031,7 @@ pub struct RecipientRequest {
     /// JSON `flow`.
     pub flow: Option<Box<RecipientFlow>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecipientRequest {
@@ -10103,7 +10103,7 @@ pub struct Record {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Record {
@@ -10179,7 +10179,7 @@ pub struct RequestScoredAgent {
     /// JSON `score`.
     pub score: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestScoredAgent {
@@ -10254,7 +10254,7 @@ pub struct RouteIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RouteIdentityResolutionConfig {
@@ -10344,7 +10344,7 @@ pub struct RoutingConversationAttributesRequest {
     /// JSON `requestScoredAgents`.
     pub request_scored_agents: Option<Vec<RequestScoredAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingConversationAttributesRequest {
@@ -10461,7 +10461,7 @@ pub struct RoutingConversationAttributesResponse {
     /// JSON `skillExpressionId`.
     pub skill_expression_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingConversationAttributesResponse {
@@ -10561,7 +10561,7 @@ pub struct RoutingSettings {
     /// JSON `resetAgentScoreOnPresenceChange`.
     pub reset_agent_score_on_presence_change: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingSettings {
@@ -10617,7 +10617,7 @@ pub struct SMSAvailablePhoneNumberEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<SmsAvailablePhoneNumber>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SMSAvailablePhoneNumberEntityListing {
@@ -10691,7 +10691,7 @@ pub struct SkillEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillEntityListing {
@@ -10826,7 +10826,7 @@ pub struct SkillExpression {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillExpression {
@@ -10914,7 +10914,7 @@ pub struct SkillExpressionData {
     /// JSON `expression`.
     pub expression: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillExpressionData {
@@ -10988,7 +10988,7 @@ pub struct SkillExpressionEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillExpressionEntityListing {
@@ -11117,7 +11117,7 @@ pub struct SkillExpressionValidationError {
     /// JSON `position`.
     pub position: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillExpressionValidationError {
@@ -11205,7 +11205,7 @@ pub struct SkillExpressionValidationResult {
     /// JSON `hint`.
     pub hint: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillExpressionValidationResult {
@@ -11321,7 +11321,7 @@ pub struct SkillGroupDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupDefinition {
@@ -11432,7 +11432,7 @@ pub struct SkillGroupEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupEntityListing {
@@ -11509,7 +11509,7 @@ pub struct SkillGroupMemberDivisionList {
     /// JSON `entities`.
     pub entities: Option<Vec<Division>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupMemberDivisionList {
@@ -11567,7 +11567,7 @@ pub struct SkillGroupMemberDivisions {
     /// JSON `removeDivisionIds`.
     pub remove_division_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupMemberDivisions {
@@ -11636,7 +11636,7 @@ pub struct SkillGroupMemberEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupMemberEntityListing {
@@ -11759,7 +11759,7 @@ pub struct SkillGroupWithMemberDivisions {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupWithMemberDivisions {
@@ -11942,7 +11942,7 @@ pub struct SkillReference {
     /// JSON `isLanguageSkill`.
     pub is_language_skill: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillReference {
@@ -12044,7 +12044,7 @@ pub struct SmsAddress {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsAddress {
@@ -12174,7 +12174,7 @@ pub struct SmsAddressEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsAddressEntityListing {
@@ -12339,7 +12339,7 @@ pub struct SmsAddressProvision {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsAddressProvision {
@@ -12463,7 +12463,7 @@ pub struct SmsAlphanumericProvision {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsAlphanumericProvision {
@@ -12569,7 +12569,7 @@ pub struct SmsAvailablePhoneNumber {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsAvailablePhoneNumber {
@@ -12814,7 +12814,7 @@ pub struct SmsIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsIdentityResolutionConfig {
@@ -12996,7 +12996,7 @@ pub struct SmsPhoneNumber {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsPhoneNumber {
@@ -13471,7 +13471,7 @@ pub struct SmsPhoneNumberEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsPhoneNumberEntityListing {
@@ -13628,7 +13628,7 @@ pub struct SmsPhoneNumberImport {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsPhoneNumberImport {
@@ -13798,7 +13798,7 @@ pub struct SmsPhoneNumberPatchRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsPhoneNumberPatchRequest {
@@ -13902,7 +13902,7 @@ pub struct SmsPhoneNumberProvision {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsPhoneNumberProvision {
@@ -14076,7 +14076,7 @@ pub struct SmsProvisioningStatus {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsProvisioningStatus {
@@ -14269,7 +14269,7 @@ pub struct StopSettings {
     /// JSON `response`.
     pub response: Option<Box<ComplianceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StopSettings {
@@ -14364,7 +14364,7 @@ pub struct TestMessage {
     /// JSON `time`.
     pub time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestMessage {
@@ -14488,7 +14488,7 @@ pub struct TranscriptionSettings {
     /// JSON `piiRedactionEnabled`.
     pub pii_redaction_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptionSettings {
@@ -14640,7 +14640,7 @@ pub struct UpdateKpiRequest {
     /// JSON `status`.
     pub status: Option<UpdateKpiRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateKpiRequest {
@@ -14759,7 +14759,7 @@ pub struct UpdateSkillDivisionRequest {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateSkillDivisionRequest {
@@ -14819,7 +14819,7 @@ pub struct UpdateUtilizationLabelRequest {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateUtilizationLabelRequest {
@@ -14883,7 +14883,7 @@ pub struct UtilizationLabel {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UtilizationLabel {
@@ -14971,7 +14971,7 @@ pub struct UtilizationLabelEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UtilizationLabelEntityListing {
@@ -15100,7 +15100,7 @@ pub struct UtilizationResponse {
     /// JSON `maxInboundCalls`.
     pub max_inbound_calls: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UtilizationResponse {
@@ -15176,7 +15176,7 @@ pub struct VerificationResult {
     /// JSON `records`.
     pub records: Option<Vec<Record>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VerificationResult {
@@ -15298,7 +15298,7 @@ pub struct WrapUpCodeConfig {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapUpCodeConfig {
@@ -15356,7 +15356,7 @@ pub struct WrapUpCodeReference {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapUpCodeReference {
@@ -15430,7 +15430,7 @@ pub struct WrapupCodeEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapupCodeEntityListing {
@@ -15585,7 +15585,7 @@ pub struct WrapupCodeRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapupCodeRequest {

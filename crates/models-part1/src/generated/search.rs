@@ -106,7 +106,7 @@ pub struct DocumentationResult {
     /// JSON `video_categories`.
     pub video_categories: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationResult {
@@ -331,7 +331,7 @@ pub struct DocumentationSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationSearchCriteria {
@@ -589,7 +589,7 @@ pub struct DocumentationSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<DocumentationSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationSearchRequest {
@@ -777,7 +777,7 @@ pub struct DocumentationSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<DocumentationResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationSearchResponse {
@@ -911,7 +911,7 @@ pub struct DocumentationV2SearchAggregation {
     /// JSON `order`.
     pub order: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationV2SearchAggregation {
@@ -1081,7 +1081,7 @@ pub struct DocumentationV2SearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationV2SearchCriteria {
@@ -1323,7 +1323,7 @@ pub struct DocumentationV2SearchRequest {
     /// JSON `aggregations`.
     pub aggregations: Option<Vec<DocumentationV2SearchAggregation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentationV2SearchRequest {
@@ -1495,7 +1495,7 @@ pub struct GKNDocumentationResult {
     /// JSON `_type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GKNDocumentationResult {
@@ -1608,7 +1608,7 @@ pub struct GKNDocumentationSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GKNDocumentationSearchCriteria {
@@ -1834,7 +1834,7 @@ pub struct GKNDocumentationSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<GKNDocumentationSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GKNDocumentationSearchRequest {
@@ -2022,7 +2022,7 @@ pub struct GKNDocumentationSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<GKNDocumentationResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GKNDocumentationSearchResponse {

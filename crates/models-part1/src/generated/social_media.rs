@@ -34,7 +34,7 @@ pub struct ContentModeration {
     /// JSON `categories`.
     pub categories: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentModeration {
@@ -158,7 +158,7 @@ pub struct ContentReaction {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentReaction {
@@ -316,7 +316,7 @@ pub struct DataIngestionRuleStatusPatchRequest {
     /// JSON `status`.
     pub status: Option<DataIngestionRuleStatusPatchRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataIngestionRuleStatusPatchRequest {
@@ -429,7 +429,7 @@ pub struct DataIngestionRulesMetadata {
     /// JSON `totalCount`.
     pub total_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataIngestionRulesMetadata {
@@ -549,7 +549,7 @@ pub struct EscalationRuleRequest {
     /// JSON `googleBusinessProfileEscalation`.
     pub google_business_profile_escalation: Option<Box<EscalationTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EscalationRuleRequest {
@@ -784,7 +784,7 @@ pub struct EscalationRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EscalationRuleResponse {
@@ -999,7 +999,7 @@ pub struct EscalationTarget {
     /// JSON `override`.
     pub r#override: Option<Box<OverrideEscalationTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EscalationTarget {
@@ -1171,7 +1171,7 @@ pub struct FacebookDataIngestionRuleRequest {
     /// JSON `integrationId`.
     pub integration_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookDataIngestionRuleRequest {
@@ -1283,7 +1283,7 @@ pub struct FacebookDataIngestionRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookDataIngestionRuleResponse {
@@ -1514,7 +1514,7 @@ pub struct FacebookDataIngestionRuleVersionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookDataIngestionRuleVersionResponse {
@@ -1721,7 +1721,7 @@ pub struct FacebookDataIngestionRuleVersionResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookDataIngestionRuleVersionResponseEntityListing {
@@ -1882,7 +1882,7 @@ pub struct GenericDataIngestionRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenericDataIngestionRuleResponse {
@@ -2089,7 +2089,7 @@ pub struct GenericDataIngestionRuleResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenericDataIngestionRuleResponseEntityListing {
@@ -2228,7 +2228,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleRequest {
     /// JSON `externalSource`.
     pub external_source: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileDataIngestionRuleRequest {
@@ -2351,7 +2351,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileDataIngestionRuleResponse {
@@ -2593,7 +2593,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleVersionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileDataIngestionRuleVersionResponse {
@@ -2807,7 +2807,7 @@ pub struct GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
@@ -2940,7 +2940,7 @@ pub struct InstagramDataIngestionRuleRequest {
     /// JSON `integrationId`.
     pub integration_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramDataIngestionRuleRequest {
@@ -3052,7 +3052,7 @@ pub struct InstagramDataIngestionRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramDataIngestionRuleResponse {
@@ -3283,7 +3283,7 @@ pub struct InstagramDataIngestionRuleVersionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramDataIngestionRuleVersionResponse {
@@ -3490,7 +3490,7 @@ pub struct InstagramDataIngestionRuleVersionResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramDataIngestionRuleVersionResponseEntityListing {
@@ -3617,7 +3617,7 @@ pub struct ManualEscalationRequest {
     /// JSON `escalationTarget`.
     pub escalation_target: Option<Box<EscalationTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManualEscalationRequest {
@@ -3694,7 +3694,7 @@ pub struct ManualEscalationResponse {
     /// JSON `escalationStatus`.
     pub escalation_status: Option<ManualEscalationResponseEscalationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManualEscalationResponse {
@@ -3848,7 +3848,7 @@ pub struct OpenDataIngestionRuleRequest {
     /// JSON `externalSource`.
     pub external_source: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenDataIngestionRuleRequest {
@@ -3960,7 +3960,7 @@ pub struct OpenDataIngestionRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenDataIngestionRuleResponse {
@@ -4191,7 +4191,7 @@ pub struct OpenDataIngestionRuleVersionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenDataIngestionRuleVersionResponse {
@@ -4398,7 +4398,7 @@ pub struct OpenDataIngestionRuleVersionResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenDataIngestionRuleVersionResponseEntityListing {
@@ -4559,7 +4559,7 @@ pub struct OpenSocialMediaChannel {
     /// JSON `publicMetadata`.
     pub public_metadata: Option<Box<OpenSocialMediaPublicMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaChannel {
@@ -4773,7 +4773,7 @@ pub struct OpenSocialMediaMessageContent {
     /// JSON `reaction`.
     pub reaction: Option<Box<ConversationContentReaction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaMessageContent {
@@ -4929,7 +4929,7 @@ pub struct OpenSocialMediaNormalizedMessage {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaNormalizedMessage {
@@ -5094,7 +5094,7 @@ pub struct OpenSocialMediaPublicMetadata {
     /// JSON `tagIds`.
     pub tag_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaPublicMetadata {
@@ -5211,7 +5211,7 @@ pub struct OpenSocialMediaReactionsChannel {
     /// JSON `time`.
     pub time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaReactionsChannel {
@@ -5392,7 +5392,7 @@ pub struct OpenSocialMediaReactionsEvent {
     /// JSON `reactions`.
     pub reactions: Option<Vec<ContentReaction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaReactionsEvent {
@@ -5466,7 +5466,7 @@ pub struct OpenSocialMediaReactionsNormalizedEvent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaReactionsNormalizedEvent {
@@ -5547,7 +5547,7 @@ pub struct OpenSocialMediaReactionsRequest {
     /// JSON `events`.
     pub events: Option<Vec<OpenSocialMediaReactionsNormalizedEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaReactionsRequest {
@@ -5631,7 +5631,7 @@ pub struct OpenSocialMediaRecipient {
     /// JSON `additionalIds`.
     pub additional_ids: Option<Vec<OpenSocialMediaRecipientAdditionalIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaRecipient {
@@ -5794,7 +5794,7 @@ pub struct OpenSocialMediaRecipientAdditionalIdentifier {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialMediaRecipientAdditionalIdentifier {
@@ -5930,7 +5930,7 @@ pub struct OpenSocialNormalizedMessageEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialNormalizedMessageEntityListing {
@@ -6067,7 +6067,7 @@ pub struct OpenSocialReactionsNormalizedEventEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenSocialReactionsNormalizedEventEntityListing {
@@ -6190,7 +6190,7 @@ pub struct OverrideEscalationTarget {
     /// JSON `integrationId`.
     pub integration_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OverrideEscalationTarget {
@@ -6264,7 +6264,7 @@ pub struct SocialEscalationResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialEscalationResponseEntityListing {
@@ -6387,7 +6387,7 @@ pub struct SocialMediaAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<SocialMediaStatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaAggregateDataContainer {
@@ -6454,7 +6454,7 @@ pub struct SocialMediaAggregateMetricData {
     /// JSON `stats`.
     pub stats: Option<Box<SocialMediaStatisticalSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaAggregateMetricData {
@@ -6528,7 +6528,7 @@ pub struct SocialMediaAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaAsyncAggregateQueryResponse {
@@ -6621,7 +6621,7 @@ pub struct SocialMediaAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaAsyncAggregationQuery {
@@ -6739,7 +6739,7 @@ pub struct SocialMediaAsyncDetailQuery {
     /// JSON `order`.
     pub order: Option<SocialMediaAsyncDetailQueryOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaAsyncDetailQuery {
@@ -6874,7 +6874,7 @@ pub struct SocialMediaAsyncDetailQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaAsyncDetailQueryResponse {
@@ -6939,7 +6939,7 @@ pub struct SocialMediaDetailDataContainer {
     /// JSON `messages`.
     pub messages: Option<Vec<SocialMediaDetailMessageContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaDetailDataContainer {
@@ -7008,7 +7008,7 @@ pub struct SocialMediaDetailMessageContainer {
     /// JSON `contentModeration`.
     pub content_moderation: Option<Box<ContentModeration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaDetailMessageContainer {
@@ -7085,7 +7085,7 @@ pub struct SocialMediaMessageEscalationInfo {
     /// JSON `escalationStatus`.
     pub escalation_status: Option<SocialMediaMessageEscalationInfoEscalationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaMessageEscalationInfo {
@@ -7214,7 +7214,7 @@ pub struct SocialMediaQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SocialMediaQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaQueryClause {
@@ -7336,7 +7336,7 @@ pub struct SocialMediaQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SocialMediaQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaQueryFilter {
@@ -7471,7 +7471,7 @@ pub struct SocialMediaQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaQueryPredicate {
@@ -7778,7 +7778,7 @@ pub struct SocialMediaStatisticalResponse {
     /// JSON `metrics`.
     pub metrics: Option<Vec<SocialMediaAggregateMetricData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaStatisticalResponse {
@@ -7871,7 +7871,7 @@ pub struct SocialMediaStatisticalSummary {
     /// JSON `p99`.
     pub p99: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaStatisticalSummary {
@@ -8042,7 +8042,7 @@ pub struct SocialTopicPatchRequest {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialTopicPatchRequest {
@@ -8126,7 +8126,7 @@ pub struct SocialTopicRequest {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialTopicRequest {
@@ -8226,7 +8226,7 @@ pub struct SocialTopicResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialTopicResponse {
@@ -8416,7 +8416,7 @@ pub struct SocialTopicWithDataIngestionRuleMetadataResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialTopicWithDataIngestionRuleMetadataResponse {
@@ -8597,7 +8597,7 @@ pub struct SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
@@ -8726,7 +8726,7 @@ pub struct TweetUsage {
     /// JSON `dateStart`.
     pub date_start: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TweetUsage {
@@ -8804,7 +8804,7 @@ pub struct TwitterDataHistoricalTweetRequest {
     /// JSON `countries`.
     pub countries: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterDataHistoricalTweetRequest {
@@ -8877,7 +8877,7 @@ pub struct TwitterDataHistoricalTweetResponse {
     /// JSON `usageStatistics`.
     pub usage_statistics: Option<Box<TweetUsage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterDataHistoricalTweetResponse {
@@ -8965,7 +8965,7 @@ pub struct TwitterDataIngestionRuleRequest {
     /// JSON `countries`.
     pub countries: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterDataIngestionRuleRequest {
@@ -9088,7 +9088,7 @@ pub struct TwitterDataIngestionRuleResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterDataIngestionRuleResponse {
@@ -9330,7 +9330,7 @@ pub struct TwitterDataIngestionRuleVersionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterDataIngestionRuleVersionResponse {
@@ -9544,7 +9544,7 @@ pub struct TwitterDataIngestionRuleVersionResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterDataIngestionRuleVersionResponseEntityListing {

@@ -36,7 +36,7 @@ pub struct AutoStatusTransitionDetail {
     /// JSON `errorDetails`.
     pub error_details: Option<Box<TaskManagementErrorDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AutoStatusTransitionDetail {
@@ -144,7 +144,7 @@ pub struct BulkJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJob {
@@ -381,7 +381,7 @@ pub struct BulkJobAddRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<WorkitemCommonCreate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobAddRequest {
@@ -447,7 +447,7 @@ pub struct BulkJobAddResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobAddResponse {
@@ -523,7 +523,7 @@ pub struct BulkJobAddResult {
     /// JSON `entity`.
     pub entity: Option<Box<BulkJobAddWorkitemSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobAddResult {
@@ -602,7 +602,7 @@ pub struct BulkJobAddWorkitemSummary {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobAddWorkitemSummary {
@@ -688,7 +688,7 @@ pub struct BulkJobEntity {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobEntity {
@@ -750,7 +750,7 @@ pub struct BulkJobError {
     /// JSON `code`.
     pub code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobError {
@@ -817,7 +817,7 @@ pub struct BulkJobTerminateRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<BulkJobEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobTerminateRequest {
@@ -879,7 +879,7 @@ pub struct BulkJobTerminateResult {
     /// JSON `entity`.
     pub entity: Option<Box<BulkJobTerminateResultEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobTerminateResult {
@@ -948,7 +948,7 @@ pub struct BulkJobTerminateResultEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobTerminateResultEntity {
@@ -1021,7 +1021,7 @@ pub struct BulkJobTerminateResultsResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobTerminateResultsResponse {
@@ -1095,7 +1095,7 @@ pub struct BulkJobUpdate {
     /// JSON `state`.
     pub state: Option<BulkJobUpdateState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobUpdate {
@@ -1206,7 +1206,7 @@ pub struct BulkJobsListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkJobsListing {
@@ -1304,7 +1304,7 @@ pub struct ExternalContactReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalContactReference {
@@ -1387,7 +1387,7 @@ pub struct TaskManagementErrorDetails {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementErrorDetails {
@@ -1480,7 +1480,7 @@ pub struct Workbin {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Workbin {
@@ -1593,7 +1593,7 @@ pub struct WorkbinChangeListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinChangeListing {
@@ -1689,7 +1689,7 @@ pub struct WorkbinCreate {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinCreate {
@@ -1765,7 +1765,7 @@ pub struct WorkbinDelta {
     /// JSON `modifiedBy`.
     pub modified_by: Option<Box<WorkitemsAttributeChangeString>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinDelta {
@@ -1854,7 +1854,7 @@ pub struct WorkbinQueryEntityListing {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinQueryEntityListing {
@@ -1969,7 +1969,7 @@ pub struct WorkbinQueryRequest {
     /// JSON `sort`.
     pub sort: Option<Box<WorkbinQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinQueryRequest {
@@ -2109,7 +2109,7 @@ pub struct WorkbinQuerySort {
     /// JSON `ascending`.
     pub ascending: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinQuerySort {
@@ -2227,7 +2227,7 @@ pub struct WorkbinReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinReference {
@@ -2303,7 +2303,7 @@ pub struct WorkbinUpdate {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinUpdate {
@@ -2400,7 +2400,7 @@ pub struct WorkbinVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinVersion {
@@ -2520,7 +2520,7 @@ pub struct WorkbinVersionListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkbinVersionListing {
@@ -2750,7 +2750,7 @@ pub struct Workitem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Workitem {
@@ -3216,7 +3216,7 @@ pub struct WorkitemChangeListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemChangeListing {
@@ -3378,7 +3378,7 @@ pub struct WorkitemCommonCreate {
     /// JSON `scriptId`.
     pub script_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemCommonCreate {
@@ -3654,7 +3654,7 @@ pub struct WorkitemCreate {
     /// JSON `preferredAgentIds`.
     pub preferred_agent_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemCreate {
@@ -3874,7 +3874,7 @@ pub struct WorkitemDateBasedCondition {
     /// JSON `relativeMinutesToInvocation`.
     pub relative_minutes_to_invocation: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDateBasedCondition {
@@ -3998,7 +3998,7 @@ pub struct WorkitemDateBasedConditionUpdate {
     /// JSON `relativeMinutesToInvocation`.
     pub relative_minutes_to_invocation: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDateBasedConditionUpdate {
@@ -4140,7 +4140,7 @@ pub struct WorkitemDateBasedRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDateBasedRule {
@@ -4299,7 +4299,7 @@ pub struct WorkitemDateBasedRuleCreate {
     /// JSON `condition`.
     pub condition: Option<Box<WorkitemDateBasedCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDateBasedRuleCreate {
@@ -4370,7 +4370,7 @@ pub struct WorkitemDateBasedRuleListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDateBasedRuleListing {
@@ -4460,7 +4460,7 @@ pub struct WorkitemDateBasedRuleUpdate {
     /// JSON `condition`.
     pub condition: Option<Box<WorkitemDateBasedConditionUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDateBasedRuleUpdate {
@@ -4583,7 +4583,7 @@ pub struct WorkitemDelta {
     /// JSON `scoredAgents`.
     pub scored_agents: Option<Box<WorkitemsAttributeChangeListWorkitemScoredAgentDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemDelta {
@@ -4871,7 +4871,7 @@ pub struct WorkitemFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemFilter {
@@ -5082,7 +5082,7 @@ pub struct WorkitemFlowReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemFlowReference {
@@ -5160,7 +5160,7 @@ pub struct WorkitemLanguageReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemLanguageReference {
@@ -5234,7 +5234,7 @@ pub struct WorkitemManualAssign {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemManualAssign {
@@ -5310,7 +5310,7 @@ pub struct WorkitemOnAttributeChangeCondition {
     /// JSON `value`.
     pub value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnAttributeChangeCondition {
@@ -5544,7 +5544,7 @@ pub struct WorkitemOnAttributeChangeConditionUpdate {
     /// JSON `value`.
     pub value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnAttributeChangeConditionUpdate {
@@ -5782,7 +5782,7 @@ pub struct WorkitemOnAttributeChangeRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnAttributeChangeRule {
@@ -5941,7 +5941,7 @@ pub struct WorkitemOnAttributeChangeRuleCreate {
     /// JSON `condition`.
     pub condition: Option<Box<WorkitemOnAttributeChangeCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnAttributeChangeRuleCreate {
@@ -6012,7 +6012,7 @@ pub struct WorkitemOnAttributeChangeRuleListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnAttributeChangeRuleListing {
@@ -6102,7 +6102,7 @@ pub struct WorkitemOnAttributeChangeRuleUpdate {
     /// JSON `condition`.
     pub condition: Option<Box<WorkitemOnAttributeChangeConditionUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnAttributeChangeRuleUpdate {
@@ -6185,7 +6185,7 @@ pub struct WorkitemOnCreateRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnCreateRule {
@@ -6331,7 +6331,7 @@ pub struct WorkitemOnCreateRuleCreate {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnCreateRuleCreate {
@@ -6395,7 +6395,7 @@ pub struct WorkitemOnCreateRuleListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnCreateRuleListing {
@@ -6481,7 +6481,7 @@ pub struct WorkitemOnCreateRuleUpdate {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemOnCreateRuleUpdate {
@@ -6545,7 +6545,7 @@ pub struct WorkitemPagedEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemPagedEntityListing {
@@ -6639,7 +6639,7 @@ pub struct WorkitemPostQueryEntityListing {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemPostQueryEntityListing {
@@ -6766,7 +6766,7 @@ pub struct WorkitemQueryJobCreate {
     /// JSON `dateIntervalEnd`.
     pub date_interval_end: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobCreate {
@@ -6884,7 +6884,7 @@ pub struct WorkitemQueryJobError {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobError {
@@ -6963,7 +6963,7 @@ pub struct WorkitemQueryJobFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobFilter {
@@ -7126,7 +7126,7 @@ pub struct WorkitemQueryJobQueryFilters {
     /// JSON `criteria`.
     pub criteria: Option<Vec<WorkitemQueryJobQueryFiltersCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobQueryFilters {
@@ -7294,7 +7294,7 @@ pub struct WorkitemQueryJobQueryFiltersCriteria {
     /// JSON `predicates`.
     pub predicates: Option<Vec<WorkitemQueryJobQueryFiltersPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobQueryFiltersCriteria {
@@ -7418,7 +7418,7 @@ pub struct WorkitemQueryJobQueryFiltersPredicate {
     /// JSON `values`.
     pub values: Option<Vec<Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobQueryFiltersPredicate {
@@ -7593,7 +7593,7 @@ pub struct WorkitemQueryJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobResponse {
@@ -7749,7 +7749,7 @@ pub struct WorkitemQueryJobSort {
     /// JSON `customField`.
     pub custom_field: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryJobSort {
@@ -7902,7 +7902,7 @@ pub struct WorkitemQueryPostRequest {
     /// JSON `expands`.
     pub expands: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueryPostRequest {
@@ -8049,7 +8049,7 @@ pub struct WorkitemQuerySort {
     /// JSON `ascending`.
     pub ascending: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQuerySort {
@@ -8167,7 +8167,7 @@ pub struct WorkitemQueueReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemQueueReference {
@@ -8245,7 +8245,7 @@ pub struct WorkitemRoutingSkillReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemRoutingSkillReference {
@@ -8315,7 +8315,7 @@ pub struct WorkitemRuleAction {
     /// JSON `type`.
     pub r#type: Option<WorkitemRuleActionType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemRuleAction {
@@ -8416,7 +8416,7 @@ pub struct WorkitemRuleSettings {
     /// JSON `flowRulesEnabled`.
     pub flow_rules_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemRuleSettings {
@@ -8486,7 +8486,7 @@ pub struct WorkitemSchema {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemSchema {
@@ -8569,7 +8569,7 @@ pub struct WorkitemScoredAgent {
     /// JSON `score`.
     pub score: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemScoredAgent {
@@ -8634,7 +8634,7 @@ pub struct WorkitemScoredAgentDelta {
     /// JSON `score`.
     pub score: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemScoredAgentDelta {
@@ -8703,7 +8703,7 @@ pub struct WorkitemScoredAgentRequest {
     /// JSON `score`.
     pub score: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemScoredAgentRequest {
@@ -8774,7 +8774,7 @@ pub struct WorkitemScriptReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemScriptReference {
@@ -8884,7 +8884,7 @@ pub struct WorkitemStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemStatus {
@@ -9103,7 +9103,7 @@ pub struct WorkitemStatusCreate {
     /// JSON `autoTerminateWorkitem`.
     pub auto_terminate_workitem: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemStatusCreate {
@@ -9271,7 +9271,7 @@ pub struct WorkitemStatusListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemStatusListing {
@@ -9349,7 +9349,7 @@ pub struct WorkitemStatusReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemStatusReference {
@@ -9445,7 +9445,7 @@ pub struct WorkitemStatusUpdate {
     /// JSON `autoTerminateWorkitem`.
     pub auto_terminate_workitem: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemStatusUpdate {
@@ -9545,7 +9545,7 @@ pub struct WorkitemTerminate {
     /// JSON `statusId`.
     pub status_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemTerminate {
@@ -9695,7 +9695,7 @@ pub struct WorkitemUpdate {
     /// JSON `scriptId`.
     pub script_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemUpdate {
@@ -10056,7 +10056,7 @@ pub struct WorkitemUtilizationLabelReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemUtilizationLabelReference {
@@ -10269,7 +10269,7 @@ pub struct WorkitemVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemVersion {
@@ -10742,7 +10742,7 @@ pub struct WorkitemVersionListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemVersionListing {
@@ -10844,7 +10844,7 @@ pub struct WorkitemWrapup {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemWrapup {
@@ -10934,7 +10934,7 @@ pub struct WorkitemWrapupEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemWrapupEntityListing {
@@ -11021,7 +11021,7 @@ pub struct WorkitemWrapupUpdate {
     /// JSON `wrapupCode`.
     pub wrapup_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemWrapupUpdate {
@@ -11137,7 +11137,7 @@ pub struct WorkitemsAttributeChangeBoolean {
     /// JSON `oldValue`.
     pub old_value: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeBoolean {
@@ -11206,7 +11206,7 @@ pub struct WorkitemsAttributeChangeInstant {
     /// JSON `oldValue`.
     pub old_value: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeInstant {
@@ -11275,7 +11275,7 @@ pub struct WorkitemsAttributeChangeInteger {
     /// JSON `oldValue`.
     pub old_value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeInteger {
@@ -11344,7 +11344,7 @@ pub struct WorkitemsAttributeChangeList {
     /// JSON `oldValue`.
     pub old_value: Option<Vec<Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeList {
@@ -11413,7 +11413,7 @@ pub struct WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
     /// JSON `oldValue`.
     pub old_value: Option<Vec<WorkitemScoredAgentDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
@@ -11482,7 +11482,7 @@ pub struct WorkitemsAttributeChangeMap {
     /// JSON `oldValue`.
     pub old_value: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeMap {
@@ -11551,7 +11551,7 @@ pub struct WorkitemsAttributeChangeString {
     /// JSON `oldValue`.
     pub old_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeString {
@@ -11620,7 +11620,7 @@ pub struct WorkitemsAttributeChangeWorkitemRuleSettings {
     /// JSON `oldValue`.
     pub old_value: Option<Box<WorkitemRuleSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeWorkitemRuleSettings {
@@ -11689,7 +11689,7 @@ pub struct WorkitemsAttributeChangeWorkitemStatusCategory {
     /// JSON `oldValue`.
     pub old_value: Option<WorkitemsAttributeChangeWorkitemStatusCategoryOldValue>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeWorkitemStatusCategory {
@@ -11876,7 +11876,7 @@ pub struct WorkitemsAttributeChangeWrapupDelta {
     /// JSON `oldValue`.
     pub old_value: Option<Box<WrapupDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsAttributeChangeWrapupDelta {
@@ -11949,7 +11949,7 @@ pub struct WorkitemsChangeWorkbinDelta {
     /// JSON `delta`.
     pub delta: Option<Box<WorkbinDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsChangeWorkbinDelta {
@@ -12029,7 +12029,7 @@ pub struct WorkitemsChangeWorkitemDelta {
     /// JSON `delta`.
     pub delta: Option<Box<WorkitemDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsChangeWorkitemDelta {
@@ -12109,7 +12109,7 @@ pub struct WorkitemsChangeWorktypeDelta {
     /// JSON `delta`.
     pub delta: Option<Box<WorktypeDelta>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemsChangeWorktypeDelta {
@@ -12281,7 +12281,7 @@ pub struct Worktype {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Worktype {
@@ -12520,7 +12520,7 @@ pub struct WorktypeChangeListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeChangeListing {
@@ -12686,7 +12686,7 @@ pub struct WorktypeCreate {
     /// JSON `defaultScriptId`.
     pub default_script_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeCreate {
@@ -12919,7 +12919,7 @@ pub struct WorktypeDelta {
     /// JSON `unassignedDivisionContactsEnabled`.
     pub unassigned_division_contacts_enabled: Option<Box<WorkitemsAttributeChangeBoolean>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeDelta {
@@ -13141,7 +13141,7 @@ pub struct WorktypeQueryEntityListing {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeQueryEntityListing {
@@ -13260,7 +13260,7 @@ pub struct WorktypeQueryRequest {
     /// JSON `sort`.
     pub sort: Option<Box<WorktypeQuerySort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeQueryRequest {
@@ -13450,7 +13450,7 @@ pub struct WorktypeQuerySort {
     /// JSON `ascending`.
     pub ascending: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeQuerySort {
@@ -13634,7 +13634,7 @@ pub struct WorktypeUpdate {
     /// JSON `defaultScriptId`.
     pub default_script_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeUpdate {
@@ -13922,7 +13922,7 @@ pub struct WorktypeVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeVersion {
@@ -14168,7 +14168,7 @@ pub struct WorktypeVersionListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorktypeVersionListing {
@@ -14256,7 +14256,7 @@ pub struct WrapupDelta {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapupDelta {
@@ -14381,7 +14381,7 @@ pub struct WrapupIdReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapupIdReference {

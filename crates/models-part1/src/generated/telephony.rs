@@ -48,7 +48,7 @@ pub struct AgentGreeting {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentGreeting {
@@ -161,7 +161,7 @@ pub struct BulkEntityErrorPrefix {
     /// JSON `entity`.
     pub entity: Option<Box<Prefix>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorPrefix {
@@ -256,7 +256,7 @@ pub struct BulkPrefixesRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<Prefix>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkPrefixesRequest {
@@ -322,7 +322,7 @@ pub struct BulkPrefixesResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkPrefixesResponse {
@@ -410,7 +410,7 @@ pub struct BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
@@ -506,7 +506,7 @@ pub struct CallSimulationResult {
     /// JSON `matchedPrefix`.
     pub matched_prefix: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallSimulationResult {
@@ -647,7 +647,7 @@ pub struct Callheader {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Callheader {
@@ -736,7 +736,7 @@ pub struct Callmessage {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Callmessage {
@@ -823,7 +823,7 @@ pub struct CreateOrganizationLink {
     /// JSON `targetRegion`.
     pub target_region: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateOrganizationLink {
@@ -902,7 +902,7 @@ pub struct DisasterRecoveryAllRoutingRequest {
     /// JSON `targetRegion`.
     pub target_region: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DisasterRecoveryAllRoutingRequest {
@@ -1172,7 +1172,7 @@ pub struct HomerRecord {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HomerRecord {
@@ -1588,7 +1588,7 @@ pub struct MediaRegions {
     /// JSON `awsSatelliteRegions`.
     pub aws_satellite_regions: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaRegions {
@@ -1688,7 +1688,7 @@ pub struct NumberRouting {
     /// JSON `linkedOrganizationIds`.
     pub linked_organization_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NumberRouting {
@@ -1850,7 +1850,7 @@ pub struct NumberRoutingListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NumberRoutingListing {
@@ -1937,7 +1937,7 @@ pub struct NumberRoutingRequest {
     /// JSON `targetRegion`.
     pub target_region: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NumberRoutingRequest {
@@ -2011,7 +2011,7 @@ pub struct NumberRoutingResetOrganizationRequest {
     /// JSON `resetOrganizationId`.
     pub reset_organization_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NumberRoutingResetOrganizationRequest {
@@ -2119,7 +2119,7 @@ pub struct OrganizationCallMetrics {
     /// JSON `autoScaleInProgress`.
     pub auto_scale_in_progress: Option<OrganizationCallMetricsAutoScaleInProgress>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationCallMetrics {
@@ -2422,7 +2422,7 @@ pub struct OrganizationLink {
     /// JSON `status`.
     pub status: Option<OrganizationLinkStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationLink {
@@ -2565,7 +2565,7 @@ pub struct OrganizationLinkApprovalRequest {
     /// JSON `approval`.
     pub approval: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationLinkApprovalRequest {
@@ -2643,7 +2643,7 @@ pub struct OrganizationLinkResponse {
     /// JSON `status`.
     pub status: Option<OrganizationLinkResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationLinkResponse {
@@ -2805,7 +2805,7 @@ pub struct Prefix {
     /// JSON `action`.
     pub action: Option<PrefixAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Prefix {
@@ -2982,7 +2982,7 @@ pub struct PrefixListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PrefixListing {
@@ -3069,7 +3069,7 @@ pub struct PrefixListingItem {
     /// JSON `type`.
     pub r#type: Option<PrefixListingItemType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PrefixListingItem {
@@ -3188,7 +3188,7 @@ pub struct RegionResponse {
     /// JSON `regionName`.
     pub region_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegionResponse {
@@ -3284,7 +3284,7 @@ pub struct SIPSearchPublicRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SIPSearchPublicRequest {
@@ -3425,7 +3425,7 @@ pub struct SelfAgentGreeting {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SelfAgentGreeting {
@@ -3528,7 +3528,7 @@ pub struct SignedUrlResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SignedUrlResponse {
@@ -3611,7 +3611,7 @@ pub struct SipDownloadResponse {
     /// JSON `documentId`.
     pub document_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SipDownloadResponse {
@@ -3704,7 +3704,7 @@ pub struct SipSearchResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SipSearchResult {
@@ -3815,7 +3815,7 @@ pub struct TelephonySettings {
     /// JSON `blockCallerIdAccessCode`.
     pub block_caller_id_access_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TelephonySettings {

@@ -32,7 +32,7 @@ pub struct AmazonLexRequest {
     /// JSON `sessionAttributes`.
     pub session_attributes: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AmazonLexRequest {
@@ -123,7 +123,7 @@ pub struct BotSearchResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotSearchResponse {
@@ -293,7 +293,7 @@ pub struct BotSearchResponseEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BotSearchResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotSearchResponseEntityListing {
@@ -351,7 +351,7 @@ pub struct Format {
     /// JSON `flags`.
     pub flags: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Format {
@@ -409,7 +409,7 @@ pub struct GenesysBotConnector {
     /// JSON `queryParameters`.
     pub query_parameters: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenesysBotConnector {
@@ -479,7 +479,7 @@ pub struct GoogleDialogflowCustomSettings {
     /// JSON `eventInputParameters`.
     pub event_input_parameters: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleDialogflowCustomSettings {
@@ -562,7 +562,7 @@ pub struct NuanceMixDlgSettings {
     /// JSON `inputParameters`.
     pub input_parameters: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceMixDlgSettings {
@@ -637,7 +637,7 @@ pub struct PostTextMessage {
     /// JSON `content`.
     pub content: Option<Vec<ConversationMessageContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PostTextMessage {
@@ -832,7 +832,7 @@ pub struct PostTextRequest {
     /// JSON `nuanceMixDlg`.
     pub nuance_mix_dlg: Option<Box<NuanceMixDlgSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PostTextRequest {
@@ -1130,7 +1130,7 @@ pub struct PostTextResponse {
     /// JSON `nuanceMixDlg`.
     pub nuance_mix_dlg: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PostTextResponse {
@@ -1322,7 +1322,7 @@ pub struct TextBotChannel {
     /// JSON `userAgent`.
     pub user_agent: Option<Box<TextBotUserAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotChannel {
@@ -1466,7 +1466,7 @@ pub struct TextBotDisconnectAction {
     /// JSON `flowOutcomes`.
     pub flow_outcomes: Option<Vec<TextBotFlowOutcome>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotDisconnectAction {
@@ -1612,7 +1612,7 @@ pub struct TextBotErrorInputEvent {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotErrorInputEvent {
@@ -1699,7 +1699,7 @@ pub struct TextBotExitAction {
     /// JSON `flowOutcomes`.
     pub flow_outcomes: Option<Vec<TextBotFlowOutcome>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotExitAction {
@@ -1853,7 +1853,7 @@ pub struct TextBotFlow {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlow {
@@ -1937,7 +1937,7 @@ pub struct TextBotFlowLaunchRequest {
     /// JSON `language`.
     pub language: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowLaunchRequest {
@@ -2032,7 +2032,7 @@ pub struct TextBotFlowLaunchResponse {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowLaunchResponse {
@@ -2104,7 +2104,7 @@ pub struct TextBotFlowLocation {
     /// JSON `sequenceName`.
     pub sequence_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowLocation {
@@ -2190,7 +2190,7 @@ pub struct TextBotFlowMilestone {
     /// JSON `sequence`.
     pub sequence: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowMilestone {
@@ -2278,7 +2278,7 @@ pub struct TextBotFlowOutcome {
     /// JSON `milestones`.
     pub milestones: Option<Vec<TextBotFlowMilestone>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowOutcome {
@@ -2429,7 +2429,7 @@ pub struct TextBotFlowTurnRequest {
     /// JSON `inputEventError`.
     pub input_event_error: Option<Box<TextBotErrorInputEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowTurnRequest {
@@ -2614,7 +2614,7 @@ pub struct TextBotFlowTurnResponse {
     /// JSON `nextActionExit`.
     pub next_action_exit: Option<Box<TextBotExitAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotFlowTurnResponse {
@@ -2771,7 +2771,7 @@ pub struct TextBotInputOutputData {
     /// JSON `variables`.
     pub variables: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotInputOutputData {
@@ -2829,7 +2829,7 @@ pub struct TextBotModeConstraints {
     /// JSON `text`.
     pub text: Option<Box<TextBotTextModeConstraints>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotModeConstraints {
@@ -2889,7 +2889,7 @@ pub struct TextBotModeOutputPrompts {
     /// JSON `segments`.
     pub segments: Option<Vec<TextBotPromptSegment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotModeOutputPrompts {
@@ -2953,7 +2953,7 @@ pub struct TextBotOutputPrompts {
     /// JSON `textPrompts`.
     pub text_prompts: Option<Box<TextBotModeOutputPrompts>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotOutputPrompts {
@@ -3034,7 +3034,7 @@ pub struct TextBotPromptSegment {
     /// JSON `content`.
     pub content: Option<Vec<ConversationMessageContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotPromptSegment {
@@ -3170,7 +3170,7 @@ pub struct TextBotTextModeConstraints {
     /// JSON `noInputTimeoutMilliseconds`.
     pub no_input_timeout_milliseconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotTextModeConstraints {
@@ -3241,7 +3241,7 @@ pub struct TextBotTranscript {
     /// JSON `confidence`.
     pub confidence: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotTranscript {
@@ -3308,7 +3308,7 @@ pub struct TextBotTurnReference {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotTurnReference {
@@ -3368,7 +3368,7 @@ pub struct TextBotUserInputAlternative {
     /// JSON `transcript`.
     pub transcript: Option<Box<TextBotTranscript>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotUserInputAlternative {
@@ -3434,7 +3434,7 @@ pub struct TextBotUserInputEvent {
     /// JSON `alternatives`.
     pub alternatives: Option<Vec<TextBotUserInputAlternative>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotUserInputEvent {
@@ -3544,7 +3544,7 @@ pub struct TextBotWaitForInputAction {
     /// JSON `modeConstraints`.
     pub mode_constraints: Option<Box<TextBotModeConstraints>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotWaitForInputAction {
@@ -3606,7 +3606,7 @@ pub struct TextBotsRichMediaInputEvent {
     /// JSON `messages`.
     pub messages: Option<Vec<ConversationMessageEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotsRichMediaInputEvent {

@@ -44,7 +44,7 @@ pub struct IdleTokenTimeout {
     /// JSON `inactivityTimeoutGroupBundles`.
     pub inactivity_timeout_group_bundles: Option<Vec<InactivityTimeoutGroupBundle>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IdleTokenTimeout {
@@ -195,7 +195,7 @@ pub struct InactivityTimeoutGroupBundle {
     /// JSON `groups`.
     pub groups: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InactivityTimeoutGroupBundle {

@@ -24,7 +24,7 @@ use time::{Date, OffsetDateTime};
 #[non_exhaustive]
 pub struct Empty {
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FromJson for Empty {
@@ -85,7 +85,7 @@ pub struct LearningCoverArtUploadUrlRequest {
     /// JSON `serverSideEncryption`.
     pub server_side_encryption: Option<LearningCoverArtUploadUrlRequestServerSideEncryption>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningCoverArtUploadUrlRequest {

@@ -42,7 +42,7 @@ pub struct ApiUsageOrganizationQuery {
     /// JSON `groupBy`.
     pub group_by: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApiUsageOrganizationQuery {
@@ -190,7 +190,7 @@ pub struct ApiUsageSimpleSearch {
     /// JSON `templateUris`.
     pub template_uris: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApiUsageSimpleSearch {
@@ -316,7 +316,7 @@ pub struct ClientPublicApiUsage {
     /// JSON `organizationId`.
     pub organization_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientPublicApiUsage {
@@ -541,7 +541,7 @@ pub struct ClientPublicApiUsageQueryRequest {
     /// JSON `organizationIds`.
     pub organization_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientPublicApiUsageQueryRequest {
@@ -726,7 +726,7 @@ pub struct ClientPublicApiUsageResultsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientPublicApiUsageResultsResponse {
@@ -890,7 +890,7 @@ pub struct ClientUsageQueryResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientUsageQueryResponse {
@@ -1013,7 +1013,7 @@ pub struct OrganizationPublicApiUsage {
     /// JSON `user`.
     pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationPublicApiUsage {
@@ -1249,7 +1249,7 @@ pub struct OrganizationPublicApiUsageQueryRequest {
     /// JSON `oauthClientIds`.
     pub oauth_client_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationPublicApiUsageQueryRequest {
@@ -1441,7 +1441,7 @@ pub struct OrganizationPublicApiUsageResultsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationPublicApiUsageResultsResponse {
@@ -1605,7 +1605,7 @@ pub struct OrganizationUsageQueryResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationUsageQueryResponse {
@@ -1688,7 +1688,7 @@ pub struct UsageQuerySortBy {
     /// JSON `order`.
     pub order: Option<UsageQuerySortByOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsageQuerySortBy {

@@ -66,7 +66,7 @@ pub struct AgentChecklist {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentChecklist {
@@ -206,7 +206,7 @@ pub struct AgentChecklistItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentChecklistItem {
@@ -310,7 +310,7 @@ pub struct AgentChecklistListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentChecklistListing {
@@ -393,7 +393,7 @@ pub struct AssistantListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantListing {
@@ -476,7 +476,7 @@ pub struct AssistantQueueListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueListing {
@@ -557,7 +557,7 @@ pub struct AssistantQueueUser {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUser {
@@ -617,7 +617,7 @@ pub struct AssistantQueueUsersBulkAddRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<AssistantQueueUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersBulkAddRequest {
@@ -677,7 +677,7 @@ pub struct AssistantQueueUsersBulkRemoveRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<AssistantQueueUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersBulkRemoveRequest {
@@ -735,7 +735,7 @@ pub struct AssistantQueueUsersJobErrorInfo {
     /// JSON `code`.
     pub code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersJobErrorInfo {
@@ -802,7 +802,7 @@ pub struct AssistantQueueUsersJobsRequest {
     /// JSON `action`.
     pub action: Option<AssistantQueueUsersJobsRequestAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersJobsRequest {
@@ -919,7 +919,7 @@ pub struct AssistantQueueUsersJobsResponse {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<AssistantQueueUsersJobErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersJobsResponse {
@@ -1051,7 +1051,7 @@ pub struct AssistantQueueUsersQueryRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<AssistantQueueUser>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersQueryRequest {
@@ -1113,7 +1113,7 @@ pub struct AssistantQueueUsersQueryResponse {
     /// JSON `users`.
     pub users: Option<Vec<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistantQueueUsersQueryResponse {

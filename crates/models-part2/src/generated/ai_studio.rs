@@ -40,7 +40,7 @@ pub struct AuthoringKnowledgeSettings {
     /// JSON `inheritFromExternal`.
     pub inherit_from_external: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthoringKnowledgeSettings {
@@ -174,7 +174,7 @@ pub struct ConversationAttribute {
     /// JSON `attributeName`.
     pub attribute_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAttribute {
@@ -245,7 +245,7 @@ pub struct ConversationAttributeSchema {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAttributeSchema {
@@ -318,7 +318,7 @@ pub struct CreateGuide {
     /// JSON `source`.
     pub source: Option<CreateGuideSource>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateGuide {
@@ -452,7 +452,7 @@ pub struct CreateGuideVersion {
     /// JSON `knowledgeSettings`.
     pub knowledge_settings: Option<Box<AuthoringKnowledgeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateGuideVersion {
@@ -539,7 +539,7 @@ pub struct CustomConversationAttributeInput {
     /// JSON `recordIds`.
     pub record_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomConversationAttributeInput {
@@ -619,7 +619,7 @@ pub struct CustomConversationAttributeOutput {
     /// JSON `updates`.
     pub updates: Option<Vec<CustomConversationAttributeUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomConversationAttributeOutput {
@@ -699,7 +699,7 @@ pub struct CustomConversationAttributeUpdate {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomConversationAttributeUpdate {
@@ -787,7 +787,7 @@ pub struct DataAction {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataAction {
@@ -870,7 +870,7 @@ pub struct GenerateGuideContentRequest {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenerateGuideContentRequest {
@@ -943,7 +943,7 @@ pub struct GeneratedGuideContent {
     /// JSON `resources`.
     pub resources: Option<Box<GuideVersionResources>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GeneratedGuideContent {
@@ -1047,7 +1047,7 @@ pub struct Guide {
     /// JSON `latestProductionReadyVersion`.
     pub latest_production_ready_version: Option<Box<GuideVersionRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Guide {
@@ -1279,7 +1279,7 @@ pub struct GuideContentGenerationJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideContentGenerationJob {
@@ -1439,7 +1439,7 @@ pub struct GuideEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideEntityListing {
@@ -1574,7 +1574,7 @@ pub struct GuideJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideJob {
@@ -1731,7 +1731,7 @@ pub struct GuideSessionInputEvent {
     /// JSON `invocations`.
     pub invocations: Option<Vec<GuideSessionTurnInvocationData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionInputEvent {
@@ -1915,7 +1915,7 @@ pub struct GuideSessionMessage {
     /// JSON `content`.
     pub content: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionMessage {
@@ -2041,7 +2041,7 @@ pub struct GuideSessionTurnInvocationData {
     /// JSON `output`.
     pub output: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnInvocationData {
@@ -2121,7 +2121,7 @@ pub struct GuideSessionTurnInvocationParameters {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnInvocationParameters {
@@ -2272,7 +2272,7 @@ pub struct GuideSessionTurnInvocationResponse {
     /// JSON `parameters`.
     pub parameters: Option<Vec<GuideSessionTurnInvocationParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnInvocationResponse {
@@ -2377,7 +2377,7 @@ pub struct GuideSessionTurnRequest {
     /// JSON `context`.
     pub context: Option<Box<GuideSessionTurnRequestContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnRequest {
@@ -2478,7 +2478,7 @@ pub struct GuideSessionTurnRequestContext {
     /// JSON `knowledgeQueryDetected`.
     pub knowledge_query_detected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnRequestContext {
@@ -2574,7 +2574,7 @@ pub struct GuideSessionTurnResponse {
     /// JSON `context`.
     pub context: Option<Box<GuideSessionTurnResponseContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnResponse {
@@ -2784,7 +2784,7 @@ pub struct GuideSessionTurnResponseContext {
     /// JSON `customConversationAttributes`.
     pub custom_conversation_attributes: Option<Vec<CustomConversationAttributeOutput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnResponseContext {
@@ -2842,7 +2842,7 @@ pub struct GuideSessionTurnResponseData {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionTurnResponseData {
@@ -2904,7 +2904,7 @@ pub struct GuideSessionVariable {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideSessionVariable {
@@ -3003,7 +3003,7 @@ pub struct GuideVersion {
     /// JSON `knowledgeSettings`.
     pub knowledge_settings: Option<Box<AuthoringKnowledgeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideVersion {
@@ -3175,7 +3175,7 @@ pub struct GuideVersionPublish {
     /// JSON `state`.
     pub state: Option<GuideVersionPublishState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideVersionPublish {
@@ -3296,7 +3296,7 @@ pub struct GuideVersionPublishJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideVersionPublishJob {
@@ -3442,7 +3442,7 @@ pub struct GuideVersionPublishJobRequest {
     /// JSON `guideVersion`.
     pub guide_version: Option<Box<GuideVersionPublish>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideVersionPublishJobRequest {
@@ -3504,7 +3504,7 @@ pub struct GuideVersionRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideVersionRef {
@@ -3569,7 +3569,7 @@ pub struct GuideVersionResources {
     /// JSON `dataActions`.
     pub data_actions: Option<Vec<DataAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuideVersionResources {
@@ -3635,7 +3635,7 @@ pub struct KnowledgeSettings {
     /// JSON `knowledgeType`.
     pub knowledge_type: Option<KnowledgeSettingsKnowledgeType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSettings {
@@ -3826,7 +3826,7 @@ pub struct SummarySetting {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySetting {
@@ -4250,7 +4250,7 @@ pub struct SummarySettingCustomEntity {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySettingCustomEntity {
@@ -4331,7 +4331,7 @@ pub struct SummarySettingEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySettingEntityListing {
@@ -4454,7 +4454,7 @@ pub struct SummarySettingPII {
     /// JSON `all`.
     pub all: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySettingPII {
@@ -4520,7 +4520,7 @@ pub struct SummarySettingParticipantLabels {
     /// JSON `virtualAgent`.
     pub virtual_agent: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySettingParticipantLabels {
@@ -4606,7 +4606,7 @@ pub struct SummarySettingWithTranscript {
     /// JSON `summarySetting`.
     pub summary_setting: Option<Box<SummarySetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySettingWithTranscript {
@@ -4678,7 +4678,7 @@ pub struct UpdateGuide {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateGuide {
@@ -4748,7 +4748,7 @@ pub struct UpdateGuideVersion {
     /// JSON `knowledgeSettings`.
     pub knowledge_settings: Option<Box<AuthoringKnowledgeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateGuideVersion {
@@ -4861,7 +4861,7 @@ pub struct Variable {
     /// JSON `customConversationAttributes`.
     pub custom_conversation_attributes: Option<Vec<ConversationAttribute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Variable {

@@ -44,7 +44,7 @@ pub struct AlertListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertListing {
@@ -177,7 +177,7 @@ pub struct AlertNotification {
     /// JSON `locale`.
     pub locale: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertNotification {
@@ -265,7 +265,7 @@ pub struct AlertRequest {
     /// JSON `validRequest`.
     pub valid_request: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertRequest {
@@ -416,7 +416,7 @@ pub struct AlertRuleProperties {
     /// JSON `type`.
     pub r#type: Option<AlertRulePropertiesType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertRuleProperties {
@@ -569,7 +569,7 @@ pub struct AlertSummary {
     /// JSON `entitiesAreTeamMembers`.
     pub entities_are_team_members: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertSummary {
@@ -719,7 +719,7 @@ pub struct AlertSummaryEntity {
     /// JSON `alerting`.
     pub alerting: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertSummaryEntity {
@@ -877,7 +877,7 @@ pub struct AlertingUnreadStatus {
     /// JSON `unread`.
     pub unread: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertingUnreadStatus {
@@ -1027,7 +1027,7 @@ pub struct CommonAlert {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonAlert {
@@ -1227,7 +1227,7 @@ pub struct CommonAlertBulkUpdateRequest {
     /// JSON `unread`.
     pub unread: Option<Box<UnreadFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonAlertBulkUpdateRequest {
@@ -1367,7 +1367,7 @@ pub struct CommonAllAlertUpdateRequest {
     /// JSON `unread`.
     pub unread: Option<Box<UnreadFields>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonAllAlertUpdateRequest {
@@ -1547,7 +1547,7 @@ pub struct CommonRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRule {
@@ -1768,7 +1768,7 @@ pub struct CommonRuleBulkDeleteRequest {
     /// JSON `ruleIds`.
     pub rule_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRuleBulkDeleteRequest {
@@ -1840,7 +1840,7 @@ pub struct CommonRuleBulkUpdateNotificationsRequest {
     /// JSON `typesToRemove`.
     pub types_to_remove: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRuleBulkUpdateNotificationsRequest {
@@ -1935,7 +1935,7 @@ pub struct CommonRuleConditions {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRuleConditions {
@@ -2081,7 +2081,7 @@ pub struct CommonRuleContainer {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRuleContainer {
@@ -2250,7 +2250,7 @@ pub struct CommonRulePredicate {
     /// JSON `metric`.
     pub metric: Option<CommonRulePredicateMetric>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRulePredicate {
@@ -2827,7 +2827,7 @@ pub struct CommonRulePredicateEntity {
     /// JSON `team`.
     pub team: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonRulePredicateEntity {
@@ -3008,7 +3008,7 @@ pub struct GetAlertQuery {
     /// JSON `sortOrder`.
     pub sort_order: Option<GetAlertQuerySortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetAlertQuery {
@@ -3457,7 +3457,7 @@ pub struct GetRulesQuery {
     /// JSON `nameSearchType`.
     pub name_search_type: Option<GetRulesQueryNameSearchType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetRulesQuery {
@@ -3911,7 +3911,7 @@ pub struct ModifiableRuleProperties {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ModifiableRuleProperties {
@@ -4033,7 +4033,7 @@ pub struct MuteSnoozeFields {
     /// JSON `dateEnd`.
     pub date_end: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MuteSnoozeFields {
@@ -4100,7 +4100,7 @@ pub struct UnreadFields {
     /// JSON `state`.
     pub state: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnreadFields {

@@ -30,7 +30,7 @@ pub struct ActionAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregateDataContainer {
@@ -103,7 +103,7 @@ pub struct ActionAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ActionAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregateQueryClause {
@@ -225,7 +225,7 @@ pub struct ActionAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ActionAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregateQueryFilter {
@@ -360,7 +360,7 @@ pub struct ActionAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregateQueryPredicate {
@@ -617,7 +617,7 @@ pub struct ActionAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<ActionAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregateQueryResponse {
@@ -711,7 +711,7 @@ pub struct ActionAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<ActionAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregationQuery {
@@ -886,7 +886,7 @@ pub struct ActionAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAggregationView {
@@ -1053,7 +1053,7 @@ pub struct ActionAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAsyncAggregateQueryResponse {
@@ -1158,7 +1158,7 @@ pub struct ActionAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionAsyncAggregationQuery {
@@ -1324,7 +1324,7 @@ pub struct AgentCopilotAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregateDataContainer {
@@ -1397,7 +1397,7 @@ pub struct AgentCopilotAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentCopilotAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregateQueryClause {
@@ -1519,7 +1519,7 @@ pub struct AgentCopilotAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentCopilotAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregateQueryFilter {
@@ -1654,7 +1654,7 @@ pub struct AgentCopilotAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregateQueryPredicate {
@@ -1979,7 +1979,7 @@ pub struct AgentCopilotAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<AgentCopilotAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregateQueryResponse {
@@ -2085,7 +2085,7 @@ pub struct AgentCopilotAggregationQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregationQuery {
@@ -2322,7 +2322,7 @@ pub struct AgentCopilotAggregationSort {
     /// JSON `function`.
     pub function: Option<AgentCopilotAggregationSortFunction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregationSort {
@@ -2531,7 +2531,7 @@ pub struct AgentCopilotAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAggregationView {
@@ -2722,7 +2722,7 @@ pub struct AgentCopilotAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAsyncAggregateQueryResponse {
@@ -2839,7 +2839,7 @@ pub struct AgentCopilotAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCopilotAsyncAggregationQuery {
@@ -3079,7 +3079,7 @@ pub struct AgentStateActivityCategoryCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateActivityCategoryCount {
@@ -3227,7 +3227,7 @@ pub struct AgentStateAdherenceStateCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateAdherenceStateCount {
@@ -3363,7 +3363,7 @@ pub struct AgentStateAgentQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentStateAgentQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateAgentQueryClause {
@@ -3483,7 +3483,7 @@ pub struct AgentStateAgentQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateAgentQueryPredicate {
@@ -3675,7 +3675,7 @@ pub struct AgentStateCountsRequest {
     /// JSON `sessionFilter`.
     pub session_filter: Option<Box<AgentStateSessionFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateCountsRequest {
@@ -3744,7 +3744,7 @@ pub struct AgentStateIsOutOfOfficeCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateIsOutOfOfficeCount {
@@ -3817,7 +3817,7 @@ pub struct AgentStatePresenceCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStatePresenceCount {
@@ -3992,7 +3992,7 @@ pub struct AgentStateQueryRequest {
     /// JSON `sessionOrder`.
     pub session_order: Option<AgentStateQueryRequestSessionOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateQueryRequest {
@@ -4305,7 +4305,7 @@ pub struct AgentStateRoutingStatusCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateRoutingStatusCount {
@@ -4437,7 +4437,7 @@ pub struct AgentStateSegmentTypeCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateSegmentTypeCount {
@@ -4639,7 +4639,7 @@ pub struct AgentStateSessionFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentStateSessionQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateSessionFilter {
@@ -4766,7 +4766,7 @@ pub struct AgentStateSessionQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentStateSessionQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateSessionQueryClause {
@@ -4886,7 +4886,7 @@ pub struct AgentStateSessionQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateSessionQueryPredicate {
@@ -5024,7 +5024,7 @@ pub struct AgentStateUserFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentStateAgentQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentStateUserFilter {
@@ -5145,7 +5145,7 @@ pub struct AgentUtilizationAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregateDataContainer {
@@ -5218,7 +5218,7 @@ pub struct AgentUtilizationAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentUtilizationAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregateQueryClause {
@@ -5340,7 +5340,7 @@ pub struct AgentUtilizationAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<AgentUtilizationAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregateQueryFilter {
@@ -5475,7 +5475,7 @@ pub struct AgentUtilizationAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregateQueryPredicate {
@@ -5708,7 +5708,7 @@ pub struct AgentUtilizationAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<AgentUtilizationAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregateQueryResponse {
@@ -5802,7 +5802,7 @@ pub struct AgentUtilizationAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<AgentUtilizationAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregationQuery {
@@ -5977,7 +5977,7 @@ pub struct AgentUtilizationAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAggregationView {
@@ -6152,7 +6152,7 @@ pub struct AgentUtilizationAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAsyncAggregateQueryResponse {
@@ -6257,7 +6257,7 @@ pub struct AgentUtilizationAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUtilizationAsyncAggregationQuery {
@@ -6497,7 +6497,7 @@ pub struct AnalyticsAgentStateAgentResponse {
     /// JSON `actualActivityCategory`.
     pub actual_activity_category: Option<AnalyticsAgentStateAgentResponseActualActivityCategory>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsAgentStateAgentResponse {
@@ -7146,7 +7146,7 @@ pub struct AnalyticsAgentStateAgentSessionResult {
     /// JSON `mediaType`.
     pub media_type: Option<AnalyticsAgentStateAgentSessionResultMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsAgentStateAgentSessionResult {
@@ -7548,7 +7548,7 @@ pub struct AnalyticsAgentStateCountsResponse {
     /// JSON `actualActivityCategoryCounts`.
     pub actual_activity_category_counts: Option<Vec<AgentStateActivityCategoryCount>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsAgentStateCountsResponse {
@@ -7648,7 +7648,7 @@ pub struct AnalyticsAgentStateQueryResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<AnalyticsAgentStateAgentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsAgentStateQueryResponse {
@@ -7714,7 +7714,7 @@ pub struct AnalyticsDataRetentionResponse {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsDataRetentionResponse {
@@ -7794,7 +7794,7 @@ pub struct AnalyticsReportingSettings {
     /// JSON `myInteractionsPiiMaskingEnabled`.
     pub my_interactions_pii_masking_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsReportingSettings {
@@ -7868,7 +7868,7 @@ pub struct BotAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregateDataContainer {
@@ -7941,7 +7941,7 @@ pub struct BotAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<BotAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregateQueryClause {
@@ -8063,7 +8063,7 @@ pub struct BotAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<BotAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregateQueryFilter {
@@ -8198,7 +8198,7 @@ pub struct BotAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregateQueryPredicate {
@@ -8535,7 +8535,7 @@ pub struct BotAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<BotAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregateQueryResponse {
@@ -8641,7 +8641,7 @@ pub struct BotAggregationQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregationQuery {
@@ -8878,7 +8878,7 @@ pub struct BotAggregationSort {
     /// JSON `function`.
     pub function: Option<BotAggregationSortFunction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregationSort {
@@ -9111,7 +9111,7 @@ pub struct BotAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAggregationView {
@@ -9326,7 +9326,7 @@ pub struct BotAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAsyncAggregateQueryResponse {
@@ -9443,7 +9443,7 @@ pub struct BotAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotAsyncAggregationQuery {
@@ -9699,7 +9699,7 @@ pub struct BotChannel {
     /// JSON `userAgent`.
     pub user_agent: Option<Box<TextBotUserAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotChannel {
@@ -9865,7 +9865,7 @@ pub struct BotFlowSession {
     /// JSON `dateCompleted`.
     pub date_completed: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotFlowSession {
@@ -10170,7 +10170,7 @@ pub struct CaseManagementAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregateDataContainer {
@@ -10243,7 +10243,7 @@ pub struct CaseManagementAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<CaseManagementAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregateQueryClause {
@@ -10365,7 +10365,7 @@ pub struct CaseManagementAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<CaseManagementAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregateQueryFilter {
@@ -10500,7 +10500,7 @@ pub struct CaseManagementAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregateQueryPredicate {
@@ -10773,7 +10773,7 @@ pub struct CaseManagementAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<CaseManagementAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregateQueryResponse {
@@ -10867,7 +10867,7 @@ pub struct CaseManagementAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<CaseManagementAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregationQuery {
@@ -11042,7 +11042,7 @@ pub struct CaseManagementAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAggregationView {
@@ -11245,7 +11245,7 @@ pub struct CaseManagementAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAsyncAggregateQueryResponse {
@@ -11350,7 +11350,7 @@ pub struct CaseManagementAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseManagementAsyncAggregationQuery {
@@ -11518,7 +11518,7 @@ pub struct ChartColumn {
     /// JSON `columnType`.
     pub column_type: Option<ChartColumnColumnType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChartColumn {
@@ -11682,7 +11682,7 @@ pub struct ConversationProperties {
     /// JSON `matchAll`.
     pub match_all: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationProperties {
@@ -11819,7 +11819,7 @@ pub struct CopilotAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregateDataContainer {
@@ -11892,7 +11892,7 @@ pub struct CopilotAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<CopilotAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregateQueryClause {
@@ -12014,7 +12014,7 @@ pub struct CopilotAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<CopilotAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregateQueryFilter {
@@ -12149,7 +12149,7 @@ pub struct CopilotAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregateQueryPredicate {
@@ -12402,7 +12402,7 @@ pub struct CopilotAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<CopilotAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregateQueryResponse {
@@ -12496,7 +12496,7 @@ pub struct CopilotAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<CopilotAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregationQuery {
@@ -12671,7 +12671,7 @@ pub struct CopilotAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAggregationView {
@@ -12850,7 +12850,7 @@ pub struct CopilotAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAsyncAggregateQueryResponse {
@@ -12955,7 +12955,7 @@ pub struct CopilotAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAsyncAggregationQuery {
@@ -13189,7 +13189,7 @@ pub struct DashboardConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardConfiguration {
@@ -13401,7 +13401,7 @@ pub struct DashboardConfigurationBulkRequest {
     /// JSON `dashboardConfigurationIds`.
     pub dashboard_configuration_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardConfigurationBulkRequest {
@@ -13475,7 +13475,7 @@ pub struct DashboardConfigurationListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardConfigurationListing {
@@ -13610,7 +13610,7 @@ pub struct DashboardConfigurationQueryRequest {
     /// JSON `sortBy`.
     pub sort_by: Option<DashboardConfigurationQueryRequestSortBy>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardConfigurationQueryRequest {
@@ -13754,7 +13754,7 @@ pub struct DashboardUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardUser {
@@ -13910,7 +13910,7 @@ pub struct DashboardUserListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardUserListing {
@@ -14035,7 +14035,7 @@ pub struct DashboardsSharedWith {
     /// JSON `teamIds`.
     pub team_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DashboardsSharedWith {
@@ -14112,7 +14112,7 @@ pub struct DataExtractionFileSchema {
     /// JSON `dateExpires`.
     pub date_expires: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataExtractionFileSchema {
@@ -14201,7 +14201,7 @@ pub struct DataExtractionFileSchemaListing {
     /// JSON `errors`.
     pub errors: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataExtractionFileSchemaListing {
@@ -14298,7 +14298,7 @@ pub struct DataExtractionFileUrl {
     /// JSON `signedUrl`.
     pub signed_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataExtractionFileUrl {
@@ -14361,7 +14361,7 @@ pub struct DataExtractionFileUrlListing {
     /// JSON `entities`.
     pub entities: Option<Vec<DataExtractionFileUrl>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataExtractionFileUrlListing {
@@ -14421,7 +14421,7 @@ pub struct DownloadServiceRequest {
     /// JSON `files`.
     pub files: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DownloadServiceRequest {
@@ -14481,7 +14481,7 @@ pub struct FlowExecutionAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregateDataContainer {
@@ -14554,7 +14554,7 @@ pub struct FlowExecutionAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowExecutionAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregateQueryClause {
@@ -14676,7 +14676,7 @@ pub struct FlowExecutionAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowExecutionAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregateQueryFilter {
@@ -14811,7 +14811,7 @@ pub struct FlowExecutionAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregateQueryPredicate {
@@ -15052,7 +15052,7 @@ pub struct FlowExecutionAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<FlowExecutionAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregateQueryResponse {
@@ -15146,7 +15146,7 @@ pub struct FlowExecutionAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<FlowExecutionAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregationQuery {
@@ -15321,7 +15321,7 @@ pub struct FlowExecutionAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAggregationView {
@@ -15488,7 +15488,7 @@ pub struct FlowExecutionAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAsyncAggregateQueryResponse {
@@ -15593,7 +15593,7 @@ pub struct FlowExecutionAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionAsyncAggregationQuery {
@@ -15759,7 +15759,7 @@ pub struct KnowledgeAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregateDataContainer {
@@ -15832,7 +15832,7 @@ pub struct KnowledgeAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<KnowledgeAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregateQueryClause {
@@ -15954,7 +15954,7 @@ pub struct KnowledgeAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<KnowledgeAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregateQueryFilter {
@@ -16089,7 +16089,7 @@ pub struct KnowledgeAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregateQueryPredicate {
@@ -16462,7 +16462,7 @@ pub struct KnowledgeAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<KnowledgeAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregateQueryResponse {
@@ -16568,7 +16568,7 @@ pub struct KnowledgeAggregationQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregationQuery {
@@ -16805,7 +16805,7 @@ pub struct KnowledgeAggregationSort {
     /// JSON `function`.
     pub function: Option<KnowledgeAggregationSortFunction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregationSort {
@@ -17046,7 +17046,7 @@ pub struct KnowledgeAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAggregationView {
@@ -17269,7 +17269,7 @@ pub struct KnowledgeAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAsyncAggregateQueryResponse {
@@ -17386,7 +17386,7 @@ pub struct KnowledgeAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAsyncAggregationQuery {
@@ -17624,7 +17624,7 @@ pub struct RateLimitAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregateDataContainer {
@@ -17697,7 +17697,7 @@ pub struct RateLimitAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RateLimitAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregateQueryClause {
@@ -17819,7 +17819,7 @@ pub struct RateLimitAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RateLimitAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregateQueryFilter {
@@ -17954,7 +17954,7 @@ pub struct RateLimitAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregateQueryPredicate {
@@ -18207,7 +18207,7 @@ pub struct RateLimitAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<RateLimitAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregateQueryResponse {
@@ -18301,7 +18301,7 @@ pub struct RateLimitAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<RateLimitAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregationQuery {
@@ -18476,7 +18476,7 @@ pub struct RateLimitAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RateLimitAggregationView {
@@ -18657,7 +18657,7 @@ pub struct ReportingExportJobListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingExportJobListing {
@@ -18874,7 +18874,7 @@ pub struct ReportingExportJobRequest {
     /// JSON `chartColumns`.
     pub chart_columns: Option<Vec<ChartColumn>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingExportJobRequest {
@@ -19962,7 +19962,7 @@ pub struct ReportingExportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingExportJobResponse {
@@ -21189,7 +21189,7 @@ pub struct ReportingExportMetadataJobListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingExportMetadataJobListing {
@@ -21344,7 +21344,7 @@ pub struct ReportingExportMetadataJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingExportMetadataJobResponse {
@@ -22096,7 +22096,7 @@ pub struct ReportingTurn {
     /// JSON `sessionEndDetails`.
     pub session_end_details: Option<Box<SessionEndDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurn {
@@ -22358,7 +22358,7 @@ pub struct ReportingTurnIntent {
     /// JSON `slots`.
     pub slots: Option<Vec<ReportingTurnIntentSlot>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnIntent {
@@ -22449,7 +22449,7 @@ pub struct ReportingTurnIntentSlot {
     /// JSON `confidence`.
     pub confidence: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnIntentSlot {
@@ -22536,7 +22536,7 @@ pub struct ReportingTurnKnowledge {
     /// JSON `search`.
     pub search: Option<Box<ReportingTurnKnowledgeSearch>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledge {
@@ -22620,7 +22620,7 @@ pub struct ReportingTurnKnowledgeDocument {
     /// JSON `confidence`.
     pub confidence: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledgeDocument {
@@ -22703,7 +22703,7 @@ pub struct ReportingTurnKnowledgeEvents {
     /// JSON `feedback`.
     pub feedback: Option<Vec<ReportingTurnKnowledgeFeedbackEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledgeEvents {
@@ -22776,7 +22776,7 @@ pub struct ReportingTurnKnowledgeFeedback {
     /// JSON `documents`.
     pub documents: Option<Vec<ReportingTurnKnowledgeDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledgeFeedback {
@@ -22868,7 +22868,7 @@ pub struct ReportingTurnKnowledgeFeedbackEvent {
     /// JSON `documentVersionId`.
     pub document_version_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledgeFeedbackEvent {
@@ -22969,7 +22969,7 @@ pub struct ReportingTurnKnowledgeSearch {
     /// JSON `query`.
     pub query: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledgeSearch {
@@ -23057,7 +23057,7 @@ pub struct ReportingTurnKnowledgeSearchEvent {
     /// JSON `answerDocumentId`.
     pub answer_document_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnKnowledgeSearchEvent {
@@ -23147,7 +23147,7 @@ pub struct ReportingTurnsResponse {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnsResponse {
@@ -23228,7 +23228,7 @@ pub struct ResolutionAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregateDataContainer {
@@ -23301,7 +23301,7 @@ pub struct ResolutionAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ResolutionAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregateQueryClause {
@@ -23423,7 +23423,7 @@ pub struct ResolutionAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ResolutionAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregateQueryFilter {
@@ -23558,7 +23558,7 @@ pub struct ResolutionAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregateQueryPredicate {
@@ -23815,7 +23815,7 @@ pub struct ResolutionAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<ResolutionAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregateQueryResponse {
@@ -23909,7 +23909,7 @@ pub struct ResolutionAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<ResolutionAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregationQuery {
@@ -24088,7 +24088,7 @@ pub struct ResolutionAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAggregationView {
@@ -24255,7 +24255,7 @@ pub struct ResolutionAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAsyncAggregateQueryResponse {
@@ -24360,7 +24360,7 @@ pub struct ResolutionAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionAsyncAggregationQuery {
@@ -24532,7 +24532,7 @@ pub struct SelectedColumns {
     /// JSON `columnName`.
     pub column_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SelectedColumns {
@@ -24601,7 +24601,7 @@ pub struct SessionEndDetails {
     /// JSON `reason`.
     pub reason: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionEndDetails {
@@ -24717,7 +24717,7 @@ pub struct SessionsResponse {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionsResponse {
@@ -24800,7 +24800,7 @@ pub struct SocialKeyword {
     /// JSON `excludes`.
     pub excludes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialKeyword {
@@ -24881,7 +24881,7 @@ pub struct SocialNumericRange {
     /// JSON `lte`.
     pub lte: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialNumericRange {
@@ -24969,7 +24969,7 @@ pub struct SummaryAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregateDataContainer {
@@ -25042,7 +25042,7 @@ pub struct SummaryAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SummaryAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregateQueryClause {
@@ -25164,7 +25164,7 @@ pub struct SummaryAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SummaryAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregateQueryFilter {
@@ -25299,7 +25299,7 @@ pub struct SummaryAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregateQueryPredicate {
@@ -25608,7 +25608,7 @@ pub struct SummaryAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<SummaryAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregateQueryResponse {
@@ -25714,7 +25714,7 @@ pub struct SummaryAggregationQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregationQuery {
@@ -25951,7 +25951,7 @@ pub struct SummaryAggregationSort {
     /// JSON `function`.
     pub function: Option<SummaryAggregationSortFunction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregationSort {
@@ -26144,7 +26144,7 @@ pub struct SummaryAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAggregationView {
@@ -26319,7 +26319,7 @@ pub struct SummaryAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAsyncAggregateQueryResponse {
@@ -26436,7 +26436,7 @@ pub struct SummaryAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryAsyncAggregationQuery {
@@ -26674,7 +26674,7 @@ pub struct TaskManagementAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregateDataContainer {
@@ -26747,7 +26747,7 @@ pub struct TaskManagementAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TaskManagementAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregateQueryClause {
@@ -26869,7 +26869,7 @@ pub struct TaskManagementAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TaskManagementAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregateQueryFilter {
@@ -27004,7 +27004,7 @@ pub struct TaskManagementAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregateQueryPredicate {
@@ -27297,7 +27297,7 @@ pub struct TaskManagementAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<TaskManagementAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregateQueryResponse {
@@ -27391,7 +27391,7 @@ pub struct TaskManagementAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<TaskManagementAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregationQuery {
@@ -27566,7 +27566,7 @@ pub struct TaskManagementAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAggregationView {
@@ -27857,7 +27857,7 @@ pub struct TaskManagementAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAsyncAggregateQueryResponse {
@@ -27962,7 +27962,7 @@ pub struct TaskManagementAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementAsyncAggregationQuery {
@@ -28134,7 +28134,7 @@ pub struct TaskManagementObservationDataContainer {
     /// JSON `qualifier`.
     pub qualifier: Option<TaskManagementObservationDataContainerQualifier>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationDataContainer {
@@ -28352,7 +28352,7 @@ pub struct TaskManagementObservationDetailContainer {
     /// JSON `assigneeDetails`.
     pub assignee_details: Option<Vec<UserReferenceWithName>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationDetailContainer {
@@ -28429,7 +28429,7 @@ pub struct TaskManagementObservationGroupResult {
     /// JSON `statusCategory`.
     pub status_category: Option<TaskManagementObservationGroupResultStatusCategory>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationGroupResult {
@@ -28571,7 +28571,7 @@ pub struct TaskManagementObservationMetricStats {
     /// JSON `max`.
     pub max: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationMetricStats {
@@ -28644,7 +28644,7 @@ pub struct TaskManagementObservationPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationPredicate {
@@ -28774,7 +28774,7 @@ pub struct TaskManagementObservationQuery {
     /// JSON `expands`.
     pub expands: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationQuery {
@@ -28855,7 +28855,7 @@ pub struct TaskManagementObservationQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TaskManagementObservationPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationQueryFilter {
@@ -28925,7 +28925,7 @@ pub struct TaskManagementObservationQueryResponse {
     /// JSON `nextUri`.
     pub next_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationQueryResponse {
@@ -29008,7 +29008,7 @@ pub struct TaskManagementObservationResult {
     /// JSON `data`.
     pub data: Option<Vec<TaskManagementObservationDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementObservationResult {
@@ -29079,7 +29079,7 @@ pub struct TaskManagementQueryMetric {
     /// JSON `qualifier`.
     pub qualifier: Option<TaskManagementQueryMetricQualifier>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TaskManagementQueryMetric {
@@ -29288,7 +29288,7 @@ pub struct TranscriptAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregateDataContainer {
@@ -29361,7 +29361,7 @@ pub struct TranscriptAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TranscriptAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregateQueryClause {
@@ -29483,7 +29483,7 @@ pub struct TranscriptAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TranscriptAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregateQueryFilter {
@@ -29618,7 +29618,7 @@ pub struct TranscriptAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregateQueryPredicate {
@@ -29927,7 +29927,7 @@ pub struct TranscriptAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<TranscriptAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregateQueryResponse {
@@ -30033,7 +30033,7 @@ pub struct TranscriptAggregationQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregationQuery {
@@ -30270,7 +30270,7 @@ pub struct TranscriptAggregationSort {
     /// JSON `function`.
     pub function: Option<TranscriptAggregationSortFunction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregationSort {
@@ -30495,7 +30495,7 @@ pub struct TranscriptAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAggregationView {
@@ -30702,7 +30702,7 @@ pub struct TranscriptAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAsyncAggregateQueryResponse {
@@ -30819,7 +30819,7 @@ pub struct TranscriptAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptAsyncAggregationQuery {
@@ -31059,7 +31059,7 @@ pub struct TranscriptTopics {
     /// JSON `excludes`.
     pub excludes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptTopics {
@@ -31136,7 +31136,7 @@ pub struct Transcripts {
     /// JSON `notSimilarTo`.
     pub not_similar_to: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Transcripts {
@@ -31217,7 +31217,7 @@ pub struct UpdateAnalyticsDataRetentionRequest {
     /// JSON `retentionDays`.
     pub retention_days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAnalyticsDataRetentionRequest {
@@ -32263,7 +32263,7 @@ pub struct ViewFilter {
     /// JSON `socialPostTypes`.
     pub social_post_types: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ViewFilter {
@@ -34364,7 +34364,7 @@ pub struct Warning {
     /// JSON `color`.
     pub color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Warning {
@@ -34601,7 +34601,7 @@ pub struct Widget {
     /// JSON `agentInteractionSortOrder`.
     pub agent_interaction_sort_order: Option<WidgetAgentInteractionSortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Widget {
@@ -35075,7 +35075,7 @@ pub struct WorkitemStatusFilter {
     /// JSON `workitemStatusId`.
     pub workitem_status_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemStatusFilter {

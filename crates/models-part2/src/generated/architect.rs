@@ -48,7 +48,7 @@ pub struct ArchitectExportJobStateResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectExportJobStateResponse {
@@ -267,7 +267,7 @@ pub struct ArchitectFlowReference {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectFlowReference {
@@ -481,7 +481,7 @@ pub struct ArchitectJobMessage {
     /// JSON `details`.
     pub details: Option<Vec<ArchitectJobMessageDetail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectJobMessage {
@@ -647,7 +647,7 @@ pub struct ArchitectJobMessageDetail {
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectJobMessageDetail {
@@ -835,7 +835,7 @@ pub struct ArchitectJobStateResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectJobStateResponse {
@@ -1058,7 +1058,7 @@ pub struct ArchitectValidateJobStateResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ArchitectValidateJobStateResponse {
@@ -1258,7 +1258,7 @@ pub struct ConfusionDetails {
     /// JSON `intents`.
     pub intents: Option<Vec<ConfusionIntentDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConfusionDetails {
@@ -1316,7 +1316,7 @@ pub struct ConfusionInfo {
     /// JSON `intents`.
     pub intents: Option<Vec<ConfusionIntentInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConfusionInfo {
@@ -1388,7 +1388,7 @@ pub struct ConfusionIntentDetails {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConfusionIntentDetails {
@@ -1482,7 +1482,7 @@ pub struct ConfusionIntentInfo {
     /// JSON `utteranceCount`.
     pub utterance_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConfusionIntentInfo {
@@ -1562,7 +1562,7 @@ pub struct ConfusionUtterance {
     /// JSON `similarity`.
     pub similarity: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConfusionUtterance {
@@ -1650,7 +1650,7 @@ pub struct ConsumedResourcesEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsumedResourcesEntityListing {
@@ -1787,7 +1787,7 @@ pub struct ConsumingResourcesEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsumingResourcesEntityListing {
@@ -1908,7 +1908,7 @@ pub struct CriteriaCategoryInfo {
     /// JSON `displayOrder`.
     pub display_order: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CriteriaCategoryInfo {
@@ -1985,7 +1985,7 @@ pub struct CriteriaGroup {
     /// JSON `criteria`.
     pub criteria: Option<Box<CriteriaItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CriteriaGroup {
@@ -2072,7 +2072,7 @@ pub struct CriteriaItem {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CriteriaItem {
@@ -2344,7 +2344,7 @@ pub struct CriteriaQuery {
     /// JSON `query`.
     pub query: Option<Vec<CriteriaGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CriteriaQuery {
@@ -2420,7 +2420,7 @@ pub struct DataTable {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataTable {
@@ -2549,7 +2549,7 @@ pub struct DataTableExportJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataTableExportJob {
@@ -2727,7 +2727,7 @@ pub struct DataTableImportEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataTableImportEntityListing {
@@ -2865,7 +2865,7 @@ pub struct DataTableImportJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataTableImportJob {
@@ -3132,7 +3132,7 @@ pub struct DataTableRowEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataTableRowEntityListing {
@@ -3269,7 +3269,7 @@ pub struct DataTablesDomainEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataTablesDomainEntityListing {
@@ -3406,7 +3406,7 @@ pub struct Dependency {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Dependency {
@@ -3928,7 +3928,7 @@ pub struct DependencyObject {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyObject {
@@ -4460,7 +4460,7 @@ pub struct DependencyObjectEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyObjectEntityListing {
@@ -4609,7 +4609,7 @@ pub struct DependencyStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyStatus {
@@ -4805,7 +4805,7 @@ pub struct DependencyType {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyType {
@@ -4900,7 +4900,7 @@ pub struct DependencyTypeEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyTypeEntityListing {
@@ -5025,7 +5025,7 @@ pub struct EmergencyCallFlow {
     /// JSON `ivrs`.
     pub ivrs: Option<Vec<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmergencyCallFlow {
@@ -5148,7 +5148,7 @@ pub struct EmergencyGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmergencyGroup {
@@ -5369,7 +5369,7 @@ pub struct EmergencyGroupDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmergencyGroupDivisionView {
@@ -5468,7 +5468,7 @@ pub struct EmergencyGroupDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmergencyGroupDivisionViewEntityListing {
@@ -5612,7 +5612,7 @@ pub struct EmergencyGroupListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmergencyGroupListing {
@@ -5745,7 +5745,7 @@ pub struct ExecutionDataEntity {
     /// JSON `statusCode`.
     pub status_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExecutionDataEntity {
@@ -5846,7 +5846,7 @@ pub struct ExecutionDataFlowSettingsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExecutionDataFlowSettingsResponse {
@@ -5948,7 +5948,7 @@ pub struct ExecutionDataRequest {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExecutionDataRequest {
@@ -6016,7 +6016,7 @@ pub struct ExportDetails {
     /// JSON `exportType`.
     pub export_type: Option<ExportDetailsExportType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExportDetails {
@@ -6139,7 +6139,7 @@ pub struct FailedObject {
     /// JSON `errorCode`.
     pub error_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FailedObject {
@@ -6246,7 +6246,7 @@ pub struct FlowCharacteristics {
     /// JSON `names`.
     pub names: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowCharacteristics {
@@ -6393,7 +6393,7 @@ pub struct FlowDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowDivisionView {
@@ -6660,7 +6660,7 @@ pub struct FlowDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowDivisionViewEntityListing {
@@ -6797,7 +6797,7 @@ pub struct FlowEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowEntityListing {
@@ -6964,7 +6964,7 @@ pub struct FlowExecutionDataQueryResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionDataQueryResult {
@@ -7239,7 +7239,7 @@ pub struct FlowExecutionLaunchRequest {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionLaunchRequest {
@@ -7330,7 +7330,7 @@ pub struct FlowExecutionLaunchResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowExecutionLaunchResponse {
@@ -7421,7 +7421,7 @@ pub struct FlowHealth {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealth {
@@ -7508,7 +7508,7 @@ pub struct FlowHealthErrorInfo {
     /// JSON `messageParams`.
     pub message_params: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthErrorInfo {
@@ -7605,7 +7605,7 @@ pub struct FlowHealthIntent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthIntent {
@@ -7811,7 +7811,7 @@ pub struct FlowHealthIntentInfo {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthIntentInfo {
@@ -7910,7 +7910,7 @@ pub struct FlowHealthIntentUtterance {
     /// JSON `confusionInfo`.
     pub confusion_info: Option<Box<ConfusionInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthIntentUtterance {
@@ -8011,7 +8011,7 @@ pub struct FlowHealthIntentVersionInfo {
     /// JSON `nluDomain`.
     pub nlu_domain: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthIntentVersionInfo {
@@ -8111,7 +8111,7 @@ pub struct FlowHealthUtterance {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthUtterance {
@@ -8325,7 +8325,7 @@ pub struct FlowHealthVersionInfo {
     /// JSON `nluDomain`.
     pub nlu_domain: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowHealthVersionInfo {
@@ -8394,7 +8394,7 @@ pub struct FlowLogLevel {
     /// JSON `characteristics`.
     pub characteristics: Option<Box<FlowCharacteristics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowLogLevel {
@@ -8530,7 +8530,7 @@ pub struct FlowLogLevelCharacteristicsDefinition {
     /// JSON `dependsOn`.
     pub depends_on: Option<Box<FlowCharacteristics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowLogLevelCharacteristicsDefinition {
@@ -8669,7 +8669,7 @@ pub struct FlowLogLevelCharacteristicsDefinitions {
     /// JSON `characteristics`.
     pub characteristics: Option<Vec<FlowLogLevelCharacteristicsDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowLogLevelCharacteristicsDefinitions {
@@ -8736,7 +8736,7 @@ pub struct FlowLogLevelRequest {
     /// JSON `logLevelCharacteristics`.
     pub log_level_characteristics: Option<Box<FlowLogLevel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowLogLevelRequest {
@@ -8812,7 +8812,7 @@ pub struct FlowMilestone {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowMilestone {
@@ -8912,7 +8912,7 @@ pub struct FlowMilestoneDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowMilestoneDivisionView {
@@ -9007,7 +9007,7 @@ pub struct FlowMilestoneDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowMilestoneDivisionViewEntityListing {
@@ -9144,7 +9144,7 @@ pub struct FlowMilestoneListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowMilestoneListing {
@@ -9283,7 +9283,7 @@ pub struct FlowOutcome {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowOutcome {
@@ -9390,7 +9390,7 @@ pub struct FlowOutcomeDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowOutcomeDivisionView {
@@ -9485,7 +9485,7 @@ pub struct FlowOutcomeDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowOutcomeDivisionViewEntityListing {
@@ -9622,7 +9622,7 @@ pub struct FlowOutcomeListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowOutcomeListing {
@@ -9759,7 +9759,7 @@ pub struct FlowResultEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowResultEntityListing {
@@ -9926,7 +9926,7 @@ pub struct FlowRuntimeExecution {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowRuntimeExecution {
@@ -10143,7 +10143,7 @@ pub struct FlowSettingsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowSettingsResponse {
@@ -10385,7 +10385,7 @@ pub struct FlowSettingsResponseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowSettingsResponseEntityListing {
@@ -10522,7 +10522,7 @@ pub struct FlowVersionEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowVersionEntityListing {
@@ -10659,7 +10659,7 @@ pub struct FlowsQueryCriteriaResponse {
     /// JSON `warningCodes`.
     pub warning_codes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowsQueryCriteriaResponse {
@@ -10759,7 +10759,7 @@ pub struct GetFlowExecutionDataJobResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetFlowExecutionDataJobResult {
@@ -10912,7 +10912,7 @@ pub struct Grammar {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Grammar {
@@ -10996,7 +10996,7 @@ pub struct GrammarFileUploadRequest {
     /// JSON `fileType`.
     pub file_type: Option<GrammarFileUploadRequestFileType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GrammarFileUploadRequest {
@@ -11127,7 +11127,7 @@ pub struct GrammarLanguage {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GrammarLanguage {
@@ -11246,7 +11246,7 @@ pub struct GrammarLanguageFileMetadata {
     /// JSON `fileType`.
     pub file_type: Option<GrammarLanguageFileMetadataFileType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GrammarLanguageFileMetadata {
@@ -11376,7 +11376,7 @@ pub struct GrammarLanguageUpdate {
     /// JSON `dtmfFileMetadata`.
     pub dtmf_file_metadata: Option<Box<GrammarLanguageFileMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GrammarLanguageUpdate {
@@ -11457,7 +11457,7 @@ pub struct GrammarListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GrammarListing {
@@ -11598,7 +11598,7 @@ pub struct HealthInfo {
     /// JSON `utterances`.
     pub utterances: Option<Vec<FlowHealthIntentUtterance>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HealthInfo {
@@ -11766,7 +11766,7 @@ pub struct HistoryEntry {
     /// JSON `agenticVirtualAgentEnabled`.
     pub agentic_virtual_agent_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoryEntry {
@@ -12011,7 +12011,7 @@ pub struct HistoryListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoryListing {
@@ -12426,7 +12426,7 @@ pub struct IVR {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IVR {
@@ -12668,7 +12668,7 @@ pub struct IVRDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IVRDivisionView {
@@ -12767,7 +12767,7 @@ pub struct IVRDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IVRDivisionViewEntityListing {
@@ -12915,7 +12915,7 @@ pub struct IVREntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IVREntityListing {
@@ -13053,7 +13053,7 @@ pub struct IVRIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IVRIdentityResolutionConfig {
@@ -13125,7 +13125,7 @@ pub struct LocaleFlowVersionInfo {
     /// JSON `nluVersion`.
     pub nlu_version: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocaleFlowVersionInfo {
@@ -13191,7 +13191,7 @@ pub struct LocaleHealth {
     /// JSON `staticValidationResults`.
     pub static_validation_results: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocaleHealth {
@@ -13271,7 +13271,7 @@ pub struct LocaleInfo {
     /// JSON `flowVersionInfo`.
     pub flow_version_info: Option<Box<LocaleFlowVersionInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocaleInfo {
@@ -13398,7 +13398,7 @@ pub struct OutlierInfo {
     /// JSON `score`.
     pub score: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutlierInfo {
@@ -13511,7 +13511,7 @@ pub struct PromptAssetCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PromptAssetCreate {
@@ -13731,7 +13731,7 @@ pub struct PromptAssetEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PromptAssetEntityListing {
@@ -13856,7 +13856,7 @@ pub struct PromptAssetUpload {
     /// JSON `headers`.
     pub headers: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PromptAssetUpload {
@@ -13937,7 +13937,7 @@ pub struct PromptEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PromptEntityListing {
@@ -14078,7 +14078,7 @@ pub struct QueryCriteria {
     /// JSON `categoryInfo`.
     pub category_info: Option<Box<CriteriaCategoryInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryCriteria {
@@ -14351,7 +14351,7 @@ pub struct RegisterArchitectExportJob {
     /// JSON `flows`.
     pub flows: Option<Vec<ExportDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegisterArchitectExportJob {
@@ -14421,7 +14421,7 @@ pub struct RegisterArchitectExportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegisterArchitectExportJobResponse {
@@ -14555,7 +14555,7 @@ pub struct RegisterArchitectJobRequest {
     /// JSON `createStubs`.
     pub create_stubs: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegisterArchitectJobRequest {
@@ -14625,7 +14625,7 @@ pub struct RegisterArchitectJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegisterArchitectJobResponse {
@@ -14706,7 +14706,7 @@ pub struct RegisterArchitectValidateJob {
     /// JSON `flows`.
     pub flows: Option<Vec<ValidateDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegisterArchitectValidateJob {
@@ -14776,7 +14776,7 @@ pub struct RegisterArchitectValidateJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RegisterArchitectValidateJobResponse {
@@ -14976,7 +14976,7 @@ pub struct Schedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Schedule {
@@ -15210,7 +15210,7 @@ pub struct ScheduleDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleDivisionViewEntityListing {
@@ -15358,7 +15358,7 @@ pub struct ScheduleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleEntityListing {
@@ -15552,7 +15552,7 @@ pub struct ScheduleGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGroup {
@@ -15787,7 +15787,7 @@ pub struct ScheduleGroupDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGroupDivisionView {
@@ -15886,7 +15886,7 @@ pub struct ScheduleGroupDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGroupDivisionViewEntityListing {
@@ -16034,7 +16034,7 @@ pub struct ScheduleGroupEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGroupEntityListing {
@@ -16176,7 +16176,7 @@ pub struct SchedulesDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulesDivisionView {
@@ -16265,7 +16265,7 @@ pub struct SystemPrompt {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SystemPrompt {
@@ -16389,7 +16389,7 @@ pub struct SystemPromptAsset {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SystemPromptAsset {
@@ -16616,7 +16616,7 @@ pub struct SystemPromptAssetEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SystemPromptAssetEntityListing {
@@ -16753,7 +16753,7 @@ pub struct SystemPromptEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SystemPromptEntityListing {
@@ -16876,7 +16876,7 @@ pub struct ValidateDetails {
     /// JSON `flow`.
     pub flow: Option<Box<ArchitectFlowReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateDetails {

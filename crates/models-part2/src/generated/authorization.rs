@@ -72,7 +72,7 @@ pub struct AuthorizationPolicy {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthorizationPolicy {
@@ -258,7 +258,7 @@ pub struct AuthorizationPolicyEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthorizationPolicyEntityListing {
@@ -357,7 +357,7 @@ pub struct AuthorizationSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthorizationSettings {
@@ -456,7 +456,7 @@ pub struct AuthzDivisionGrantEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzDivisionGrantEntityListing {
@@ -548,7 +548,7 @@ pub struct DomainOrgRoleDifference {
     /// JSON `roleFromDefault`.
     pub role_from_default: Option<Box<DomainOrganizationRole>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainOrgRoleDifference {
@@ -678,7 +678,7 @@ pub struct DomainOrganizationRoleCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainOrganizationRoleCreate {
@@ -850,7 +850,7 @@ pub struct DomainOrganizationRoleUpdate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainOrganizationRoleUpdate {
@@ -951,7 +951,7 @@ pub struct DomainPermission {
     /// JSON `divisionAware`.
     pub division_aware: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainPermission {
@@ -1054,7 +1054,7 @@ pub struct DomainPermissionCollection {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainPermissionCollection {
@@ -1146,7 +1146,7 @@ pub struct OrganizationProductEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationProductEntityListing {
@@ -1248,7 +1248,7 @@ pub struct OrganizationRoleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationRoleEntityListing {
@@ -1385,7 +1385,7 @@ pub struct PermissionCollectionEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PermissionCollectionEntityListing {
@@ -1510,7 +1510,7 @@ pub struct PolicyAttribute {
     /// JSON `featureToggle`.
     pub feature_toggle: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyAttribute {
@@ -1686,7 +1686,7 @@ pub struct PolicyAttributeSet {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyAttributeSet {
@@ -1776,7 +1776,7 @@ pub struct PolicyConditionResult {
     /// JSON `result`.
     pub result: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyConditionResult {
@@ -1843,7 +1843,7 @@ pub struct PolicyTestPayload {
     /// JSON `attributeData`.
     pub attribute_data: Option<BTreeMap<String, TypedAttribute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyTestPayload {
@@ -1913,7 +1913,7 @@ pub struct PolicyTestResult {
     /// JSON `policyConditionResults`.
     pub policy_condition_results: Option<Vec<PolicyConditionResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PolicyTestResult {
@@ -2008,7 +2008,7 @@ pub struct RoleSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoleSettings {
@@ -2094,7 +2094,7 @@ pub struct Subject {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Subject {
@@ -2228,7 +2228,7 @@ pub struct SubjectDivisionGrants {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SubjectDivisionGrants {
@@ -2393,7 +2393,7 @@ pub struct SubjectDivisionGrantsEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SubjectDivisionGrantsEntityListing {
@@ -2522,7 +2522,7 @@ pub struct SubjectDivisions {
     /// JSON `divisionIds`.
     pub division_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SubjectDivisions {
@@ -2587,7 +2587,7 @@ pub struct TargetAttributeValue {
     /// JSON `policyAttributes`.
     pub policy_attributes: Option<Vec<PolicyAttribute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TargetAttributeValue {
@@ -2656,7 +2656,7 @@ pub struct TargetAttributes {
     /// JSON `targetAttributes`.
     pub target_attributes: Option<BTreeMap<String, TargetAttributeValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TargetAttributes {
@@ -2721,7 +2721,7 @@ pub struct TypedAttribute {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TypedAttribute {
@@ -2792,7 +2792,7 @@ pub struct UserReferenceEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserReferenceEntityListing {
@@ -2876,7 +2876,7 @@ pub struct ValidationErrorListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ValidationErrorResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationErrorListing {
@@ -2942,7 +2942,7 @@ pub struct ValidationErrorResponse {
     /// JSON `arguments`.
     pub arguments: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationErrorResponse {

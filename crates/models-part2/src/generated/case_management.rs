@@ -116,7 +116,7 @@ pub struct Case {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Case {
@@ -543,7 +543,7 @@ pub struct CaseAssociation {
     /// JSON `case`.
     pub case: Option<Box<CaseReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseAssociation {
@@ -719,7 +719,7 @@ pub struct CaseAssociationCreate {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseAssociationCreate {
@@ -788,7 +788,7 @@ pub struct CaseAssociationListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseAssociationListing {
@@ -879,7 +879,7 @@ pub struct CaseAssociationQuery {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseAssociationQuery {
@@ -964,7 +964,7 @@ pub struct CaseAssociationQueryEntityListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseAssociationQueryEntityListing {
@@ -1090,7 +1090,7 @@ pub struct CaseCreate {
     /// JSON `intake`.
     pub intake: Option<Vec<Intake>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseCreate {
@@ -1213,7 +1213,7 @@ pub struct CaseDateDueUpdate {
     /// JSON `dateDue`.
     pub date_due: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseDateDueUpdate {
@@ -1271,7 +1271,7 @@ pub struct CaseDescriptionUpdate {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseDescriptionUpdate {
@@ -1341,7 +1341,7 @@ pub struct CaseExternalContactReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseExternalContactReference {
@@ -1420,7 +1420,7 @@ pub struct CaseExternalIdUpdate {
     /// JSON `externalId`.
     pub external_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseExternalIdUpdate {
@@ -1482,7 +1482,7 @@ pub struct CaseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseListing {
@@ -1563,7 +1563,7 @@ pub struct CaseOwnerUpdate {
     /// JSON `ownerId`.
     pub owner_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseOwnerUpdate {
@@ -1623,7 +1623,7 @@ pub struct CasePriorityUpdate {
     /// JSON `priority`.
     pub priority: Option<CasePriorityUpdatePriority>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CasePriorityUpdate {
@@ -1762,7 +1762,7 @@ pub struct CaseQueryJobCreate {
     /// JSON `expands`.
     pub expands: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseQueryJobCreate {
@@ -1859,7 +1859,7 @@ pub struct CaseQueryJobError {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseQueryJobError {
@@ -1938,7 +1938,7 @@ pub struct CaseQueryJobFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseQueryJobFilter {
@@ -2109,7 +2109,7 @@ pub struct CaseQueryJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseQueryJobResponse {
@@ -2263,7 +2263,7 @@ pub struct CaseQueryJobResultsResponse {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseQueryJobResultsResponse {
@@ -2353,7 +2353,7 @@ pub struct CaseQueryJobSort {
     /// JSON `ascending`.
     pub ascending: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseQueryJobSort {
@@ -2477,7 +2477,7 @@ pub struct CaseReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseReference {
@@ -2544,7 +2544,7 @@ pub struct CaseSummaryUpdate {
     /// JSON `summary`.
     pub summary: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseSummaryUpdate {
@@ -2616,7 +2616,7 @@ pub struct CaseUserReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseUserReference {
@@ -2786,7 +2786,7 @@ pub struct Caseplan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Caseplan {
@@ -3051,7 +3051,7 @@ pub struct CaseplanCreate {
     /// JSON `intakeSettings`.
     pub intake_settings: Option<Vec<IntakeSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanCreate {
@@ -3264,7 +3264,7 @@ pub struct CaseplanCreateResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanCreateResponse {
@@ -3505,7 +3505,7 @@ pub struct CaseplanDataSchema {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanDataSchema {
@@ -3568,7 +3568,7 @@ pub struct CaseplanDataSchemaListing {
     /// JSON `entities`.
     pub entities: Option<Vec<CaseplanDataSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanDataSchemaListing {
@@ -3628,7 +3628,7 @@ pub struct CaseplanDataSchemaRequest {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanDataSchemaRequest {
@@ -3700,7 +3700,7 @@ pub struct CaseplanFilter {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanFilter {
@@ -3827,7 +3827,7 @@ pub struct CaseplanListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanListing {
@@ -3912,7 +3912,7 @@ pub struct CaseplanQueryEntityListing {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanQueryEntityListing {
@@ -4022,7 +4022,7 @@ pub struct CaseplanQueryRequest {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanQueryRequest {
@@ -4179,7 +4179,7 @@ pub struct CaseplanReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanReference {
@@ -4286,7 +4286,7 @@ pub struct CaseplanUpdate {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CaseplanUpdate {
@@ -4417,7 +4417,7 @@ pub struct Comment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Comment {
@@ -4519,7 +4519,7 @@ pub struct CommentCreate {
     /// JSON `content`.
     pub content: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommentCreate {
@@ -4581,7 +4581,7 @@ pub struct CommentListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommentListing {
@@ -4666,7 +4666,7 @@ pub struct CustomerIntentReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentReference {
@@ -4742,7 +4742,7 @@ pub struct FailureReason {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FailureReason {
@@ -4807,7 +4807,7 @@ pub struct Intake {
     /// JSON `data`.
     pub data: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Intake {
@@ -4879,7 +4879,7 @@ pub struct IntakeSetting {
     /// JSON `displayOrder`.
     pub display_order: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntakeSetting {
@@ -4949,7 +4949,7 @@ pub struct IntakeSettingsListing {
     /// JSON `entities`.
     pub entities: Option<Vec<IntakeSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntakeSettingsListing {
@@ -5007,7 +5007,7 @@ pub struct IntakeSettingsUpdate {
     /// JSON `intakeSettings`.
     pub intake_settings: Option<Vec<IntakeSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntakeSettingsUpdate {
@@ -5113,7 +5113,7 @@ pub struct Stage {
     /// JSON `case`.
     pub case: Option<Box<CaseReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Stage {
@@ -5322,7 +5322,7 @@ pub struct StageListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageListing {
@@ -5405,7 +5405,7 @@ pub struct StageReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageReference {
@@ -5498,7 +5498,7 @@ pub struct Stageplan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Stageplan {
@@ -5615,7 +5615,7 @@ pub struct StageplanCreate {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageplanCreate {
@@ -5691,7 +5691,7 @@ pub struct StageplanListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageplanListing {
@@ -5776,7 +5776,7 @@ pub struct StageplanReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageplanReference {
@@ -5848,7 +5848,7 @@ pub struct StageplanReposition {
     /// JSON `after`.
     pub after: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageplanReposition {
@@ -5910,7 +5910,7 @@ pub struct StageplanUpdate {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StageplanUpdate {
@@ -6031,7 +6031,7 @@ pub struct Step {
     /// JSON `case`.
     pub case: Option<Box<CaseReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Step {
@@ -6254,7 +6254,7 @@ pub struct StepListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StepListing {
@@ -6337,7 +6337,7 @@ pub struct StepReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StepReference {
@@ -6442,7 +6442,7 @@ pub struct Stepplan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Stepplan {
@@ -6625,7 +6625,7 @@ pub struct StepplanListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StepplanListing {
@@ -6716,7 +6716,7 @@ pub struct StepplanUpdate {
     /// JSON `activityType`.
     pub activity_type: Option<StepplanUpdateActivityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StepplanUpdate {
@@ -6852,7 +6852,7 @@ pub struct StepplansWorktypeReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StepplansWorktypeReference {
@@ -6948,7 +6948,7 @@ pub struct TerminateJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TerminateJob {
@@ -7158,7 +7158,7 @@ pub struct WorkitemActivityReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemActivityReference {
@@ -7223,7 +7223,7 @@ pub struct WorkitemSettings {
     /// JSON `worktypeId`.
     pub worktype_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemSettings {
@@ -7281,7 +7281,7 @@ pub struct WorkitemSettingsResponse {
     /// JSON `worktype`.
     pub worktype: Option<Box<StepplansWorktypeReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkitemSettingsResponse {

@@ -40,7 +40,7 @@ pub struct ActivationTrigger {
     /// JSON `intentName`.
     pub intent_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivationTrigger {
@@ -176,7 +176,7 @@ pub struct AdditionalMessage {
     /// JSON `messagingTemplate`.
     pub messaging_template: Option<Box<SendMessagingTemplateRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdditionalMessage {
@@ -258,7 +258,7 @@ pub struct AdditionalSocialMediaMessage {
     /// JSON `inReplyToMessageId`.
     pub in_reply_to_message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdditionalSocialMediaMessage {
@@ -332,7 +332,7 @@ pub struct AfterCallWorkUpdate {
     /// JSON `afterCallWorkRequired`.
     pub after_call_work_required: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AfterCallWorkUpdate {
@@ -408,7 +408,7 @@ pub struct AgentAction {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentAction {
@@ -540,7 +540,7 @@ pub struct AgentActionPayload {
     /// JSON `checklistItems`.
     pub checklist_items: Option<Vec<AgentAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentActionPayload {
@@ -623,7 +623,7 @@ pub struct AgentChecklistInfo {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentChecklistInfo {
@@ -796,7 +796,7 @@ pub struct AgentChecklistResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentChecklistResponse {
@@ -1158,7 +1158,7 @@ pub struct AgentChecklistResponseList {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentChecklistResponseList {
@@ -1271,7 +1271,7 @@ pub struct AgentlessEmailSendRequestDto {
     /// JSON `htmlBody`.
     pub html_body: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentlessEmailSendRequestDto {
@@ -1463,7 +1463,7 @@ pub struct AgentlessEmailSendResponseDto {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentlessEmailSendResponseDto {
@@ -1632,7 +1632,7 @@ pub struct AppleAuthentication {
     /// JSON `oauthScope`.
     pub oauth_scope: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleAuthentication {
@@ -1725,7 +1725,7 @@ pub struct AppleIMessageApp {
     /// JSON `bundleId`.
     pub bundle_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleIMessageApp {
@@ -1807,7 +1807,7 @@ pub struct AppleIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleIdentityResolutionConfig {
@@ -1959,7 +1959,7 @@ pub struct AppleIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleIntegration {
@@ -2217,7 +2217,7 @@ pub struct AppleIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleIntegrationEntityListing {
@@ -2382,7 +2382,7 @@ pub struct AppleIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleIntegrationRequest {
@@ -2546,7 +2546,7 @@ pub struct AppleIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleIntegrationUpdateRequest {
@@ -2725,7 +2725,7 @@ pub struct ApplePay {
     /// JSON `orderTrackingUrl`.
     pub order_tracking_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApplePay {
@@ -2884,7 +2884,7 @@ pub struct Article {
     /// JSON `variations`.
     pub variations: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Article {
@@ -3000,7 +3000,7 @@ pub struct AssignedWrapupCode {
     /// JSON `endTime`.
     pub end_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignedWrapupCode {
@@ -3088,7 +3088,7 @@ pub struct BulkCallbackDisconnectRequest {
     /// JSON `callbackDisconnectIdentifiers`.
     pub callback_disconnect_identifiers: Option<Vec<CallbackDisconnectIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkCallbackDisconnectRequest {
@@ -3148,7 +3148,7 @@ pub struct BulkCallbackPatchRequest {
     /// JSON `patchCallbackRequests`.
     pub patch_callback_requests: Option<Vec<PatchCallbackRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkCallbackPatchRequest {
@@ -3214,7 +3214,7 @@ pub struct BulkCallbackPatchResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkCallbackPatchResponse {
@@ -3314,7 +3314,7 @@ pub struct CachedMediaItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CachedMediaItem {
@@ -3437,7 +3437,7 @@ pub struct CachedMediaItemEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CachedMediaItemEntityListing {
@@ -3564,7 +3564,7 @@ pub struct CallCommand {
     /// JSON `phoneColumn`.
     pub phone_column: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallCommand {
@@ -3669,7 +3669,7 @@ pub struct CallConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallConversation {
@@ -3871,7 +3871,7 @@ pub struct CallConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallConversationEntityListing {
@@ -4038,7 +4038,7 @@ pub struct CallHistoryConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallHistoryConversation {
@@ -4243,7 +4243,7 @@ pub struct CallHistoryConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallHistoryConversationEntityListing {
@@ -4436,7 +4436,7 @@ pub struct CallHistoryParticipant {
     /// JSON `outboundCampaign`.
     pub outbound_campaign: Option<Box<Campaign>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallHistoryParticipant {
@@ -5053,7 +5053,7 @@ pub struct CallMediaParticipant {
     /// JSON `clientIpAddress`.
     pub client_ip_address: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallMediaParticipant {
@@ -5883,7 +5883,7 @@ pub struct CallbackConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackConversation {
@@ -6013,7 +6013,7 @@ pub struct CallbackConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackConversationEntityListing {
@@ -6142,7 +6142,7 @@ pub struct CallbackDisconnectIdentifier {
     /// JSON `callbackId`.
     pub callback_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackDisconnectIdentifier {
@@ -6215,7 +6215,7 @@ pub struct CallbackIdentifier {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackIdentifier {
@@ -6515,7 +6515,7 @@ pub struct CallbackMediaParticipant {
     /// JSON `callbackScheduledTime`.
     pub callback_scheduled_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackMediaParticipant {
@@ -7195,7 +7195,7 @@ pub struct CardParameters {
     /// JSON `buttonUrlParameters`.
     pub button_url_parameters: Option<Vec<TemplateParameter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CardParameters {
@@ -7267,7 +7267,7 @@ pub struct CarouselParameters {
     /// JSON `cardParameters`.
     pub card_parameters: Option<Vec<CardParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CarouselParameters {
@@ -7369,7 +7369,7 @@ pub struct ChecklistActivationPayload {
     /// JSON `preview`.
     pub preview: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChecklistActivationPayload {
@@ -7648,7 +7648,7 @@ pub struct ChecklistFinalizePayload {
     /// JSON `preview`.
     pub preview: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChecklistFinalizePayload {
@@ -7717,7 +7717,7 @@ pub struct ChecklistInferenceJobCreationResponse {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChecklistInferenceJobCreationResponse {
@@ -7788,7 +7788,7 @@ pub struct ChecklistInferenceJobPayload {
     /// JSON `preview`.
     pub preview: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChecklistInferenceJobPayload {
@@ -7913,7 +7913,7 @@ pub struct ChecklistInferenceJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChecklistInferenceJobResponse {
@@ -8266,7 +8266,7 @@ pub struct ChecklistItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChecklistItem {
@@ -8525,7 +8525,7 @@ pub struct CobrowseConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CobrowseConversation {
@@ -8655,7 +8655,7 @@ pub struct CobrowseConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CobrowseConversationEntityListing {
@@ -8944,7 +8944,7 @@ pub struct CobrowseMediaParticipant {
     /// JSON `providerEventTime`.
     pub provider_event_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CobrowseMediaParticipant {
@@ -9600,7 +9600,7 @@ pub struct ConsultTransfer {
     /// JSON `destination`.
     pub destination: Option<Box<Destination>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransfer {
@@ -9729,7 +9729,7 @@ pub struct ConsultTransferResponse {
     /// JSON `destinationParticipantId`.
     pub destination_participant_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferResponse {
@@ -9797,7 +9797,7 @@ pub struct ConsultTransferToAddress {
     /// JSON `address`.
     pub address: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferToAddress {
@@ -9938,7 +9938,7 @@ pub struct ConsultTransferToAgent {
     /// JSON `userDisplayName`.
     pub user_display_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferToAgent {
@@ -10082,7 +10082,7 @@ pub struct ConsultTransferToExternal {
     /// JSON `address`.
     pub address: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferToExternal {
@@ -10227,7 +10227,7 @@ pub struct ConsultTransferToExternalContact {
     /// JSON `phoneType`.
     pub phone_type: Option<ConsultTransferToExternalContactPhoneType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferToExternalContact {
@@ -10430,7 +10430,7 @@ pub struct ConsultTransferToQueue {
     /// JSON `queueName`.
     pub queue_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferToQueue {
@@ -10570,7 +10570,7 @@ pub struct ConsultTransferUpdate {
     /// JSON `consultingUserId`.
     pub consulting_user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferUpdate {
@@ -10708,7 +10708,7 @@ pub struct ContentButtonResponse {
     /// JSON `payload`.
     pub payload: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentButtonResponse {
@@ -10838,7 +10838,7 @@ pub struct ConversationAccessAttributesResponse {
     /// JSON `accessAttributes`.
     pub access_attributes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAccessAttributesResponse {
@@ -10896,7 +10896,7 @@ pub struct ConversationAccessAttributesUpdate {
     /// JSON `accessAttributes`.
     pub access_attributes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAccessAttributesUpdate {
@@ -10968,7 +10968,7 @@ pub struct ConversationContext {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContext {
@@ -11111,7 +11111,7 @@ pub struct ConversationDataSchema {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDataSchema {
@@ -11213,7 +11213,7 @@ pub struct ConversationDataSchemaListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDataSchemaListing {
@@ -11289,7 +11289,7 @@ pub struct ConversationEditedInput {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEditedInput {
@@ -11374,7 +11374,7 @@ pub struct ConversationEncryptionConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEncryptionConfiguration {
@@ -11517,7 +11517,7 @@ pub struct ConversationEncryptionConfigurationListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEncryptionConfigurationListing {
@@ -11605,7 +11605,7 @@ pub struct ConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEntityListing {
@@ -11742,7 +11742,7 @@ pub struct ConversationJsonSchemaDocument {
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationJsonSchemaDocument {
@@ -11850,7 +11850,7 @@ pub struct ConversationJsonSchemaRequest {
     /// JSON `properties`.
     pub properties: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationJsonSchemaRequest {
@@ -11950,7 +11950,7 @@ pub struct ConversationSchemaUpdateRequest {
     /// JSON `jsonSchema`.
     pub json_schema: Option<Box<ConversationJsonSchemaRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSchemaUpdateRequest {
@@ -12026,7 +12026,7 @@ pub struct ConversationSecureAttributes {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSecureAttributes {
@@ -12143,7 +12143,7 @@ pub struct ConversationSessionSummary {
     /// JSON `participants`.
     pub participants: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSessionSummary {
@@ -12426,7 +12426,7 @@ pub struct ConversationSummariesGetResponse {
     /// JSON `sessionSummaries`.
     pub session_summaries: Option<Vec<ConversationSessionSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSummariesGetResponse {
@@ -12546,7 +12546,7 @@ pub struct ConversationSummary {
     /// JSON `participants`.
     pub participants: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSummary {
@@ -12822,7 +12822,7 @@ pub struct ConversationSummaryFollowup {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSummaryFollowup {
@@ -12902,7 +12902,7 @@ pub struct ConversationSummaryReason {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSummaryReason {
@@ -12986,7 +12986,7 @@ pub struct ConversationSummaryResolution {
     /// JSON `outcome`.
     pub outcome: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSummaryResolution {
@@ -13081,7 +13081,7 @@ pub struct ConversationSummaryWrapupCode {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationSummaryWrapupCode {
@@ -13169,7 +13169,7 @@ pub struct ConversationTagsUpdate {
     /// JSON `externalTag`.
     pub external_tag: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationTagsUpdate {
@@ -13237,7 +13237,7 @@ pub struct ConversationThreadingWindow {
     /// JSON `defaultTimeoutMinutes`.
     pub default_timeout_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationThreadingWindow {
@@ -13317,7 +13317,7 @@ pub struct ConversationThreadingWindowSetting {
     /// JSON `timeoutInMinutes`.
     pub timeout_in_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationThreadingWindowSetting {
@@ -13459,7 +13459,7 @@ pub struct ConversationUser {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationUser {
@@ -13517,7 +13517,7 @@ pub struct ConversationUtilizationLabelUpdate {
     /// JSON `utilizationLabelId`.
     pub utilization_label_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationUtilizationLabelUpdate {
@@ -13579,7 +13579,7 @@ pub struct CopilotContextEntity {
     /// JSON `contextValues`.
     pub context_values: Option<Vec<CopilotContextValueItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotContextEntity {
@@ -13648,7 +13648,7 @@ pub struct CopilotContextValueItem {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotContextValueItem {
@@ -13713,7 +13713,7 @@ pub struct CopilotContextValues {
     /// JSON `entities`.
     pub entities: Option<Vec<CopilotContextEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotContextValues {
@@ -13779,7 +13779,7 @@ pub struct CopyAttachmentsRequest {
     /// JSON `attachments`.
     pub attachments: Option<Vec<Attachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyAttachmentsRequest {
@@ -13848,7 +13848,7 @@ pub struct CoverSheet {
     /// JSON `locale`.
     pub locale: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoverSheet {
@@ -13973,7 +13973,7 @@ pub struct CreateCallRequest {
     /// JSON `label`.
     pub label: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCallRequest {
@@ -14142,7 +14142,7 @@ pub struct CreateCallResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCallResponse {
@@ -14260,7 +14260,7 @@ pub struct CreateCallbackCommand {
     /// JSON `callerIdName`.
     pub caller_id_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCallbackCommand {
@@ -14492,7 +14492,7 @@ pub struct CreateCallbackOnConversationCommand {
     /// JSON `callerIdName`.
     pub caller_id_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCallbackOnConversationCommand {
@@ -14686,7 +14686,7 @@ pub struct CreateCallbackResponse {
     /// JSON `callbackIdentifiers`.
     pub callback_identifiers: Option<Vec<CallbackIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCallbackResponse {
@@ -14821,7 +14821,7 @@ pub struct CreateEmailRequest {
     /// JSON `utilizationLabel`.
     pub utilization_label: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateEmailRequest {
@@ -15053,7 +15053,7 @@ pub struct CreateJoinVideoResponse {
     /// JSON `joinCode`.
     pub join_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateJoinVideoResponse {
@@ -15151,7 +15151,7 @@ pub struct CreateOutboundMessagingConversationRequest {
     /// JSON `useUserFromAddress`.
     pub use_user_from_address: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateOutboundMessagingConversationRequest {
@@ -15299,7 +15299,7 @@ pub struct CreateOutboundMessagingConversationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateOutboundMessagingConversationResponse {
@@ -15380,7 +15380,7 @@ pub struct CreateSecureSession {
     /// JSON `disconnect`.
     pub disconnect: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateSecureSession {
@@ -15497,7 +15497,7 @@ pub struct CustomAttributes {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributes {
@@ -15633,7 +15633,7 @@ pub struct CustomAttributesBulkUpdateResponse {
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributesBulkUpdateResponse {
@@ -15705,7 +15705,7 @@ pub struct CustomAttributesBulkUpdateResponseMap {
     /// JSON `results`.
     pub results: Option<BTreeMap<String, CustomAttributesBulkUpdateResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributesBulkUpdateResponseMap {
@@ -15763,7 +15763,7 @@ pub struct CustomAttributesIdResponse {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributesIdResponse {
@@ -15819,7 +15819,7 @@ pub struct CustomAttributesListing {
     /// JSON `results`.
     pub results: Option<Vec<CustomAttributes>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributesListing {
@@ -15893,7 +15893,7 @@ pub struct CustomAttributesPatchRequest {
     /// JSON `customAttributes`.
     pub custom_attributes: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributesPatchRequest {
@@ -15992,7 +15992,7 @@ pub struct CustomAttributesUpdateRequest {
     /// JSON `customAttributes`.
     pub custom_attributes: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomAttributesUpdateRequest {
@@ -16090,7 +16090,7 @@ pub struct Destination {
     /// JSON `queueId`.
     pub queue_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Destination {
@@ -16169,7 +16169,7 @@ pub struct Digits {
     /// JSON `digits`.
     pub digits: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Digits {
@@ -16231,7 +16231,7 @@ pub struct DraftManipulationRequest {
     /// JSON `draftType`.
     pub draft_type: Option<DraftManipulationRequestDraftType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftManipulationRequest {
@@ -16377,7 +16377,7 @@ pub struct EmailConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailConversation {
@@ -16507,7 +16507,7 @@ pub struct EmailConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailConversationEntityListing {
@@ -16800,7 +16800,7 @@ pub struct EmailMediaParticipant {
     /// JSON `messageId`.
     pub message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMediaParticipant {
@@ -17523,7 +17523,7 @@ pub struct EmailMessage {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMessage {
@@ -17868,7 +17868,7 @@ pub struct EmailMessagePreview {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMessagePreview {
@@ -18156,7 +18156,7 @@ pub struct EmailMessagePreviewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMessagePreviewListing {
@@ -18331,7 +18331,7 @@ pub struct EmailMessageReply {
     /// JSON `maxEmailSizeBytes`.
     pub max_email_size_bytes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMessageReply {
@@ -18471,7 +18471,7 @@ pub struct EmailsSettings {
     /// JSON `sendingSizeLimit`.
     pub sending_size_limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailsSettings {
@@ -18533,7 +18533,7 @@ pub struct EngagementRequest {
     /// JSON `status`.
     pub status: Option<EngagementRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EngagementRequest {
@@ -18702,7 +18702,7 @@ pub struct FacebookAppCredentials {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookAppCredentials {
@@ -18770,7 +18770,7 @@ pub struct FacebookIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookIdentityResolutionConfig {
@@ -18916,7 +18916,7 @@ pub struct FacebookIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookIntegration {
@@ -19160,7 +19160,7 @@ pub struct FacebookIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookIntegrationEntityListing {
@@ -19319,7 +19319,7 @@ pub struct FacebookIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookIntegrationRequest {
@@ -19464,7 +19464,7 @@ pub struct FacebookIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookIntegrationUpdateRequest {
@@ -19568,7 +19568,7 @@ pub struct FacebookPermission {
     /// JSON `type`.
     pub r#type: Option<FacebookPermissionType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookPermission {
@@ -19690,7 +19690,7 @@ pub struct FacebookPermissionEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<FacebookPermission>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookPermissionEntityListing {
@@ -19768,7 +19768,7 @@ pub struct Faq {
     /// JSON `confidence`.
     pub confidence: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Faq {
@@ -19893,7 +19893,7 @@ pub struct FaxSendRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FaxSendRequest {
@@ -20078,7 +20078,7 @@ pub struct FaxSendResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FaxSendResponse {
@@ -20230,7 +20230,7 @@ pub struct Feedback {
     /// JSON `relevance`.
     pub relevance: Option<FeedbackRelevance>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Feedback {
@@ -20359,7 +20359,7 @@ pub struct FeedbackAddRequest {
     /// JSON `summary`.
     pub summary: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FeedbackAddRequest {
@@ -20479,7 +20479,7 @@ pub struct FeedbackUpdateRequest {
     /// JSON `summary`.
     pub summary: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FeedbackUpdateRequest {
@@ -20605,7 +20605,7 @@ pub struct GenerateMeetingIdRequest {
     /// JSON `expireTimeDays`.
     pub expire_time_days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenerateMeetingIdRequest {
@@ -20703,7 +20703,7 @@ pub struct GoogleAuthToken {
     /// JSON `createdBy`.
     pub created_by: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleAuthToken {
@@ -20791,7 +20791,7 @@ pub struct GoogleAuthTokenReference {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleAuthTokenReference {
@@ -20857,7 +20857,7 @@ pub struct GoogleAuthTokenRequest {
     /// JSON `redirectUri`.
     pub redirect_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleAuthTokenRequest {
@@ -20930,7 +20930,7 @@ pub struct GoogleBusinessProfileAccount {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileAccount {
@@ -20993,7 +20993,7 @@ pub struct GoogleBusinessProfileAccountListing {
     /// JSON `entities`.
     pub entities: Option<Vec<GoogleBusinessProfileAccount>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileAccountListing {
@@ -21053,7 +21053,7 @@ pub struct GoogleBusinessProfileAccountReference {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileAccountReference {
@@ -21173,7 +21173,7 @@ pub struct GoogleBusinessProfileOpenIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileOpenIntegration {
@@ -21410,7 +21410,7 @@ pub struct GoogleBusinessProfileOpenIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileOpenIntegrationRequest {
@@ -21534,7 +21534,7 @@ pub struct GoogleBusinessProfileOpenIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleBusinessProfileOpenIntegrationUpdateRequest {
@@ -21642,7 +21642,7 @@ pub struct GoogleOAuthSettingsResponse {
     /// JSON `scopes`.
     pub scopes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleOAuthSettingsResponse {
@@ -21755,7 +21755,7 @@ pub struct HistoryHeadersTranslation {
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoryHeadersTranslation {
@@ -21915,7 +21915,7 @@ pub struct InboundMessageRequest {
     /// JSON `subject`.
     pub subject: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundMessageRequest {
@@ -22060,7 +22060,7 @@ pub struct InstagramIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramIdentityResolutionConfig {
@@ -22214,7 +22214,7 @@ pub struct InstagramIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramIntegration {
@@ -22472,7 +22472,7 @@ pub struct InstagramIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramIntegrationEntityListing {
@@ -22631,7 +22631,7 @@ pub struct InstagramIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramIntegrationRequest {
@@ -22776,7 +22776,7 @@ pub struct InstagramIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramIntegrationUpdateRequest {
@@ -22906,7 +22906,7 @@ pub struct InternalMessageConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageConversation {
@@ -23036,7 +23036,7 @@ pub struct InternalMessageConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageConversationEntityListing {
@@ -23189,7 +23189,7 @@ pub struct InternalMessageData {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageData {
@@ -23319,7 +23319,7 @@ pub struct InternalMessageDataEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageDataEntityListing {
@@ -23612,7 +23612,7 @@ pub struct InternalMessageMediaParticipant {
     /// JSON `messages`.
     pub messages: Option<Vec<InternalMessageDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageMediaParticipant {
@@ -24265,7 +24265,7 @@ pub struct InternalMessageRequest {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageRequest {
@@ -24327,7 +24327,7 @@ pub struct MandatoryPostCallActionInput {
     /// JSON `invocationData`.
     pub invocation_data: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MandatoryPostCallActionInput {
@@ -24392,7 +24392,7 @@ pub struct MaxParticipants {
     /// JSON `maxParticipants`.
     pub max_participants: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MaxParticipants {
@@ -24478,7 +24478,7 @@ pub struct MediaParticipantRequest {
     /// JSON `resumeTime`.
     pub resume_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaParticipantRequest {
@@ -24690,7 +24690,7 @@ pub struct MeetingIdRecord {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MeetingIdRecord {
@@ -24806,7 +24806,7 @@ pub struct MessageConversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageConversation {
@@ -24936,7 +24936,7 @@ pub struct MessageConversationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageConversationEntityListing {
@@ -25111,7 +25111,7 @@ pub struct MessageData {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageData {
@@ -25487,7 +25487,7 @@ pub struct MessageMediaData {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaData {
@@ -25675,7 +25675,7 @@ pub struct MessageMediaListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaListing {
@@ -25980,7 +25980,7 @@ pub struct MessageMediaParticipant {
     /// JSON `monitoredParticipant`.
     pub monitored_participant: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaParticipant {
@@ -26755,7 +26755,7 @@ pub struct MessageMediaUploadData {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaUploadData {
@@ -26847,7 +26847,7 @@ pub struct MessageTypingEventRequest {
     /// JSON `dateSent`.
     pub date_sent: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageTypingEventRequest {
@@ -26932,7 +26932,7 @@ pub struct MessagingConferResponse {
     /// JSON `commandId`.
     pub command_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingConferResponse {
@@ -27013,7 +27013,7 @@ pub struct MessagingConferWithUserRequest {
     /// JSON `targetUserId`.
     pub target_user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingConferWithUserRequest {
@@ -27129,7 +27129,7 @@ pub struct MessagingIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingIntegration {
@@ -27491,7 +27491,7 @@ pub struct MessagingIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingIntegrationEntityListing {
@@ -27628,7 +27628,7 @@ pub struct MessagingSettingPatchRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingSettingPatchRequest {
@@ -27752,7 +27752,7 @@ pub struct MessagingSettingReference {
     /// JSON `event`.
     pub event: Option<Box<EventSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingSettingReference {
@@ -27875,7 +27875,7 @@ pub struct MessagingSettingRequestReference {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingSettingRequestReference {
@@ -27933,7 +27933,7 @@ pub struct MetadataAttribute {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataAttribute {
@@ -27997,7 +27997,7 @@ pub struct OAuthAppleAuthorizationResponse {
     /// JSON `error`.
     pub error: Option<Box<OAuthAppleAuthorizationResponseError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OAuthAppleAuthorizationResponse {
@@ -28074,7 +28074,7 @@ pub struct OAuthAppleAuthorizationResponseError {
     /// JSON `details`.
     pub details: Option<Value>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OAuthAppleAuthorizationResponseError {
@@ -28146,7 +28146,7 @@ pub struct OnDemandConversationSummaryRequest {
     /// JSON `locale`.
     pub locale: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OnDemandConversationSummaryRequest {
@@ -28214,7 +28214,7 @@ pub struct OnDemandSummaryAcceptedResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OnDemandSummaryAcceptedResponse {
@@ -28383,7 +28383,7 @@ pub struct OpenContentAttachment {
     /// JSON `thumbnail`.
     pub thumbnail: Option<Box<OpenContentThumbnail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenContentAttachment {
@@ -28561,7 +28561,7 @@ pub struct OpenContentThumbnail {
     /// JSON `contentSizeBytes`.
     pub content_size_bytes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenContentThumbnail {
@@ -28642,7 +28642,7 @@ pub struct OpenEvent {
     /// JSON `eventType`.
     pub event_type: Option<OpenEventEventType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenEvent {
@@ -28759,7 +28759,7 @@ pub struct OpenEventNormalizedMessage {
     /// JSON `events`.
     pub events: Option<Vec<OpenMessageEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenEventNormalizedMessage {
@@ -28881,7 +28881,7 @@ pub struct OpenInboundMessageContent {
     /// JSON `attachment`.
     pub attachment: Option<Box<OpenContentAttachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundMessageContent {
@@ -28955,7 +28955,7 @@ pub struct OpenInboundMessageMessagingChannel {
     /// JSON `metadata`.
     pub metadata: Option<Box<ConversationChannelMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundMessageMessagingChannel {
@@ -29042,7 +29042,7 @@ pub struct OpenInboundMessagingChannel {
     /// JSON `time`.
     pub time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundMessagingChannel {
@@ -29115,7 +29115,7 @@ pub struct OpenInboundMessagingReceiptChannel {
     /// JSON `time`.
     pub time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundMessagingReceiptChannel {
@@ -29188,7 +29188,7 @@ pub struct OpenInboundNormalizedEvent {
     /// JSON `events`.
     pub events: Option<Vec<OpenEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundNormalizedEvent {
@@ -29267,7 +29267,7 @@ pub struct OpenInboundNormalizedMessage {
     /// JSON `metadata`.
     pub metadata: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundNormalizedMessage {
@@ -29368,7 +29368,7 @@ pub struct OpenInboundNormalizedReceipt {
     /// JSON `isFinalReceipt`.
     pub is_final_receipt: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundNormalizedReceipt {
@@ -29527,7 +29527,7 @@ pub struct OpenInboundStructuredResponseMessage {
     /// JSON `originatingMessageId`.
     pub originating_message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundStructuredResponseMessage {
@@ -29605,7 +29605,7 @@ pub struct OpenInboundStructuredResponseNormalizedMessageContent {
     /// JSON `buttonResponse`.
     pub button_response: Option<Box<ContentButtonResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenInboundStructuredResponseNormalizedMessageContent {
@@ -29779,7 +29779,7 @@ pub struct OpenIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenIntegration {
@@ -30009,7 +30009,7 @@ pub struct OpenIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenIntegrationEntityListing {
@@ -30164,7 +30164,7 @@ pub struct OpenIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenIntegrationRequest {
@@ -30301,7 +30301,7 @@ pub struct OpenIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenIntegrationUpdateRequest {
@@ -30414,7 +30414,7 @@ pub struct OpenMessageContent {
     /// JSON `attachment`.
     pub attachment: Option<Box<ConversationContentAttachment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessageContent {
@@ -30528,7 +30528,7 @@ pub struct OpenMessageEvent {
     /// JSON `typing`.
     pub typing: Option<Box<ConversationEventTyping>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessageEvent {
@@ -30664,7 +30664,7 @@ pub struct OpenMessageNormalizedMessage {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessageNormalizedMessage {
@@ -30841,7 +30841,7 @@ pub struct OpenMessagingChannel {
     /// JSON `metadata`.
     pub metadata: Option<Box<ConversationChannelMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessagingChannel {
@@ -31062,7 +31062,7 @@ pub struct OpenMessagingFromRecipient {
     /// JSON `email`.
     pub email: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessagingFromRecipient {
@@ -31227,7 +31227,7 @@ pub struct OpenMessagingIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessagingIdentityResolutionConfig {
@@ -31332,7 +31332,7 @@ pub struct OpenMessagingToRecipient {
     /// JSON `email`.
     pub email: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenMessagingToRecipient {
@@ -31523,7 +31523,7 @@ pub struct OpenNormalizedMessage {
     /// JSON `metadata`.
     pub metadata: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenNormalizedMessage {
@@ -31835,7 +31835,7 @@ pub struct OpenReceiptNormalizedMessage {
     /// JSON `direction`.
     pub direction: Option<OpenReceiptNormalizedMessageDirection>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenReceiptNormalizedMessage {
@@ -32108,7 +32108,7 @@ pub struct OpenStructuredResponseNormalizedMessage {
     /// JSON `metadata`.
     pub metadata: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpenStructuredResponseNormalizedMessage {
@@ -32293,7 +32293,7 @@ pub struct ParkingStateRequest {
     /// JSON `resumeTime`.
     pub resume_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ParkingStateRequest {
@@ -32445,7 +32445,7 @@ pub struct ParticipantAttributes {
     /// JSON `attributes`.
     pub attributes: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ParticipantAttributes {
@@ -32507,7 +32507,7 @@ pub struct ParticipantInfo {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ParticipantInfo {
@@ -32604,7 +32604,7 @@ pub struct PatchCallbackRequest {
     /// JSON `customerFirstCallbackDeliveryMode`.
     pub customer_first_callback_delivery_mode: Option<PatchCallbackRequestCustomerFirstCallbackDeliveryMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchCallbackRequest {
@@ -32770,7 +32770,7 @@ pub struct PatchCallbackResponse {
     /// JSON `callbackIdentifiers`.
     pub callback_identifiers: Option<Vec<CallbackIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchCallbackResponse {
@@ -32869,7 +32869,7 @@ pub struct RoutingData {
     /// JSON `routingFlags`.
     pub routing_flags: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingData {
@@ -33011,7 +33011,7 @@ pub struct SecureSession {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SecureSession {
@@ -33160,7 +33160,7 @@ pub struct SecureSessionEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<SecureSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SecureSessionEntityListing {
@@ -33246,7 +33246,7 @@ pub struct SendAgentlessOutboundMessageRequest {
     /// JSON `useExistingActiveConversation`.
     pub use_existing_active_conversation: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SendAgentlessOutboundMessageRequest {
@@ -33441,7 +33441,7 @@ pub struct SendAgentlessOutboundMessageResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SendAgentlessOutboundMessageResponse {
@@ -33641,7 +33641,7 @@ pub struct SendMessagingTemplateRequest {
     /// JSON `carouselParameters`.
     pub carousel_parameters: Option<Box<CarouselParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SendMessagingTemplateRequest {
@@ -33734,7 +33734,7 @@ pub struct SetRecordingState {
     /// JSON `recordingState`.
     pub recording_state: Option<SetRecordingStateRecordingState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetRecordingState {
@@ -33843,7 +33843,7 @@ pub struct SetUuiDataRequest {
     /// JSON `uuiData`.
     pub uui_data: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetUuiDataRequest {
@@ -33921,7 +33921,7 @@ pub struct Settings {
     /// JSON `totalActiveCallback`.
     pub total_active_callback: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Settings {
@@ -34018,7 +34018,7 @@ pub struct SnippetRecordingRequest {
     /// JSON `record`.
     pub record: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SnippetRecordingRequest {
@@ -34184,7 +34184,7 @@ pub struct SocialMediaMessageData {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialMediaMessageData {
@@ -34594,7 +34594,7 @@ pub struct Suggestion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Suggestion {
@@ -34961,7 +34961,7 @@ pub struct SuggestionCannedResponse {
     /// JSON `library`.
     pub library: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionCannedResponse {
@@ -35058,7 +35058,7 @@ pub struct SuggestionContext {
     /// JSON `language`.
     pub language: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionContext {
@@ -35280,7 +35280,7 @@ pub struct SuggestionEngagement {
     /// JSON `feedback`.
     pub feedback: Option<Box<SuggestionFeedback>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionEngagement {
@@ -35402,7 +35402,7 @@ pub struct SuggestionFeedback {
     /// JSON `rating`.
     pub rating: Option<SuggestionFeedbackRating>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionFeedback {
@@ -35515,7 +35515,7 @@ pub struct SuggestionKnowledgeAnswer {
     /// JSON `endIndex`.
     pub end_index: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionKnowledgeAnswer {
@@ -35607,7 +35607,7 @@ pub struct SuggestionKnowledgeArticle {
     /// JSON `variations`.
     pub variations: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionKnowledgeArticle {
@@ -35728,7 +35728,7 @@ pub struct SuggestionKnowledgeSearch {
     /// JSON `variations`.
     pub variations: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionKnowledgeSearch {
@@ -35839,7 +35839,7 @@ pub struct SuggestionListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionListing {
@@ -35918,7 +35918,7 @@ pub struct SuggestionPatchRequest {
     /// JSON `thirdPartySuggestion`.
     pub third_party_suggestion: Option<Box<ThirdPartySuggestion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionPatchRequest {
@@ -35984,7 +35984,7 @@ pub struct SuggestionScript {
     /// JSON `data`.
     pub data: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestionScript {
@@ -36060,7 +36060,7 @@ pub struct TemplateParameter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TemplateParameter {
@@ -36123,7 +36123,7 @@ pub struct TextMessageListing {
     /// JSON `entities`.
     pub entities: Option<Vec<MessageData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextMessageListing {
@@ -36189,7 +36189,7 @@ pub struct ThirdPartySuggestion {
     /// JSON `sources`.
     pub sources: Option<Vec<ThirdPartySuggestionSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ThirdPartySuggestion {
@@ -36265,7 +36265,7 @@ pub struct ThirdPartySuggestionSource {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ThirdPartySuggestionSource {
@@ -36354,7 +36354,7 @@ pub struct TransferRequest {
     /// JSON `voicemail`.
     pub voicemail: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferRequest {
@@ -36509,7 +36509,7 @@ pub struct TransferToAddressRequest {
     /// JSON `address`.
     pub address: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferToAddressRequest {
@@ -36648,7 +36648,7 @@ pub struct TransferToAgentRequest {
     /// JSON `voicemail`.
     pub voicemail: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferToAgentRequest {
@@ -36804,7 +36804,7 @@ pub struct TransferToExternalContactRequest {
     /// JSON `phoneType`.
     pub phone_type: Option<TransferToExternalContactRequestPhoneType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferToExternalContactRequest {
@@ -36993,7 +36993,7 @@ pub struct TransferToExternalRequest {
     /// JSON `address`.
     pub address: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferToExternalRequest {
@@ -37124,7 +37124,7 @@ pub struct TransferToQueueRequest {
     /// JSON `queueName`.
     pub queue_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferToQueueRequest {
@@ -37260,7 +37260,7 @@ pub struct TwitterIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterIdentityResolutionConfig {
@@ -37388,7 +37388,7 @@ pub struct TwitterIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterIntegration {
@@ -37604,7 +37604,7 @@ pub struct TwitterIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterIntegrationEntityListing {
@@ -37767,7 +37767,7 @@ pub struct TwitterIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterIntegrationRequest {
@@ -37909,7 +37909,7 @@ pub struct TwitterIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterIntegrationUpdateRequest {
@@ -38020,7 +38020,7 @@ pub struct TwitterOAuthSettings {
     /// JSON `scopes`.
     pub scopes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterOAuthSettings {
@@ -38093,7 +38093,7 @@ pub struct TwitterSignupOAuthSettings {
     /// JSON `appId`.
     pub app_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterSignupOAuthSettings {
@@ -38165,7 +38165,7 @@ pub struct UpdateConferenceRequest {
     /// JSON `conversationIds`.
     pub conversation_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateConferenceRequest {
@@ -38239,7 +38239,7 @@ pub struct UploadAttachmentRequest {
     /// JSON `inlineImage`.
     pub inline_image: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UploadAttachmentRequest {
@@ -38334,7 +38334,7 @@ pub struct UploadAttachmentResponse {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UploadAttachmentResponse {
@@ -38432,7 +38432,7 @@ pub struct UploadMediaRequest {
     /// JSON `contentMd5`.
     pub content_md5: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UploadMediaRequest {
@@ -38512,7 +38512,7 @@ pub struct VideoConferenceDetails {
     /// JSON `participantInfo`.
     pub participant_info: Option<Box<ParticipantInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VideoConferenceDetails {
@@ -38596,7 +38596,7 @@ pub struct WhatsAppAvailablePhoneNumberDetails {
     /// JSON `status`.
     pub status: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppAvailablePhoneNumberDetails {
@@ -38666,7 +38666,7 @@ pub struct WhatsAppAvailablePhoneNumberDetailsListing {
     /// JSON `entities`.
     pub entities: Option<Vec<WhatsAppAvailablePhoneNumberDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppAvailablePhoneNumberDetailsListing {
@@ -38742,7 +38742,7 @@ pub struct WhatsAppEmbeddedSignupIntegrationActivationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppEmbeddedSignupIntegrationActivationRequest {
@@ -38848,7 +38848,7 @@ pub struct WhatsAppEmbeddedSignupIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppEmbeddedSignupIntegrationRequest {
@@ -38951,7 +38951,7 @@ pub struct WhatsAppIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppIdentityResolutionConfig {
@@ -39101,7 +39101,7 @@ pub struct WhatsAppIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppIntegration {
@@ -39486,7 +39486,7 @@ pub struct WhatsAppIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppIntegrationEntityListing {
@@ -39637,7 +39637,7 @@ pub struct WhatsAppIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppIntegrationRequest {
@@ -39753,7 +39753,7 @@ pub struct WhatsAppIntegrationUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppIntegrationUpdateRequest {
@@ -39867,7 +39867,7 @@ pub struct WrapupInput {
     /// JSON `disableEndTimeUpdates`.
     pub disable_end_time_updates: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapupInput {

@@ -28,7 +28,7 @@ pub struct DependencyCount {
     /// JSON `estimatedCount`.
     pub estimated_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyCount {
@@ -94,7 +94,7 @@ pub struct DependencyEntity {
     /// JSON `entityType`.
     pub entity_type: Option<DependencyEntityEntityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyEntity {
@@ -214,7 +214,7 @@ pub struct DependencyEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DependencyEntityListing {

@@ -32,7 +32,7 @@ pub struct AudioState {
     /// JSON `canSpeak`.
     pub can_speak: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AudioState {
@@ -123,7 +123,7 @@ pub struct AudioUpdatedEvent {
     /// JSON `audioState`.
     pub audio_state: Option<Box<AudioState>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AudioUpdatedEvent {
@@ -333,7 +333,7 @@ pub struct BatchConversationEventRequest {
     /// JSON `emailUserTransferEvents`.
     pub email_user_transfer_events: Option<Vec<EmailUserTransferEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchConversationEventRequest {
@@ -608,7 +608,7 @@ pub struct BatchEventResponse {
     /// JSON `errors`.
     pub errors: Option<Vec<EventError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchEventResponse {
@@ -666,7 +666,7 @@ pub struct BatchPredictiveRoutingCustomKpiAttributionEventRequest {
     /// JSON `customKpiAttributionEvents`.
     pub custom_kpi_attribution_events: Option<Vec<PredictiveRoutingCustomKpiAttributionEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchPredictiveRoutingCustomKpiAttributionEventRequest {
@@ -724,7 +724,7 @@ pub struct BatchUserPresenceEventRequest {
     /// JSON `userPresenceEvents`.
     pub user_presence_events: Option<Vec<UserPresenceEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchUserPresenceEventRequest {
@@ -782,7 +782,7 @@ pub struct BatchUserRoutingStatusEventRequest {
     /// JSON `userRoutingStatusEvents`.
     pub user_routing_status_events: Option<Vec<UserRoutingStatusEvent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchUserRoutingStatusEventRequest {
@@ -860,7 +860,7 @@ pub struct CommunicationAnsweredEvent {
     /// JSON `communicationId`.
     pub communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommunicationAnsweredEvent {
@@ -971,7 +971,7 @@ pub struct CommunicationDispositionAppliedEvent {
     /// JSON `tags`.
     pub tags: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommunicationDispositionAppliedEvent {
@@ -1101,7 +1101,7 @@ pub struct CommunicationEndedEvent {
     /// JSON `destinationConversationId`.
     pub destination_conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommunicationEndedEvent {
@@ -1301,7 +1301,7 @@ pub struct ConsultTransferEvent {
     /// JSON `objectCommunicationId`.
     pub object_communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConsultTransferEvent {
@@ -1414,7 +1414,7 @@ pub struct EmailBeginTransmittingEvent {
     /// JSON `communicationId`.
     pub communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailBeginTransmittingEvent {
@@ -1513,7 +1513,7 @@ pub struct EmailCommunicationAnsweredEvent {
     /// JSON `communicationId`.
     pub communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailCommunicationAnsweredEvent {
@@ -1624,7 +1624,7 @@ pub struct EmailCommunicationDispositionAppliedEvent {
     /// JSON `tags`.
     pub tags: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailCommunicationDispositionAppliedEvent {
@@ -1750,7 +1750,7 @@ pub struct EmailCommunicationEndedEvent {
     /// JSON `disconnectType`.
     pub disconnect_type: Option<EmailCommunicationEndedEventDisconnectType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailCommunicationEndedEvent {
@@ -1931,7 +1931,7 @@ pub struct EmailCommunicationSentMessageEvent {
     /// JSON `communicationId`.
     pub communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailCommunicationSentMessageEvent {
@@ -2042,7 +2042,7 @@ pub struct EmailEndTransferEvent {
     /// JSON `objectCommunicationId`.
     pub object_communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailEndTransferEvent {
@@ -2226,7 +2226,7 @@ pub struct EmailExternalEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailExternalEstablishedEvent {
@@ -2365,7 +2365,7 @@ pub struct EmailFlowEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailFlowEstablishedEvent {
@@ -2484,7 +2484,7 @@ pub struct EmailHoldUpdatedEvent {
     /// JSON `held`.
     pub held: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailHoldUpdatedEvent {
@@ -2614,7 +2614,7 @@ pub struct EmailInitialConfiguration {
     /// JSON `additionalInfo`.
     pub additional_info: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailInitialConfiguration {
@@ -2774,7 +2774,7 @@ pub struct EmailProgressTransferEvent {
     /// JSON `destinationCommunicationId`.
     pub destination_communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailProgressTransferEvent {
@@ -2917,7 +2917,7 @@ pub struct EmailRoutingEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailRoutingEstablishedEvent {
@@ -3096,7 +3096,7 @@ pub struct EmailRoutingTransferEvent {
     /// JSON `skillIds`.
     pub skill_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailRoutingTransferEvent {
@@ -3317,7 +3317,7 @@ pub struct EmailUserEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailUserEstablishedEvent {
@@ -3481,7 +3481,7 @@ pub struct EmailUserTransferEvent {
     /// JSON `destinationUserId`.
     pub destination_user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailUserTransferEvent {
@@ -3656,7 +3656,7 @@ pub struct EndConsultTransferEvent {
     /// JSON `conversationId`.
     pub conversation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EndConsultTransferEvent {
@@ -3760,7 +3760,7 @@ pub struct EndTransferEvent {
     /// JSON `objectCommunicationId`.
     pub object_communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EndTransferEvent {
@@ -3912,7 +3912,7 @@ pub struct EventError {
     /// JSON `retryable`.
     pub retryable: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventError {
@@ -4032,7 +4032,7 @@ pub struct ExternalEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalEstablishedEvent {
@@ -4179,7 +4179,7 @@ pub struct HoldUpdatedEvent {
     /// JSON `held`.
     pub held: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HoldUpdatedEvent {
@@ -4285,7 +4285,7 @@ pub struct InitialConfiguration {
     /// JSON `additionalInfo`.
     pub additional_info: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InitialConfiguration {
@@ -4426,7 +4426,7 @@ pub struct IvrEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IvrEstablishedEvent {
@@ -4591,7 +4591,7 @@ pub struct PhoneEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneEstablishedEvent {
@@ -4755,7 +4755,7 @@ pub struct PhoneTransferEvent {
     /// JSON `destinationPhoneNumber`.
     pub destination_phone_number: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneTransferEvent {
@@ -4948,7 +4948,7 @@ pub struct PredictiveRoutingCustomKpiAttributionEvent {
     /// JSON `associatedValue`.
     pub associated_value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PredictiveRoutingCustomKpiAttributionEvent {
@@ -5080,7 +5080,7 @@ pub struct ProgressConsultTransferEvent {
     /// JSON `objectCommunicationId`.
     pub object_communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgressConsultTransferEvent {
@@ -5205,7 +5205,7 @@ pub struct ProgressTransferEvent {
     /// JSON `destinationCommunicationId`.
     pub destination_communication_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgressTransferEvent {
@@ -5356,7 +5356,7 @@ pub struct RoutingEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingEstablishedEvent {
@@ -5549,7 +5549,7 @@ pub struct RoutingTransferEvent {
     /// JSON `skillIds`.
     pub skill_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingTransferEvent {
@@ -5786,7 +5786,7 @@ pub struct UserEstablishedEvent {
     /// JSON `sourceConfiguration`.
     pub source_configuration: Option<Box<SourceConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserEstablishedEvent {
@@ -5956,7 +5956,7 @@ pub struct UserPresenceEvent {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserPresenceEvent {
@@ -6075,7 +6075,7 @@ pub struct UserRoutingStatusEvent {
     /// JSON `sourceId`.
     pub source_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserRoutingStatusEvent {
@@ -6270,7 +6270,7 @@ pub struct UserTransferEvent {
     /// JSON `destinationUserId`.
     pub destination_user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserTransferEvent {

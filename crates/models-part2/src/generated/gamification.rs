@@ -36,7 +36,7 @@ pub struct AllTimePoints {
     /// JSON `allTimePoints`.
     pub all_time_points: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AllTimePoints {
@@ -116,7 +116,7 @@ pub struct AssignUsers {
     /// JSON `membersToRemove`.
     pub members_to_remove: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignUsers {
@@ -189,7 +189,7 @@ pub struct Assignment {
     /// JSON `assignmentErrors`.
     pub assignment_errors: Option<Vec<AssignmentError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Assignment {
@@ -265,7 +265,7 @@ pub struct AssignmentError {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignmentError {
@@ -342,7 +342,7 @@ pub struct AssignmentValidation {
     /// JSON `invalidMemberAssignments`.
     pub invalid_member_assignments: Option<Vec<InvalidAssignment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignmentValidation {
@@ -429,7 +429,7 @@ pub struct AttendanceStatus {
     /// JSON `hasEvaluation`.
     pub has_evaluation: Option<AttendanceStatusHasEvaluation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AttendanceStatus {
@@ -605,7 +605,7 @@ pub struct AttendanceStatusListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AttendanceStatus>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AttendanceStatusListing {
@@ -671,7 +671,7 @@ pub struct ContestDisqualifiedAgents {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestDisqualifiedAgents {
@@ -755,7 +755,7 @@ pub struct ContestMetricScore {
     /// JSON `percentOfGoal`.
     pub percent_of_goal: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestMetricScore {
@@ -850,7 +850,7 @@ pub struct ContestMetricScoreRanked {
     /// JSON `rank`.
     pub rank: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestMetricScoreRanked {
@@ -956,7 +956,7 @@ pub struct ContestMetrics {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestMetrics {
@@ -1072,7 +1072,7 @@ pub struct ContestPrizes {
     /// JSON `winnersCount`.
     pub winners_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestPrizes {
@@ -1173,7 +1173,7 @@ pub struct ContestProfile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestProfile {
@@ -1249,7 +1249,7 @@ pub struct ContestRequesingParticipantDailyInfo {
     /// JSON `contestScore`.
     pub contest_score: Option<Box<ContestScoreRanked>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestRequesingParticipantDailyInfo {
@@ -1322,7 +1322,7 @@ pub struct ContestScore {
     /// JSON `percentOfGoal`.
     pub percent_of_goal: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScore {
@@ -1410,7 +1410,7 @@ pub struct ContestScoreRanked {
     /// JSON `tier`.
     pub tier: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoreRanked {
@@ -1508,7 +1508,7 @@ pub struct ContestScoresAgentTrend {
     /// JSON `dateWorkday`.
     pub date_workday: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoresAgentTrend {
@@ -1589,7 +1589,7 @@ pub struct ContestScoresAgentTrendList {
     /// JSON `user`.
     pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoresAgentTrendList {
@@ -1666,7 +1666,7 @@ pub struct ContestScoresAgents {
     /// JSON `user`.
     pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoresAgents {
@@ -1755,7 +1755,7 @@ pub struct ContestScoresAgentsPagedList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoresAgentsPagedList {
@@ -1856,7 +1856,7 @@ pub struct ContestScoresGroupTrend {
     /// JSON `metricScores`.
     pub metric_scores: Option<Vec<ContestMetricScore>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoresGroupTrend {
@@ -1926,7 +1926,7 @@ pub struct ContestScoresGroupTrendList {
     /// JSON `entities`.
     pub entities: Option<Vec<ContestScoresGroupTrend>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestScoresGroupTrendList {
@@ -1996,7 +1996,7 @@ pub struct ContestUserRank {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestUserRank {
@@ -2083,7 +2083,7 @@ pub struct ContestWinners {
     /// JSON `users`.
     pub users: Option<Vec<ContestUserRank>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestWinners {
@@ -2159,7 +2159,7 @@ pub struct ContestWinnersRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestWinnersRequest {
@@ -2304,7 +2304,7 @@ pub struct ContestsCreateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestsCreateRequest {
@@ -2624,7 +2624,7 @@ pub struct ContestsEssentials {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestsEssentials {
@@ -2853,7 +2853,7 @@ pub struct ContestsFinalizeRequest {
     /// JSON `disqualifiedAgents`.
     pub disqualified_agents: Option<Vec<ContestDisqualifiedAgents>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestsFinalizeRequest {
@@ -3088,7 +3088,7 @@ pub struct ContestsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContestsResponse {
@@ -3501,7 +3501,7 @@ pub struct CreateMetric {
     /// JSON `timeDisplayUnit`.
     pub time_display_unit: Option<CreateMetricTimeDisplayUnit>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateMetric {
@@ -3696,7 +3696,7 @@ pub struct CreateObjective {
     /// JSON `dateStart`.
     pub date_start: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateObjective {
@@ -3970,7 +3970,7 @@ pub struct CreatePerformanceProfile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreatePerformanceProfile {
@@ -4134,7 +4134,7 @@ pub struct DefaultObjective {
     /// JSON `initialDirection`.
     pub initial_direction: Option<DefaultObjectiveInitialDirection>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DefaultObjective {
@@ -4379,7 +4379,7 @@ pub struct ExternalMetricDataItem {
     /// JSON `type`.
     pub r#type: Option<ExternalMetricDataItemType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDataItem {
@@ -4564,7 +4564,7 @@ pub struct ExternalMetricDataProcessedItem {
     /// JSON `totalCount`.
     pub total_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDataProcessedItem {
@@ -4763,7 +4763,7 @@ pub struct ExternalMetricDataUnprocessedItem {
     /// JSON `code`.
     pub code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDataUnprocessedItem {
@@ -4926,7 +4926,7 @@ pub struct ExternalMetricDataWriteRequest {
     /// JSON `items`.
     pub items: Option<Vec<ExternalMetricDataItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDataWriteRequest {
@@ -4988,7 +4988,7 @@ pub struct ExternalMetricDataWriteResponse {
     /// JSON `unprocessedEntities`.
     pub unprocessed_entities: Option<Vec<ExternalMetricDataUnprocessedItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDataWriteResponse {
@@ -5093,7 +5093,7 @@ pub struct ExternalMetricDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDefinition {
@@ -5357,7 +5357,7 @@ pub struct ExternalMetricDefinitionCreateRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDefinitionCreateRequest {
@@ -5572,7 +5572,7 @@ pub struct ExternalMetricDefinitionListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDefinitionListing {
@@ -5705,7 +5705,7 @@ pub struct ExternalMetricDefinitionUpdateRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalMetricDefinitionUpdateRequest {
@@ -5847,7 +5847,7 @@ pub struct GamificationStatus {
     /// JSON `dateStartPersonalBest`.
     pub date_start_personal_best: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GamificationStatus {
@@ -5942,7 +5942,7 @@ pub struct GetContestsEssentialsListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetContestsEssentialsListing {
@@ -6065,7 +6065,7 @@ pub struct GetMetricDefinitionsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetMetricDefinitionsResponse {
@@ -6139,7 +6139,7 @@ pub struct GetMetricResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetMetricResponse {
@@ -6213,7 +6213,7 @@ pub struct GetMetricsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetMetricsResponse {
@@ -6287,7 +6287,7 @@ pub struct GetProfilesResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetProfilesResponse {
@@ -6361,7 +6361,7 @@ pub struct GetTemplatesResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetTemplatesResponse {
@@ -6443,7 +6443,7 @@ pub struct InsightsAgentItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsAgentItem {
@@ -6542,7 +6542,7 @@ pub struct InsightsAgents {
     /// JSON `entities`.
     pub entities: Option<Vec<InsightsAgentItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsAgents {
@@ -6714,7 +6714,7 @@ pub struct InsightsDetails {
     /// JSON `overallData`.
     pub overall_data: Option<Box<InsightsDetailsOverallItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsDetails {
@@ -6888,7 +6888,7 @@ pub struct InsightsDetailsMetricItem {
     /// JSON `valueChange`.
     pub value_change: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsDetailsMetricItem {
@@ -6998,7 +6998,7 @@ pub struct InsightsDetailsMetricPeriodPoints {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsDetailsMetricPeriodPoints {
@@ -7106,7 +7106,7 @@ pub struct InsightsDetailsOverallItem {
     /// JSON `percentOfGoalChange`.
     pub percent_of_goal_change: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsDetailsOverallItem {
@@ -7198,7 +7198,7 @@ pub struct InsightsDetailsOverallPeriodPoints {
     /// JSON `rankPercentagePoints`.
     pub rank_percentage_points: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsDetailsOverallPeriodPoints {
@@ -7315,7 +7315,7 @@ pub struct InsightsRankings {
     /// JSON `trailers`.
     pub trailers: Option<Vec<InsightsSummaryUserItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsRankings {
@@ -7492,7 +7492,7 @@ pub struct InsightsSummary {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSummary {
@@ -7680,7 +7680,7 @@ pub struct InsightsSummaryMetricItem {
     /// JSON `valueChange`.
     pub value_change: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSummaryMetricItem {
@@ -7782,7 +7782,7 @@ pub struct InsightsSummaryMetricPeriodPoints {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSummaryMetricPeriodPoints {
@@ -7876,7 +7876,7 @@ pub struct InsightsSummaryOverallItem {
     /// JSON `percentOfGoalChange`.
     pub percent_of_goal_change: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSummaryOverallItem {
@@ -7960,7 +7960,7 @@ pub struct InsightsSummaryOverallPeriodPoints {
     /// JSON `percentOfGoal`.
     pub percent_of_goal: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSummaryOverallPeriodPoints {
@@ -8051,7 +8051,7 @@ pub struct InsightsSummaryUserItem {
     /// JSON `ranking`.
     pub ranking: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSummaryUserItem {
@@ -8154,7 +8154,7 @@ pub struct InsightsTrend {
     /// JSON `total`.
     pub total: Option<Box<InsightsTrendTotalItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsTrend {
@@ -8309,7 +8309,7 @@ pub struct InsightsTrendMetricItem {
     /// JSON `trends`.
     pub trends: Option<Box<InsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsTrendMetricItem {
@@ -8374,7 +8374,7 @@ pub struct InsightsTrendTotalItem {
     /// JSON `trends`.
     pub trends: Option<Box<InsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsTrendTotalItem {
@@ -8436,7 +8436,7 @@ pub struct InsightsTrends {
     /// JSON `primaryPeriod`.
     pub primary_period: Option<Vec<TrendData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsTrends {
@@ -8505,7 +8505,7 @@ pub struct InvalidAssignment {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InvalidAssignment {
@@ -8594,7 +8594,7 @@ pub struct Leaderboard {
     /// JSON `performanceProfile`.
     pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Leaderboard {
@@ -8702,7 +8702,7 @@ pub struct LeaderboardItem {
     /// JSON `points`.
     pub points: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LeaderboardItem {
@@ -8780,7 +8780,7 @@ pub struct Member {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Member {
@@ -8843,7 +8843,7 @@ pub struct MemberListing {
     /// JSON `entities`.
     pub entities: Option<Vec<Member>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MemberListing {
@@ -8951,7 +8951,7 @@ pub struct Metric {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Metric {
@@ -9190,7 +9190,7 @@ pub struct MetricDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetricDefinition {
@@ -9424,7 +9424,7 @@ pub struct MetricValueTrendAverage {
     /// JSON `metric`.
     pub metric: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetricValueTrendAverage {
@@ -9608,7 +9608,7 @@ pub struct Metrics {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Metrics {
@@ -9954,7 +9954,7 @@ pub struct Objective {
     /// JSON `dateStart`.
     pub date_start: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Objective {
@@ -10184,7 +10184,7 @@ pub struct ObjectiveTemplate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ObjectiveTemplate {
@@ -10297,7 +10297,7 @@ pub struct ObjectiveZone {
     /// JSON `lowerLimitValue`.
     pub lower_limit_value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ObjectiveZone {
@@ -10511,7 +10511,7 @@ pub struct OtherProfileAssignment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OtherProfileAssignment {
@@ -10591,7 +10591,7 @@ pub struct OverallBestPoints {
     /// JSON `performanceProfile`.
     pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OverallBestPoints {
@@ -10683,7 +10683,7 @@ pub struct OverallBestPointsItem {
     /// JSON `dateEndWorkday`.
     pub date_end_workday: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OverallBestPointsItem {
@@ -10873,7 +10873,7 @@ pub struct PerformanceProfile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PerformanceProfile {
@@ -11001,7 +11001,7 @@ pub struct PrizeImages {
     /// JSON `imageUrl`.
     pub image_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PrizeImages {
@@ -11077,7 +11077,7 @@ pub struct ProfileWithDateRange {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProfileWithDateRange {
@@ -11212,7 +11212,7 @@ pub struct PunctualityEvent {
     /// JSON `bullseye`.
     pub bullseye: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PunctualityEvent {
@@ -11379,7 +11379,7 @@ pub struct QualityEvaluationScoreItem {
     /// JSON `mediaTypes`.
     pub media_types: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QualityEvaluationScoreItem {
@@ -11501,7 +11501,7 @@ pub struct ReportingInterval {
     /// JSON `intervalValue`.
     pub interval_value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingInterval {
@@ -11629,7 +11629,7 @@ pub struct SingleWorkdayAveragePoints {
     /// JSON `performanceProfile`.
     pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SingleWorkdayAveragePoints {
@@ -11728,7 +11728,7 @@ pub struct SingleWorkdayAverageValues {
     /// JSON `performanceProfile`.
     pub performance_profile: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SingleWorkdayAverageValues {
@@ -11823,7 +11823,7 @@ pub struct TargetPerformanceProfile {
     /// JSON `targetPerformanceProfileId`.
     pub target_performance_profile_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TargetPerformanceProfile {
@@ -11893,7 +11893,7 @@ pub struct TrendData {
     /// JSON `averageValue`.
     pub average_value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrendData {
@@ -11976,7 +11976,7 @@ pub struct UserBestPoints {
     /// JSON `bestPoints`.
     pub best_points: Option<Vec<UserBestPointsItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserBestPoints {
@@ -12057,7 +12057,7 @@ pub struct UserBestPointsItem {
     /// JSON `rank`.
     pub rank: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserBestPointsItem {
@@ -12222,7 +12222,7 @@ pub struct UserInsightsTrend {
     /// JSON `total`.
     pub total: Option<Box<UserInsightsTrendTotalItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserInsightsTrend {
@@ -12384,7 +12384,7 @@ pub struct UserInsightsTrendMetricItem {
     /// JSON `trends`.
     pub trends: Option<Box<UserInsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserInsightsTrendMetricItem {
@@ -12449,7 +12449,7 @@ pub struct UserInsightsTrendTotalItem {
     /// JSON `trends`.
     pub trends: Option<Box<UserInsightsTrends>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserInsightsTrendTotalItem {
@@ -12511,7 +12511,7 @@ pub struct UserInsightsTrends {
     /// JSON `primaryPeriod`.
     pub primary_period: Option<Vec<UserTrendData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserInsightsTrends {
@@ -12588,7 +12588,7 @@ pub struct UserProfilesInDateRange {
     /// JSON `profiles`.
     pub profiles: Option<Vec<ProfileWithDateRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserProfilesInDateRange {
@@ -12675,7 +12675,7 @@ pub struct UserProfilesInDateRangeRequest {
     /// JSON `endWorkday`.
     pub end_workday: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserProfilesInDateRangeRequest {
@@ -12760,7 +12760,7 @@ pub struct UserTrendData {
     /// JSON `rankPercentagePoints`.
     pub rank_percentage_points: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserTrendData {
@@ -12855,7 +12855,7 @@ pub struct ValidateAssignUsers {
     /// JSON `membersToAssign`.
     pub members_to_assign: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateAssignUsers {
@@ -12941,7 +12941,7 @@ pub struct WorkdayMetric {
     /// JSON `evaluationDetails`.
     pub evaluation_details: Option<Vec<QualityEvaluationScoreItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayMetric {
@@ -13046,7 +13046,7 @@ pub struct WorkdayMetricListing {
     /// JSON `entities`.
     pub entities: Option<Vec<WorkdayMetric>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayMetricListing {
@@ -13108,7 +13108,7 @@ pub struct WorkdayPeriod {
     /// JSON `dateEndWorkday`.
     pub date_end_workday: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayPeriod {
@@ -13193,7 +13193,7 @@ pub struct WorkdayPointsTrend {
     /// JSON `trend`.
     pub trend: Option<Vec<WorkdayPointsTrendItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayPointsTrend {
@@ -13357,7 +13357,7 @@ pub struct WorkdayPointsTrendItem {
     /// JSON `points`.
     pub points: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayPointsTrendItem {
@@ -13438,7 +13438,7 @@ pub struct WorkdayValuesMetricItem {
     /// JSON `trend`.
     pub trend: Option<Vec<WorkdayValuesTrendItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayValuesMetricItem {
@@ -13623,7 +13623,7 @@ pub struct WorkdayValuesTrend {
     /// JSON `metric`.
     pub metric: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayValuesTrend {
@@ -13741,7 +13741,7 @@ pub struct WorkdayValuesTrendItem {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkdayValuesTrendItem {

@@ -46,7 +46,7 @@ pub struct DynamicGroupDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicGroupDefinition {
@@ -143,7 +143,7 @@ pub struct DynamicGroupLanguageSkillCondition {
     /// JSON `childConditions`.
     pub child_conditions: Option<Vec<DynamicGroupSkillCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicGroupLanguageSkillCondition {
@@ -287,7 +287,7 @@ pub struct DynamicGroupQuery {
     /// JSON `skillConditions`.
     pub skill_conditions: Option<Vec<DynamicGroupSkillCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicGroupQuery {
@@ -345,7 +345,7 @@ pub struct DynamicGroupQueryPreview {
     /// JSON `userCount`.
     pub user_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicGroupQueryPreview {
@@ -421,7 +421,7 @@ pub struct DynamicGroupRoutingSkillCondition {
     /// JSON `childConditions`.
     pub child_conditions: Option<Vec<DynamicGroupSkillCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicGroupRoutingSkillCondition {
@@ -577,7 +577,7 @@ pub struct DynamicGroupSkillCondition {
     /// JSON `operation`.
     pub operation: Option<DynamicGroupSkillConditionOperation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicGroupSkillCondition {
@@ -770,7 +770,7 @@ pub struct GroupCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupCreate {
@@ -1112,7 +1112,7 @@ pub struct GroupEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupEntityListing {
@@ -1239,7 +1239,7 @@ pub struct GroupMembersUpdate {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupMembersUpdate {
@@ -1324,7 +1324,7 @@ pub struct GroupProfile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupProfile {
@@ -1484,7 +1484,7 @@ pub struct GroupProfileEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupProfileEntityListing {
@@ -1657,7 +1657,7 @@ pub struct GroupUpdate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupUpdate {

@@ -38,7 +38,7 @@ pub struct AcceleratorInput {
     /// JSON `parameters`.
     pub parameters: Option<Vec<AcceleratorParameter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcceleratorInput {
@@ -126,7 +126,7 @@ pub struct AcceleratorList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcceleratorList {
@@ -275,7 +275,7 @@ pub struct AcceleratorMetadata {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcceleratorMetadata {
@@ -492,7 +492,7 @@ pub struct AcceleratorParameter {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcceleratorParameter {
@@ -605,7 +605,7 @@ pub struct AcceleratorSpecification {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcceleratorSpecification {
@@ -887,7 +887,7 @@ pub struct InfrastructureascodeJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InfrastructureascodeJob {
@@ -1087,7 +1087,7 @@ pub struct MetadataDocumentation {
     /// JSON `location`.
     pub location: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataDocumentation {
@@ -1156,7 +1156,7 @@ pub struct MetadataPresentation {
     /// JSON `schema`.
     pub schema: Option<Box<MetadataSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataPresentation {
@@ -1245,7 +1245,7 @@ pub struct MetadataProperty {
     /// JSON `enum`.
     pub r#enum: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataProperty {
@@ -1353,7 +1353,7 @@ pub struct MetadataResultEntity {
     /// JSON `visibility`.
     pub visibility: Option<MetadataResultEntityVisibility>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataResultEntity {
@@ -1472,7 +1472,7 @@ pub struct MetadataResults {
     /// JSON `entities`.
     pub entities: Option<Vec<MetadataResultEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataResults {
@@ -1546,7 +1546,7 @@ pub struct MetadataSchema {
     /// JSON `required`.
     pub required: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetadataSchema {

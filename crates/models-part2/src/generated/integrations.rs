@@ -58,7 +58,7 @@ pub struct Action {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Action {
@@ -184,7 +184,7 @@ pub struct ActionCertificate {
     /// JSON `type`.
     pub r#type: Option<ActionCertificateType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionCertificate {
@@ -416,7 +416,7 @@ pub struct ActionCertificateListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionCertificateListing {
@@ -545,7 +545,7 @@ pub struct ActionConfig {
     /// JSON `response`.
     pub response: Option<Box<ResponseConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionConfig {
@@ -621,7 +621,7 @@ pub struct ActionContract {
     /// JSON `input`.
     pub input: Option<Box<ActionInput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionContract {
@@ -694,7 +694,7 @@ pub struct ActionContractInput {
     /// JSON `output`.
     pub output: Option<Box<PostOutputContract>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionContractInput {
@@ -775,7 +775,7 @@ pub struct ActionEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionEntityListing {
@@ -904,7 +904,7 @@ pub struct ActionInput {
     /// JSON `inputSchemaUri`.
     pub input_schema_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionInput {
@@ -996,7 +996,7 @@ pub struct ActionOutput {
     /// JSON `errorSchemaFlattened`.
     pub error_schema_flattened: Option<Box<FlattenedJsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActionOutput {
@@ -1091,7 +1091,7 @@ pub struct AsyncJob {
     /// JSON `state`.
     pub state: Option<AsyncJobState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncJob {
@@ -1224,7 +1224,7 @@ pub struct AudioConnectorIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AudioConnectorIntegration {
@@ -1312,7 +1312,7 @@ pub struct AudioConnectorIntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AudioConnectorIntegrationEntityListing {
@@ -1457,7 +1457,7 @@ pub struct Bot {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Bot {
@@ -1579,7 +1579,7 @@ pub struct BotConnectorBot {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorBot {
@@ -1688,7 +1688,7 @@ pub struct BotConnectorBotSummaryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorBotSummaryEntityListing {
@@ -1823,7 +1823,7 @@ pub struct BotConnectorBotVersion {
     /// JSON `intents`.
     pub intents: Option<Vec<BotIntent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorBotVersion {
@@ -1911,7 +1911,7 @@ pub struct BotConnectorBotVersionSummaryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorBotVersionSummaryEntityListing {
@@ -2036,7 +2036,7 @@ pub struct BotConnectorIntent {
     /// JSON `entities`.
     pub entities: Option<Vec<BotEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorIntent {
@@ -2117,7 +2117,7 @@ pub struct BotConnectorSummary {
     /// JSON `versions`.
     pub versions: Option<Vec<BotConnectorVersionSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorSummary {
@@ -2203,7 +2203,7 @@ pub struct BotConnectorVersionSummary {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotConnectorVersionSummary {
@@ -2265,7 +2265,7 @@ pub struct BotEntity {
     /// JSON `type`.
     pub r#type: Option<BotEntityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotEntity {
@@ -2441,7 +2441,7 @@ pub struct BotEntityValue {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotEntityValue {
@@ -2629,7 +2629,7 @@ pub struct BotExecutionConfiguration {
     /// JSON `botCredentials`.
     pub bot_credentials: Option<Box<NuanceBotCredentials>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotExecutionConfiguration {
@@ -2707,7 +2707,7 @@ pub struct BotIntent {
     /// JSON `slots`.
     pub slots: Option<BTreeMap<String, BotSlot>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotIntent {
@@ -2774,7 +2774,7 @@ pub struct BotList {
     /// JSON `chatBots`.
     pub chat_bots: Option<Vec<BotConnectorBot>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotList {
@@ -2848,7 +2848,7 @@ pub struct BotListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotListing {
@@ -2977,7 +2977,7 @@ pub struct BotSlot {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotSlot {
@@ -3058,7 +3058,7 @@ pub struct BotSummary {
     /// JSON `botCompositeTag`.
     pub bot_composite_tag: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotSummary {
@@ -3153,7 +3153,7 @@ pub struct BotSummaryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotSummaryEntityListing {
@@ -3282,7 +3282,7 @@ pub struct BotVersion {
     /// JSON `intents`.
     pub intents: Option<Vec<BotConnectorIntent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotVersion {
@@ -3376,7 +3376,7 @@ pub struct BotVersionSummary {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotVersionSummary {
@@ -3462,7 +3462,7 @@ pub struct Category {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Category {
@@ -3526,7 +3526,7 @@ pub struct CategoryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryEntityListing {
@@ -3646,7 +3646,7 @@ pub struct ClientApp {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientApp {
@@ -3819,7 +3819,7 @@ pub struct ClientAppConfigurationInfo {
     /// JSON `effective`.
     pub effective: Option<Box<EffectiveConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientAppConfigurationInfo {
@@ -3900,7 +3900,7 @@ pub struct ClientAppEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ClientAppEntityListing {
@@ -4029,7 +4029,7 @@ pub struct ComplexVariableInfo {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ComplexVariableInfo {
@@ -4110,7 +4110,7 @@ pub struct CreateIntegrationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateIntegrationRequest {
@@ -4207,7 +4207,7 @@ pub struct CredentialInfo {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CredentialInfo {
@@ -4304,7 +4304,7 @@ pub struct CredentialInfoCursorListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CredentialInfoCursorListing {
@@ -4399,7 +4399,7 @@ pub struct CredentialInfoListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CredentialInfoListing {
@@ -4528,7 +4528,7 @@ pub struct CredentialSpecification {
     /// JSON `credentialTypes`.
     pub credential_types: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CredentialSpecification {
@@ -4626,7 +4626,7 @@ pub struct DialogflowAgent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowAgent {
@@ -4751,7 +4751,7 @@ pub struct DialogflowAgentSummary {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowAgentSummary {
@@ -4860,7 +4860,7 @@ pub struct DialogflowAgentSummaryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowAgentSummaryEntityListing {
@@ -5003,7 +5003,7 @@ pub struct DialogflowCXAgent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowCXAgent {
@@ -5121,7 +5121,7 @@ pub struct DialogflowCXAgentSummary {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowCXAgentSummary {
@@ -5230,7 +5230,7 @@ pub struct DialogflowCXAgentSummaryEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowCXAgentSummaryEntityListing {
@@ -5357,7 +5357,7 @@ pub struct DialogflowCXEnvironment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowCXEnvironment {
@@ -5429,7 +5429,7 @@ pub struct DialogflowCXProject {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowCXProject {
@@ -5502,7 +5502,7 @@ pub struct DialogflowIntent {
     /// JSON `parameters`.
     pub parameters: Option<BTreeMap<String, DialogflowParameter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowIntent {
@@ -5575,7 +5575,7 @@ pub struct DialogflowParameter {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowParameter {
@@ -5640,7 +5640,7 @@ pub struct DialogflowProject {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialogflowProject {
@@ -5709,7 +5709,7 @@ pub struct DraftValidationResult {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftValidationResult {
@@ -5800,7 +5800,7 @@ pub struct EffectiveConfiguration {
     /// JSON `credentials`.
     pub credentials: Option<BTreeMap<String, CredentialInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EffectiveConfiguration {
@@ -5888,7 +5888,7 @@ pub struct FlattenedJsonSchemaDocument {
     /// JSON `arrayProperties`.
     pub array_properties: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlattenedJsonSchemaDocument {
@@ -5987,7 +5987,7 @@ pub struct Function {
     /// JSON `timeoutSeconds`.
     pub timeout_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Function {
@@ -6110,7 +6110,7 @@ pub struct FunctionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FunctionConfig {
@@ -6208,7 +6208,7 @@ pub struct FunctionRuntime {
     /// JSON `dateEndOfLife`.
     pub date_end_of_life: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FunctionRuntime {
@@ -6358,7 +6358,7 @@ pub struct FunctionZipConfig {
     /// JSON `requestId`.
     pub request_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FunctionZipConfig {
@@ -6526,7 +6526,7 @@ pub struct HelpLink {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HelpLink {
@@ -6668,7 +6668,7 @@ pub struct IncomingMessageRequest {
     /// JSON `parameters`.
     pub parameters: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IncomingMessageRequest {
@@ -6921,7 +6921,7 @@ pub struct IncomingMessageResponse {
     /// JSON `messageId`.
     pub message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IncomingMessageResponse {
@@ -6989,7 +6989,7 @@ pub struct InputMessage {
     /// JSON `content`.
     pub content: Option<Vec<ConversationMessageContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InputMessage {
@@ -7158,7 +7158,7 @@ pub struct Integration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Integration {
@@ -7367,7 +7367,7 @@ pub struct IntegrationConfiguration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationConfiguration {
@@ -7474,7 +7474,7 @@ pub struct IntegrationConfigurationInfo {
     /// JSON `current`.
     pub current: Option<Box<IntegrationConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationConfigurationInfo {
@@ -7548,7 +7548,7 @@ pub struct IntegrationEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationEntityListing {
@@ -7681,7 +7681,7 @@ pub struct IntegrationStatusInfo {
     /// JSON `lastUpdated`.
     pub last_updated: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationStatusInfo {
@@ -7911,7 +7911,7 @@ pub struct IntegrationType {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationType {
@@ -8146,7 +8146,7 @@ pub struct IntegrationTypeEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntegrationTypeEntityListing {
@@ -8281,7 +8281,7 @@ pub struct LanguageOverride {
     /// JSON `voice`.
     pub voice: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LanguageOverride {
@@ -8363,7 +8363,7 @@ pub struct LexBot {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexBot {
@@ -8474,7 +8474,7 @@ pub struct LexBotAlias {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexBotAlias {
@@ -8702,7 +8702,7 @@ pub struct LexBotAliasEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexBotAliasEntityListing {
@@ -8839,7 +8839,7 @@ pub struct LexBotEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexBotEntityListing {
@@ -8978,7 +8978,7 @@ pub struct LexIntent {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexIntent {
@@ -9073,7 +9073,7 @@ pub struct LexSlot {
     /// JSON `priority`.
     pub priority: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexSlot {
@@ -9174,7 +9174,7 @@ pub struct LexV2Bot {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexV2Bot {
@@ -9305,7 +9305,7 @@ pub struct LexV2BotAlias {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexV2BotAlias {
@@ -9497,7 +9497,7 @@ pub struct LexV2BotAliasEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexV2BotAliasEntityListing {
@@ -9634,7 +9634,7 @@ pub struct LexV2BotEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexV2BotEntityListing {
@@ -9773,7 +9773,7 @@ pub struct LexV2Intent {
     /// JSON `intentId`.
     pub intent_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexV2Intent {
@@ -9876,7 +9876,7 @@ pub struct LexV2Slot {
     /// JSON `slotTypeId`.
     pub slot_type_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LexV2Slot {
@@ -9976,7 +9976,7 @@ pub struct NuanceApplication {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceApplication {
@@ -10110,7 +10110,7 @@ pub struct NuanceBot {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceBot {
@@ -10268,7 +10268,7 @@ pub struct NuanceBotCredentials {
     /// JSON `clientSecretProvided`.
     pub client_secret_provided: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceBotCredentials {
@@ -10363,7 +10363,7 @@ pub struct NuanceBotEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceBotEntityListing {
@@ -10486,7 +10486,7 @@ pub struct NuanceBotLaunchSettings {
     /// JSON `botExecutionConfigurations`.
     pub bot_execution_configurations: Option<Vec<BotExecutionConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceBotLaunchSettings {
@@ -10566,7 +10566,7 @@ pub struct NuanceBotTransferNode {
     /// JSON `requestVariables`.
     pub request_variables: Option<Vec<NuanceBotVariable>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceBotTransferNode {
@@ -10723,7 +10723,7 @@ pub struct NuanceBotVariable {
     /// JSON `complexGenericVariableInfo`.
     pub complex_generic_variable_info: Option<Box<ComplexVariableInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceBotVariable {
@@ -10832,7 +10832,7 @@ pub struct NuanceChannel {
     /// JSON `color`.
     pub color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceChannel {
@@ -10929,7 +10929,7 @@ pub struct NuanceEnvironment {
     /// JSON `executionHost`.
     pub execution_host: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceEnvironment {
@@ -11016,7 +11016,7 @@ pub struct NuanceGeography {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceGeography {
@@ -11089,7 +11089,7 @@ pub struct NuanceOrganization {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NuanceOrganization {
@@ -11204,7 +11204,7 @@ pub struct OutgoingMessageRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<BotEntityValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutgoingMessageRequest {
@@ -11383,7 +11383,7 @@ pub struct OutgoingMessageResponse {
     /// JSON `messageId`.
     pub message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutgoingMessageResponse {
@@ -11471,7 +11471,7 @@ pub struct PostActionInput {
     /// JSON `secure`.
     pub secure: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PostActionInput {
@@ -11566,7 +11566,7 @@ pub struct PostInputContract {
     /// JSON `inputSchema`.
     pub input_schema: Option<Box<JsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PostInputContract {
@@ -11626,7 +11626,7 @@ pub struct PostOutputContract {
     /// JSON `successSchema`.
     pub success_schema: Option<Box<JsonSchemaDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PostOutputContract {
@@ -11686,7 +11686,7 @@ pub struct PublishDraftInput {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PublishDraftInput {
@@ -11754,7 +11754,7 @@ pub struct ReplyMessage {
     /// JSON `content`.
     pub content: Option<Vec<ConversationMessageContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReplyMessage {
@@ -11905,7 +11905,7 @@ pub struct RequestConfig {
     /// JSON `headers`.
     pub headers: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequestConfig {
@@ -12003,7 +12003,7 @@ pub struct ResponseConfig {
     /// JSON `successTemplateUri`.
     pub success_template_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseConfig {
@@ -12096,7 +12096,7 @@ pub struct SttEngineEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SttEngineEntity {
@@ -12198,7 +12198,7 @@ pub struct SttEngineEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SttEngineEntityListing {
@@ -12335,7 +12335,7 @@ pub struct TestExecutionOperationResult {
     /// JSON `error`.
     pub error: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestExecutionOperationResult {
@@ -12433,7 +12433,7 @@ pub struct TestExecutionResult {
     /// JSON `success`.
     pub success: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestExecutionResult {
@@ -12520,7 +12520,7 @@ pub struct TrustedCertificateInfo {
     /// JSON `signature`.
     pub signature: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustedCertificateInfo {
@@ -12596,7 +12596,7 @@ pub struct TrustedCertificates {
     /// JSON `total`.
     pub total: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrustedCertificates {
@@ -12691,7 +12691,7 @@ pub struct TtsEngineEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TtsEngineEntity {
@@ -12814,7 +12814,7 @@ pub struct TtsEngineEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TtsEngineEntityListing {
@@ -12943,7 +12943,7 @@ pub struct TtsSettings {
     /// JSON `languageOverrides`.
     pub language_overrides: Option<Vec<LanguageOverride>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TtsSettings {
@@ -13052,7 +13052,7 @@ pub struct TtsVoiceEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TtsVoiceEntity {
@@ -13267,7 +13267,7 @@ pub struct TtsVoiceEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TtsVoiceEntityListing {
@@ -13386,7 +13386,7 @@ pub struct UCI10n {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UCI10n {
@@ -13446,7 +13446,7 @@ pub struct UCIcon {
     /// JSON `vector`.
     pub vector: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UCIcon {
@@ -13520,7 +13520,7 @@ pub struct UCThirdPartyPresence {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UCThirdPartyPresence {
@@ -13663,7 +13663,7 @@ pub struct UnifiedCommunicationsIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnifiedCommunicationsIntegration {
@@ -13883,7 +13883,7 @@ pub struct UnifiedCommunicationsIntegrationListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnifiedCommunicationsIntegrationListing {
@@ -14018,7 +14018,7 @@ pub struct UpdateActionInput {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateActionInput {
@@ -14119,7 +14119,7 @@ pub struct UpdateDraftInput {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateDraftInput {
@@ -14226,7 +14226,7 @@ pub struct UserApp {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserApp {
@@ -14316,7 +14316,7 @@ pub struct UserAppConfigurationInfo {
     /// JSON `effective`.
     pub effective: Option<Box<EffectiveConfiguration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAppConfigurationInfo {
@@ -14397,7 +14397,7 @@ pub struct UserAppEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAppEntityListing {
@@ -14520,7 +14520,7 @@ pub struct WebhookInvocationResponse {
     /// JSON `invocationId`.
     pub invocation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebhookInvocationResponse {

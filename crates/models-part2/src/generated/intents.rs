@@ -30,7 +30,7 @@ pub struct BatchGetCustomerIntentsRequest {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BatchGetCustomerIntentsRequest {
@@ -90,7 +90,7 @@ pub struct BulkAddSourceIntentsRequest {
     /// JSON `items`.
     pub items: Option<Vec<SourceIntent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkAddSourceIntentsRequest {
@@ -150,7 +150,7 @@ pub struct BulkRemoveSourceIntentsRequest {
     /// JSON `items`.
     pub items: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkRemoveSourceIntentsRequest {
@@ -212,7 +212,7 @@ pub struct BulkResults {
     /// JSON `success`.
     pub success: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResults {
@@ -285,7 +285,7 @@ pub struct BulkSourceIntentsResponse {
     /// JSON `errorResultIds`.
     pub error_result_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkSourceIntentsResponse {
@@ -385,7 +385,7 @@ pub struct CustomerIntent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntent {
@@ -494,7 +494,7 @@ pub struct CustomerIntentAssignmentListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentAssignmentListing {
@@ -627,7 +627,7 @@ pub struct CustomerIntentAssignmentRequest {
     /// JSON `sourceType`.
     pub source_type: Option<CustomerIntentAssignmentRequestSourceType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentAssignmentRequest {
@@ -781,7 +781,7 @@ pub struct CustomerIntentAssignmentResponse {
     /// JSON `dateMostRecentlyAssigned`.
     pub date_most_recently_assigned: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentAssignmentResponse {
@@ -869,7 +869,7 @@ pub struct CustomerIntentListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentListing {
@@ -1008,7 +1008,7 @@ pub struct CustomerIntentPatch {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentPatch {
@@ -1131,7 +1131,7 @@ pub struct CustomerIntentResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerIntentResponse {
@@ -1235,7 +1235,7 @@ pub struct CustomerSourceIntent {
     /// JSON `customerIntent`.
     pub customer_intent: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerSourceIntent {
@@ -1316,7 +1316,7 @@ pub struct CustomerSourceIntentListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomerSourceIntentListing {
@@ -1457,7 +1457,7 @@ pub struct IntentsCategory {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntentsCategory {
@@ -1559,7 +1559,7 @@ pub struct IntentsCategoryListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntentsCategoryListing {
@@ -1690,7 +1690,7 @@ pub struct IntentsCategoryPatch {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntentsCategoryPatch {
@@ -1785,7 +1785,7 @@ pub struct SourceIntent {
     /// JSON `sourceName`.
     pub source_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SourceIntent {

@@ -36,7 +36,7 @@ pub struct AnswerGenerationDocument {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnswerGenerationDocument {
@@ -106,7 +106,7 @@ pub struct AuthenticationProperties {
     /// JSON `sharepoint`.
     pub sharepoint: Option<Box<SharepointAuthenticationProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthenticationProperties {
@@ -184,7 +184,7 @@ pub struct CategoryCreateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryCreateRequest {
@@ -291,7 +291,7 @@ pub struct CategoryReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryReference {
@@ -404,7 +404,7 @@ pub struct CategoryResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryResponse {
@@ -529,7 +529,7 @@ pub struct CategoryResponseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryResponseListing {
@@ -626,7 +626,7 @@ pub struct CategoryUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryUpdateRequest {
@@ -729,7 +729,7 @@ pub struct ChunkSearchRegisterRequest {
     /// JSON `selectedAnswers`.
     pub selected_answers: Option<Vec<SelectedAnswer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChunkSearchRegisterRequest {
@@ -813,7 +813,7 @@ pub struct ConnectionCreateRequest {
     /// JSON `redirectUrl`.
     pub redirect_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionCreateRequest {
@@ -925,7 +925,7 @@ pub struct ConnectionCreateResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionCreateResponse {
@@ -1149,7 +1149,7 @@ pub struct ConnectionListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ConnectionResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionListing {
@@ -1211,7 +1211,7 @@ pub struct ConnectionOption {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionOption {
@@ -1280,7 +1280,7 @@ pub struct ConnectionOptionListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionOptionListing {
@@ -1407,7 +1407,7 @@ pub struct ConnectionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionResponse {
@@ -1657,7 +1657,7 @@ pub struct ConnectionUpdateRequest {
     /// JSON `errorDescription`.
     pub error_description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectionUpdateRequest {
@@ -1731,7 +1731,7 @@ pub struct DocumentBody {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentBodyBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBody {
@@ -1811,7 +1811,7 @@ pub struct DocumentBodyBlock {
     /// JSON `table`.
     pub table: Option<Box<DocumentBodyTable>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyBlock {
@@ -1989,7 +1989,7 @@ pub struct DocumentBodyBlockWithHighlight {
     /// JSON `table`.
     pub table: Option<Box<DocumentBodyTableWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyBlockWithHighlight {
@@ -2155,7 +2155,7 @@ pub struct DocumentBodyImage {
     /// JSON `properties`.
     pub properties: Option<Box<DocumentBodyImageProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyImage {
@@ -2247,7 +2247,7 @@ pub struct DocumentBodyImageProperties {
     /// JSON `altText`.
     pub alt_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyImageProperties {
@@ -2401,7 +2401,7 @@ pub struct DocumentBodyList {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentBodyListBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyList {
@@ -2478,7 +2478,7 @@ pub struct DocumentBodyListBlock {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentListContentBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyListBlock {
@@ -2597,7 +2597,7 @@ pub struct DocumentBodyListBlockProperties {
     /// JSON `orderedType`.
     pub ordered_type: Option<DocumentBodyListBlockPropertiesOrderedType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyListBlockProperties {
@@ -2796,7 +2796,7 @@ pub struct DocumentBodyListBlockWithHighlight {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentListContentBlockWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyListBlockWithHighlight {
@@ -2939,7 +2939,7 @@ pub struct DocumentBodyListItemProperties {
     /// JSON `orderedType`.
     pub ordered_type: Option<DocumentBodyListItemPropertiesOrderedType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyListItemProperties {
@@ -3371,7 +3371,7 @@ pub struct DocumentBodyListWithHighlight {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentBodyListBlockWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyListWithHighlight {
@@ -3442,7 +3442,7 @@ pub struct DocumentBodyParagraph {
     /// JSON `properties`.
     pub properties: Option<Box<DocumentBodyParagraphProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyParagraph {
@@ -3527,7 +3527,7 @@ pub struct DocumentBodyParagraphProperties {
     /// JSON `indentation`.
     pub indentation: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyParagraphProperties {
@@ -3823,7 +3823,7 @@ pub struct DocumentBodyParagraphWithHighlight {
     /// JSON `properties`.
     pub properties: Option<Box<DocumentBodyParagraphProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyParagraphWithHighlight {
@@ -3894,7 +3894,7 @@ pub struct DocumentBodyTable {
     /// JSON `rows`.
     pub rows: Option<Vec<DocumentBodyTableRowBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTable {
@@ -3961,7 +3961,7 @@ pub struct DocumentBodyTableCaptionBlock {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentBodyTableCaptionItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableCaptionBlock {
@@ -4041,7 +4041,7 @@ pub struct DocumentBodyTableCaptionItem {
     /// JSON `list`.
     pub list: Option<Box<DocumentBodyList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableCaptionItem {
@@ -4203,7 +4203,7 @@ pub struct DocumentBodyTableCellBlock {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentTableContentBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableCellBlock {
@@ -4316,7 +4316,7 @@ pub struct DocumentBodyTableCellBlockProperties {
     /// JSON `rowSpan`.
     pub row_span: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableCellBlockProperties {
@@ -4751,7 +4751,7 @@ pub struct DocumentBodyTableCellBlockWithHighlight {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentTableContentBlockWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableCellBlockWithHighlight {
@@ -4856,7 +4856,7 @@ pub struct DocumentBodyTableProperties {
     /// JSON `caption`.
     pub caption: Option<Box<DocumentBodyTableCaptionBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableProperties {
@@ -5120,7 +5120,7 @@ pub struct DocumentBodyTableRowBlock {
     /// JSON `cells`.
     pub cells: Option<Vec<DocumentBodyTableCellBlock>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableRowBlock {
@@ -5205,7 +5205,7 @@ pub struct DocumentBodyTableRowBlockProperties {
     /// JSON `backgroundColor`.
     pub background_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableRowBlockProperties {
@@ -5485,7 +5485,7 @@ pub struct DocumentBodyTableRowBlockWithHighlight {
     /// JSON `cells`.
     pub cells: Option<Vec<DocumentBodyTableCellBlockWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableRowBlockWithHighlight {
@@ -5556,7 +5556,7 @@ pub struct DocumentBodyTableWithHighlight {
     /// JSON `rows`.
     pub rows: Option<Vec<DocumentBodyTableRowBlockWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyTableWithHighlight {
@@ -5627,7 +5627,7 @@ pub struct DocumentBodyVideo {
     /// JSON `properties`.
     pub properties: Option<Box<DocumentBodyVideoProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyVideo {
@@ -5708,7 +5708,7 @@ pub struct DocumentBodyVideoProperties {
     /// JSON `height`.
     pub height: Option<Box<DocumentElementLength>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyVideoProperties {
@@ -5851,7 +5851,7 @@ pub struct DocumentBodyWithHighlight {
     /// JSON `blocks`.
     pub blocks: Option<Vec<DocumentBodyBlockWithHighlight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentBodyWithHighlight {
@@ -5925,7 +5925,7 @@ pub struct DocumentChunkBlock {
     /// JSON `document`.
     pub document: Option<Box<DocumentChunkReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentChunkBlock {
@@ -6014,7 +6014,7 @@ pub struct DocumentChunkReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentChunkReference {
@@ -6100,7 +6100,7 @@ pub struct DocumentContentBlock {
     /// JSON `video`.
     pub video: Option<Box<DocumentBodyVideo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentContentBlock {
@@ -6248,7 +6248,7 @@ pub struct DocumentContentBlockWithHighlight {
     /// JSON `answerHighlight`.
     pub answer_highlight: Option<Box<DocumentContentHighlightIndex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentContentBlockWithHighlight {
@@ -6389,7 +6389,7 @@ pub struct DocumentContentHighlightIndex {
     /// JSON `endIndex`.
     pub end_index: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentContentHighlightIndex {
@@ -6462,7 +6462,7 @@ pub struct DocumentElementLength {
     /// JSON `unit`.
     pub unit: Option<DocumentElementLengthUnit>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentElementLength {
@@ -6596,7 +6596,7 @@ pub struct DocumentListContentBlock {
     /// JSON `list`.
     pub list: Option<Box<DocumentBodyList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentListContentBlock {
@@ -6763,7 +6763,7 @@ pub struct DocumentListContentBlockWithHighlight {
     /// JSON `answerHighlight`.
     pub answer_highlight: Option<Box<DocumentContentHighlightIndex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentListContentBlockWithHighlight {
@@ -6923,7 +6923,7 @@ pub struct DocumentQuery {
     /// JSON `operator`.
     pub operator: Option<DocumentQueryOperator>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentQuery {
@@ -7043,7 +7043,7 @@ pub struct DocumentQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<DocumentQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentQueryClause {
@@ -7159,7 +7159,7 @@ pub struct DocumentQueryInterval {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentQueryInterval {
@@ -7289,7 +7289,7 @@ pub struct DocumentQueryPredicate {
     /// JSON `type`.
     pub r#type: Option<DocumentQueryPredicateType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentQueryPredicate {
@@ -7446,7 +7446,7 @@ pub struct DocumentTableContentBlock {
     /// JSON `table`.
     pub table: Option<Box<DocumentBodyTable>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentTableContentBlock {
@@ -7643,7 +7643,7 @@ pub struct DocumentTableContentBlockWithHighlight {
     /// JSON `answerHighlight`.
     pub answer_highlight: Option<Box<DocumentContentHighlightIndex>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentTableContentBlockWithHighlight {
@@ -7831,7 +7831,7 @@ pub struct DocumentText {
     /// JSON `properties`.
     pub properties: Option<Box<DocumentTextProperties>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentText {
@@ -7918,7 +7918,7 @@ pub struct DocumentTextProperties {
     /// JSON `backgroundColor`.
     pub background_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentTextProperties {
@@ -8099,7 +8099,7 @@ pub struct DocumentVariationAnswer {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationAnswer {
@@ -8228,7 +8228,7 @@ pub struct DocumentVariationContext {
     /// JSON `values`.
     pub values: Option<Vec<KnowledgeContextValueReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationContext {
@@ -8301,7 +8301,7 @@ pub struct DocumentVariationQueryChunkBlock {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationQueryChunkBlock {
@@ -8404,7 +8404,7 @@ pub struct DocumentVariationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationRequest {
@@ -8563,7 +8563,7 @@ pub struct DocumentVariationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationResponse {
@@ -8688,7 +8688,7 @@ pub struct DocumentVariationResponseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationResponseListing {
@@ -8779,7 +8779,7 @@ pub struct DocumentVariationSearchChunkBlock {
     /// JSON `confidence`.
     pub confidence: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DocumentVariationSearchChunkBlock {
@@ -8853,7 +8853,7 @@ pub struct EntityReference {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EntityReference {
@@ -8911,7 +8911,7 @@ pub struct FabricTag {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FabricTag {
@@ -8973,7 +8973,7 @@ pub struct GuestCategoryReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuestCategoryReference {
@@ -9044,7 +9044,7 @@ pub struct GuestCategoryResponseListing {
     /// JSON `sessionId`.
     pub session_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuestCategoryResponseListing {
@@ -9152,7 +9152,7 @@ pub struct GuestResponseCategory {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GuestResponseCategory {
@@ -9261,7 +9261,7 @@ pub struct ImportStatusRequest {
     /// JSON `status`.
     pub status: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportStatusRequest {
@@ -9331,7 +9331,7 @@ pub struct KnowledgeAnswerDocumentResponse {
     /// JSON `variation`.
     pub variation: Option<Box<DocumentVariationAnswer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAnswerDocumentResponse {
@@ -9414,7 +9414,7 @@ pub struct KnowledgeAnswerDocumentsResponse {
     /// JSON `answerGeneration`.
     pub answer_generation: Option<Box<KnowledgeAnswerGenerationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAnswerDocumentsResponse {
@@ -9483,7 +9483,7 @@ pub struct KnowledgeAnswerGenerationResponse {
     /// JSON `documents`.
     pub documents: Option<Vec<AnswerGenerationDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAnswerGenerationResponse {
@@ -9592,7 +9592,7 @@ pub struct KnowledgeBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeBase {
@@ -9990,7 +9990,7 @@ pub struct KnowledgeBaseCreateRequest {
     /// JSON `contentSearchEnabled`.
     pub content_search_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeBaseCreateRequest {
@@ -10320,7 +10320,7 @@ pub struct KnowledgeBaseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeBaseListing {
@@ -10403,7 +10403,7 @@ pub struct KnowledgeBaseUpdateRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeBaseUpdateRequest {
@@ -10474,7 +10474,7 @@ pub struct KnowledgeContextReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeContextReference {
@@ -10545,7 +10545,7 @@ pub struct KnowledgeContextValueReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeContextValueReference {
@@ -10628,7 +10628,7 @@ pub struct KnowledgeConversationContext {
     /// JSON `externalContactId`.
     pub external_contact_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeConversationContext {
@@ -10914,7 +10914,7 @@ pub struct KnowledgeConversationContextResponse {
     /// JSON `mediaType`.
     pub media_type: Option<KnowledgeConversationContextResponseMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeConversationContextResponse {
@@ -11072,7 +11072,7 @@ pub struct KnowledgeConversationTurn {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeConversationTurn {
@@ -11192,7 +11192,7 @@ pub struct KnowledgeDocumentAlternative {
     /// JSON `autocomplete`.
     pub autocomplete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentAlternative {
@@ -11259,7 +11259,7 @@ pub struct KnowledgeDocumentBulkRemoveRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<WritableEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentBulkRemoveRequest {
@@ -11325,7 +11325,7 @@ pub struct KnowledgeDocumentBulkUpdateEntity {
     /// JSON `labelIds`.
     pub label_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentBulkUpdateEntity {
@@ -11399,7 +11399,7 @@ pub struct KnowledgeDocumentBulkUpdateRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<KnowledgeDocumentBulkUpdateEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentBulkUpdateRequest {
@@ -11465,7 +11465,7 @@ pub struct KnowledgeDocumentBulkVersionAddEntity {
     /// JSON `restorePrevious`.
     pub restore_previous: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentBulkVersionAddEntity {
@@ -11539,7 +11539,7 @@ pub struct KnowledgeDocumentBulkVersionAddRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<KnowledgeDocumentBulkVersionAddEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentBulkVersionAddRequest {
@@ -11635,7 +11635,7 @@ pub struct KnowledgeDocumentChunkRequest {
     /// JSON `confidenceThreshold`.
     pub confidence_threshold: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentChunkRequest {
@@ -11851,7 +11851,7 @@ pub struct KnowledgeDocumentChunkResponse {
     /// JSON `conversationContext`.
     pub conversation_context: Option<Box<KnowledgeConversationContextResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentChunkResponse {
@@ -12071,7 +12071,7 @@ pub struct KnowledgeDocumentCopy {
     /// JSON `application`.
     pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentCopy {
@@ -12376,7 +12376,7 @@ pub struct KnowledgeDocumentFeedback {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentFeedback {
@@ -12874,7 +12874,7 @@ pub struct KnowledgeDocumentFeedbackResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentFeedbackResponse {
@@ -13312,7 +13312,7 @@ pub struct KnowledgeDocumentFeedbackResponseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentFeedbackResponseListing {
@@ -13405,7 +13405,7 @@ pub struct KnowledgeDocumentFeedbackUpdateRequest {
     /// JSON `state`.
     pub state: Option<KnowledgeDocumentFeedbackUpdateRequestState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentFeedbackUpdateRequest {
@@ -13659,7 +13659,7 @@ pub struct KnowledgeDocumentGuestSearch {
     /// JSON `results`.
     pub results: Option<Vec<KnowledgeDocumentGuestSearchResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentGuestSearch {
@@ -13862,7 +13862,7 @@ pub struct KnowledgeDocumentGuestSearchRequest {
     /// JSON `includeDraftDocuments`.
     pub include_draft_documents: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentGuestSearchRequest {
@@ -14038,7 +14038,7 @@ pub struct KnowledgeDocumentGuestSearchResult {
     /// JSON `document`.
     pub document: Option<Box<KnowledgeGuestSearchDocumentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentGuestSearchResult {
@@ -14131,7 +14131,7 @@ pub struct KnowledgeDocumentPresentation {
     /// JSON `application`.
     pub application: Option<Box<KnowledgeSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentPresentation {
@@ -14391,7 +14391,7 @@ pub struct KnowledgeDocumentQuery {
     /// JSON `sortBy`.
     pub sort_by: Option<KnowledgeDocumentQuerySortBy>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentQuery {
@@ -14671,7 +14671,7 @@ pub struct KnowledgeDocumentQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<KnowledgeDocumentQueryResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentQueryResponse {
@@ -14841,7 +14841,7 @@ pub struct KnowledgeDocumentQueryResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentQueryResult {
@@ -15139,7 +15139,7 @@ pub struct KnowledgeDocumentQueryVariation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentQueryVariation {
@@ -15279,7 +15279,7 @@ pub struct KnowledgeDocumentReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentReference {
@@ -15385,7 +15385,7 @@ pub struct KnowledgeDocumentReq {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentReq {
@@ -15583,7 +15583,7 @@ pub struct KnowledgeDocumentResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentResponse {
@@ -15843,7 +15843,7 @@ pub struct KnowledgeDocumentResponseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentResponseListing {
@@ -15972,7 +15972,7 @@ pub struct KnowledgeDocumentSearch {
     /// JSON `preprocessQuery`.
     pub preprocess_query: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSearch {
@@ -16235,7 +16235,7 @@ pub struct KnowledgeDocumentSearchRequest {
     /// JSON `preprocessQuery`.
     pub preprocess_query: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSearchRequest {
@@ -16573,7 +16573,7 @@ pub struct KnowledgeDocumentSearchResult {
     /// JSON `document`.
     pub document: Option<Box<KnowledgeSearchDocumentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSearchResult {
@@ -16680,7 +16680,7 @@ pub struct KnowledgeDocumentSearchVariation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSearchVariation {
@@ -16818,7 +16818,7 @@ pub struct KnowledgeDocumentSuggestion {
     /// JSON `results`.
     pub results: Option<Vec<KnowledgeDocumentSuggestionResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSuggestion {
@@ -16908,7 +16908,7 @@ pub struct KnowledgeDocumentSuggestionRequest {
     /// JSON `filter`.
     pub filter: Option<Box<DocumentQuery>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSuggestionRequest {
@@ -16996,7 +16996,7 @@ pub struct KnowledgeDocumentSuggestionResult {
     /// JSON `document`.
     pub document: Option<Box<KnowledgeDocumentSuggestionResultDocument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSuggestionResult {
@@ -17079,7 +17079,7 @@ pub struct KnowledgeDocumentSuggestionResultDocument {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentSuggestionResultDocument {
@@ -17184,7 +17184,7 @@ pub struct KnowledgeDocumentVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentVersion {
@@ -17288,7 +17288,7 @@ pub struct KnowledgeDocumentVersionListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentVersionListing {
@@ -17383,7 +17383,7 @@ pub struct KnowledgeDocumentVersionReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentVersionReference {
@@ -17496,7 +17496,7 @@ pub struct KnowledgeDocumentVersionVariation {
     /// JSON `documentVersion`.
     pub document_version: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentVersionVariation {
@@ -17614,7 +17614,7 @@ pub struct KnowledgeDocumentVersionVariationListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentVersionVariationListing {
@@ -17727,7 +17727,7 @@ pub struct KnowledgeDocumentView {
     /// JSON `conversationContext`.
     pub conversation_context: Option<Box<KnowledgeConversationContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentView {
@@ -17994,7 +17994,7 @@ pub struct KnowledgeDocumentsAnswerFilter {
     /// JSON `variationIds`.
     pub variation_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeDocumentsAnswerFilter {
@@ -18484,7 +18484,7 @@ pub struct KnowledgeExportJobDocumentsFilter {
     /// JSON `sourceId`.
     pub source_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeExportJobDocumentsFilter {
@@ -18566,7 +18566,7 @@ pub struct KnowledgeExportJobFilter {
     /// JSON `exclude`.
     pub exclude: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeExportJobFilter {
@@ -18701,7 +18701,7 @@ pub struct KnowledgeExportJobRequest {
     /// JSON `jsonFileVersion`.
     pub json_file_version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeExportJobRequest {
@@ -18885,7 +18885,7 @@ pub struct KnowledgeExportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeExportJobResponse {
@@ -19174,7 +19174,7 @@ pub struct KnowledgeGenerationSetting {
     /// JSON `generationLanguage`.
     pub generation_language: Option<KnowledgeGenerationSettingGenerationLanguage>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGenerationSetting {
@@ -19466,7 +19466,7 @@ pub struct KnowledgeGroupStatistics {
     /// JSON `totalPhraseHitCount`.
     pub total_phrase_hit_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGroupStatistics {
@@ -19550,7 +19550,7 @@ pub struct KnowledgeGuestAnswerDocumentResponse {
     /// JSON `variation`.
     pub variation: Option<Box<KnowledgeGuestDocumentVariationAnswer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestAnswerDocumentResponse {
@@ -19629,7 +19629,7 @@ pub struct KnowledgeGuestAnswerDocumentsResponse {
     /// JSON `results`.
     pub results: Option<Vec<KnowledgeGuestAnswerDocumentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestAnswerDocumentsResponse {
@@ -19715,7 +19715,7 @@ pub struct KnowledgeGuestDocumentCopy {
     /// JSON `application`.
     pub application: Option<Box<KnowledgeGuestSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentCopy {
@@ -19999,7 +19999,7 @@ pub struct KnowledgeGuestDocumentFeedback {
     /// JSON `application`.
     pub application: Option<Box<KnowledgeGuestSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentFeedback {
@@ -20434,7 +20434,7 @@ pub struct KnowledgeGuestDocumentPresentation {
     /// JSON `application`.
     pub application: Option<Box<KnowledgeGuestSearchClientApplication>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentPresentation {
@@ -20721,7 +20721,7 @@ pub struct KnowledgeGuestDocumentResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentResponse {
@@ -20946,7 +20946,7 @@ pub struct KnowledgeGuestDocumentResponseListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentResponseListing {
@@ -21039,7 +21039,7 @@ pub struct KnowledgeGuestDocumentSuggestion {
     /// JSON `results`.
     pub results: Option<Vec<KnowledgeGuestDocumentSuggestionResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentSuggestion {
@@ -21128,7 +21128,7 @@ pub struct KnowledgeGuestDocumentSuggestionRequest {
     /// JSON `includeDraftDocuments`.
     pub include_draft_documents: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentSuggestionRequest {
@@ -21200,7 +21200,7 @@ pub struct KnowledgeGuestDocumentSuggestionResult {
     /// JSON `matchedPhrase`.
     pub matched_phrase: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentSuggestionResult {
@@ -21288,7 +21288,7 @@ pub struct KnowledgeGuestDocumentVariation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentVariation {
@@ -21425,7 +21425,7 @@ pub struct KnowledgeGuestDocumentVariationAnswer {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentVariationAnswer {
@@ -21540,7 +21540,7 @@ pub struct KnowledgeGuestDocumentVariationContext {
     /// JSON `values`.
     pub values: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentVariationContext {
@@ -21611,7 +21611,7 @@ pub struct KnowledgeGuestDocumentVersionReference {
     /// JSON `versionId`.
     pub version_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentVersionReference {
@@ -21696,7 +21696,7 @@ pub struct KnowledgeGuestDocumentView {
     /// JSON `surfacingMethod`.
     pub surfacing_method: Option<KnowledgeGuestDocumentViewSurfacingMethod>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestDocumentView {
@@ -21926,7 +21926,7 @@ pub struct KnowledgeGuestSearchClientApplication {
     /// JSON `assistant`.
     pub assistant: Option<Box<EntityReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestSearchClientApplication {
@@ -22132,7 +22132,7 @@ pub struct KnowledgeGuestSearchDocumentResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestSearchDocumentResponse {
@@ -22384,7 +22384,7 @@ pub struct KnowledgeGuestSession {
     /// JSON `journeySessionId`.
     pub journey_session_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestSession {
@@ -22485,7 +22485,7 @@ pub struct KnowledgeGuestSessionApp {
     /// JSON `type`.
     pub r#type: Option<KnowledgeGuestSessionAppType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestSessionApp {
@@ -22605,7 +22605,7 @@ pub struct KnowledgeGuestSessionContext {
     /// JSON `values`.
     pub values: Option<Vec<Entity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeGuestSessionContext {
@@ -22692,7 +22692,7 @@ pub struct KnowledgeImportJobError {
     /// JSON `documentIndex`.
     pub document_index: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeImportJobError {
@@ -22831,7 +22831,7 @@ pub struct KnowledgeImportJobReport {
     /// JSON `statistics`.
     pub statistics: Option<Box<KnowledgeImportJobStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeImportJobReport {
@@ -22912,7 +22912,7 @@ pub struct KnowledgeImportJobRequest {
     /// JSON `skipConfirmationStep`.
     pub skip_confirmation_step: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeImportJobRequest {
@@ -23098,7 +23098,7 @@ pub struct KnowledgeImportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeImportJobResponse {
@@ -23393,7 +23393,7 @@ pub struct KnowledgeImportJobSettings {
     /// JSON `labelIds`.
     pub label_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeImportJobSettings {
@@ -23536,7 +23536,7 @@ pub struct KnowledgeImportJobStatistics {
     /// JSON `migrationDetected`.
     pub migration_detected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeImportJobStatistics {
@@ -23718,7 +23718,7 @@ pub struct KnowledgeIntegrationFilter {
     /// JSON `values`.
     pub values: Option<Vec<KnowledgeIntegrationFilterValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeIntegrationFilter {
@@ -23946,7 +23946,7 @@ pub struct KnowledgeIntegrationFilterValue {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeIntegrationFilterValue {
@@ -24011,7 +24011,7 @@ pub struct KnowledgeIntegrationOptionsResponse {
     /// JSON `filters`.
     pub filters: Option<Vec<KnowledgeIntegrationFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeIntegrationOptionsResponse {
@@ -24075,7 +24075,7 @@ pub struct KnowledgeIntegrationReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeIntegrationReference {
@@ -24148,7 +24148,7 @@ pub struct KnowledgeOperationSource {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeOperationSource {
@@ -24279,7 +24279,7 @@ pub struct KnowledgeParseImportResult {
     /// JSON `errors`.
     pub errors: Option<Vec<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeParseImportResult {
@@ -24357,7 +24357,7 @@ pub struct KnowledgeParseJobRequest {
     /// JSON `hints`.
     pub hints: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeParseJobRequest {
@@ -24426,7 +24426,7 @@ pub struct KnowledgeParseJobRequestImport {
     /// JSON `excludes`.
     pub excludes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeParseJobRequestImport {
@@ -24491,7 +24491,7 @@ pub struct KnowledgeParseJobRequestPatch {
     /// JSON `hints`.
     pub hints: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeParseJobRequestPatch {
@@ -24585,7 +24585,7 @@ pub struct KnowledgeParseJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeParseJobResponse {
@@ -24785,7 +24785,7 @@ pub struct KnowledgeParseRecord {
     /// JSON `body`.
     pub body: Option<Box<DocumentBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeParseRecord {
@@ -24873,7 +24873,7 @@ pub struct KnowledgeRetrievedReference {
     /// JSON `usedForGeneration`.
     pub used_for_generation: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeRetrievedReference {
@@ -24973,7 +24973,7 @@ pub struct KnowledgeSearchClientApplication {
     /// JSON `assistant`.
     pub assistant: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSearchClientApplication {
@@ -25199,7 +25199,7 @@ pub struct KnowledgeSearchDocumentResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSearchDocumentResponse {
@@ -25496,7 +25496,7 @@ pub struct KnowledgeSearchPreviewRequest {
     /// JSON `conversationContext`.
     pub conversation_context: Option<Box<KnowledgeV3PreviewConversationContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSearchPreviewRequest {
@@ -25623,7 +25623,7 @@ pub struct KnowledgeSearchPreviewResponse {
     /// JSON `conversationContext`.
     pub conversation_context: Option<Box<KnowledgeV3PreviewConversationContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSearchPreviewResponse {
@@ -25720,7 +25720,7 @@ pub struct KnowledgeSearchResult {
     /// JSON `retrievedReferences`.
     pub retrieved_references: Option<Vec<KnowledgeRetrievedReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSearchResult {
@@ -25789,7 +25789,7 @@ pub struct KnowledgeSettingListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSettingListing {
@@ -25892,7 +25892,7 @@ pub struct KnowledgeSettingsRequest {
     /// JSON `filter`.
     pub filter: Option<Box<V3SourceTagFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSettingsRequest {
@@ -26025,7 +26025,7 @@ pub struct KnowledgeSettingsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSettingsResponse {
@@ -26185,7 +26185,7 @@ pub struct KnowledgeSourcesSearchRequest {
     /// JSON `conversationTurns`.
     pub conversation_turns: Option<Vec<KnowledgeConversationTurn>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSourcesSearchRequest {
@@ -26594,7 +26594,7 @@ pub struct KnowledgeSourcesSearchResponse {
     /// JSON `answerGeneration`.
     pub answer_generation: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSourcesSearchResponse {
@@ -26985,7 +26985,7 @@ pub struct KnowledgeSyncJobReport {
     /// JSON `statistics`.
     pub statistics: Option<Box<KnowledgeSyncJobStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSyncJobReport {
@@ -27056,7 +27056,7 @@ pub struct KnowledgeSyncJobRequest {
     /// JSON `sourceId`.
     pub source_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSyncJobRequest {
@@ -27163,7 +27163,7 @@ pub struct KnowledgeSyncJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSyncJobResponse {
@@ -27441,7 +27441,7 @@ pub struct KnowledgeSyncJobStatistics {
     /// JSON `countLabelDeleteFailure`.
     pub count_label_delete_failure: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSyncJobStatistics {
@@ -27622,7 +27622,7 @@ pub struct KnowledgeV3ConversationContext {
     /// JSON `externalContactId`.
     pub external_contact_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeV3ConversationContext {
@@ -27892,7 +27892,7 @@ pub struct KnowledgeV3ConversationContextResponse {
     /// JSON `mediaType`.
     pub media_type: Option<KnowledgeV3ConversationContextResponseMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeV3ConversationContextResponse {
@@ -28032,7 +28032,7 @@ pub struct KnowledgeV3PreviewConversationContext {
     /// JSON `mediaType`.
     pub media_type: Option<KnowledgeV3PreviewConversationContextMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeV3PreviewConversationContext {
@@ -28157,7 +28157,7 @@ pub struct LabelCreateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LabelCreateRequest {
@@ -28247,7 +28247,7 @@ pub struct LabelListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LabelListing {
@@ -28354,7 +28354,7 @@ pub struct LabelResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LabelResponse {
@@ -28477,7 +28477,7 @@ pub struct LabelUpdateRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LabelUpdateRequest {
@@ -28571,7 +28571,7 @@ pub struct OperationCreatorUserResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OperationCreatorUserResponse {
@@ -28694,7 +28694,7 @@ pub struct OperationListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OperationListing {
@@ -28801,7 +28801,7 @@ pub struct OperationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OperationResponse {
@@ -28971,7 +28971,7 @@ pub struct PhraseAssociations {
     /// JSON `documentId`.
     pub document_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhraseAssociations {
@@ -29054,7 +29054,7 @@ pub struct PresentedKnowledgeDocument {
     /// JSON `surfacingMethod`.
     pub surfacing_method: Option<PresentedKnowledgeDocumentSurfacingMethod>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PresentedKnowledgeDocument {
@@ -29204,7 +29204,7 @@ pub struct SalesforceSettings {
     /// JSON `baseUrl`.
     pub base_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SalesforceSettings {
@@ -29360,7 +29360,7 @@ pub struct SalesforceSourceRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SalesforceSourceRequest {
@@ -29489,7 +29489,7 @@ pub struct SalesforceSourceResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SalesforceSourceResponse {
@@ -29671,7 +29671,7 @@ pub struct SearchUpdateRequest {
     /// JSON `selectedAnswers`.
     pub selected_answers: Option<Vec<SelectedAnswer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchUpdateRequest {
@@ -29752,7 +29752,7 @@ pub struct SelectedAnswer {
     /// JSON `document`.
     pub document: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SelectedAnswer {
@@ -29822,7 +29822,7 @@ pub struct ServiceNowSettings {
     /// JSON `baseUrl`.
     pub base_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceNowSettings {
@@ -29923,7 +29923,7 @@ pub struct ServiceNowSourceRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceNowSourceRequest {
@@ -30052,7 +30052,7 @@ pub struct ServiceNowSourceResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceNowSourceResponse {
@@ -30232,7 +30232,7 @@ pub struct SharepointAuthenticationProperties {
     /// JSON `redirectUrl`.
     pub redirect_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SharepointAuthenticationProperties {
@@ -30343,7 +30343,7 @@ pub struct SourceBaseResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SourceBaseResponse {
@@ -30516,7 +30516,7 @@ pub struct SourceLastSync {
     /// JSON `error`.
     pub error: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SourceLastSync {
@@ -30670,7 +30670,7 @@ pub struct SourceSyncResponse {
     /// JSON `source`.
     pub source: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SourceSyncResponse {
@@ -30820,7 +30820,7 @@ pub struct SyncStatusRequest {
     /// JSON `status`.
     pub status: Option<SyncStatusRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SyncStatusRequest {
@@ -30981,7 +30981,7 @@ pub struct UnansweredGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredGroup {
@@ -31078,7 +31078,7 @@ pub struct UnansweredGroupSuggestedDocument {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredGroupSuggestedDocument {
@@ -31141,7 +31141,7 @@ pub struct UnansweredGroups {
     /// JSON `entities`.
     pub entities: Option<Vec<UnansweredGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredGroups {
@@ -31207,7 +31207,7 @@ pub struct UnansweredPhrase {
     /// JSON `unlinkedPhraseHitCount`.
     pub unlinked_phrase_hit_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredPhrase {
@@ -31299,7 +31299,7 @@ pub struct UnansweredPhraseGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredPhraseGroup {
@@ -31402,7 +31402,7 @@ pub struct UnansweredPhraseGroupPatchRequestBody {
     /// JSON `dateEnd`.
     pub date_end: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredPhraseGroupPatchRequestBody {
@@ -31478,7 +31478,7 @@ pub struct UnansweredPhraseGroupUpdateResponse {
     /// JSON `group`.
     pub group: Option<Box<UnansweredGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnansweredPhraseGroupUpdateResponse {
@@ -31553,7 +31553,7 @@ pub struct V3KnowledgeSearchClientApplication {
     /// JSON `assistant`.
     pub assistant: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3KnowledgeSearchClientApplication {
@@ -31674,7 +31674,7 @@ pub struct V3KnowledgeSearchPreviewClientApplication {
     /// JSON `type`.
     pub r#type: Option<V3KnowledgeSearchPreviewClientApplicationType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3KnowledgeSearchPreviewClientApplication {
@@ -31801,7 +31801,7 @@ pub struct V3SourceCreateRequest {
     /// JSON `filters`.
     pub filters: Option<Box<V3SourceFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceCreateRequest {
@@ -32044,7 +32044,7 @@ pub struct V3SourceDetailedResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceDetailedResponse {
@@ -32397,7 +32397,7 @@ pub struct V3SourceExpandableListResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceExpandableListResponse {
@@ -32689,7 +32689,7 @@ pub struct V3SourceExpandableListing {
     /// JSON `entities`.
     pub entities: Option<Vec<V3SourceExpandableListResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceExpandableListing {
@@ -32811,7 +32811,7 @@ pub struct V3SourceExpandableResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceExpandableResponse {
@@ -33134,7 +33134,7 @@ pub struct V3SourceFilter {
     /// JSON `folders`.
     pub folders: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceFilter {
@@ -33203,7 +33203,7 @@ pub struct V3SourceFilterDetails {
     /// JSON `folders`.
     pub folders: Option<Vec<V3SourceFolderDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceFilterDetails {
@@ -33276,7 +33276,7 @@ pub struct V3SourceFolderDetails {
     /// JSON `fullPath`.
     pub full_path: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceFolderDetails {
@@ -33388,7 +33388,7 @@ pub struct V3SourceLastSynchronization {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceLastSynchronization {
@@ -33715,7 +33715,7 @@ pub struct V3SourceRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceRef {
@@ -33788,7 +33788,7 @@ pub struct V3SourceScheduleSettings {
     /// JSON `period`.
     pub period: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceScheduleSettings {
@@ -33857,7 +33857,7 @@ pub struct V3SourceSiteDetails {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceSiteDetails {
@@ -33930,7 +33930,7 @@ pub struct V3SourceTagFilter {
     /// JSON `noneOf`.
     pub none_of: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceTagFilter {
@@ -34014,7 +34014,7 @@ pub struct V3SourceUpdateRequest {
     /// JSON `scheduleSettings`.
     pub schedule_settings: Option<Box<V3SourceScheduleSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SourceUpdateRequest {
@@ -34133,7 +34133,7 @@ pub struct V3StartManualSyncRequest {
     /// JSON `type`.
     pub r#type: Option<V3StartManualSyncRequestType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3StartManualSyncRequest {
@@ -34290,7 +34290,7 @@ pub struct V3Synchronization {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3Synchronization {
@@ -34691,7 +34691,7 @@ pub struct V3SynchronizationDeletion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationDeletion {
@@ -34774,7 +34774,7 @@ pub struct V3SynchronizationDeletionListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationDeletionListing {
@@ -34857,7 +34857,7 @@ pub struct V3SynchronizationFileDeletionRequest {
     /// JSON `fileName`.
     pub file_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationFileDeletionRequest {
@@ -34926,7 +34926,7 @@ pub struct V3SynchronizationListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationListing {
@@ -35017,7 +35017,7 @@ pub struct V3SynchronizationRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationRef {
@@ -35093,7 +35093,7 @@ pub struct V3SynchronizationStatistics {
     /// JSON `failedItemCount`.
     pub failed_item_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationStatistics {
@@ -35158,7 +35158,7 @@ pub struct V3SynchronizationUpdateRequest {
     /// JSON `status`.
     pub status: Option<V3SynchronizationUpdateRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationUpdateRequest {
@@ -35279,7 +35279,7 @@ pub struct V3SynchronizationUpload {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationUpload {
@@ -35369,7 +35369,7 @@ pub struct V3SynchronizationUploadListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationUploadListing {
@@ -35452,7 +35452,7 @@ pub struct V3SynchronizationUploadMetadata {
     /// JSON `tags`.
     pub tags: Option<Vec<FabricTag>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationUploadMetadata {
@@ -35535,7 +35535,7 @@ pub struct V3SynchronizationUploadUrlRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<V3SynchronizationUploadMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationUploadUrlRequest {
@@ -35645,7 +35645,7 @@ pub struct V3SynchronizationUploadUrlResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl V3SynchronizationUploadUrlResponse {

@@ -30,7 +30,7 @@ pub struct ContextEntity {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContextEntity {
@@ -90,7 +90,7 @@ pub struct ContextIntent {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContextIntent {
@@ -152,7 +152,7 @@ pub struct DetectedDialogAct {
     /// JSON `probability`.
     pub probability: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DetectedDialogAct {
@@ -225,7 +225,7 @@ pub struct DetectedIntent {
     /// JSON `entities`.
     pub entities: Option<Vec<DetectedNamedEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DetectedIntent {
@@ -309,7 +309,7 @@ pub struct DetectedNamedEntity {
     /// JSON `value`.
     pub value: Option<Box<DetectedNamedEntityValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DetectedNamedEntity {
@@ -396,7 +396,7 @@ pub struct DetectedNamedEntityValue {
     /// JSON `unit`.
     pub unit: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DetectedNamedEntityValue {
@@ -498,7 +498,7 @@ pub struct Draft {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Draft {
@@ -623,7 +623,7 @@ pub struct DraftIntents {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftIntents {
@@ -706,7 +706,7 @@ pub struct DraftListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftListing {
@@ -789,7 +789,7 @@ pub struct DraftRequest {
     /// JSON `topics`.
     pub topics: Option<Vec<DraftTopicRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftRequest {
@@ -872,7 +872,7 @@ pub struct DraftTopicRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftTopicRequest {
@@ -987,7 +987,7 @@ pub struct DraftTopics {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DraftTopics {
@@ -1113,7 +1113,7 @@ pub struct IgnorePhrase {
     /// JSON `mediaType`.
     pub media_type: Option<IgnorePhraseMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnorePhrase {
@@ -1293,7 +1293,7 @@ pub struct IgnorePhrasesRequest {
     /// JSON `phrases`.
     pub phrases: Option<Vec<IgnorePhrase>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnorePhrasesRequest {
@@ -1365,7 +1365,7 @@ pub struct IgnorePhrasesResponse {
     /// JSON `updatedPhrases`.
     pub updated_phrases: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnorePhrasesResponse {
@@ -1449,7 +1449,7 @@ pub struct IgnoreTopic {
     /// JSON `mediaType`.
     pub media_type: Option<IgnoreTopicMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoreTopic {
@@ -1629,7 +1629,7 @@ pub struct IgnoreTopicsRequest {
     /// JSON `topics`.
     pub topics: Option<Vec<IgnoreTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoreTopicsRequest {
@@ -1701,7 +1701,7 @@ pub struct IgnoreTopicsResponse {
     /// JSON `updatedTopics`.
     pub updated_topics: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoreTopicsResponse {
@@ -1803,7 +1803,7 @@ pub struct IgnoredMinedEntity {
     /// JSON `mediaType`.
     pub media_type: Option<IgnoredMinedEntityMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoredMinedEntity {
@@ -2018,7 +2018,7 @@ pub struct IgnoredMinedPhraseListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoredMinedPhraseListing {
@@ -2155,7 +2155,7 @@ pub struct IgnoredMinedTopicListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoredMinedTopicListing {
@@ -2288,7 +2288,7 @@ pub struct IntentFeedback {
     /// JSON `assessment`.
     pub assessment: Option<IntentFeedbackAssessment>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntentFeedback {
@@ -2426,7 +2426,7 @@ pub struct MinedIntentsListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinedIntentsListing {
@@ -2599,7 +2599,7 @@ pub struct Miner {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Miner {
@@ -3257,7 +3257,7 @@ pub struct MinerErrorInfo {
     /// JSON `messageParams`.
     pub message_params: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerErrorInfo {
@@ -3356,7 +3356,7 @@ pub struct MinerExecuteRequest {
     /// JSON `queueIds`.
     pub queue_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerExecuteRequest {
@@ -3575,7 +3575,7 @@ pub struct MinerIntent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerIntent {
@@ -3672,7 +3672,7 @@ pub struct MinerListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerListing {
@@ -3783,7 +3783,7 @@ pub struct MinerTopic {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerTopic {
@@ -3917,7 +3917,7 @@ pub struct MinerTopicPhrase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerTopicPhrase {
@@ -4014,7 +4014,7 @@ pub struct MinerTopicsListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinerTopicsListing {
@@ -4101,7 +4101,7 @@ pub struct NluConfusionMatrixColumn {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluConfusionMatrixColumn {
@@ -4174,7 +4174,7 @@ pub struct NluConfusionMatrixRow {
     /// JSON `columns`.
     pub columns: Option<Vec<NluConfusionMatrixColumn>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluConfusionMatrixRow {
@@ -4243,7 +4243,7 @@ pub struct NluDetectionContext {
     /// JSON `entity`.
     pub entity: Option<Box<ContextEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDetectionContext {
@@ -4314,7 +4314,7 @@ pub struct NluDetectionInput {
     /// JSON `language`.
     pub language: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDetectionInput {
@@ -4383,7 +4383,7 @@ pub struct NluDetectionOutput {
     /// JSON `dialogActs`.
     pub dialog_acts: Option<Vec<DetectedDialogAct>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDetectionOutput {
@@ -4454,7 +4454,7 @@ pub struct NluDetectionRequest {
     /// JSON `context`.
     pub context: Option<Box<NluDetectionContext>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDetectionRequest {
@@ -4523,7 +4523,7 @@ pub struct NluDetectionResponse {
     /// JSON `output`.
     pub output: Option<Box<NluDetectionOutput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDetectionResponse {
@@ -4611,7 +4611,7 @@ pub struct NluDomainListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomainListing {
@@ -4748,7 +4748,7 @@ pub struct NluDomainVersionListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomainVersionListing {
@@ -4883,7 +4883,7 @@ pub struct NluDomainVersionQualityReport {
     /// JSON `summary`.
     pub summary: Option<Box<NluQualityReportSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomainVersionQualityReport {
@@ -4957,7 +4957,7 @@ pub struct NluDomainVersionTrainingResponse {
     /// JSON `version`.
     pub version: Option<Box<NluDomainVersion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomainVersionTrainingResponse {
@@ -5038,7 +5038,7 @@ pub struct NluFeedbackListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluFeedbackListing {
@@ -5177,7 +5177,7 @@ pub struct NluFeedbackRequest {
     /// JSON `language`.
     pub language: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluFeedbackRequest {
@@ -5280,7 +5280,7 @@ pub struct NluFeedbackResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluFeedbackResponse {
@@ -5384,7 +5384,7 @@ pub struct NluOrganization {
     /// JSON `supportedLanguagesInfo`.
     pub supported_languages_info: Option<Vec<SupportedLanguagesInfoDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluOrganization {
@@ -5451,7 +5451,7 @@ pub struct NluQualityReportSummary {
     /// JSON `metrics`.
     pub metrics: Option<Vec<NluQualityReportSummaryMetric>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluQualityReportSummary {
@@ -5517,7 +5517,7 @@ pub struct NluQualityReportSummaryMetric {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluQualityReportSummaryMetric {
@@ -5584,7 +5584,7 @@ pub struct RemoveEntitiesRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<RemoveEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RemoveEntitiesRequest {
@@ -5644,7 +5644,7 @@ pub struct RemoveEntity {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RemoveEntity {
@@ -5702,7 +5702,7 @@ pub struct SupportedEntityTypeStatus {
     /// JSON `listSlotType`.
     pub list_slot_type: Option<SupportedEntityTypeStatusListSlotType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedEntityTypeStatus {
@@ -5827,7 +5827,7 @@ pub struct SupportedLanguagesInfoDefinition {
     /// JSON `supportedEntityTypeConfiguration`.
     pub supported_entity_type_configuration: Option<Box<SupportedEntityTypeStatus>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedLanguagesInfoDefinition {
@@ -5966,7 +5966,7 @@ pub struct TopicPhrase {
     /// JSON `utteranceCount`.
     pub utterance_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicPhrase {
@@ -6038,7 +6038,7 @@ pub struct Utterance {
     /// JSON `utteranceText`.
     pub utterance_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Utterance {

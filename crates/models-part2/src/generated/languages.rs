@@ -28,7 +28,7 @@ pub struct AvailableTranslations {
     /// JSON `builtin`.
     pub builtin: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTranslations {

@@ -56,7 +56,7 @@ pub struct AssessmentForm {
     /// JSON `questionGroups`.
     pub question_groups: Option<Vec<AssessmentFormQuestionGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentForm {
@@ -190,7 +190,7 @@ pub struct AssessmentFormQuestion {
     /// JSON `isCritical`.
     pub is_critical: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentFormQuestion {
@@ -418,7 +418,7 @@ pub struct AssessmentFormQuestionGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentFormQuestionGroup {
@@ -615,7 +615,7 @@ pub struct AssessmentQuestionGroupScore {
     /// JSON `questionScores`.
     pub question_scores: Option<Vec<AssessmentQuestionScore>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentQuestionGroupScore {
@@ -808,7 +808,7 @@ pub struct AssessmentQuestionScore {
     /// JSON `freeTextAnswer`.
     pub free_text_answer: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentQuestionScore {
@@ -945,7 +945,7 @@ pub struct AssessmentScoringSet {
     /// JSON `isPassed`.
     pub is_passed: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssessmentScoringSet {
@@ -1164,7 +1164,7 @@ pub struct AssignedLearningModule {
     /// JSON `archivalMode`.
     pub archival_mode: Option<AssignedLearningModuleArchivalMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignedLearningModule {
@@ -1580,7 +1580,7 @@ pub struct AssignedLearningModuleDomainEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignedLearningModuleDomainEntityListing {
@@ -1705,7 +1705,7 @@ pub struct DisallowedEntityLearningAssignmentItem {
     /// JSON `entity`.
     pub entity: Option<Box<LearningAssignmentItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DisallowedEntityLearningAssignmentItem {
@@ -1774,7 +1774,7 @@ pub struct DisallowedEntityLearningAssignmentReference {
     /// JSON `entity`.
     pub entity: Option<Box<LearningAssignmentReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DisallowedEntityLearningAssignmentReference {
@@ -1867,7 +1867,7 @@ pub struct LearningAssessment {
     /// JSON `dateSubmitted`.
     pub date_submitted: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssessment {
@@ -2033,7 +2033,7 @@ pub struct LearningAssessmentScoringRequest {
     /// JSON `answers`.
     pub answers: Option<Box<AssessmentScoringSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssessmentScoringRequest {
@@ -2198,7 +2198,7 @@ pub struct LearningAssignment {
     /// JSON `lengthInMinutes`.
     pub length_in_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignment {
@@ -2510,7 +2510,7 @@ pub struct LearningAssignmentAggregateParam {
     /// JSON `filter`.
     pub filter: Option<Box<LearningAssignmentAggregateQueryRequestFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateParam {
@@ -2597,7 +2597,7 @@ pub struct LearningAssignmentAggregateQueryRequestClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<LearningAssignmentAggregateQueryRequestPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryRequestClause {
@@ -2717,7 +2717,7 @@ pub struct LearningAssignmentAggregateQueryRequestFilter {
     /// JSON `clauses`.
     pub clauses: Option<Vec<LearningAssignmentAggregateQueryRequestClause>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryRequestFilter {
@@ -2837,7 +2837,7 @@ pub struct LearningAssignmentAggregateQueryRequestPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryRequestPredicate {
@@ -2961,7 +2961,7 @@ pub struct LearningAssignmentAggregateQueryResponseData {
     /// JSON `metrics`.
     pub metrics: Option<Vec<LearningAssignmentAggregateQueryResponseMetric>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryResponseData {
@@ -3030,7 +3030,7 @@ pub struct LearningAssignmentAggregateQueryResponseGroupedData {
     /// JSON `data`.
     pub data: Option<Vec<LearningAssignmentAggregateQueryResponseData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryResponseGroupedData {
@@ -3099,7 +3099,7 @@ pub struct LearningAssignmentAggregateQueryResponseMetric {
     /// JSON `stats`.
     pub stats: Option<Box<LearningAssignmentAggregateQueryResponseStats>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryResponseMetric {
@@ -3255,7 +3255,7 @@ pub struct LearningAssignmentAggregateQueryResponseStats {
     /// JSON `sum`.
     pub sum: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateQueryResponseStats {
@@ -3334,7 +3334,7 @@ pub struct LearningAssignmentAggregateResponse {
     /// JSON `results`.
     pub results: Option<Vec<LearningAssignmentAggregateQueryResponseGroupedData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentAggregateResponse {
@@ -3396,7 +3396,7 @@ pub struct LearningAssignmentBulkAddResponse {
     /// JSON `disallowedEntities`.
     pub disallowed_entities: Option<Vec<DisallowedEntityLearningAssignmentItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentBulkAddResponse {
@@ -3465,7 +3465,7 @@ pub struct LearningAssignmentBulkRemoveResponse {
     /// JSON `disallowedEntities`.
     pub disallowed_entities: Option<Vec<DisallowedEntityLearningAssignmentReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentBulkRemoveResponse {
@@ -3550,7 +3550,7 @@ pub struct LearningAssignmentCreate {
     /// JSON `lengthInMinutes`.
     pub length_in_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentCreate {
@@ -3634,7 +3634,7 @@ pub struct LearningAssignmentEntity {
     /// JSON `assignmentId`.
     pub assignment_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentEntity {
@@ -3700,7 +3700,7 @@ pub struct LearningAssignmentExternalUpdate {
     /// JSON `isPassed`.
     pub is_passed: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentExternalUpdate {
@@ -3843,7 +3843,7 @@ pub struct LearningAssignmentItem {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentItem {
@@ -3912,7 +3912,7 @@ pub struct LearningAssignmentReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentReference {
@@ -3987,7 +3987,7 @@ pub struct LearningAssignmentReschedule {
     /// JSON `addToSchedule`.
     pub add_to_schedule: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentReschedule {
@@ -4095,7 +4095,7 @@ pub struct LearningAssignmentStep {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentStep {
@@ -4338,7 +4338,7 @@ pub struct LearningAssignmentStepScoStructure {
     /// JSON `children`.
     pub children: Option<Vec<LearningAssignmentStepScoStructure>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentStepScoStructure {
@@ -4534,7 +4534,7 @@ pub struct LearningAssignmentStepSignedCookie {
     /// JSON `cookieValues`.
     pub cookie_values: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentStepSignedCookie {
@@ -4603,7 +4603,7 @@ pub struct LearningAssignmentUpdate {
     /// JSON `assessment`.
     pub assessment: Option<Box<LearningAssessment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentUpdate {
@@ -4737,7 +4737,7 @@ pub struct LearningAssignmentUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentUser {
@@ -4831,7 +4831,7 @@ pub struct LearningAssignmentUserListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentUserListing {
@@ -4965,7 +4965,7 @@ pub struct LearningAssignmentUserQuery {
     /// JSON `searchTerm`.
     pub search_term: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentUserQuery {
@@ -5046,7 +5046,7 @@ pub struct LearningAssignmentsDomainEntity {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningAssignmentsDomainEntity {
@@ -5171,7 +5171,7 @@ pub struct LearningCoverArtThumbnail {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningCoverArtThumbnail {
@@ -5344,7 +5344,7 @@ pub struct LearningModule {
     /// JSON `archivalMode`.
     pub archival_mode: Option<LearningModuleArchivalMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModule {
@@ -5745,7 +5745,7 @@ pub struct LearningModuleAutoAssignRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleAutoAssignRequest {
@@ -5818,7 +5818,7 @@ pub struct LearningModuleAutoAssignResponse {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleAutoAssignResponse {
@@ -5885,7 +5885,7 @@ pub struct LearningModuleCoverArtRequest {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleCoverArtRequest {
@@ -5955,7 +5955,7 @@ pub struct LearningModuleCoverArtResponse {
     /// JSON `thumbnails`.
     pub thumbnails: Option<Vec<LearningCoverArtThumbnail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleCoverArtResponse {
@@ -6068,7 +6068,7 @@ pub struct LearningModuleInformStep {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleInformStep {
@@ -6268,7 +6268,7 @@ pub struct LearningModuleInformStepRequest {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleInformStepRequest {
@@ -6436,7 +6436,7 @@ pub struct LearningModuleJobRequest {
     /// JSON `action`.
     pub action: Option<LearningModuleJobRequestAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleJobRequest {
@@ -6561,7 +6561,7 @@ pub struct LearningModuleJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleJobResponse {
@@ -6708,7 +6708,7 @@ pub struct LearningModuleList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleList {
@@ -6838,7 +6838,7 @@ pub struct LearningModuleMigrateResponse {
     /// JSON `autoAssign`.
     pub auto_assign: Option<Box<LearningModuleAutoAssignResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleMigrateResponse {
@@ -6930,7 +6930,7 @@ pub struct LearningModulePreviewGetResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewGetResponse {
@@ -7068,7 +7068,7 @@ pub struct LearningModulePreviewGetResponseAssignment {
     /// JSON `steps`.
     pub steps: Option<Vec<LearningModulePreviewGetResponseStep>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewGetResponseAssignment {
@@ -7259,7 +7259,7 @@ pub struct LearningModulePreviewGetResponseStep {
     /// JSON `signedCookie`.
     pub signed_cookie: Option<Box<LearningAssignmentStepSignedCookie>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewGetResponseStep {
@@ -7496,7 +7496,7 @@ pub struct LearningModulePreviewGetScoStructure {
     /// JSON `children`.
     pub children: Option<Vec<LearningModulePreviewGetScoStructure>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewGetScoStructure {
@@ -7718,7 +7718,7 @@ pub struct LearningModulePreviewUpdateRequest {
     /// JSON `assessmentForm`.
     pub assessment_form: Option<Box<AssessmentForm>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateRequest {
@@ -7875,7 +7875,7 @@ pub struct LearningModulePreviewUpdateRequestCurrentStep {
     /// JSON `shareableContentObject`.
     pub shareable_content_object: Option<Box<LearningShareableContentObject>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateRequestCurrentStep {
@@ -7951,7 +7951,7 @@ pub struct LearningModulePreviewUpdateResponse {
     /// JSON `assignment`.
     pub assignment: Option<Box<LearningModulePreviewUpdateResponseAssignment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateResponse {
@@ -8044,7 +8044,7 @@ pub struct LearningModulePreviewUpdateResponseAssignment {
     /// JSON `steps`.
     pub steps: Option<Vec<LearningModulePreviewUpdateStep>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateResponseAssignment {
@@ -8214,7 +8214,7 @@ pub struct LearningModulePreviewUpdateResponseCurrentStep {
     /// JSON `shareableContentObject`.
     pub shareable_content_object: Option<Box<LearningShareableContentObject>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateResponseCurrentStep {
@@ -8292,7 +8292,7 @@ pub struct LearningModulePreviewUpdateScoStructure {
     /// JSON `children`.
     pub children: Option<Vec<LearningModulePreviewUpdateScoStructure>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateScoStructure {
@@ -8511,7 +8511,7 @@ pub struct LearningModulePreviewUpdateStep {
     /// JSON `structure`.
     pub structure: Option<Vec<LearningModulePreviewUpdateScoStructure>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePreviewUpdateStep {
@@ -8710,7 +8710,7 @@ pub struct LearningModulePublishRequest {
     /// JSON `termsAndConditionsAccepted`.
     pub terms_and_conditions_accepted: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePublishRequest {
@@ -8776,7 +8776,7 @@ pub struct LearningModulePublishResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModulePublishResponse {
@@ -8864,7 +8864,7 @@ pub struct LearningModuleReassignSummary {
     /// JSON `notCompletedCount`.
     pub not_completed_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleReassignSummary {
@@ -9002,7 +9002,7 @@ pub struct LearningModuleRequest {
     /// JSON `autoAssign`.
     pub auto_assign: Option<Box<LearningModuleAutoAssignRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleRequest {
@@ -9219,7 +9219,7 @@ pub struct LearningModuleRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleRule {
@@ -9318,7 +9318,7 @@ pub struct LearningModuleRuleParts {
     /// JSON `order`.
     pub order: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleRuleParts {
@@ -9531,7 +9531,7 @@ pub struct LearningModuleSummary {
     /// JSON `completedSum`.
     pub completed_sum: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningModuleSummary {
@@ -9636,7 +9636,7 @@ pub struct LearningScheduleSlotsJobRequest {
     /// JSON `slotsType`.
     pub slots_type: Option<LearningScheduleSlotsJobRequestSlotsType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsJobRequest {
@@ -9793,7 +9793,7 @@ pub struct LearningScheduleSlotsJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsJobResponse {
@@ -9951,7 +9951,7 @@ pub struct LearningScheduleSlotsJobResult {
     /// JSON `slot`.
     pub slot: Option<Box<LearningScheduleSlotsJobSlot>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsJobResult {
@@ -10082,7 +10082,7 @@ pub struct LearningScheduleSlotsJobSchedule {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsJobSchedule {
@@ -10165,7 +10165,7 @@ pub struct LearningScheduleSlotsJobSlot {
     /// JSON `schedule`.
     pub schedule: Option<Box<LearningScheduleSlotsJobSchedule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsJobSlot {
@@ -10248,7 +10248,7 @@ pub struct LearningScheduleSlotsQueryRequest {
     /// JSON `interruptibleAssignmentId`.
     pub interruptible_assignment_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsQueryRequest {
@@ -10331,7 +10331,7 @@ pub struct LearningScheduleSlotsQueryResponse {
     /// JSON `wfmScheduleActivities`.
     pub wfm_schedule_activities: Option<Vec<LearningSlotWfmScheduleActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScheduleSlotsQueryResponse {
@@ -10416,7 +10416,7 @@ pub struct LearningScormResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScormResponse {
@@ -10566,7 +10566,7 @@ pub struct LearningScormUploadRequest {
     /// JSON `contentMd5`.
     pub content_md5: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScormUploadRequest {
@@ -10640,7 +10640,7 @@ pub struct LearningScormUploadResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningScormUploadResponse {
@@ -10843,7 +10843,7 @@ pub struct LearningShareableContentObject {
     /// JSON `launchData`.
     pub launch_data: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningShareableContentObject {
@@ -11285,7 +11285,7 @@ pub struct LearningSlot {
     /// JSON `differenceRating`.
     pub difference_rating: Option<LearningSlotDifferenceRating>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningSlot {
@@ -11435,7 +11435,7 @@ pub struct LearningSlotFullDayTimeOffMarker {
     /// JSON `timeOffRequestId`.
     pub time_off_request_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningSlotFullDayTimeOffMarker {
@@ -11556,7 +11556,7 @@ pub struct LearningSlotScheduleActivity {
     /// JSON `externalActivityType`.
     pub external_activity_type: Option<LearningSlotScheduleActivityExternalActivityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningSlotScheduleActivity {
@@ -11726,7 +11726,7 @@ pub struct LearningSlotWfmScheduleActivity {
     /// JSON `fullDayTimeOffMarkers`.
     pub full_day_time_off_markers: Option<Vec<LearningSlotFullDayTimeOffMarker>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LearningSlotWfmScheduleActivity {
@@ -11802,7 +11802,7 @@ pub struct ReviewAssessmentResults {
     /// JSON `byViewers`.
     pub by_viewers: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReviewAssessmentResults {
@@ -11871,7 +11871,7 @@ pub struct UsersRulesRuleReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesRuleReference {

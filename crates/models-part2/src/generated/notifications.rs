@@ -72,7 +72,7 @@ pub struct AvailableTopic {
     /// JSON `topicParameters`.
     pub topic_parameters: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTopic {
@@ -266,7 +266,7 @@ pub struct AvailableTopicEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AvailableTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTopicEntityListing {
@@ -328,7 +328,7 @@ pub struct Channel {
     /// JSON `expires`.
     pub expires: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Channel {
@@ -398,7 +398,7 @@ pub struct ChannelEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<Channel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChannelEntityListing {
@@ -464,7 +464,7 @@ pub struct ChannelTopic {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChannelTopic {
@@ -595,7 +595,7 @@ pub struct ChannelTopicEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ChannelTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChannelTopicEntityListing {
@@ -665,7 +665,7 @@ pub struct PermissionDetails {
     /// JSON `enforced`.
     pub enforced: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PermissionDetails {

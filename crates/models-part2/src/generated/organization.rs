@@ -36,7 +36,7 @@ pub struct ApprovalNamespace {
     /// JSON `type`.
     pub r#type: Option<ApprovalNamespaceType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApprovalNamespace {
@@ -669,7 +669,7 @@ pub struct EmbeddedIntegration {
     /// JSON `domainWhitelist`.
     pub domain_whitelist: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmbeddedIntegration {
@@ -732,7 +732,7 @@ pub struct FeatureState {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FeatureState {
@@ -794,7 +794,7 @@ pub struct FreeTrialLimit {
     /// JSON `resource`.
     pub resource: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FreeTrialLimit {
@@ -871,7 +871,7 @@ pub struct FreeTrialLimitDocs {
     /// JSON `namespaces`.
     pub namespaces: Option<Vec<FreeTrialNamespace>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FreeTrialLimitDocs {
@@ -931,7 +931,7 @@ pub struct FreeTrialNamespace {
     /// JSON `limits`.
     pub limits: Option<Vec<FreeTrialLimit>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FreeTrialNamespace {
@@ -1001,7 +1001,7 @@ pub struct IpAddressAuthentication {
     /// JSON `networkWhitelist`.
     pub network_whitelist: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IpAddressAuthentication {
@@ -1121,7 +1121,7 @@ pub struct LimitChangeRequestDetails {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LimitChangeRequestDetails {
@@ -1843,7 +1843,7 @@ pub struct LimitChangeRequestsEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LimitChangeRequestsEntityListing {
@@ -1930,7 +1930,7 @@ pub struct LimitDocs {
     /// JSON `trackable`.
     pub trackable: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LimitDocs {
@@ -2023,7 +2023,7 @@ pub struct LimitDocumentation {
     /// JSON `namespaces`.
     pub namespaces: Option<Vec<NamespaceDocs>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LimitDocumentation {
@@ -2086,7 +2086,7 @@ pub struct LimitsEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<Limit>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LimitsEntityListing {
@@ -2146,7 +2146,7 @@ pub struct NamespaceDocs {
     /// JSON `limits`.
     pub limits: Option<Vec<LimitDocs>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamespaceDocs {
@@ -2246,7 +2246,7 @@ pub struct OrgAuthSettings {
     /// JSON `tokenStorageLocation`.
     pub token_storage_location: Option<OrgAuthSettingsTokenStorageLocation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrgAuthSettings {
@@ -2400,7 +2400,7 @@ pub struct OrgWhitelistSettings {
     /// JSON `domainWhitelist`.
     pub domain_whitelist: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrgWhitelistSettings {
@@ -2487,7 +2487,7 @@ pub struct OrganizationFeatures {
     /// JSON `custserv`.
     pub custserv: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrganizationFeatures {
@@ -2641,7 +2641,7 @@ pub struct PasswordRequirements {
     /// JSON `expirationDays`.
     pub expiration_days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PasswordRequirements {
@@ -2768,7 +2768,7 @@ pub struct StatusChange {
     /// JSON `rejectReason`.
     pub reject_reason: Option<StatusChangeRejectReason>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StatusChange {

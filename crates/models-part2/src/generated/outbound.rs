@@ -28,7 +28,7 @@ pub struct Agent {
     /// JSON `stage`.
     pub stage: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Agent {
@@ -106,7 +106,7 @@ pub struct AgentOwnedMappingPreview {
     /// JSON `recordCount`.
     pub record_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentOwnedMappingPreview {
@@ -197,7 +197,7 @@ pub struct AgentOwnedMappingPreviewListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AgentOwnedMappingPreview>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentOwnedMappingPreviewListing {
@@ -263,7 +263,7 @@ pub struct Alteration {
     /// JSON `end`.
     pub end: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Alteration {
@@ -392,7 +392,7 @@ pub struct AppendToDncActionSettings {
     /// JSON `listType`.
     pub list_type: Option<AppendToDncActionSettingsListType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppendToDncActionSettings {
@@ -549,7 +549,7 @@ pub struct AttemptLimits {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AttemptLimits {
@@ -856,7 +856,7 @@ pub struct AttemptLimitsEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AttemptLimitsEntityListing {
@@ -981,7 +981,7 @@ pub struct AtzmTimeSlot {
     /// JSON `latestCallableTime`.
     pub latest_callable_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AtzmTimeSlot {
@@ -1054,7 +1054,7 @@ pub struct AtzmTimeSlotWithTimeZone {
     /// JSON `timeZoneId`.
     pub time_zone_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AtzmTimeSlotWithTimeZone {
@@ -1130,7 +1130,7 @@ pub struct AutomaticTimeZoneMappingSettings {
     /// JSON `supportedCountries`.
     pub supported_countries: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AutomaticTimeZoneMappingSettings {
@@ -1215,7 +1215,7 @@ pub struct BulkEntityErrorContactList {
     /// JSON `entity`.
     pub entity: Option<Box<ContactList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkEntityErrorContactList {
@@ -1324,7 +1324,7 @@ pub struct BulkResponseResultContactListContactListBulkEntityErrorContactList {
     /// JSON `status`.
     pub status: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponseResultContactListContactListBulkEntityErrorContactList {
@@ -1548,7 +1548,7 @@ pub struct CallBasic {
     /// JSON `disposition`.
     pub disposition: Option<Box<Disposition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallBasic {
@@ -2230,7 +2230,7 @@ pub struct CallRecord {
     /// JSON `lastResult`.
     pub last_result: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallRecord {
@@ -2307,7 +2307,7 @@ pub struct CallableContactsDiagnostic {
     /// JSON `ruleSets`.
     pub rule_sets: Option<Vec<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallableContactsDiagnostic {
@@ -2398,7 +2398,7 @@ pub struct CallableTime {
     /// JSON `timeZoneId`.
     pub time_zone_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallableTime {
@@ -2498,7 +2498,7 @@ pub struct CallableTimeSet {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallableTimeSet {
@@ -2614,7 +2614,7 @@ pub struct CallableTimeSetEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallableTimeSetEntityListing {
@@ -2739,7 +2739,7 @@ pub struct CallableWindow {
     /// JSON `unmapped`.
     pub unmapped: Option<Box<AtzmTimeSlotWithTimeZone>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallableWindow {
@@ -2916,7 +2916,7 @@ pub struct CallbackBasic {
     /// JSON `queueMediaSettings`.
     pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackBasic {
@@ -3478,7 +3478,7 @@ pub struct CampaignBusinessCategoryMetrics {
     /// JSON `failureCount`.
     pub failure_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignBusinessCategoryMetrics {
@@ -3558,7 +3558,7 @@ pub struct CampaignDiagnosticCampaignHealthState {
     /// JSON `dateEnd`.
     pub date_end: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDiagnosticCampaignHealthState {
@@ -3705,7 +3705,7 @@ pub struct CampaignDiagnosticCampaignState {
     /// JSON `dialingMode`.
     pub dialing_mode: Option<CampaignDiagnosticCampaignStateDialingMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDiagnosticCampaignState {
@@ -3926,7 +3926,7 @@ pub struct CampaignDiagnosticConfigChange {
     /// JSON `action`.
     pub action: Option<CampaignDiagnosticConfigChangeAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDiagnosticConfigChange {
@@ -4080,7 +4080,7 @@ pub struct CampaignDiagnosticSummary {
     /// JSON `configChanges`.
     pub config_changes: Option<Vec<CampaignDiagnosticConfigChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDiagnosticSummary {
@@ -4188,7 +4188,7 @@ pub struct CampaignDiagnosticWindow {
     /// JSON `dateEnd`.
     pub date_end: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDiagnosticWindow {
@@ -4355,7 +4355,7 @@ pub struct CampaignDiagnostics {
     /// JSON `campaignSkillStatistics`.
     pub campaign_skill_statistics: Option<Box<CampaignSkillStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDiagnostics {
@@ -4514,7 +4514,7 @@ pub struct CampaignDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDivisionView {
@@ -4609,7 +4609,7 @@ pub struct CampaignDivisionViewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignDivisionViewListing {
@@ -4746,7 +4746,7 @@ pub struct CampaignEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignEntityListing {
@@ -4925,7 +4925,7 @@ pub struct CampaignInteraction {
     /// JSON `skills`.
     pub skills: Option<Vec<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignInteraction {
@@ -5202,7 +5202,7 @@ pub struct CampaignInteractions {
     /// JSON `scheduledInteractions`.
     pub scheduled_interactions: Option<Vec<CampaignInteraction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignInteractions {
@@ -5299,7 +5299,7 @@ pub struct CampaignLinesUtilization {
     /// JSON `totalAvailableOutboundLines`.
     pub total_available_outbound_lines: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignLinesUtilization {
@@ -5376,7 +5376,7 @@ pub struct CampaignOutboundLinesAllocation {
     /// JSON `legacyWeight`.
     pub legacy_weight: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignOutboundLinesAllocation {
@@ -5479,7 +5479,7 @@ pub struct CampaignOutboundLinesDistribution {
     /// JSON `campaignsWithDynamicallyAllocatedLines`.
     pub campaigns_with_dynamically_allocated_lines: Option<Vec<CampaignOutboundLinesAllocation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignOutboundLinesDistribution {
@@ -5583,7 +5583,7 @@ pub struct CampaignOutboundLinesReservation {
     /// JSON `linesReserved`.
     pub lines_reserved: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignOutboundLinesReservation {
@@ -5664,7 +5664,7 @@ pub struct CampaignPatchRequest {
     /// JSON `queue`.
     pub queue: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignPatchRequest {
@@ -5804,7 +5804,7 @@ pub struct CampaignPerformanceData {
     /// JSON `businessCategoryMetrics`.
     pub business_category_metrics: Option<Box<CampaignBusinessCategoryMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignPerformanceData {
@@ -6083,7 +6083,7 @@ pub struct CampaignPerformanceDataContactRate {
     /// JSON `connectRatio`.
     pub connect_ratio: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignPerformanceDataContactRate {
@@ -6139,7 +6139,7 @@ pub struct CampaignPerformanceDataListing {
     /// JSON `entities`.
     pub entities: Option<Vec<CampaignPerformanceData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignPerformanceDataListing {
@@ -6197,7 +6197,7 @@ pub struct CampaignPerformanceDataProgress {
     /// JSON `percentage`.
     pub percentage: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignPerformanceDataProgress {
@@ -6283,7 +6283,7 @@ pub struct CampaignProgress {
     /// JSON `numberOfContactsSkipped`.
     pub number_of_contacts_skipped: Option<BTreeMap<String, i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignProgress {
@@ -6449,7 +6449,7 @@ pub struct CampaignRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRule {
@@ -6669,7 +6669,7 @@ pub struct CampaignRuleAction {
     /// JSON `campaignRuleActionEntities`.
     pub campaign_rule_action_entities: Option<Box<CampaignRuleActionEntities>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleAction {
@@ -6863,7 +6863,7 @@ pub struct CampaignRuleActionEntities {
     /// JSON `useTriggeringEntity`.
     pub use_triggering_entity: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleActionEntities {
@@ -6949,7 +6949,7 @@ pub struct CampaignRuleCampaignRunTimeSettings {
     /// JSON `includeWaitingTime`.
     pub include_waiting_time: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleCampaignRunTimeSettings {
@@ -7009,7 +7009,7 @@ pub struct CampaignRuleCampaignWaitTimeSettings {
     /// JSON `waitType`.
     pub wait_type: Option<CampaignRuleCampaignWaitTimeSettingsWaitType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleCampaignWaitTimeSettings {
@@ -7140,7 +7140,7 @@ pub struct CampaignRuleCondition {
     /// JSON `campaignWaitTimeSettings`.
     pub campaign_wait_time_settings: Option<Box<CampaignRuleCampaignWaitTimeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleCondition {
@@ -7344,7 +7344,7 @@ pub struct CampaignRuleConditionGroup {
     /// JSON `conditions`.
     pub conditions: Option<Vec<CampaignRuleCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleConditionGroup {
@@ -7429,7 +7429,7 @@ pub struct CampaignRuleDateTimeConditionParameters {
     /// JSON `weekDayOfMonth`.
     pub week_day_of_month: Option<Box<CampaignRuleWeekDayOfMonthParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleDateTimeConditionParameters {
@@ -7526,7 +7526,7 @@ pub struct CampaignRuleDayOfMonthInterval {
     /// JSON `max`.
     pub max: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleDayOfMonthInterval {
@@ -7599,7 +7599,7 @@ pub struct CampaignRuleDayOfMonthParameters {
     /// JSON `interval`.
     pub interval: Option<Box<CampaignRuleDayOfMonthInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleDayOfMonthParameters {
@@ -7675,7 +7675,7 @@ pub struct CampaignRuleDayOfWeekInterval {
     /// JSON `max`.
     pub max: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleDayOfWeekInterval {
@@ -7744,7 +7744,7 @@ pub struct CampaignRuleDayOfWeekParameters {
     /// JSON `interval`.
     pub interval: Option<Box<CampaignRuleDayOfWeekInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleDayOfWeekParameters {
@@ -7821,7 +7821,7 @@ pub struct CampaignRuleEntities {
     /// JSON `smsCampaigns`.
     pub sms_campaigns: Option<Vec<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleEntities {
@@ -7916,7 +7916,7 @@ pub struct CampaignRuleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleEntityListing {
@@ -8043,7 +8043,7 @@ pub struct CampaignRuleExecutionSettings {
     /// JSON `timeZoneId`.
     pub time_zone_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleExecutionSettings {
@@ -8211,7 +8211,7 @@ pub struct CampaignRuleParameters {
     /// JSON `forDuration`.
     pub for_duration: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleParameters {
@@ -8568,7 +8568,7 @@ pub struct CampaignRuleSpecificDateInterval {
     /// JSON `max`.
     pub max: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleSpecificDateInterval {
@@ -8641,7 +8641,7 @@ pub struct CampaignRuleSpecificDateParameters {
     /// JSON `interval`.
     pub interval: Option<Box<CampaignRuleSpecificDateInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleSpecificDateParameters {
@@ -8717,7 +8717,7 @@ pub struct CampaignRuleTimeOfDayInterval {
     /// JSON `max`.
     pub max: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleTimeOfDayInterval {
@@ -8786,7 +8786,7 @@ pub struct CampaignRuleTimeOfDayParameters {
     /// JSON `thresholdValue`.
     pub threshold_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleTimeOfDayParameters {
@@ -8863,7 +8863,7 @@ pub struct CampaignRuleWarning {
     /// JSON `params`.
     pub params: Option<Box<CampaignRuleWarningParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleWarning {
@@ -9042,7 +9042,7 @@ pub struct CampaignRuleWarningParameters {
     /// JSON `conditionType`.
     pub condition_type: Option<CampaignRuleWarningParametersConditionType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleWarningParameters {
@@ -9333,7 +9333,7 @@ pub struct CampaignRuleWeekDayOfMonth {
     /// JSON `occurrence`.
     pub occurrence: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleWeekDayOfMonth {
@@ -9413,7 +9413,7 @@ pub struct CampaignRuleWeekDayOfMonthInterval {
     /// JSON `max`.
     pub max: Option<Box<CampaignRuleWeekDayOfMonth>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleWeekDayOfMonthInterval {
@@ -9482,7 +9482,7 @@ pub struct CampaignRuleWeekDayOfMonthParameters {
     /// JSON `interval`.
     pub interval: Option<Box<CampaignRuleWeekDayOfMonthInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignRuleWeekDayOfMonthParameters {
@@ -9585,7 +9585,7 @@ pub struct CampaignSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignSchedule {
@@ -9750,7 +9750,7 @@ pub struct CampaignSequence {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignSequence {
@@ -9945,7 +9945,7 @@ pub struct CampaignSequenceEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignSequenceEntityListing {
@@ -10070,7 +10070,7 @@ pub struct CampaignSkillStatistics {
     /// JSON `eligibleSkilledAgents`.
     pub eligible_skilled_agents: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignSkillStatistics {
@@ -10179,7 +10179,7 @@ pub struct CampaignStats {
     /// JSON `businessCategoryMetrics`.
     pub business_category_metrics: Option<Box<CampaignBusinessCategoryMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignStats {
@@ -10328,7 +10328,7 @@ pub struct CampaignTimeSlot {
     /// JSON `day`.
     pub day: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CampaignTimeSlot {
@@ -10412,7 +10412,7 @@ pub struct Column {
     /// JSON `length`.
     pub length: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Column {
@@ -10507,7 +10507,7 @@ pub struct ColumnDataTypeSpecification {
     /// JSON `maxLength`.
     pub max_length: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ColumnDataTypeSpecification {
@@ -10648,7 +10648,7 @@ pub struct ColumnStatus {
     /// JSON `contactable`.
     pub contactable: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ColumnStatus {
@@ -10722,7 +10722,7 @@ pub struct CommonCampaign {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonCampaign {
@@ -10879,7 +10879,7 @@ pub struct CommonCampaignDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonCampaignDivisionView {
@@ -11036,7 +11036,7 @@ pub struct CommonCampaignDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonCampaignDivisionViewEntityListing {
@@ -11173,7 +11173,7 @@ pub struct CommonCampaignEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommonCampaignEntityListing {
@@ -11366,7 +11366,7 @@ pub struct Condition {
     /// JSON `timeZoneId`.
     pub time_zone_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Condition {
@@ -11822,7 +11822,7 @@ pub struct ConfigurationOverrides {
     /// JSON `priority`.
     pub priority: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConfigurationOverrides {
@@ -11888,7 +11888,7 @@ pub struct ConnectRate {
     /// JSON `connectRatio`.
     pub connect_ratio: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectRate {
@@ -11968,7 +11968,7 @@ pub struct ContactAddressConditionSettings {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactAddressConditionSettings {
@@ -12096,7 +12096,7 @@ pub struct ContactAddressTypeConditionSettings {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactAddressTypeConditionSettings {
@@ -12232,7 +12232,7 @@ pub struct ContactBulkEditRequest {
     /// JSON `generateDownloadURI`.
     pub generate_download_uri: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactBulkEditRequest {
@@ -12322,7 +12322,7 @@ pub struct ContactBulkSearchCriteria {
     /// JSON `filterType`.
     pub filter_type: Option<ContactBulkSearchCriteriaFilterType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactBulkSearchCriteria {
@@ -12442,7 +12442,7 @@ pub struct ContactBulkSearchParameters {
     /// JSON `generateDownloadURI`.
     pub generate_download_uri: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactBulkSearchParameters {
@@ -12540,7 +12540,7 @@ pub struct ContactCallbackRequest {
     /// JSON `schedule`.
     pub schedule: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactCallbackRequest {
@@ -12646,7 +12646,7 @@ pub struct ContactColumnConditionSettings {
     /// JSON `valueType`.
     pub value_type: Option<ContactColumnConditionSettingsValueType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactColumnConditionSettings {
@@ -12863,7 +12863,7 @@ pub struct ContactColumnTimeZone {
     /// JSON `columnType`.
     pub column_type: Option<ContactColumnTimeZoneColumnType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactColumnTimeZone {
@@ -12983,7 +12983,7 @@ pub struct ContactColumnToDataActionFieldMapping {
     /// JSON `dataActionField`.
     pub data_action_field: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactColumnToDataActionFieldMapping {
@@ -13140,7 +13140,7 @@ pub struct ContactList {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactList {
@@ -13446,7 +13446,7 @@ pub struct ContactListDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListDivisionView {
@@ -13583,7 +13583,7 @@ pub struct ContactListDivisionViewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListDivisionViewListing {
@@ -13720,7 +13720,7 @@ pub struct ContactListEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListEntityListing {
@@ -13883,7 +13883,7 @@ pub struct ContactListFilter {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListFilter {
@@ -14107,7 +14107,7 @@ pub struct ContactListFilterBulkRetrieveBody {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListFilterBulkRetrieveBody {
@@ -14169,7 +14169,7 @@ pub struct ContactListFilterClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ContactListFilterPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListFilterClause {
@@ -14297,7 +14297,7 @@ pub struct ContactListFilterEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListFilterEntityListing {
@@ -14438,7 +14438,7 @@ pub struct ContactListFilterPredicate {
     /// JSON `inverted`.
     pub inverted: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListFilterPredicate {
@@ -14681,7 +14681,7 @@ pub struct ContactListFilterRange {
     /// JSON `inSet`.
     pub in_set: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListFilterRange {
@@ -14843,7 +14843,7 @@ pub struct ContactListTemplate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListTemplate {
@@ -15087,7 +15087,7 @@ pub struct ContactListTemplateBulkRetrieveBody {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListTemplateBulkRetrieveBody {
@@ -15161,7 +15161,7 @@ pub struct ContactListTemplateEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListTemplateEntityListing {
@@ -15328,7 +15328,7 @@ pub struct ContactListUploadUrlRequest {
     /// JSON `retentionDateExpirationColumn`.
     pub retention_date_expiration_column: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListUploadUrlRequest {
@@ -15483,7 +15483,7 @@ pub struct ContactListingRequest {
     /// JSON `contactSorts`.
     pub contact_sorts: Option<Vec<ContactSort>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListingRequest {
@@ -15587,7 +15587,7 @@ pub struct ContactListingResponse {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListingResponse {
@@ -15719,7 +15719,7 @@ pub struct ContactListsBulkEditRequest {
     /// JSON `contactList`.
     pub contact_list: Option<Box<ContactList>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListsBulkEditRequest {
@@ -15792,7 +15792,7 @@ pub struct ContactListsBulkEditResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactListsBulkEditResponse {
@@ -15880,7 +15880,7 @@ pub struct ContactPhoneNumberColumn {
     /// JSON `callableTimeColumn`.
     pub callable_time_column: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactPhoneNumberColumn {
@@ -15963,7 +15963,7 @@ pub struct ContactableStatus {
     /// JSON `columnStatus`.
     pub column_status: Option<BTreeMap<String, ColumnStatus>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactableStatus {
@@ -16060,7 +16060,7 @@ pub struct ContactsBulkOperationJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsBulkOperationJob {
@@ -16274,7 +16274,7 @@ pub struct ContactsBulkOperationJobListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsBulkOperationJobListing {
@@ -16354,7 +16354,7 @@ pub struct ContactsExportRequest {
     /// JSON `contactIds`.
     pub contact_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactsExportRequest {
@@ -16464,7 +16464,7 @@ pub struct ConversationBasic {
     /// JSON `participants`.
     pub participants: Option<Vec<ParticipantBasic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationBasic {
@@ -16624,7 +16624,7 @@ pub struct DNCListUploadUrlRequest {
     /// JSON `whatsAppColumns`.
     pub whats_app_columns: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DNCListUploadUrlRequest {
@@ -16757,7 +16757,7 @@ pub struct DataActionConditionPredicate {
     /// JSON `outputFieldMissingResolution`.
     pub output_field_missing_resolution: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataActionConditionPredicate {
@@ -16942,7 +16942,7 @@ pub struct DataActionConditionSettings {
     /// JSON `contactColumnToDataActionFieldMappings`.
     pub contact_column_to_data_action_field_mappings: Option<Vec<DataActionContactColumnFieldMapping>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataActionConditionSettings {
@@ -17036,7 +17036,7 @@ pub struct DataActionContactColumnFieldMapping {
     /// JSON `dataActionField`.
     pub data_action_field: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataActionContactColumnFieldMapping {
@@ -17137,7 +17137,7 @@ pub struct DialerAction {
     /// JSON `agentWrapupField`.
     pub agent_wrapup_field: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialerAction {
@@ -17510,7 +17510,7 @@ pub struct DialerContact {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialerContact {
@@ -17758,7 +17758,7 @@ pub struct DialerEventEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialerEventEntityListing {
@@ -17905,7 +17905,7 @@ pub struct DialerRule {
     /// JSON `actions`.
     pub actions: Option<Vec<DialerAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialerRule {
@@ -18073,7 +18073,7 @@ pub struct DigitalAction {
     /// JSON `setWhatsAppIntegrationActionSettings`.
     pub set_whats_app_integration_action_settings: Option<Box<SetWhatsAppIntegrationActionSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitalAction {
@@ -18212,7 +18212,7 @@ pub struct DigitalCondition {
     /// JSON `dataActionConditionSettings`.
     pub data_action_condition_settings: Option<Box<DataActionConditionSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitalCondition {
@@ -18352,7 +18352,7 @@ pub struct DigitalDataActionConditionPredicate {
     /// JSON `outputFieldMissingResolution`.
     pub output_field_missing_resolution: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitalDataActionConditionPredicate {
@@ -18547,7 +18547,7 @@ pub struct DigitalRule {
     /// JSON `actions`.
     pub actions: Option<Vec<DigitalAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitalRule {
@@ -18715,7 +18715,7 @@ pub struct DigitalRuleSet {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitalRuleSet {
@@ -18838,7 +18838,7 @@ pub struct DigitalRuleSetEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitalRuleSetEntityListing {
@@ -18965,7 +18965,7 @@ pub struct DivisionedDomainEntityRef {
     /// JSON `division`.
     pub division: Option<Box<DivisionReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DivisionedDomainEntityRef {
@@ -19108,7 +19108,7 @@ pub struct DncList {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncList {
@@ -19445,7 +19445,7 @@ pub struct DncListCreate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncListCreate {
@@ -19744,7 +19744,7 @@ pub struct DncListDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncListDivisionView {
@@ -19977,7 +19977,7 @@ pub struct DncListDivisionViewListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncListDivisionViewListing {
@@ -20114,7 +20114,7 @@ pub struct DncListEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncListEntityListing {
@@ -20243,7 +20243,7 @@ pub struct DncPatchCustomExclusionColumnsRequest {
     /// JSON `expirationDateTime`.
     pub expiration_date_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncPatchCustomExclusionColumnsRequest {
@@ -20370,7 +20370,7 @@ pub struct DncPatchEmailsRequest {
     /// JSON `expirationDateTime`.
     pub expiration_date_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncPatchEmailsRequest {
@@ -20497,7 +20497,7 @@ pub struct DncPatchPhoneNumbersRequest {
     /// JSON `expirationDateTime`.
     pub expiration_date_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncPatchPhoneNumbersRequest {
@@ -20624,7 +20624,7 @@ pub struct DncPatchWhatsAppNumbersRequest {
     /// JSON `expirationDateTime`.
     pub expiration_date_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DncPatchWhatsAppNumbersRequest {
@@ -20747,7 +20747,7 @@ pub struct DynamicLineBalancingSettingsPatchRequest {
     /// JSON `relativeWeight`.
     pub relative_weight: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicLineBalancingSettingsPatchRequest {
@@ -20850,7 +20850,7 @@ pub struct EmailCampaignSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailCampaignSchedule {
@@ -20987,7 +20987,7 @@ pub struct EmailCampaignScheduleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailCampaignScheduleEntityListing {
@@ -21124,7 +21124,7 @@ pub struct EmailColumn {
     /// JSON `contactableTimeColumn`.
     pub contactable_time_column: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailColumn {
@@ -21219,7 +21219,7 @@ pub struct EmailConfig {
     /// JSON `replyToAddress`.
     pub reply_to_address: Option<Box<ReplyToEmailAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailConfig {
@@ -21320,7 +21320,7 @@ pub struct EventLog {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventLog {
@@ -21619,7 +21619,7 @@ pub struct EventMessage {
     /// JSON `resourceURIs`.
     pub resource_ur_is: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventMessage {
@@ -22225,7 +22225,7 @@ pub struct ExportUri {
     /// JSON `exportTimestamp`.
     pub export_timestamp: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExportUri {
@@ -22350,7 +22350,7 @@ pub struct FileSpecificationTemplate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FileSpecificationTemplate {
@@ -22632,7 +22632,7 @@ pub struct FileSpecificationTemplateEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FileSpecificationTemplateEntityListing {
@@ -22755,7 +22755,7 @@ pub struct FilterPreviewResponse {
     /// JSON `preview`.
     pub preview: Option<Vec<DialerContact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FilterPreviewResponse {
@@ -22837,7 +22837,7 @@ pub struct FromEmailAddress {
     /// JSON `localPart`.
     pub local_part: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FromEmailAddress {
@@ -22941,7 +22941,7 @@ pub struct ImportStatus {
     /// JSON `listNamePrefix`.
     pub list_name_prefix: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportStatus {
@@ -23138,7 +23138,7 @@ pub struct ImportTemplate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportTemplate {
@@ -23363,7 +23363,7 @@ pub struct ImportTemplateEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportTemplateEntityListing {
@@ -23504,7 +23504,7 @@ pub struct LastAttemptByColumnConditionSettings {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LastAttemptByColumnConditionSettings {
@@ -23651,7 +23651,7 @@ pub struct LastAttemptOverallConditionSettings {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LastAttemptOverallConditionSettings {
@@ -23790,7 +23790,7 @@ pub struct LastResultByColumnConditionSettings {
     /// JSON `whatsAppWrapupCodes`.
     pub whats_app_wrapup_codes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LastResultByColumnConditionSettings {
@@ -23891,7 +23891,7 @@ pub struct LastResultOverallConditionSettings {
     /// JSON `whatsAppWrapupCodes`.
     pub whats_app_wrapup_codes: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LastResultOverallConditionSettings {
@@ -23965,7 +23965,7 @@ pub struct MarkContactUncontactableActionSettings {
     /// JSON `mediaTypes`.
     pub media_types: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MarkContactUncontactableActionSettings {
@@ -24039,7 +24039,7 @@ pub struct MessageEvaluation {
     /// JSON `timestamp`.
     pub timestamp: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageEvaluation {
@@ -24258,7 +24258,7 @@ pub struct MessagingCampaign {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaign {
@@ -24527,7 +24527,7 @@ pub struct MessagingCampaignDiagnostics {
     /// JSON `filteredOutContactsCount`.
     pub filtered_out_contacts_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaignDiagnostics {
@@ -24602,7 +24602,7 @@ pub struct MessagingCampaignDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaignDivisionView {
@@ -24697,7 +24697,7 @@ pub struct MessagingCampaignDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaignDivisionViewEntityListing {
@@ -24834,7 +24834,7 @@ pub struct MessagingCampaignEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaignEntityListing {
@@ -24993,7 +24993,7 @@ pub struct MessagingCampaignSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaignSchedule {
@@ -25130,7 +25130,7 @@ pub struct MessagingCampaignScheduleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingCampaignScheduleEntityListing {
@@ -25255,7 +25255,7 @@ pub struct NextOccurrenceDetails {
     /// JSON `endOccurrenceDetails`.
     pub end_occurrence_details: Option<Box<OccurrenceDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NextOccurrenceDetails {
@@ -25324,7 +25324,7 @@ pub struct OccurrenceDetails {
     /// JSON `numberOfOccurrences`.
     pub number_of_occurrences: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OccurrenceDetails {
@@ -25451,7 +25451,7 @@ pub struct OutboundSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundSettings {
@@ -25725,7 +25725,7 @@ pub struct PagedSkillCombinationListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PagedSkillCombinationListing {
@@ -25983,7 +25983,7 @@ pub struct ParticipantBasic {
     /// JSON `bargedParticipantId`.
     pub barged_participant_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ParticipantBasic {
@@ -26561,7 +26561,7 @@ pub struct Pattern {
     /// JSON `daysOfWeek`.
     pub days_of_week: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Pattern {
@@ -26680,7 +26680,7 @@ pub struct PhoneNumberStatus {
     /// JSON `callable`.
     pub callable: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneNumberStatus {
@@ -26750,7 +26750,7 @@ pub struct PreprocessingRule {
     /// JSON `ignoreCase`.
     pub ignore_case: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PreprocessingRule {
@@ -26861,7 +26861,7 @@ pub struct QueueUtilizationDiagnostic {
     /// JSON `usersOnANonCampaignCall`.
     pub users_on_a_non_campaign_call: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueUtilizationDiagnostic {
@@ -26985,7 +26985,7 @@ pub struct Range {
     /// JSON `numberOfOccurrences`.
     pub number_of_occurrences: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Range {
@@ -27118,7 +27118,7 @@ pub struct Reaction {
     /// JSON `reactionType`.
     pub reaction_type: Option<ReactionReactionType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Reaction {
@@ -27245,7 +27245,7 @@ pub struct RecallEntry {
     /// JSON `minutesBetweenAttempts`.
     pub minutes_between_attempts: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecallEntry {
@@ -27344,7 +27344,7 @@ pub struct Reoccurrence {
     /// JSON `nextOccurrenceDetails`.
     pub next_occurrence_details: Option<Box<NextOccurrenceDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Reoccurrence {
@@ -27459,7 +27459,7 @@ pub struct ReplyToEmailAddress {
     /// JSON `route`.
     pub route: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReplyToEmailAddress {
@@ -27564,7 +27564,7 @@ pub struct ResponseSet {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseSet {
@@ -27756,7 +27756,7 @@ pub struct ResponseSetEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResponseSetEntityListing {
@@ -27913,7 +27913,7 @@ pub struct RuleSet {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RuleSet {
@@ -28031,7 +28031,7 @@ pub struct RuleSetDiagnostic {
     /// JSON `warnings`.
     pub warnings: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RuleSetDiagnostic {
@@ -28112,7 +28112,7 @@ pub struct RuleSetEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RuleSetEntityListing {
@@ -28241,7 +28241,7 @@ pub struct ScheduleInterval {
     /// JSON `end`.
     pub end: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleInterval {
@@ -28344,7 +28344,7 @@ pub struct SequenceSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SequenceSchedule {
@@ -28479,7 +28479,7 @@ pub struct SetContentTemplateActionSettings {
     /// JSON `whatsAppContentTemplateId`.
     pub whats_app_content_template_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetContentTemplateActionSettings {
@@ -28553,7 +28553,7 @@ pub struct SetSmsPhoneNumberActionSettings {
     /// JSON `senderSmsPhoneNumber`.
     pub sender_sms_phone_number: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetSmsPhoneNumberActionSettings {
@@ -28613,7 +28613,7 @@ pub struct SetWhatsAppIntegrationActionSettings {
     /// JSON `whatsAppIntegrationId`.
     pub whats_app_integration_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetWhatsAppIntegrationActionSettings {
@@ -28679,7 +28679,7 @@ pub struct SkillCombinationInfo {
     /// JSON `remainingCount`.
     pub remaining_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillCombinationInfo {
@@ -28769,7 +28769,7 @@ pub struct SmsConfig {
     /// JSON `contentTemplate`.
     pub content_template: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsConfig {
@@ -28852,7 +28852,7 @@ pub struct SmsPhoneNumberRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SmsPhoneNumberRef {
@@ -28929,7 +28929,7 @@ pub struct SplittingInformation {
     /// JSON `useWaterfallRule`.
     pub use_waterfall_rule: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SplittingInformation {
@@ -29083,7 +29083,7 @@ pub struct TimeAndDateSubCondition {
     /// JSON `range`.
     pub range: Option<Box<TimeAndDateSubConditionRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeAndDateSubCondition {
@@ -29326,7 +29326,7 @@ pub struct TimeAndDateSubConditionRange {
     /// JSON `inSet`.
     pub in_set: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeAndDateSubConditionRange {
@@ -29430,7 +29430,7 @@ pub struct TimeZoneMappingPreview {
     /// JSON `contactListSize`.
     pub contact_list_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeZoneMappingPreview {
@@ -29552,7 +29552,7 @@ pub struct UpdateContactColumnActionSettings {
     /// JSON `updateOption`.
     pub update_option: Option<UpdateContactColumnActionSettingsUpdateOption>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateContactColumnActionSettings {
@@ -29710,7 +29710,7 @@ pub struct WhatsAppCampaignSchedule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppCampaignSchedule {
@@ -29847,7 +29847,7 @@ pub struct WhatsAppCampaignScheduleEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppCampaignScheduleEntityListing {
@@ -29984,7 +29984,7 @@ pub struct WhatsAppColumn {
     /// JSON `contactableTimeColumn`.
     pub contactable_time_column: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppColumn {
@@ -30077,7 +30077,7 @@ pub struct WhatsAppConfig {
     /// JSON `contentTemplate`.
     pub content_template: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppConfig {
@@ -30175,7 +30175,7 @@ pub struct WrapUpCodeMapping {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapUpCodeMapping {
@@ -30334,7 +30334,7 @@ pub struct WritableDialerContact {
     /// JSON `dateExpiration`.
     pub date_expiration: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WritableDialerContact {

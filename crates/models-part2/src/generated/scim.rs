@@ -32,7 +32,7 @@ pub struct Manager {
     /// JSON `$ref`.
     pub r#ref: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Manager {
@@ -125,7 +125,7 @@ pub struct ScimConfigResourceType {
     /// JSON `meta`.
     pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimConfigResourceType {
@@ -236,7 +236,7 @@ pub struct ScimConfigResourceTypeSchemaExtension {
     /// JSON `required`.
     pub required: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimConfigResourceTypeSchemaExtension {
@@ -317,7 +317,7 @@ pub struct ScimConfigResourceTypesListResponse {
     /// JSON `Resources`.
     pub resources: Option<Vec<ScimConfigResourceType>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimConfigResourceTypesListResponse {
@@ -411,7 +411,7 @@ pub struct ScimEmail {
     /// JSON `primary`.
     pub primary: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimEmail {
@@ -538,7 +538,7 @@ pub struct ScimGenesysUserExternalId {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimGenesysUserExternalId {
@@ -619,7 +619,7 @@ pub struct ScimGroupListResponse {
     /// JSON `Resources`.
     pub resources: Option<Vec<ScimV2Group>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimGroupListResponse {
@@ -717,7 +717,7 @@ pub struct ScimMetadata {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimMetadata {
@@ -863,7 +863,7 @@ pub struct ScimPhoneNumber {
     /// JSON `primary`.
     pub primary: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimPhoneNumber {
@@ -1054,7 +1054,7 @@ pub struct ScimServiceProviderConfig {
     /// JSON `meta`.
     pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimServiceProviderConfig {
@@ -1201,7 +1201,7 @@ pub struct ScimServiceProviderConfigAuthenticationScheme {
     /// JSON `primary`.
     pub primary: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimServiceProviderConfigAuthenticationScheme {
@@ -1361,7 +1361,7 @@ pub struct ScimServiceProviderConfigBulkFeature {
     /// JSON `maxPayloadSize`.
     pub max_payload_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimServiceProviderConfigBulkFeature {
@@ -1437,7 +1437,7 @@ pub struct ScimServiceProviderConfigFilterFeature {
     /// JSON `maxResults`.
     pub max_results: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimServiceProviderConfigFilterFeature {
@@ -1502,7 +1502,7 @@ pub struct ScimServiceProviderConfigSimpleFeature {
     /// JSON `supported`.
     pub supported: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimServiceProviderConfigSimpleFeature {
@@ -1568,7 +1568,7 @@ pub struct ScimUserExtensions {
     /// JSON `externalIds`.
     pub external_ids: Option<Vec<ScimGenesysUserExternalId>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimUserExtensions {
@@ -1656,7 +1656,7 @@ pub struct ScimUserListResponse {
     /// JSON `Resources`.
     pub resources: Option<Vec<ScimV2User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimUserListResponse {
@@ -1742,7 +1742,7 @@ pub struct ScimUserRole {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimUserRole {
@@ -1806,7 +1806,7 @@ pub struct ScimUserRoutingLanguage {
     /// JSON `proficiency`.
     pub proficiency: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimUserRoutingLanguage {
@@ -1877,7 +1877,7 @@ pub struct ScimUserRoutingSkill {
     /// JSON `proficiency`.
     pub proficiency: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimUserRoutingSkill {
@@ -1994,7 +1994,7 @@ pub struct ScimV2CreateUser {
     /// JSON `urn:ietf:params:scim:schemas:extension:genesys:purecloud:2.0:User`.
     pub urn_ietf_params_scim_schemas_extension_genesys_purecloud_2_0_user: Option<Box<ScimUserExtensions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2CreateUser {
@@ -2152,7 +2152,7 @@ pub struct ScimV2EnterpriseUser {
     /// JSON `dateHire`.
     pub date_hire: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2EnterpriseUser {
@@ -2260,7 +2260,7 @@ pub struct ScimV2Group {
     /// JSON `meta`.
     pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2Group {
@@ -2361,7 +2361,7 @@ pub struct ScimV2GroupReference {
     /// JSON `$ref`.
     pub r#ref: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2GroupReference {
@@ -2500,7 +2500,7 @@ pub struct ScimV2MemberReference {
     /// JSON `$ref`.
     pub r#ref: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2MemberReference {
@@ -2641,7 +2641,7 @@ pub struct ScimV2PatchOperation {
     /// JSON `value`.
     pub value: Option<Value>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2PatchOperation {
@@ -2770,7 +2770,7 @@ pub struct ScimV2PatchRequest {
     /// JSON `Operations`.
     pub operations: Option<Vec<ScimV2PatchOperation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2PatchRequest {
@@ -2879,7 +2879,7 @@ pub struct ScimV2SchemaAttribute {
     /// JSON `referenceTypes`.
     pub reference_types: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2SchemaAttribute {
@@ -3258,7 +3258,7 @@ pub struct ScimV2SchemaDefinition {
     /// JSON `meta`.
     pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2SchemaDefinition {
@@ -3360,7 +3360,7 @@ pub struct ScimV2SchemaListResponse {
     /// JSON `Resources`.
     pub resources: Option<Vec<ScimV2SchemaDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2SchemaListResponse {
@@ -3502,7 +3502,7 @@ pub struct ScimV2User {
     /// JSON `meta`.
     pub meta: Option<Box<ScimMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScimV2User {

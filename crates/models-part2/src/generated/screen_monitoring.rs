@@ -28,7 +28,7 @@ pub struct ScreenMonitorSettings {
     /// JSON `maxSimultaneousScreenMonitoringSessions`.
     pub max_simultaneous_screen_monitoring_sessions: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitorSettings {
@@ -95,7 +95,7 @@ pub struct ScreenMonitoringDetails {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitoringDetails {
@@ -189,7 +189,7 @@ pub struct ScreenMonitoringSession {
     /// JSON `screenMonitoringId`.
     pub screen_monitoring_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitoringSession {
@@ -341,7 +341,7 @@ pub struct ScreenMonitoringSessionEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ScreenMonitoringSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitoringSessionEntityListing {
@@ -403,7 +403,7 @@ pub struct ScreenMonitoringUserDetails {
     /// JSON `targetUser`.
     pub target_user: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitoringUserDetails {
@@ -466,7 +466,7 @@ pub struct ScreenMonitoringUserDetailsEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ScreenMonitoringUserDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitoringUserDetailsEntityListing {
@@ -522,7 +522,7 @@ pub struct StartScreenMonitorResponseBody {
     /// JSON `screenMonitoringId`.
     pub screen_monitoring_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StartScreenMonitorResponseBody {

@@ -32,7 +32,7 @@ pub struct ExportScriptRequest {
     /// JSON `versionId`.
     pub version_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExportScriptRequest {
@@ -95,7 +95,7 @@ pub struct ExportScriptResponse {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExportScriptResponse {
@@ -155,7 +155,7 @@ pub struct ImportScriptStatusResponse {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportScriptStatusResponse {
@@ -231,7 +231,7 @@ pub struct PublishScriptRequestData {
     /// JSON `versionId`.
     pub version_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PublishScriptRequestData {
@@ -314,7 +314,7 @@ pub struct ScriptEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScriptEntityListing {

@@ -50,7 +50,7 @@ pub struct ExecutionDataGlobalSettingsResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExecutionDataGlobalSettingsResponse {
@@ -150,7 +150,7 @@ pub struct ExternalContactsSettings {
     /// JSON `manuallyAssignDivisionsToContacts`.
     pub manually_assign_divisions_to_contacts: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalContactsSettings {
@@ -213,7 +213,7 @@ pub struct UpdatedSettingsResponse {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdatedSettingsResponse {

@@ -34,7 +34,7 @@ pub struct BaseProgramEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BaseProgramEntity {
@@ -112,7 +112,7 @@ pub struct BaseTopicEntitiy {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BaseTopicEntitiy {
@@ -200,7 +200,7 @@ pub struct CategoriesEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoriesEntityListing {
@@ -339,7 +339,7 @@ pub struct CategoryRequest {
     /// JSON `criteria`.
     pub criteria: Option<Box<Operand>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CategoryRequest {
@@ -477,7 +477,7 @@ pub struct CommunicationTranslation {
     /// JSON `transcripts`.
     pub transcripts: Option<Vec<TranscriptTranslation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommunicationTranslation {
@@ -540,7 +540,7 @@ pub struct CommunicationTranslationList {
     /// JSON `entities`.
     pub entities: Option<Vec<CommunicationTranslation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CommunicationTranslationList {
@@ -614,7 +614,7 @@ pub struct ConversationCategoriesEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationCategoriesEntityListing {
@@ -751,7 +751,7 @@ pub struct ConversationCategory {
     /// JSON `criteria`.
     pub criteria: Option<Box<Operand>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationCategory {
@@ -900,7 +900,7 @@ pub struct ConversationInsight {
     /// JSON `outcome`.
     pub outcome: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationInsight {
@@ -1050,7 +1050,7 @@ pub struct ConversationMetrics {
     /// JSON `participantMetrics`.
     pub participant_metrics: Option<Box<ParticipantMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMetrics {
@@ -1240,7 +1240,7 @@ pub struct CreateReprocessJobRequest {
     /// JSON `dialects`.
     pub dialects: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateReprocessJobRequest {
@@ -1346,7 +1346,7 @@ pub struct DeleteProgramResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DeleteProgramResponse {
@@ -1482,7 +1482,7 @@ pub struct DictionaryFeedback {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DictionaryFeedback {
@@ -1802,7 +1802,7 @@ pub struct DictionaryFeedbackEntityListing {
     /// JSON `nextUri`.
     pub next_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DictionaryFeedbackEntityListing {
@@ -1901,7 +1901,7 @@ pub struct DictionaryFeedbackExamplePhrase {
     /// JSON `source`.
     pub source: Option<DictionaryFeedbackExamplePhraseSource>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DictionaryFeedbackExamplePhrase {
@@ -2013,7 +2013,7 @@ pub struct EmpathyScore {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmpathyScore {
@@ -2082,7 +2082,7 @@ pub struct EngineIntegration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EngineIntegration {
@@ -2167,7 +2167,7 @@ pub struct GenAIPhrasesJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenAIPhrasesJob {
@@ -2320,7 +2320,7 @@ pub struct GenAIPhrasesJobRequest {
     /// JSON `topic`.
     pub topic: Option<Box<GenAIPhrasesJobTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenAIPhrasesJobRequest {
@@ -2394,7 +2394,7 @@ pub struct GenAIPhrasesJobTopic {
     /// JSON `phrases`.
     pub phrases: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenAIPhrasesJobTopic {
@@ -2493,7 +2493,7 @@ pub struct GenAIPhrasesJobs {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenAIPhrasesJobs {
@@ -2722,7 +2722,7 @@ pub struct GeneralProgramJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GeneralProgramJob {
@@ -2872,7 +2872,7 @@ pub struct GeneralProgramJobRequest {
     /// JSON `mode`.
     pub mode: Option<GeneralProgramJobRequestMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GeneralProgramJobRequest {
@@ -3185,7 +3185,7 @@ pub struct GeneralTopic {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GeneralTopic {
@@ -3241,7 +3241,7 @@ pub struct GeneralTopicsEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<GeneralTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GeneralTopicsEntityListing {
@@ -3305,7 +3305,7 @@ pub struct InfixOperator {
     /// JSON `operatorPosition`.
     pub operator_position: Option<Box<OperatorPosition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InfixOperator {
@@ -3423,7 +3423,7 @@ pub struct InsightsSettingsRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InsightsSettingsRequest {
@@ -3537,7 +3537,7 @@ pub struct ListedDictionaryFeedback {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListedDictionaryFeedback {
@@ -3855,7 +3855,7 @@ pub struct ListedProgram {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListedProgram {
@@ -3999,7 +3999,7 @@ pub struct ListedTopic {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListedTopic {
@@ -4343,7 +4343,7 @@ pub struct Operand {
     /// JSON `operands`.
     pub operands: Option<Vec<Operand>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Operand {
@@ -4520,7 +4520,7 @@ pub struct OperandPosition {
     /// JSON `endingPositionDirection`.
     pub ending_position_direction: Option<OperandPositionEndingPositionDirection>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OperandPosition {
@@ -4697,7 +4697,7 @@ pub struct OperatorPosition {
     /// JSON `digitalWordsPosition`.
     pub digital_words_position: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OperatorPosition {
@@ -4790,7 +4790,7 @@ pub struct ParticipantMetrics {
     /// JSON `overtalkCount`.
     pub overtalk_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ParticipantMetrics {
@@ -4911,7 +4911,7 @@ pub struct Phrase {
     /// JSON `isAIGenerated`.
     pub is_ai_generated: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Phrase {
@@ -5122,7 +5122,7 @@ pub struct PhraseTranslation {
     /// JSON `translatedText`.
     pub translated_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhraseTranslation {
@@ -5198,7 +5198,7 @@ pub struct ProcessingSettingsRequest {
     /// JSON `agentEmpathyAnalysisEnabled`.
     pub agent_empathy_analysis_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProcessingSettingsRequest {
@@ -5291,7 +5291,7 @@ pub struct Program {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Program {
@@ -5430,7 +5430,7 @@ pub struct ProgramInsightsSettings {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramInsightsSettings {
@@ -5511,7 +5511,7 @@ pub struct ProgramInsightsSettingsEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramInsightsSettingsEntityListing {
@@ -5650,7 +5650,7 @@ pub struct ProgramJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramJob {
@@ -5803,7 +5803,7 @@ pub struct ProgramJobRequest {
     /// JSON `programIds`.
     pub program_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramJobRequest {
@@ -5869,7 +5869,7 @@ pub struct ProgramMappingsRequest {
     /// JSON `flowIds`.
     pub flow_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramMappingsRequest {
@@ -5942,7 +5942,7 @@ pub struct ProgramProcessingSettings {
     /// JSON `agentEmpathyAnalysisEnabled`.
     pub agent_empathy_analysis_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramProcessingSettings {
@@ -6030,7 +6030,7 @@ pub struct ProgramProcessingSettingsEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramProcessingSettingsEntityListing {
@@ -6159,7 +6159,7 @@ pub struct ProgramProcessingSettingsPatchResponse {
     /// JSON `agentEmpathyAnalysisEnabled`.
     pub agent_empathy_analysis_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramProcessingSettingsPatchResponse {
@@ -6245,7 +6245,7 @@ pub struct ProgramRequest {
     /// JSON `tags`.
     pub tags: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramRequest {
@@ -6342,7 +6342,7 @@ pub struct ProgramTopicLinksJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramTopicLinksJob {
@@ -6495,7 +6495,7 @@ pub struct ProgramTranscriptionEngine {
     /// JSON `engineIntegration`.
     pub engine_integration: Option<Box<EngineIntegration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramTranscriptionEngine {
@@ -6638,7 +6638,7 @@ pub struct ProgramTranscriptionEngines {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramTranscriptionEngines {
@@ -6739,7 +6739,7 @@ pub struct ProgramsEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProgramsEntityListing {
@@ -6830,7 +6830,7 @@ pub struct ReprocessInteractionsByJobIdResponse {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReprocessInteractionsByJobIdResponse {
@@ -6910,7 +6910,7 @@ pub struct ReprocessJobEntityListingResponse {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReprocessJobEntityListingResponse {
@@ -7114,7 +7114,7 @@ pub struct ReprocessJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReprocessJobResponse {
@@ -7336,7 +7336,7 @@ pub struct SegmentUrl {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentUrl {
@@ -7401,7 +7401,7 @@ pub struct SentimentData {
     /// JSON `insights`.
     pub insights: Option<Box<SentimentInsights>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SentimentData {
@@ -7485,7 +7485,7 @@ pub struct SentimentFeedback {
     /// JSON `createdBy`.
     pub created_by: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SentimentFeedback {
@@ -7627,7 +7627,7 @@ pub struct SentimentFeedbackEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<SentimentFeedback>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SentimentFeedbackEntityListing {
@@ -7693,7 +7693,7 @@ pub struct SentimentInsightEntry {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SentimentInsightEntry {
@@ -7762,7 +7762,7 @@ pub struct SentimentInsights {
     /// JSON `negativeSentimentReasons`.
     pub negative_sentiment_reasons: Option<Vec<SentimentInsightEntry>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SentimentInsights {
@@ -7863,7 +7863,7 @@ pub struct SpeechTextAnalyticsConversationSummary {
     /// JSON `insights`.
     pub insights: Option<Vec<ConversationInsight>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SpeechTextAnalyticsConversationSummary {
@@ -8088,7 +8088,7 @@ pub struct SpeechTextAnalyticsConversationSummaryListing {
     /// JSON `entities`.
     pub entities: Option<Vec<SpeechTextAnalyticsConversationSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SpeechTextAnalyticsConversationSummaryListing {
@@ -8158,7 +8158,7 @@ pub struct SpeechTextAnalyticsSettingsRequest {
     /// JSON `agentEmpathyEnabled`.
     pub agent_empathy_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SpeechTextAnalyticsSettingsRequest {
@@ -8249,7 +8249,7 @@ pub struct SpeechTextAnalyticsSettingsResponse {
     /// JSON `agentEmpathyEnabled`.
     pub agent_empathy_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SpeechTextAnalyticsSettingsResponse {
@@ -8366,7 +8366,7 @@ pub struct StaCategory {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaCategory {
@@ -8536,7 +8536,7 @@ pub struct SupportedDialectsEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<SupportedDialectsTranscriptionEngine>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedDialectsEntityListing {
@@ -8596,7 +8596,7 @@ pub struct SupportedDialectsTranscriptionEngine {
     /// JSON `engineIntegration`.
     pub engine_integration: Option<Box<EngineIntegration>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedDialectsTranscriptionEngine {
@@ -8727,7 +8727,7 @@ pub struct Term {
     /// JSON `participantType`.
     pub participant_type: Option<TermParticipantType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Term {
@@ -8863,7 +8863,7 @@ pub struct TestTopicPhraseJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestTopicPhraseJob {
@@ -9027,7 +9027,7 @@ pub struct TestTopicPhraseJobRequest {
     /// JSON `transcriptsFilters`.
     pub transcripts_filters: Option<Box<TranscriptsFilters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestTopicPhraseJobRequest {
@@ -9112,7 +9112,7 @@ pub struct TestTopicPhraseJobs {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestTopicPhraseJobs {
@@ -9331,7 +9331,7 @@ pub struct TestTopicPhrasePhrase {
     /// JSON `strictness`.
     pub strictness: Option<TestTopicPhrasePhraseStrictness>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestTopicPhrasePhrase {
@@ -9479,7 +9479,7 @@ pub struct TestTopicPhraseTopic {
     /// JSON `participants`.
     pub participants: Option<TestTopicPhraseTopicParticipants>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TestTopicPhraseTopic {
@@ -9762,7 +9762,7 @@ pub struct Topic {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Topic {
@@ -10104,7 +10104,7 @@ pub struct TopicJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicJob {
@@ -10257,7 +10257,7 @@ pub struct TopicJobRequest {
     /// JSON `topicIds`.
     pub topic_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicJobRequest {
@@ -10351,7 +10351,7 @@ pub struct TopicRequest {
     /// JSON `phrases`.
     pub phrases: Option<Vec<Phrase>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicRequest {
@@ -10634,7 +10634,7 @@ pub struct TopicsDefinitionsProgramMappings {
     /// JSON `dateModified`.
     pub date_modified: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicsDefinitionsProgramMappings {
@@ -10728,7 +10728,7 @@ pub struct TopicsDefinitionsProgramsMappingsEntityListing {
     /// JSON `nextUri`.
     pub next_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicsDefinitionsProgramsMappingsEntityListing {
@@ -10829,7 +10829,7 @@ pub struct TopicsEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicsEntityListing {
@@ -10932,7 +10932,7 @@ pub struct TranscriptTranslation {
     /// JSON `translateError`.
     pub translate_error: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptTranslation {
@@ -11004,7 +11004,7 @@ pub struct TranscriptUrl {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptUrl {
@@ -11070,7 +11070,7 @@ pub struct TranscriptUrls {
     /// JSON `urls`.
     pub urls: Option<Vec<SegmentUrl>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptUrls {
@@ -11144,7 +11144,7 @@ pub struct TranscriptionEnginesRequest {
     /// JSON `transcriptionEngines`.
     pub transcription_engines: Option<Vec<ProgramTranscriptionEngine>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptionEnginesRequest {
@@ -11222,7 +11222,7 @@ pub struct TranscriptsFilters {
     /// JSON `flows`.
     pub flows: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptsFilters {
@@ -11386,7 +11386,7 @@ pub struct TranslateSupportedLanguage {
     /// JSON `languageCode`.
     pub language_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranslateSupportedLanguage {
@@ -11449,7 +11449,7 @@ pub struct TranslateSupportedLanguageList {
     /// JSON `entities`.
     pub entities: Option<Vec<TranslateSupportedLanguage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranslateSupportedLanguageList {
@@ -11507,7 +11507,7 @@ pub struct UnifiedGeneralTopic {
     /// JSON `status`.
     pub status: Option<UnifiedGeneralTopicStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnifiedGeneralTopic {
@@ -11633,7 +11633,7 @@ pub struct UnifiedGeneralTopicEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<UnifiedGeneralTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnifiedGeneralTopicEntityListing {
@@ -11699,7 +11699,7 @@ pub struct UnpublishedProgramsEntityListing {
     /// JSON `nextUri`.
     pub next_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnpublishedProgramsEntityListing {

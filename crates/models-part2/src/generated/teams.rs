@@ -30,7 +30,7 @@ pub struct TeamAddMemberFailure {
     /// JSON `reason`.
     pub reason: Option<TeamAddMemberFailureReason>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamAddMemberFailure {
@@ -150,7 +150,7 @@ pub struct TeamEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamEntityListing {
@@ -231,7 +231,7 @@ pub struct TeamMemberAddListingResponse {
     /// JSON `failures`.
     pub failures: Option<Vec<TeamAddMemberFailure>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamMemberAddListingResponse {
@@ -300,7 +300,7 @@ pub struct TeamMemberEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamMemberEntityListing {
@@ -381,7 +381,7 @@ pub struct TeamMembers {
     /// JSON `memberIds`.
     pub member_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamMembers {

@@ -30,7 +30,7 @@ pub struct AlertablePresences {
     /// JSON `alertablePresences`.
     pub alertable_presences: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlertablePresences {
@@ -104,7 +104,7 @@ pub struct CertificateAuthorityEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CertificateAuthorityEntityListing {
@@ -285,7 +285,7 @@ pub struct DID {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DID {
@@ -581,7 +581,7 @@ pub struct DIDEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DIDEntityListing {
@@ -735,7 +735,7 @@ pub struct DIDNumber {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DIDNumber {
@@ -913,7 +913,7 @@ pub struct DIDNumberEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DIDNumberEntityListing {
@@ -1102,7 +1102,7 @@ pub struct DIDPool {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DIDPool {
@@ -1390,7 +1390,7 @@ pub struct DIDPoolEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DIDPoolEntityListing {
@@ -1518,7 +1518,7 @@ pub struct DigitLength {
     /// JSON `end`.
     pub end: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DigitLength {
@@ -1581,7 +1581,7 @@ pub struct DisableSiteConnectionsRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DisableSiteConnectionsRequest {
@@ -1659,7 +1659,7 @@ pub struct DomainCapabilities {
     /// JSON `pingEnabled`.
     pub ping_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainCapabilities {
@@ -1824,7 +1824,7 @@ pub struct DomainCertificateAuthority {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainCertificateAuthority {
@@ -2108,7 +2108,7 @@ pub struct DomainEdgeSoftwareVersionDtoEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEdgeSoftwareVersionDtoEntityListing {
@@ -2383,7 +2383,7 @@ pub struct DomainLogicalInterface {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainLogicalInterface {
@@ -2901,7 +2901,7 @@ pub struct DomainNetworkAddress {
     /// JSON `family`.
     pub family: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainNetworkAddress {
@@ -3039,7 +3039,7 @@ pub struct DomainNetworkCommandResponse {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<ErrorDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainNetworkCommandResponse {
@@ -3134,7 +3134,7 @@ pub struct DomainNetworkRoute {
     /// JSON `family`.
     pub family: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainNetworkRoute {
@@ -3220,7 +3220,7 @@ pub struct DomainPhysicalCapabilities {
     /// JSON `team`.
     pub team: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainPhysicalCapabilities {
@@ -3345,7 +3345,7 @@ pub struct DomainPhysicalInterface {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainPhysicalInterface {
@@ -3593,7 +3593,7 @@ pub struct EdgeEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeEntityListing {
@@ -3741,7 +3741,7 @@ pub struct EdgeGroupEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeGroupEntityListing {
@@ -3923,7 +3923,7 @@ pub struct EdgeLogsJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeLogsJob {
@@ -4197,7 +4197,7 @@ pub struct EdgeLogsJobFile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeLogsJobFile {
@@ -4495,7 +4495,7 @@ pub struct EdgeLogsJobRequest {
     /// JSON `recurse`.
     pub recurse: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeLogsJobRequest {
@@ -4617,7 +4617,7 @@ pub struct EdgeLogsJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeLogsJobResponse {
@@ -4812,7 +4812,7 @@ pub struct EdgeLogsJobUploadRequest {
     /// JSON `fileIds`.
     pub file_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeLogsJobUploadRequest {
@@ -4884,7 +4884,7 @@ pub struct EdgeMetrics {
     /// JSON `networks`.
     pub networks: Option<Vec<EdgeMetricsNetwork>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeMetrics {
@@ -4999,7 +4999,7 @@ pub struct EdgeMetricsDisk {
     /// JSON `totalBytes`.
     pub total_bytes: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeMetricsDisk {
@@ -5079,7 +5079,7 @@ pub struct EdgeMetricsMemory {
     /// JSON `totalBytes`.
     pub total_bytes: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeMetricsMemory {
@@ -5167,7 +5167,7 @@ pub struct EdgeMetricsNetwork {
     /// JSON `utilizationPct`.
     pub utilization_pct: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeMetricsNetwork {
@@ -5269,7 +5269,7 @@ pub struct EdgeMetricsProcessor {
     /// JSON `userTimePct`.
     pub user_time_pct: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeMetricsProcessor {
@@ -5363,7 +5363,7 @@ pub struct EdgeMetricsSubsystem {
     /// JSON `mediaSubsystem`.
     pub media_subsystem: Option<Box<EdgeMetricsSubsystem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeMetricsSubsystem {
@@ -5439,7 +5439,7 @@ pub struct EdgeNetworkDiagnostic {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeNetworkDiagnostic {
@@ -5506,7 +5506,7 @@ pub struct EdgeNetworkDiagnosticRequest {
     /// JSON `host`.
     pub host: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeNetworkDiagnosticRequest {
@@ -5568,7 +5568,7 @@ pub struct EdgeNetworkDiagnosticResponse {
     /// JSON `diagnostics`.
     pub diagnostics: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeNetworkDiagnosticResponse {
@@ -5657,7 +5657,7 @@ pub struct EdgeOfflineConfiguration {
     /// JSON `proxy`.
     pub proxy: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeOfflineConfiguration {
@@ -5817,7 +5817,7 @@ pub struct EdgeOfflineConfigurationInterface {
     /// JSON `ipv6Capabilities`.
     pub ipv6_capabilities: Option<Box<DomainCapabilities>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeOfflineConfigurationInterface {
@@ -5896,7 +5896,7 @@ pub struct EdgeOfflineConfigurationNetwork {
     /// JSON `wan`.
     pub wan: Option<Box<EdgeOfflineConfigurationInterface>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeOfflineConfigurationNetwork {
@@ -5954,7 +5954,7 @@ pub struct EdgeOfflineConfigurationResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeOfflineConfigurationResponse {
@@ -6012,7 +6012,7 @@ pub struct EdgeRebootParameters {
     /// JSON `callDrainingWaitTimeSeconds`.
     pub call_draining_wait_time_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeRebootParameters {
@@ -6076,7 +6076,7 @@ pub struct EdgeServiceStateRequest {
     /// JSON `callDrainingWaitTimeSeconds`.
     pub call_draining_wait_time_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeServiceStateRequest {
@@ -6213,7 +6213,7 @@ pub struct EdgeTrunkBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeTrunkBase {
@@ -6490,7 +6490,7 @@ pub struct EdgeVersionInformation {
     /// JSON `softwareVersion`.
     pub software_version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeVersionInformation {
@@ -6548,7 +6548,7 @@ pub struct EdgeVersionReport {
     /// JSON `newestVersion`.
     pub newest_version: Option<Box<EdgeVersionInformation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeVersionReport {
@@ -6625,7 +6625,7 @@ pub struct ErrorDetails {
     /// JSON `details`.
     pub details: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ErrorDetails {
@@ -6730,7 +6730,7 @@ pub struct ExpiredEdgeListing {
     /// JSON `entities`.
     pub entities: Option<Vec<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExpiredEdgeListing {
@@ -6848,7 +6848,7 @@ pub struct Extension {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Extension {
@@ -7144,7 +7144,7 @@ pub struct ExtensionEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExtensionEntityListing {
@@ -7330,7 +7330,7 @@ pub struct ExtensionPool {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExtensionPool {
@@ -7551,7 +7551,7 @@ pub struct ExtensionPoolDivisionView {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExtensionPoolDivisionView {
@@ -7650,7 +7650,7 @@ pub struct ExtensionPoolDivisionViewEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExtensionPoolDivisionViewEntityListing {
@@ -7798,7 +7798,7 @@ pub struct ExtensionPoolEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExtensionPoolEntityListing {
@@ -8004,7 +8004,7 @@ pub struct Line {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Line {
@@ -8314,7 +8314,7 @@ pub struct LineBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LineBase {
@@ -8541,7 +8541,7 @@ pub struct LineBaseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LineBaseEntityListing {
@@ -8689,7 +8689,7 @@ pub struct LineEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LineEntityListing {
@@ -8833,7 +8833,7 @@ pub struct LineStatus {
     /// JSON `reachableStateTime`.
     pub reachable_state_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LineStatus {
@@ -8935,7 +8935,7 @@ pub struct LogicalInterfaceEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LogicalInterfaceEntityListing {
@@ -9092,7 +9092,7 @@ pub struct MediaEndpointStatistics {
     /// JSON `dateProcessed`.
     pub date_processed: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaEndpointStatistics {
@@ -9264,7 +9264,7 @@ pub struct MediaIceSelectedCandidate {
     /// JSON `type`.
     pub r#type: Option<MediaIceSelectedCandidateType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaIceSelectedCandidate {
@@ -9392,7 +9392,7 @@ pub struct MediaIceSelectedPair {
     /// JSON `candidatePairSelectedMilliseconds`.
     pub candidate_pair_selected_milliseconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaIceSelectedPair {
@@ -9464,7 +9464,7 @@ pub struct MediaIceStatistics {
     /// JSON `selectedPairs`.
     pub selected_pairs: Option<Vec<MediaIceSelectedPair>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaIceStatistics {
@@ -9542,7 +9542,7 @@ pub struct MediaRtpStatistics {
     /// JSON `averageJitter`.
     pub average_jitter: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaRtpStatistics {
@@ -9653,7 +9653,7 @@ pub struct MediaStatistics {
     /// JSON `mediaStatistics`.
     pub media_statistics: Option<Vec<MediaEndpointStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaStatistics {
@@ -9754,7 +9754,7 @@ pub struct MediaStatisticsClientInfo {
     /// JSON `originAppVersion`.
     pub origin_app_version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaStatisticsClientInfo {
@@ -9824,7 +9824,7 @@ pub struct MediaStatisticsListing {
     /// JSON `entities`.
     pub entities: Option<Vec<MediaStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaStatisticsListing {
@@ -9884,7 +9884,7 @@ pub struct MediaStatisticsTrunkInfo {
     /// JSON `type`.
     pub r#type: Option<MediaStatisticsTrunkInfoType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaStatisticsTrunkInfo {
@@ -10049,7 +10049,7 @@ pub struct MetaData {
     /// JSON `pairing-url`.
     pub pairing_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MetaData {
@@ -10171,7 +10171,7 @@ pub struct Metabase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Metabase {
@@ -10526,7 +10526,7 @@ pub struct NumberPlan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NumberPlan {
@@ -10840,7 +10840,7 @@ pub struct OutboundRoute {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundRoute {
@@ -11186,7 +11186,7 @@ pub struct OutboundRouteBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundRouteBase {
@@ -11474,7 +11474,7 @@ pub struct OutboundRouteBaseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundRouteBaseEntityListing {
@@ -11622,7 +11622,7 @@ pub struct OutboundRouteEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutboundRouteEntityListing {
@@ -11850,7 +11850,7 @@ pub struct Phone {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Phone {
@@ -12207,7 +12207,7 @@ pub struct PhoneBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneBase {
@@ -12448,7 +12448,7 @@ pub struct PhoneBaseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneBaseEntityListing {
@@ -12582,7 +12582,7 @@ pub struct PhoneBaseSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneBaseSettings {
@@ -12668,7 +12668,7 @@ pub struct PhoneCapabilities {
     /// JSON `cdm`.
     pub cdm: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneCapabilities {
@@ -12802,7 +12802,7 @@ pub struct PhoneEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneEntityListing {
@@ -12950,7 +12950,7 @@ pub struct PhoneMetaBaseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneMetaBaseEntityListing {
@@ -13108,7 +13108,7 @@ pub struct PhoneStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneStatus {
@@ -13383,7 +13383,7 @@ pub struct PhonesReboot {
     /// JSON `siteId`.
     pub site_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhonesReboot {
@@ -13464,7 +13464,7 @@ pub struct PhysicalInterfaceEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhysicalInterfaceEntityListing {
@@ -13593,7 +13593,7 @@ pub struct ProvisionInfo {
     /// JSON `errorInfo`.
     pub error_info: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProvisionInfo {
@@ -13675,7 +13675,7 @@ pub struct SiteConnections {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SiteConnections {
@@ -13774,7 +13774,7 @@ pub struct SiteEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SiteEntityListing {
@@ -13942,7 +13942,7 @@ pub struct StreetAddress {
     /// JSON `PC`.
     pub pc: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StreetAddress {
@@ -14055,7 +14055,7 @@ pub struct SubscriberResponse {
     /// JSON `status`.
     pub status: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SubscriberResponse {
@@ -14154,7 +14154,7 @@ pub struct TelephonySearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TelephonySearchCriteria {
@@ -14390,7 +14390,7 @@ pub struct TelephonySearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<TelephonySearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TelephonySearchRequest {
@@ -14655,7 +14655,7 @@ pub struct Trunk {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Trunk {
@@ -15133,7 +15133,7 @@ pub struct TrunkBaseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkBaseEntityListing {
@@ -15305,7 +15305,7 @@ pub struct TrunkBasesSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<TrunkBase>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkBasesSearchResponse {
@@ -15421,7 +15421,7 @@ pub struct TrunkConnectedStatus {
     /// JSON `connectedStateTime`.
     pub connected_state_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkConnectedStatus {
@@ -15506,7 +15506,7 @@ pub struct TrunkEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkEntityListing {
@@ -15636,7 +15636,7 @@ pub struct TrunkErrorInfo {
     /// JSON `details`.
     pub details: Option<Box<TrunkErrorInfoDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkErrorInfo {
@@ -15710,7 +15710,7 @@ pub struct TrunkErrorInfoDetails {
     /// JSON `hostname`.
     pub hostname: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkErrorInfoDetails {
@@ -15826,7 +15826,7 @@ pub struct TrunkInstanceSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<Trunk>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkInstanceSearchResponse {
@@ -15960,7 +15960,7 @@ pub struct TrunkMetabaseEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetabaseEntityListing {
@@ -16096,7 +16096,7 @@ pub struct TrunkMetrics {
     /// JSON `qos`.
     pub qos: Option<Box<TrunkMetricsQoS>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetrics {
@@ -16182,7 +16182,7 @@ pub struct TrunkMetricsCalls {
     /// JSON `outboundCallCount`.
     pub outbound_call_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetricsCalls {
@@ -16251,7 +16251,7 @@ pub struct TrunkMetricsNetworkTypeIp {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<TrunkErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetricsNetworkTypeIp {
@@ -16324,7 +16324,7 @@ pub struct TrunkMetricsOptions {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<TrunkErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetricsOptions {
@@ -16405,7 +16405,7 @@ pub struct TrunkMetricsQoS {
     /// JSON `mismatchCount`.
     pub mismatch_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetricsQoS {
@@ -16473,7 +16473,7 @@ pub struct TrunkMetricsRegisters {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<TrunkErrorInfo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkMetricsRegisters {
@@ -16556,7 +16556,7 @@ pub struct TrunkRecordingEnabledCount {
     /// JSON `disabledCount`.
     pub disabled_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkRecordingEnabledCount {
@@ -16629,7 +16629,7 @@ pub struct UserAgentInfo {
     /// JSON `model`.
     pub model: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAgentInfo {
@@ -16701,7 +16701,7 @@ pub struct ValidateAddressRequest {
     /// JSON `address`.
     pub address: Option<Box<StreetAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateAddressRequest {
@@ -16765,7 +16765,7 @@ pub struct ValidateAddressResponse {
     /// JSON `response`.
     pub response: Option<Box<SubscriberResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateAddressResponse {
@@ -16836,7 +16836,7 @@ pub struct VmPairingInfo {
     /// JSON `org-id`.
     pub org_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VmPairingInfo {

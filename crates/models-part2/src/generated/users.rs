@@ -30,7 +30,7 @@ pub struct Adjacents {
     /// JSON `directReports`.
     pub direct_reports: Option<Vec<User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Adjacents {
@@ -114,7 +114,7 @@ pub struct AuthenticatorAttestationResponse {
     /// JSON `transports`.
     pub transports: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthenticatorAttestationResponse {
@@ -198,7 +198,7 @@ pub struct AuthenticatorSelection {
     /// JSON `userVerification`.
     pub user_verification: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthenticatorSelection {
@@ -279,7 +279,7 @@ pub struct BeginWebAuthnRegistrationResponse {
     /// JSON `publicKey`.
     pub public_key: Option<Box<PublicKeyCredentialCreationOptions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BeginWebAuthnRegistrationResponse {
@@ -365,7 +365,7 @@ pub struct CallForwarding {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallForwarding {
@@ -530,7 +530,7 @@ pub struct CallRoute {
     /// JSON `targets`.
     pub targets: Option<Vec<CallTarget>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallRoute {
@@ -592,7 +592,7 @@ pub struct CallTarget {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallTarget {
@@ -712,7 +712,7 @@ pub struct ChangeMyPasswordRequest {
     /// JSON `oldPassword`.
     pub old_password: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChangeMyPasswordRequest {
@@ -779,7 +779,7 @@ pub struct ChangePasswordRequest {
     /// JSON `newPassword`.
     pub new_password: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChangePasswordRequest {
@@ -845,7 +845,7 @@ pub struct ChatFavorite {
     /// JSON `externalId`.
     pub external_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatFavorite {
@@ -952,7 +952,7 @@ pub struct ChatItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatItem {
@@ -1143,7 +1143,7 @@ pub struct ChatItemCursorListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatItemCursorListing {
@@ -1232,7 +1232,7 @@ pub struct ChatPresence {
     /// JSON `outOfOffice`.
     pub out_of_office: Option<Box<OutOfOffice>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatPresence {
@@ -1414,7 +1414,7 @@ pub struct ChatUserRef {
     /// JSON `presence`.
     pub presence: Option<Box<ChatPresence>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ChatUserRef {
@@ -1544,7 +1544,7 @@ pub struct CreateUser {
     /// JSON `state`.
     pub state: Option<CreateUserState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateUser {
@@ -1728,7 +1728,7 @@ pub struct CreateVerifierRequest {
     /// JSON `default`.
     pub default: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateVerifierRequest {
@@ -1903,7 +1903,7 @@ pub struct CreateVerifierResponse {
     /// JSON `default`.
     pub default: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateVerifierResponse {
@@ -2062,7 +2062,7 @@ pub struct CredentialDescriptor {
     /// JSON `transports`.
     pub transports: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CredentialDescriptor {
@@ -2142,7 +2142,7 @@ pub struct CredentialParameter {
     /// JSON `alg`.
     pub alg: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CredentialParameter {
@@ -2271,7 +2271,7 @@ pub struct DevelopmentActivity {
     /// JSON `isOverdue`.
     pub is_overdue: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivity {
@@ -2626,7 +2626,7 @@ pub struct DevelopmentActivityAggregateParam {
     /// JSON `filter`.
     pub filter: Option<Box<DevelopmentActivityAggregateQueryRequestFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateParam {
@@ -2713,7 +2713,7 @@ pub struct DevelopmentActivityAggregateQueryRequestClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<DevelopmentActivityAggregateQueryRequestPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryRequestClause {
@@ -2833,7 +2833,7 @@ pub struct DevelopmentActivityAggregateQueryRequestFilter {
     /// JSON `clauses`.
     pub clauses: Option<Vec<DevelopmentActivityAggregateQueryRequestClause>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryRequestFilter {
@@ -2953,7 +2953,7 @@ pub struct DevelopmentActivityAggregateQueryRequestPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryRequestPredicate {
@@ -3077,7 +3077,7 @@ pub struct DevelopmentActivityAggregateQueryResponseData {
     /// JSON `metrics`.
     pub metrics: Option<Vec<DevelopmentActivityAggregateQueryResponseMetric>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryResponseData {
@@ -3146,7 +3146,7 @@ pub struct DevelopmentActivityAggregateQueryResponseGroupedData {
     /// JSON `data`.
     pub data: Option<Vec<DevelopmentActivityAggregateQueryResponseData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryResponseGroupedData {
@@ -3215,7 +3215,7 @@ pub struct DevelopmentActivityAggregateQueryResponseMetric {
     /// JSON `stats`.
     pub stats: Option<Box<DevelopmentActivityAggregateQueryResponseStatistics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryResponseMetric {
@@ -3371,7 +3371,7 @@ pub struct DevelopmentActivityAggregateQueryResponseStatistics {
     /// JSON `sum`.
     pub sum: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateQueryResponseStatistics {
@@ -3450,7 +3450,7 @@ pub struct DevelopmentActivityAggregateResponse {
     /// JSON `results`.
     pub results: Option<Vec<DevelopmentActivityAggregateQueryResponseGroupedData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityAggregateResponse {
@@ -3524,7 +3524,7 @@ pub struct DevelopmentActivityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DevelopmentActivityListing {
@@ -3647,7 +3647,7 @@ pub struct FieldConfigs {
     /// JSON `group`.
     pub group: Option<Box<FieldConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FieldConfigs {
@@ -3731,7 +3731,7 @@ pub struct FinishWebAuthnRegistrationRequest {
     /// JSON `default`.
     pub default: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FinishWebAuthnRegistrationRequest {
@@ -3807,7 +3807,7 @@ pub struct PatchUser {
     /// JSON `acdAutoAnswer`.
     pub acd_auto_answer: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchUser {
@@ -3920,7 +3920,7 @@ pub struct PublicKeyCredentialCreationOptions {
     /// JSON `extensions`.
     pub extensions: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PublicKeyCredentialCreationOptions {
@@ -4076,7 +4076,7 @@ pub struct PublicKeyCredentialCreationResponse {
     /// JSON `response`.
     pub response: Option<Box<AuthenticatorAttestationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PublicKeyCredentialCreationResponse {
@@ -4177,7 +4177,7 @@ pub struct RelyingPartyEntity {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RelyingPartyEntity {
@@ -4308,7 +4308,7 @@ pub struct UpdateUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateUser {
@@ -4578,7 +4578,7 @@ pub struct UpdateVerifierRequest {
     /// JSON `default`.
     pub default: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateVerifierRequest {
@@ -4671,7 +4671,7 @@ pub struct UserCursorEntityListing {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserCursorEntityListing {
@@ -4777,7 +4777,7 @@ pub struct UserCustomAttributes {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserCustomAttributes {
@@ -4880,7 +4880,7 @@ pub struct UserCustomAttributesUpdateRequest {
     /// JSON `attributes`.
     pub attributes: Option<BTreeMap<String, Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserCustomAttributesUpdateRequest {
@@ -4966,7 +4966,7 @@ pub struct UserEntity {
     /// JSON `displayName`.
     pub display_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserEntity {
@@ -5066,7 +5066,7 @@ pub struct UserExpands {
     /// JSON `authorization`.
     pub authorization: Option<Box<UserAuthorization>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserExpands {
@@ -5185,7 +5185,7 @@ pub struct UserExternalIdentifier {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserExternalIdentifier {
@@ -5455,7 +5455,7 @@ pub struct UserMe {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserMe {
@@ -5973,7 +5973,7 @@ pub struct UserProfile {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserProfile {
@@ -6140,7 +6140,7 @@ pub struct UserProfileEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserProfileEntityListing {
@@ -6273,7 +6273,7 @@ pub struct UserState {
     /// JSON `stateChangeDate`.
     pub state_change_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserState {
@@ -6472,7 +6472,7 @@ pub struct ValidateVerifierRequest {
     /// JSON `token`.
     pub token: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateVerifierRequest {
@@ -6559,7 +6559,7 @@ pub struct Verifier {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Verifier {
@@ -6708,7 +6708,7 @@ pub struct VerifierEntityListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VerifierEntityListing {

@@ -46,7 +46,7 @@ pub struct UsersRulesCreateRuleRequest {
     /// JSON `criteria`.
     pub criteria: Option<Vec<UsersRulesCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesCreateRuleRequest {
@@ -184,7 +184,7 @@ pub struct UsersRulesCriteria {
     /// JSON `group`.
     pub group: Option<Vec<UsersRulesGroupItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesCriteria {
@@ -327,7 +327,7 @@ pub struct UsersRulesDependent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesDependent {
@@ -497,7 +497,7 @@ pub struct UsersRulesDependentList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesDependentList {
@@ -622,7 +622,7 @@ pub struct UsersRulesDependentRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesDependentRule {
@@ -705,7 +705,7 @@ pub struct UsersRulesGroupItem {
     /// JSON `values`.
     pub values: Option<Vec<UsersRulesValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesGroupItem {
@@ -926,7 +926,7 @@ pub struct UsersRulesLastRunMetadata {
     /// JSON `resultCount`.
     pub result_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesLastRunMetadata {
@@ -1013,7 +1013,7 @@ pub struct UsersRulesLockedCriteriaSettingsCriteria {
     /// JSON `group`.
     pub group: Option<Vec<UsersRulesLockedCriteriaSettingsGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesLockedCriteriaSettingsCriteria {
@@ -1133,7 +1133,7 @@ pub struct UsersRulesLockedCriteriaSettingsGroup {
     /// JSON `maxIdCount`.
     pub max_id_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesLockedCriteriaSettingsGroup {
@@ -1296,7 +1296,7 @@ pub struct UsersRulesQueryResponse {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesQueryResponse {
@@ -1403,7 +1403,7 @@ pub struct UsersRulesQueryRuleRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesQueryRuleRequest {
@@ -1568,7 +1568,7 @@ pub struct UsersRulesRule {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesRule {
@@ -1773,7 +1773,7 @@ pub struct UsersRulesRuleList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesRuleList {
@@ -1898,7 +1898,7 @@ pub struct UsersRulesRuleSettings {
     /// JSON `lockedCriteria`.
     pub locked_criteria: Option<Vec<UsersRulesLockedCriteriaSettingsCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesRuleSettings {
@@ -1973,7 +1973,7 @@ pub struct UsersRulesUpdateRuleRequest {
     /// JSON `lockedCriteria`.
     pub locked_criteria: Option<Vec<UsersRulesCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesUpdateRuleRequest {
@@ -2058,7 +2058,7 @@ pub struct UsersRulesValue {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersRulesValue {

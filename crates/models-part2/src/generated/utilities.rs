@@ -30,7 +30,7 @@ pub struct Certificate {
     /// JSON `certificate`.
     pub certificate: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Certificate {
@@ -94,7 +94,7 @@ pub struct IpAddressRange {
     /// JSON `direction`.
     pub direction: Option<IpAddressRangeDirection>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IpAddressRange {
@@ -313,7 +313,7 @@ pub struct IpAddressRangeListing {
     /// JSON `entities`.
     pub entities: Option<Vec<IpAddressRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IpAddressRangeListing {
@@ -371,7 +371,7 @@ pub struct ParsedCertificate {
     /// JSON `certificateDetails`.
     pub certificate_details: Option<Vec<CertificateDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ParsedCertificate {

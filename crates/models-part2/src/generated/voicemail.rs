@@ -38,7 +38,7 @@ pub struct CopyVoicemailMessage {
     /// JSON `groupId`.
     pub group_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyVoicemailMessage {
@@ -110,7 +110,7 @@ pub struct GroupEmailPolicy {
     /// JSON `emailGroup`.
     pub email_group: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupEmailPolicy {
@@ -175,7 +175,7 @@ pub struct PINConfiguration {
     /// JSON `maximumLength`.
     pub maximum_length: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PINConfiguration {
@@ -294,7 +294,7 @@ pub struct VoicemailGroupPolicy {
     /// JSON `includeGroupNumberInUserCallerIdLists`.
     pub include_group_number_in_user_caller_id_lists: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailGroupPolicy {
@@ -549,7 +549,7 @@ pub struct VoicemailMailboxInfo {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailMailboxInfo {
@@ -748,7 +748,7 @@ pub struct VoicemailMediaInfo {
     /// JSON `waveformData`.
     pub waveform_data: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailMediaInfo {
@@ -843,7 +843,7 @@ pub struct VoicemailMessageEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailMessageEntityListing {
@@ -1004,7 +1004,7 @@ pub struct VoicemailOrganizationPolicy {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailOrganizationPolicy {
@@ -1148,7 +1148,7 @@ pub struct VoicemailUserPolicy {
     /// JSON `sendEmailNotifications`.
     pub send_email_notifications: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailUserPolicy {

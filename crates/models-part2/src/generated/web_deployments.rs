@@ -44,7 +44,7 @@ pub struct AgentVideoSettings {
     /// JSON `backgroundImage`.
     pub background_image: Option<Box<BackgroundImageSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentVideoSettings {
@@ -193,7 +193,7 @@ pub struct AuthenticationSettings {
     /// JSON `allowSessionUpgrade`.
     pub allow_session_upgrade: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthenticationSettings {
@@ -265,7 +265,7 @@ pub struct AutoStart {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AutoStart {
@@ -323,7 +323,7 @@ pub struct BackgroundImageSettings {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BackgroundImageSettings {
@@ -385,7 +385,7 @@ pub struct BotMessengerProfile {
     /// JSON `avatarUrl`.
     pub avatar_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BotMessengerProfile {
@@ -478,7 +478,7 @@ pub struct CobrowseSettings {
     /// JSON `pauseCriteria`.
     pub pause_criteria: Option<Vec<PauseCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CobrowseSettings {
@@ -621,7 +621,7 @@ pub struct ConversationAppSettings {
     /// JSON `sessionDurationSeconds`.
     pub session_duration_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAppSettings {
@@ -742,7 +742,7 @@ pub struct ConversationClearSettings {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationClearSettings {
@@ -804,7 +804,7 @@ pub struct ConversationDisconnectSettings {
     /// JSON `type`.
     pub r#type: Option<ConversationDisconnectSettingsType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDisconnectSettings {
@@ -920,7 +920,7 @@ pub struct CustomI18nLabels {
     /// JSON `localizedLabels`.
     pub localized_labels: Option<Vec<LocalizedLabels>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomI18nLabels {
@@ -1003,7 +1003,7 @@ pub struct DeploymentIdentityResolutionConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DeploymentIdentityResolutionConfig {
@@ -1149,7 +1149,7 @@ pub struct ExpandableWebDeployment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExpandableWebDeployment {
@@ -1370,7 +1370,7 @@ pub struct ExpandableWebDeploymentEntityListing {
     /// JSON `total`.
     pub total: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExpandableWebDeploymentEntityListing {
@@ -1460,7 +1460,7 @@ pub struct FileUploadMode {
     /// JSON `maxFileSizeKB`.
     pub max_file_size_kb: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FileUploadMode {
@@ -1529,7 +1529,7 @@ pub struct FileUploadSettings {
     /// JSON `modes`.
     pub modes: Option<Vec<FileUploadMode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FileUploadSettings {
@@ -1614,7 +1614,7 @@ pub struct FormsTrackTrigger {
     /// JSON `captureDataOnFormSubmit`.
     pub capture_data_on_form_submit: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FormsTrackTrigger {
@@ -1697,7 +1697,7 @@ pub struct Humanize {
     /// JSON `bot`.
     pub bot: Option<Box<BotMessengerProfile>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Humanize {
@@ -1762,7 +1762,7 @@ pub struct Icon {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Icon {
@@ -1824,7 +1824,7 @@ pub struct IdentityResolutionAutomergeConfig {
     /// JSON `webTracking`.
     pub web_tracking: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IdentityResolutionAutomergeConfig {
@@ -1895,7 +1895,7 @@ pub struct IdleEventTrigger {
     /// JSON `idleAfterSeconds`.
     pub idle_after_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IdleEventTrigger {
@@ -1964,7 +1964,7 @@ pub struct IpFilter {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IpFilter {
@@ -2069,7 +2069,7 @@ pub struct JourneyEventsSettings {
     /// JSON `trackingSettings`.
     pub tracking_settings: Option<Box<TrackingSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyEventsSettings {
@@ -2252,7 +2252,7 @@ pub struct Knowledge {
     /// JSON `knowledgeBase`.
     pub knowledge_base: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Knowledge {
@@ -2325,7 +2325,7 @@ pub struct LauncherButtonSettings {
     /// JSON `icon`.
     pub icon: Option<Box<Icon>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LauncherButtonSettings {
@@ -2503,7 +2503,7 @@ pub struct LocalizedLabels {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocalizedLabels {
@@ -2627,7 +2627,7 @@ pub struct Markdown {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Markdown {
@@ -2689,7 +2689,7 @@ pub struct MessengerApps {
     /// JSON `knowledge`.
     pub knowledge: Option<Box<Knowledge>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessengerApps {
@@ -2758,7 +2758,7 @@ pub struct MessengerHomeScreen {
     /// JSON `logoUrl`.
     pub logo_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessengerHomeScreen {
@@ -2847,7 +2847,7 @@ pub struct MessengerSettings {
     /// JSON `sessionPersistenceType`.
     pub session_persistence_type: Option<MessengerSettingsSessionPersistenceType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessengerSettings {
@@ -2994,7 +2994,7 @@ pub struct MessengerStyles {
     /// JSON `primaryColor`.
     pub primary_color: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessengerStyles {
@@ -3056,7 +3056,7 @@ pub struct NotificationsSettings {
     /// JSON `notificationContentType`.
     pub notification_content_type: Option<NotificationsSettingsNotificationContentType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotificationsSettings {
@@ -3168,7 +3168,7 @@ pub struct PauseCriteria {
     /// JSON `condition`.
     pub condition: Option<PauseCriteriaCondition>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PauseCriteria {
@@ -3300,7 +3300,7 @@ pub struct PositionSettings {
     /// JSON `bottomSpace`.
     pub bottom_space: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PositionSettings {
@@ -3427,7 +3427,7 @@ pub struct PushIntegration {
     /// JSON `provider`.
     pub provider: Option<PushIntegrationProvider>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PushIntegration {
@@ -3547,7 +3547,7 @@ pub struct ScrollPercentageEventTrigger {
     /// JSON `eventName`.
     pub event_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScrollPercentageEventTrigger {
@@ -3620,7 +3620,7 @@ pub struct SelectorEventTrigger {
     /// JSON `eventName`.
     pub event_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SelectorEventTrigger {
@@ -3689,7 +3689,7 @@ pub struct SupportCenterCategory {
     /// JSON `image`.
     pub image: Option<Box<SupportCenterImage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterCategory {
@@ -3761,7 +3761,7 @@ pub struct SupportCenterCompactCategoryModuleTemplate {
     /// JSON `active`.
     pub active: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterCompactCategoryModuleTemplate {
@@ -3823,7 +3823,7 @@ pub struct SupportCenterCustomMessage {
     /// JSON `type`.
     pub r#type: Option<SupportCenterCustomMessageType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterCustomMessage {
@@ -3935,7 +3935,7 @@ pub struct SupportCenterDetailedCategoryModuleSidebar {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterDetailedCategoryModuleSidebar {
@@ -3997,7 +3997,7 @@ pub struct SupportCenterDetailedCategoryModuleTemplate {
     /// JSON `sidebar`.
     pub sidebar: Option<Box<SupportCenterDetailedCategoryModuleSidebar>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterDetailedCategoryModuleTemplate {
@@ -4062,7 +4062,7 @@ pub struct SupportCenterFeedbackSettings {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterFeedbackSettings {
@@ -4140,7 +4140,7 @@ pub struct SupportCenterGlobalStyle {
     /// JSON `fontFamily`.
     pub font_family: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterGlobalStyle {
@@ -4241,7 +4241,7 @@ pub struct SupportCenterHeroStyle {
     /// JSON `image`.
     pub image: Option<Box<SupportCenterImage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterHeroStyle {
@@ -4313,7 +4313,7 @@ pub struct SupportCenterImage {
     /// JSON `source`.
     pub source: Option<Box<SupportCenterImageSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterImage {
@@ -4371,7 +4371,7 @@ pub struct SupportCenterImageSource {
     /// JSON `defaultUrl`.
     pub default_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterImageSource {
@@ -4429,7 +4429,7 @@ pub struct SupportCenterLabelFilter {
     /// JSON `labels`.
     pub labels: Option<Vec<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterLabelFilter {
@@ -4499,7 +4499,7 @@ pub struct SupportCenterModuleSetting {
     /// JSON `detailedCategoryModuleTemplate`.
     pub detailed_category_module_template: Option<Box<SupportCenterDetailedCategoryModuleTemplate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterModuleSetting {
@@ -4649,7 +4649,7 @@ pub struct SupportCenterScreen {
     /// JSON `moduleSettings`.
     pub module_settings: Option<Vec<SupportCenterModuleSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterScreen {
@@ -4801,7 +4801,7 @@ pub struct SupportCenterSettings {
     /// JSON `feedback`.
     pub feedback: Option<Box<SupportCenterFeedbackSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterSettings {
@@ -4966,7 +4966,7 @@ pub struct SupportCenterStyleSetting {
     /// JSON `globalStyle`.
     pub global_style: Option<Box<SupportCenterGlobalStyle>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportCenterStyleSetting {
@@ -5043,7 +5043,7 @@ pub struct TrackingSettings {
     /// JSON `ipFilters`.
     pub ip_filters: Option<Vec<IpFilter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrackingSettings {
@@ -5130,7 +5130,7 @@ pub struct UserVideoSettings {
     /// JSON `allowMicrophone`.
     pub allow_microphone: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserVideoSettings {
@@ -5214,7 +5214,7 @@ pub struct VideoSettings {
     /// JSON `user`.
     pub user: Option<Box<UserVideoSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VideoSettings {
@@ -5353,7 +5353,7 @@ pub struct WebDeployment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeployment {
@@ -5572,7 +5572,7 @@ pub struct WebDeploymentActiveConfigurationOnDeployment {
     /// JSON `deployment`.
     pub deployment: Option<Box<WebDeployment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentActiveConfigurationOnDeployment {
@@ -5727,7 +5727,7 @@ pub struct WebDeploymentConfigurationVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentConfigurationVersion {
@@ -6004,7 +6004,7 @@ pub struct WebDeploymentConfigurationVersionEntityListing {
     /// JSON `total`.
     pub total: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentConfigurationVersionEntityListing {
@@ -6104,7 +6104,7 @@ pub struct WebDeploymentConfigurationVersionEntityRef {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentConfigurationVersionEntityRef {
@@ -6273,7 +6273,7 @@ pub struct WebDeploymentConfigurationVersionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentConfigurationVersionResponse {
@@ -6560,7 +6560,7 @@ pub struct WebDeploymentFlowEntityRef {
     /// JSON `publishVersion`.
     pub publish_version: Option<Box<FlowVersion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentFlowEntityRef {
@@ -6646,7 +6646,7 @@ pub struct WebDeploymentHeadlessMode {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentHeadlessMode {
@@ -6706,7 +6706,7 @@ pub struct WebDeploymentsAuthorizationResponse {
     /// JSON `jwt`.
     pub jwt: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentsAuthorizationResponse {
@@ -6779,7 +6779,7 @@ pub struct WebDeploymentsJourneyContext {
     /// JSON `customerSession`.
     pub customer_session: Option<Box<JourneyCustomerSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentsJourneyContext {
@@ -6859,7 +6859,7 @@ pub struct WebDeploymentsOAuthExchangeRequest {
     /// JSON `oauth`.
     pub oauth: Option<Box<WebDeploymentsOAuthRequestParameters>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentsOAuthExchangeRequest {
@@ -6957,7 +6957,7 @@ pub struct WebDeploymentsOAuthRequestParameters {
     /// JSON `iss`.
     pub iss: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentsOAuthRequestParameters {
@@ -7065,7 +7065,7 @@ pub struct WebDeploymentsRefreshJWTRequest {
     /// JSON `deploymentId`.
     pub deployment_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebDeploymentsRefreshJWTRequest {

@@ -32,7 +32,7 @@ pub struct ButtonComponent {
     /// JSON `actions`.
     pub actions: Option<Box<ContentActions>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ButtonComponent {
@@ -105,7 +105,7 @@ pub struct ContentActions {
     /// JSON `textback`.
     pub textback: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentActions {
@@ -201,7 +201,7 @@ pub struct ContentCard {
     /// JSON `actions`.
     pub actions: Option<Vec<ContentCardAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentCard {
@@ -306,7 +306,7 @@ pub struct ContentCardAction {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentCardAction {
@@ -434,7 +434,7 @@ pub struct ContentCarousel {
     /// JSON `cards`.
     pub cards: Option<Vec<ContentCard>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentCarousel {
@@ -514,7 +514,7 @@ pub struct ContentDatePicker {
     /// JSON `availableTimes`.
     pub available_times: Option<Vec<ContentDatePickerAvailableTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentDatePicker {
@@ -611,7 +611,7 @@ pub struct ContentDatePickerAvailableTime {
     /// JSON `dateTime`.
     pub date_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentDatePickerAvailableTime {
@@ -696,7 +696,7 @@ pub struct PushDeviceInsertRequest {
     /// JSON `deviceType`.
     pub device_type: Option<PushDeviceInsertRequestDeviceType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PushDeviceInsertRequest {
@@ -873,7 +873,7 @@ pub struct PushDeviceUpdateRequest {
     /// JSON `deviceToken`.
     pub device_token: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PushDeviceUpdateRequest {
@@ -944,7 +944,7 @@ pub struct Reason {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Reason {
@@ -1108,7 +1108,7 @@ pub struct RecipientAdditionalIdentifier {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecipientAdditionalIdentifier {
@@ -1260,7 +1260,7 @@ pub struct WebMessagingAttachment {
     /// JSON `fileSize`.
     pub file_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingAttachment {
@@ -1448,7 +1448,7 @@ pub struct WebMessagingButtonResponse {
     /// JSON `originatingMessageId`.
     pub originating_message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingButtonResponse {
@@ -1605,7 +1605,7 @@ pub struct WebMessagingChannel {
     /// JSON `messageId`.
     pub message_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingChannel {
@@ -1720,7 +1720,7 @@ pub struct WebMessagingContent {
     /// JSON `form`.
     pub form: Option<Box<ConversationContentForm>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingContent {
@@ -1930,7 +1930,7 @@ pub struct WebMessagingEvent {
     /// JSON `video`.
     pub video: Option<Box<WebMessagingEventVideo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingEvent {
@@ -2070,7 +2070,7 @@ pub struct WebMessagingEventCoBrowse {
     /// JSON `sessionJoinToken`.
     pub session_join_token: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingEventCoBrowse {
@@ -2199,7 +2199,7 @@ pub struct WebMessagingEventPresence {
     /// JSON `type`.
     pub r#type: Option<WebMessagingEventPresenceType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingEventPresence {
@@ -2326,7 +2326,7 @@ pub struct WebMessagingEventVideo {
     /// JSON `jwt`.
     pub jwt: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingEventVideo {
@@ -2469,7 +2469,7 @@ pub struct WebMessagingGeneric {
     /// JSON `components`.
     pub components: Option<Vec<ButtonComponent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingGeneric {
@@ -2595,7 +2595,7 @@ pub struct WebMessagingMessage {
     /// JSON `metadata`.
     pub metadata: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingMessage {
@@ -2941,7 +2941,7 @@ pub struct WebMessagingMessageEntityList {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingMessageEntityList {
@@ -3043,7 +3043,7 @@ pub struct WebMessagingQuickReply {
     /// JSON `action`.
     pub action: Option<WebMessagingQuickReplyAction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingQuickReply {
@@ -3181,7 +3181,7 @@ pub struct WebMessagingRecipient {
     /// JSON `additionalIds`.
     pub additional_ids: Option<Vec<RecipientAdditionalIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WebMessagingRecipient {

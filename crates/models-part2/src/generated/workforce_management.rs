@@ -72,7 +72,7 @@ pub struct ActivityCode {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityCode {
@@ -277,7 +277,7 @@ pub struct ActivityCodeContainer {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityCodeContainer {
@@ -348,7 +348,7 @@ pub struct ActivityCodeReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityCodeReference {
@@ -421,7 +421,7 @@ pub struct ActivityCodeStyle {
     /// JSON `textColorTheme`.
     pub text_color_theme: Option<ActivityCodeStyleTextColorTheme>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityCodeStyle {
@@ -545,7 +545,7 @@ pub struct ActivityCodeSummary {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityCodeSummary {
@@ -628,7 +628,7 @@ pub struct ActivityCodesReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityCodesReference {
@@ -695,7 +695,7 @@ pub struct ActivityPlanAbandonRateImpactOverride {
     /// JSON `increaseByPercent`.
     pub increase_by_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanAbandonRateImpactOverride {
@@ -755,7 +755,7 @@ pub struct ActivityPlanAsaImpactOverride {
     /// JSON `increaseByPercent`.
     pub increase_by_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanAsaImpactOverride {
@@ -813,7 +813,7 @@ pub struct ActivityPlanDeletionOccurrenceIds {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanDeletionOccurrenceIds {
@@ -871,7 +871,7 @@ pub struct ActivityPlanDeletionSessionIds {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanDeletionSessionIds {
@@ -929,7 +929,7 @@ pub struct ActivityPlanDeletionSessionUserIds {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanDeletionSessionUserIds {
@@ -995,7 +995,7 @@ pub struct ActivityPlanJobException {
     /// JSON `occurrences`.
     pub occurrences: Option<Vec<ActivityPlanOccurrenceReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanJobException {
@@ -1129,7 +1129,7 @@ pub struct ActivityPlanJobListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ActivityPlanJobResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanJobListing {
@@ -1225,7 +1225,7 @@ pub struct ActivityPlanJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanJobResponse {
@@ -1544,7 +1544,7 @@ pub struct ActivityPlanListItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanListItem {
@@ -1853,7 +1853,7 @@ pub struct ActivityPlanListing {
     /// JSON `entities`.
     pub entities: Option<Vec<ActivityPlanListItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanListing {
@@ -1917,7 +1917,7 @@ pub struct ActivityPlanOccurrenceReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanOccurrenceReference {
@@ -1994,7 +1994,7 @@ pub struct ActivityPlanOccurrenceSessionsUsersStructureReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanOccurrenceSessionsUsersStructureReference {
@@ -2086,7 +2086,7 @@ pub struct ActivityPlanOccurrencesDeletionJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanOccurrencesDeletionJobResponse {
@@ -2236,7 +2236,7 @@ pub struct ActivityPlanReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanReference {
@@ -2437,7 +2437,7 @@ pub struct ActivityPlanResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanResponse {
@@ -2846,7 +2846,7 @@ pub struct ActivityPlanRunJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanRunJobResponse {
@@ -3004,7 +3004,7 @@ pub struct ActivityPlanServiceGoalImpactOverrides {
     /// JSON `averageSpeedOfAnswer`.
     pub average_speed_of_answer: Option<Box<ActivityPlanAsaImpactOverride>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanServiceGoalImpactOverrides {
@@ -3078,7 +3078,7 @@ pub struct ActivityPlanServiceLevelImpactOverride {
     /// JSON `decreaseByPercent`.
     pub decrease_by_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanServiceLevelImpactOverride {
@@ -3146,7 +3146,7 @@ pub struct ActivityPlanSessionStructureReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanSessionStructureReference {
@@ -3230,7 +3230,7 @@ pub struct ActivityPlanStructureWithOccurrenceSessionsUsersReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanStructureWithOccurrenceSessionsUsersReference {
@@ -3310,7 +3310,7 @@ pub struct ActivityPlanStructureWithOccurrencesReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ActivityPlanStructureWithOccurrencesReference {
@@ -3394,7 +3394,7 @@ pub struct AddAdherenceAdjustmentAgentRequest {
     /// JSON `submitterNotes`.
     pub submitter_notes: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddAdherenceAdjustmentAgentRequest {
@@ -3495,7 +3495,7 @@ pub struct AddAdherenceExplanationAdminRequest {
     /// JSON `status`.
     pub status: Option<AddAdherenceExplanationAdminRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddAdherenceExplanationAdminRequest {
@@ -3693,7 +3693,7 @@ pub struct AddAdherenceExplanationAgentRequest {
     /// JSON `notes`.
     pub notes: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddAdherenceExplanationAgentRequest {
@@ -3861,7 +3861,7 @@ pub struct AddOpportunityBody {
     /// JSON `capacity`.
     pub capacity: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddOpportunityBody {
@@ -4040,7 +4040,7 @@ pub struct AddShiftTradeJobRequest {
     /// JSON `reviewNote`.
     pub review_note: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddShiftTradeJobRequest {
@@ -4146,7 +4146,7 @@ pub struct AddShiftTradeRequest {
     /// JSON `acceptableIntervals`.
     pub acceptable_intervals: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddShiftTradeRequest {
@@ -4246,7 +4246,7 @@ pub struct AddWorkPlanRotationAgentRequest {
     /// JSON `position`.
     pub position: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddWorkPlanRotationAgentRequest {
@@ -4336,7 +4336,7 @@ pub struct AddWorkPlanRotationRequest {
     /// JSON `pattern`.
     pub pattern: Option<Box<WorkPlanPatternRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AddWorkPlanRotationRequest {
@@ -4471,7 +4471,7 @@ pub struct AdherenceAdjustment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceAdjustment {
@@ -4676,7 +4676,7 @@ pub struct AdherenceAdjustmentsListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AdherenceAdjustment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceAdjustmentsListing {
@@ -4748,7 +4748,7 @@ pub struct AdherenceAdjustmentsReasonCode {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceAdjustmentsReasonCode {
@@ -4889,7 +4889,7 @@ pub struct AdherenceAdjustmentsReasonCodeReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceAdjustmentsReasonCodeReference {
@@ -4952,7 +4952,7 @@ pub struct AdherenceAdjustmentsReasonCodesListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AdherenceAdjustmentsReasonCode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceAdjustmentsReasonCodesListing {
@@ -5010,7 +5010,7 @@ pub struct AdherenceExplanationAsyncResponse {
     /// JSON `job`.
     pub job: Option<Box<AdherenceExplanationJobReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationAsyncResponse {
@@ -5100,7 +5100,7 @@ pub struct AdherenceExplanationJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationJob {
@@ -5332,7 +5332,7 @@ pub struct AdherenceExplanationJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationJobReference {
@@ -5515,7 +5515,7 @@ pub struct AdherenceExplanationListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AdherenceExplanationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationListing {
@@ -5571,7 +5571,7 @@ pub struct AdherenceExplanationListingAgentQueryResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<AdherenceExplanationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationListingAgentQueryResponse {
@@ -5627,7 +5627,7 @@ pub struct AdherenceExplanationListingBuQueryResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<AdherenceExplanationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationListingBuQueryResponse {
@@ -5721,7 +5721,7 @@ pub struct AdherenceExplanationNotification {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationNotification {
@@ -5994,7 +5994,7 @@ pub struct AdherenceExplanationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceExplanationResponse {
@@ -6247,7 +6247,7 @@ pub struct AdherenceSettings {
     /// JSON `ignoredActivityCodeIds`.
     pub ignored_activity_code_ids: Option<Box<IgnoredActivityCodeIds>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdherenceSettings {
@@ -6377,7 +6377,7 @@ pub struct AdminAgentScheduleBidBiddingPreference {
     /// JSON `endDate`.
     pub end_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminAgentScheduleBidBiddingPreference {
@@ -6536,7 +6536,7 @@ pub struct AdminAgentScheduleBidPreferenceResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminAgentScheduleBidPreferenceResponse {
@@ -6621,7 +6621,7 @@ pub struct AdminAgentScheduleSetPreferences {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminAgentScheduleSetPreferences {
@@ -6731,7 +6731,7 @@ pub struct AdminAgentWorkPlanBiddingPreference {
     /// JSON `priorities`.
     pub priorities: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminAgentWorkPlanBiddingPreference {
@@ -6897,7 +6897,7 @@ pub struct AdminAgentWorkPlanPreferenceResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminAgentWorkPlanPreferenceResponse {
@@ -6990,7 +6990,7 @@ pub struct AdminBulkUpdateAlternativeShiftTradeState {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminBulkUpdateAlternativeShiftTradeState {
@@ -7113,7 +7113,7 @@ pub struct AdminBulkUpdateAlternativeShiftTradeStateRequest {
     /// JSON `managementUnitId`.
     pub management_unit_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminBulkUpdateAlternativeShiftTradeStateRequest {
@@ -7224,7 +7224,7 @@ pub struct AdminTimeOffRequestPatch {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdminTimeOffRequestPatch {
@@ -7412,7 +7412,7 @@ pub struct AgentAddOpportunityEnrollment {
     /// JSON `opportunityId`.
     pub opportunity_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentAddOpportunityEnrollment {
@@ -7524,7 +7524,7 @@ pub struct AgentAdherenceDayMetrics {
     /// JSON `conformancePercentage`.
     pub conformance_percentage: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentAdherenceDayMetrics {
@@ -7666,7 +7666,7 @@ pub struct AgentAdherenceScheduledActivity {
     /// JSON `endOffsetSeconds`.
     pub end_offset_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentAdherenceScheduledActivity {
@@ -7740,7 +7740,7 @@ pub struct AgentAssignedScheduleSetList {
     /// JSON `agentAssignedShiftSets`.
     pub agent_assigned_shift_sets: Option<Vec<AgentAssignedShiftSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentAssignedScheduleSetList {
@@ -7818,7 +7818,7 @@ pub struct AgentAssignedShiftSet {
     /// JSON `agents`.
     pub agents: Option<Vec<AssignedAgentDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentAssignedShiftSet {
@@ -7907,7 +7907,7 @@ pub struct AgentBidScheduleSetOverrideRequest {
     /// JSON `overrideReason`.
     pub override_reason: Option<AgentBidScheduleSetOverrideRequestOverrideReason>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBidScheduleSetOverrideRequest {
@@ -8044,7 +8044,7 @@ pub struct AgentBidWorkPlanOverrideRequest {
     /// JSON `overrideReason`.
     pub override_reason: Option<AgentBidWorkPlanOverrideRequestOverrideReason>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBidWorkPlanOverrideRequest {
@@ -8177,7 +8177,7 @@ pub struct AgentBulkAddOpportunityEnrollment {
     /// JSON `opportunityId`.
     pub opportunity_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBulkAddOpportunityEnrollment {
@@ -8254,7 +8254,7 @@ pub struct AgentBulkAddOpportunityEnrollmentResult {
     /// JSON `enrollment`.
     pub enrollment: Option<Box<AgentBulkAddOpportunityEnrollment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBulkAddOpportunityEnrollmentResult {
@@ -8375,7 +8375,7 @@ pub struct AgentBulkAddOpportunityEnrollmentsRequest {
     /// JSON `enrollments`.
     pub enrollments: Option<Vec<AgentAddOpportunityEnrollment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBulkAddOpportunityEnrollmentsRequest {
@@ -8441,7 +8441,7 @@ pub struct AgentBulkAddOpportunityEnrollmentsResponse {
     /// JSON `errorCount`.
     pub error_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBulkAddOpportunityEnrollmentsResponse {
@@ -8514,7 +8514,7 @@ pub struct AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
     /// JSON `status`.
     pub status: Option<AgentBulkStatusUpdateOpportunityEnrollmentsRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
@@ -8630,7 +8630,7 @@ pub struct AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
     /// JSON `errorCount`.
     pub error_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
@@ -8705,7 +8705,7 @@ pub struct AgentBusinessUnitOpportunities {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentBusinessUnitOpportunities {
@@ -8785,7 +8785,7 @@ pub struct AgentCountRange {
     /// JSON `maximum`.
     pub maximum: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentCountRange {
@@ -8878,7 +8878,7 @@ pub struct AgentEffectiveBid {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentEffectiveBid {
@@ -8992,7 +8992,7 @@ pub struct AgentIntegrationAssociationRequest {
     /// JSON `locked`.
     pub locked: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentIntegrationAssociationRequest {
@@ -9078,7 +9078,7 @@ pub struct AgentIntegrationAssociationResponse {
     /// JSON `locked`.
     pub locked: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentIntegrationAssociationResponse {
@@ -9156,7 +9156,7 @@ pub struct AgentIntegrationsRequest {
     /// JSON `associatedIntegrations`.
     pub associated_integrations: Option<Vec<AgentIntegrationAssociationRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentIntegrationsRequest {
@@ -9237,7 +9237,7 @@ pub struct AgentIntegrationsResponse {
     /// JSON `associatedIntegrations`.
     pub associated_integrations: Option<Vec<AgentIntegrationAssociationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentIntegrationsResponse {
@@ -9324,7 +9324,7 @@ pub struct AgentManagementUnitReference {
     /// JSON `businessUnit`.
     pub business_unit: Option<Box<BusinessUnitReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentManagementUnitReference {
@@ -9416,7 +9416,7 @@ pub struct AgentMuQueryResponse {
     /// JSON `error`.
     pub error: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentMuQueryResponse {
@@ -9571,7 +9571,7 @@ pub struct AgentMuScheduleItem {
     /// JSON `fullDayTimeOffMarkerDates`.
     pub full_day_time_off_marker_dates: Option<Vec<Date>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentMuScheduleItem {
@@ -9651,7 +9651,7 @@ pub struct AgentMuScheduleQuery {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentMuScheduleQuery {
@@ -9724,7 +9724,7 @@ pub struct AgentMuScheduleResult {
     /// JSON `agentSchedules`.
     pub agent_schedules: Option<Vec<AgentMuScheduleItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentMuScheduleResult {
@@ -9803,7 +9803,7 @@ pub struct AgentMuScheduleShift {
     /// JSON `activities`.
     pub activities: Option<Vec<AgentScheduleShiftActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentMuScheduleShift {
@@ -9903,7 +9903,7 @@ pub struct AgentOpportunityEnrollmentResult {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentOpportunityEnrollmentResult {
@@ -10296,7 +10296,7 @@ pub struct AgentPossibleWorkShiftsRequest {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentPossibleWorkShiftsRequest {
@@ -10377,7 +10377,7 @@ pub struct AgentPossibleWorkShiftsResponse {
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentPossibleWorkShiftsResponse {
@@ -10475,7 +10475,7 @@ pub struct AgentQueryAdherenceAdjustmentsRequest {
     /// JSON `statuses`.
     pub statuses: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueryAdherenceAdjustmentsRequest {
@@ -10562,7 +10562,7 @@ pub struct AgentQueryAdherenceExplanationsRequest {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueryAdherenceExplanationsRequest {
@@ -10635,7 +10635,7 @@ pub struct AgentQueryAdherenceExplanationsResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueryAdherenceExplanationsResponse {
@@ -10713,7 +10713,7 @@ pub struct AgentQueryOpportunities {
     /// JSON `businessUnits`.
     pub business_units: Option<Vec<AgentBusinessUnitOpportunities>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueryOpportunities {
@@ -10782,7 +10782,7 @@ pub struct AgentQueryOpportunitiesResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueryOpportunitiesResponse {
@@ -10909,7 +10909,7 @@ pub struct AgentQueryOpportunityResult {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueryOpportunityResult {
@@ -11121,7 +11121,7 @@ pub struct AgentQueueTimeRequest {
     /// JSON `onQueueActivityCodeIds`.
     pub on_queue_activity_code_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentQueueTimeRequest {
@@ -11238,7 +11238,7 @@ pub struct AgentScheduleBid {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleBid {
@@ -11469,7 +11469,7 @@ pub struct AgentScheduleBidScheduleSetResponse {
     /// JSON `downloadTemplate`.
     pub download_template: Option<Box<BidGroupScheduleSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleBidScheduleSetResponse {
@@ -11540,7 +11540,7 @@ pub struct AgentScheduleBiddingPreferencePriority {
     /// JSON `priority`.
     pub priority: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleBiddingPreferencePriority {
@@ -11633,7 +11633,7 @@ pub struct AgentScheduleBiddingPreferenceResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleBiddingPreferenceResponse {
@@ -11804,7 +11804,7 @@ pub struct AgentScheduleBids {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleBids {
@@ -11897,7 +11897,7 @@ pub struct AgentScheduleShiftActivity {
     /// JSON `lengthMinutes`.
     pub length_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleShiftActivity {
@@ -12046,7 +12046,7 @@ pub struct AgentScheduleUnavailableTime {
     /// JSON `notes`.
     pub notes: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentScheduleUnavailableTime {
@@ -12123,7 +12123,7 @@ pub struct AgentSchedulingPreference {
     /// JSON `preferenceLevel`.
     pub preference_level: Option<AgentSchedulingPreferencePreferenceLevel>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentSchedulingPreference {
@@ -12248,7 +12248,7 @@ pub struct AgentSchedulingPreferenceListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AgentSchedulingPreference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentSchedulingPreferenceListing {
@@ -12322,7 +12322,7 @@ pub struct AgentTimeOffRequestPatch {
     /// JSON `fullDayLatestEndOffsetMinutes`.
     pub full_day_latest_end_offset_minutes: Option<Box<ListWrapperInteger>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentTimeOffRequestPatch {
@@ -12461,7 +12461,7 @@ pub struct AgentUpdateAlternativeShiftTradeRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentUpdateAlternativeShiftTradeRequest {
@@ -12624,7 +12624,7 @@ pub struct AgentWorkPlan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlan {
@@ -12753,7 +12753,7 @@ pub struct AgentWorkPlanActivity {
     /// JSON `countsAsPaidTime`.
     pub counts_as_paid_time: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanActivity {
@@ -12860,7 +12860,7 @@ pub struct AgentWorkPlanBid {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanBid {
@@ -13098,7 +13098,7 @@ pub struct AgentWorkPlanBiddingPreference {
     /// JSON `priority`.
     pub priority: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanBiddingPreference {
@@ -13169,7 +13169,7 @@ pub struct AgentWorkPlanBiddingPreferenceRequest {
     /// JSON `priority`.
     pub priority: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanBiddingPreferenceRequest {
@@ -13262,7 +13262,7 @@ pub struct AgentWorkPlanBiddingPreferenceResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanBiddingPreferenceResponse {
@@ -13431,7 +13431,7 @@ pub struct AgentWorkPlanBids {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanBids {
@@ -13514,7 +13514,7 @@ pub struct AgentWorkPlanListResponse {
     /// JSON `managementUnit`.
     pub management_unit: Option<Box<ManagementUnitReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanListResponse {
@@ -13653,7 +13653,7 @@ pub struct AgentWorkPlanShift {
     /// JSON `activities`.
     pub activities: Option<Vec<AgentWorkPlanActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlanShift {
@@ -13803,7 +13803,7 @@ pub struct AgentWorkPlans {
     /// JSON `workPlanLookupKeysPerWeek`.
     pub work_plan_lookup_keys_per_week: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentWorkPlans {
@@ -13870,7 +13870,7 @@ pub struct AgentsBidAssignedScheduleSetOverrideRequest {
     /// JSON `agentScheduleSetOverrides`.
     pub agent_schedule_set_overrides: Option<Vec<AgentBidScheduleSetOverrideRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentsBidAssignedScheduleSetOverrideRequest {
@@ -13930,7 +13930,7 @@ pub struct AgentsBidAssignedWorkPlanOverrideRequest {
     /// JSON `agentWorkPlanOverrides`.
     pub agent_work_plan_overrides: Option<Vec<AgentBidWorkPlanOverrideRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentsBidAssignedWorkPlanOverrideRequest {
@@ -13990,7 +13990,7 @@ pub struct AgentsEffectiveScheduleSetResponse {
     /// JSON `effectiveBids`.
     pub effective_bids: Option<Vec<AgentEffectiveBid>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentsEffectiveScheduleSetResponse {
@@ -14046,7 +14046,7 @@ pub struct AgentsIntegrationsListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AgentIntegrationsResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentsIntegrationsListing {
@@ -14108,7 +14108,7 @@ pub struct AgentsWorkPlansResponse {
     /// JSON `result`.
     pub result: Option<Box<MuAgentsWorkPlansResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentsWorkPlansResponse {
@@ -14177,7 +14177,7 @@ pub struct AggregateHistoricalAvailability {
     /// JSON `yearly`.
     pub yearly: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregateHistoricalAvailability {
@@ -14262,7 +14262,7 @@ pub struct AggregatedExportJobRequest {
     /// JSON `dateEnd`.
     pub date_end: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedExportJobRequest {
@@ -14440,7 +14440,7 @@ pub struct AggregatedExportSnapshotJobRequest {
     /// JSON `snapshotId`.
     pub snapshot_id: Option<AggregatedExportSnapshotJobRequestSnapshotId>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedExportSnapshotJobRequest {
@@ -14674,7 +14674,7 @@ pub struct AggregatedHistoricalExportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedHistoricalExportJobResponse {
@@ -14759,7 +14759,7 @@ pub struct AggregatedHistoricalExportJobStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedHistoricalExportJobStatus {
@@ -14900,7 +14900,7 @@ pub struct AggregatedSessionExportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedSessionExportJobResponse {
@@ -14985,7 +14985,7 @@ pub struct AggregatedSessionExportJobStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedSessionExportJobStatus {
@@ -15126,7 +15126,7 @@ pub struct AggregatedSnapshotExportJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedSnapshotExportJobResponse {
@@ -15211,7 +15211,7 @@ pub struct AggregatedSnapshotExportJobStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregatedSnapshotExportJobStatus {
@@ -15374,7 +15374,7 @@ pub struct AlternativeShiftAgentScheduledShift {
     /// JSON `activities`.
     pub activities: Option<Vec<BuAgentScheduleActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftAgentScheduledShift {
@@ -15462,7 +15462,7 @@ pub struct AlternativeShiftAsyncResponse {
     /// JSON `job`.
     pub job: Option<Box<AlternativeShiftJobReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftAsyncResponse {
@@ -15540,7 +15540,7 @@ pub struct AlternativeShiftBuSettingsResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftBuSettingsResponse {
@@ -15617,7 +15617,7 @@ pub struct AlternativeShiftBulkUpdateTradesResponseTemplate {
     /// JSON `entities`.
     pub entities: Option<Vec<AlternativeShiftTradeBulkUpdateTemplateItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftBulkUpdateTradesResponseTemplate {
@@ -15691,7 +15691,7 @@ pub struct AlternativeShiftJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftJobReference {
@@ -15916,7 +15916,7 @@ pub struct AlternativeShiftJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftJobResponse {
@@ -16180,7 +16180,7 @@ pub struct AlternativeShiftNotification {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftNotification {
@@ -16404,7 +16404,7 @@ pub struct AlternativeShiftOffersRequest {
     /// JSON `queryWeekDate`.
     pub query_week_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftOffersRequest {
@@ -16513,7 +16513,7 @@ pub struct AlternativeShiftOffersViewResponseTemplate {
     /// JSON `alternativeDays`.
     pub alternative_days: Option<Vec<AlternativeShiftAgentScheduledShift>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftOffersViewResponseTemplate {
@@ -16628,7 +16628,7 @@ pub struct AlternativeShiftScheduleLookup {
     /// JSON `weekDate`.
     pub week_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftScheduleLookup {
@@ -16711,7 +16711,7 @@ pub struct AlternativeShiftSearchOffersRequest {
     /// JSON `acceptableIntervals`.
     pub acceptable_intervals: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftSearchOffersRequest {
@@ -16816,7 +16816,7 @@ pub struct AlternativeShiftTradeBulkUpdateTemplateItem {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftTradeBulkUpdateTemplateItem {
@@ -17013,7 +17013,7 @@ pub struct AlternativeShiftTradeListing {
     /// JSON `entities`.
     pub entities: Option<Vec<AlternativeShiftTradeResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftTradeListing {
@@ -17157,7 +17157,7 @@ pub struct AlternativeShiftTradeResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftTradeResponse {
@@ -17454,7 +17454,7 @@ pub struct AlternativeShiftTradesViewResponseTemplate {
     /// JSON `entities`.
     pub entities: Option<Vec<AlternativeShiftTradeResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AlternativeShiftTradesViewResponseTemplate {
@@ -17518,7 +17518,7 @@ pub struct AssignedAgentDetails {
     /// JSON `endDate`.
     pub end_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignedAgentDetails {
@@ -17595,7 +17595,7 @@ pub struct AsyncForecastOperationResult {
     /// JSON `progress`.
     pub progress: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncForecastOperationResult {
@@ -17737,7 +17737,7 @@ pub struct AsyncIntradayResponse {
     /// JSON `result`.
     pub result: Option<Box<BuIntradayResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncIntradayResponse {
@@ -17872,7 +17872,7 @@ pub struct AvailabilityRange {
     /// JSON `latestEndMinutesFromMidnight`.
     pub latest_end_minutes_from_midnight: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailabilityRange {
@@ -17957,7 +17957,7 @@ pub struct AvailableTimeOffRange {
     /// JSON `waitlistEnabled`.
     pub waitlist_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTimeOffRange {
@@ -18107,7 +18107,7 @@ pub struct AvailableTimeOffRequest {
     /// JSON `supportedGranularities`.
     pub supported_granularities: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTimeOffRequest {
@@ -18177,7 +18177,7 @@ pub struct AvailableTimeOffResponse {
     /// JSON `values`.
     pub values: Option<Vec<AvailableTimeOffRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AvailableTimeOffResponse {
@@ -18237,7 +18237,7 @@ pub struct BidGroupScheduleSet {
     /// JSON `shiftSets`.
     pub shift_sets: Option<Vec<ShiftSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BidGroupScheduleSet {
@@ -18309,7 +18309,7 @@ pub struct BidGroupWorkPlanRequest {
     /// JSON `agentCountRange`.
     pub agent_count_range: Option<Box<AgentCountRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BidGroupWorkPlanRequest {
@@ -18408,7 +18408,7 @@ pub struct BidGroupWorkPlanResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BidGroupWorkPlanResponse {
@@ -18509,7 +18509,7 @@ pub struct BidGroupWorkPlanRotationRequest {
     /// JSON `agentCount`.
     pub agent_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BidGroupWorkPlanRotationRequest {
@@ -18592,7 +18592,7 @@ pub struct BidGroupWorkPlanRotationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BidGroupWorkPlanRotationResponse {
@@ -18677,7 +18677,7 @@ pub struct BuAbandonRate {
     /// JSON `percent`.
     pub percent: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAbandonRate {
@@ -18742,7 +18742,7 @@ pub struct BuActivitySettingsRequest {
     /// JSON `defaultActivityCodeId`.
     pub default_activity_code_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuActivitySettingsRequest {
@@ -18800,7 +18800,7 @@ pub struct BuActivitySettingsResponse {
     /// JSON `defaultActivityCode`.
     pub default_activity_code: Option<Box<ActivityCodeReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuActivitySettingsResponse {
@@ -18878,7 +18878,7 @@ pub struct BuAdherenceAdjustmentsQueryJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAdherenceAdjustmentsQueryJob {
@@ -19034,7 +19034,7 @@ pub struct BuAdherenceAdjustmentsQueryJobsReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAdherenceAdjustmentsQueryJobsReference {
@@ -19162,7 +19162,7 @@ pub struct BuAdherenceAdjustmentsQueryJobsReferenceListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BuAdherenceAdjustmentsQueryJobsReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAdherenceAdjustmentsQueryJobsReferenceListing {
@@ -19224,7 +19224,7 @@ pub struct BuAdherenceAdjustmentsSettings {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAdherenceAdjustmentsSettings {
@@ -19333,7 +19333,7 @@ pub struct BuAgentScheduleActivity {
     /// JSON `externalActivityType`.
     pub external_activity_type: Option<BuAgentScheduleActivityExternalActivityType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleActivity {
@@ -19521,7 +19521,7 @@ pub struct BuAgentScheduleHistoryChange {
     /// JSON `deletes`.
     pub deletes: Option<Box<BuAgentScheduleHistoryDeletedChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleHistoryChange {
@@ -19604,7 +19604,7 @@ pub struct BuAgentScheduleHistoryChangeMetadata {
     /// JSON `modifiedBy`.
     pub modified_by: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleHistoryChangeMetadata {
@@ -19677,7 +19677,7 @@ pub struct BuAgentScheduleHistoryDeletedChange {
     /// JSON `agentSchedule`.
     pub agent_schedule: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleHistoryDeletedChange {
@@ -19761,7 +19761,7 @@ pub struct BuAgentScheduleHistoryDroppedChange {
     /// JSON `deletes`.
     pub deletes: Option<Box<BuAgentScheduleHistoryDeletedChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleHistoryDroppedChange {
@@ -19852,7 +19852,7 @@ pub struct BuAgentScheduleHistoryResponse {
     /// JSON `changes`.
     pub changes: Option<Vec<BuAgentScheduleHistoryChange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleHistoryResponse {
@@ -19943,7 +19943,7 @@ pub struct BuAgentSchedulePublishedScheduleReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentSchedulePublishedScheduleReference {
@@ -20042,7 +20042,7 @@ pub struct BuAgentScheduleQueryResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleQueryResponse {
@@ -20151,7 +20151,7 @@ pub struct BuAgentScheduleRescheduleResponse {
     /// JSON `workPlansPerWeek`.
     pub work_plans_per_week: Option<Vec<WorkPlanReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleRescheduleResponse {
@@ -20245,7 +20245,7 @@ pub struct BuAgentScheduleSearchResponse {
     /// JSON `fullDayTimeOffMarkers`.
     pub full_day_time_off_markers: Option<Vec<BuFullDayTimeOffMarker>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleSearchResponse {
@@ -20345,7 +20345,7 @@ pub struct BuAgentScheduleShift {
     /// JSON `workPlanShiftId`.
     pub work_plan_shift_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleShift {
@@ -20480,7 +20480,7 @@ pub struct BuAgentScheduleShiftRequest {
     /// JSON `workPlanShiftId`.
     pub work_plan_shift_id: Option<Box<ValueWrapperString>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleShiftRequest {
@@ -20591,7 +20591,7 @@ pub struct BuAgentScheduleUpdate {
     /// JSON `shiftStartDates`.
     pub shift_start_dates: Option<Vec<OffsetDateTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentScheduleUpdate {
@@ -20711,7 +20711,7 @@ pub struct BuAgentSchedulesQueryResponse {
     /// JSON `businessUnitTimeZone`.
     pub business_unit_time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentSchedulesQueryResponse {
@@ -20784,7 +20784,7 @@ pub struct BuAgentSchedulesSearchResponse {
     /// JSON `publishedSchedules`.
     pub published_schedules: Option<Vec<BuAgentSchedulePublishedScheduleReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAgentSchedulesSearchResponse {
@@ -20894,7 +20894,7 @@ pub struct BuAlternativeShiftJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAlternativeShiftJobResponse {
@@ -21134,7 +21134,7 @@ pub struct BuAsyncAgentSchedulesQueryResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAsyncAgentSchedulesQueryResponse {
@@ -21291,7 +21291,7 @@ pub struct BuAsyncAgentSchedulesSearchResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAsyncAgentSchedulesSearchResponse {
@@ -21440,7 +21440,7 @@ pub struct BuAsyncScheduleResponse {
     /// JSON `result`.
     pub result: Option<Box<BuScheduleMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAsyncScheduleResponse {
@@ -21575,7 +21575,7 @@ pub struct BuAsyncScheduleRunResponse {
     /// JSON `result`.
     pub result: Option<Box<BuScheduleRun>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAsyncScheduleRunResponse {
@@ -21708,7 +21708,7 @@ pub struct BuAverageSpeedOfAnswer {
     /// JSON `seconds`.
     pub seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuAverageSpeedOfAnswer {
@@ -21771,7 +21771,7 @@ pub struct BuConvertTimeOffGranularityLimitJobListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BuConvertTimeOffLimitGranularityJobResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuConvertTimeOffGranularityLimitJobListing {
@@ -21841,7 +21841,7 @@ pub struct BuConvertTimeOffLimitGranularityJobProgress {
     /// JSON `percentageComplete`.
     pub percentage_complete: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuConvertTimeOffLimitGranularityJobProgress {
@@ -21926,7 +21926,7 @@ pub struct BuConvertTimeOffLimitGranularityJobRequest {
     /// JSON `fullDayTimeOffStartTime`.
     pub full_day_time_off_start_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuConvertTimeOffLimitGranularityJobRequest {
@@ -22064,7 +22064,7 @@ pub struct BuConvertTimeOffLimitGranularityJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuConvertTimeOffLimitGranularityJobResponse {
@@ -22220,7 +22220,7 @@ pub struct BuCopyScheduleRequest {
     /// JSON `includeForecast`.
     pub include_forecast: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuCopyScheduleRequest {
@@ -22304,7 +22304,7 @@ pub struct BuCreateBlankScheduleRequest {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuCreateBlankScheduleRequest {
@@ -22388,7 +22388,7 @@ pub struct BuCreateTimeOffLimitRequest {
     /// JSON `fullDayTimeOffStartTime`.
     pub full_day_time_off_start_time: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuCreateTimeOffLimitRequest {
@@ -22560,7 +22560,7 @@ pub struct BuCreateTimeOffPlanRequest {
     /// JSON `managementUnitAssociation`.
     pub management_unit_association: Option<Box<CreateTimeOffPlanManagementUnitAssociation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuCreateTimeOffPlanRequest {
@@ -22774,7 +22774,7 @@ pub struct BuCurrentAgentScheduleSearchResponse {
     /// JSON `updates`.
     pub updates: Option<Vec<BuAgentScheduleUpdate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuCurrentAgentScheduleSearchResponse {
@@ -22871,7 +22871,7 @@ pub struct BuForecastGenerationPlanningGroupResult {
     /// JSON `metricResults`.
     pub metric_results: Option<Vec<BuForecastTimeSeriesResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastGenerationPlanningGroupResult {
@@ -22936,7 +22936,7 @@ pub struct BuForecastGenerationResult {
     /// JSON `planningGroupResults`.
     pub planning_group_results: Option<Vec<BuForecastGenerationPlanningGroupResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastGenerationResult {
@@ -23056,7 +23056,7 @@ pub struct BuForecastModificationResponse {
     /// JSON `planningGroupIds`.
     pub planning_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastModificationResponse {
@@ -23387,7 +23387,7 @@ pub struct BuForecastResult {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastResult {
@@ -23470,7 +23470,7 @@ pub struct BuForecastResultResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastResultResponse {
@@ -23553,7 +23553,7 @@ pub struct BuForecastStaffingRequirementsResult {
     /// JSON `planningGroupStaffingRequirements`.
     pub planning_group_staffing_requirements: Option<Vec<StaffingRequirementsPlanningGroupData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastStaffingRequirementsResult {
@@ -23668,7 +23668,7 @@ pub struct BuForecastStaffingRequirementsResultResponse {
     /// JSON `results`.
     pub results: Option<Vec<BuForecastStaffingRequirementsResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastStaffingRequirementsResultResponse {
@@ -23827,7 +23827,7 @@ pub struct BuForecastTimeSeriesResult {
     /// JSON `forecastType`.
     pub forecast_type: Option<BuForecastTimeSeriesResultForecastType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuForecastTimeSeriesResult {
@@ -24176,7 +24176,7 @@ pub struct BuFullDayTimeOffMarker {
     /// JSON `delete`.
     pub delete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuFullDayTimeOffMarker {
@@ -24320,7 +24320,7 @@ pub struct BuGenerateScheduleRequest {
     /// JSON `options`.
     pub options: Option<Box<SchedulingOptionsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuGenerateScheduleRequest {
@@ -24407,7 +24407,7 @@ pub struct BuGetCurrentAgentScheduleRequest {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuGetCurrentAgentScheduleRequest {
@@ -24474,7 +24474,7 @@ pub struct BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
     /// JSON `referenceStartDate`.
     pub reference_start_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
@@ -24541,7 +24541,7 @@ pub struct BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema {
     /// JSON `referenceStartDate`.
     pub reference_start_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema {
@@ -24610,7 +24610,7 @@ pub struct BuHeadcountForecastResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuHeadcountForecastResponse {
@@ -24693,7 +24693,7 @@ pub struct BuImportAgentScheduleUploadSchema {
     /// JSON `fullDayTimeOffMarkers`.
     pub full_day_time_off_markers: Option<Vec<BuFullDayTimeOffMarker>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuImportAgentScheduleUploadSchema {
@@ -24801,7 +24801,7 @@ pub struct BuImportShortTermForecastSchema {
     /// JSON `canUseForScheduling`.
     pub can_use_for_scheduling: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuImportShortTermForecastSchema {
@@ -24893,7 +24893,7 @@ pub struct BuImportTimeOffLimitValue {
     /// JSON `importMinutes`.
     pub import_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuImportTimeOffLimitValue {
@@ -24960,7 +24960,7 @@ pub struct BuImportTimeOffLimitValuesRequest {
     /// JSON `uploadKey`.
     pub upload_key: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuImportTimeOffLimitValuesRequest {
@@ -25026,7 +25026,7 @@ pub struct BuImportTimeOffLimitValuesSchema {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuImportTimeOffLimitValuesSchema {
@@ -25103,7 +25103,7 @@ pub struct BuImportTimeOffLimitValuesUploadResponse {
     /// JSON `uploadBodySchema`.
     pub upload_body_schema: Option<Box<BuImportTimeOffLimitValuesSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuImportTimeOffLimitValuesUploadResponse {
@@ -25206,7 +25206,7 @@ pub struct BuIntradayDataGroup {
     /// JSON `performancePredictionDataPerInterval`.
     pub performance_prediction_data_per_interval: Option<Vec<IntradayPerformancePredictionData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuIntradayDataGroup {
@@ -25373,7 +25373,7 @@ pub struct BuIntradayForecastData {
     /// JSON `averageHandleTimeSeconds`.
     pub average_handle_time_seconds: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuIntradayForecastData {
@@ -25466,7 +25466,7 @@ pub struct BuIntradayResponse {
     /// JSON `intradayDataGroupings`.
     pub intraday_data_groupings: Option<Vec<BuIntradayDataGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuIntradayResponse {
@@ -25620,7 +25620,7 @@ pub struct BuIntradayScheduleData {
     /// JSON `onQueueTimeSeconds`.
     pub on_queue_time_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuIntradayScheduleData {
@@ -25682,7 +25682,7 @@ pub struct BuListAlternativeShiftTradesResponse {
     /// JSON `result`.
     pub result: Option<Box<AlternativeShiftTradeListing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuListAlternativeShiftTradesResponse {
@@ -25763,7 +25763,7 @@ pub struct BuManagementUnitScheduleSummary {
     /// JSON `agents`.
     pub agents: Option<Vec<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuManagementUnitScheduleSummary {
@@ -25849,7 +25849,7 @@ pub struct BuNotificationSettingsRequest {
     /// JSON `scheduling`.
     pub scheduling: Option<Box<BuScheduleNotificationsSettingsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuNotificationSettingsRequest {
@@ -25907,7 +25907,7 @@ pub struct BuNotificationSettingsResponse {
     /// JSON `scheduling`.
     pub scheduling: Option<Box<BuScheduleNotificationsSettingsResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuNotificationSettingsResponse {
@@ -25973,7 +25973,7 @@ pub struct BuPlanningGroupHeadcountForecastResult {
     /// JSON `planningGroup`.
     pub planning_group: Option<Box<PlanningGroupReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuPlanningGroupHeadcountForecastResult {
@@ -26055,7 +26055,7 @@ pub struct BuPlanningGroupHeadcountForecastUploadSchema {
     /// JSON `planningGroupId`.
     pub planning_group_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuPlanningGroupHeadcountForecastUploadSchema {
@@ -26147,7 +26147,7 @@ pub struct BuQueryAdherenceAdjustmentsRequest {
     /// JSON `managementUnitIds`.
     pub management_unit_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuQueryAdherenceAdjustmentsRequest {
@@ -26256,7 +26256,7 @@ pub struct BuQueryAdherenceExplanationsRequest {
     /// JSON `agentIds`.
     pub agent_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuQueryAdherenceExplanationsRequest {
@@ -26343,7 +26343,7 @@ pub struct BuQueryAdherenceExplanationsResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuQueryAdherenceExplanationsResponse {
@@ -26425,7 +26425,7 @@ pub struct BuQueryAgentSchedulesRequest {
     /// JSON `teamIds`.
     pub team_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuQueryAgentSchedulesRequest {
@@ -26505,7 +26505,7 @@ pub struct BuRescheduleAgentScheduleResult {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuRescheduleAgentScheduleResult {
@@ -26631,7 +26631,7 @@ pub struct BuRescheduleRequest {
     /// JSON `useUnavailableTimesSnapshot`.
     pub use_unavailable_times_snapshot: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuRescheduleRequest {
@@ -26833,7 +26833,7 @@ pub struct BuRescheduleResult {
     /// JSON `agentSchedules`.
     pub agent_schedules: Option<Vec<BuRescheduleAgentScheduleResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuRescheduleResult {
@@ -26951,7 +26951,7 @@ pub struct BuScheduleListItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleListItem {
@@ -27063,7 +27063,7 @@ pub struct BuScheduleListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BuScheduleListItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleListing {
@@ -27157,7 +27157,7 @@ pub struct BuScheduleMetadata {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleMetadata {
@@ -27292,7 +27292,7 @@ pub struct BuScheduleNotificationsCategorySettings {
     /// JSON `onTimeReminderEnabled`.
     pub on_time_reminder_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleNotificationsCategorySettings {
@@ -27439,7 +27439,7 @@ pub struct BuScheduleNotificationsSettingsRequest {
     /// JSON `activityCategorySettings`.
     pub activity_category_settings: Option<Vec<BuScheduleNotificationsCategorySettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleNotificationsSettingsRequest {
@@ -27512,7 +27512,7 @@ pub struct BuScheduleNotificationsSettingsResponse {
     /// JSON `activityCategorySettings`.
     pub activity_category_settings: Option<Vec<BuScheduleNotificationsCategorySettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleNotificationsSettingsResponse {
@@ -27585,7 +27585,7 @@ pub struct BuScheduleReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleReference {
@@ -27669,7 +27669,7 @@ pub struct BuScheduleReferenceForMuRoute {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleReferenceForMuRoute {
@@ -27818,7 +27818,7 @@ pub struct BuScheduleRun {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleRun {
@@ -28056,7 +28056,7 @@ pub struct BuScheduleRunListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BuScheduleRun>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuScheduleRunListing {
@@ -28120,7 +28120,7 @@ pub struct BuSchedulerSettingsRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuSchedulerSettingsRequest {
@@ -28193,7 +28193,7 @@ pub struct BuSchedulerSettingsResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuSchedulerSettingsResponse {
@@ -28282,7 +28282,7 @@ pub struct BuSchedulingSettingsRequest {
     /// JSON `induceScheduleVariability`.
     pub induce_schedule_variability: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuSchedulingSettingsRequest {
@@ -28471,7 +28471,7 @@ pub struct BuSchedulingSettingsResponse {
     /// JSON `induceScheduleVariability`.
     pub induce_schedule_variability: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuSchedulingSettingsResponse {
@@ -28634,7 +28634,7 @@ pub struct BuSearchAgentSchedulesRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuSearchAgentSchedulesRequest {
@@ -28716,7 +28716,7 @@ pub struct BuServiceLevel {
     /// JSON `seconds`.
     pub seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuServiceLevel {
@@ -28792,7 +28792,7 @@ pub struct BuSetTimeOffLimitValuesRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuSetTimeOffLimitValuesRequest {
@@ -28919,7 +28919,7 @@ pub struct BuShortTermForecast {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuShortTermForecast {
@@ -29171,7 +29171,7 @@ pub struct BuShortTermForecastListItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuShortTermForecastListItem {
@@ -29338,7 +29338,7 @@ pub struct BuShortTermForecastListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BuShortTermForecastListItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuShortTermForecastListing {
@@ -29410,7 +29410,7 @@ pub struct BuShortTermForecastReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuShortTermForecastReference {
@@ -29511,7 +29511,7 @@ pub struct BuShortTermForecastWeekReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuShortTermForecastWeekReference {
@@ -29597,7 +29597,7 @@ pub struct BuShortTermForecastingSettings {
     /// JSON `defaultHistoryWeeks`.
     pub default_history_weeks: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuShortTermForecastingSettings {
@@ -29653,7 +29653,7 @@ pub struct BuTimeOffLimitListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BuTimeOffLimitResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitListing {
@@ -29721,7 +29721,7 @@ pub struct BuTimeOffLimitRange {
     /// JSON `limitMinutesPerDay`.
     pub limit_minutes_per_day: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitRange {
@@ -29799,7 +29799,7 @@ pub struct BuTimeOffLimitReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitReference {
@@ -29892,7 +29892,7 @@ pub struct BuTimeOffLimitResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitResponse {
@@ -30093,7 +30093,7 @@ pub struct BuTimeOffLimitValueRange {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitValueRange {
@@ -30271,7 +30271,7 @@ pub struct BuTimeOffLimitValues {
     /// JSON `valuesPerFifteenMinutes`.
     pub values_per_fifteen_minutes: Option<Box<TimeOffLimitValues>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitValues {
@@ -30361,7 +30361,7 @@ pub struct BuTimeOffLimitValuesForGranularityResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitValuesForGranularityResponse {
@@ -30489,7 +30489,7 @@ pub struct BuTimeOffLimitValuesImportUploadUrlRequest {
     /// JSON `contentLengthBytes`.
     pub content_length_bytes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitValuesImportUploadUrlRequest {
@@ -30545,7 +30545,7 @@ pub struct BuTimeOffLimitValuesResponse {
     /// JSON `values`.
     pub values: Option<Vec<BuTimeOffLimitValueRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffLimitValuesResponse {
@@ -30605,7 +30605,7 @@ pub struct BuTimeOffPlanListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffPlanListing {
@@ -30746,7 +30746,7 @@ pub struct BuTimeOffPlanResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuTimeOffPlanResponse {
@@ -31000,7 +31000,7 @@ pub struct BuUpdateAgentScheduleShift {
     /// JSON `delete`.
     pub delete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuUpdateAgentScheduleShift {
@@ -31140,7 +31140,7 @@ pub struct BuUpdateAgentScheduleUploadSchema {
     /// JSON `delete`.
     pub delete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuUpdateAgentScheduleUploadSchema {
@@ -31290,7 +31290,7 @@ pub struct BuUpdateTimeOffPlanRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuUpdateTimeOffPlanRequest {
@@ -31493,7 +31493,7 @@ pub struct BuUserListing {
     /// JSON `managementUnits`.
     pub management_units: Option<Vec<ManagementUnitUserListing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BuUserListing {
@@ -31557,7 +31557,7 @@ pub struct BulkAddOpportunitiesRequest {
     /// JSON `agentIds`.
     pub agent_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkAddOpportunitiesRequest {
@@ -31624,7 +31624,7 @@ pub struct BulkAddOpportunitiesResponse {
     /// JSON `opportunities`.
     pub opportunities: Option<Vec<OpportunityResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkAddOpportunitiesResponse {
@@ -31694,7 +31694,7 @@ pub struct BulkOpportunitiesEnrollmentResult {
     /// JSON `enrollment`.
     pub enrollment: Option<Box<OpportunityEnrollment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesEnrollmentResult {
@@ -31815,7 +31815,7 @@ pub struct BulkOpportunitiesError {
     /// JSON `errorCode`.
     pub error_code: Option<BulkOpportunitiesErrorErrorCode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesError {
@@ -32042,7 +32042,7 @@ pub struct BulkOpportunitiesExternalActivitiesRequest {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesExternalActivitiesRequest {
@@ -32112,7 +32112,7 @@ pub struct BulkOpportunitiesReferenceResult {
     /// JSON `opportunity`.
     pub opportunity: Option<Box<OpportunityReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesReferenceResult {
@@ -32233,7 +32233,7 @@ pub struct BulkOpportunitiesRequest {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesRequest {
@@ -32299,7 +32299,7 @@ pub struct BulkOpportunitiesStatusUpdateRequest {
     /// JSON `status`.
     pub status: Option<BulkOpportunitiesStatusUpdateRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesStatusUpdateRequest {
@@ -32415,7 +32415,7 @@ pub struct BulkOpportunitiesStatusUpdateResponse {
     /// JSON `errorCount`.
     pub error_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunitiesStatusUpdateResponse {
@@ -32492,7 +32492,7 @@ pub struct BulkOpportunityEnrollmentsStatusUpdateRequest {
     /// JSON `reviewNote`.
     pub review_note: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkOpportunityEnrollmentsStatusUpdateRequest {
@@ -32619,7 +32619,7 @@ pub struct BulkPublishOpportunitiesResponse {
     /// JSON `errorCount`.
     pub error_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkPublishOpportunitiesResponse {
@@ -32692,7 +32692,7 @@ pub struct BulkRemoveOpportunitiesResponse {
     /// JSON `errorCount`.
     pub error_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkRemoveOpportunitiesResponse {
@@ -32769,7 +32769,7 @@ pub struct BulkRemoveOpportunitiesResult {
     /// JSON `opportunityId`.
     pub opportunity_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkRemoveOpportunitiesResult {
@@ -32890,7 +32890,7 @@ pub struct BulkShiftTradeStateUpdateRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<BulkUpdateShiftTradeStateRequestItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkShiftTradeStateUpdateRequest {
@@ -32948,7 +32948,7 @@ pub struct BulkUpdateActivityCodeRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<BulkUpdateActivityCodeRequestItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateActivityCodeRequest {
@@ -33058,7 +33058,7 @@ pub struct BulkUpdateActivityCodeRequestItem {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateActivityCodeRequestItem {
@@ -33269,7 +33269,7 @@ pub struct BulkUpdateActivityCodeResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<BusinessUnitActivityCode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateActivityCodeResponse {
@@ -33331,7 +33331,7 @@ pub struct BulkUpdateAgentUnavailableTimesResponse {
     /// JSON `error`.
     pub error: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateAgentUnavailableTimesResponse {
@@ -33400,7 +33400,7 @@ pub struct BulkUpdateAgentUnavailableTimesResultItem {
     /// JSON `status`.
     pub status: Option<BulkUpdateAgentUnavailableTimesResultItemStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateAgentUnavailableTimesResultItem {
@@ -33524,7 +33524,7 @@ pub struct BulkUpdateOpportunityEnrollmentsStatusResponse {
     /// JSON `errorCount`.
     pub error_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateOpportunityEnrollmentsStatusResponse {
@@ -33603,7 +33603,7 @@ pub struct BulkUpdateShiftTradeListJobRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<BulkUpdateShiftTradeStateRequestItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateShiftTradeListJobRequest {
@@ -33687,7 +33687,7 @@ pub struct BulkUpdateShiftTradeStateRequestItem {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateShiftTradeStateRequestItem {
@@ -33830,7 +33830,7 @@ pub struct BulkUpdateShiftTradeStateResponse {
     /// JSON `result`.
     pub result: Option<Box<BulkUpdateShiftTradeStateResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateShiftTradeStateResponse {
@@ -33955,7 +33955,7 @@ pub struct BulkUpdateShiftTradeStateResult {
     /// JSON `entities`.
     pub entities: Option<Vec<BulkUpdateShiftTradeStateResultItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateShiftTradeStateResult {
@@ -34033,7 +34033,7 @@ pub struct BulkUpdateShiftTradeStateResultItem {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkUpdateShiftTradeStateResultItem {
@@ -34336,7 +34336,7 @@ pub struct BusinessUnitActivityCode {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitActivityCode {
@@ -34579,7 +34579,7 @@ pub struct BusinessUnitActivityCodeListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitActivityCodeListing {
@@ -34658,7 +34658,7 @@ pub struct BusinessUnitListItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitListItem {
@@ -34742,7 +34742,7 @@ pub struct BusinessUnitListing {
     /// JSON `entities`.
     pub entities: Option<Vec<BusinessUnitListItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitListing {
@@ -34804,7 +34804,7 @@ pub struct BusinessUnitReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitReference {
@@ -34883,7 +34883,7 @@ pub struct BusinessUnitResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitResponse {
@@ -34971,7 +34971,7 @@ pub struct BusinessUnitSchedulingPreferencesSettingsResponse {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitSchedulingPreferencesSettingsResponse {
@@ -35063,7 +35063,7 @@ pub struct BusinessUnitSettingsResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BusinessUnitSettingsResponse {
@@ -35241,7 +35241,7 @@ pub struct CalendarUrlResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CalendarUrlResponse {
@@ -35308,7 +35308,7 @@ pub struct CapacityPlanDeleteRequest {
     /// JSON `capacityPlanIds`.
     pub capacity_plan_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanDeleteRequest {
@@ -35384,7 +35384,7 @@ pub struct CapacityPlanForecastInputsResponse {
     /// JSON `downloadTemplate`.
     pub download_template: Option<Box<CapacityPlanForecastInputsTemplate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanForecastInputsResponse {
@@ -35487,7 +35487,7 @@ pub struct CapacityPlanForecastInputsTemplate {
     /// JSON `capacityPlanForecastSummary`.
     pub capacity_plan_forecast_summary: Option<Box<CapacityPlanForecastMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanForecastInputsTemplate {
@@ -35628,7 +35628,7 @@ pub struct CapacityPlanForecastMetrics {
     /// JSON `averageHandleTime`.
     pub average_handle_time: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanForecastMetrics {
@@ -35719,7 +35719,7 @@ pub struct CapacityPlanListItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanListItem {
@@ -35834,7 +35834,7 @@ pub struct CapacityPlanMetadata {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanMetadata {
@@ -35992,7 +35992,7 @@ pub struct CapacityPlanMetricsSummary {
     /// JSON `netFullTimeEquivalentCount`.
     pub net_full_time_equivalent_count: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanMetricsSummary {
@@ -36142,7 +36142,7 @@ pub struct CapacityPlanReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanReference {
@@ -36250,7 +36250,7 @@ pub struct CapacityPlanRequest {
     /// JSON `staffingGroupAllocations`.
     pub staffing_group_allocations: Option<Vec<CreateStaffingGroupAllocation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanRequest {
@@ -36390,7 +36390,7 @@ pub struct CapacityPlanResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanResponse {
@@ -36522,7 +36522,7 @@ pub struct CapacityPlanStaffingGroupAllocationsResponse {
     /// JSON `downloadTemplate`.
     pub download_template: Option<Box<StaffingGroupAllocationsResponseTemplate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanStaffingGroupAllocationsResponse {
@@ -36599,7 +36599,7 @@ pub struct CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<StaffingGroupMetricChangeResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
@@ -36709,7 +36709,7 @@ pub struct CapacityPlanStaffingGroupMetricChangeResponse {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanStaffingGroupMetricChangeResponse {
@@ -36931,7 +36931,7 @@ pub struct CapacityPlanStaffingRequirementResult {
     /// JSON `downloadTemplate`.
     pub download_template: Option<Box<StaffingRequirementResultResponseTemplate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanStaffingRequirementResult {
@@ -37225,7 +37225,7 @@ pub struct CapacityPlanningPlanningGroupAllocation {
     /// JSON `overUnderFullTimeEquivalentCount`.
     pub over_under_full_time_equivalent_count: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlanningPlanningGroupAllocation {
@@ -37309,7 +37309,7 @@ pub struct CapacityPlansListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<CapacityPlanListItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CapacityPlansListResponse {
@@ -37371,7 +37371,7 @@ pub struct ComputedData {
     /// JSON `quarterHour`.
     pub quarter_hour: Option<Box<QuarterHourly>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ComputedData {
@@ -37440,7 +37440,7 @@ pub struct ConstraintConflictMessage {
     /// JSON `conflictedConstraintMessages`.
     pub conflicted_constraint_messages: Option<Vec<WorkPlanConstraintMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConstraintConflictMessage {
@@ -37523,7 +37523,7 @@ pub struct ContinuousForecastGetSessionResponse {
     /// JSON `errorCode`.
     pub error_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContinuousForecastGetSessionResponse {
@@ -37661,7 +37661,7 @@ pub struct ContinuousForecastSessionResponse {
     /// JSON `files`.
     pub files: Option<Box<SessionFiles>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContinuousForecastSessionResponse {
@@ -37792,7 +37792,7 @@ pub struct ContinuousForecastSnapshotResponse {
     /// JSON `files`.
     pub files: Option<Box<SnapshotFiles>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContinuousForecastSnapshotResponse {
@@ -37868,7 +37868,7 @@ pub struct ContinuousForecastTimeSeries {
     /// JSON `weeks`.
     pub weeks: Option<Vec<ContinuousForecastWeeks>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContinuousForecastTimeSeries {
@@ -37937,7 +37937,7 @@ pub struct ContinuousForecastWeeks {
     /// JSON `values`.
     pub values: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContinuousForecastWeeks {
@@ -38010,7 +38010,7 @@ pub struct CopyBuForecastRequest {
     /// JSON `weekDate`.
     pub week_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyBuForecastRequest {
@@ -38097,7 +38097,7 @@ pub struct CopyCapacityPlanRequest {
     /// JSON `forecast`.
     pub forecast: Option<Box<ValueWrapperBuShortTermForecastReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyCapacityPlanRequest {
@@ -38185,7 +38185,7 @@ pub struct CopyScheduleBid {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyScheduleBid {
@@ -38245,7 +38245,7 @@ pub struct CopyWorkPlan {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyWorkPlan {
@@ -38305,7 +38305,7 @@ pub struct CopyWorkPlanBid {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyWorkPlanBid {
@@ -38365,7 +38365,7 @@ pub struct CopyWorkPlanRotationRequest {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopyWorkPlanRotationRequest {
@@ -38471,7 +38471,7 @@ pub struct CreateActivityCodeRequest {
     /// JSON `style`.
     pub style: Option<Box<ActivityCodeStyle>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateActivityCodeRequest {
@@ -38767,7 +38767,7 @@ pub struct CreateActivityPlanRequest {
     /// JSON `startTimeIncrementMinutes`.
     pub start_time_increment_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateActivityPlanRequest {
@@ -39096,7 +39096,7 @@ pub struct CreateAdherenceAdjustmentsReasonCodeRequest {
     /// JSON `state`.
     pub state: Option<CreateAdherenceAdjustmentsReasonCodeRequestState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateAdherenceAdjustmentsReasonCodeRequest {
@@ -39208,7 +39208,7 @@ pub struct CreateAdherenceAdjustmentsReasonCodesBulkRequest {
     /// JSON `reasonCodes`.
     pub reason_codes: Option<Vec<CreateAdherenceAdjustmentsReasonCodeRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateAdherenceAdjustmentsReasonCodesBulkRequest {
@@ -39316,7 +39316,7 @@ pub struct CreateAdminTimeOffRequest {
     /// JSON `paid`.
     pub paid: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateAdminTimeOffRequest {
@@ -39532,7 +39532,7 @@ pub struct CreateAgentTimeOffRequest {
     /// JSON `payableMinutes`.
     pub payable_minutes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateAgentTimeOffRequest {
@@ -39670,7 +39670,7 @@ pub struct CreateAlternativeShiftTradeRequest {
     /// JSON `reviewNote`.
     pub review_note: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateAlternativeShiftTradeRequest {
@@ -39820,7 +39820,7 @@ pub struct CreateBusinessUnitRequest {
     /// JSON `settings`.
     pub settings: Option<Box<CreateBusinessUnitSettingsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateBusinessUnitRequest {
@@ -39920,7 +39920,7 @@ pub struct CreateBusinessUnitSettingsRequest {
     /// JSON `coaching`.
     pub coaching: Option<Box<BuActivitySettingsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateBusinessUnitSettingsRequest {
@@ -40127,7 +40127,7 @@ pub struct CreateCapacityPlanStaffingGroupMetricChangeRequest {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateCapacityPlanStaffingGroupMetricChangeRequest {
@@ -40321,7 +40321,7 @@ pub struct CreateManagementUnitApiRequest {
     /// JSON `businessUnitId`.
     pub business_unit_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateManagementUnitApiRequest {
@@ -40497,7 +40497,7 @@ pub struct CreateManagementUnitSettingsRequest {
     /// JSON `shiftTrading`.
     pub shift_trading: Option<Box<ShiftTradeSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateManagementUnitSettingsRequest {
@@ -40597,7 +40597,7 @@ pub struct CreatePlanningGroupRequest {
     /// JSON `serviceGoalTemplateId`.
     pub service_goal_template_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreatePlanningGroupRequest {
@@ -40715,7 +40715,7 @@ pub struct CreateScheduleBid {
     /// JSON `rankingTiebreakerType`.
     pub ranking_tiebreaker_type: Option<CreateScheduleBidRankingTiebreakerType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateScheduleBid {
@@ -40949,7 +40949,7 @@ pub struct CreateServiceGoalTemplate {
     /// JSON `impactOverride`.
     pub impact_override: Option<Box<ServiceGoalTemplateImpactOverride>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateServiceGoalTemplate {
@@ -41055,7 +41055,7 @@ pub struct CreateStaffingGroupAllocation {
     /// JSON `startingWeeklyFullTimeEquivalentCount`.
     pub starting_weekly_full_time_equivalent_count: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateStaffingGroupAllocation {
@@ -41148,7 +41148,7 @@ pub struct CreateStaffingGroupRequest {
     /// JSON `planningGroupIds`.
     pub planning_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateStaffingGroupRequest {
@@ -41231,7 +41231,7 @@ pub struct CreateTimeOffLimitRequest {
     /// JSON `defaultLimitMinutes`.
     pub default_limit_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateTimeOffLimitRequest {
@@ -41347,7 +41347,7 @@ pub struct CreateTimeOffPlanBusinessUnitAssociation {
     /// JSON `staffingGroupIds`.
     pub staffing_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateTimeOffPlanBusinessUnitAssociation {
@@ -41418,7 +41418,7 @@ pub struct CreateTimeOffPlanManagementUnitAssociation {
     /// JSON `staffingGroupIds`.
     pub staffing_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateTimeOffPlanManagementUnitAssociation {
@@ -41513,7 +41513,7 @@ pub struct CreateTimeOffPlanRequest {
     /// JSON `active`.
     pub active: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateTimeOffPlanRequest {
@@ -41794,7 +41794,7 @@ pub struct CreateWorkPlan {
     /// JSON `agents`.
     pub agents: Option<Vec<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateWorkPlan {
@@ -42208,7 +42208,7 @@ pub struct CreateWorkPlanActivity {
     /// JSON `maximumLengthFromShiftEndMinutes`.
     pub maximum_length_from_shift_end_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateWorkPlanActivity {
@@ -42403,7 +42403,7 @@ pub struct CreateWorkPlanBid {
     /// JSON `workPlanFieldsVisibleToAgents`.
     pub work_plan_fields_visible_to_agents: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateWorkPlanBid {
@@ -42709,7 +42709,7 @@ pub struct CreateWorkPlanShift {
     /// JSON `activities`.
     pub activities: Option<Vec<CreateWorkPlanActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateWorkPlanShift {
@@ -42976,7 +42976,7 @@ pub struct CsvExportErrorDetails {
     /// JSON `errorMessage`.
     pub error_message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CsvExportErrorDetails {
@@ -43097,7 +43097,7 @@ pub struct CurrentAgentAdherenceAdjustment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CurrentAgentAdherenceAdjustment {
@@ -43308,7 +43308,7 @@ pub struct CurrentAgentCursorAdherenceAdjustmentsListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CurrentAgentCursorAdherenceAdjustmentsListing {
@@ -43399,7 +43399,7 @@ pub struct CurrentUserScheduleRequestBody {
     /// JSON `loadFullWeeks`.
     pub load_full_weeks: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CurrentUserScheduleRequestBody {
@@ -43473,7 +43473,7 @@ pub struct CurrentUserTimeOffIntegrationStatusRequest {
     /// JSON `timeOffRequestIds`.
     pub time_off_request_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CurrentUserTimeOffIntegrationStatusRequest {
@@ -43535,7 +43535,7 @@ pub struct CursorAdherenceAdjustmentsListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CursorAdherenceAdjustmentsListing {
@@ -43618,7 +43618,7 @@ pub struct Daily {
     /// JSON `downloadResult`.
     pub download_result: Option<Vec<ContinuousForecastTimeSeries>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Daily {
@@ -43703,7 +43703,7 @@ pub struct DailyPossibleShift {
     /// JSON `intervalScheduleProbabilities`.
     pub interval_schedule_probabilities: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DailyPossibleShift {
@@ -43867,7 +43867,7 @@ pub struct DateRange {
     /// JSON `endDate`.
     pub end_date: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DateRange {
@@ -43938,7 +43938,7 @@ pub struct DateRangeWithOptionalEnd {
     /// JSON `endBusinessUnitDate`.
     pub end_business_unit_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DateRangeWithOptionalEnd {
@@ -44011,7 +44011,7 @@ pub struct DayOfWeekMinimums {
     /// JSON `daysOfWeek`.
     pub days_of_week: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DayOfWeekMinimums {
@@ -44090,7 +44090,7 @@ pub struct DecisionMetricsData {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsData {
@@ -44175,7 +44175,7 @@ pub struct DecisionMetricsJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsJobReference {
@@ -44238,7 +44238,7 @@ pub struct DecisionMetricsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<DecisionMetricsData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsResponse {
@@ -44304,7 +44304,7 @@ pub struct DecisionMetricsUpdateError {
     /// JSON `errors`.
     pub errors: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsUpdateError {
@@ -44371,7 +44371,7 @@ pub struct DecisionMetricsUpdateJobRequest {
     /// JSON `uploadKey`.
     pub upload_key: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsUpdateJobRequest {
@@ -44455,7 +44455,7 @@ pub struct DecisionMetricsUpdateJobResponse {
     /// JSON `updateErrors`.
     pub update_errors: Option<Vec<DecisionMetricsUpdateError>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsUpdateJobResponse {
@@ -44602,7 +44602,7 @@ pub struct DecisionMetricsUploadData {
     /// JSON `tieBreakerValue`.
     pub tie_breaker_value: Option<Box<ValueWrapperInteger>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsUploadData {
@@ -44686,7 +44686,7 @@ pub struct DecisionMetricsUploadResponse {
     /// JSON `uploadBodySchema`.
     pub upload_body_schema: Option<Box<DecisionMetricsUploadSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsUploadResponse {
@@ -44767,7 +44767,7 @@ pub struct DecisionMetricsUploadSchema {
     /// JSON `userMetrics`.
     pub user_metrics: Option<Vec<DecisionMetricsUploadData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DecisionMetricsUploadSchema {
@@ -44833,7 +44833,7 @@ pub struct DeletableUserReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DeletableUserReference {
@@ -44911,7 +44911,7 @@ pub struct EstimateAvailableFullDayTimeOffRequest {
     /// JSON `requestedDurationMinutes`.
     pub requested_duration_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateAvailableFullDayTimeOffRequest {
@@ -45008,7 +45008,7 @@ pub struct EstimateAvailableFullDayTimeOffResponse {
     /// JSON `latestEndOffsetMinutes`.
     pub latest_end_offset_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateAvailableFullDayTimeOffResponse {
@@ -45161,7 +45161,7 @@ pub struct EstimateAvailablePartialDayTimeOffRequest {
     /// JSON `requestedDurationMinutes`.
     pub requested_duration_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateAvailablePartialDayTimeOffRequest {
@@ -45250,7 +45250,7 @@ pub struct EstimateAvailablePartialDayTimeOffResponse {
     /// JSON `overrideDateType`.
     pub override_date_type: Option<EstimateAvailablePartialDayTimeOffResponseOverrideDateType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateAvailablePartialDayTimeOffResponse {
@@ -45399,7 +45399,7 @@ pub struct EstimateAvailableTimeOffRequest {
     /// JSON `paid`.
     pub paid: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateAvailableTimeOffRequest {
@@ -45500,7 +45500,7 @@ pub struct EstimateAvailableTimeOffResponse {
     /// JSON `paid`.
     pub paid: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EstimateAvailableTimeOffResponse {
@@ -45594,7 +45594,7 @@ pub struct EvaluateShiftTradeListJobRequest {
     /// JSON `weekDates`.
     pub week_dates: Option<Vec<Date>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluateShiftTradeListJobRequest {
@@ -45657,7 +45657,7 @@ pub struct EvaluateShiftTradeListJobResponseItem {
     /// JSON `entities`.
     pub entities: Option<Vec<EvaluatedShiftTradeResponseItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluateShiftTradeListJobResponseItem {
@@ -45721,7 +45721,7 @@ pub struct EvaluatedShiftTradeResponseItem {
     /// JSON `matchReview`.
     pub match_review: Option<Box<ShiftTradeMatchReviewResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluatedShiftTradeResponseItem {
@@ -45794,7 +45794,7 @@ pub struct FixedAvailability {
     /// JSON `daysOfWeek`.
     pub days_of_week: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FixedAvailability {
@@ -45866,7 +45866,7 @@ pub struct ForecastAbandonRateResponse {
     /// JSON `percent`.
     pub percent: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastAbandonRateResponse {
@@ -45924,7 +45924,7 @@ pub struct ForecastAverageSpeedOfAnswerResponse {
     /// JSON `seconds`.
     pub seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastAverageSpeedOfAnswerResponse {
@@ -45990,7 +45990,7 @@ pub struct ForecastInputPlanningGroupData {
     /// JSON `capacityPlanForecastMetrics`.
     pub capacity_plan_forecast_metrics: Option<Box<CapacityPlanForecastMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastInputPlanningGroupData {
@@ -46075,7 +46075,7 @@ pub struct ForecastMetadata {
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastMetadata {
@@ -46229,7 +46229,7 @@ pub struct ForecastPlanningGroupData {
     /// JSON `averageHandleTimeSecondsPerInterval`.
     pub average_handle_time_seconds_per_interval: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastPlanningGroupData {
@@ -46313,7 +46313,7 @@ pub struct ForecastPlanningGroupResponse {
     /// JSON `serviceGoalTemplate`.
     pub service_goal_template: Option<Box<ForecastServiceGoalTemplateResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastPlanningGroupResponse {
@@ -46394,7 +46394,7 @@ pub struct ForecastPlanningGroupsResponse {
     /// JSON `businessUnitServiceGoalImpact`.
     pub business_unit_service_goal_impact: Option<Box<WfmServiceGoalImpactSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastPlanningGroupsResponse {
@@ -46467,7 +46467,7 @@ pub struct ForecastServiceGoalTemplateImpactOverrideResponse {
     /// JSON `abandonRate`.
     pub abandon_rate: Option<Box<WfmServiceGoalImpact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastServiceGoalTemplateImpactOverrideResponse {
@@ -46551,7 +46551,7 @@ pub struct ForecastServiceGoalTemplateResponse {
     /// JSON `impactOverride`.
     pub impact_override: Option<Box<ForecastServiceGoalTemplateImpactOverrideResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastServiceGoalTemplateResponse {
@@ -46634,7 +46634,7 @@ pub struct ForecastServiceLevelResponse {
     /// JSON `seconds`.
     pub seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastServiceLevelResponse {
@@ -46715,7 +46715,7 @@ pub struct ForecastSourceDayPointer {
     /// JSON `dataKey`.
     pub data_key: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ForecastSourceDayPointer {
@@ -46882,7 +46882,7 @@ pub struct GenerateBuForecastRequest {
     /// JSON `canUseForScheduling`.
     pub can_use_for_scheduling: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GenerateBuForecastRequest {
@@ -46968,7 +46968,7 @@ pub struct GetAgentsWorkPlansRequest {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetAgentsWorkPlansRequest {
@@ -47052,7 +47052,7 @@ pub struct GroupSettings {
     /// JSON `maximumConcurrentSessions`.
     pub maximum_concurrent_sessions: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupSettings {
@@ -47139,7 +47139,7 @@ pub struct HeadcountForecast {
     /// JSON `requiredWithoutShrinkage`.
     pub required_without_shrinkage: Option<Vec<HeadcountInterval>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HeadcountForecast {
@@ -47212,7 +47212,7 @@ pub struct HeadcountInterval {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HeadcountInterval {
@@ -47289,7 +47289,7 @@ pub struct HistoricalAdherenceActuals {
     /// JSON `endOffsetSeconds`.
     pub end_offset_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalAdherenceActuals {
@@ -47483,7 +47483,7 @@ pub struct HistoricalAdherenceDayMetrics {
     /// JSON `conformancePercentage`.
     pub conformance_percentage: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalAdherenceDayMetrics {
@@ -47651,7 +47651,7 @@ pub struct HistoricalAdherenceExceptionInfo {
     /// JSON `secondaryPresenceLookupId`.
     pub secondary_presence_lookup_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalAdherenceExceptionInfo {
@@ -48162,7 +48162,7 @@ pub struct HistoricalAdherenceQueryResult {
     /// JSON `actuals`.
     pub actuals: Option<Vec<HistoricalAdherenceActuals>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalAdherenceQueryResult {
@@ -48349,7 +48349,7 @@ pub struct HistoricalData {
     /// JSON `quarterHour`.
     pub quarter_hour: Option<Box<QuarterHourly>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalData {
@@ -48414,7 +48414,7 @@ pub struct HistoricalDataDeleteEntity {
     /// JSON `status`.
     pub status: Option<HistoricalDataDeleteEntityStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalDataDeleteEntity {
@@ -48530,7 +48530,7 @@ pub struct HistoricalDataDisallowedDeleteEntity {
     /// JSON `reason`.
     pub reason: Option<HistoricalDataDisallowedDeleteEntityReason>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalDataDisallowedDeleteEntity {
@@ -48658,7 +48658,7 @@ pub struct HistoricalDataJobEntityStatus {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalDataJobEntityStatus {
@@ -48783,7 +48783,7 @@ pub struct HistoricalImportDeleteFilesJobRequest {
     /// JSON `requestIds`.
     pub request_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalImportDeleteFilesJobRequest {
@@ -48857,7 +48857,7 @@ pub struct HistoricalImportDeleteFilesJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalImportDeleteFilesJobResponse {
@@ -48998,7 +48998,7 @@ pub struct HistoricalImportOverallDeleteStatusResponse {
     /// JSON `status`.
     pub status: Option<HistoricalImportOverallDeleteStatusResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalImportOverallDeleteStatusResponse {
@@ -49150,7 +49150,7 @@ pub struct HistoricalImportStatus {
     /// JSON `fileSize`.
     pub file_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalImportStatus {
@@ -49404,7 +49404,7 @@ pub struct HistoricalImportStatusJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalImportStatusJobResponse {
@@ -49478,7 +49478,7 @@ pub struct HistoricalImportStatusListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalImportStatusListing {
@@ -49551,7 +49551,7 @@ pub struct HistoricalShrinkageActivityCategoryResponse {
     /// JSON `shrinkageForActivityCodes`.
     pub shrinkage_for_activity_codes: Option<Vec<HistoricalShrinkageActivityCodeResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalShrinkageActivityCategoryResponse {
@@ -49702,7 +49702,7 @@ pub struct HistoricalShrinkageActivityCodeResponse {
     /// JSON `shrinkageForActivityCode`.
     pub shrinkage_for_activity_code: Option<Box<HistoricalShrinkageAggregateResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalShrinkageActivityCodeResponse {
@@ -49795,7 +49795,7 @@ pub struct HistoricalShrinkageAggregateResponse {
     /// JSON `unplannedShrinkageSeconds`.
     pub unplanned_shrinkage_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalShrinkageAggregateResponse {
@@ -49926,7 +49926,7 @@ pub struct HistoricalShrinkageResult {
     /// JSON `businessUnitIds`.
     pub business_unit_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalShrinkageResult {
@@ -50024,7 +50024,7 @@ pub struct HistoricalShrinkageResultListing {
     /// JSON `entities`.
     pub entities: Option<Vec<HistoricalShrinkageResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HistoricalShrinkageResultListing {
@@ -50100,7 +50100,7 @@ pub struct HrisTimeOffType {
     /// JSON `secondaryId`.
     pub secondary_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HrisTimeOffType {
@@ -50191,7 +50191,7 @@ pub struct HrisTimeOffTypeResponse {
     /// JSON `secondaryId`.
     pub secondary_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HrisTimeOffTypeResponse {
@@ -50271,7 +50271,7 @@ pub struct HrisTimeOffTypesJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HrisTimeOffTypesJobReference {
@@ -50396,7 +50396,7 @@ pub struct HrisTimeOffTypesJobResponse {
     /// JSON `status`.
     pub status: Option<HrisTimeOffTypesJobResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HrisTimeOffTypesJobResponse {
@@ -50516,7 +50516,7 @@ pub struct HrisTimeOffTypesResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<HrisTimeOffTypeResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl HrisTimeOffTypesResponse {
@@ -50581,7 +50581,7 @@ pub struct IgnoredActivityCategories {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoredActivityCategories {
@@ -50639,7 +50639,7 @@ pub struct IgnoredActivityCodeIds {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IgnoredActivityCodeIds {
@@ -50705,7 +50705,7 @@ pub struct ImportForecastResponse {
     /// JSON `result`.
     pub result: Option<Box<BuShortTermForecast>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportForecastResponse {
@@ -50844,7 +50844,7 @@ pub struct ImportForecastUploadResponse {
     /// JSON `uploadBodySchema`.
     pub upload_body_schema: Option<Box<BuImportShortTermForecastSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportForecastUploadResponse {
@@ -50935,7 +50935,7 @@ pub struct ImportScheduleUploadResponse {
     /// JSON `uploadBodySchema`.
     pub upload_body_schema: Option<Box<ImportScheduleUploadSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportScheduleUploadResponse {
@@ -51038,7 +51038,7 @@ pub struct ImportScheduleUploadSchema {
     /// JSON `agentSchedules`.
     pub agent_schedules: Option<Vec<BuImportAgentScheduleUploadSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ImportScheduleUploadSchema {
@@ -51139,7 +51139,7 @@ pub struct InitiatingAlternativeShift {
     /// JSON `startDate`.
     pub start_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InitiatingAlternativeShift {
@@ -51218,7 +51218,7 @@ pub struct InitiatingShiftRequestItem {
     /// JSON `weekDate`.
     pub week_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InitiatingShiftRequestItem {
@@ -51298,7 +51298,7 @@ pub struct IntradayPerformancePredictionData {
     /// JSON `occupancyPercent`.
     pub occupancy_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntradayPerformancePredictionData {
@@ -51386,7 +51386,7 @@ pub struct IntradayPlanningGroupRequest {
     /// JSON `intervalLengthMinutes`.
     pub interval_length_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntradayPlanningGroupRequest {
@@ -51469,7 +51469,7 @@ pub struct LanguageReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LanguageReference {
@@ -51538,7 +51538,7 @@ pub struct ListAlternativeShiftTradesResponse {
     /// JSON `result`.
     pub result: Option<Box<AlternativeShiftTradeListing>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListAlternativeShiftTradesResponse {
@@ -51601,7 +51601,7 @@ pub struct ListWrapperAgentWorkPlanField {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperAgentWorkPlanField {
@@ -51657,7 +51657,7 @@ pub struct ListWrapperAlternativeShiftBuSettingsActivityCategory {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperAlternativeShiftBuSettingsActivityCategory {
@@ -51713,7 +51713,7 @@ pub struct ListWrapperAlternativeShiftBuSettingsGranularity {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperAlternativeShiftBuSettingsGranularity {
@@ -51769,7 +51769,7 @@ pub struct ListWrapperBidGroupWorkPlanRequest {
     /// JSON `values`.
     pub values: Option<Vec<BidGroupWorkPlanRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperBidGroupWorkPlanRequest {
@@ -51825,7 +51825,7 @@ pub struct ListWrapperBidGroupWorkPlanRotationRequest {
     /// JSON `values`.
     pub values: Option<Vec<BidGroupWorkPlanRotationRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperBidGroupWorkPlanRotationRequest {
@@ -51881,7 +51881,7 @@ pub struct ListWrapperFixedAvailability {
     /// JSON `values`.
     pub values: Option<Vec<FixedAvailability>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperFixedAvailability {
@@ -51937,7 +51937,7 @@ pub struct ListWrapperInteger {
     /// JSON `values`.
     pub values: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperInteger {
@@ -51995,7 +51995,7 @@ pub struct ListWrapperInterval {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperInterval {
@@ -52051,7 +52051,7 @@ pub struct ListWrapperOverrideDate {
     /// JSON `values`.
     pub values: Option<Vec<OverrideDate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperOverrideDate {
@@ -52107,7 +52107,7 @@ pub struct ListWrapperPlanningGroupMinimumsRequest {
     /// JSON `values`.
     pub values: Option<Vec<PlanningGroupMinimumsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperPlanningGroupMinimumsRequest {
@@ -52163,7 +52163,7 @@ pub struct ListWrapperRequiredDateRange {
     /// JSON `values`.
     pub values: Option<Vec<RequiredDateRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperRequiredDateRange {
@@ -52219,7 +52219,7 @@ pub struct ListWrapperScheduleSetRequest {
     /// JSON `values`.
     pub values: Option<Vec<ScheduleSetRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperScheduleSetRequest {
@@ -52275,7 +52275,7 @@ pub struct ListWrapperSecondaryPresence {
     /// JSON `values`.
     pub values: Option<Vec<SecondaryPresence>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperSecondaryPresence {
@@ -52331,7 +52331,7 @@ pub struct ListWrapperShiftStartVariance {
     /// JSON `values`.
     pub values: Option<Vec<ShiftStartVariance>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperShiftStartVariance {
@@ -52387,7 +52387,7 @@ pub struct ListWrapperString {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ListWrapperString {
@@ -52449,7 +52449,7 @@ pub struct LocalDateRange {
     /// JSON `endDate`.
     pub end_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocalDateRange {
@@ -52528,7 +52528,7 @@ pub struct LongTermForecastPlanningGroupData {
     /// JSON `averageHandleTimeSecondsPerDay`.
     pub average_handle_time_seconds_per_day: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermForecastPlanningGroupData {
@@ -52608,7 +52608,7 @@ pub struct LongTermForecastResult {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermForecastResult {
@@ -52684,7 +52684,7 @@ pub struct LongTermForecastResultResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermForecastResultResponse {
@@ -52767,7 +52767,7 @@ pub struct LongTermRequirements {
     /// JSON `requirementResults`.
     pub requirement_results: Option<Vec<PlanningGroupRequirementOutput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermRequirements {
@@ -52854,7 +52854,7 @@ pub struct LongTermRequirementsErrorDetail {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermRequirementsErrorDetail {
@@ -52992,7 +52992,7 @@ pub struct LongTermRequirementsResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermRequirementsResponse {
@@ -53223,7 +53223,7 @@ pub struct LongTermRequirementsServiceGoal {
     /// JSON `abandonRateGoalPercent`.
     pub abandon_rate_goal_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermRequirementsServiceGoal {
@@ -53331,7 +53331,7 @@ pub struct LongTermRequirementsServiceGoalDetail {
     /// JSON `serviceGoals`.
     pub service_goals: Option<Box<LongTermRequirementsServiceGoal>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LongTermRequirementsServiceGoalDetail {
@@ -53438,7 +53438,7 @@ pub struct ManagementUnit {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnit {
@@ -53642,7 +53642,7 @@ pub struct ManagementUnitAvailabilitySettingsResponse {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnitAvailabilitySettingsResponse {
@@ -53732,7 +53732,7 @@ pub struct ManagementUnitListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnitListing {
@@ -53857,7 +53857,7 @@ pub struct ManagementUnitReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnitReference {
@@ -53944,7 +53944,7 @@ pub struct ManagementUnitSettingsRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnitSettingsRequest {
@@ -54059,7 +54059,7 @@ pub struct ManagementUnitSettingsResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnitSettingsResponse {
@@ -54160,7 +54160,7 @@ pub struct ManagementUnitUserListing {
     /// JSON `users`.
     pub users: Option<Vec<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManagementUnitUserListing {
@@ -54243,7 +54243,7 @@ pub struct MatchShiftTradeJobRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MatchShiftTradeJobRequest {
@@ -54334,7 +54334,7 @@ pub struct MatchShiftTradeRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MatchShiftTradeRequest {
@@ -54418,7 +54418,7 @@ pub struct MatchShiftTradeResponse {
     /// JSON `unevaluatedRules`.
     pub unevaluated_rules: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MatchShiftTradeResponse {
@@ -54509,7 +54509,7 @@ pub struct MinimumStaffingRequest {
     /// JSON `applicableIntervals`.
     pub applicable_intervals: Option<MinimumStaffingRequestApplicableIntervals>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinimumStaffingRequest {
@@ -54661,7 +54661,7 @@ pub struct MinimumStaffingResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinimumStaffingResponse {
@@ -54798,7 +54798,7 @@ pub struct ModelData {
     /// JSON `downloadResult`.
     pub download_result: Option<Vec<PlanningGroupModel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ModelData {
@@ -54867,7 +54867,7 @@ pub struct ModelMetaData {
     /// JSON `downloadResult`.
     pub download_result: Option<Box<ModelMetaDataResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ModelMetaData {
@@ -54936,7 +54936,7 @@ pub struct ModelMetaDataResult {
     /// JSON `planningGroups`.
     pub planning_groups: Option<Vec<PlanningGroupModel>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ModelMetaDataResult {
@@ -55003,7 +55003,7 @@ pub struct MonthlyPlanningPeriodSettings {
     /// JSON `startDate`.
     pub start_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MonthlyPlanningPeriodSettings {
@@ -55065,7 +55065,7 @@ pub struct MoveAgentResponse {
     /// JSON `result`.
     pub result: Option<MoveAgentResponseResult>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MoveAgentResponse {
@@ -55207,7 +55207,7 @@ pub struct MoveAgentsRequest {
     /// JSON `destinationManagementUnitId`.
     pub destination_management_unit_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MoveAgentsRequest {
@@ -55280,7 +55280,7 @@ pub struct MoveAgentsResponse {
     /// JSON `results`.
     pub results: Option<Vec<MoveAgentResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MoveAgentsResponse {
@@ -55354,7 +55354,7 @@ pub struct MoveManagementUnitRequest {
     /// JSON `businessUnitId`.
     pub business_unit_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MoveManagementUnitRequest {
@@ -55416,7 +55416,7 @@ pub struct MoveManagementUnitResponse {
     /// JSON `status`.
     pub status: Option<MoveManagementUnitResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MoveManagementUnitResponse {
@@ -55544,7 +55544,7 @@ pub struct MuAgentQueueTimeRequest {
     /// JSON `agentOnQueueTimes`.
     pub agent_on_queue_times: Option<Vec<AgentQueueTimeRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MuAgentQueueTimeRequest {
@@ -55619,7 +55619,7 @@ pub struct MuAgentsWorkPlansResult {
     /// JSON `workPlanLookup`.
     pub work_plan_lookup: Option<BTreeMap<String, WorkPlanReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MuAgentsWorkPlansResult {
@@ -55691,7 +55691,7 @@ pub struct MuRescheduleResultWrapper {
     /// JSON `agentSchedules`.
     pub agent_schedules: Option<Vec<BuAgentScheduleRescheduleResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MuRescheduleResultWrapper {
@@ -55747,7 +55747,7 @@ pub struct NotificationsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<WfmUserNotification>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NotificationsResponse {
@@ -55811,7 +55811,7 @@ pub struct OpportunitiesResultWithPagination {
     /// JSON `opportunities`.
     pub opportunities: Option<Vec<OpportunityResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpportunitiesResultWithPagination {
@@ -55876,7 +55876,7 @@ pub struct OpportunityEnrollment {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpportunityEnrollment {
@@ -55954,7 +55954,7 @@ pub struct OpportunityEnrollmentCounts {
     /// JSON `withdrawn`.
     pub withdrawn: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpportunityEnrollmentCounts {
@@ -56039,7 +56039,7 @@ pub struct OpportunityReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpportunityReference {
@@ -56202,7 +56202,7 @@ pub struct OpportunityResult {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpportunityResult {
@@ -56761,7 +56761,7 @@ pub struct OpportunityResultWithAgentIds {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OpportunityResultWithAgentIds {
@@ -57233,7 +57233,7 @@ pub struct Outlier {
     /// JSON `normalizedValue`.
     pub normalized_value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Outlier {
@@ -57368,7 +57368,7 @@ pub struct OutlierData {
     /// JSON `downloadResultTemplate`.
     pub download_result_template: Option<Box<OutlierResultTemplate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutlierData {
@@ -57437,7 +57437,7 @@ pub struct OutlierResultBody {
     /// JSON `outliers`.
     pub outliers: Option<Vec<Outlier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutlierResultBody {
@@ -57502,7 +57502,7 @@ pub struct OutlierResultTemplate {
     /// JSON `entities`.
     pub entities: Option<Vec<OutlierResultBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutlierResultTemplate {
@@ -57568,7 +57568,7 @@ pub struct OverrideDate {
     /// JSON `type`.
     pub r#type: Option<OverrideDateType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OverrideDate {
@@ -57686,7 +57686,7 @@ pub struct PatchBuReschedulingOptionsManagementUnitRequest {
     /// JSON `applied`.
     pub applied: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchBuReschedulingOptionsManagementUnitRequest {
@@ -57751,7 +57751,7 @@ pub struct PatchBuReschedulingOptionsRequest {
     /// JSON `managementUnits`.
     pub management_units: Option<Vec<PatchBuReschedulingOptionsManagementUnitRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchBuReschedulingOptionsRequest {
@@ -57809,7 +57809,7 @@ pub struct PatchBuScheduleRunRequest {
     /// JSON `reschedulingOptions`.
     pub rescheduling_options: Option<Box<PatchBuReschedulingOptionsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchBuScheduleRunRequest {
@@ -57909,7 +57909,7 @@ pub struct PatchOpportunityRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchOpportunityRequest {
@@ -58098,7 +58098,7 @@ pub struct PatchShiftTradeRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PatchShiftTradeRequest {
@@ -58185,7 +58185,7 @@ pub struct PendingAndApprovedOpportunityEnrollmentCounts {
     /// JSON `approved`.
     pub approved: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PendingAndApprovedOpportunityEnrollmentCounts {
@@ -58264,7 +58264,7 @@ pub struct PerformancePredictionOutputs {
     /// JSON `planningGroupResults`.
     pub planning_group_results: Option<Vec<PlanningGroupOutputs>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PerformancePredictionOutputs {
@@ -58352,7 +58352,7 @@ pub struct PerformancePredictionRecalculationResponse {
     /// JSON `state`.
     pub state: Option<PerformancePredictionRecalculationResponseState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PerformancePredictionRecalculationResponse {
@@ -58494,7 +58494,7 @@ pub struct PerformancePredictionRecalculationUploadResponse {
     /// JSON `uploadBodySchema`.
     pub upload_body_schema: Option<Box<PerformancePredictionUploadSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PerformancePredictionRecalculationUploadResponse {
@@ -58605,7 +58605,7 @@ pub struct PerformancePredictionResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PerformancePredictionResponse {
@@ -58764,7 +58764,7 @@ pub struct PerformancePredictionUploadSchema {
     /// JSON `onQueueTimes`.
     pub on_queue_times: Option<Vec<MuAgentQueueTimeRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PerformancePredictionUploadSchema {
@@ -58849,7 +58849,7 @@ pub struct PlanningGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroup {
@@ -58944,7 +58944,7 @@ pub struct PlanningGroupList {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupList {
@@ -59017,7 +59017,7 @@ pub struct PlanningGroupMinimumsRequest {
     /// JSON `dayOfWeekMinimums`.
     pub day_of_week_minimums: Option<Vec<DayOfWeekMinimums>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupMinimumsRequest {
@@ -59090,7 +59090,7 @@ pub struct PlanningGroupMinimumsResponse {
     /// JSON `dayOfWeekMinimums`.
     pub day_of_week_minimums: Option<Vec<DayOfWeekMinimums>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupMinimumsResponse {
@@ -59155,7 +59155,7 @@ pub struct PlanningGroupModel {
     /// JSON `planningGroup`.
     pub planning_group: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupModel {
@@ -59239,7 +59239,7 @@ pub struct PlanningGroupOutputs {
     /// JSON `abandonRatePerInterval`.
     pub abandon_rate_per_interval: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupOutputs {
@@ -59331,7 +59331,7 @@ pub struct PlanningGroupReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupReference {
@@ -59410,7 +59410,7 @@ pub struct PlanningGroupRequirementOutput {
     /// JSON `serviceGoalDetails`.
     pub service_goal_details: Option<Box<LongTermRequirementsServiceGoalDetail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupRequirementOutput {
@@ -59487,7 +59487,7 @@ pub struct PlanningGroupToStaffingGroupsListing {
     /// JSON `entities`.
     pub entities: Option<Vec<PlanningGroupToStaffingGroupsResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupToStaffingGroupsListing {
@@ -59551,7 +59551,7 @@ pub struct PlanningGroupToStaffingGroupsResponse {
     /// JSON `staffingGroups`.
     pub staffing_groups: Option<Vec<StaffingGroupReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningGroupToStaffingGroupsResponse {
@@ -59624,7 +59624,7 @@ pub struct PlanningPeriodSettings {
     /// JSON `startDate`.
     pub start_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningPeriodSettings {
@@ -59697,7 +59697,7 @@ pub struct PlanningPeriodShiftConstraints {
     /// JSON `maximumCount`.
     pub maximum_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PlanningPeriodShiftConstraints {
@@ -59773,7 +59773,7 @@ pub struct PossibleWorkShiftsForWeek {
     /// JSON `dailyPossibleShifts`.
     pub daily_possible_shifts: Option<Vec<DailyPossibleShift>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PossibleWorkShiftsForWeek {
@@ -59848,7 +59848,7 @@ pub struct ProcessScheduleUpdateUploadRequest {
     /// JSON `managementUnitIdsForAddedTeamUsers`.
     pub management_unit_ids_for_added_team_users: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ProcessScheduleUpdateUploadRequest {
@@ -59924,7 +59924,7 @@ pub struct QuarterHourly {
     /// JSON `downloadResult`.
     pub download_result: Option<Vec<ContinuousForecastTimeSeries>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QuarterHourly {
@@ -59997,7 +59997,7 @@ pub struct QueryAdherenceExplanationsResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAdherenceExplanationsResponse {
@@ -60077,7 +60077,7 @@ pub struct QueryAgentScheduleUnavailableTimesRequest {
     /// JSON `schedule`.
     pub schedule: Option<Box<BuScheduleReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentScheduleUnavailableTimesRequest {
@@ -60150,7 +60150,7 @@ pub struct QueryAgentScheduleUnavailableTimesResponse {
     /// JSON `scheduleGenerationUnavailableTimes`.
     pub schedule_generation_unavailable_times: Option<Vec<AgentScheduleUnavailableTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentScheduleUnavailableTimesResponse {
@@ -60223,7 +60223,7 @@ pub struct QueryAgentSchedulingPreferencesRequest {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentSchedulingPreferencesRequest {
@@ -60290,7 +60290,7 @@ pub struct QueryAgentShiftTradeListJobRequest {
     /// JSON `weekDates`.
     pub week_dates: Option<Vec<Date>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentShiftTradeListJobRequest {
@@ -60356,7 +60356,7 @@ pub struct QueryAgentUnavailableTimesRequest {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentUnavailableTimesRequest {
@@ -60445,7 +60445,7 @@ pub struct QueryAgentUnavailableTimesValidationJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentUnavailableTimesValidationJobResponse {
@@ -60595,7 +60595,7 @@ pub struct QueryAgentsIntegrationsRequest {
     /// JSON `agentIds`.
     pub agent_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAgentsIntegrationsRequest {
@@ -60655,7 +60655,7 @@ pub struct QueryAvailabilityManagementUnitsSettingsRequest {
     /// JSON `managementUnitIds`.
     pub management_unit_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAvailabilityManagementUnitsSettingsRequest {
@@ -60715,7 +60715,7 @@ pub struct QueryAvailabilityManagementUnitsSettingsResponse {
     /// JSON `managementUnits`.
     pub management_units: Option<Vec<UnavailableTimesManagementUnitSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryAvailabilityManagementUnitsSettingsResponse {
@@ -60779,7 +60779,7 @@ pub struct QueryCapacityPlanStaffingGroupMetricChangeHistory {
     /// JSON `queryEndDate`.
     pub query_end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryCapacityPlanStaffingGroupMetricChangeHistory {
@@ -60852,7 +60852,7 @@ pub struct QueryEffectiveScheduleSetsRequest {
     /// JSON `weekCount`.
     pub week_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryEffectiveScheduleSetsRequest {
@@ -60965,7 +60965,7 @@ pub struct QueryEnrollmentOpportunityResult {
     /// JSON `enrollmentCounts`.
     pub enrollment_counts: Option<Box<PendingAndApprovedOpportunityEnrollmentCounts>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryEnrollmentOpportunityResult {
@@ -61140,7 +61140,7 @@ pub struct QueryExternalActivityOpportunitiesResponse {
     /// JSON `externalActivities`.
     pub external_activities: Option<Vec<QueryExternalActivityOpportunityResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryExternalActivityOpportunitiesResponse {
@@ -61202,7 +61202,7 @@ pub struct QueryExternalActivityOpportunityResult {
     /// JSON `opportunityName`.
     pub opportunity_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryExternalActivityOpportunityResult {
@@ -61269,7 +61269,7 @@ pub struct QueryOpportunitiesRequest {
     /// JSON `range`.
     pub range: Option<Box<RequiredDateRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunitiesRequest {
@@ -61331,7 +61331,7 @@ pub struct QueryOpportunitiesResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunitiesResponse {
@@ -61422,7 +61422,7 @@ pub struct QueryOpportunityEnrollmentMetadata {
     /// JSON `dateReviewed`.
     pub date_reviewed: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunityEnrollmentMetadata {
@@ -61562,7 +61562,7 @@ pub struct QueryOpportunityEnrollmentResult {
     /// JSON `metadata`.
     pub metadata: Option<Box<QueryOpportunityEnrollmentMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunityEnrollmentResult {
@@ -61965,7 +61965,7 @@ pub struct QueryOpportunityEnrollmentsRequest {
     /// JSON `opportunityId`.
     pub opportunity_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunityEnrollmentsRequest {
@@ -62034,7 +62034,7 @@ pub struct QueryOpportunityEnrollmentsResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunityEnrollmentsResponse {
@@ -62109,7 +62109,7 @@ pub struct QueryOpportunityEnrollmentsResult {
     /// JSON `opportunities`.
     pub opportunities: Option<Vec<QueryEnrollmentOpportunityResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryOpportunityEnrollmentsResult {
@@ -62185,7 +62185,7 @@ pub struct QueryPlanningGroupToStaffingGroupsRequest {
     /// JSON `staffingGroupIds`.
     pub staffing_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryPlanningGroupToStaffingGroupsRequest {
@@ -62264,7 +62264,7 @@ pub struct QueryShiftTradeListJobRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryShiftTradeListJobRequest {
@@ -62338,7 +62338,7 @@ pub struct QueryTimeOffIntegrationStatusRequest {
     /// JSON `timeOffRequestLookups`.
     pub time_off_request_lookups: Option<Vec<TimeOffRequestLookup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryTimeOffIntegrationStatusRequest {
@@ -62398,7 +62398,7 @@ pub struct QueryTimeOffLimitValuesForGranularityRequest {
     /// JSON `dateRanges`.
     pub date_ranges: Option<Vec<LocalDateRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryTimeOffLimitValuesForGranularityRequest {
@@ -62466,7 +62466,7 @@ pub struct QueryTimeOffLimitValuesRequest {
     /// JSON `dateRanges`.
     pub date_ranges: Option<Vec<LocalDateRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryTimeOffLimitValuesRequest {
@@ -62536,7 +62536,7 @@ pub struct QueryTimeOffLimitValuesResponse {
     /// JSON `values`.
     pub values: Option<Vec<TimeOffLimitValueRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryTimeOffLimitValuesResponse {
@@ -62596,7 +62596,7 @@ pub struct QueryUserStaffingGroupListRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryUserStaffingGroupListRequest {
@@ -62656,7 +62656,7 @@ pub struct QueryWaitlistPositionsRequest {
     /// JSON `timeOffRequests`.
     pub time_off_requests: Option<Vec<UserTimeOffRequestReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryWaitlistPositionsRequest {
@@ -62722,7 +62722,7 @@ pub struct QueryWeekSummaryListJobRequest {
     /// JSON `weekDates`.
     pub week_dates: Option<Vec<Date>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryWeekSummaryListJobRequest {
@@ -62789,7 +62789,7 @@ pub struct QueryWeekSummaryListJobResponseItem {
     /// JSON `weeks`.
     pub weeks: Option<Vec<ShiftTradeWeekSummaryResponseItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueryWeekSummaryListJobResponseItem {
@@ -62863,7 +62863,7 @@ pub struct RealTimeAdherenceExplanation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RealTimeAdherenceExplanation {
@@ -63002,7 +63002,7 @@ pub struct ReceivingScheduleLookup {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReceivingScheduleLookup {
@@ -63064,7 +63064,7 @@ pub struct RecurrenceEndSettings {
     /// JSON `noEndDate`.
     pub no_end_date: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecurrenceEndSettings {
@@ -63137,7 +63137,7 @@ pub struct RecurrencePeriod {
     /// JSON `granularity`.
     pub granularity: Option<RecurrencePeriodGranularity>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecurrencePeriod {
@@ -63263,7 +63263,7 @@ pub struct RecurrenceSettings {
     /// JSON `minimumTimeBetweenOccurrences`.
     pub minimum_time_between_occurrences: Option<Box<RecurrencePeriod>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecurrenceSettings {
@@ -63337,7 +63337,7 @@ pub struct RecurrenceSettingsBase {
     /// JSON `endAfter`.
     pub end_after: Option<Box<RecurrenceEndSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecurrenceSettingsBase {
@@ -63403,7 +63403,7 @@ pub struct RequiredDateRange {
     /// JSON `endDate`.
     pub end_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequiredDateRange {
@@ -63476,7 +63476,7 @@ pub struct RequiredLocalDateRange {
     /// JSON `endDate`.
     pub end_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RequiredLocalDateRange {
@@ -63545,7 +63545,7 @@ pub struct ReschedulingManagementUnitResponse {
     /// JSON `applied`.
     pub applied: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReschedulingManagementUnitResponse {
@@ -63646,7 +63646,7 @@ pub struct ReschedulingOptionsRunResponse {
     /// JSON `doNotChangeManuallyEditedShifts`.
     pub do_not_change_manually_edited_shifts: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReschedulingOptionsRunResponse {
@@ -63787,7 +63787,7 @@ pub struct RoutePathRequest {
     /// JSON `sourcePlanningGroup`.
     pub source_planning_group: Option<Box<SourcePlanningGroupRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutePathRequest {
@@ -63948,7 +63948,7 @@ pub struct RoutePathResponse {
     /// JSON `skills`.
     pub skills: Option<Vec<RoutingSkillReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutePathResponse {
@@ -64094,7 +64094,7 @@ pub struct RoutingSkillReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingSkillReference {
@@ -64243,7 +64243,7 @@ pub struct ScheduleBid {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBid {
@@ -64662,7 +64662,7 @@ pub struct ScheduleBidGroup {
     /// JSON `downloadTemplate`.
     pub download_template: Option<Box<BidGroupScheduleSet>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroup {
@@ -64797,7 +64797,7 @@ pub struct ScheduleBidGroupCreate {
     /// JSON `planningGroupIds`.
     pub planning_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroupCreate {
@@ -64896,7 +64896,7 @@ pub struct ScheduleBidGroupReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroupReference {
@@ -64979,7 +64979,7 @@ pub struct ScheduleBidGroupResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroupResponse {
@@ -65104,7 +65104,7 @@ pub struct ScheduleBidGroupSummary {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroupSummary {
@@ -65220,7 +65220,7 @@ pub struct ScheduleBidGroupSummaryList {
     /// JSON `scheduleBidGroupSummaries`.
     pub schedule_bid_group_summaries: Option<Vec<ScheduleBidGroupSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroupSummaryList {
@@ -65302,7 +65302,7 @@ pub struct ScheduleBidGroupUpdate {
     /// JSON `scheduleSets`.
     pub schedule_sets: Option<Box<ListWrapperScheduleSetRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidGroupUpdate {
@@ -65400,7 +65400,7 @@ pub struct ScheduleBidListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<ScheduleBid>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidListResponse {
@@ -65466,7 +65466,7 @@ pub struct ScheduleBidReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidReference {
@@ -65568,7 +65568,7 @@ pub struct ScheduleBidScheduledActivity {
     /// JSON `paid`.
     pub paid: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidScheduledActivity {
@@ -65754,7 +65754,7 @@ pub struct ScheduleBidScheduledShift {
     /// JSON `activities`.
     pub activities: Option<Vec<ScheduleBidScheduledActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleBidScheduledShift {
@@ -65844,7 +65844,7 @@ pub struct ScheduleGenerationMessage {
     /// JSON `arguments`.
     pub arguments: Option<Vec<SchedulerMessageArgument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGenerationMessage {
@@ -66216,7 +66216,7 @@ pub struct ScheduleGenerationResult {
     /// JSON `messageSeverities`.
     pub message_severities: Option<Vec<SchedulerMessageTypeSeverity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGenerationResult {
@@ -66314,7 +66314,7 @@ pub struct ScheduleGenerationResultSummary {
     /// JSON `messageSeverityCounts`.
     pub message_severity_counts: Option<Vec<SchedulerMessageSeverityCount>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGenerationResultSummary {
@@ -66421,7 +66421,7 @@ pub struct ScheduleGenerationWarning {
     /// JSON `shiftsTooCloseTogether`.
     pub shifts_too_close_together: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleGenerationWarning {
@@ -66546,7 +66546,7 @@ pub struct ScheduleReferenceWithBusinessUnit {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleReferenceWithBusinessUnit {
@@ -66635,7 +66635,7 @@ pub struct ScheduleSetError {
     /// JSON `workPlanRotations`.
     pub work_plan_rotations: Option<Vec<WorkPlanRotationReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleSetError {
@@ -66760,7 +66760,7 @@ pub struct ScheduleSetRequest {
     /// JSON `overrideAgentCount`.
     pub override_agent_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleSetRequest {
@@ -66833,7 +66833,7 @@ pub struct ScheduleUploadProcessingResponse {
     /// JSON `result`.
     pub result: Option<Box<BuScheduleMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleUploadProcessingResponse {
@@ -66964,7 +66964,7 @@ pub struct ScheduleVisibilitySettingsRequest {
     /// JSON `futureWeeks`.
     pub future_weeks: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleVisibilitySettingsRequest {
@@ -67037,7 +67037,7 @@ pub struct ScheduleVisibilitySettingsResponse {
     /// JSON `futureWeeks`.
     pub future_weeks: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScheduleVisibilitySettingsResponse {
@@ -67106,7 +67106,7 @@ pub struct SchedulerMessageArgument {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulerMessageArgument {
@@ -67226,7 +67226,7 @@ pub struct SchedulerMessageSeverityCount {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulerMessageSeverityCount {
@@ -67350,7 +67350,7 @@ pub struct SchedulerMessageTypeSeverity {
     /// JSON `severity`.
     pub severity: Option<SchedulerMessageTypeSeveritySeverity>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulerMessageTypeSeverity {
@@ -67765,7 +67765,7 @@ pub struct SchedulingNoForecastOptionsRequest {
     /// JSON `shiftStart`.
     pub shift_start: Option<SchedulingNoForecastOptionsRequestShiftStart>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingNoForecastOptionsRequest {
@@ -67948,7 +67948,7 @@ pub struct SchedulingOptionsRequest {
     /// JSON `induceScheduleVariability`.
     pub induce_schedule_variability: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingOptionsRequest {
@@ -68079,7 +68079,7 @@ pub struct SchedulingPeriod {
     /// JSON `earliestStartDate`.
     pub earliest_start_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingPeriod {
@@ -68146,7 +68146,7 @@ pub struct SchedulingPeriodBase {
     /// JSON `latestEndDate`.
     pub latest_end_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingPeriodBase {
@@ -68208,7 +68208,7 @@ pub struct SchedulingProcessingError {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingProcessingError {
@@ -68348,7 +68348,7 @@ pub struct SchedulingSettingsRequest {
     /// JSON `scheduleVisibility`.
     pub schedule_visibility: Option<Box<ScheduleVisibilitySettingsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingSettingsRequest {
@@ -68539,7 +68539,7 @@ pub struct SchedulingSettingsResponse {
     /// JSON `scheduleVisibility`.
     pub schedule_visibility: Option<Box<ScheduleVisibilitySettingsResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingSettingsResponse {
@@ -68722,7 +68722,7 @@ pub struct SchedulingStatusResponse {
     /// JSON `percentComplete`.
     pub percent_complete: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SchedulingStatusResponse {
@@ -68871,7 +68871,7 @@ pub struct SearchAlternativeShiftTradesRequest {
     /// JSON `agentIds`.
     pub agent_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchAlternativeShiftTradesRequest {
@@ -68944,7 +68944,7 @@ pub struct SearchShiftTradeResponse {
     /// JSON `preview`.
     pub preview: Option<Box<ShiftTradePreviewResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchShiftTradeResponse {
@@ -69022,7 +69022,7 @@ pub struct SearchShiftTradesRequest {
     /// JSON `receivingShiftIds`.
     pub receiving_shift_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchShiftTradesRequest {
@@ -69091,7 +69091,7 @@ pub struct SearchShiftTradesResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchShiftTradesResponse {
@@ -69174,7 +69174,7 @@ pub struct SearchUnmatchedShiftTradeListJobRequest {
     /// JSON `receivingShiftIds`.
     pub receiving_shift_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchUnmatchedShiftTradeListJobRequest {
@@ -69255,7 +69255,7 @@ pub struct SearchUnmatchedShiftTradeListJobResponseItem {
     /// JSON `trades`.
     pub trades: Option<Vec<SearchUnmatchedShiftTradeResponseItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchUnmatchedShiftTradeListJobResponseItem {
@@ -69321,7 +69321,7 @@ pub struct SearchUnmatchedShiftTradeResponseItem {
     /// JSON `receivingShiftMatches`.
     pub receiving_shift_matches: Option<Vec<ShiftTradeMatchResponseItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchUnmatchedShiftTradeResponseItem {
@@ -69392,7 +69392,7 @@ pub struct SecondaryPresence {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SecondaryPresence {
@@ -69461,7 +69461,7 @@ pub struct SecondaryPresenceLookupItem {
     /// JSON `secondaryPresence`.
     pub secondary_presence: Option<Box<SecondaryPresence>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SecondaryPresenceLookupItem {
@@ -69554,7 +69554,7 @@ pub struct ServiceGoalTemplate {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceGoalTemplate {
@@ -69669,7 +69669,7 @@ pub struct ServiceGoalTemplateImpactOverride {
     /// JSON `impact`.
     pub impact: Option<Box<WfmServiceGoalImpactSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceGoalTemplateImpactOverride {
@@ -69736,7 +69736,7 @@ pub struct ServiceGoalTemplateList {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceGoalTemplateList {
@@ -69807,7 +69807,7 @@ pub struct ServiceGoalTemplateReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceGoalTemplateReference {
@@ -69880,7 +69880,7 @@ pub struct SessionFiles {
     /// JSON `averageHandleTime`.
     pub average_handle_time: Option<Box<SessionMetricData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionFiles {
@@ -69968,7 +69968,7 @@ pub struct SessionInfo {
     /// JSON `dateOfSession`.
     pub date_of_session: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionInfo {
@@ -70058,7 +70058,7 @@ pub struct SessionMetaData {
     /// JSON `downloadResult`.
     pub download_result: Option<Box<SessionMetaDataResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionMetaData {
@@ -70143,7 +70143,7 @@ pub struct SessionMetaDataResult {
     /// JSON `aggregateAverageHandleTimeHistoricalAvailability`.
     pub aggregate_average_handle_time_historical_availability: Option<Box<AggregateHistoricalAvailability>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionMetaDataResult {
@@ -70252,7 +70252,7 @@ pub struct SessionMetricData {
     /// JSON `outliers`.
     pub outliers: Option<Box<OutlierData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionMetricData {
@@ -70340,7 +70340,7 @@ pub struct SetTimeOffIntegrationStatusRequest {
     /// JSON `integrationStatus`.
     pub integration_status: Option<SetTimeOffIntegrationStatusRequestIntegrationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetTimeOffIntegrationStatusRequest {
@@ -70457,7 +70457,7 @@ pub struct SetTimeOffLimitValuesRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetTimeOffLimitValuesRequest {
@@ -70520,7 +70520,7 @@ pub struct SetWrapperDayOfWeek {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetWrapperDayOfWeek {
@@ -70576,7 +70576,7 @@ pub struct SetWrapperRoutePathRequest {
     /// JSON `values`.
     pub values: Option<Vec<RoutePathRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetWrapperRoutePathRequest {
@@ -70632,7 +70632,7 @@ pub struct SetWrapperString {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetWrapperString {
@@ -70688,7 +70688,7 @@ pub struct SetWrapperSyncTimeOffProperty {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SetWrapperSyncTimeOffProperty {
@@ -70776,7 +70776,7 @@ pub struct ShiftSet {
     /// JSON `overrideAgentCount`.
     pub override_agent_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftSet {
@@ -70877,7 +70877,7 @@ pub struct ShiftSetEffectiveWorkPlan {
     /// JSON `positionInRotation`.
     pub position_in_rotation: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftSetEffectiveWorkPlan {
@@ -70957,7 +70957,7 @@ pub struct ShiftStartVariance {
     /// JSON `maxShiftStartVarianceMinutes`.
     pub max_shift_start_variance_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftStartVariance {
@@ -71046,7 +71046,7 @@ pub struct ShiftTradeActivityPreviewResponse {
     /// JSON `externalActivityId`.
     pub external_activity_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeActivityPreviewResponse {
@@ -71213,7 +71213,7 @@ pub struct ShiftTradeActivityRule {
     /// JSON `activityCodeIdReplacement`.
     pub activity_code_id_replacement: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeActivityRule {
@@ -71437,7 +71437,7 @@ pub struct ShiftTradeAddTradeJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeAddTradeJobResponse {
@@ -71701,7 +71701,7 @@ pub struct ShiftTradeBulkUpdateTradeStateBuJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeBulkUpdateTradeStateBuJobResponse {
@@ -71965,7 +71965,7 @@ pub struct ShiftTradeEvaluateTradesBuJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeEvaluateTradesBuJobResponse {
@@ -72211,7 +72211,7 @@ pub struct ShiftTradeExternalActivityRule {
     /// JSON `activityCodeIdReplacement`.
     pub activity_code_id_replacement: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeExternalActivityRule {
@@ -72409,7 +72409,7 @@ pub struct ShiftTradeInitiatingSideResponseItem {
     /// JSON `reviewNote`.
     pub review_note: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeInitiatingSideResponseItem {
@@ -72493,7 +72493,7 @@ pub struct ShiftTradeListJobResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<ShiftTradeResponseItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeListJobResponse {
@@ -72549,7 +72549,7 @@ pub struct ShiftTradeListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<ShiftTradeResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeListResponse {
@@ -72615,7 +72615,7 @@ pub struct ShiftTradeMatchResponseItem {
     /// JSON `preview`.
     pub preview: Option<Box<ShiftTradePreviewResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeMatchResponseItem {
@@ -72696,7 +72696,7 @@ pub struct ShiftTradeMatchReviewResponse {
     /// JSON `unevaluatedRules`.
     pub unevaluated_rules: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeMatchReviewResponse {
@@ -72798,7 +72798,7 @@ pub struct ShiftTradeMatchReviewUserResponse {
     /// JSON `postTradeNewShift`.
     pub post_trade_new_shift: Option<Box<ShiftTradePreviewResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeMatchReviewUserResponse {
@@ -72914,7 +72914,7 @@ pub struct ShiftTradeMatchTradeJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeMatchTradeJobResponse {
@@ -73152,7 +73152,7 @@ pub struct ShiftTradeMatchViolation {
     /// JSON `params`.
     pub params: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeMatchViolation {
@@ -73418,7 +73418,7 @@ pub struct ShiftTradeMatchesSummaryResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<WeekShiftTradeMatchesSummaryResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeMatchesSummaryResponse {
@@ -73504,7 +73504,7 @@ pub struct ShiftTradeNotification {
     /// JSON `receivingShiftDate`.
     pub receiving_shift_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeNotification {
@@ -73674,7 +73674,7 @@ pub struct ShiftTradePreviewResponse {
     /// JSON `activities`.
     pub activities: Option<Vec<ShiftTradeActivityPreviewResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradePreviewResponse {
@@ -73762,7 +73762,7 @@ pub struct ShiftTradeQueryAgentTradesJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeQueryAgentTradesJobResponse {
@@ -74026,7 +74026,7 @@ pub struct ShiftTradeQueryTradesBuJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeQueryTradesBuJobResponse {
@@ -74290,7 +74290,7 @@ pub struct ShiftTradeQueryWeekSummariesBuJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeQueryWeekSummariesBuJobResponse {
@@ -74530,7 +74530,7 @@ pub struct ShiftTradeReceivingSideResponseItem {
     /// JSON `shift`.
     pub shift: Option<Box<ShiftTradeShiftResponseItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeReceivingSideResponseItem {
@@ -74667,7 +74667,7 @@ pub struct ShiftTradeResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeResponse {
@@ -74966,7 +74966,7 @@ pub struct ShiftTradeResponseItem {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeResponseItem {
@@ -75187,7 +75187,7 @@ pub struct ShiftTradeSearchUnmatchedTradesBuJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeSearchUnmatchedTradesBuJobResponse {
@@ -75501,7 +75501,7 @@ pub struct ShiftTradeSettings {
     /// JSON `minMinutesBetweenShiftsViolations`.
     pub min_minutes_between_shifts_violations: Option<ShiftTradeSettingsMinMinutesBetweenShiftsViolations>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeSettings {
@@ -76076,7 +76076,7 @@ pub struct ShiftTradeShiftResponseItem {
     /// JSON `weekDate`.
     pub week_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeShiftResponseItem {
@@ -76155,7 +76155,7 @@ pub struct ShiftTradeTargetRequestItem {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeTargetRequestItem {
@@ -76213,7 +76213,7 @@ pub struct ShiftTradeTargetResponseItem {
     /// JSON `user`.
     pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeTargetResponseItem {
@@ -76301,7 +76301,7 @@ pub struct ShiftTradeUpdateTradeJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeUpdateTradeJobResponse {
@@ -76565,7 +76565,7 @@ pub struct ShiftTradeUpdateTradeStateJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeUpdateTradeStateJobResponse {
@@ -76813,7 +76813,7 @@ pub struct ShiftTradeWeekSummaryResponseItem {
     /// JSON `crossWeekReceivingMatchedCount`.
     pub cross_week_receiving_matched_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShiftTradeWeekSummaryResponseItem {
@@ -76901,7 +76901,7 @@ pub struct ShortTermForecastReference {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShortTermForecastReference {
@@ -76980,7 +76980,7 @@ pub struct ShortTermForecastingSettings {
     /// JSON `defaultHistoryWeeks`.
     pub default_history_weeks: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShortTermForecastingSettings {
@@ -77044,7 +77044,7 @@ pub struct ShrinkageOverride {
     /// JSON `shrinkagePercent`.
     pub shrinkage_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShrinkageOverride {
@@ -77113,7 +77113,7 @@ pub struct ShrinkageOverrides {
     /// JSON `values`.
     pub values: Option<Vec<ShrinkageOverride>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ShrinkageOverrides {
@@ -77186,7 +77186,7 @@ pub struct SnapshotFiles {
     /// JSON `averageHandleTime`.
     pub average_handle_time: Option<Box<SnapshotMetricData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SnapshotFiles {
@@ -77274,7 +77274,7 @@ pub struct SnapshotInfo {
     /// JSON `planningGroupsVersion`.
     pub planning_groups_version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SnapshotInfo {
@@ -77364,7 +77364,7 @@ pub struct SnapshotMetaData {
     /// JSON `downloadResult`.
     pub download_result: Option<Box<SnapshotMetaDataResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SnapshotMetaData {
@@ -77433,7 +77433,7 @@ pub struct SnapshotMetaDataResult {
     /// JSON `dateForecastStart`.
     pub date_forecast_start: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SnapshotMetaDataResult {
@@ -77502,7 +77502,7 @@ pub struct SnapshotMetricData {
     /// JSON `quarterHour`.
     pub quarter_hour: Option<Box<QuarterHourly>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SnapshotMetricData {
@@ -77571,7 +77571,7 @@ pub struct Snapshots {
     /// JSON `daysInPast`.
     pub days_in_past: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Snapshots {
@@ -77644,7 +77644,7 @@ pub struct SourcePlanningGroupRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SourcePlanningGroupRequest {
@@ -77769,7 +77769,7 @@ pub struct StaffingGroupAllocation {
     /// JSON `transfersFullTimeEquivalentCount`.
     pub transfers_full_time_equivalent_count: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupAllocation {
@@ -77932,7 +77932,7 @@ pub struct StaffingGroupAllocationsResponseTemplate {
     /// JSON `capacityPlanMetricsSummary`.
     pub capacity_plan_metrics_summary: Option<Box<CapacityPlanMetricsSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupAllocationsResponseTemplate {
@@ -78019,7 +78019,7 @@ pub struct StaffingGroupFullTimeEquivalentContribution {
     /// JSON `plannedFullTimeEquivalentContribution`.
     pub planned_full_time_equivalent_contribution: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupFullTimeEquivalentContribution {
@@ -78086,7 +78086,7 @@ pub struct StaffingGroupListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupListing {
@@ -78197,7 +78197,7 @@ pub struct StaffingGroupMetricChangeResponse {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupMetricChangeResponse {
@@ -78380,7 +78380,7 @@ pub struct StaffingGroupReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupReference {
@@ -78475,7 +78475,7 @@ pub struct StaffingGroupResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingGroupResponse {
@@ -78577,7 +78577,7 @@ pub struct StaffingRequirementResultResponseTemplate {
     /// JSON `requirementResults`.
     pub requirement_results: Option<Vec<PlanningGroupRequirementOutput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingRequirementResultResponseTemplate {
@@ -78651,7 +78651,7 @@ pub struct StaffingRequirementsPlanningGroupData {
     /// JSON `effectiveStaffPerInterval`.
     pub effective_staff_per_interval: Option<Vec<f64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StaffingRequirementsPlanningGroupData {
@@ -78730,7 +78730,7 @@ pub struct TargetUnavailableTime {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TargetUnavailableTime {
@@ -78792,7 +78792,7 @@ pub struct TeamReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamReference {
@@ -78865,7 +78865,7 @@ pub struct TimeOffBalanceJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffBalanceJobReference {
@@ -78990,7 +78990,7 @@ pub struct TimeOffBalanceJobResponse {
     /// JSON `status`.
     pub status: Option<TimeOffBalanceJobResponseStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffBalanceJobResponse {
@@ -79112,7 +79112,7 @@ pub struct TimeOffBalanceRequest {
     /// JSON `dateRanges`.
     pub date_ranges: Option<Vec<LocalDateRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffBalanceRequest {
@@ -79197,7 +79197,7 @@ pub struct TimeOffBalanceResponse {
     /// JSON `balanceMinutesPerDay`.
     pub balance_minutes_per_day: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffBalanceResponse {
@@ -79287,7 +79287,7 @@ pub struct TimeOffBalancesResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<TimeOffBalanceResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffBalancesResponse {
@@ -79360,7 +79360,7 @@ pub struct TimeOffIntegrationStatusResponse {
     /// JSON `integrationStatus`.
     pub integration_status: Option<TimeOffIntegrationStatusResponseIntegrationStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffIntegrationStatusResponse {
@@ -79478,7 +79478,7 @@ pub struct TimeOffIntegrationStatusResponseListing {
     /// JSON `entities`.
     pub entities: Option<Vec<TimeOffIntegrationStatusResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffIntegrationStatusResponseListing {
@@ -79554,7 +79554,7 @@ pub struct TimeOffLimit {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffLimit {
@@ -79685,7 +79685,7 @@ pub struct TimeOffLimitListing {
     /// JSON `entities`.
     pub entities: Option<Vec<TimeOffLimit>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffLimitListing {
@@ -79757,7 +79757,7 @@ pub struct TimeOffLimitRange {
     /// JSON `limitMinutesPerInterval`.
     pub limit_minutes_per_interval: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffLimitRange {
@@ -79882,7 +79882,7 @@ pub struct TimeOffLimitReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffLimitReference {
@@ -79979,7 +79979,7 @@ pub struct TimeOffLimitValueRange {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffLimitValueRange {
@@ -80153,7 +80153,7 @@ pub struct TimeOffLimitValues {
     /// JSON `waitlistedRequests`.
     pub waitlisted_requests: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffLimitValues {
@@ -80270,7 +80270,7 @@ pub struct TimeOffPlan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffPlan {
@@ -80454,7 +80454,7 @@ pub struct TimeOffPlanBusinessUnitAssociation {
     /// JSON `staffingGroups`.
     pub staffing_groups: Option<Vec<StaffingGroupReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffPlanBusinessUnitAssociation {
@@ -80517,7 +80517,7 @@ pub struct TimeOffPlanListing {
     /// JSON `entities`.
     pub entities: Option<Vec<TimeOffPlan>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffPlanListing {
@@ -80581,7 +80581,7 @@ pub struct TimeOffPlanManagementUnitAssociation {
     /// JSON `staffingGroups`.
     pub staffing_groups: Option<Vec<StaffingGroupReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffPlanManagementUnitAssociation {
@@ -80654,7 +80654,7 @@ pub struct TimeOffRequestList {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestList {
@@ -80855,7 +80855,7 @@ pub struct TimeOffRequestListItem {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestListItem {
@@ -81211,7 +81211,7 @@ pub struct TimeOffRequestListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestListing {
@@ -81284,7 +81284,7 @@ pub struct TimeOffRequestLookup {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestLookup {
@@ -81369,7 +81369,7 @@ pub struct TimeOffRequestNotification {
     /// JSON `fullDayManagementUnitDates`.
     pub full_day_management_unit_dates: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestNotification {
@@ -81537,7 +81537,7 @@ pub struct TimeOffRequestQueryBody {
     /// JSON `teamIds`.
     pub team_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestQueryBody {
@@ -81634,7 +81634,7 @@ pub struct TimeOffRequestReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestReference {
@@ -81829,7 +81829,7 @@ pub struct TimeOffRequestResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffRequestResponse {
@@ -82209,7 +82209,7 @@ pub struct TimeOffSettingsRequest {
     /// JSON `submissionLatestDate`.
     pub submission_latest_date: Option<Box<ValueWrapperLocalDate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffSettingsRequest {
@@ -82358,7 +82358,7 @@ pub struct TimeOffSettingsResponse {
     /// JSON `submissionLatestDate`.
     pub submission_latest_date: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TimeOffSettingsResponse {
@@ -82495,7 +82495,7 @@ pub struct TransfersFullTimeEquivalent {
     /// JSON `transferType`.
     pub transfer_type: Option<TransfersFullTimeEquivalentTransferType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransfersFullTimeEquivalent {
@@ -82617,7 +82617,7 @@ pub struct UnavailableTime {
     /// JSON `notes`.
     pub notes: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnavailableTime {
@@ -82687,7 +82687,7 @@ pub struct UnavailableTimeListing {
     /// JSON `entities`.
     pub entities: Option<Vec<UnavailableTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnavailableTimeListing {
@@ -82753,7 +82753,7 @@ pub struct UnavailableTimesManagementUnitSettings {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnavailableTimesManagementUnitSettings {
@@ -82830,7 +82830,7 @@ pub struct UnavailableTimesValidationResult {
     /// JSON `workPlanConstraintsViolationMessage`.
     pub work_plan_constraints_violation_message: Option<Box<WorkPlanConstraintsViolationMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnavailableTimesValidationResult {
@@ -82910,7 +82910,7 @@ pub struct UnavailableTimesViolationMessageArgument {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnavailableTimesViolationMessageArgument {
@@ -83088,7 +83088,7 @@ pub struct UpdateActivityCodeRequest {
     /// JSON `secondaryPresences`.
     pub secondary_presences: Option<Box<ListWrapperSecondaryPresence>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateActivityCodeRequest {
@@ -83357,7 +83357,7 @@ pub struct UpdateActivityPlanRequest {
     /// JSON `recurrenceSettings`.
     pub recurrence_settings: Option<Box<RecurrenceSettingsBase>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateActivityPlanRequest {
@@ -83674,7 +83674,7 @@ pub struct UpdateAdherenceAdjustmentAdminRequest {
     /// JSON `status`.
     pub status: Option<UpdateAdherenceAdjustmentAdminRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentAdminRequest {
@@ -83834,7 +83834,7 @@ pub struct UpdateAdherenceAdjustmentAgentRequest {
     /// JSON `submitterNotes`.
     pub submitter_notes: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentAgentRequest {
@@ -83932,7 +83932,7 @@ pub struct UpdateAdherenceAdjustmentsBulkItem {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentsBulkItem {
@@ -84062,7 +84062,7 @@ pub struct UpdateAdherenceAdjustmentsBulkRequest {
     /// JSON `adjustments`.
     pub adjustments: Option<Vec<UpdateAdherenceAdjustmentsBulkItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentsBulkRequest {
@@ -84128,7 +84128,7 @@ pub struct UpdateAdherenceAdjustmentsReasonCodeRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentsReasonCodeRequest {
@@ -84259,7 +84259,7 @@ pub struct UpdateAdherenceAdjustmentsReasonCodesBulkItem {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentsReasonCodesBulkItem {
@@ -84385,7 +84385,7 @@ pub struct UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
     /// JSON `reasonCodes`.
     pub reason_codes: Option<Vec<UpdateAdherenceAdjustmentsReasonCodesBulkItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
@@ -84443,7 +84443,7 @@ pub struct UpdateAdherenceExplanationStatusRequest {
     /// JSON `status`.
     pub status: Option<UpdateAdherenceExplanationStatusRequestStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAdherenceExplanationStatusRequest {
@@ -84560,7 +84560,7 @@ pub struct UpdateAgentScheduleBiddingPreference {
     /// JSON `agentScheduleBidPreferences`.
     pub agent_schedule_bid_preferences: Option<Vec<AgentScheduleBiddingPreferencePriority>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAgentScheduleBiddingPreference {
@@ -84629,7 +84629,7 @@ pub struct UpdateAgentSchedulingPreferencesRequest {
     /// JSON `preferenceIdsToRemove`.
     pub preference_ids_to_remove: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAgentSchedulingPreferencesRequest {
@@ -84702,7 +84702,7 @@ pub struct UpdateAgentWorkPlanBiddingPreference {
     /// JSON `agentWorkPlanBidPreferences`.
     pub agent_work_plan_bid_preferences: Option<Vec<AgentWorkPlanBiddingPreferenceRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAgentWorkPlanBiddingPreference {
@@ -84781,7 +84781,7 @@ pub struct UpdateAlternativeShiftBuSettingsRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAlternativeShiftBuSettingsRequest {
@@ -84864,7 +84864,7 @@ pub struct UpdateBuAdherenceAdjustmentsSettingsRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateBuAdherenceAdjustmentsSettingsRequest {
@@ -84937,7 +84937,7 @@ pub struct UpdateBusinessUnitRequest {
     /// JSON `settings`.
     pub settings: Option<Box<UpdateBusinessUnitSettingsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateBusinessUnitRequest {
@@ -85009,7 +85009,7 @@ pub struct UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
@@ -85097,7 +85097,7 @@ pub struct UpdateBusinessUnitSettingsRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateBusinessUnitSettingsRequest {
@@ -85301,7 +85301,7 @@ pub struct UpdateCapacityPlanRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<CapacityPlanMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateCapacityPlanRequest {
@@ -85416,7 +85416,7 @@ pub struct UpdateManagementUnitRequest {
     /// JSON `settings`.
     pub settings: Option<Box<ManagementUnitSettingsRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateManagementUnitRequest {
@@ -85488,7 +85488,7 @@ pub struct UpdateManagementUnitsSettingsRequest {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateManagementUnitsSettingsRequest {
@@ -85552,7 +85552,7 @@ pub struct UpdateMuAgentRequest {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateMuAgentRequest {
@@ -85629,7 +85629,7 @@ pub struct UpdateMuAgentWorkPlanFailureResponse {
     /// JSON `notFoundWorkPlanId`.
     pub not_found_work_plan_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateMuAgentWorkPlanFailureResponse {
@@ -85770,7 +85770,7 @@ pub struct UpdateMuAgentWorkPlanRequest {
     /// JSON `workPlanOverrides`.
     pub work_plan_overrides: Option<Box<WorkPlanOverrideListWrapperWorkPlanOverrideRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateMuAgentWorkPlanRequest {
@@ -85840,7 +85840,7 @@ pub struct UpdateMuAgentWorkPlansBatchRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<UpdateMuAgentWorkPlanRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateMuAgentWorkPlansBatchRequest {
@@ -85900,7 +85900,7 @@ pub struct UpdateMuAgentWorkPlansBatchResponse {
     /// JSON `failures`.
     pub failures: Option<Vec<UpdateMuAgentWorkPlanFailureResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateMuAgentWorkPlansBatchResponse {
@@ -85958,7 +85958,7 @@ pub struct UpdateMuAgentsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<UpdateMuAgentRequest>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateMuAgentsRequest {
@@ -86020,7 +86020,7 @@ pub struct UpdateNotificationResponse {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateNotificationResponse {
@@ -86087,7 +86087,7 @@ pub struct UpdateNotificationsRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<WfmUserNotification>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateNotificationsRequest {
@@ -86143,7 +86143,7 @@ pub struct UpdateNotificationsResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<UpdateNotificationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateNotificationsResponse {
@@ -86215,7 +86215,7 @@ pub struct UpdatePlanningGroupRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdatePlanningGroupRequest {
@@ -86330,7 +86330,7 @@ pub struct UpdateScheduleBid {
     /// JSON `status`.
     pub status: Option<UpdateScheduleBidStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateScheduleBid {
@@ -86636,7 +86636,7 @@ pub struct UpdateScheduleUploadResponse {
     /// JSON `uploadBodySchema`.
     pub upload_body_schema: Option<Box<UpdateScheduleUploadSchema>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateScheduleUploadResponse {
@@ -86737,7 +86737,7 @@ pub struct UpdateScheduleUploadSchema {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateScheduleUploadSchema {
@@ -86852,7 +86852,7 @@ pub struct UpdateServiceGoalTemplate {
     /// JSON `impactOverride`.
     pub impact_override: Option<Box<ServiceGoalTemplateImpactOverride>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateServiceGoalTemplate {
@@ -86969,7 +86969,7 @@ pub struct UpdateShiftTradeJobRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateShiftTradeJobRequest {
@@ -87076,7 +87076,7 @@ pub struct UpdateShiftTradeStateJobRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateShiftTradeStateJobRequest {
@@ -87225,7 +87225,7 @@ pub struct UpdateStaffingGroupRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateStaffingGroupRequest {
@@ -87310,7 +87310,7 @@ pub struct UpdateTimeOffLimitRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateTimeOffLimitRequest {
@@ -87379,7 +87379,7 @@ pub struct UpdateTimeOffPlanBusinessUnitAssociation {
     /// JSON `staffingGroupIds`.
     pub staffing_group_ids: Option<Box<SetWrapperString>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateTimeOffPlanBusinessUnitAssociation {
@@ -87444,7 +87444,7 @@ pub struct UpdateTimeOffPlanManagementUnitAssociation {
     /// JSON `staffingGroupIds`.
     pub staffing_group_ids: Option<Box<SetWrapperString>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateTimeOffPlanManagementUnitAssociation {
@@ -87532,7 +87532,7 @@ pub struct UpdateTimeOffPlanRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateTimeOffPlanRequest {
@@ -87710,7 +87710,7 @@ pub struct UpdateUnavailableTime {
     /// JSON `delete`.
     pub delete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateUnavailableTime {
@@ -87791,7 +87791,7 @@ pub struct UpdateUnavailableTimesRequest {
     /// JSON `entities`.
     pub entities: Option<Vec<UpdateUnavailableTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateUnavailableTimesRequest {
@@ -87885,7 +87885,7 @@ pub struct UpdateWorkPlanBid {
     /// JSON `status`.
     pub status: Option<UpdateWorkPlanBidStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateWorkPlanBid {
@@ -88193,7 +88193,7 @@ pub struct UpdateWorkPlanRotationAgentRequest {
     /// JSON `delete`.
     pub delete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateWorkPlanRotationAgentRequest {
@@ -88294,7 +88294,7 @@ pub struct UpdateWorkPlanRotationRequest {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateWorkPlanRotationRequest {
@@ -88389,7 +88389,7 @@ pub struct UploadUrlRequestBody {
     /// JSON `contentLengthBytes`.
     pub content_length_bytes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UploadUrlRequestBody {
@@ -88471,7 +88471,7 @@ pub struct UserActivity {
     /// JSON `dateActiveQueuesChanged`.
     pub date_active_queues_changed: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivity {
@@ -88576,7 +88576,7 @@ pub struct UserActivityAdherencePresence {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityAdherencePresence {
@@ -88646,7 +88646,7 @@ pub struct UserActivityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<UserActivity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityListing {
@@ -88708,7 +88708,7 @@ pub struct UserActivityOutOfOffice {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityOutOfOffice {
@@ -88781,7 +88781,7 @@ pub struct UserActivityPresenceDefinition {
     /// JSON `systemPresence`.
     pub system_presence: Option<UserActivityPresenceDefinitionSystemPresence>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityPresenceDefinition {
@@ -88933,7 +88933,7 @@ pub struct UserActivityRoutingStatus {
     /// JSON `startTime`.
     pub start_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityRoutingStatus {
@@ -89075,7 +89075,7 @@ pub struct UserListScheduleRequestBody {
     /// JSON `loadFullWeeks`.
     pub load_full_weeks: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserListScheduleRequestBody {
@@ -89158,7 +89158,7 @@ pub struct UserNextActivityReminder {
     /// JSON `startDate`.
     pub start_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserNextActivityReminder {
@@ -89316,7 +89316,7 @@ pub struct UserSchedule {
     /// JSON `workPlanId`.
     pub work_plan_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSchedule {
@@ -89426,7 +89426,7 @@ pub struct UserScheduleActivity {
     /// JSON `timeOffRequestId`.
     pub time_off_request_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserScheduleActivity {
@@ -89616,7 +89616,7 @@ pub struct UserScheduleAdherence {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserScheduleAdherence {
@@ -90243,7 +90243,7 @@ pub struct UserScheduleAdherenceListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserScheduleAdherenceListing {
@@ -90316,7 +90316,7 @@ pub struct UserScheduleContainer {
     /// JSON `userSchedules`.
     pub user_schedules: Option<BTreeMap<String, UserSchedule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserScheduleContainer {
@@ -90408,7 +90408,7 @@ pub struct UserScheduleFullDayTimeOffMarker {
     /// JSON `delete`.
     pub delete: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserScheduleFullDayTimeOffMarker {
@@ -90525,7 +90525,7 @@ pub struct UserScheduleShift {
     /// JSON `manuallyEdited`.
     pub manually_edited: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserScheduleShift {
@@ -90627,7 +90627,7 @@ pub struct UserSearchRule {
     /// JSON `parts`.
     pub parts: Option<Vec<UserSearchRulePart>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSearchRule {
@@ -90699,7 +90699,7 @@ pub struct UserSearchRulePart {
     /// JSON `ids`.
     pub ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSearchRulePart {
@@ -90883,7 +90883,7 @@ pub struct UserStaffingGroupListing {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserStaffingGroupListing {
@@ -90960,7 +90960,7 @@ pub struct UserStaffingGroupResponse {
     /// JSON `staffingGroup`.
     pub staffing_group: Option<Box<StaffingGroupReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserStaffingGroupResponse {
@@ -91053,7 +91053,7 @@ pub struct UserTimeOffIntegrationStatusResponse {
     /// JSON `user`.
     pub user: Option<Box<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserTimeOffIntegrationStatusResponse {
@@ -91178,7 +91178,7 @@ pub struct UserTimeOffIntegrationStatusResponseListing {
     /// JSON `entities`.
     pub entities: Option<Vec<UserTimeOffIntegrationStatusResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserTimeOffIntegrationStatusResponseListing {
@@ -91246,7 +91246,7 @@ pub struct UserTimeOffRequestReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserTimeOffRequestReference {
@@ -91320,7 +91320,7 @@ pub struct UsersActivityRequest {
     /// JSON `userIds`.
     pub user_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersActivityRequest {
@@ -91386,7 +91386,7 @@ pub struct ValidateAgentUnavailableTimesRequest {
     /// JSON `unavailableTimes`.
     pub unavailable_times: Option<Vec<UpdateUnavailableTime>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateAgentUnavailableTimesRequest {
@@ -91461,7 +91461,7 @@ pub struct ValidateAgentUnavailableTimesResponse {
     /// JSON `result`.
     pub result: Option<Box<UnavailableTimesValidationResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateAgentUnavailableTimesResponse {
@@ -91592,7 +91592,7 @@ pub struct ValidateWorkPlanMessages {
     /// JSON `constraintConflictMessage`.
     pub constraint_conflict_message: Option<Box<ConstraintConflictMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateWorkPlanMessages {
@@ -91665,7 +91665,7 @@ pub struct ValidateWorkPlanResponse {
     /// JSON `messages`.
     pub messages: Option<Box<ValidateWorkPlanMessages>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidateWorkPlanResponse {
@@ -91741,7 +91741,7 @@ pub struct ValidationServiceAsyncResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationServiceAsyncResponse {
@@ -91814,7 +91814,7 @@ pub struct ValidationServiceRequest {
     /// JSON `uploadKey`.
     pub upload_key: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationServiceRequest {
@@ -91879,7 +91879,7 @@ pub struct ValueWrapperActivityCodeStyle {
     /// JSON `value`.
     pub value: Option<Box<ActivityCodeStyle>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperActivityCodeStyle {
@@ -91937,7 +91937,7 @@ pub struct ValueWrapperActivityPlanServiceGoalImpactOverrides {
     /// JSON `value`.
     pub value: Option<Box<ActivityPlanServiceGoalImpactOverrides>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperActivityPlanServiceGoalImpactOverrides {
@@ -91995,7 +91995,7 @@ pub struct ValueWrapperBuShortTermForecastReference {
     /// JSON `value`.
     pub value: Option<Box<BuShortTermForecastReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperBuShortTermForecastReference {
@@ -92053,7 +92053,7 @@ pub struct ValueWrapperDate {
     /// JSON `value`.
     pub value: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperDate {
@@ -92111,7 +92111,7 @@ pub struct ValueWrapperGroupSettings {
     /// JSON `value`.
     pub value: Option<Box<GroupSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperGroupSettings {
@@ -92169,7 +92169,7 @@ pub struct ValueWrapperHrisTimeOffType {
     /// JSON `value`.
     pub value: Option<Box<HrisTimeOffType>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperHrisTimeOffType {
@@ -92227,7 +92227,7 @@ pub struct ValueWrapperInstant {
     /// JSON `value`.
     pub value: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperInstant {
@@ -92285,7 +92285,7 @@ pub struct ValueWrapperInteger {
     /// JSON `value`.
     pub value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperInteger {
@@ -92343,7 +92343,7 @@ pub struct ValueWrapperLocalDate {
     /// JSON `value`.
     pub value: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperLocalDate {
@@ -92401,7 +92401,7 @@ pub struct ValueWrapperMonthlyPlanningPeriodSettings {
     /// JSON `value`.
     pub value: Option<Box<MonthlyPlanningPeriodSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperMonthlyPlanningPeriodSettings {
@@ -92459,7 +92459,7 @@ pub struct ValueWrapperPlanningPeriodSettings {
     /// JSON `value`.
     pub value: Option<Box<PlanningPeriodSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperPlanningPeriodSettings {
@@ -92517,7 +92517,7 @@ pub struct ValueWrapperShiftTradeTargetRequestItem {
     /// JSON `value`.
     pub value: Option<Box<ShiftTradeTargetRequestItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperShiftTradeTargetRequestItem {
@@ -92575,7 +92575,7 @@ pub struct ValueWrapperString {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperString {
@@ -92633,7 +92633,7 @@ pub struct ValueWrapperUserSearchRule {
     /// JSON `value`.
     pub value: Option<Box<UserSearchRule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValueWrapperUserSearchRule {
@@ -92703,7 +92703,7 @@ pub struct WaitlistPosition {
     /// JSON `waitlistPosition`.
     pub waitlist_position: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WaitlistPosition {
@@ -92780,7 +92780,7 @@ pub struct WaitlistPositionListing {
     /// JSON `entities`.
     pub entities: Option<Vec<WaitlistPosition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WaitlistPositionListing {
@@ -92880,7 +92880,7 @@ pub struct WeekSchedule {
     /// JSON `agentSchedulesVersion`.
     pub agent_schedules_version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekSchedule {
@@ -93020,7 +93020,7 @@ pub struct WeekScheduleGenerationResult {
     /// JSON `agentWarningCount`.
     pub agent_warning_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekScheduleGenerationResult {
@@ -93129,7 +93129,7 @@ pub struct WeekScheduleListItemResponse {
     /// JSON `metadata`.
     pub metadata: Option<Box<WfmVersionedEntityMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekScheduleListItemResponse {
@@ -93234,7 +93234,7 @@ pub struct WeekScheduleListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<WeekScheduleListItemResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekScheduleListResponse {
@@ -93302,7 +93302,7 @@ pub struct WeekScheduleReference {
     /// JSON `weekDate`.
     pub week_date: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekScheduleReference {
@@ -93378,7 +93378,7 @@ pub struct WeekScheduleResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekScheduleResponse {
@@ -93445,7 +93445,7 @@ pub struct WeekShiftTradeListResponse {
     /// JSON `downloadUrl`.
     pub download_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekShiftTradeListResponse {
@@ -93518,7 +93518,7 @@ pub struct WeekShiftTradeMatchesSummaryResponse {
     /// JSON `crossWeekReceivingCount`.
     pub cross_week_receiving_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekShiftTradeMatchesSummaryResponse {
@@ -93594,7 +93594,7 @@ pub struct WeekShiftTradeResponse {
     /// JSON `matchReview`.
     pub match_review: Option<Box<ShiftTradeMatchReviewResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WeekShiftTradeResponse {
@@ -93663,7 +93663,7 @@ pub struct Weekly {
     /// JSON `downloadResult`.
     pub download_result: Option<Vec<ContinuousForecastTimeSeries>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Weekly {
@@ -93774,7 +93774,7 @@ pub struct WfmAgent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmAgent {
@@ -93917,7 +93917,7 @@ pub struct WfmAgentHistoricalAdherenceJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmAgentHistoricalAdherenceJobReference {
@@ -94050,7 +94050,7 @@ pub struct WfmAgentHistoricalAdherenceResponse {
     /// JSON `result`.
     pub result: Option<Box<WfmAgentHistoricalAdherenceResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmAgentHistoricalAdherenceResponse {
@@ -94184,7 +94184,7 @@ pub struct WfmAgentHistoricalAdherenceResult {
     /// JSON `secondaryPresenceLookupItems`.
     pub secondary_presence_lookup_items: Option<Vec<SecondaryPresenceLookupItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmAgentHistoricalAdherenceResult {
@@ -94393,7 +94393,7 @@ pub struct WfmEntityMetadata {
     /// JSON `dateCreated`.
     pub date_created: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmEntityMetadata {
@@ -94480,7 +94480,7 @@ pub struct WfmForecastModificationIntervalOffsetValue {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmForecastModificationIntervalOffsetValue {
@@ -94571,7 +94571,7 @@ pub struct WfmHistoricalAdherenceBulkItem {
     /// JSON `includeActuals`.
     pub include_actuals: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkItem {
@@ -94672,7 +94672,7 @@ pub struct WfmHistoricalAdherenceBulkJobReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkJobReference {
@@ -94803,7 +94803,7 @@ pub struct WfmHistoricalAdherenceBulkQuery {
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkQuery {
@@ -94876,7 +94876,7 @@ pub struct WfmHistoricalAdherenceBulkResponse {
     /// JSON `downloadResult`.
     pub download_result: Option<Box<WfmHistoricalAdherenceBulkResult>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkResponse {
@@ -94964,7 +94964,7 @@ pub struct WfmHistoricalAdherenceBulkResult {
     /// JSON `lookupIdToSecondaryPresenceId`.
     pub lookup_id_to_secondary_presence_id: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkResult {
@@ -95090,7 +95090,7 @@ pub struct WfmHistoricalAdherenceBulkUserDayMetrics {
     /// JSON `conformancePercentage`.
     pub conformance_percentage: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkUserDayMetrics {
@@ -95242,7 +95242,7 @@ pub struct WfmHistoricalAdherenceBulkUserResult {
     /// JSON `dayMetrics`.
     pub day_metrics: Option<Vec<WfmHistoricalAdherenceBulkUserDayMetrics>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceBulkUserResult {
@@ -95419,7 +95419,7 @@ pub struct WfmHistoricalAdherenceQuery {
     /// JSON `teamIds`.
     pub team_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceQuery {
@@ -95522,7 +95522,7 @@ pub struct WfmHistoricalAdherenceQueryForAgent {
     /// JSON `timeZone`.
     pub time_zone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceQueryForAgent {
@@ -95614,7 +95614,7 @@ pub struct WfmHistoricalAdherenceQueryForTeams {
     /// JSON `includeExceptions`.
     pub include_exceptions: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceQueryForTeams {
@@ -95716,7 +95716,7 @@ pub struct WfmHistoricalAdherenceResponse {
     /// JSON `queryState`.
     pub query_state: Option<WfmHistoricalAdherenceResponseQueryState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceResponse {
@@ -95861,7 +95861,7 @@ pub struct WfmHistoricalAdherenceResultWrapper {
     /// JSON `lookupIdToSecondaryPresenceId`.
     pub lookup_id_to_secondary_presence_id: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalAdherenceResultWrapper {
@@ -95947,7 +95947,7 @@ pub struct WfmHistoricalShrinkageRequest {
     /// JSON `granularity`.
     pub granularity: Option<WfmHistoricalShrinkageRequestGranularity>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalShrinkageRequest {
@@ -96085,7 +96085,7 @@ pub struct WfmHistoricalShrinkageResponse {
     /// JSON `state`.
     pub state: Option<WfmHistoricalShrinkageResponseState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalShrinkageResponse {
@@ -96231,7 +96231,7 @@ pub struct WfmHistoricalShrinkageTeamsRequest {
     /// JSON `granularity`.
     pub granularity: Option<WfmHistoricalShrinkageTeamsRequestGranularity>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmHistoricalShrinkageTeamsRequest {
@@ -96355,7 +96355,7 @@ pub struct WfmIntegrationListing {
     /// JSON `entities`.
     pub entities: Option<Vec<WfmIntegrationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmIntegrationListing {
@@ -96417,7 +96417,7 @@ pub struct WfmIntegrationReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmIntegrationReference {
@@ -96494,7 +96494,7 @@ pub struct WfmIntegrationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmIntegrationResponse {
@@ -96575,7 +96575,7 @@ pub struct WfmIntradayPlanningGroupListing {
     /// JSON `noDataReason`.
     pub no_data_reason: Option<WfmIntradayPlanningGroupListingNoDataReason>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmIntradayPlanningGroupListing {
@@ -96689,7 +96689,7 @@ pub struct WfmProcessUploadRequest {
     /// JSON `uploadKey`.
     pub upload_key: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmProcessUploadRequest {
@@ -96755,7 +96755,7 @@ pub struct WfmServiceGoalImpact {
     /// JSON `decreaseByPercent`.
     pub decrease_by_percent: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmServiceGoalImpact {
@@ -96834,7 +96834,7 @@ pub struct WfmServiceGoalImpactSettings {
     /// JSON `abandonRate`.
     pub abandon_rate: Option<Box<WfmServiceGoalImpact>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmServiceGoalImpactSettings {
@@ -96914,7 +96914,7 @@ pub struct WfmTimeSpan {
     /// JSON `lengthMinutes`.
     pub length_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmTimeSpan {
@@ -96977,7 +96977,7 @@ pub struct WfmUserEntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<UserReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmUserEntityListing {
@@ -97081,7 +97081,7 @@ pub struct WfmUserNotification {
     /// JSON `otherNotificationIdsInGroup`.
     pub other_notification_ids_in_group: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmUserNotification {
@@ -97282,7 +97282,7 @@ pub struct WfmVersionedEntityMetadata {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WfmVersionedEntityMetadata {
@@ -97510,7 +97510,7 @@ pub struct WorkPlan {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlan {
@@ -97971,7 +97971,7 @@ pub struct WorkPlanActivity {
     /// JSON `validationId`.
     pub validation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanActivity {
@@ -98219,7 +98219,7 @@ pub struct WorkPlanBid {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBid {
@@ -98621,7 +98621,7 @@ pub struct WorkPlanBidGroup {
     /// JSON `planningGroups`.
     pub planning_groups: Option<Vec<PlanningGroupReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidGroup {
@@ -98733,7 +98733,7 @@ pub struct WorkPlanBidGroupCreate {
     /// JSON `planningGroupIds`.
     pub planning_group_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidGroupCreate {
@@ -98833,7 +98833,7 @@ pub struct WorkPlanBidGroupResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidGroupResponse {
@@ -98948,7 +98948,7 @@ pub struct WorkPlanBidGroupSummary {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidGroupSummary {
@@ -99050,7 +99050,7 @@ pub struct WorkPlanBidGroupSummaryList {
     /// JSON `workPlanBidGroupSummaryList`.
     pub work_plan_bid_group_summary_list: Option<Vec<WorkPlanBidGroupSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidGroupSummaryList {
@@ -99124,7 +99124,7 @@ pub struct WorkPlanBidGroupUpdate {
     /// JSON `planningGroupIds`.
     pub planning_group_ids: Option<Box<ListWrapperString>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidGroupUpdate {
@@ -99208,7 +99208,7 @@ pub struct WorkPlanBidListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<WorkPlanBid>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidListResponse {
@@ -99282,7 +99282,7 @@ pub struct WorkPlanBidMetadata {
     /// JSON `modifiedDate`.
     pub modified_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanBidMetadata {
@@ -99369,7 +99369,7 @@ pub struct WorkPlanConfigurationViolationMessage {
     /// JSON `severity`.
     pub severity: Option<WorkPlanConfigurationViolationMessageSeverity>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanConfigurationViolationMessage {
@@ -99691,7 +99691,7 @@ pub struct WorkPlanConstraintConflictMessage {
     /// JSON `arguments`.
     pub arguments: Option<Vec<WorkPlanValidationMessageArgument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanConstraintConflictMessage {
@@ -99807,7 +99807,7 @@ pub struct WorkPlanConstraintMessage {
     /// JSON `arguments`.
     pub arguments: Option<Vec<WorkPlanValidationMessageArgument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanConstraintMessage {
@@ -100071,7 +100071,7 @@ pub struct WorkPlanConstraintViolationMessage {
     /// JSON `arguments`.
     pub arguments: Option<Vec<UnavailableTimesViolationMessageArgument>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanConstraintViolationMessage {
@@ -100207,7 +100207,7 @@ pub struct WorkPlanConstraintsViolationMessage {
     /// JSON `fixableConstraintsMessages`.
     pub fixable_constraints_messages: Option<Vec<WorkPlanConstraintViolationMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanConstraintsViolationMessage {
@@ -100461,7 +100461,7 @@ pub struct WorkPlanListItemResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanListItemResponse {
@@ -100856,7 +100856,7 @@ pub struct WorkPlanListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<WorkPlanListItemResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanListResponse {
@@ -100928,7 +100928,7 @@ pub struct WorkPlanOverride {
     /// JSON `workPlan`.
     pub work_plan: Option<Box<WorkPlanReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanOverride {
@@ -101002,7 +101002,7 @@ pub struct WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
     /// JSON `deleteAll`.
     pub delete_all: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
@@ -101081,7 +101081,7 @@ pub struct WorkPlanOverrideRequest {
     /// JSON `workPlanId`.
     pub work_plan_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanOverrideRequest {
@@ -101213,7 +101213,7 @@ pub struct WorkPlanPatternRequest {
     /// JSON `workPlanIds`.
     pub work_plan_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanPatternRequest {
@@ -101271,7 +101271,7 @@ pub struct WorkPlanPatternResponse {
     /// JSON `workPlans`.
     pub work_plans: Option<Vec<WorkPlanReference>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanPatternResponse {
@@ -101337,7 +101337,7 @@ pub struct WorkPlanReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanReference {
@@ -101417,7 +101417,7 @@ pub struct WorkPlanRotationAgentResponse {
     /// JSON `position`.
     pub position: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanRotationAgentResponse {
@@ -101487,7 +101487,7 @@ pub struct WorkPlanRotationListResponse {
     /// JSON `entities`.
     pub entities: Option<Vec<WorkPlanRotationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanRotationListResponse {
@@ -101551,7 +101551,7 @@ pub struct WorkPlanRotationReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanRotationReference {
@@ -101648,7 +101648,7 @@ pub struct WorkPlanRotationResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanRotationResponse {
@@ -101864,7 +101864,7 @@ pub struct WorkPlanShift {
     /// JSON `validationId`.
     pub validation_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanShift {
@@ -102148,7 +102148,7 @@ pub struct WorkPlanValidationMessageArgument {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanValidationMessageArgument {
@@ -102476,7 +102476,7 @@ pub struct WorkPlanValidationRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkPlanValidationRequest {

@@ -30,7 +30,7 @@ pub struct Detail {
     /// JSON `entityName`.
     pub entity_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Detail {
@@ -127,7 +127,7 @@ pub struct ErrorBody {
     /// JSON `limit`.
     pub limit: Option<Box<Limit>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ErrorBody {
@@ -257,7 +257,7 @@ pub struct Limit {
     /// JSON `value`.
     pub value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Limit {

@@ -26,7 +26,7 @@ pub struct ConversationChannelMetadata {
     /// JSON `subType`.
     pub sub_type: Option<ConversationChannelMetadataSubType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationChannelMetadata {
@@ -143,7 +143,7 @@ pub struct ConversationEnrichment {
     /// JSON `sentimentV2`.
     pub sentiment_v2: Option<Box<ConversationEnrichmentSentimentV2>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEnrichment {
@@ -210,7 +210,7 @@ pub struct ConversationEnrichmentLanguage {
     /// JSON `language`.
     pub language: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEnrichmentLanguage {
@@ -270,7 +270,7 @@ pub struct ConversationEnrichmentSentimentV2 {
     /// JSON `tag`.
     pub tag: Option<ConversationEnrichmentSentimentV2Tag>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEnrichmentSentimentV2 {
@@ -419,7 +419,7 @@ pub struct ConversationMessagingChannel {
     /// JSON `publicMetadata`.
     pub public_metadata: Option<Box<ConversationPublicMetadata>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessagingChannel {
@@ -704,7 +704,7 @@ pub struct ConversationMessagingFromRecipient {
     /// JSON `additionalIds`.
     pub additional_ids: Option<Vec<ConversationRecipientAdditionalIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessagingFromRecipient {
@@ -914,7 +914,7 @@ pub struct ConversationMessagingToRecipient {
     /// JSON `additionalIds`.
     pub additional_ids: Option<Vec<ConversationRecipientAdditionalIdentifier>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessagingToRecipient {
@@ -1148,7 +1148,7 @@ pub struct ConversationNormalizedMessage {
     /// JSON `byoSmsIntegrationId`.
     pub byo_sms_integration_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationNormalizedMessage {
@@ -1532,7 +1532,7 @@ pub struct ConversationPublicMetadata {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationPublicMetadata {
@@ -1610,7 +1610,7 @@ pub struct ConversationReason {
     /// JSON `message`.
     pub message: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationReason {
@@ -1774,7 +1774,7 @@ pub struct ConversationRecipientAdditionalIdentifier {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationRecipientAdditionalIdentifier {

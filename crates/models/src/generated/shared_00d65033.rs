@@ -28,7 +28,7 @@ pub struct JourneyAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregateDataContainer {
@@ -101,7 +101,7 @@ pub struct JourneyAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<JourneyAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregateQueryClause {
@@ -223,7 +223,7 @@ pub struct JourneyAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<JourneyAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregateQueryFilter {
@@ -358,7 +358,7 @@ pub struct JourneyAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregateQueryPredicate {
@@ -743,7 +743,7 @@ pub struct JourneyAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<JourneyAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregateQueryResponse {
@@ -837,7 +837,7 @@ pub struct JourneyAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<JourneyAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregationQuery {
@@ -1012,7 +1012,7 @@ pub struct JourneyAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAggregationView {
@@ -1263,7 +1263,7 @@ pub struct JourneyAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAsyncAggregateQueryResponse {
@@ -1368,7 +1368,7 @@ pub struct JourneyAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAsyncAggregationQuery {

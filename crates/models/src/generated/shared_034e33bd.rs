@@ -26,7 +26,7 @@ pub struct EmailSettings {
     /// JSON `multipleRouteDestinationsOnInboundEmailEnabled`.
     pub multiple_route_destinations_on_inbound_email_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailSettings {
@@ -88,7 +88,7 @@ pub struct EmailThreadingSettings {
     /// JSON `timeoutInMinutes`.
     pub timeout_in_minutes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailThreadingSettings {

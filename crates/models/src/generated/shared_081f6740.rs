@@ -34,7 +34,7 @@ pub struct ConversationProfile {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationProfile {
@@ -168,7 +168,7 @@ pub struct GoogleDialogflowConfig {
     /// JSON `conversationProfiles`.
     pub conversation_profiles: Option<Vec<ConversationProfile>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GoogleDialogflowConfig {
@@ -245,7 +245,7 @@ pub struct KnowledgeBaseWithDialectReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeBaseWithDialectReference {
@@ -530,7 +530,7 @@ pub struct KnowledgeSuggestionConfig {
     /// JSON `receiveSegmentedArticles`.
     pub receive_segmented_articles: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeSuggestionConfig {
@@ -666,7 +666,7 @@ pub struct TranscriptionConfig {
     /// JSON `vendorName`.
     pub vendor_name: Option<TranscriptionConfigVendorName>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptionConfig {

@@ -30,7 +30,7 @@ pub struct AuthzDivisionCursorListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzDivisionCursorListing {
@@ -125,7 +125,7 @@ pub struct AuthzDivisionEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzDivisionEntityListing {

@@ -50,7 +50,7 @@ pub struct StatisticalSummary {
     /// JSON `calculatedMetricValue`.
     pub calculated_metric_value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StatisticalSummary {

@@ -30,7 +30,7 @@ pub struct AnalyticsAgentGroup {
     /// JSON `agentGroupType`.
     pub agent_group_type: Option<AnalyticsAgentGroupAgentGroupType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsAgentGroup {
@@ -230,7 +230,7 @@ pub struct AnalyticsConversation {
     /// JSON `participants`.
     pub participants: Option<Vec<AnalyticsParticipant>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsConversation {
@@ -603,7 +603,7 @@ pub struct AnalyticsConversationAsyncQueryResponse {
     /// JSON `dataAvailabilityDate`.
     pub data_availability_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsConversationAsyncQueryResponse {
@@ -677,7 +677,7 @@ pub struct AnalyticsConversationQueryResponse {
     /// JSON `totalHits`.
     pub total_hits: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsConversationQueryResponse {
@@ -845,7 +845,7 @@ pub struct AnalyticsConversationSegment {
     /// JSON `properties`.
     pub properties: Option<Vec<AnalyticsProperty>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsConversationSegment {
@@ -1405,7 +1405,7 @@ pub struct AnalyticsConversationWithoutAttributes {
     /// JSON `participants`.
     pub participants: Option<Vec<AnalyticsParticipantWithoutAttributes>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsConversationWithoutAttributes {
@@ -1770,7 +1770,7 @@ pub struct AnalyticsConversationWithoutAttributesMultiGetResponse {
     /// JSON `conversations`.
     pub conversations: Option<Vec<AnalyticsConversationWithoutAttributes>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsConversationWithoutAttributesMultiGetResponse {
@@ -1892,7 +1892,7 @@ pub struct AnalyticsEvaluation {
     /// JSON `oTotalScore`.
     pub o_total_score: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsEvaluation {
@@ -2184,7 +2184,7 @@ pub struct AnalyticsFlow {
     /// JSON `outcomes`.
     pub outcomes: Option<Vec<AnalyticsFlowOutcome>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsFlow {
@@ -2538,7 +2538,7 @@ pub struct AnalyticsFlowOutcome {
     /// JSON `flowOutcomeValue`.
     pub flow_outcome_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsFlowOutcome {
@@ -2664,7 +2664,7 @@ pub struct AnalyticsMediaEndpointStat {
     /// JSON `underrunPackets`.
     pub underrun_packets: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsMediaEndpointStat {
@@ -2832,7 +2832,7 @@ pub struct AnalyticsParticipant {
     /// JSON `attributes`.
     pub attributes: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsParticipant {
@@ -3154,7 +3154,7 @@ pub struct AnalyticsParticipantWithoutAttributes {
     /// JSON `sessions`.
     pub sessions: Option<Vec<AnalyticsSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsParticipantWithoutAttributes {
@@ -3441,7 +3441,7 @@ pub struct AnalyticsProperty {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsProperty {
@@ -3580,7 +3580,7 @@ pub struct AnalyticsProposedAgent {
     /// JSON `proposedAgentId`.
     pub proposed_agent_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsProposedAgent {
@@ -3655,7 +3655,7 @@ pub struct AnalyticsResolution {
     /// JSON `nNextContactAvoided`.
     pub n_next_contact_avoided: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsResolution {
@@ -4086,7 +4086,7 @@ pub struct AnalyticsSession {
     /// JSON `segments`.
     pub segments: Option<Vec<AnalyticsConversationSegment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsSession {
@@ -5278,7 +5278,7 @@ pub struct AnalyticsSessionMetric {
     /// JSON `value`.
     pub value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsSessionMetric {
@@ -5396,7 +5396,7 @@ pub struct AnalyticsSurvey {
     /// JSON `oSurveyTotalScore`.
     pub o_survey_total_score: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsSurvey {
@@ -5597,7 +5597,7 @@ pub struct ConversationActivityData {
     /// JSON `entities`.
     pub entities: Option<Vec<ConversationActivityEntityData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityData {
@@ -5766,7 +5766,7 @@ pub struct ConversationActivityEntityData {
     /// JSON `scoredAgents`.
     pub scored_agents: Option<Vec<ConversationActivityScoredAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityEntityData {
@@ -6333,7 +6333,7 @@ pub struct ConversationActivityMetricValue {
     /// JSON `calculatedMetricValue`.
     pub calculated_metric_value: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityMetricValue {
@@ -6494,7 +6494,7 @@ pub struct ConversationActivityQuery {
     /// JSON `order`.
     pub order: Option<ConversationActivityQueryOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityQuery {
@@ -6632,7 +6632,7 @@ pub struct ConversationActivityQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ConversationActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityQueryClause {
@@ -6754,7 +6754,7 @@ pub struct ConversationActivityQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ConversationActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityQueryFilter {
@@ -6879,7 +6879,7 @@ pub struct ConversationActivityQueryMetric {
     /// JSON `details`.
     pub details: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityQueryMetric {
@@ -7015,7 +7015,7 @@ pub struct ConversationActivityQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityQueryPredicate {
@@ -7327,7 +7327,7 @@ pub struct ConversationActivityResponse {
     /// JSON `entityIdDimension`.
     pub entity_id_dimension: Option<ConversationActivityResponseEntityIdDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityResponse {
@@ -7523,7 +7523,7 @@ pub struct ConversationActivityScoredAgent {
     /// JSON `scoredAgentId`.
     pub scored_agent_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationActivityScoredAgent {
@@ -7590,7 +7590,7 @@ pub struct ConversationAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregateDataContainer {
@@ -7663,7 +7663,7 @@ pub struct ConversationAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ConversationAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregateQueryClause {
@@ -7785,7 +7785,7 @@ pub struct ConversationAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ConversationAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregateQueryFilter {
@@ -7920,7 +7920,7 @@ pub struct ConversationAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregateQueryPredicate {
@@ -8481,7 +8481,7 @@ pub struct ConversationAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<ConversationAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregateQueryResponse {
@@ -8587,7 +8587,7 @@ pub struct ConversationAggregationQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregationQuery {
@@ -8824,7 +8824,7 @@ pub struct ConversationAggregationSort {
     /// JSON `function`.
     pub function: Option<ConversationAggregationSortFunction>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregationSort {
@@ -9317,7 +9317,7 @@ pub struct ConversationAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAggregationView {
@@ -9808,7 +9808,7 @@ pub struct ConversationAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAsyncAggregateQueryResponse {
@@ -9925,7 +9925,7 @@ pub struct ConversationAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationAsyncAggregationQuery {
@@ -10199,7 +10199,7 @@ pub struct ConversationQuery {
     /// JSON `paging`.
     pub paging: Option<Box<PagingSpec>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationQuery {
@@ -10440,7 +10440,7 @@ pub struct PropertyIndexRequest {
     /// JSON `properties`.
     pub properties: Option<Vec<AnalyticsProperty>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PropertyIndexRequest {

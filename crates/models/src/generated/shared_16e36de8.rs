@@ -28,7 +28,7 @@ pub struct AutoAnswerSetting {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AutoAnswerSetting {
@@ -88,7 +88,7 @@ pub struct AutoAnswerSettings {
     /// JSON `settings`.
     pub settings: Option<BTreeMap<String, AutoAnswerSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AutoAnswerSettings {

@@ -48,7 +48,7 @@ pub struct GamificationContestPrizeImageUploadUrlRequest {
     /// JSON `serverSideEncryption`.
     pub server_side_encryption: Option<GamificationContestPrizeImageUploadUrlRequestServerSideEncryption>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GamificationContestPrizeImageUploadUrlRequest {

@@ -30,7 +30,7 @@ pub struct BulkError {
     /// JSON `code`.
     pub code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkError {
@@ -99,7 +99,7 @@ pub struct BulkResult {
     /// JSON `entity`.
     pub entity: Option<Value>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResult {

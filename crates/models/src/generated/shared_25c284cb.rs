@@ -72,7 +72,7 @@ pub struct JsonNodeSearchResponse {
     /// JSON `aggregations`.
     pub aggregations: Option<Value>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JsonNodeSearchResponse {
@@ -213,7 +213,7 @@ pub struct SearchAggregation {
     /// JSON `order`.
     pub order: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchAggregation {
@@ -403,7 +403,7 @@ pub struct SearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchCriteria {
@@ -709,7 +709,7 @@ pub struct SearchRequest {
     /// JSON `aggregations`.
     pub aggregations: Option<Vec<SearchAggregation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchRequest {
@@ -909,7 +909,7 @@ pub struct SuggestSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestSearchCriteria {
@@ -1079,7 +1079,7 @@ pub struct SuggestSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<SuggestSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SuggestSearchRequest {

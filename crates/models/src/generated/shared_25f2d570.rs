@@ -42,7 +42,7 @@ pub struct ConnectedEdge {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectedEdge {
@@ -161,7 +161,7 @@ pub struct DomainEdgeSoftwareUpdateDto {
     /// JSON `current`.
     pub current: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEdgeSoftwareUpdateDto {
@@ -375,7 +375,7 @@ pub struct DomainEdgeSoftwareVersionDto {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEdgeSoftwareVersionDto {
@@ -614,7 +614,7 @@ pub struct Edge {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Edge {
@@ -1344,7 +1344,7 @@ pub struct EdgeAutoUpdateConfig {
     /// JSON `end`.
     pub end: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeAutoUpdateConfig {
@@ -1443,7 +1443,7 @@ pub struct EdgeConnectionInfo {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeConnectionInfo {
@@ -1613,7 +1613,7 @@ pub struct EdgeGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeGroup {
@@ -1846,7 +1846,7 @@ pub struct EdgeInterface {
     /// JSON `addressFamilyId`.
     pub address_family_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EdgeInterface {
@@ -1953,7 +1953,7 @@ pub struct NTPSettings {
     /// JSON `servers`.
     pub servers: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NTPSettings {
@@ -2119,7 +2119,7 @@ pub struct Site {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Site {
@@ -2517,7 +2517,7 @@ pub struct SiteConnection {
     /// JSON `secondaryCoreSites`.
     pub secondary_core_sites: Option<Vec<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SiteConnection {
@@ -2777,7 +2777,7 @@ pub struct SiteSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SiteSearchCriteria {
@@ -3011,7 +3011,7 @@ pub struct SiteSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<SiteSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SiteSearchRequest {
@@ -3206,7 +3206,7 @@ pub struct SitesSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<Site>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SitesSearchResponse {
@@ -3396,7 +3396,7 @@ pub struct TrunkBase {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkBase {
@@ -3686,7 +3686,7 @@ pub struct TrunkBaseAssignment {
     /// JSON `trunkBase`.
     pub trunk_base: Option<Box<TrunkBase>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrunkBaseAssignment {

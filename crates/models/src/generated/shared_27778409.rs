@@ -206,7 +206,7 @@ pub struct Campaign {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Campaign {
@@ -694,7 +694,7 @@ pub struct ContactSort {
     /// JSON `numeric`.
     pub numeric: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactSort {
@@ -813,7 +813,7 @@ pub struct DiagnosticsSettings {
     /// JSON `reportLowMaxCallsPerAgentAlert`.
     pub report_low_max_calls_per_agent_alert: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DiagnosticsSettings {
@@ -875,7 +875,7 @@ pub struct DynamicContactQueueingSettings {
     /// JSON `filter`.
     pub filter: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicContactQueueingSettings {
@@ -944,7 +944,7 @@ pub struct DynamicLineBalancingSettings {
     /// JSON `relativeWeight`.
     pub relative_weight: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DynamicLineBalancingSettings {
@@ -1017,7 +1017,7 @@ pub struct PhoneColumn {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneColumn {
@@ -1092,7 +1092,7 @@ pub struct RestErrorDetail {
     /// JSON `userParams`.
     pub user_params: Option<Vec<UserParam>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RestErrorDetail {

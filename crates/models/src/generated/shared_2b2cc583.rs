@@ -34,7 +34,7 @@ pub struct JourneyAction {
     /// JSON `actionMap`.
     pub action_map: Option<Box<JourneyActionMap>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyAction {
@@ -107,7 +107,7 @@ pub struct JourneyActionMap {
     /// JSON `version`.
     pub version: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyActionMap {
@@ -180,7 +180,7 @@ pub struct JourneyCustomer {
     /// JSON `idType`.
     pub id_type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyCustomer {
@@ -253,7 +253,7 @@ pub struct JourneyCustomerSession {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyCustomerSession {

@@ -56,7 +56,7 @@ pub struct ConversationContentAttachment {
     /// JSON `contentSizeBytes`.
     pub content_size_bytes: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentAttachment {
@@ -228,7 +228,7 @@ pub struct ConversationNotificationTemplateBody {
     /// JSON `parameters`.
     pub parameters: Option<Vec<ConversationNotificationTemplateParameter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationNotificationTemplateBody {
@@ -321,7 +321,7 @@ pub struct ConversationNotificationTemplateButton {
     /// JSON `parameters`.
     pub parameters: Option<Vec<ConversationNotificationTemplateParameter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationNotificationTemplateButton {
@@ -486,7 +486,7 @@ pub struct ConversationNotificationTemplateHeader {
     /// JSON `parameters`.
     pub parameters: Option<Vec<ConversationNotificationTemplateParameter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationNotificationTemplateHeader {
@@ -618,7 +618,7 @@ pub struct ConversationNotificationTemplateParameter {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationNotificationTemplateParameter {

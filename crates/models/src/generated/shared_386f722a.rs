@@ -42,7 +42,7 @@ pub struct ConversationContentButtonResponse {
     /// JSON `payload`.
     pub payload: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentButtonResponse {
@@ -212,7 +212,7 @@ pub struct ConversationContentDatePicker {
     /// JSON `dateDisplayFormat`.
     pub date_display_format: Option<ConversationContentDatePickerDateDisplayFormat>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentDatePicker {
@@ -381,7 +381,7 @@ pub struct ConversationContentDatePickerAvailableTime {
     /// JSON `dateTime`.
     pub date_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentDatePickerAvailableTime {
@@ -476,7 +476,7 @@ pub struct ConversationContentForm {
     /// JSON `cannedResponseId`.
     pub canned_response_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentForm {
@@ -615,7 +615,7 @@ pub struct ConversationContentInput {
     /// JSON `autoCompleteType`.
     pub auto_complete_type: Option<ConversationContentInputAutoCompleteType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentInput {
@@ -1000,7 +1000,7 @@ pub struct ConversationContentIntroduction {
     /// JSON `buttonText`.
     pub button_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentIntroduction {
@@ -1091,7 +1091,7 @@ pub struct ConversationContentListPicker {
     /// JSON `receivedMessage`.
     pub received_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentListPicker {
@@ -1182,7 +1182,7 @@ pub struct ConversationContentListPickerItem {
     /// JSON `imageUrl`.
     pub image_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentListPickerItem {
@@ -1269,7 +1269,7 @@ pub struct ConversationContentListPickerSection {
     /// JSON `items`.
     pub items: Option<Vec<ConversationContentListPickerItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentListPickerSection {
@@ -1347,7 +1347,7 @@ pub struct ConversationContentWheelPicker {
     /// JSON `items`.
     pub items: Option<Vec<ConversationContentWheelPickerItem>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentWheelPicker {
@@ -1424,7 +1424,7 @@ pub struct ConversationContentWheelPickerItem {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentWheelPickerItem {
@@ -1508,7 +1508,7 @@ pub struct ConversationFormPage {
     /// JSON `pageComponents`.
     pub page_components: Option<Vec<ConversationFormPageComponent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationFormPage {
@@ -1596,7 +1596,7 @@ pub struct ConversationFormPageComponent {
     /// JSON `input`.
     pub input: Option<Box<ConversationContentInput>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationFormPageComponent {
@@ -1745,7 +1745,7 @@ pub struct ConversationFormResponseComponent {
     /// JSON `component`.
     pub component: Option<Box<ConversationFormResponseContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationFormResponseComponent {
@@ -1814,7 +1814,7 @@ pub struct ConversationFormResponseContent {
     /// JSON `buttonResponse`.
     pub button_response: Option<Box<ConversationContentButtonResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationFormResponseContent {

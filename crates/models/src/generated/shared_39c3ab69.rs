@@ -38,7 +38,7 @@ pub struct LocationAddressVerificationDetails {
     /// JSON `service`.
     pub service: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationAddressVerificationDetails {
@@ -230,7 +230,7 @@ pub struct LocationDefinition {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationDefinition {
@@ -444,7 +444,7 @@ pub struct LocationEmergencyNumber {
     /// JSON `type`.
     pub r#type: Option<LocationEmergencyNumberType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationEmergencyNumber {
@@ -565,7 +565,7 @@ pub struct LocationImage {
     /// JSON `imageUri`.
     pub image_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationImage {

@@ -40,7 +40,7 @@ pub struct SupportedContentReference {
     /// JSON `mediaTypes`.
     pub media_types: Option<Box<MediaTypes>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedContentReference {

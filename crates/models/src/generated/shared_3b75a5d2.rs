@@ -36,7 +36,7 @@ pub struct LocationAddress {
     /// JSON `zipcode`.
     pub zipcode: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationAddress {

@@ -56,7 +56,7 @@ pub struct TranscriptSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptSearchCriteria {
@@ -320,7 +320,7 @@ pub struct TranscriptSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<TranscriptSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptSearchRequest {

@@ -38,7 +38,7 @@ pub struct TeamActivityData {
     /// JSON `entities`.
     pub entities: Option<Vec<TeamActivityEntityData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityData {
@@ -155,7 +155,7 @@ pub struct TeamActivityEntityData {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityEntityData {
@@ -292,7 +292,7 @@ pub struct TeamActivityMetricValue {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityMetricValue {
@@ -449,7 +449,7 @@ pub struct TeamActivityQuery {
     /// JSON `order`.
     pub order: Option<TeamActivityQueryOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityQuery {
@@ -587,7 +587,7 @@ pub struct TeamActivityQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TeamActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityQueryClause {
@@ -709,7 +709,7 @@ pub struct TeamActivityQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<TeamActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityQueryFilter {
@@ -834,7 +834,7 @@ pub struct TeamActivityQueryMetric {
     /// JSON `details`.
     pub details: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityQueryMetric {
@@ -966,7 +966,7 @@ pub struct TeamActivityQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityQueryPredicate {
@@ -1226,7 +1226,7 @@ pub struct TeamActivityResponse {
     /// JSON `entityIdDimension`.
     pub entity_id_dimension: Option<TeamActivityResponseEntityIdDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamActivityResponse {

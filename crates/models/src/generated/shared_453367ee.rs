@@ -32,7 +32,7 @@ pub struct AuthzGrant {
     /// JSON `grantMadeAt`.
     pub grant_made_at: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzGrant {
@@ -115,7 +115,7 @@ pub struct AuthzGrantPolicy {
     /// JSON `entityName`.
     pub entity_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzGrantPolicy {
@@ -206,7 +206,7 @@ pub struct AuthzGrantRole {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzGrantRole {
@@ -309,7 +309,7 @@ pub struct AuthzSubject {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuthzSubject {
@@ -413,7 +413,7 @@ pub struct DivsPermittedEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DivsPermittedEntityListing {
@@ -539,7 +539,7 @@ pub struct DomainOrganizationProduct {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainOrganizationProduct {
@@ -637,7 +637,7 @@ pub struct DomainOrganizationRole {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainOrganizationRole {
@@ -805,7 +805,7 @@ pub struct DomainPermissionPolicy {
     /// JSON `resourceConditionNode`.
     pub resource_condition_node: Option<Box<DomainResourceConditionNode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainPermissionPolicy {
@@ -918,7 +918,7 @@ pub struct DomainResourceConditionNode {
     /// JSON `terms`.
     pub terms: Option<Vec<DomainResourceConditionNode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainResourceConditionNode {
@@ -1120,7 +1120,7 @@ pub struct DomainResourceConditionValue {
     /// JSON `type`.
     pub r#type: Option<DomainResourceConditionValueType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainResourceConditionValue {
@@ -1427,7 +1427,7 @@ pub struct QueueFullReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueFullReference {
@@ -1951,7 +1951,7 @@ pub struct TeamFullReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamFullReference {
@@ -2188,7 +2188,7 @@ pub struct UserFullReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserFullReference {

@@ -28,7 +28,7 @@ pub struct TextBotUserAgent {
     /// JSON `name`.
     pub name: Option<TextBotUserAgentName>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TextBotUserAgent {

@@ -30,7 +30,7 @@ pub struct SearchSort {
     /// JSON `sortBy`.
     pub sort_by: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SearchSort {

@@ -24,7 +24,7 @@ pub struct Actions {
     /// JSON `skillsToRemove`.
     pub skills_to_remove: Option<Vec<SkillsToRemove>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Actions {
@@ -86,7 +86,7 @@ pub struct AcwSettings {
     /// JSON `timeoutMs`.
     pub timeout_ms: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AcwSettings {
@@ -218,7 +218,7 @@ pub struct AgentOwnedRouting {
     /// JSON `maxOwnedCallbackDelayHours`.
     pub max_owned_callback_delay_hours: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentOwnedRouting {
@@ -290,7 +290,7 @@ pub struct Bullseye {
     /// JSON `rings`.
     pub rings: Option<Vec<Ring>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Bullseye {
@@ -416,7 +416,7 @@ pub struct CallbackMediaSettings {
     /// JSON `site`.
     pub site: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CallbackMediaSettings {
@@ -746,7 +746,7 @@ pub struct CannedResponseLibraries {
     /// JSON `mode`.
     pub mode: Option<CannedResponseLibrariesMode>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CannedResponseLibraries {
@@ -866,7 +866,7 @@ pub struct ConditionalGroupActivation {
     /// JSON `rules`.
     pub rules: Option<Vec<ConditionalGroupActivationRule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupActivation {
@@ -939,7 +939,7 @@ pub struct ConditionalGroupActivationCondition {
     /// JSON `value`.
     pub value: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupActivationCondition {
@@ -1078,7 +1078,7 @@ pub struct ConditionalGroupActivationPilotRule {
     /// JSON `conditionExpression`.
     pub condition_expression: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupActivationPilotRule {
@@ -1151,7 +1151,7 @@ pub struct ConditionalGroupActivationRule {
     /// JSON `groups`.
     pub groups: Option<Vec<MemberGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupActivationRule {
@@ -1227,7 +1227,7 @@ pub struct ConditionalGroupActivationSimpleMetric {
     /// JSON `queue`.
     pub queue: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupActivationSimpleMetric {
@@ -1343,7 +1343,7 @@ pub struct ConditionalGroupRouting {
     /// JSON `rules`.
     pub rules: Option<Vec<ConditionalGroupRoutingRule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupRouting {
@@ -1421,7 +1421,7 @@ pub struct ConditionalGroupRoutingRule {
     /// JSON `waitSeconds`.
     pub wait_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConditionalGroupRoutingRule {
@@ -1636,7 +1636,7 @@ pub struct DirectRouting {
     /// JSON `agentWaitSeconds`.
     pub agent_wait_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DirectRouting {
@@ -1729,7 +1729,7 @@ pub struct DirectRoutingMediaSettings {
     /// JSON `useAgentAddressOutbound`.
     pub use_agent_address_outbound: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DirectRoutingMediaSettings {
@@ -1787,7 +1787,7 @@ pub struct EmailAddress {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailAddress {
@@ -1872,7 +1872,7 @@ pub struct EmailMediaSettings {
     /// JSON `allOutboundEmailAddresses`.
     pub all_outbound_email_addresses: Option<Vec<QueueEmailAddress>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmailMediaSettings {
@@ -1965,7 +1965,7 @@ pub struct ExpansionCriterium {
     /// JSON `threshold`.
     pub threshold: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExpansionCriterium {
@@ -2081,7 +2081,7 @@ pub struct InactivityTimeoutSettings {
     /// JSON `flowId`.
     pub flow_id: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InactivityTimeoutSettings {
@@ -2274,7 +2274,7 @@ pub struct InboundRoute {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundRoute {
@@ -2580,7 +2580,7 @@ pub struct MediaSettings {
     /// JSON `manualAnswerAlertToneSeconds`.
     pub manual_answer_alert_tone_seconds: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaSettings {
@@ -2684,7 +2684,7 @@ pub struct MemberGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MemberGroup {
@@ -2856,7 +2856,7 @@ pub struct MessageMediaSettings {
     /// JSON `inactivityTimeoutSettings`.
     pub inactivity_timeout_settings: Option<Box<InactivityTimeoutSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMediaSettings {
@@ -2967,7 +2967,7 @@ pub struct MessageSubtypeSettings {
     /// JSON `enableInactivityTimeout`.
     pub enable_inactivity_timeout: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageSubtypeSettings {
@@ -3032,7 +3032,7 @@ pub struct QueueEmailAddress {
     /// JSON `route`.
     pub route: Option<Box<InboundRoute>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueEmailAddress {
@@ -3113,7 +3113,7 @@ pub struct QueueMediaSettings {
     /// JSON `message`.
     pub message: Option<Box<MessageMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueMediaSettings {
@@ -3201,7 +3201,7 @@ pub struct QueueMessagingAddresses {
     /// JSON `whatsAppRecipient`.
     pub whats_app_recipient: Option<Box<DomainEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueMessagingAddresses {
@@ -3281,7 +3281,7 @@ pub struct Ring {
     /// JSON `memberGroups`.
     pub member_groups: Option<Vec<MemberGroup>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Ring {
@@ -3361,7 +3361,7 @@ pub struct RoutingRule {
     /// JSON `waitSeconds`.
     pub wait_seconds: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingRule {
@@ -3492,7 +3492,7 @@ pub struct Signature {
     /// JSON `inclusionType`.
     pub inclusion_type: Option<SignatureInclusionType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Signature {
@@ -3624,7 +3624,7 @@ pub struct SkillsToRemove {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillsToRemove {

@@ -28,7 +28,7 @@ pub struct FaxSummary {
     /// JSON `totalCount`.
     pub total_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FaxSummary {

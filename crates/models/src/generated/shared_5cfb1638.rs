@@ -42,7 +42,7 @@ pub struct FieldConfig {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FieldConfig {
@@ -216,7 +216,7 @@ pub struct FieldList {
     /// JSON `gdpr`.
     pub gdpr: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FieldList {
@@ -341,7 +341,7 @@ pub struct Section {
     /// JSON `state`.
     pub state: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Section {

@@ -36,7 +36,7 @@ pub struct ConversationEventCoBrowse {
     /// JSON `sessionJoinToken`.
     pub session_join_token: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEventCoBrowse {
@@ -173,7 +173,7 @@ pub struct ConversationEventPresence {
     /// JSON `replyMessage`.
     pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEventPresence {
@@ -322,7 +322,7 @@ pub struct ConversationEventTyping {
     /// JSON `duration`.
     pub duration: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEventTyping {
@@ -440,7 +440,7 @@ pub struct ConversationEventVideo {
     /// JSON `jwt`.
     pub jwt: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationEventVideo {
@@ -585,7 +585,7 @@ pub struct ConversationMessageEvent {
     /// JSON `video`.
     pub video: Option<Box<ConversationEventVideo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessageEvent {

@@ -40,7 +40,7 @@ pub struct UploadUrlRequest {
     /// JSON `serverSideEncryption`.
     pub server_side_encryption: Option<UploadUrlRequestServerSideEncryption>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UploadUrlRequest {

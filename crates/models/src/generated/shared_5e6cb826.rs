@@ -26,7 +26,7 @@ pub struct Number {
     /// JSON `end`.
     pub end: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Number {

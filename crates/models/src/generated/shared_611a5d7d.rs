@@ -28,7 +28,7 @@ pub struct CreateUploadSourceUrlJobRequest {
     /// JSON `uploadUrl`.
     pub upload_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateUploadSourceUrlJobRequest {
@@ -90,7 +90,7 @@ pub struct CreateUploadSourceUrlJobResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateUploadSourceUrlJobResponse {
@@ -171,7 +171,7 @@ pub struct GetUploadSourceUrlJobStatusResponse {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GetUploadSourceUrlJobStatusResponse {

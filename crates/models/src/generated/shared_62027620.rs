@@ -36,7 +36,7 @@ pub struct ObservationMetricData {
     /// JSON `observations`.
     pub observations: Option<Vec<ObservationValue>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ObservationMetricData {
@@ -194,7 +194,7 @@ pub struct ObservationValue {
     /// JSON `scoredAgents`.
     pub scored_agents: Option<Vec<AnalyticsScoredAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ObservationValue {

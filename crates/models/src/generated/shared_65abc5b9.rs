@@ -86,7 +86,7 @@ pub struct FlowVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowVersion {
@@ -356,7 +356,7 @@ pub struct Intent {
     /// JSON `description`.
     pub description: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Intent {
@@ -427,7 +427,7 @@ pub struct NluInfo {
     /// JSON `nluData`.
     pub nlu_data: Option<Box<NluDomainVersion>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluInfo {
@@ -517,7 +517,7 @@ pub struct SupportedLanguage {
     /// JSON `isDefault`.
     pub is_default: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedLanguage {

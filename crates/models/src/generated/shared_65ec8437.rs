@@ -60,7 +60,7 @@ pub struct TeamSearchCriteria {
     /// JSON `type`.
     pub r#type: Option<TeamSearchCriteriaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamSearchCriteria {
@@ -294,7 +294,7 @@ pub struct TeamSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<TeamSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamSearchRequest {
@@ -482,7 +482,7 @@ pub struct TeamsSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<Team>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TeamsSearchResponse {

@@ -40,7 +40,7 @@ pub struct ApiUsageClientQuery {
     /// JSON `groupBy`.
     pub group_by: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApiUsageClientQuery {
@@ -178,7 +178,7 @@ pub struct ApiUsageQueryResult {
     /// JSON `cursors`.
     pub cursors: Option<Box<Cursors>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApiUsageQueryResult {
@@ -349,7 +349,7 @@ pub struct ApiUsageRow {
     /// JSON `date`.
     pub date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ApiUsageRow {
@@ -495,7 +495,7 @@ pub struct UsageExecutionResult {
     /// JSON `resultsUri`.
     pub results_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsageExecutionResult {

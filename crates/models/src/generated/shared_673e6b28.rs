@@ -36,7 +36,7 @@ pub struct ReportingTurnAction {
     /// JSON `actionType`.
     pub action_type: Option<ReportingTurnActionActionType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ReportingTurnAction {

@@ -38,7 +38,7 @@ pub struct AiAnswer {
     /// JSON `markedNotApplicable`.
     pub marked_not_applicable: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AiAnswer {
@@ -180,7 +180,7 @@ pub struct AiScoring {
     /// JSON `dateLastChanged`.
     pub date_last_changed: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AiScoring {
@@ -353,7 +353,7 @@ pub struct Calibration {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Calibration {
@@ -662,7 +662,7 @@ pub struct Evaluation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Evaluation {
@@ -1172,7 +1172,7 @@ pub struct EvaluationQuestionGroupScore {
     /// JSON `questionScores`.
     pub question_scores: Option<Vec<EvaluationQuestionScore>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationQuestionGroupScore {
@@ -1367,7 +1367,7 @@ pub struct EvaluationQuestionScore {
     /// JSON `multipleSelectQuestionOptionScores`.
     pub multiple_select_question_option_scores: Option<Vec<EvaluationQuestionScore>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationQuestionScore {
@@ -1492,7 +1492,7 @@ pub struct EvaluationReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationReference {
@@ -1595,7 +1595,7 @@ pub struct EvaluationScoringSet {
     /// JSON `transcriptTopics`.
     pub transcript_topics: Option<Vec<TranscriptTopic>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationScoringSet {
@@ -1733,7 +1733,7 @@ pub struct EvaluationSource {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSource {
@@ -1873,7 +1873,7 @@ pub struct EvaluationVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationVersion {
@@ -1947,7 +1947,7 @@ pub struct PagelessDomainEntityListingEvaluationVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PagelessDomainEntityListingEvaluationVersion {
@@ -2019,7 +2019,7 @@ pub struct TopicDuration {
     /// JSON `totalMilliseconds`.
     pub total_milliseconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicDuration {
@@ -2081,7 +2081,7 @@ pub struct TopicOffset {
     /// JSON `characterCount`.
     pub character_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TopicOffset {
@@ -2176,7 +2176,7 @@ pub struct TranscriptTopic {
     /// JSON `recordingLocation`.
     pub recording_location: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TranscriptTopic {

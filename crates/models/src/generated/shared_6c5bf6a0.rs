@@ -64,7 +64,7 @@ pub struct AsyncConversationQuery {
     /// JSON `startOfDayIntervalMatching`.
     pub start_of_day_interval_matching: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncConversationQuery {
@@ -299,7 +299,7 @@ pub struct ConversationDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ConversationDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDetailQueryClause {
@@ -421,7 +421,7 @@ pub struct ConversationDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ConversationDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDetailQueryFilter {
@@ -560,7 +560,7 @@ pub struct ConversationDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDetailQueryPredicate {
@@ -1237,7 +1237,7 @@ pub struct EvaluationDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<EvaluationDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationDetailQueryClause {
@@ -1359,7 +1359,7 @@ pub struct EvaluationDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<EvaluationDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationDetailQueryFilter {
@@ -1498,7 +1498,7 @@ pub struct EvaluationDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationDetailQueryPredicate {
@@ -1851,7 +1851,7 @@ pub struct ResolutionDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ResolutionDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionDetailQueryClause {
@@ -1973,7 +1973,7 @@ pub struct ResolutionDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<ResolutionDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionDetailQueryFilter {
@@ -2108,7 +2108,7 @@ pub struct ResolutionDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResolutionDetailQueryPredicate {
@@ -2347,7 +2347,7 @@ pub struct SegmentDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SegmentDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentDetailQueryClause {
@@ -2469,7 +2469,7 @@ pub struct SegmentDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SegmentDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentDetailQueryFilter {
@@ -2616,7 +2616,7 @@ pub struct SegmentDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentDetailQueryPredicate {
@@ -3298,7 +3298,7 @@ pub struct SurveyDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SurveyDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyDetailQueryClause {
@@ -3420,7 +3420,7 @@ pub struct SurveyDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SurveyDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyDetailQueryFilter {
@@ -3559,7 +3559,7 @@ pub struct SurveyDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyDetailQueryPredicate {

@@ -32,7 +32,7 @@ pub struct FunctionUploadRequest {
     /// JSON `signedUrlTimeoutSeconds`.
     pub signed_url_timeout_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FunctionUploadRequest {
@@ -105,7 +105,7 @@ pub struct FunctionUploadResponse {
     /// JSON `signedUrlTimeoutSeconds`.
     pub signed_url_timeout_seconds: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FunctionUploadResponse {

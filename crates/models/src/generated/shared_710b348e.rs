@@ -40,7 +40,7 @@ pub struct AnswerOption {
     /// JSON `assistanceConditions`.
     pub assistance_conditions: Option<Vec<AssistanceCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnswerOption {
@@ -184,7 +184,7 @@ pub struct AssistanceCondition {
     /// JSON `topicIds`.
     pub topic_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssistanceCondition {
@@ -298,7 +298,7 @@ pub struct VisibilityCondition {
     /// JSON `predicates`.
     pub predicates: Option<Vec<Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VisibilityCondition {

@@ -30,7 +30,7 @@ pub struct ServiceLevel {
     /// JSON `durationMs`.
     pub duration_ms: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ServiceLevel {

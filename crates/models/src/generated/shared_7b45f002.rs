@@ -34,7 +34,7 @@ pub struct BulkResponse {
     /// JSON `errorIndexes`.
     pub error_indexes: Option<Vec<i64>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl BulkResponse {

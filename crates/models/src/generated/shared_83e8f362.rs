@@ -46,7 +46,7 @@ pub struct Operation {
     /// JSON `actionStatus`.
     pub action_status: Option<OperationActionStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Operation {

@@ -34,7 +34,7 @@ pub struct AnalyticsRoutingStatusRecord {
     /// JSON `routingStatus`.
     pub routing_status: Option<AnalyticsRoutingStatusRecordRoutingStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsRoutingStatusRecord {
@@ -173,7 +173,7 @@ pub struct AnalyticsUserDetail {
     /// JSON `routingStatus`.
     pub routing_status: Option<Vec<AnalyticsRoutingStatusRecord>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsUserDetail {
@@ -251,7 +251,7 @@ pub struct AnalyticsUserDetailsAsyncQueryResponse {
     /// JSON `dataAvailabilityDate`.
     pub data_availability_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsUserDetailsAsyncQueryResponse {
@@ -325,7 +325,7 @@ pub struct AnalyticsUserDetailsQueryResponse {
     /// JSON `totalHits`.
     pub total_hits: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsUserDetailsQueryResponse {
@@ -409,7 +409,7 @@ pub struct AnalyticsUserPresenceRecord {
     /// JSON `organizationPresenceId`.
     pub organization_presence_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsUserPresenceRecord {
@@ -589,7 +589,7 @@ pub struct AsyncUserDetailsQuery {
     /// JSON `limit`.
     pub limit: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncUserDetailsQuery {
@@ -741,7 +741,7 @@ pub struct PresenceDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<PresenceDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PresenceDetailQueryClause {
@@ -863,7 +863,7 @@ pub struct PresenceDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<PresenceDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PresenceDetailQueryFilter {
@@ -998,7 +998,7 @@ pub struct PresenceDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PresenceDetailQueryPredicate {
@@ -1241,7 +1241,7 @@ pub struct RoutingStatusDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RoutingStatusDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingStatusDetailQueryClause {
@@ -1363,7 +1363,7 @@ pub struct RoutingStatusDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RoutingStatusDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingStatusDetailQueryFilter {
@@ -1498,7 +1498,7 @@ pub struct RoutingStatusDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingStatusDetailQueryPredicate {
@@ -1741,7 +1741,7 @@ pub struct UserActivityData {
     /// JSON `entities`.
     pub entities: Option<Vec<UserActivityEntityData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityData {
@@ -1858,7 +1858,7 @@ pub struct UserActivityEntityData {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityEntityData {
@@ -1991,7 +1991,7 @@ pub struct UserActivityMetricValue {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityMetricValue {
@@ -2133,7 +2133,7 @@ pub struct UserActivityQuery {
     /// JSON `order`.
     pub order: Option<UserActivityQueryOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityQuery {
@@ -2271,7 +2271,7 @@ pub struct UserActivityQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityQueryClause {
@@ -2393,7 +2393,7 @@ pub struct UserActivityQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityQueryFilter {
@@ -2518,7 +2518,7 @@ pub struct UserActivityQueryMetric {
     /// JSON `details`.
     pub details: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityQueryMetric {
@@ -2642,7 +2642,7 @@ pub struct UserActivityQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityQueryPredicate {
@@ -2902,7 +2902,7 @@ pub struct UserActivityResponse {
     /// JSON `entityIdDimension`.
     pub entity_id_dimension: Option<UserActivityResponseEntityIdDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserActivityResponse {
@@ -3044,7 +3044,7 @@ pub struct UserAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregateDataContainer {
@@ -3117,7 +3117,7 @@ pub struct UserAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregateQueryClause {
@@ -3239,7 +3239,7 @@ pub struct UserAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregateQueryFilter {
@@ -3374,7 +3374,7 @@ pub struct UserAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregateQueryPredicate {
@@ -3607,7 +3607,7 @@ pub struct UserAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<UserAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregateQueryResponse {
@@ -3708,7 +3708,7 @@ pub struct UserAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<UserAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregationQuery {
@@ -3883,7 +3883,7 @@ pub struct UserAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAggregationView {
@@ -4062,7 +4062,7 @@ pub struct UserAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAsyncAggregateQueryResponse {
@@ -4174,7 +4174,7 @@ pub struct UserAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAsyncAggregationQuery {
@@ -4346,7 +4346,7 @@ pub struct UserDetailQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserDetailQueryClause {
@@ -4468,7 +4468,7 @@ pub struct UserDetailQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserDetailQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserDetailQueryFilter {
@@ -4603,7 +4603,7 @@ pub struct UserDetailQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserDetailQueryPredicate {
@@ -4864,7 +4864,7 @@ pub struct UserDetailsQuery {
     /// JSON `paging`.
     pub paging: Option<Box<PagingSpec>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserDetailsQuery {
@@ -5024,7 +5024,7 @@ pub struct UserObservationDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<ObservationMetricData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserObservationDataContainer {
@@ -5101,7 +5101,7 @@ pub struct UserObservationQuery {
     /// JSON `detailMetrics`.
     pub detail_metrics: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserObservationQuery {
@@ -5181,7 +5181,7 @@ pub struct UserObservationQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserObservationQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserObservationQueryClause {
@@ -5303,7 +5303,7 @@ pub struct UserObservationQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<UserObservationQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserObservationQueryFilter {
@@ -5438,7 +5438,7 @@ pub struct UserObservationQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserObservationQueryPredicate {
@@ -5667,7 +5667,7 @@ pub struct UserObservationQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<UserObservationDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserObservationQueryResponse {

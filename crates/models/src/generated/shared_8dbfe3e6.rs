@@ -26,7 +26,7 @@ pub struct AiScoringSetting {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AiScoringSetting {
@@ -90,7 +90,7 @@ pub struct AiScoringSettings {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AiScoringSettings {
@@ -166,7 +166,7 @@ pub struct DefaultAnswer {
     /// JSON `notApplicable`.
     pub not_applicable: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DefaultAnswer {
@@ -243,7 +243,7 @@ pub struct DefaultAnswersTo {
     /// JSON `userDefined`.
     pub user_defined: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DefaultAnswersTo {
@@ -338,7 +338,7 @@ pub struct DomainEntityListingEvaluationForm {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainEntityListingEvaluationForm {
@@ -511,7 +511,7 @@ pub struct EvaluationForm {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationForm {
@@ -694,7 +694,7 @@ pub struct EvaluationQuestion {
     /// JSON `isCritical`.
     pub is_critical: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationQuestion {
@@ -973,7 +973,7 @@ pub struct EvaluationQuestionGroup {
     /// JSON `defaultAnswersTo`.
     pub default_answers_to: Option<Box<DefaultAnswersTo>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationQuestionGroup {
@@ -1120,7 +1120,7 @@ pub struct EvaluationSettings {
     /// JSON `disputesAssignees`.
     pub disputes_assignees: Option<Vec<EvaluationSettingsAssignee>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSettings {
@@ -1203,7 +1203,7 @@ pub struct EvaluationSettingsAssignee {
     /// JSON `type`.
     pub r#type: Option<EvaluationSettingsAssigneeType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationSettingsAssignee {
@@ -1321,7 +1321,7 @@ pub struct QuestionGroupSettings {
     /// JSON `questionSettings`.
     pub question_settings: Option<Vec<QuestionSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QuestionGroupSettings {
@@ -1388,7 +1388,7 @@ pub struct QuestionSettings {
     /// JSON `settings`.
     pub settings: Option<Box<AiScoringSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QuestionSettings {

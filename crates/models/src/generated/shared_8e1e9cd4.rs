@@ -42,7 +42,7 @@ pub struct Address {
     /// JSON `addressDisplayable`.
     pub address_displayable: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Address {
@@ -148,7 +148,7 @@ pub struct AdjustableLiveSpeakerDetection {
     /// JSON `lineConnected`.
     pub line_connected: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdjustableLiveSpeakerDetection {
@@ -306,7 +306,7 @@ pub struct AfterCallWork {
     /// JSON `state`.
     pub state: Option<AfterCallWorkState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AfterCallWork {
@@ -457,7 +457,7 @@ pub struct Attachment {
     /// JSON `inlineImage`.
     pub inline_image: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Attachment {
@@ -622,7 +622,7 @@ pub struct Cobrowsesession {
     /// JSON `afterCallWorkRequired`.
     pub after_call_work_required: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Cobrowsesession {
@@ -1135,7 +1135,7 @@ pub struct ConversationChat {
     /// JSON `queueMediaSettings`.
     pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationChat {
@@ -1620,7 +1620,7 @@ pub struct ConversationDivisionMembership {
     /// JSON `entities`.
     pub entities: Option<Vec<DivisionEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationDivisionMembership {
@@ -1693,7 +1693,7 @@ pub struct ConversationMessageMetadata {
     /// JSON `content`.
     pub content: Option<Vec<ConversationMessageMetadataContent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessageMetadata {
@@ -1832,7 +1832,7 @@ pub struct ConversationMessageMetadataContent {
     /// JSON `subType`.
     pub sub_type: Option<ConversationMessageMetadataContentSubType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessageMetadataContent {
@@ -2115,7 +2115,7 @@ pub struct ConversationMessageMetadataEvent {
     /// JSON `subType`.
     pub sub_type: Option<ConversationMessageMetadataEventSubType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessageMetadataEvent {
@@ -2346,7 +2346,7 @@ pub struct ConversationQueueMediaSettings {
     /// JSON `enableAutoAnswer`.
     pub enable_auto_answer: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationQueueMediaSettings {
@@ -2453,7 +2453,7 @@ pub struct ConversationRoutingData {
     /// JSON `label`.
     pub label: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationRoutingData {
@@ -2578,7 +2578,7 @@ pub struct DialerPreview {
     /// JSON `callbackAutoAnswer`.
     pub callback_auto_answer: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DialerPreview {
@@ -2683,7 +2683,7 @@ pub struct DisconnectReason {
     /// JSON `reason`.
     pub reason: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DisconnectReason {
@@ -2835,7 +2835,7 @@ pub struct Disposition {
     /// JSON `silentCallTimeout`.
     pub silent_call_timeout: Option<Box<DispositionSilentCallTimeout>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Disposition {
@@ -2947,7 +2947,7 @@ pub struct DispositionAmdTimeout {
     /// JSON `timerEndTime`.
     pub timer_end_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DispositionAmdTimeout {
@@ -3026,7 +3026,7 @@ pub struct DispositionParameters {
     /// JSON `adjustableLiveSpeakerDetection`.
     pub adjustable_live_speaker_detection: Option<Box<AdjustableLiveSpeakerDetection>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DispositionParameters {
@@ -3092,7 +3092,7 @@ pub struct DispositionSilentCallTimeout {
     /// JSON `timerEndTime`.
     pub timer_end_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DispositionSilentCallTimeout {
@@ -3170,7 +3170,7 @@ pub struct DivisionEntityRef {
     /// JSON `dateDivisionUpdated`.
     pub date_division_updated: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DivisionEntityRef {
@@ -3351,7 +3351,7 @@ pub struct Email {
     /// JSON `parkTime`.
     pub park_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Email {
@@ -3895,7 +3895,7 @@ pub struct FaxStatus {
     /// JSON `lineErrors`.
     pub line_errors: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FaxStatus {
@@ -4058,7 +4058,7 @@ pub struct InternalMessage {
     /// JSON `messages`.
     pub messages: Option<Vec<InternalMessageDetails>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessage {
@@ -4375,7 +4375,7 @@ pub struct InternalMessageDetails {
     /// JSON `messageTime`.
     pub message_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InternalMessageDetails {
@@ -4450,7 +4450,7 @@ pub struct JourneyContext {
     /// JSON `triggeringAction`.
     pub triggering_action: Option<Box<JourneyAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyContext {
@@ -4646,7 +4646,7 @@ pub struct Message {
     /// JSON `parkTime`.
     pub park_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Message {
@@ -5498,7 +5498,7 @@ pub struct MessageDetails {
     /// JSON `errorInfo`.
     pub error_info: Option<Box<ErrorBody>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageDetails {
@@ -5757,7 +5757,7 @@ pub struct MessageMedia {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageMedia {
@@ -5847,7 +5847,7 @@ pub struct MessageSticker {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageSticker {
@@ -5914,7 +5914,7 @@ pub struct PhoneNumberColumn {
     /// JSON `callableTimeColumnName`.
     pub callable_time_column_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneNumberColumn {
@@ -5998,7 +5998,7 @@ pub struct RecordersState {
     /// JSON `snippetState`.
     pub snippet_state: Option<RecordersStateSnippetState>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RecordersState {
@@ -6325,7 +6325,7 @@ pub struct ScreenMonitoring {
     /// JSON `disconnectedTime`.
     pub disconnected_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ScreenMonitoring {
@@ -6716,7 +6716,7 @@ pub struct Screenshare {
     /// JSON `afterCallWorkRequired`.
     pub after_call_work_required: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Screenshare {
@@ -7144,7 +7144,7 @@ pub struct Segment {
     /// JSON `disconnectType`.
     pub disconnect_type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Segment {
@@ -7306,7 +7306,7 @@ pub struct SocialExpression {
     /// JSON `afterCallWorkRequired`.
     pub after_call_work_required: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SocialExpression {
@@ -7743,7 +7743,7 @@ pub struct Video {
     /// JSON `afterCallWorkRequired`.
     pub after_call_work_required: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Video {
@@ -8176,7 +8176,7 @@ pub struct Voicemail {
     /// JSON `uploadStatus`.
     pub upload_status: Option<VoicemailUploadStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Voicemail {
@@ -8324,7 +8324,7 @@ pub struct Wrapup {
     /// JSON `provisional`.
     pub provisional: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Wrapup {

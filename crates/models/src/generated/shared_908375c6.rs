@@ -28,7 +28,7 @@ pub struct EvaluationAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregateDataContainer {
@@ -101,7 +101,7 @@ pub struct EvaluationAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<EvaluationAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregateQueryClause {
@@ -223,7 +223,7 @@ pub struct EvaluationAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<EvaluationAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregateQueryFilter {
@@ -358,7 +358,7 @@ pub struct EvaluationAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregateQueryPredicate {
@@ -663,7 +663,7 @@ pub struct EvaluationAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<EvaluationAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregateQueryResponse {
@@ -757,7 +757,7 @@ pub struct EvaluationAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<EvaluationAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregationQuery {
@@ -944,7 +944,7 @@ pub struct EvaluationAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAggregationView {
@@ -1127,7 +1127,7 @@ pub struct EvaluationAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAsyncAggregateQueryResponse {
@@ -1232,7 +1232,7 @@ pub struct EvaluationAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EvaluationAsyncAggregationQuery {
@@ -1410,7 +1410,7 @@ pub struct SurveyAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregateDataContainer {
@@ -1483,7 +1483,7 @@ pub struct SurveyAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SurveyAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregateQueryClause {
@@ -1605,7 +1605,7 @@ pub struct SurveyAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<SurveyAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregateQueryFilter {
@@ -1740,7 +1740,7 @@ pub struct SurveyAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregateQueryPredicate {
@@ -2061,7 +2061,7 @@ pub struct SurveyAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<SurveyAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregateQueryResponse {
@@ -2155,7 +2155,7 @@ pub struct SurveyAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<SurveyAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregationQuery {
@@ -2334,7 +2334,7 @@ pub struct SurveyAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAggregationView {
@@ -2573,7 +2573,7 @@ pub struct SurveyAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAsyncAggregateQueryResponse {
@@ -2678,7 +2678,7 @@ pub struct SurveyAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SurveyAsyncAggregationQuery {

@@ -28,7 +28,7 @@ pub struct QueueObservationDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<ObservationMetricData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueObservationDataContainer {
@@ -105,7 +105,7 @@ pub struct QueueObservationQuery {
     /// JSON `detailMetrics`.
     pub detail_metrics: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueObservationQuery {
@@ -185,7 +185,7 @@ pub struct QueueObservationQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<QueueObservationQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueObservationQueryClause {
@@ -307,7 +307,7 @@ pub struct QueueObservationQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<QueueObservationQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueObservationQueryFilter {
@@ -442,7 +442,7 @@ pub struct QueueObservationQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueObservationQueryPredicate {
@@ -679,7 +679,7 @@ pub struct QueueObservationQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<QueueObservationDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl QueueObservationQueryResponse {
@@ -756,7 +756,7 @@ pub struct RoutingActivityData {
     /// JSON `entities`.
     pub entities: Option<Vec<RoutingActivityEntityData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityData {
@@ -873,7 +873,7 @@ pub struct RoutingActivityEntityData {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityEntityData {
@@ -1010,7 +1010,7 @@ pub struct RoutingActivityMetricValue {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityMetricValue {
@@ -1175,7 +1175,7 @@ pub struct RoutingActivityQuery {
     /// JSON `order`.
     pub order: Option<RoutingActivityQueryOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityQuery {
@@ -1313,7 +1313,7 @@ pub struct RoutingActivityQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RoutingActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityQueryClause {
@@ -1435,7 +1435,7 @@ pub struct RoutingActivityQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<RoutingActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityQueryFilter {
@@ -1560,7 +1560,7 @@ pub struct RoutingActivityQueryMetric {
     /// JSON `details`.
     pub details: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityQueryMetric {
@@ -1700,7 +1700,7 @@ pub struct RoutingActivityQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityQueryPredicate {
@@ -1960,7 +1960,7 @@ pub struct RoutingActivityResponse {
     /// JSON `entityIdDimension`.
     pub entity_id_dimension: Option<RoutingActivityResponseEntityIdDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingActivityResponse {

@@ -28,7 +28,7 @@ pub struct AggregateMetricData {
     /// JSON `stats`.
     pub stats: Option<Box<StatisticalSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregateMetricData {
@@ -100,7 +100,7 @@ pub struct AggregateViewData {
     /// JSON `stats`.
     pub stats: Option<Box<StatisticalSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregateViewData {
@@ -169,7 +169,7 @@ pub struct AggregationRange {
     /// JSON `lt`.
     pub lt: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregationRange {
@@ -236,7 +236,7 @@ pub struct StatisticalResponse {
     /// JSON `views`.
     pub views: Option<Vec<AggregateViewData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StatisticalResponse {

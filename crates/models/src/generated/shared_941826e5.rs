@@ -60,7 +60,7 @@ pub struct LocationSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationSearchCriteria {
@@ -318,7 +318,7 @@ pub struct LocationSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<LocationSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationSearchRequest {
@@ -513,7 +513,7 @@ pub struct LocationsSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<LocationDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LocationsSearchResponse {

@@ -74,7 +74,7 @@ pub struct OrgOAuthClient {
     /// JSON `organization`.
     pub organization: Option<Box<NamedEntity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrgOAuthClient {
@@ -337,7 +337,7 @@ pub struct TokenInfo {
     /// JSON `OAuthClient`.
     pub o_auth_client: Option<Box<OrgOAuthClient>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TokenInfo {
@@ -434,7 +434,7 @@ pub struct TokenInfoClonedUser {
     /// JSON `organization`.
     pub organization: Option<Box<Entity>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TokenInfoClonedUser {

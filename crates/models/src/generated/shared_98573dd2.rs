@@ -164,7 +164,7 @@ pub struct Call {
     /// JSON `disposition`.
     pub disposition: Option<Box<Disposition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Call {
@@ -954,7 +954,7 @@ pub struct Callback {
     /// JSON `queueMediaSettings`.
     pub queue_media_settings: Option<Box<ConversationQueueMediaSettings>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Callback {
@@ -1574,7 +1574,7 @@ pub struct Conversation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Conversation {
@@ -2054,7 +2054,7 @@ pub struct Participant {
     /// JSON `bargedParticipantId`.
     pub barged_participant_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Participant {
@@ -2624,7 +2624,7 @@ pub struct TransferDestination {
     /// JSON `address`.
     pub address: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferDestination {
@@ -2689,7 +2689,7 @@ pub struct TransferInitiator {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferInitiator {
@@ -2771,7 +2771,7 @@ pub struct TransferResponse {
     /// JSON `transferType`.
     pub transfer_type: Option<TransferResponseTransferType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferResponse {
@@ -2989,7 +2989,7 @@ pub struct TransferResponseModifiedBy {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TransferResponseModifiedBy {

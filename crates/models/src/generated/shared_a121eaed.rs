@@ -42,7 +42,7 @@ pub struct AgentDirectRoutingBackupSettings {
     /// JSON `backedUpUsers`.
     pub backed_up_users: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentDirectRoutingBackupSettings {
@@ -138,7 +138,7 @@ pub struct AgentMaxUtilizationResponse {
     /// JSON `level`.
     pub level: Option<AgentMaxUtilizationResponseLevel>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgentMaxUtilizationResponse {
@@ -268,7 +268,7 @@ pub struct LabelUtilizationRequest {
     /// JSON `interruptingLabelIds`.
     pub interrupting_label_ids: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LabelUtilizationRequest {
@@ -341,7 +341,7 @@ pub struct LabelUtilizationResponse {
     /// JSON `labelName`.
     pub label_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LabelUtilizationResponse {
@@ -421,7 +421,7 @@ pub struct MediaUtilization {
     /// JSON `includeNonAcd`.
     pub include_non_acd: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaUtilization {
@@ -519,7 +519,7 @@ pub struct RoutingSkill {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingSkill {
@@ -710,7 +710,7 @@ pub struct SkillGroup {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroup {
@@ -892,7 +892,7 @@ pub struct SkillGroupCondition {
     /// JSON `operation`.
     pub operation: Option<SkillGroupConditionOperation>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupCondition {
@@ -1033,7 +1033,7 @@ pub struct SkillGroupLanguageCondition {
     /// JSON `childConditions`.
     pub child_conditions: Option<Vec<SkillGroupCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupLanguageCondition {
@@ -1193,7 +1193,7 @@ pub struct SkillGroupRoutingCondition {
     /// JSON `childConditions`.
     pub child_conditions: Option<Vec<SkillGroupCondition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SkillGroupRoutingCondition {
@@ -1351,7 +1351,7 @@ pub struct UserLanguageEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserLanguageEntityListing {
@@ -1632,7 +1632,7 @@ pub struct UserQueue {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserQueue {
@@ -2142,7 +2142,7 @@ pub struct UserQueueEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserQueueEntityListing {
@@ -2279,7 +2279,7 @@ pub struct UserRoutingLanguagePost {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserRoutingLanguagePost {
@@ -2374,7 +2374,7 @@ pub struct UserRoutingSkillPost {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserRoutingSkillPost {
@@ -2469,7 +2469,7 @@ pub struct UserSkillEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSkillEntityListing {
@@ -2594,7 +2594,7 @@ pub struct UserSkillGroupEntityListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSkillGroupEntityListing {
@@ -2681,7 +2681,7 @@ pub struct UtilizationRequest {
     /// JSON `maxInboundCalls`.
     pub max_inbound_calls: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UtilizationRequest {

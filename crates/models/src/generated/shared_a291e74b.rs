@@ -26,7 +26,7 @@ pub struct AppleOpaqueId {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AppleOpaqueId {
@@ -104,7 +104,7 @@ pub struct ContactAddress {
     /// JSON `countryCode`.
     pub country_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactAddress {
@@ -197,7 +197,7 @@ pub struct ContactAddressableEntityRef {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactAddressableEntityRef {
@@ -282,7 +282,7 @@ pub struct ContactIdentifier {
     /// JSON `externalSource`.
     pub external_source: Option<Box<ExternalSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContactIdentifier {
@@ -587,7 +587,7 @@ pub struct ExternalContact {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalContact {
@@ -959,7 +959,7 @@ pub struct ExternalDataSource {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalDataSource {
@@ -1075,7 +1075,7 @@ pub struct ExternalId {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalId {
@@ -1210,7 +1210,7 @@ pub struct ExternalOrganization {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganization {
@@ -1449,7 +1449,7 @@ pub struct ExternalOrganizationIdentifier {
     /// JSON `externalSource`.
     pub external_source: Option<Box<ExternalSource>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalOrganizationIdentifier {
@@ -1592,7 +1592,7 @@ pub struct ExternalSource {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ExternalSource {
@@ -1684,7 +1684,7 @@ pub struct FacebookId {
     /// JSON `displayName`.
     pub display_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookId {
@@ -1751,7 +1751,7 @@ pub struct FacebookScopedId {
     /// JSON `scopedId`.
     pub scoped_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FacebookScopedId {
@@ -1819,7 +1819,7 @@ pub struct InstagramId {
     /// JSON `handle`.
     pub handle: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramId {
@@ -1893,7 +1893,7 @@ pub struct InstagramScopedId {
     /// JSON `scopedId`.
     pub scoped_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InstagramScopedId {
@@ -1957,7 +1957,7 @@ pub struct LineId {
     /// JSON `displayName`.
     pub display_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LineId {
@@ -2024,7 +2024,7 @@ pub struct LineUserId {
     /// JSON `userId`.
     pub user_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LineUserId {
@@ -2084,7 +2084,7 @@ pub struct LinkConfiguration {
     /// JSON `uriTemplate`.
     pub uri_template: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl LinkConfiguration {
@@ -2150,7 +2150,7 @@ pub struct MergeOperation {
     /// JSON `resultingContact`.
     pub resulting_contact: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MergeOperation {
@@ -2246,7 +2246,7 @@ pub struct PhoneNumber {
     /// JSON `countryCode`.
     pub country_code: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PhoneNumber {
@@ -2354,7 +2354,7 @@ pub struct Ticker {
     /// JSON `exchange`.
     pub exchange: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Ticker {
@@ -2435,7 +2435,7 @@ pub struct TwitterId {
     /// JSON `profileUrl`.
     pub profile_url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TwitterId {
@@ -2527,7 +2527,7 @@ pub struct WhatsAppId {
     /// JSON `displayName`.
     pub display_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WhatsAppId {

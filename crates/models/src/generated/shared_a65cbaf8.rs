@@ -32,7 +32,7 @@ pub struct AchievedOutcome {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AchievedOutcome {
@@ -103,7 +103,7 @@ pub struct AssignedSegment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AssignedSegment {
@@ -220,7 +220,7 @@ pub struct Browser {
     /// JSON `featuresWebrtc`.
     pub features_webrtc: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Browser {
@@ -352,7 +352,7 @@ pub struct ConnectedQueue {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectedQueue {
@@ -421,7 +421,7 @@ pub struct ConnectedUser {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConnectedUser {
@@ -496,7 +496,7 @@ pub struct ConversationChannel {
     /// JSON `platform`.
     pub platform: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationChannel {
@@ -758,7 +758,7 @@ pub struct ConversationUserDisposition {
     /// JSON `user`.
     pub user: Option<Box<AddressableEntityRef>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationUserDisposition {
@@ -838,7 +838,7 @@ pub struct CustomEventAttribute {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomEventAttribute {
@@ -911,7 +911,7 @@ pub struct CustomEventAttributeList {
     /// JSON `values`.
     pub values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CustomEventAttributeList {
@@ -1022,7 +1022,7 @@ pub struct Device {
     /// JSON `manufacturer`.
     pub manufacturer: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Device {
@@ -1218,7 +1218,7 @@ pub struct JourneyApp {
     /// JSON `buildNumber`.
     pub build_number: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyApp {
@@ -1321,7 +1321,7 @@ pub struct JourneyCampaign {
     /// JSON `network`.
     pub network: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyCampaign {
@@ -1439,7 +1439,7 @@ pub struct JourneyCaseAssociation {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyCaseAssociation {
@@ -1561,7 +1561,7 @@ pub struct JourneyGeolocation {
     /// JSON `timezone`.
     pub timezone: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyGeolocation {
@@ -1728,7 +1728,7 @@ pub struct JourneyPage {
     /// JSON `breadcrumb`.
     pub breadcrumb: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JourneyPage {
@@ -1867,7 +1867,7 @@ pub struct NetworkConnectivity {
     /// JSON `wifiEnabled`.
     pub wifi_enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NetworkConnectivity {
@@ -1954,7 +1954,7 @@ pub struct OutcomeAchievement {
     /// JSON `achievedDate`.
     pub achieved_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutcomeAchievement {
@@ -2061,7 +2061,7 @@ pub struct Referrer {
     /// JSON `medium`.
     pub medium: Option<ReferrerMedium>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Referrer {
@@ -2246,7 +2246,7 @@ pub struct SdkLibrary {
     /// JSON `version`.
     pub version: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SdkLibrary {
@@ -2335,7 +2335,7 @@ pub struct SegmentAssignment {
     /// JSON `session`.
     pub session: Option<Box<SegmentAssignmentSession>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentAssignment {
@@ -2419,7 +2419,7 @@ pub struct SegmentAssignmentListing {
     /// JSON `entities`.
     pub entities: Option<Vec<SegmentAssignment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentAssignmentListing {
@@ -2483,7 +2483,7 @@ pub struct SegmentAssignmentSegment {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentAssignmentSegment {
@@ -2560,7 +2560,7 @@ pub struct SegmentAssignmentSession {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentAssignmentSession {
@@ -2634,7 +2634,7 @@ pub struct SegmentAssignments {
     /// JSON `segments`.
     pub segments: Option<Vec<SegmentForAssignment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentAssignments {
@@ -2694,7 +2694,7 @@ pub struct SegmentForAssignment {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentForAssignment {
@@ -2754,7 +2754,7 @@ pub struct SegmentForUnassignment {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentForUnassignment {
@@ -2814,7 +2814,7 @@ pub struct SegmentUnassignments {
     /// JSON `segments`.
     pub segments: Option<Vec<SegmentForUnassignment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SegmentUnassignments {
@@ -3084,7 +3084,7 @@ pub struct Session {
     /// JSON `idleDate`.
     pub idle_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Session {
@@ -3794,7 +3794,7 @@ pub struct SessionLastEvent {
     /// JSON `createdDate`.
     pub created_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionLastEvent {
@@ -3870,7 +3870,7 @@ pub struct SessionListing {
     /// JSON `previousUri`.
     pub previous_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionListing {
@@ -3957,7 +3957,7 @@ pub struct SessionSegmentAssignment {
     /// JSON `assignedDate`.
     pub assigned_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SessionSegmentAssignment {
@@ -4032,7 +4032,7 @@ pub struct UnprocessedSegmentAssignments {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UnprocessedSegmentAssignments {
@@ -4108,7 +4108,7 @@ pub struct UpdateSegmentAssignmentRequest {
     /// JSON `unassign`.
     pub unassign: Option<Box<SegmentUnassignments>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateSegmentAssignmentRequest {
@@ -4175,7 +4175,7 @@ pub struct UpdateSegmentAssignmentResponse {
     /// JSON `unprocessedItems`.
     pub unprocessed_items: Option<Box<UnprocessedSegmentAssignments>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateSegmentAssignmentResponse {

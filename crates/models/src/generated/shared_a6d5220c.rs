@@ -64,7 +64,7 @@ pub struct Coretype {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Coretype {
@@ -194,7 +194,7 @@ pub struct CoretypeListing {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CoretypeListing {
@@ -274,7 +274,7 @@ pub struct ItemValidationLimits {
     /// JSON `maxLength`.
     pub max_length: Option<Box<MaxLength>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ItemValidationLimits {
@@ -347,7 +347,7 @@ pub struct MaxLength {
     /// JSON `max`.
     pub max: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MaxLength {
@@ -420,7 +420,7 @@ pub struct MinLength {
     /// JSON `max`.
     pub max: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MinLength {
@@ -501,7 +501,7 @@ pub struct Schema {
     /// JSON `pattern`.
     pub pattern: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Schema {
@@ -595,7 +595,7 @@ pub struct ValidationLimits {
     /// JSON `maximum`.
     pub maximum: Option<Box<MaxLength>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ValidationLimits {

@@ -28,7 +28,7 @@ pub struct RoleDivisionGrants {
     /// JSON `grants`.
     pub grants: Option<Vec<RoleDivisionPair>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoleDivisionGrants {
@@ -94,7 +94,7 @@ pub struct RoleDivisionPair {
     /// JSON `divisionId`.
     pub division_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoleDivisionPair {

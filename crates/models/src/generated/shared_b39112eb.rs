@@ -26,7 +26,7 @@ pub struct ContentSetting {
     /// JSON `story`.
     pub story: Option<Box<StorySetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ContentSetting {
@@ -84,7 +84,7 @@ pub struct EventSetting {
     /// JSON `typing`.
     pub typing: Option<Box<TypingSetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EventSetting {
@@ -140,7 +140,7 @@ pub struct InboundOnlySetting {
     /// JSON `inbound`.
     pub inbound: Option<InboundOnlySettingInbound>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl InboundOnlySetting {
@@ -261,7 +261,7 @@ pub struct MessagingConfigListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingConfigListing {
@@ -420,7 +420,7 @@ pub struct MessagingSetting {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingSetting {
@@ -543,7 +543,7 @@ pub struct MessagingSettingDefaultRequest {
     /// JSON `settingId`.
     pub setting_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingSettingDefaultRequest {
@@ -619,7 +619,7 @@ pub struct MessagingSettingRequest {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessagingSettingRequest {
@@ -709,7 +709,7 @@ pub struct SettingDirection {
     /// JSON `outbound`.
     pub outbound: Option<SettingDirectionOutbound>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SettingDirection {
@@ -872,7 +872,7 @@ pub struct StorySetting {
     /// JSON `reply`.
     pub reply: Option<Box<InboundOnlySetting>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl StorySetting {
@@ -973,7 +973,7 @@ pub struct SupportedContent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedContent {
@@ -1103,7 +1103,7 @@ pub struct SupportedContentListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SupportedContentListing {
@@ -1224,7 +1224,7 @@ pub struct TypingSetting {
     /// JSON `on`.
     pub on: Option<Box<SettingDirection>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TypingSetting {

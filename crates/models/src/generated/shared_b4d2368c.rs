@@ -34,7 +34,7 @@ pub struct VoicemailCopyRecord {
     /// JSON `date`.
     pub date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailCopyRecord {
@@ -186,7 +186,7 @@ pub struct VoicemailMessage {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailMessage {
@@ -388,7 +388,7 @@ pub struct VoicemailRetentionPolicy {
     /// JSON `numberOfDays`.
     pub number_of_days: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailRetentionPolicy {
@@ -538,7 +538,7 @@ pub struct VoicemailSearchCriteria {
     /// JSON `type`.
     pub r#type: Option<VoicemailSearchCriteriaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailSearchCriteria {
@@ -800,7 +800,7 @@ pub struct VoicemailSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<VoicemailSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailSearchRequest {
@@ -995,7 +995,7 @@ pub struct VoicemailsSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<VoicemailMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl VoicemailsSearchResponse {

@@ -36,7 +36,7 @@ pub struct Biography {
     /// JSON `education`.
     pub education: Option<Vec<Education>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Biography {
@@ -120,7 +120,7 @@ pub struct Chat {
     /// JSON `jabberId`.
     pub jabber_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Chat {
@@ -182,7 +182,7 @@ pub struct DomainRole {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DomainRole {
@@ -259,7 +259,7 @@ pub struct Education {
     /// JSON `dateEnd`.
     pub date_end: Option<Date>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Education {
@@ -349,7 +349,7 @@ pub struct EmployerInfo {
     /// JSON `dateHire`.
     pub date_hire: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EmployerInfo {
@@ -498,7 +498,7 @@ pub struct Group {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Group {
@@ -846,7 +846,7 @@ pub struct GroupContact {
     /// JSON `mediaType`.
     pub media_type: Option<GroupContactMediaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupContact {
@@ -1036,7 +1036,7 @@ pub struct Location {
     /// JSON `locationDefinition`.
     pub location_definition: Option<Box<LocationDefinition>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Location {
@@ -1122,7 +1122,7 @@ pub struct MediaSummary {
     /// JSON `enterprise`.
     pub enterprise: Option<Box<MediaSummaryDetail>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaSummary {
@@ -1187,7 +1187,7 @@ pub struct MediaSummaryDetail {
     /// JSON `acw`.
     pub acw: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaSummaryDetail {
@@ -1252,7 +1252,7 @@ pub struct OAuthLastTokenIssued {
     /// JSON `dateIssued`.
     pub date_issued: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OAuthLastTokenIssued {
@@ -1330,7 +1330,7 @@ pub struct OutOfOffice {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OutOfOffice {
@@ -1443,7 +1443,7 @@ pub struct ResourceConditionNode {
     /// JSON `terms`.
     pub terms: Option<Vec<ResourceConditionNode>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResourceConditionNode {
@@ -1639,7 +1639,7 @@ pub struct ResourceConditionValue {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResourceConditionValue {
@@ -1781,7 +1781,7 @@ pub struct ResourcePermissionPolicy {
     /// JSON `actionSet`.
     pub action_set: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ResourcePermissionPolicy {
@@ -1917,7 +1917,7 @@ pub struct RoutingStatus {
     /// JSON `startTime`.
     pub start_time: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RoutingStatus {
@@ -2178,7 +2178,7 @@ pub struct User {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl User {
@@ -2563,7 +2563,7 @@ pub struct UserAuthorization {
     /// JSON `permissionPolicies`.
     pub permission_policies: Option<Vec<ResourcePermissionPolicy>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserAuthorization {
@@ -2654,7 +2654,7 @@ pub struct UserConversationSummary {
     /// JSON `video`.
     pub video: Option<Box<MediaSummary>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserConversationSummary {
@@ -2779,7 +2779,7 @@ pub struct UserRoutingLanguage {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserRoutingLanguage {
@@ -2941,7 +2941,7 @@ pub struct UserRoutingSkill {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserRoutingSkill {
@@ -3105,7 +3105,7 @@ pub struct UserStation {
     /// JSON `webRtcCallAppearances`.
     pub web_rtc_call_appearances: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserStation {
@@ -3224,7 +3224,7 @@ pub struct UserStations {
     /// JSON `lastAssociatedStation`.
     pub last_associated_station: Option<Box<UserStation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserStations {

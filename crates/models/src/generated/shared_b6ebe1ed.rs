@@ -50,7 +50,7 @@ pub struct ConversationContentCard {
     /// JSON `actions`.
     pub actions: Option<Vec<ConversationContentCardAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentCard {
@@ -155,7 +155,7 @@ pub struct ConversationContentCardAction {
     /// JSON `url`.
     pub url: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentCardAction {
@@ -287,7 +287,7 @@ pub struct ConversationContentCarousel {
     /// JSON `cards`.
     pub cards: Option<Vec<ConversationContentCard>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentCarousel {
@@ -357,7 +357,7 @@ pub struct ConversationContentInteractiveApplication {
     /// JSON `replyMessage`.
     pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentInteractiveApplication {
@@ -452,7 +452,7 @@ pub struct ConversationContentLineItem {
     /// JSON `identifier`.
     pub identifier: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentLineItem {
@@ -547,7 +547,7 @@ pub struct ConversationContentNotificationResponse {
     /// JSON `notificationText`.
     pub notification_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentNotificationResponse {
@@ -695,7 +695,7 @@ pub struct ConversationContentNotificationTemplate {
     /// JSON `footer`.
     pub footer: Option<Box<ConversationNotificationTemplateFooter>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentNotificationTemplate {
@@ -828,7 +828,7 @@ pub struct ConversationContentPaymentRequest {
     /// JSON `replyMessage`.
     pub reply_message: Option<Box<ConversationContentReceivedReplyMessage>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentPaymentRequest {
@@ -997,7 +997,7 @@ pub struct ConversationContentPaymentResponse {
     /// JSON `failureReason`.
     pub failure_reason: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentPaymentResponse {
@@ -1154,7 +1154,7 @@ pub struct ConversationContentPush {
     /// JSON `expiration`.
     pub expiration: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentPush {
@@ -1321,7 +1321,7 @@ pub struct ConversationContentQuickReply {
     /// JSON `summaryText`.
     pub summary_text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentQuickReply {
@@ -1458,7 +1458,7 @@ pub struct ConversationContentQuickReplyV2 {
     /// JSON `actions`.
     pub actions: Option<Vec<ConversationContentQuickReply>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentQuickReplyV2 {
@@ -1529,7 +1529,7 @@ pub struct ConversationContentReaction {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentReaction {
@@ -1699,7 +1699,7 @@ pub struct ConversationContentRequiredContactField {
     /// JSON `contactField`.
     pub contact_field: Option<ConversationContentRequiredContactFieldContactField>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentRequiredContactField {
@@ -1820,7 +1820,7 @@ pub struct ConversationContentStory {
     /// JSON `replyToId`.
     pub reply_to_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentStory {
@@ -1945,7 +1945,7 @@ pub struct ConversationContentText {
     /// JSON `body`.
     pub body: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentText {
@@ -2131,7 +2131,7 @@ pub struct ConversationMessageContent {
     /// JSON `notificationResponse`.
     pub notification_response: Option<Box<ConversationContentNotificationResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationMessageContent {
@@ -2453,7 +2453,7 @@ pub struct ConversationNotificationTemplateFooter {
     /// JSON `text`.
     pub text: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationNotificationTemplateFooter {
@@ -2513,7 +2513,7 @@ pub struct ConversationPushFailedMessageReferences {
     /// JSON `id`.
     pub id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationPushFailedMessageReferences {
@@ -2579,7 +2579,7 @@ pub struct ConversationPushNotificationMessageLabel {
     /// JSON `body`.
     pub body: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationPushNotificationMessageLabel {
@@ -2652,7 +2652,7 @@ pub struct ConversationPushProviderIntegration {
     /// JSON `provider`.
     pub provider: Option<ConversationPushProviderIntegrationProvider>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationPushProviderIntegration {

@@ -154,7 +154,7 @@ pub struct OrgUser {
     /// JSON `organization`.
     pub organization: Option<Box<Organization>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OrgUser {
@@ -529,7 +529,7 @@ pub struct TrusteeAuthorization {
     /// JSON `permissions`.
     pub permissions: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl TrusteeAuthorization {
@@ -613,7 +613,7 @@ pub struct Trustor {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Trustor {

@@ -28,7 +28,7 @@ pub struct Image {
     /// JSON `imageUri`.
     pub image_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Image {

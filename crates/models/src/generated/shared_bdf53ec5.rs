@@ -46,7 +46,7 @@ pub struct ConversationCustomAttributesSearchRequest {
     /// JSON `sortOrder`.
     pub sort_order: Option<ConversationCustomAttributesSearchRequestSortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationCustomAttributesSearchRequest {
@@ -224,7 +224,7 @@ pub struct ConversationParticipantSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationParticipantSearchCriteria {
@@ -450,7 +450,7 @@ pub struct ConversationParticipantSearchRequest {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationParticipantSearchRequest {
@@ -608,7 +608,7 @@ pub struct JsonCursorSearchResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl JsonCursorSearchResponse {

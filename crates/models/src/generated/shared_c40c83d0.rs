@@ -28,7 +28,7 @@ pub struct AnswerGenerationConfig {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnswerGenerationConfig {
@@ -86,7 +86,7 @@ pub struct AutoSearchConfig {
     /// JSON `type`.
     pub r#type: Option<AutoSearchConfigType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AutoSearchConfig {
@@ -247,7 +247,7 @@ pub struct Copilot {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Copilot {
@@ -438,7 +438,7 @@ pub struct CopilotAction {
     /// JSON `attributes`.
     pub attributes: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotAction {
@@ -570,7 +570,7 @@ pub struct CopilotCondition {
     /// JSON `conditionValues`.
     pub condition_values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotCondition {
@@ -700,7 +700,7 @@ pub struct CopilotFallbackAction {
     /// JSON `attributes`.
     pub attributes: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotFallbackAction {
@@ -840,7 +840,7 @@ pub struct CopilotNluDomain {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotNluDomain {
@@ -925,7 +925,7 @@ pub struct CopilotNluDomainVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotNluDomainVersion {
@@ -998,7 +998,7 @@ pub struct CopilotRule {
     /// JSON `actions`.
     pub actions: Option<Vec<CopilotAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CopilotRule {
@@ -1067,7 +1067,7 @@ pub struct Fallback {
     /// JSON `actions`.
     pub actions: Option<Vec<CopilotFallbackAction>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Fallback {
@@ -1134,7 +1134,7 @@ pub struct KnowledgeAnswerConfig {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl KnowledgeAnswerConfig {
@@ -1196,7 +1196,7 @@ pub struct ManualSearchConfig {
     /// JSON `answerGeneration`.
     pub answer_generation: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ManualSearchConfig {
@@ -1263,7 +1263,7 @@ pub struct ModelConfig {
     /// JSON `useLatestModel`.
     pub use_latest_model: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ModelConfig {
@@ -1329,7 +1329,7 @@ pub struct NluConfig {
     /// JSON `intentConfidenceThreshold`.
     pub intent_confidence_threshold: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluConfig {
@@ -1396,7 +1396,7 @@ pub struct OnDemandSummaryConfig {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl OnDemandSummaryConfig {
@@ -1466,7 +1466,7 @@ pub struct RuleConfig {
     /// JSON `rule`.
     pub rule: Option<Box<CopilotRule>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RuleConfig {
@@ -1544,7 +1544,7 @@ pub struct RuleEngineConfig {
     /// JSON `fallback`.
     pub fallback: Option<Box<Fallback>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl RuleEngineConfig {
@@ -1627,7 +1627,7 @@ pub struct SummaryGenerationConfig {
     /// JSON `modelConfig`.
     pub model_config: Option<Box<ModelConfig>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummaryGenerationConfig {
@@ -1717,7 +1717,7 @@ pub struct SummarySettingEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl SummarySettingEntity {
@@ -1784,7 +1784,7 @@ pub struct WrapupCodePredictionConfig {
     /// JSON `enabled`.
     pub enabled: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WrapupCodePredictionConfig {

@@ -26,7 +26,7 @@ pub struct AsyncQueryResponse {
     /// JSON `jobId`.
     pub job_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncQueryResponse {
@@ -100,7 +100,7 @@ pub struct AsyncQueryStatus {
     /// JSON `completionDate`.
     pub completion_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AsyncQueryStatus {

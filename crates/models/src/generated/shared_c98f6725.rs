@@ -42,7 +42,7 @@ pub struct ConversationContentLocation {
     /// JSON `longitude`.
     pub longitude: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl ConversationContentLocation {

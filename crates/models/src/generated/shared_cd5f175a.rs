@@ -58,7 +58,7 @@ pub struct Workspace {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl Workspace {
@@ -240,7 +240,7 @@ pub struct WorkspaceSummary {
     /// JSON `totalDocumentByteCount`.
     pub total_document_byte_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl WorkspaceSummary {

@@ -38,7 +38,7 @@ pub struct FlowActivityData {
     /// JSON `entities`.
     pub entities: Option<Vec<FlowActivityEntityData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityData {
@@ -215,7 +215,7 @@ pub struct FlowActivityEntityData {
     /// JSON `scoredAgents`.
     pub scored_agents: Option<Vec<FlowActivityScoredAgent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityEntityData {
@@ -899,7 +899,7 @@ pub struct FlowActivityMetricValue {
     /// JSON `count`.
     pub count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityMetricValue {
@@ -1037,7 +1037,7 @@ pub struct FlowActivityQuery {
     /// JSON `order`.
     pub order: Option<FlowActivityQueryOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityQuery {
@@ -1175,7 +1175,7 @@ pub struct FlowActivityQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityQueryClause {
@@ -1297,7 +1297,7 @@ pub struct FlowActivityQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowActivityQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityQueryFilter {
@@ -1422,7 +1422,7 @@ pub struct FlowActivityQueryMetric {
     /// JSON `details`.
     pub details: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityQueryMetric {
@@ -1542,7 +1542,7 @@ pub struct FlowActivityQueryPredicate {
     /// JSON `value`.
     pub value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityQueryPredicate {
@@ -1862,7 +1862,7 @@ pub struct FlowActivityResponse {
     /// JSON `entityIdDimension`.
     pub entity_id_dimension: Option<FlowActivityResponseEntityIdDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityResponse {
@@ -2066,7 +2066,7 @@ pub struct FlowActivityScoredAgent {
     /// JSON `scoredAgentId`.
     pub scored_agent_id: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowActivityScoredAgent {
@@ -2133,7 +2133,7 @@ pub struct FlowAggregateDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<StatisticalResponse>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregateDataContainer {
@@ -2206,7 +2206,7 @@ pub struct FlowAggregateQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregateQueryClause {
@@ -2328,7 +2328,7 @@ pub struct FlowAggregateQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowAggregateQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregateQueryFilter {
@@ -2463,7 +2463,7 @@ pub struct FlowAggregateQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregateQueryPredicate {
@@ -3092,7 +3092,7 @@ pub struct FlowAggregateQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<FlowAggregateDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregateQueryResponse {
@@ -3186,7 +3186,7 @@ pub struct FlowAggregationQuery {
     /// JSON `alternateTimeDimension`.
     pub alternate_time_dimension: Option<FlowAggregationQueryAlternateTimeDimension>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregationQuery {
@@ -3361,7 +3361,7 @@ pub struct FlowAggregationView {
     /// JSON `range`.
     pub range: Option<Box<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAggregationView {
@@ -3560,7 +3560,7 @@ pub struct FlowAsyncAggregateQueryResponse {
     /// JSON `cursor`.
     pub cursor: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAsyncAggregateQueryResponse {
@@ -3665,7 +3665,7 @@ pub struct FlowAsyncAggregationQuery {
     /// JSON `pageSize`.
     pub page_size: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowAsyncAggregationQuery {
@@ -3831,7 +3831,7 @@ pub struct FlowObservationDataContainer {
     /// JSON `data`.
     pub data: Option<Vec<ObservationMetricData>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowObservationDataContainer {
@@ -3908,7 +3908,7 @@ pub struct FlowObservationQuery {
     /// JSON `detailMetrics`.
     pub detail_metrics: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowObservationQuery {
@@ -3988,7 +3988,7 @@ pub struct FlowObservationQueryClause {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowObservationQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowObservationQueryClause {
@@ -4110,7 +4110,7 @@ pub struct FlowObservationQueryFilter {
     /// JSON `predicates`.
     pub predicates: Option<Vec<FlowObservationQueryPredicate>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowObservationQueryFilter {
@@ -4245,7 +4245,7 @@ pub struct FlowObservationQueryPredicate {
     /// JSON `range`.
     pub range: Option<Box<NumericRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowObservationQueryPredicate {
@@ -4478,7 +4478,7 @@ pub struct FlowObservationQueryResponse {
     /// JSON `results`.
     pub results: Option<Vec<FlowObservationDataContainer>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl FlowObservationQueryResponse {

@@ -34,7 +34,7 @@ pub struct AuditQuerySort {
     /// JSON `sortOrder`.
     pub sort_order: Option<AuditQuerySortSortOrder>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AuditQuerySort {
@@ -197,7 +197,7 @@ pub struct PropertyChange {
     /// JSON `newValues`.
     pub new_values: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PropertyChange {

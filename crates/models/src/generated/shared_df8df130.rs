@@ -30,7 +30,7 @@ pub struct AdditionalLanguagesIntent {
     /// JSON `utterances`.
     pub utterances: Option<Vec<NluUtterance>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdditionalLanguagesIntent {
@@ -95,7 +95,7 @@ pub struct AdditionalLanguagesSynonyms {
     /// JSON `synonyms`.
     pub synonyms: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AdditionalLanguagesSynonyms {
@@ -181,7 +181,7 @@ pub struct IntentDefinition {
     /// JSON `additionalLanguages`.
     pub additional_languages: Option<BTreeMap<String, AdditionalLanguagesIntent>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntentDefinition {
@@ -287,7 +287,7 @@ pub struct IntentReference {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl IntentReference {
@@ -354,7 +354,7 @@ pub struct NamedEntityAnnotation {
     /// JSON `name`.
     pub name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityAnnotation {
@@ -420,7 +420,7 @@ pub struct NamedEntityDefinition {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityDefinition {
@@ -493,7 +493,7 @@ pub struct NamedEntityTypeBinding {
     /// JSON `entityName`.
     pub entity_name: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityTypeBinding {
@@ -570,7 +570,7 @@ pub struct NamedEntityTypeDefinition {
     /// JSON `mechanism`.
     pub mechanism: Option<Box<NamedEntityTypeMechanism>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityTypeDefinition {
@@ -652,7 +652,7 @@ pub struct NamedEntityTypeItem {
     /// JSON `additionalLanguages`.
     pub additional_languages: Option<BTreeMap<String, AdditionalLanguagesSynonyms>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityTypeItem {
@@ -756,7 +756,7 @@ pub struct NamedEntityTypeMechanism {
     /// JSON `examples`.
     pub examples: Option<Vec<NamedEntityTypeMechanismExample>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityTypeMechanism {
@@ -985,7 +985,7 @@ pub struct NamedEntityTypeMechanismExample {
     /// JSON `resolvedValue`.
     pub resolved_value: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NamedEntityTypeMechanismExample {
@@ -1084,7 +1084,7 @@ pub struct NluDomain {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomain {
@@ -1260,7 +1260,7 @@ pub struct NluDomainVersion {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomainVersion {
@@ -1549,7 +1549,7 @@ pub struct NluDomainVersionReference {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluDomainVersionReference {
@@ -1638,7 +1638,7 @@ pub struct NluUtterance {
     /// JSON `segments`.
     pub segments: Option<Vec<NluUtteranceSegment>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluUtterance {
@@ -1763,7 +1763,7 @@ pub struct NluUtteranceSegment {
     /// JSON `entity`.
     pub entity: Option<Box<NamedEntityAnnotation>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl NluUtteranceSegment {

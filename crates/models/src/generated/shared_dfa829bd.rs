@@ -24,7 +24,7 @@ pub struct EntityListing {
     /// JSON `entities`.
     pub entities: Option<Vec<Value>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl EntityListing {

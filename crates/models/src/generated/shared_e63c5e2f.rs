@@ -36,7 +36,7 @@ pub struct AggregationResult {
     /// JSON `results`.
     pub results: Option<Vec<AggregationResultEntry>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregationResult {
@@ -179,7 +179,7 @@ pub struct AggregationResultEntry {
     /// JSON `lt`.
     pub lt: Option<f64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AggregationResultEntry {
@@ -274,7 +274,7 @@ pub struct AnalyticsQueryAggregation {
     /// JSON `ranges`.
     pub ranges: Option<Vec<AggregationRange>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AnalyticsQueryAggregation {
@@ -407,7 +407,7 @@ pub struct DataAvailabilityResponse {
     /// JSON `dataAvailabilityDate`.
     pub data_availability_date: Option<OffsetDateTime>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl DataAvailabilityResponse {
@@ -473,7 +473,7 @@ pub struct PagingSpec {
     /// JSON `pageNumber`.
     pub page_number: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl PagingSpec {

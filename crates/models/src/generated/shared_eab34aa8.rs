@@ -38,7 +38,7 @@ pub struct MessageInfo {
     /// JSON `messageParams`.
     pub message_params: Option<BTreeMap<String, String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MessageInfo {

@@ -60,7 +60,7 @@ pub struct UserSearchCriteria {
     /// JSON `type`.
     pub r#type: Option<UserSearchCriteriaType>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSearchCriteria {
@@ -350,7 +350,7 @@ pub struct UserSearchRequest {
     /// JSON `enforcePermissions`.
     pub enforce_permissions: Option<bool>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UserSearchRequest {
@@ -614,7 +614,7 @@ pub struct UsersSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<User>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UsersSearchResponse {

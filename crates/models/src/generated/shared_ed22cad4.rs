@@ -28,7 +28,7 @@ pub struct AgenticVersionAddressableEntity {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVersionAddressableEntity {
@@ -123,7 +123,7 @@ pub struct AgenticVirtualAgent {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVirtualAgent {
@@ -290,7 +290,7 @@ pub struct AgenticVirtualAgentEntityListing {
     /// JSON `pageCount`.
     pub page_count: Option<i64>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVirtualAgentEntityListing {
@@ -388,7 +388,7 @@ pub struct AgenticVirtualAgentJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVirtualAgentJob {
@@ -520,7 +520,7 @@ pub struct AgenticVirtualAgentVersionPublish {
     /// JSON `status`.
     pub status: Option<AgenticVirtualAgentVersionPublishStatus>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVirtualAgentVersionPublish {
@@ -637,7 +637,7 @@ pub struct AgenticVirtualAgentVersionPublishJob {
     /// JSON `selfUri`.
     pub self_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVirtualAgentVersionPublishJob {
@@ -769,7 +769,7 @@ pub struct AgenticVirtualAgentVersionPublishJobRequest {
     /// JSON `virtualAgentVersion`.
     pub virtual_agent_version: Option<Box<AgenticVirtualAgentVersionPublish>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl AgenticVirtualAgentVersionPublishJobRequest {
@@ -833,7 +833,7 @@ pub struct CreateAgenticVirtualAgent {
     /// JSON `imageUri`.
     pub image_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl CreateAgenticVirtualAgent {
@@ -904,7 +904,7 @@ pub struct UpdateAgenticVirtualAgent {
     /// JSON `imageUri`.
     pub image_uri: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl UpdateAgenticVirtualAgent {

@@ -26,7 +26,7 @@ pub struct MediaType {
     /// JSON `type`.
     pub r#type: Option<String>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaType {
@@ -88,7 +88,7 @@ pub struct MediaTypeAccess {
     /// JSON `outbound`.
     pub outbound: Option<Vec<MediaType>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaTypeAccess {
@@ -153,7 +153,7 @@ pub struct MediaTypes {
     /// JSON `allow`.
     pub allow: Option<Box<MediaTypeAccess>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl MediaTypes {

@@ -60,7 +60,7 @@ pub struct GroupSearchCriteria {
     /// JSON `fields`.
     pub fields: Option<Vec<String>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupSearchCriteria {
@@ -314,7 +314,7 @@ pub struct GroupSearchRequest {
     /// JSON `query`.
     pub query: Option<Vec<GroupSearchCriteria>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupSearchRequest {
@@ -502,7 +502,7 @@ pub struct GroupsSearchResponse {
     /// JSON `results`.
     pub results: Option<Vec<Group>>,
     /// Properties not in this version of the spec, kept for a lossless round trip.
-    pub unknown_fields: serde_json::Map<String, Value>,
+    pub unknown_fields: json::UnknownFields,
 }
 
 impl GroupsSearchResponse {

@@ -87,26 +87,21 @@ fn parse_utc_millis(b: &[u8]) -> Option<OffsetDateTime> {
     {
         return None;
     }
-    let mut bad = 0u8;
-    let mut num = |at: &[usize]| {
-        let mut v = 0u32;
-        for &i in at {
-            let c = b[i].wrapping_sub(b'0');
-            bad |= u8::from(c > 9);
-            v = v * 10 + u32::from(c);
-        }
-        v
-    };
-    let year = num(&[0, 1, 2, 3]);
-    let month = num(&[5, 6]);
-    let day = num(&[8, 9]);
-    let hour = num(&[11, 12]);
-    let minute = num(&[14, 15]);
-    let second = num(&[17, 18]);
-    let milli = num(&[20, 21, 22]);
-    if bad != 0 {
+    let mut bad = false;
+    for i in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22] {
+        bad |= b[i].wrapping_sub(b'0') > 9;
+    }
+    if bad {
         return None;
     }
+    let d = |i: usize| u32::from(b[i] - b'0');
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    let month = d(5) * 10 + d(6);
+    let day = d(8) * 10 + d(9);
+    let hour = d(11) * 10 + d(12);
+    let minute = d(14) * 10 + d(15);
+    let second = d(17) * 10 + d(18);
+    let milli = d(20) * 100 + d(21) * 10 + d(22);
     let month = Month::try_from(month as u8).ok()?;
     let date = Date::from_calendar_date(year as i32, month, day as u8).ok()?;
     let time = Time::from_hms_milli(hour as u8, minute as u8, second as u8, milli as u16).ok()?;

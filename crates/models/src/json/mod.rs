@@ -27,6 +27,7 @@ mod datetime;
 mod error;
 mod impls;
 mod reader;
+mod unknown;
 mod writer;
 
 #[cfg(test)]
@@ -34,6 +35,7 @@ mod tests;
 
 pub use error::DecodeError;
 pub use reader::{JsonReader, MAX_DEPTH};
+pub use unknown::UnknownFields;
 pub use writer::{ArrayWriter, JsonWriter, ObjectWriter};
 
 use serde_json::Value;

@@ -1117,10 +1117,10 @@ impl<'a> JsonReader<'a> {
     pub fn read_unknown(
         &mut self,
         key: &str,
-        extra: &mut Map<String, Value>,
+        extra: &mut super::UnknownFields,
     ) -> Result<(), DecodeError> {
         let v = self.read_value()?;
-        extra.insert(key.to_owned(), v);
+        extra.insert(key, v);
         Ok(())
     }
 

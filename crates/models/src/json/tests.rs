@@ -14,7 +14,7 @@ use super::*;
 struct Presence {
     state: Option<String>,
     since: Option<OffsetDateTime>,
-    unknown_fields: Map<String, Value>,
+    unknown_fields: UnknownFields,
 }
 
 impl FromJson for Presence {
@@ -57,7 +57,7 @@ struct User {
     attrs: Option<BTreeMap<String, Option<i64>>>,
     birthday: Option<Date>,
     raw: Option<Value>,
-    unknown_fields: Map<String, Value>,
+    unknown_fields: UnknownFields,
 }
 
 impl FromJson for User {
@@ -105,7 +105,7 @@ impl ToJson for User {
 struct Page {
     entities: Option<Vec<User>>,
     page_size: Option<i64>,
-    unknown_fields: Map<String, Value>,
+    unknown_fields: UnknownFields,
 }
 
 impl FromJson for Page {
@@ -1197,7 +1197,7 @@ fn object_writer_fields() {
             "m",
             &BTreeMap::from([("k".to_owned(), None::<i64>), ("j".to_owned(), Some(1))]),
         );
-        o.extra(&extra);
+        o.extra(&UnknownFields::from(extra.clone()));
         o.end();
     }
     let text = w.into_string();
@@ -1502,7 +1502,7 @@ impl FromJson for Kind {
 struct Item {
     b: Option<i64>,
     kind: Option<Kind>,
-    unknown_fields: Map<String, Value>,
+    unknown_fields: UnknownFields,
 }
 
 impl FromJson for Item {
@@ -1530,7 +1530,7 @@ struct Outer {
     item: Option<Item>,
     inner: Option<Box<Outer>>,
     map: Option<BTreeMap<String, Vec<Item>>>,
-    unknown_fields: Map<String, Value>,
+    unknown_fields: UnknownFields,
 }
 
 impl FromJson for Outer {

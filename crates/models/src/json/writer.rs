@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::ToJson;
 
@@ -196,7 +196,10 @@ impl JsonWriter {
             }
             Value::Object(map) => {
                 let mut o = self.begin_object();
-                o.extra(map);
+                for (k, v) in map {
+                    o.key_escaped(k);
+                    o.w.value(v);
+                }
                 o.end();
             }
         }
@@ -285,7 +288,7 @@ impl ObjectWriter<'_> {
     }
 
     /// Writes each entry of `extra` (unknown fields kept from decoding).
-    pub fn extra(&mut self, extra: &Map<String, Value>) {
+    pub fn extra(&mut self, extra: &super::UnknownFields) {
         for (k, v) in extra {
             self.key_escaped(k);
             self.w.value(v);
