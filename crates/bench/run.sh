@@ -14,6 +14,8 @@
 # target/release/peer-bench, built when missing), FLOOR_SCENARIOS (default "seq conc big"),
 # RUNS (default 1), GC_BENCH_RT (Tokio flavour of the rust binary), and every knob of the harness
 # (SEQ_N, CONC_N, BIG_N, ...). Results: $RESULTS_DIR (harness default) and merged-*.jsonl there.
+# BUSY=K runs K `nice -n 19` busy loops for the whole run: the "busy regime" of BENCHMARKS.md, in
+# which the vCPUs stay awake between the messages of a sequential ping-pong (default 0).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HARNESS="${PEER_BENCH_DIR:-$ROOT/../shared/peer-bench}"
@@ -30,6 +32,14 @@ RESULTS_DIR="${RESULTS_DIR:-$PEER_BENCH_HOME/results}"
 mkdir -p "$RESULTS_DIR"
 
 latest() { ls -t "$1"/run-*.jsonl 2>/dev/null | head -n 1; }
+busy_pids=()
+for _ in $(seq 1 "${BUSY:-0}"); do
+  nice -n 19 bash -c 'while :; do :; done' &
+  busy_pids+=("$!")
+done
+stop_busy() { [ ${#busy_pids[@]} -eq 0 ] || kill "${busy_pids[@]}" 2>/dev/null || true; }
+trap stop_busy EXIT
+[ ${#busy_pids[@]} -eq 0 ] || echo "[bench] ${#busy_pids[@]} busy loops running (nice 19)" >&2
 merged_files=()
 for round in $(seq 1 "$RUNS"); do
   echo "[bench] round $round/$RUNS: harness (js python rust)" >&2
