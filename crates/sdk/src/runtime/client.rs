@@ -1,7 +1,7 @@
 //! The client: configuration, the access token and the one request pipeline every operation
 //! goes through (auth → retries → transport; see `docs/auth-notes.md`).
 
-use super::auth::{self, AuthCore, AuthData, Grant, Secret, TokenRequest};
+use super::auth::{self, AuthCore, AuthData, Grant, TokenRequest};
 use super::clock::{sleep, Stopwatch};
 use super::config::ConfigFile;
 use super::error::{Error, ErrorKind};
@@ -732,7 +732,7 @@ impl Client {
         let req = TokenRequest::client_credentials(client_id, client_secret)?;
         let grant = Grant::ClientCredentials {
             client_id: client_id.to_owned(),
-            secret: Secret::new(client_secret),
+            secret: auth::Secret::new(client_secret),
         };
         self.inner.login(req, Some(Arc::new(grant))).await
     }
@@ -751,7 +751,7 @@ impl Client {
         let req = TokenRequest::code(client_id, client_secret, auth_code, redirect_uri)?;
         let grant = Grant::Code {
             client_id: client_id.to_owned(),
-            secret: Secret::new(client_secret),
+            secret: auth::Secret::new(client_secret),
         };
         self.inner.login(req, Some(Arc::new(grant))).await
     }
@@ -768,7 +768,7 @@ impl Client {
         let req = TokenRequest::refresh_code(client_id, client_secret, refresh_token)?;
         let grant = Grant::Code {
             client_id: client_id.to_owned(),
-            secret: Secret::new(client_secret),
+            secret: auth::Secret::new(client_secret),
         };
         self.inner.login(req, Some(Arc::new(grant))).await
     }
