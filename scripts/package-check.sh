@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 crates=(purecloud-platform-client-v2-models purecloud-platform-client-v2-models-part1
-        purecloud-platform-client-v2-models-part2 purecloud-platform-client-v2)
+        purecloud-platform-client-v2-models-part2 purecloud-platform-client-v2-models-part3
+        purecloud-platform-client-v2)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
 # Verification builds each package from its .crate (default features; the unpublished crates of

@@ -12,7 +12,7 @@ pub const ALWAYS: &[&str] = &["ErrorBody"];
 /// How many crates the group-specific models are split into, besides the shared models crate.
 /// Two, because a build machine with two cores compiles two crates at once; the shared crate
 /// (models more than one feature needs, and the codec) compiles first.
-pub const PARTS: usize = 2;
+pub const PARTS: usize = 3;
 
 /// One generated models crate.
 pub struct ModelCrate {

@@ -1,5 +1,5 @@
 //! Part 2 of the models that only one API group needs, split out of
-//! `purecloud-platform-client-v2-models` so that two crates of models compile at once. Use them
+//! `purecloud-platform-client-v2-models` so that several crates of models compile at once. Use them
 //! through `purecloud_platform_client_v2::models`, which re-exports every part.
 
 #[allow(

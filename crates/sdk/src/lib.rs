@@ -23,14 +23,15 @@
 #![warn(missing_debug_implementations)]
 
 /// Every definition of the Platform API (the ones the enabled features need), and the JSON
-/// codec ([`models::json`]). The models live in three crates that compile in parallel; this
-/// module re-exports them flat.
+/// codec ([`models::json`]). The models live in four crates (a shared one, then three parts
+/// that compile in parallel); this module re-exports them flat.
 pub mod models {
     // A part crate may have no model for the enabled features (e.g. `users` alone).
     #![allow(unused_imports)]
     pub use ::models::*;
     pub use ::models_part1::*;
     pub use ::models_part2::*;
+    pub use ::models_part3::*;
 }
 
 pub mod runtime;

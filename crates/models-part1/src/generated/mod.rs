@@ -3,18 +3,10 @@
 
 //! Models re-exported flat. Each file holds the models one set of features needs.
 
-#[cfg(feature = "agent-copilot")]
-mod agent_copilot;
-#[cfg(feature = "agent-copilot")]
-pub use self::agent_copilot::*;
 #[cfg(feature = "assistant-copilot-variations")]
 mod assistant_copilot_variations;
 #[cfg(feature = "assistant-copilot-variations")]
 pub use self::assistant_copilot_variations::*;
-#[cfg(feature = "audit")]
-mod audit;
-#[cfg(feature = "audit")]
-pub use self::audit::*;
 #[cfg(feature = "background-assistant")]
 mod background_assistant;
 #[cfg(feature = "background-assistant")]
@@ -23,131 +15,71 @@ pub use self::background_assistant::*;
 mod billing;
 #[cfg(feature = "billing")]
 pub use self::billing::*;
-#[cfg(feature = "business-rules")]
-mod business_rules;
-#[cfg(feature = "business-rules")]
-pub use self::business_rules::*;
-#[cfg(feature = "chat")]
-mod chat;
-#[cfg(feature = "chat")]
-pub use self::chat::*;
-#[cfg(feature = "coaching")]
-mod coaching;
-#[cfg(feature = "coaching")]
-pub use self::coaching::*;
-#[cfg(feature = "content-management")]
-mod content_management;
-#[cfg(feature = "content-management")]
-pub use self::content_management::*;
-#[cfg(feature = "data-privacy")]
-mod data_privacy;
-#[cfg(feature = "data-privacy")]
-pub use self::data_privacy::*;
-#[cfg(feature = "employee-engagement")]
-mod employee_engagement;
-#[cfg(feature = "employee-engagement")]
-pub use self::employee_engagement::*;
-#[cfg(feature = "external-contacts")]
-mod external_contacts;
-#[cfg(feature = "external-contacts")]
-pub use self::external_contacts::*;
 #[cfg(feature = "general-data-protection-regulation")]
 mod general_data_protection_regulation;
 #[cfg(feature = "general-data-protection-regulation")]
 pub use self::general_data_protection_regulation::*;
+#[cfg(feature = "groups")]
+mod groups;
+#[cfg(feature = "groups")]
+pub use self::groups::*;
 #[cfg(feature = "identity-provider")]
 mod identity_provider;
 #[cfg(feature = "identity-provider")]
 pub use self::identity_provider::*;
-#[cfg(feature = "journey")]
-mod journey;
-#[cfg(feature = "journey")]
-pub use self::journey::*;
-#[cfg(feature = "license")]
-mod license;
-#[cfg(feature = "license")]
-pub use self::license::*;
-#[cfg(feature = "locations")]
-mod locations;
-#[cfg(feature = "locations")]
-pub use self::locations::*;
-#[cfg(feature = "log-capture")]
-mod log_capture;
-#[cfg(feature = "log-capture")]
-pub use self::log_capture::*;
-#[cfg(feature = "mobile-devices")]
-mod mobile_devices;
-#[cfg(feature = "mobile-devices")]
-pub use self::mobile_devices::*;
+#[cfg(feature = "language-understanding")]
+mod language_understanding;
+#[cfg(feature = "language-understanding")]
+pub use self::language_understanding::*;
+#[cfg(feature = "languages")]
+mod languages;
+#[cfg(feature = "languages")]
+pub use self::languages::*;
 #[cfg(feature = "notification-events")]
 mod notification_events;
 #[cfg(feature = "notification-events")]
 pub use self::notification_events::*;
-#[cfg(feature = "o-auth")]
-mod o_auth;
-#[cfg(feature = "o-auth")]
-pub use self::o_auth::*;
-#[cfg(feature = "operational-events")]
-mod operational_events;
-#[cfg(feature = "operational-events")]
-pub use self::operational_events::*;
+#[cfg(feature = "notifications")]
+mod notifications;
+#[cfg(feature = "notifications")]
+pub use self::notifications::*;
 #[cfg(feature = "organization-authorization")]
 mod organization_authorization;
 #[cfg(feature = "organization-authorization")]
 pub use self::organization_authorization::*;
-#[cfg(feature = "process-automation")]
-mod process_automation;
-#[cfg(feature = "process-automation")]
-pub use self::process_automation::*;
-#[cfg(feature = "quality")]
-mod quality;
-#[cfg(feature = "quality")]
-pub use self::quality::*;
-#[cfg(feature = "recording")]
-mod recording;
-#[cfg(feature = "recording")]
-pub use self::recording::*;
+#[cfg(feature = "presence")]
+mod presence;
+#[cfg(feature = "presence")]
+pub use self::presence::*;
 #[cfg(feature = "response-management")]
 mod response_management;
 #[cfg(feature = "response-management")]
 pub use self::response_management::*;
-#[cfg(feature = "routing")]
-mod routing;
-#[cfg(feature = "routing")]
-pub use self::routing::*;
+#[cfg(feature = "screen-monitoring")]
+mod screen_monitoring;
+#[cfg(feature = "screen-monitoring")]
+pub use self::screen_monitoring::*;
 #[cfg(feature = "search")]
 mod search;
 #[cfg(feature = "search")]
 pub use self::search::*;
-#[cfg(feature = "social-media")]
-mod social_media;
-#[cfg(feature = "social-media")]
-pub use self::social_media::*;
+#[cfg(feature = "settings")]
+mod settings;
+#[cfg(feature = "settings")]
+pub use self::settings::*;
 #[cfg(feature = "stations")]
 mod stations;
 #[cfg(feature = "stations")]
 pub use self::stations::*;
-#[cfg(feature = "task-management")]
-mod task_management;
-#[cfg(feature = "task-management")]
-pub use self::task_management::*;
-#[cfg(feature = "telephony")]
-mod telephony;
-#[cfg(feature = "telephony")]
-pub use self::telephony::*;
-#[cfg(feature = "textbots")]
-mod textbots;
-#[cfg(feature = "textbots")]
-pub use self::textbots::*;
-#[cfg(feature = "tokens")]
-mod tokens;
-#[cfg(feature = "tokens")]
-pub use self::tokens::*;
-#[cfg(feature = "uploads")]
-mod uploads;
-#[cfg(feature = "uploads")]
-pub use self::uploads::*;
-#[cfg(feature = "usage")]
-mod usage;
-#[cfg(feature = "usage")]
-pub use self::usage::*;
+#[cfg(feature = "user-recordings")]
+mod user_recordings;
+#[cfg(feature = "user-recordings")]
+pub use self::user_recordings::*;
+#[cfg(feature = "users-rules")]
+mod users_rules;
+#[cfg(feature = "users-rules")]
+pub use self::users_rules::*;
+#[cfg(feature = "voicemail")]
+mod voicemail;
+#[cfg(feature = "voicemail")]
+pub use self::voicemail::*;

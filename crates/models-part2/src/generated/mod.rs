@@ -3,162 +3,110 @@
 
 //! Models re-exported flat. Each file holds the models one set of features needs.
 
-#[cfg(feature = "agent-assistants")]
-mod agent_assistants;
-#[cfg(feature = "agent-assistants")]
-pub use self::agent_assistants::*;
-#[cfg(feature = "ai-studio")]
-mod ai_studio;
-#[cfg(feature = "ai-studio")]
-pub use self::ai_studio::*;
-#[cfg(feature = "alerting")]
-mod alerting;
-#[cfg(feature = "alerting")]
-pub use self::alerting::*;
-#[cfg(feature = "analytics")]
-mod analytics;
-#[cfg(feature = "analytics")]
-pub use self::analytics::*;
-#[cfg(feature = "architect")]
-mod architect;
-#[cfg(feature = "architect")]
-pub use self::architect::*;
-#[cfg(feature = "authorization")]
-mod authorization;
-#[cfg(feature = "authorization")]
-pub use self::authorization::*;
-#[cfg(feature = "carrier-services")]
-mod carrier_services;
-#[cfg(feature = "carrier-services")]
-pub use self::carrier_services::*;
+#[cfg(feature = "business-rules")]
+mod business_rules;
+#[cfg(feature = "business-rules")]
+pub use self::business_rules::*;
 #[cfg(feature = "case-management")]
 mod case_management;
 #[cfg(feature = "case-management")]
 pub use self::case_management::*;
-#[cfg(feature = "conversations")]
-mod conversations;
-#[cfg(feature = "conversations")]
-pub use self::conversations::*;
+#[cfg(feature = "chat")]
+mod chat;
+#[cfg(feature = "chat")]
+pub use self::chat::*;
+#[cfg(feature = "coaching")]
+mod coaching;
+#[cfg(feature = "coaching")]
+pub use self::coaching::*;
+#[cfg(feature = "data-privacy")]
+mod data_privacy;
+#[cfg(feature = "data-privacy")]
+pub use self::data_privacy::*;
 #[cfg(feature = "dependencies")]
 mod dependencies;
 #[cfg(feature = "dependencies")]
 pub use self::dependencies::*;
+#[cfg(feature = "employee-engagement")]
+mod employee_engagement;
+#[cfg(feature = "employee-engagement")]
+pub use self::employee_engagement::*;
 #[cfg(feature = "events")]
 mod events;
 #[cfg(feature = "events")]
 pub use self::events::*;
-#[cfg(feature = "fax")]
-mod fax;
-#[cfg(feature = "fax")]
-pub use self::fax::*;
-#[cfg(feature = "gamification")]
-mod gamification;
-#[cfg(feature = "gamification")]
-pub use self::gamification::*;
+#[cfg(feature = "external-contacts")]
+mod external_contacts;
+#[cfg(feature = "external-contacts")]
+pub use self::external_contacts::*;
 #[cfg(feature = "greetings")]
 mod greetings;
 #[cfg(feature = "greetings")]
 pub use self::greetings::*;
-#[cfg(feature = "groups")]
-mod groups;
-#[cfg(feature = "groups")]
-pub use self::groups::*;
 #[cfg(feature = "infrastructure-as-code")]
 mod infrastructure_as_code;
 #[cfg(feature = "infrastructure-as-code")]
 pub use self::infrastructure_as_code::*;
-#[cfg(feature = "integrations")]
-mod integrations;
-#[cfg(feature = "integrations")]
-pub use self::integrations::*;
-#[cfg(feature = "intents")]
-mod intents;
-#[cfg(feature = "intents")]
-pub use self::intents::*;
-#[cfg(feature = "knowledge")]
-mod knowledge;
-#[cfg(feature = "knowledge")]
-pub use self::knowledge::*;
-#[cfg(feature = "language-understanding")]
-mod language_understanding;
-#[cfg(feature = "language-understanding")]
-pub use self::language_understanding::*;
-#[cfg(feature = "languages")]
-mod languages;
-#[cfg(feature = "languages")]
-pub use self::languages::*;
 #[cfg(feature = "learning")]
 mod learning;
 #[cfg(feature = "learning")]
 pub use self::learning::*;
-#[cfg(feature = "notifications")]
-mod notifications;
-#[cfg(feature = "notifications")]
-pub use self::notifications::*;
-#[cfg(feature = "organization")]
-mod organization;
-#[cfg(feature = "organization")]
-pub use self::organization::*;
+#[cfg(feature = "locations")]
+mod locations;
+#[cfg(feature = "locations")]
+pub use self::locations::*;
+#[cfg(feature = "log-capture")]
+mod log_capture;
+#[cfg(feature = "log-capture")]
+pub use self::log_capture::*;
+#[cfg(feature = "o-auth")]
+mod o_auth;
+#[cfg(feature = "o-auth")]
+pub use self::o_auth::*;
 #[cfg(feature = "outbound")]
 mod outbound;
 #[cfg(feature = "outbound")]
 pub use self::outbound::*;
-#[cfg(feature = "presence")]
-mod presence;
-#[cfg(feature = "presence")]
-pub use self::presence::*;
-#[cfg(feature = "scim")]
-mod scim;
-#[cfg(feature = "scim")]
-pub use self::scim::*;
-#[cfg(feature = "screen-monitoring")]
-mod screen_monitoring;
-#[cfg(feature = "screen-monitoring")]
-pub use self::screen_monitoring::*;
-#[cfg(feature = "scripts")]
-mod scripts;
-#[cfg(feature = "scripts")]
-pub use self::scripts::*;
-#[cfg(feature = "settings")]
-mod settings;
-#[cfg(feature = "settings")]
-pub use self::settings::*;
-#[cfg(feature = "speech-text-analytics")]
-mod speech_text_analytics;
-#[cfg(feature = "speech-text-analytics")]
-pub use self::speech_text_analytics::*;
+#[cfg(feature = "process-automation")]
+mod process_automation;
+#[cfg(feature = "process-automation")]
+pub use self::process_automation::*;
+#[cfg(feature = "recording")]
+mod recording;
+#[cfg(feature = "recording")]
+pub use self::recording::*;
+#[cfg(feature = "routing")]
+mod routing;
+#[cfg(feature = "routing")]
+pub use self::routing::*;
+#[cfg(feature = "social-media")]
+mod social_media;
+#[cfg(feature = "social-media")]
+pub use self::social_media::*;
+#[cfg(feature = "task-management")]
+mod task_management;
+#[cfg(feature = "task-management")]
+pub use self::task_management::*;
 #[cfg(feature = "teams")]
 mod teams;
 #[cfg(feature = "teams")]
 pub use self::teams::*;
-#[cfg(feature = "telephony-providers-edge")]
-mod telephony_providers_edge;
-#[cfg(feature = "telephony-providers-edge")]
-pub use self::telephony_providers_edge::*;
-#[cfg(feature = "user-recordings")]
-mod user_recordings;
-#[cfg(feature = "user-recordings")]
-pub use self::user_recordings::*;
-#[cfg(feature = "users")]
-mod users;
-#[cfg(feature = "users")]
-pub use self::users::*;
-#[cfg(feature = "users-rules")]
-mod users_rules;
-#[cfg(feature = "users-rules")]
-pub use self::users_rules::*;
-#[cfg(feature = "utilities")]
-mod utilities;
-#[cfg(feature = "utilities")]
-pub use self::utilities::*;
-#[cfg(feature = "voicemail")]
-mod voicemail;
-#[cfg(feature = "voicemail")]
-pub use self::voicemail::*;
-#[cfg(feature = "web-deployments")]
-mod web_deployments;
-#[cfg(feature = "web-deployments")]
-pub use self::web_deployments::*;
+#[cfg(feature = "telephony")]
+mod telephony;
+#[cfg(feature = "telephony")]
+pub use self::telephony::*;
+#[cfg(feature = "textbots")]
+mod textbots;
+#[cfg(feature = "textbots")]
+pub use self::textbots::*;
+#[cfg(feature = "tokens")]
+mod tokens;
+#[cfg(feature = "tokens")]
+pub use self::tokens::*;
+#[cfg(feature = "uploads")]
+mod uploads;
+#[cfg(feature = "uploads")]
+pub use self::uploads::*;
 #[cfg(feature = "web-messaging")]
 mod web_messaging;
 #[cfg(feature = "web-messaging")]
