@@ -8,6 +8,13 @@ crates=(purecloud-platform-client-v2-models purecloud-platform-client-v2-models-
         purecloud-platform-client-v2)
 args=()
 for c in "${crates[@]}"; do args+=(-p "$c"); done
+# Verification unpacks each .crate of the local overlay under $CARGO_HOME/registry/src/<hash of
+# this checkout's path>/ and builds it in target/debug, and cargo takes a registry crate of the
+# same name and version as unchanged: an earlier run from an older commit at the same path would
+# be verified instead of this tree (seen: part crates checked against the previous day's shared
+# crate). So both are removed first; these crates only ever come from the overlay.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/purecloud-platform-client-v2*
+for c in "${crates[@]}"; do cargo clean --quiet -p "$c" 2>/dev/null || true; done
 # Verification builds each package from its .crate (default features; the unpublished crates of
 # this workspace are served to each other from a local overlay) in its own target directory.
 cargo package --quiet --allow-dirty "${args[@]}"
