@@ -82,6 +82,55 @@ async fn retry_after_is_honoured() {
     assert_eq!(cap.requests().len(), 3);
 }
 
+/// `unix` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn http_date(unix: i64) -> String {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let t = time::OffsetDateTime::from_unix_timestamp(unix).unwrap();
+    format!(
+        "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+        DAYS[t.weekday().number_days_from_monday() as usize],
+        t.day(),
+        MONTHS[t.month() as usize - 1],
+        t.year(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_as_an_http_date_waits_until_then() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Whole seconds: the wait is between 4 and 5 s from now (the wall clock, not Tokio's).
+    let cap = scripted(vec![too_many(&http_date(now + 5))]).await;
+    let c = client(&cap.url());
+    let t0 = Instant::now();
+    get(&c).await.unwrap();
+    let took = t0.elapsed();
+    assert!(
+        took >= Duration::from_secs(3) && took <= Duration::from_millis(5_100),
+        "{took:?}"
+    );
+    assert_eq!(cap.requests().len(), 2);
+    // A date in the past means "now": resent at once.
+    let cap = scripted(vec![too_many(&http_date(now - 60))]).await;
+    let c = client(&cap.url());
+    let t0 = Instant::now();
+    get(&c).await.unwrap();
+    assert!(
+        t0.elapsed() < Duration::from_millis(100),
+        "{:?}",
+        t0.elapsed()
+    );
+    assert_eq!(cap.requests().len(), 2);
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_429_burst_from_the_simulator_is_ridden_out() {
     let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();

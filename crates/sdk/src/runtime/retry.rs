@@ -9,8 +9,8 @@ use std::time::Duration;
 /// ([`RequestBuilder::with_retry`](crate::RequestBuilder::with_retry) and friends).
 ///
 /// Retried: `429` (any method: the request was not processed), `502`, `503`, `504` and
-/// connections that failed or broke. A `429` (or `503`) with `Retry-After: <seconds>` waits that
-/// long; otherwise the wait is an exponential backoff from [`backoff_min`](Self::backoff_min)
+/// connections that failed or broke. A `429` (or `503`) with `Retry-After` (seconds or an HTTP
+/// date) waits that long; otherwise the wait is an exponential backoff from [`backoff_min`](Self::backoff_min)
 /// doubling up to [`backoff_max`](Self::backoff_max), with jitter (a random value between half
 /// and all of it). Non-idempotent requests (`POST`, `PATCH`) are not resent after a 5xx or a
 /// connection that broke once the request was sent, unless
@@ -125,18 +125,91 @@ fn idempotent(m: &Method) -> bool {
     )
 }
 
-/// `Retry-After` in seconds (integer or decimal); an HTTP date or garbage gives `None`.
+/// `Retry-After`: seconds (integer or decimal), or an HTTP date (the wait until then, zero when
+/// it is past); garbage gives `None`.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers
-        .get(http::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    let secs: f64 = v.parse().ok()?;
-    if !secs.is_finite() || !(0.0..=86_400.0 * 365.0).contains(&secs) {
+    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    retry_after_value(v, super::clock::unix_millis()?)
+}
+
+/// The most a `Retry-After` may ask for (a year); more is taken as garbage.
+const RETRY_AFTER_MAX_SECS: f64 = 86_400.0 * 365.0;
+
+fn retry_after_value(v: &str, now_ms: u64) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        if !secs.is_finite() || !(0.0..=RETRY_AFTER_MAX_SECS).contains(&secs) {
+            return None;
+        }
+        return Some(Duration::from_secs_f64(secs));
+    }
+    let at_ms = http_date_unix_secs(v)?.checked_mul(1000)?;
+    let wait_ms = at_ms.saturating_sub(i64::try_from(now_ms).ok()?).max(0);
+    let wait = Duration::from_millis(wait_ms as u64);
+    (wait.as_secs_f64() <= RETRY_AFTER_MAX_SECS).then_some(wait)
+}
+
+/// An HTTP date (RFC 9110 §5.6.7) as Unix seconds: the IMF-fixdate form
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete forms every recipient must accept,
+/// `Sunday, 06-Nov-94 08:49:37 GMT` (two-digit years 70–99 are 19xx, else 20xx) and
+/// `Sun Nov  6 08:49:37 1994` (asctime). The weekday is not checked.
+fn http_date_unix_secs(s: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month_of = |m: &str| MONTHS.iter().position(|x| *x == m).map(|i| i as u8 + 1);
+    let num = |t: &str| -> Option<u32> {
+        (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let parts: Vec<&str> = s.split_ascii_whitespace().collect();
+    let (year, month, day, clock) = match parts.as_slice() {
+        // IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`
+        [wd, d, m, y, t, "GMT"] if wd.ends_with(',') && d.len() == 2 && y.len() == 4 => {
+            (num(y)?, month_of(m)?, num(d)?, *t)
+        }
+        // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`
+        [wd, dmy, t, "GMT"] if wd.ends_with(',') => {
+            let mut it = dmy.split('-');
+            let (d, m, y) = (it.next()?, it.next()?, it.next()?);
+            if it.next().is_some() || d.len() != 2 || y.len() != 2 {
+                return None;
+            }
+            let y = num(y)?;
+            (
+                if y >= 70 { 1900 + y } else { 2000 + y },
+                month_of(m)?,
+                num(d)?,
+                *t,
+            )
+        }
+        // asctime: `Sun Nov  6 08:49:37 1994`
+        [_, m, d, t, y] if y.len() == 4 && (1..=2).contains(&d.len()) => {
+            (num(y)?, month_of(m)?, num(d)?, *t)
+        }
+        _ => return None,
+    };
+    let mut hms = clock.split(':');
+    let (h, mi, se) = (hms.next()?, hms.next()?, hms.next()?);
+    if hms.next().is_some() || h.len() != 2 || mi.len() != 2 || se.len() != 2 {
         return None;
     }
-    Some(Duration::from_secs_f64(secs))
+    let date = time::Date::from_calendar_date(
+        i32::try_from(year).ok()?,
+        time::Month::try_from(month).ok()?,
+        u8::try_from(day).ok()?,
+    )
+    .ok()?;
+    // A leap second (`:60`) is taken as the next second.
+    let (h, mi, se) = (num(h)?, num(mi)?, num(se)?);
+    if h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let midnight = time::PrimitiveDateTime::new(date, time::Time::MIDNIGHT)
+        .assume_utc()
+        .unix_timestamp();
+    Some(midnight + i64::from(h * 3600 + mi * 60 + se))
 }
 
 /// A random value in `[d/2, d]`.
@@ -200,9 +273,71 @@ mod tests {
         assert_eq!(retry_after(&h(" 1.5 ")), Some(Duration::from_millis(1500)));
         assert_eq!(retry_after(&h("0")), Some(Duration::ZERO));
         assert_eq!(retry_after(&h("-1")), None);
-        assert_eq!(retry_after(&h("Wed, 21 Oct 2015 07:28:00 GMT")), None);
+        assert_eq!(
+            retry_after(&h("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO),
+            "a date in the past: no wait"
+        );
         assert_eq!(retry_after(&h("NaN")), None);
+        assert_eq!(retry_after(&h("soon")), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn retry_after_http_dates() {
+        // 1994-11-06T08:49:37Z
+        let t = 784_111_777;
+        assert_eq!(
+            http_date_unix_secs("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(t)
+        );
+        assert_eq!(
+            http_date_unix_secs("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some(t)
+        );
+        assert_eq!(http_date_unix_secs("Sun Nov  6 08:49:37 1994"), Some(t));
+        assert_eq!(
+            http_date_unix_secs("Thu, 01 Jan 1970 00:00:00 GMT"),
+            Some(0)
+        );
+        assert_eq!(
+            http_date_unix_secs("Tuesday, 01-Jan-30 00:00:00 GMT"),
+            Some(1_893_456_000),
+            "two-digit years below 70 are 20xx"
+        );
+        assert_eq!(
+            http_date_unix_secs("Thu, 29 Feb 2024 23:59:60 GMT"),
+            Some(1_709_251_200)
+        );
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 31 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49:37:01 GMT",
+            "Sunday, 06-Nov-1994 08:49:37 GMT",
+            "Sun Nov 6 08:49:37",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+        ] {
+            assert_eq!(http_date_unix_secs(bad), None, "{bad:?}");
+        }
+        let now_ms = (t as u64) * 1000 + 250;
+        assert_eq!(
+            retry_after_value("Sun, 06 Nov 1994 08:49:40 GMT", now_ms),
+            Some(Duration::from_millis(2750))
+        );
+        assert_eq!(
+            retry_after_value("Sun, 06 Nov 1994 08:49:37 GMT", now_ms),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after_value("Fri, 31 Dec 9999 23:59:59 GMT", now_ms),
+            None
+        );
+        assert_eq!(retry_after_value("3", now_ms), Some(Duration::from_secs(3)));
     }
 
     #[test]
