@@ -98,41 +98,9 @@ struct Num {
 }
 
 /// Index of the first byte at or after `i` that is `"`, `\` or a control character (< 0x20),
-/// or `s.len()` if there is none. Looks at 8 bytes at a time.
-#[inline]
-fn scan_str(s: &[u8], mut i: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    while let Some(chunk) = s.get(i..i + 8) {
-        let Ok(arr) = <[u8; 8]>::try_from(chunk) else {
-            break;
-        };
-        let x = u64::from_le_bytes(arr);
-        let q = x ^ (LO * b'"' as u64);
-        let b = x ^ (LO * b'\\' as u64);
-        // For each test the lowest flagged byte is exact (false positives can only appear above
-        // a true one), so the lowest flagged byte of the union is a real special byte.
-        let m = ((q.wrapping_sub(LO) & !q)
-            | (b.wrapping_sub(LO) & !b)
-            | (x.wrapping_sub(LO * 0x20) & !x))
-            & HI;
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&c) = s.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 {
-            return i;
-        }
-        i += 1;
-    }
-    i
-}
-
-/// [`scan_str`], and whether the bytes before the returned index are all ASCII (then they are
+/// or `s.len()` if there is none, and whether the bytes before it are all ASCII (then they are
 /// valid UTF-8 without a separate validation pass: object keys and most values in API responses
-/// are ASCII).
+/// are ASCII). Looks at 8 bytes at a time.
 #[inline]
 fn scan_str_ascii(s: &[u8], mut i: usize) -> (usize, bool) {
     const LO: u64 = 0x0101_0101_0101_0101;
@@ -145,6 +113,8 @@ fn scan_str_ascii(s: &[u8], mut i: usize) -> (usize, bool) {
         let x = u64::from_le_bytes(arr);
         let q = x ^ (LO * b'"' as u64);
         let b = x ^ (LO * b'\\' as u64);
+        // For each test the lowest flagged byte is exact (false positives can only appear above
+        // a true one), so the lowest flagged byte of the union is a real special byte.
         let m = ((q.wrapping_sub(LO) & !q)
             | (b.wrapping_sub(LO) & !b)
             | (x.wrapping_sub(LO * 0x20) & !x))
@@ -673,7 +643,7 @@ impl<'a> JsonReader<'a> {
                 Some(&c) => return Err(err_control(c, i)),
                 None => return Err(DecodeError::new("unexpected end of input in string", i)),
             }
-            let seg_end = scan_str(src, i);
+            let (seg_end, _) = scan_str_ascii(src, i);
             out.push_str(utf8(src, i, seg_end)?);
             i = seg_end;
         }
