@@ -2,7 +2,7 @@
 //! into files by the set of features that need them (so each file carries one `cfg`).
 
 use crate::rust::{self, cfg_any, doc, HEADER};
-use crate::spec::{Api, EnumDef, Model, Ty, EVENTS_FEATURE};
+use crate::spec::{Api, EnumDef, Model, Placement, Ty, EVENTS_FEATURE};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -41,6 +41,7 @@ pub fn part_dir(i: usize) -> String {
 
 pub fn emit(api: &Api) -> ModelFiles {
     let needs = api.model_features(ALWAYS);
+    let placement = api.placement();
     // Group models by feature set.
     let mut sets: BTreeMap<BTreeSet<String>, Vec<&Model>> = BTreeMap::new();
     for (name, fs) in &needs {
@@ -123,7 +124,7 @@ pub fn emit(api: &Api) -> ModelFiles {
         }
         out.push_str("#[allow(unused_imports)]\nuse serde_json::Value;\n#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n#[allow(unused_imports)]\nuse time::{Date, OffsetDateTime};\n");
         for m in models {
-            model(&mut out, m);
+            model(&mut out, m, &placement);
             for e in &m.enums {
                 enumeration(&mut out, e);
             }
@@ -156,7 +157,7 @@ fn field_ty(t: &Ty, boxed: bool) -> String {
     }
 }
 
-fn model(out: &mut String, m: &Model) {
+fn model(out: &mut String, m: &Model, placement: &Placement) {
     let _ = writeln!(
         out,
         "\n/// The `{}` definition of the Platform API.\n///\n/// Every property is optional so that a response missing one still decodes; properties this\n/// version does not know are kept in `{}` and written back unchanged.\n#[derive({})]\n#[non_exhaustive]\npub struct {} {{",
@@ -207,10 +208,24 @@ fn model(out: &mut String, m: &Model) {
 
     // Decoding: a loop over the keys, one match; the reader tracks the JSON path for errors.
     // `from_json` and friends go through the codec's generic helpers so that a model is
-    // decoded where it lives (a `Vec` slot, a `Box`), never built elsewhere and moved.
+    // decoded where it lives (a `Vec` slot, a `Box`), never built elsewhere and moved. The
+    // in-place hooks are written only for models the API holds that way (about a third each):
+    // each is a method and a generic instantiation per model, and the trait's defaults are
+    // right for the rest.
     let _ = writeln!(
         out,
-        "\nimpl FromJson for {0} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        json::decode_object(r)\n    }}\n    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {{\n        json::push_object(r, v)\n    }}\n    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {{\n        json::box_object(r)\n    }}\n}}\n\nimpl JsonObject for {0} {{\n    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {{\n        r.begin_object()?;\n        while let Some(k) = r.next_key()? {{",
+        "\nimpl FromJson for {} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        json::decode_object(r)\n    }}",
+        m.name
+    );
+    if placement.in_vec.contains(&m.name) {
+        out.push_str("    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {\n        json::push_object(r, v)\n    }\n");
+    }
+    if placement.boxed.contains(&m.name) {
+        out.push_str("    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {\n        json::box_object(r)\n    }\n");
+    }
+    let _ = writeln!(
+        out,
+        "}}\n\nimpl JsonObject for {} {{\n    fn read_fields(&mut self, r: &mut JsonReader<'_>) -> Result<(), DecodeError> {{\n        r.begin_object()?;\n        while let Some(k) = r.next_key()? {{",
         m.name
     );
     if m.props.is_empty() {

@@ -40,6 +40,30 @@ impl Ty {
     }
 }
 
+/// How models are held somewhere in the API: what their in-place decoding hooks are needed for.
+#[derive(Debug, Default)]
+pub struct Placement {
+    /// Models that are elements of an array somewhere (a property, a response, a parameter).
+    pub in_vec: BTreeSet<String>,
+    /// Models that are a property of a model (`Option<Box<Model>>`).
+    pub boxed: BTreeSet<String>,
+}
+
+impl Placement {
+    fn visit(&mut self, t: &Ty) {
+        match t {
+            Ty::Vec(inner) => {
+                if let Ty::Model(n) = &**inner {
+                    self.in_vec.insert(n.clone());
+                }
+                self.visit(inner);
+            }
+            Ty::Map(inner) => self.visit(inner),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Api {
     pub groups: Vec<Group>,
@@ -565,6 +589,26 @@ impl Api {
             }
         }
         seen
+    }
+
+    /// Where models are held (see [`Placement`]).
+    pub fn placement(&self) -> Placement {
+        let mut p = Placement::default();
+        for m in self.models.values() {
+            for prop in &m.props {
+                if let Ty::Model(n) = &prop.ty {
+                    p.boxed.insert(n.clone());
+                }
+                p.visit(&prop.ty);
+            }
+        }
+        for op in &self.ops {
+            p.visit(&op.response);
+            for prm in &op.params {
+                p.visit(&prm.ty);
+            }
+        }
+        p
     }
 
     pub fn has_events(&self) -> bool {

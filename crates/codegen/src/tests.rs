@@ -140,6 +140,26 @@ fn emits_models_with_codecs_setters_and_enums() {
     assert!(all.contains("pub fn set_type(mut self, v: impl Into<String>) -> Self"));
     assert!(all.contains("\"manager\" => r.read_into(&mut self.manager),"));
     assert!(all.contains("while let Some(k) = r.next_key()? {"));
+    // In-place hooks only where the API holds the model that way.
+    // (Every crate's files: `Lonely` lives in a part crate.)
+    let every = files.iter().map(|(_, c)| c.as_str()).collect::<String>();
+    let from_json_of = |name: &str| {
+        let start = every.find(&format!("impl FromJson for {name} {{")).unwrap();
+        let len = every[start..].find("\n}\n").unwrap();
+        every[start..start + len].to_owned()
+    };
+    assert!(
+        from_json_of("User").contains("json::box_object(r)"),
+        "a property of a model"
+    );
+    assert!(
+        !from_json_of("Lonely").contains("box_object"),
+        "nobody's property"
+    );
+    assert!(
+        !from_json_of("Lonely").contains("push_object"),
+        "in no array"
+    );
     assert!(all.contains("o.field(\"manager\", &self.manager);"));
     assert!(all.contains("Unknown(String),"));
     assert!(all.contains("\"ON_QUEUE\" => Self::OnQueue,"));

@@ -71,9 +71,6 @@ impl FromJson for ClonedUser {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ClonedUser {
@@ -143,12 +140,6 @@ impl ClonedUserEntityListing {
 impl FromJson for ClonedUserEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -221,9 +212,6 @@ impl FromJson for Facet {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -316,9 +304,6 @@ impl FromJson for Filter {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -415,12 +400,6 @@ impl TrustCreate {
 impl FromJson for TrustCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -542,12 +521,6 @@ impl TrustEntityListing {
 impl FromJson for TrustEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -785,9 +758,6 @@ impl FromJson for TrustGroup {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1087,12 +1057,6 @@ impl FromJson for TrustGroupEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TrustGroupEntityListing {
@@ -1185,9 +1149,6 @@ impl FromJson for TrustMemberCreate {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1301,12 +1262,6 @@ impl FromJson for TrustRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TrustRequest {
@@ -1380,12 +1335,6 @@ impl FromJson for TrustRequestCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TrustRequestCreate {
@@ -1450,12 +1399,6 @@ impl TrustUpdate {
 impl FromJson for TrustUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1832,9 +1775,6 @@ impl FromJson for TrustUser {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TrustUser {
@@ -2023,9 +1963,6 @@ impl FromJson for TrustUserDetails {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -2143,12 +2080,6 @@ impl TrustUserEntityListing {
 impl FromJson for TrustUserEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -2306,9 +2237,6 @@ impl FromJson for Trustee {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for Trustee {
@@ -2437,12 +2365,6 @@ impl FromJson for TrusteeAuditQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TrusteeAuditQueryRequest {
@@ -2504,12 +2426,6 @@ impl TrusteeReferenceList {
 impl FromJson for TrusteeReferenceList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -2620,12 +2536,6 @@ impl TrustorAuditQueryRequest {
 impl FromJson for TrustorAuditQueryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 

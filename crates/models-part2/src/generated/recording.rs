@@ -55,12 +55,6 @@ impl FromJson for AcknowledgeScreenRecordingRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for AcknowledgeScreenRecordingRequest {
@@ -242,9 +236,6 @@ impl FromJson for Annotation {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for Annotation {
@@ -385,9 +376,6 @@ impl FromJson for ArchiveRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -527,9 +515,6 @@ impl FromJson for BatchDownloadJobResult {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for BatchDownloadJobResult {
@@ -653,12 +638,6 @@ impl FromJson for BatchDownloadJobStatusResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for BatchDownloadJobStatusResult {
@@ -774,12 +753,6 @@ impl FromJson for BatchDownloadJobSubmission {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for BatchDownloadJobSubmission {
@@ -840,12 +813,6 @@ impl BatchDownloadJobSubmissionResult {
 impl FromJson for BatchDownloadJobSubmissionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -912,9 +879,6 @@ impl FromJson for BatchDownloadRequest {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1204,9 +1168,6 @@ impl FromJson for CalibrationAssignment {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for CalibrationAssignment {
@@ -1273,9 +1234,6 @@ impl CallMediaPolicy {
 impl FromJson for CallMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -1392,9 +1350,6 @@ impl FromJson for CallMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -1504,9 +1459,6 @@ impl FromJson for Card {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1726,9 +1678,6 @@ impl FromJson for ChatMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -1836,9 +1785,6 @@ impl ChatMediaPolicyConditions {
 impl FromJson for ChatMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -2004,9 +1950,6 @@ impl FromJson for ChatMessage {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -2175,9 +2118,6 @@ impl FromJson for ChatMessageUser {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -2243,12 +2183,6 @@ impl FromJson for ConversationDeletionProtectionQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ConversationDeletionProtectionQuery {
@@ -2309,9 +2243,6 @@ impl CrossPlatformCallMediaPolicy {
 impl FromJson for CrossPlatformCallMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -2379,9 +2310,6 @@ impl FromJson for CrossPlatformChatMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -2447,9 +2375,6 @@ impl CrossPlatformEmailMediaPolicy {
 impl FromJson for CrossPlatformEmailMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -2535,9 +2460,6 @@ impl FromJson for CrossPlatformMediaPolicies {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -2607,9 +2529,6 @@ impl CrossPlatformMessageMediaPolicy {
 impl FromJson for CrossPlatformMessageMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -2757,12 +2676,6 @@ impl FromJson for CrossPlatformPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for CrossPlatformPolicy {
@@ -2898,9 +2811,6 @@ impl CrossPlatformPolicyActions {
 impl FromJson for CrossPlatformPolicyActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -3066,12 +2976,6 @@ impl FromJson for CrossPlatformPolicyCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for CrossPlatformPolicyCreate {
@@ -3143,12 +3047,6 @@ impl CrossPlatformPolicyUpdate {
 impl FromJson for CrossPlatformPolicyUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -3240,9 +3138,6 @@ impl FromJson for DatePicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -3318,9 +3213,6 @@ impl FromJson for DatePickerAvailableDateTime {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for DatePickerAvailableDateTime {
@@ -3372,9 +3264,6 @@ impl DeleteRetention {
 impl FromJson for DeleteRetention {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -3449,9 +3338,6 @@ impl DurationCondition {
 impl FromJson for DurationCondition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -3641,9 +3527,6 @@ impl FromJson for EmailAttachment {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for EmailAttachment {
@@ -3712,9 +3595,6 @@ impl EmailMediaPolicy {
 impl FromJson for EmailMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -3823,9 +3703,6 @@ impl EmailMediaPolicyConditions {
 impl FromJson for EmailMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -4016,9 +3893,6 @@ impl FromJson for EncryptionKey {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for EncryptionKey {
@@ -4202,12 +4076,6 @@ impl EncryptionKeyEntityListing {
 impl FromJson for EncryptionKeyEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -4435,9 +4303,6 @@ impl FromJson for Endpoint {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -4588,9 +4453,6 @@ impl FromJson for EvaluationAssignment {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for EvaluationAssignment {
@@ -4646,12 +4508,6 @@ impl ExecuteRecordingJobsQuery {
 impl FromJson for ExecuteRecordingJobsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -4762,9 +4618,6 @@ impl FromJson for FailedDeleteProtectionUpdate {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -4883,12 +4736,6 @@ impl FromJson for FailedRecordingEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for FailedRecordingEntityListing {
@@ -4971,9 +4818,6 @@ impl FromJson for InitiateScreenRecording {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -5044,9 +4888,6 @@ impl FromJson for IntegrationExport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -5112,9 +4953,6 @@ impl InteractiveApplication {
 impl FromJson for InteractiveApplication {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -5199,12 +5037,6 @@ impl KeyRotationSchedule {
 impl FromJson for KeyRotationSchedule {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5361,9 +5193,6 @@ impl FromJson for ListPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -5463,9 +5292,6 @@ impl FromJson for ListPickerItem {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ListPickerItem {
@@ -5550,9 +5376,6 @@ impl FromJson for ListPickerSection {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5659,9 +5482,6 @@ impl FromJson for LocalEncryptionConfiguration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -5751,12 +5571,6 @@ impl FromJson for LocalEncryptionKeyRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for LocalEncryptionKeyRequest {
@@ -5812,12 +5626,6 @@ impl ManageDeleteProtectionResult {
 impl FromJson for ManageDeleteProtectionResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5898,9 +5706,6 @@ impl FromJson for MediaPolicies {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -5966,12 +5771,6 @@ impl MediaResult {
 impl FromJson for MediaResult {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6065,9 +5864,6 @@ impl FromJson for MessageMediaAttachment {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6189,9 +5985,6 @@ impl FromJson for MessageMediaPolicy {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -6299,9 +6092,6 @@ impl MessageMediaPolicyConditions {
 impl FromJson for MessageMediaPolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -6431,9 +6221,6 @@ impl FromJson for MessageStickerAttachment {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for MessageStickerAttachment {
@@ -6523,9 +6310,6 @@ impl FromJson for MeteredAssignmentByAgent {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6624,9 +6408,6 @@ impl FromJson for MeteredEvaluationAssignment {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6807,9 +6588,6 @@ impl FromJson for OrphanRecording {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -7372,12 +7150,6 @@ impl FromJson for OrphanRecordingListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for OrphanRecordingListing {
@@ -7484,12 +7256,6 @@ impl FromJson for OrphanUpdateRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for OrphanUpdateRequest {
@@ -7561,9 +7327,6 @@ impl FromJson for PaymentLineItem {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -7665,9 +7428,6 @@ impl PaymentRequest {
 impl FromJson for PaymentRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -7794,9 +7554,6 @@ impl PaymentResponse {
 impl FromJson for PaymentResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -7996,9 +7753,6 @@ impl FromJson for Policy {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for Policy {
@@ -8149,9 +7903,6 @@ impl FromJson for PolicyActions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -8293,9 +8044,6 @@ impl PolicyConditions {
 impl FromJson for PolicyConditions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -8510,12 +8258,6 @@ impl FromJson for PolicyCreate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for PolicyCreate {
@@ -8651,12 +8393,6 @@ impl FromJson for PolicyEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for PolicyEntityListing {
@@ -8772,9 +8508,6 @@ impl FromJson for PolicyErrorMessage {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for PolicyErrorMessage {
@@ -8837,9 +8570,6 @@ impl FromJson for PolicyErrors {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -8892,12 +8622,6 @@ impl PolicyUpdate {
 impl FromJson for PolicyUpdate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -9274,9 +8998,6 @@ impl FromJson for PolicyUser {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for PolicyUser {
@@ -9481,9 +9202,6 @@ impl FromJson for PublishedSurveyFormReference {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -9583,9 +9301,6 @@ impl FromJson for QuickReply {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -9698,9 +9413,6 @@ impl ReceivedReplyMessage {
 impl FromJson for ReceivedReplyMessage {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -10485,9 +10197,6 @@ impl FromJson for RecordingAttachment {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -10629,9 +10338,6 @@ impl RecordingContentStory {
 impl FromJson for RecordingContentStory {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -10814,9 +10520,6 @@ impl FromJson for RecordingEmailMessage {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingEmailMessage {
@@ -10950,9 +10653,6 @@ impl FromJson for RecordingEncryptionConfiguration {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingEncryptionConfiguration {
@@ -11084,12 +10784,6 @@ impl FromJson for RecordingEncryptionConfigurationListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingEncryptionConfigurationListing {
@@ -11200,9 +10894,6 @@ impl FromJson for RecordingForm {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -11290,9 +10981,6 @@ impl FromJson for RecordingFormPage {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -11388,9 +11076,6 @@ impl FromJson for RecordingFormPageComponent {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -11519,9 +11204,6 @@ impl FromJson for RecordingFormResponseComponent {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingFormResponseComponent {
@@ -11584,9 +11266,6 @@ impl RecordingFormResponseContent {
 impl FromJson for RecordingFormResponseContent {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -11715,9 +11394,6 @@ impl FromJson for RecordingInput {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -11787,9 +11463,6 @@ impl RecordingIntroduction {
 impl FromJson for RecordingIntroduction {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -11969,9 +11642,6 @@ impl FromJson for RecordingJob {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -12175,12 +11845,6 @@ impl FromJson for RecordingJobEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingJobEntityListing {
@@ -12262,9 +11926,6 @@ impl FromJson for RecordingJobFailedRecording {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -12429,9 +12090,6 @@ impl RecordingJobsQuery {
 impl FromJson for RecordingJobsQuery {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -12599,9 +12257,6 @@ impl FromJson for RecordingLocation {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -12694,9 +12349,6 @@ impl FromJson for RecordingMessageReceipt {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -12830,9 +12482,6 @@ impl FromJson for RecordingMessageReceiptReason {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -13269,9 +12918,6 @@ impl FromJson for RecordingMessagingMessage {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -13747,9 +13393,6 @@ impl FromJson for RecordingMetadata {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingMetadata {
@@ -14159,9 +13802,6 @@ impl FromJson for RecordingNotificationResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -14324,9 +13964,6 @@ impl FromJson for RecordingNotificationTemplate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -14456,9 +14093,6 @@ impl FromJson for RecordingRetention {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingRetention {
@@ -14587,12 +14221,6 @@ impl FromJson for RecordingRetentionCursorEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingRetentionCursorEntityListing {
@@ -14686,9 +14314,6 @@ impl RecordingRoadsideAssistance {
 impl FromJson for RecordingRoadsideAssistance {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -14798,12 +14423,6 @@ impl FromJson for RecordingSettings {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingSettings {
@@ -14865,9 +14484,6 @@ impl RecordingTemplateBody {
 impl FromJson for RecordingTemplateBody {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -14971,9 +14587,6 @@ impl FromJson for RecordingTemplateButton {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -15109,9 +14722,6 @@ impl FromJson for RecordingTemplateCard {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingTemplateCard {
@@ -15168,9 +14778,6 @@ impl FromJson for RecordingTemplateCarousel {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -15225,9 +14832,6 @@ impl RecordingTemplateFooter {
 impl FromJson for RecordingTemplateFooter {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -15301,9 +14905,6 @@ impl RecordingTemplateHeader {
 impl FromJson for RecordingTemplateHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -15445,12 +15046,6 @@ impl FromJson for RecordingUploadReport {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingUploadReport {
@@ -15573,12 +15168,6 @@ impl FromJson for RecordingUploadReportRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingUploadReportRequest {
@@ -15697,9 +15286,6 @@ impl FromJson for RecordingWheelPicker {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -15787,9 +15373,6 @@ impl FromJson for RecordingWheelPickerItem {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for RecordingWheelPickerItem {
@@ -15852,9 +15435,6 @@ impl RetentionDuration {
 impl FromJson for RetentionDuration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -15958,9 +15538,6 @@ impl FromJson for RichLink {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -16043,9 +15620,6 @@ impl RichLinkHeader {
 impl FromJson for RichLinkHeader {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -16161,12 +15735,6 @@ impl FromJson for ScreenRecordingActiveSessions {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ScreenRecordingActiveSessions {
@@ -16262,9 +15830,6 @@ impl FromJson for ScreenRecordingMetaData {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ScreenRecordingMetaData {
@@ -16340,12 +15905,6 @@ impl ScreenRecordingMetaDataRequest {
 impl FromJson for ScreenRecordingMetaDataRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -16453,9 +16012,6 @@ impl FromJson for SurveyAssignment {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for SurveyAssignment {
@@ -16529,9 +16085,6 @@ impl TimeAllowed {
 impl FromJson for TimeAllowed {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -16610,9 +16163,6 @@ impl TimeInterval {
 impl FromJson for TimeInterval {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -16695,9 +16245,6 @@ impl FromJson for TimeSlot {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 

@@ -53,9 +53,6 @@ impl FromJson for TeamAddMemberFailure {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TeamAddMemberFailure {
@@ -180,12 +177,6 @@ impl FromJson for TeamEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TeamEntityListing {
@@ -250,12 +241,6 @@ impl TeamMemberAddListingResponse {
 impl FromJson for TeamMemberAddListingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -330,12 +315,6 @@ impl FromJson for TeamMemberEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TeamMemberEntityListing {
@@ -395,12 +374,6 @@ impl TeamMembers {
 impl FromJson for TeamMembers {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 

@@ -140,9 +140,6 @@ impl FromJson for BaseTopicEntitiy {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for BaseTopicEntitiy {
@@ -260,12 +257,6 @@ impl FromJson for CategoriesEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for CategoriesEntityListing {
@@ -368,12 +359,6 @@ impl CategoryRequest {
 impl FromJson for CategoryRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -500,9 +485,6 @@ impl FromJson for CommunicationTranslation {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for CommunicationTranslation {
@@ -554,12 +536,6 @@ impl CommunicationTranslationList {
 impl FromJson for CommunicationTranslationList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -674,12 +650,6 @@ impl FromJson for ConversationCategoriesEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ConversationCategoriesEntityListing {
@@ -788,9 +758,6 @@ impl FromJson for ConversationCategory {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -932,9 +899,6 @@ impl FromJson for ConversationInsight {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1089,12 +1053,6 @@ impl ConversationMetrics {
 impl FromJson for ConversationMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1285,12 +1243,6 @@ impl FromJson for CreateReprocessJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for CreateReprocessJobRequest {
@@ -1370,12 +1322,6 @@ impl DeleteProgramResponse {
 impl FromJson for DeleteProgramResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1571,12 +1517,6 @@ impl DictionaryFeedback {
 impl FromJson for DictionaryFeedback {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -1842,12 +1782,6 @@ impl FromJson for DictionaryFeedbackEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for DictionaryFeedbackEntityListing {
@@ -1923,9 +1857,6 @@ impl FromJson for DictionaryFeedbackExamplePhrase {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -2036,9 +1967,6 @@ impl FromJson for EmpathyScore {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for EmpathyScore {
@@ -2101,9 +2029,6 @@ impl EngineIntegration {
 impl FromJson for EngineIntegration {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -2211,12 +2136,6 @@ impl GenAIPhrasesJob {
 impl FromJson for GenAIPhrasesJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -2335,12 +2254,6 @@ impl FromJson for GenAIPhrasesJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for GenAIPhrasesJobRequest {
@@ -2423,9 +2336,6 @@ impl GenAIPhrasesJobTopic {
 impl FromJson for GenAIPhrasesJobTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -2542,12 +2452,6 @@ impl GenAIPhrasesJobs {
 impl FromJson for GenAIPhrasesJobs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -2762,12 +2666,6 @@ impl FromJson for GeneralProgramJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for GeneralProgramJob {
@@ -2891,12 +2789,6 @@ impl GeneralProgramJobRequest {
 impl FromJson for GeneralProgramJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -3203,9 +3095,6 @@ impl FromJson for GeneralTopic {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for GeneralTopic {
@@ -3255,12 +3144,6 @@ impl GeneralTopicsEntityListing {
 impl FromJson for GeneralTopicsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -3324,9 +3207,6 @@ impl InfixOperator {
 impl FromJson for InfixOperator {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -3437,12 +3317,6 @@ impl InsightsSettingsRequest {
 impl FromJson for InsightsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -3619,9 +3493,6 @@ impl FromJson for ListedDictionaryFeedback {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -3913,9 +3784,6 @@ impl FromJson for ListedProgram {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ListedProgram {
@@ -4081,9 +3949,6 @@ impl FromJson for ListedTopic {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -4550,9 +4415,6 @@ impl FromJson for OperandPosition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -4717,9 +4579,6 @@ impl FromJson for OperatorPosition {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -4840,9 +4699,6 @@ impl FromJson for ParticipantMetrics {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -4943,9 +4799,6 @@ impl FromJson for Phrase {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5150,9 +5003,6 @@ impl FromJson for PhraseTranslation {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for PhraseTranslation {
@@ -5217,12 +5067,6 @@ impl ProcessingSettingsRequest {
 impl FromJson for ProcessingSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5364,9 +5208,6 @@ impl FromJson for Program {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for Program {
@@ -5452,9 +5293,6 @@ impl FromJson for ProgramInsightsSettings {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5570,12 +5408,6 @@ impl ProgramInsightsSettingsEntityListing {
 impl FromJson for ProgramInsightsSettingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5695,12 +5527,6 @@ impl FromJson for ProgramJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ProgramJob {
@@ -5818,12 +5644,6 @@ impl FromJson for ProgramJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ProgramJobRequest {
@@ -5888,12 +5708,6 @@ impl ProgramMappingsRequest {
 impl FromJson for ProgramMappingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -5969,9 +5783,6 @@ impl FromJson for ProgramProcessingSettings {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6090,12 +5901,6 @@ impl FromJson for ProgramProcessingSettingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ProgramProcessingSettingsEntityListing {
@@ -6184,12 +5989,6 @@ impl FromJson for ProgramProcessingSettingsPatchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ProgramProcessingSettingsPatchResponse {
@@ -6274,12 +6073,6 @@ impl ProgramRequest {
 impl FromJson for ProgramRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6386,12 +6179,6 @@ impl ProgramTopicLinksJob {
 impl FromJson for ProgramTopicLinksJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6522,9 +6309,6 @@ impl FromJson for ProgramTranscriptionEngine {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6678,12 +6462,6 @@ impl FromJson for ProgramTranscriptionEngines {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ProgramTranscriptionEngines {
@@ -6779,12 +6557,6 @@ impl FromJson for ProgramsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ProgramsEntityListing {
@@ -6844,12 +6616,6 @@ impl ReprocessInteractionsByJobIdResponse {
 impl FromJson for ReprocessInteractionsByJobIdResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -6974,12 +6740,6 @@ impl ReprocessJobEntityListingResponse {
 impl FromJson for ReprocessJobEntityListingResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -7207,9 +6967,6 @@ impl FromJson for ReprocessJobResponse {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ReprocessJobResponse {
@@ -7359,9 +7116,6 @@ impl FromJson for SegmentUrl {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for SegmentUrl {
@@ -7415,12 +7169,6 @@ impl SentimentData {
 impl FromJson for SentimentData {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -7527,9 +7275,6 @@ impl FromJson for SentimentFeedback {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -7642,12 +7387,6 @@ impl FromJson for SentimentFeedbackEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for SentimentFeedbackEntityListing {
@@ -7716,9 +7455,6 @@ impl FromJson for SentimentInsightEntry {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for SentimentInsightEntry {
@@ -7781,9 +7517,6 @@ impl SentimentInsights {
 impl FromJson for SentimentInsights {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -7925,9 +7658,6 @@ impl FromJson for SpeechTextAnalyticsConversationSummary {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -8103,12 +7833,6 @@ impl FromJson for SpeechTextAnalyticsConversationSummaryListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for SpeechTextAnalyticsConversationSummaryListing {
@@ -8187,12 +7911,6 @@ impl SpeechTextAnalyticsSettingsRequest {
 impl FromJson for SpeechTextAnalyticsSettingsRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -8278,12 +7996,6 @@ impl SpeechTextAnalyticsSettingsResponse {
 impl FromJson for SpeechTextAnalyticsSettingsResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -8429,9 +8141,6 @@ impl FromJson for StaCategory {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for StaCategory {
@@ -8551,12 +8260,6 @@ impl FromJson for SupportedDialectsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for SupportedDialectsEntityListing {
@@ -8623,9 +8326,6 @@ impl FromJson for SupportedDialectsTranscriptionEngine {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -8746,9 +8446,6 @@ impl Term {
 impl FromJson for Term {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -8913,12 +8610,6 @@ impl FromJson for TestTopicPhraseJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TestTopicPhraseJob {
@@ -9047,12 +8738,6 @@ impl FromJson for TestTopicPhraseJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TestTopicPhraseJobRequest {
@@ -9161,12 +8846,6 @@ impl TestTopicPhraseJobs {
 impl FromJson for TestTopicPhraseJobs {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -9351,9 +9030,6 @@ impl FromJson for TestTopicPhrasePhrase {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -9513,9 +9189,6 @@ impl TestTopicPhraseTopic {
 impl FromJson for TestTopicPhraseTopic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -9852,12 +9525,6 @@ impl FromJson for Topic {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for Topic {
@@ -10149,12 +9816,6 @@ impl FromJson for TopicJob {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TopicJob {
@@ -10271,12 +9932,6 @@ impl TopicJobRequest {
 impl FromJson for TopicJobRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -10405,12 +10060,6 @@ impl TopicRequest {
 impl FromJson for TopicRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -10672,9 +10321,6 @@ impl FromJson for TopicsDefinitionsProgramMappings {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TopicsDefinitionsProgramMappings {
@@ -10767,12 +10413,6 @@ impl TopicsDefinitionsProgramsMappingsEntityListing {
 impl FromJson for TopicsDefinitionsProgramsMappingsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -10869,12 +10509,6 @@ impl FromJson for TopicsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TopicsEntityListing {
@@ -10960,9 +10594,6 @@ impl FromJson for TranscriptTranslation {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TranscriptTranslation {
@@ -11018,12 +10649,6 @@ impl TranscriptUrl {
 impl FromJson for TranscriptUrl {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -11095,12 +10720,6 @@ impl FromJson for TranscriptUrls {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TranscriptUrls {
@@ -11158,12 +10777,6 @@ impl TranscriptionEnginesRequest {
 impl FromJson for TranscriptionEnginesRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -11261,9 +10874,6 @@ impl TranscriptsFilters {
 impl FromJson for TranscriptsFilters {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
@@ -11409,9 +11019,6 @@ impl FromJson for TranslateSupportedLanguage {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for TranslateSupportedLanguage {
@@ -11463,12 +11070,6 @@ impl TranslateSupportedLanguageList {
 impl FromJson for TranslateSupportedLanguageList {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -11529,9 +11130,6 @@ impl FromJson for UnifiedGeneralTopic {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -11648,12 +11246,6 @@ impl FromJson for UnifiedGeneralTopicEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for UnifiedGeneralTopicEntityListing {
@@ -11738,12 +11330,6 @@ impl UnpublishedProgramsEntityListing {
 impl FromJson for UnpublishedProgramsEntityListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 

@@ -45,12 +45,6 @@ impl FromJson for Certificate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for Certificate {
@@ -126,9 +120,6 @@ impl FromJson for IpAddressRange {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -328,12 +319,6 @@ impl FromJson for IpAddressRangeListing {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for IpAddressRangeListing {
@@ -385,12 +370,6 @@ impl ParsedCertificate {
 impl FromJson for ParsedCertificate {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 

@@ -86,12 +86,6 @@ impl FromJson for ConversationCustomAttributesSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ConversationCustomAttributesSearchRequest {
@@ -281,9 +275,6 @@ impl FromJson for ConversationParticipantSearchCriteria {
     }
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 
@@ -490,12 +481,6 @@ impl FromJson for ConversationParticipantSearchRequest {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for ConversationParticipantSearchRequest {
@@ -637,12 +622,6 @@ impl JsonCursorSearchResponse {
 impl FromJson for JsonCursorSearchResponse {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
     }
 }
 

@@ -44,9 +44,6 @@ impl FromJson for MediaType {
     fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
         json::push_object(r, v)
     }
-    fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
-        json::box_object(r)
-    }
 }
 
 impl JsonObject for MediaType {
@@ -108,9 +105,6 @@ impl FromJson for MediaTypeAccess {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
     }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
-    }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
     }
@@ -167,9 +161,6 @@ impl MediaTypes {
 impl FromJson for MediaTypes {
     fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {
         json::decode_object(r)
-    }
-    fn push_from_json(r: &mut JsonReader<'_>, v: &mut Vec<Self>) -> Result<(), DecodeError> {
-        json::push_object(r, v)
     }
     fn box_from_json(r: &mut JsonReader<'_>) -> Result<Box<Self>, DecodeError> {
         json::box_object(r)
