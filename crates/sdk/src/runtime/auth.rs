@@ -500,16 +500,15 @@ pub(crate) fn parse_token_response(
         Some(serde_json::Value::String(s)) if !s.is_empty() => s.clone(),
         _ => return Err(garbage("the body has no \"access_token\"")),
     };
-    if HeaderValue::from_str(&format!("Bearer {access_token}")).is_err() {
+    if bearer(&access_token).is_none() {
         return Err(garbage(
             "the access token has characters not allowed in a header",
         ));
     }
     let expires_in = match o.get("expires_in") {
-        Some(serde_json::Value::Number(n)) => n
-            .as_f64()
-            .filter(|f| f.is_finite() && *f >= 0.0)
-            .map(Duration::from_secs_f64),
+        Some(serde_json::Value::Number(n)) => {
+            n.as_f64().and_then(|f| Duration::try_from_secs_f64(f).ok())
+        }
         Some(serde_json::Value::String(s)) => s.trim().parse::<u64>().ok().map(Duration::from_secs),
         _ => None,
     };
@@ -526,9 +525,7 @@ pub(crate) fn parse_token_response(
             .and_then(|v| v.as_str())
             .map(str::to_owned),
         state: None,
-        token_expiry_time_ms: expires_in.and_then(|d| {
-            super::clock::unix_millis().map(|now| now.saturating_add(d.as_millis() as u64))
-        }),
+        token_expiry_time_ms: expires_in.and_then(expiry_ms),
     })
 }
 
@@ -538,6 +535,12 @@ fn bearer(token: &str) -> Option<http::HeaderValue> {
     let mut v = http::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
     v.set_sensitive(true);
     Some(v)
+}
+
+/// Unix milliseconds `lifetime` from now (saturating: a server's `expires_in` can be anything).
+fn expiry_ms(lifetime: Duration) -> Option<u64> {
+    let ms = u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX);
+    super::clock::unix_millis().map(|now| now.saturating_add(ms))
 }
 
 /// The margin before `expires_in` at which a token is renewed: a tenth of its lifetime, at most
@@ -563,8 +566,9 @@ pub(crate) struct TokenState {
 
 /// A copy of what a request needs.
 pub(crate) struct Snapshot {
-    pub token: Option<Secret>,
     pub bearer: Option<http::HeaderValue>,
+    /// A token is set but cannot be sent (characters a header cannot carry).
+    pub bad_token: bool,
     pub version: u64,
     pub expired: bool,
     pub can_reauth: bool,
@@ -638,8 +642,8 @@ impl AuthCore {
     pub(crate) fn snapshot(&self) -> Snapshot {
         let s = self.read();
         Snapshot {
-            token: s.access.clone(),
             bearer: s.bearer.clone(),
+            bad_token: s.access.is_some() && s.bearer.is_none(),
             version: s.version,
             expired: s.expires.is_some_and(|d| d.is_past()),
             can_reauth: s
@@ -672,9 +676,7 @@ impl AuthCore {
         s.expires = data
             .expires_in
             .and_then(|d| Deadline::after(d.saturating_sub(renewal_margin(d))));
-        s.expires_at_ms = data
-            .expires_in
-            .and_then(|d| super::clock::unix_millis().map(|now| now + d.as_millis() as u64));
+        s.expires_at_ms = data.expires_in.and_then(expiry_ms);
         if let Some(g) = grant {
             s.grant = g;
         }
@@ -947,6 +949,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.expires_in(), Some(Duration::from_secs(60)));
+        // Out-of-range lifetimes are ignored or saturate, never a panic.
+        let d = parse(
+            200,
+            "application/json",
+            r#"{"access_token":"AT","expires_in":1e30}"#,
+        )
+        .unwrap();
+        assert_eq!(d.expires_in(), None);
+        let d = parse(
+            200,
+            "application/json",
+            r#"{"access_token":"AT","expires_in":"18446744073709551615"}"#,
+        )
+        .unwrap();
+        assert_eq!(d.token_expiry_time_ms(), Some(u64::MAX));
+        AuthCore::default().set_from_grant(&d, None);
 
         let e = parse(
             400,
@@ -1042,7 +1060,7 @@ mod tests {
             t.await.unwrap().unwrap();
         }
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
-        assert_eq!(core.snapshot().token.unwrap().expose(), "t2");
+        assert_eq!(core.stored().unwrap().access_token, "t2");
         assert!(
             core.snapshot().can_reauth,
             "the refresh token is kept when a renewal gives none"
@@ -1118,6 +1136,6 @@ mod tests {
         })
         .await
         .unwrap();
-        assert_eq!(core.snapshot().token.unwrap().expose(), "t3");
+        assert_eq!(core.stored().unwrap().access_token, "t3");
     }
 }

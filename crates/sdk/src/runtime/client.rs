@@ -1277,16 +1277,14 @@ impl Inner {
                     snap = self.auth.snapshot();
                 }
                 version = snap.version;
-                bearer = match (snap.token, snap.bearer) {
-                    (Some(_), None) => {
-                        return Err(Error::new(
-                            ErrorKind::InvalidInput,
-                            "the access token contains characters not allowed in a header",
-                        )
-                        .with_operation(op))
-                    }
-                    (_, b) => b,
-                };
+                if snap.bad_token {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        "the access token contains characters not allowed in a header",
+                    )
+                    .with_operation(op));
+                }
+                bearer = snap.bearer;
             }
             let resp = self
                 .send(&s, &retry, op, &template, bearer.as_ref())
