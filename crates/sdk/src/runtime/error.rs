@@ -52,9 +52,7 @@ impl ErrorResponse {
 
     /// The `inin-correlation-id` header, which Genesys support asks for.
     pub fn correlation_id(&self) -> Option<&str> {
-        self.headers
-            .get("inin-correlation-id")
-            .and_then(|v| v.to_str().ok())
+        super::response::correlation_id(&self.headers)
     }
 }
 
@@ -107,11 +105,7 @@ impl Error {
         operation: Option<&'static str>,
     ) -> Self {
         let body = parse_error_body(&raw);
-        let status_text = http::StatusCode::from_u16(status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-            .unwrap_or("")
-            .to_owned();
+        let status_text = super::response::status_text(status);
         let message = match body.as_ref().and_then(|b| b.message.as_deref()) {
             Some(m) => m.to_owned(),
             None => format!("the API answered {status} {status_text}")

@@ -418,11 +418,7 @@ impl Logger {
             x.attempt
         );
         if let Ok(r) = x.outcome {
-            if let Some(id) = r
-                .headers
-                .get("inin-correlation-id")
-                .and_then(|v| v.to_str().ok())
-            {
+            if let Some(id) = super::response::correlation_id(&r.headers) {
                 out.push_str(&format!(" correlation-id={id}"));
             }
         }
@@ -499,11 +495,7 @@ impl Logger {
         match x.outcome {
             Ok(r) => {
                 o.insert("statusCode".into(), r.status.into());
-                if let Some(id) = r
-                    .headers
-                    .get("inin-correlation-id")
-                    .and_then(|v| v.to_str().ok())
-                {
+                if let Some(id) = super::response::correlation_id(&r.headers) {
                     o.insert("correlationId".into(), id.into());
                 }
                 if resp_h {

@@ -46,9 +46,7 @@ impl<T> ApiResponse<T> {
     }
     /// The `inin-correlation-id` header.
     pub fn correlation_id(&self) -> Option<&str> {
-        self.headers
-            .get("inin-correlation-id")
-            .and_then(|v| v.to_str().ok())
+        correlation_id(&self.headers)
     }
 }
 
@@ -88,6 +86,13 @@ fn decode_error(raw: &RawResponse, e: json::DecodeError) -> Error {
         body: None,
         raw: raw.body.clone(),
     })
+}
+
+/// The `inin-correlation-id` header, which Genesys support asks for.
+pub(crate) fn correlation_id(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("inin-correlation-id")
+        .and_then(|v| v.to_str().ok())
 }
 
 pub(crate) fn status_text(status: u16) -> String {
