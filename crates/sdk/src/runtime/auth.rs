@@ -741,19 +741,20 @@ impl AuthCore {
     /// Renews the token unless someone already did since `seen` (the version the caller used):
     /// one caller (the leader) runs `renew`, every other caller waits for its outcome, up to
     /// `wait_max`. A failure is returned to the leader and to every waiter; nobody loops.
+    /// `Ok(true)` only for the caller that installed a new token (it persists it).
     pub(crate) async fn single_flight<F, Fut>(
         &self,
         seen: u64,
         wait_max: Duration,
         renew: F,
-    ) -> Result<(), Error>
+    ) -> Result<bool, Error>
     where
         F: FnOnce(Arc<Grant>, Option<Secret>) -> Fut,
         Fut: Future<Output = Result<AuthData, Error>>,
     {
         let guard = loop {
             if self.read().version != seen {
-                return Ok(());
+                return Ok(false);
             }
             let flight_no = {
                 let mut f = self.flight.lock().unwrap_or_else(|e| e.into_inner());
@@ -782,7 +783,7 @@ impl AuthCore {
                 Poll::Pending
             });
             match race(wait, sleep(wait_max)).await {
-                Either::Left(FlightResult::Done) => return Ok(()),
+                Either::Left(FlightResult::Done) => return Ok(false),
                 Either::Left(FlightResult::Failed(kind, message)) => return Err(Error::new(kind, message)),
                 Either::Left(FlightResult::Abandoned) => continue,
                 Either::Right(()) => {
@@ -803,7 +804,7 @@ impl AuthCore {
         };
         if version != seen {
             guard.finish(FlightResult::Done);
-            return Ok(());
+            return Ok(false);
         }
         let Some(grant) = grant else {
             let e = Error::new(
@@ -821,7 +822,7 @@ impl AuthCore {
                     .unwrap_or_else(|e| e.into_inner())
                     .failure = None;
                 guard.finish(FlightResult::Done);
-                Ok(())
+                Ok(true)
             }
             Err(e) => {
                 if let Some(until) = Deadline::after(FAILURE_COOLDOWN) {
@@ -1056,10 +1057,15 @@ mod tests {
                 .await
             }));
         }
+        let mut renewed = 0;
         for t in tasks {
-            t.await.unwrap().unwrap();
+            renewed += usize::from(t.await.unwrap().unwrap());
         }
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(
+            renewed, 1,
+            "only the request that renewed says so (and persists)"
+        );
         assert_eq!(core.stored().unwrap().access_token, "t2");
         assert!(
             core.snapshot().can_reauth,

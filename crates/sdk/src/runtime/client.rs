@@ -1467,8 +1467,11 @@ impl Inner {
             )
             .await;
         match result {
-            Ok(()) => {
-                self.persist(s);
+            // Saved by the request that renewed, not again by each one that waited for it.
+            Ok(renewed) => {
+                if renewed {
+                    self.persist(s);
+                }
                 Ok(())
             }
             Err(e) => {
