@@ -11,7 +11,7 @@
 #   RUNS=3 bash crates/bench/run.sh          # three rounds; the tables show "a / b / c"
 #
 # Knobs: PEER_BENCH_DIR (default ../shared/peer-bench), PEER_BENCH_BIN (default
-# target/release/peer-bench, built when missing), FLOOR_SCENARIOS (default "seq conc big"),
+# target/release/peer-bench, built (or brought up to date) first), FLOOR_SCENARIOS (default "seq conc big"),
 # RUNS (default 1), GC_BENCH_RT (Tokio flavour of the rust binary), and every knob of the harness
 # (SEQ_N, CONC_N, BIG_N, ...). Results: $RESULTS_DIR (harness default) and merged-*.jsonl there.
 # BUSY=K runs K `nice -n 19` busy loops for the whole run: the "busy regime" of BENCHMARKS.md, in
@@ -23,7 +23,9 @@ BIN="${PEER_BENCH_BIN:-$ROOT/target/release/peer-bench}"
 FLOOR_SCENARIOS="${FLOOR_SCENARIOS:-seq conc big}"
 RUNS="${RUNS:-1}"
 [ -f "$HARNESS/run.sh" ] || { echo "no harness at $HARNESS (set PEER_BENCH_DIR)" >&2; exit 1; }
-if [ ! -x "$BIN" ]; then
+# Built every time (a no-op when current): a binary left from older sources would be measured
+# as this tree. A PEER_BENCH_BIN of your own is used as it is.
+if [ -z "${PEER_BENCH_BIN:-}" ]; then
   (cd "$ROOT" && cargo build --release -p purecloud-bench)
 fi
 PEER_BENCH_HOME="${PEER_BENCH_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/peer-bench}"
