@@ -80,10 +80,13 @@ async fn call(c: &Client) -> Result<(), purecloud_platform_client_v2::Error> {
         .map(drop)
 }
 
+/// Issue 12 (10): a login service answering `expires_in: 0` made a token request before every
+/// call. A token is now used for at least `MIN_TOKEN_LIFETIME` (60 s) before it is renewed
+/// ahead of time (a token that really expired gets a 401, which renews it).
 #[tokio::test]
-async fn an_expired_token_is_renewed_before_the_call() {
+async fn expires_in_zero_does_not_renew_before_every_call() {
     let state = Arc::new(Mutex::new(Server {
-        lifetimes: vec![0, 3600],
+        lifetimes: vec![0; 100],
         ..Default::default()
     }));
     let cap = server(state.clone()).await;
@@ -91,21 +94,39 @@ async fn an_expired_token_is_renewed_before_the_call() {
     c.login_client_credentials_grant("id", "secret")
         .await
         .unwrap();
-    call(&c).await.unwrap();
-    call(&c).await.unwrap();
-    let tokens = cap.to("/oauth/token");
-    assert_eq!(tokens.len(), 2, "expires_in 0: renewed once, then valid");
-    assert_eq!(
-        tokens[1].basic(),
-        Some(("id".into(), "secret".into())),
-        "client credentials again"
-    );
+    for _ in 0..20 {
+        call(&c).await.unwrap();
+    }
+    assert_eq!(cap.to("/oauth/token").len(), 1, "no renewal storm");
     let api: Vec<_> = cap
         .to("/api/")
         .iter()
         .map(|r| r.bearer().unwrap().to_owned())
         .collect();
-    assert_eq!(api, ["T2", "T2"]);
+    assert_eq!(api, vec!["T1"; 20]);
+}
+
+/// Issue 12 (10): a service that refuses every token (each new token is revoked at once)
+/// costs one renewal, then the 401 is returned without another token request while the
+/// renewed token is fresh: 20 calls make 2 token requests, not 21.
+#[tokio::test]
+async fn a_service_refusing_every_token_gets_no_renewal_storm() {
+    let state = Arc::new(Mutex::new(Server::default()));
+    let cap = server(state.clone()).await;
+    let c = client(&cap.url());
+    c.login_client_credentials_grant("id", "secret")
+        .await
+        .unwrap();
+    let revoke_all = state.clone();
+    c.add_pre_request_hook(move |_| {
+        revoke_all.lock().unwrap().valid.clear();
+        Ok(())
+    });
+    for _ in 0..20 {
+        let e = call(&c).await.unwrap_err();
+        assert!(e.is_status(401), "{e}");
+    }
+    assert_eq!(cap.to("/oauth/token").len(), 2, "the login and one renewal");
 }
 
 #[tokio::test]
@@ -127,8 +148,29 @@ async fn a_401_renews_the_token_and_resends_once() {
     assert_eq!(api, ["T1", "T1", "T2"]);
     assert_eq!(cap.to("/oauth/token").len(), 2);
 
-    // A token that is refused even when fresh: the 401 is returned after one renewal, no loop.
-    state.lock().unwrap().lifetimes = vec![3600, 3600];
+    // T2 came from a renewal moments ago: refused already, it is not renewed again (issue 12,
+    // renewal amplification): the 401 is returned without a token request.
+    let revoke_all = state.clone();
+    c.add_pre_request_hook(move |_| {
+        revoke_all.lock().unwrap().valid.clear();
+        Ok(())
+    });
+    cap.clear();
+    let e = call(&c).await.unwrap_err();
+    assert!(e.is_status(401), "{e}");
+    assert_eq!(cap.to("/oauth/token").len(), 0);
+    assert_eq!(cap.to("/api/").len(), 1);
+}
+
+/// A token from a login refused even when fresh: the 401 is returned after one renewal, no loop.
+#[tokio::test]
+async fn a_token_refused_when_fresh_is_renewed_once() {
+    let state = Arc::new(Mutex::new(Server::default()));
+    let cap = server(state.clone()).await;
+    let c = client(&cap.url());
+    c.login_client_credentials_grant("id", "secret")
+        .await
+        .unwrap();
     let revoke_all = state.clone();
     c.add_pre_request_hook(move |_| {
         revoke_all.lock().unwrap().valid.clear();
@@ -194,38 +236,6 @@ async fn a_failed_renewal_is_an_auth_error_not_a_loop() {
         "the code grant renews with its refresh token"
     );
     assert_eq!(tokens[1].basic(), Some(("id".into(), "secret".into())));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_hundred_calls_racing_an_expiry_make_one_token_request() {
-    let state = Arc::new(Mutex::new(Server {
-        lifetimes: vec![0, 3600],
-        ..Default::default()
-    }));
-    let cap = server(state.clone()).await;
-    let c = client(&cap.url());
-    c.login_client_credentials_grant("id", "secret")
-        .await
-        .unwrap();
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            tokio::spawn({
-                let c = c.clone();
-                async move { call(&c).await }
-            })
-        })
-        .collect();
-    for t in calls {
-        t.await.unwrap().unwrap();
-    }
-    assert_eq!(
-        cap.to("/oauth/token").len(),
-        2,
-        "the login, then exactly one renewal"
-    );
-    let api = cap.to("/api/");
-    assert_eq!(api.len(), 100);
-    assert!(api.iter().all(|r| r.bearer() == Some("T2")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -338,4 +348,38 @@ async fn expiry_follows_expires_in_with_a_margin() {
     assert_eq!(*mock.tokens.lock().unwrap(), 2);
     call(&c).await.unwrap();
     assert_eq!(*mock.tokens.lock().unwrap(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_hundred_calls_racing_an_expiry_make_one_token_request() {
+    let mock = Arc::new(Mock {
+        tokens: Mutex::new(0),
+    });
+    let c = Client::builder()
+        .base_url("http://mock")
+        .no_config_file()
+        .token_store(Arc::new(MemoryTokenStore::new()))
+        .transport(mock.clone())
+        .build()
+        .unwrap();
+    c.login_client_credentials_grant("id", "secret")
+        .await
+        .unwrap();
+    tokio::time::advance(Duration::from_secs(3541)).await;
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            tokio::spawn({
+                let c = c.clone();
+                async move { call(&c).await }
+            })
+        })
+        .collect();
+    for t in calls {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        *mock.tokens.lock().unwrap(),
+        2,
+        "the login, then exactly one renewal"
+    );
 }

@@ -241,6 +241,18 @@ impl fmt::Debug for TokenRequest {
 }
 
 impl TokenRequest {
+    /// The secrets this request carries (client secret, code, PKCE verifier, refresh token,
+    /// assertion): a login service that echoes one in its answer must not put it in an error.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        let public = ["grant_type", "redirect_uri", "client_id"];
+        self.form
+            .iter()
+            .filter(|(k, _)| !public.contains(k))
+            .map(|(_, v)| v.expose())
+            .chain(self.basic.iter().map(|(_, s)| s.expose()))
+            .collect()
+    }
+
     fn new(
         operation: &'static str,
         form: Vec<(&'static str, &str)>,
@@ -549,6 +561,16 @@ fn renewal_margin(lifetime: Duration) -> Duration {
     (lifetime / 10).min(Duration::from_secs(60))
 }
 
+/// The shortest time a token from the token endpoint is used before it is renewed ahead of
+/// its expiry: a login service answering `expires_in: 0` (or 1) would otherwise cause a token
+/// request before every call. A token that really expires sooner gets a 401, which renews it.
+pub(crate) const MIN_TOKEN_LIFETIME: Duration = Duration::from_secs(60);
+
+/// The shortest time between two token requests that renew a token: a token refused with a
+/// 401 this soon after it was obtained is not renewed again (the 401 is returned), so a
+/// service that refuses every token costs one token request per interval, not one per call.
+pub(crate) const MIN_RENEWAL_INTERVAL: Duration = Duration::from_secs(5);
+
 /// The current token and how it can be renewed.
 #[derive(Default)]
 pub(crate) struct TokenState {
@@ -562,6 +584,8 @@ pub(crate) struct TokenState {
     /// Bumped on every change, so that a request knows whether the token it used is stale.
     pub version: u64,
     pub grant: Option<Arc<Grant>>,
+    /// Until when the token counts as just obtained (see [`MIN_RENEWAL_INTERVAL`]).
+    pub fresh_until: Option<Deadline>,
 }
 
 /// A copy of what a request needs.
@@ -572,6 +596,8 @@ pub(crate) struct Snapshot {
     pub version: u64,
     pub expired: bool,
     pub can_reauth: bool,
+    /// The token came from the token endpoint less than [`MIN_RENEWAL_INTERVAL`] ago.
+    pub fresh: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -650,6 +676,7 @@ impl AuthCore {
                 .grant
                 .as_ref()
                 .is_some_and(|g| g.can_reauth(s.refresh.is_some())),
+            fresh: s.fresh_until.is_some_and(|d| !d.is_past()),
         }
     }
 
@@ -673,9 +700,15 @@ impl AuthCore {
         } else if grant.is_some() {
             s.refresh = None;
         }
-        s.expires = data
-            .expires_in
-            .and_then(|d| Deadline::after(d.saturating_sub(renewal_margin(d))));
+        s.expires = data.expires_in.and_then(|d| {
+            Deadline::after(d.saturating_sub(renewal_margin(d)).max(MIN_TOKEN_LIFETIME))
+        });
+        // A renewal's token is not renewed again at once (a login's is: it may be stale).
+        s.fresh_until = if grant.is_none() {
+            Deadline::after(MIN_RENEWAL_INTERVAL)
+        } else {
+            None
+        };
         s.expires_at_ms = data.expires_in.and_then(expiry_ms);
         if let Some(g) = grant {
             s.grant = g;
@@ -704,6 +737,7 @@ impl AuthCore {
             _ => None,
         };
         s.grant = None;
+        s.fresh_until = None;
         s.version += 1;
     }
 

@@ -2,7 +2,7 @@
 //! goes through (auth → retries → transport; see `docs/auth-notes.md`).
 
 use super::auth::{self, AuthCore, AuthData, Grant, TokenRequest};
-use super::clock::{sleep, Stopwatch};
+use super::clock::{race, sleep, Either, Stopwatch};
 use super::config::ConfigFile;
 use super::error::{Error, ErrorKind};
 use super::hooks::{PostRequestHook, PreRequestHook};
@@ -34,6 +34,29 @@ pub const DEFAULT_BASE_URL: &str = "https://api.mypurecloud.com";
 
 /// The default environment.
 pub const DEFAULT_ENVIRONMENT: &str = "mypurecloud.com";
+
+/// The timeout of each attempt of a request when none is set: from connecting to the last byte
+/// of the body. Long enough for the slowest synchronous queries (analytics, large exports
+/// answer well within it); short enough that a stalled server cannot hold a call for ever.
+/// Change it with [`ClientBuilder::timeout`] / [`Client::set_timeout`] (`None` removes it)
+/// or per request with [`RequestBuilder::with_timeout`](crate::RequestBuilder::with_timeout).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The most bytes a response body may have when no limit is set: 128 MiB, six times the largest
+/// body the benchmarks decode (a 20 MB analytics answer). A larger 2xx body is a
+/// [`ErrorKind::Transport`] error (checked on `Content-Length` first, then while reading); error
+/// bodies are cut at [`ERROR_BODY_MAX_BYTES`](crate::runtime::ERROR_BODY_MAX_BYTES). Change it with
+/// [`ClientBuilder::max_response_bytes`] or per request with
+/// [`RequestBuilder::with_max_response_bytes`](crate::RequestBuilder::with_max_response_bytes).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 128 * 1024 * 1024;
+
+/// The most bytes an answer of `/oauth/token` may have (a real one is under 4 KiB; a login
+/// service that sends more is not one).
+pub const TOKEN_MAX_RESPONSE_BYTES: u64 = 64 * 1024;
+
+/// How long past its timeout a transport may take before the client gives up on it (a custom
+/// transport that ignores [`HttpRequest::timeout`] still cannot hold a call for ever).
+const TIMEOUT_GRACE: Duration = Duration::from_secs(1);
 
 /// A handle to the Platform API: cheap to clone (one `Arc`), shared by every `XxxApi`. Every
 /// setting can be changed at any time through `&self` (the official SDKs' `setXxx` methods);
@@ -79,6 +102,7 @@ struct Settings {
     /// when the settings change rather than per request.
     base_headers: HeaderMap,
     timeout: Option<Duration>,
+    max_response_bytes: u64,
     retry: RetryConfig,
     refresh_access_token: bool,
     refresh_token_wait_max: Duration,
@@ -151,6 +175,7 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn HttpTransport>>,
     default_headers: Vec<(String, String)>,
     timeout: Option<Duration>,
+    max_response_bytes: Option<u64>,
     retry: Option<RetryConfig>,
     refresh_access_token: Option<bool>,
     refresh_token_wait_max: Option<Duration>,
@@ -234,9 +259,18 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of each request attempt (default: none; per-request settings win).
+    /// The timeout of each request attempt, from connecting to the last byte of the body
+    /// (default [`DEFAULT_TIMEOUT`]; per-request settings win).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The most bytes a response body may have (default [`DEFAULT_MAX_RESPONSE_BYTES`];
+    /// per-request settings win). Token answers have their own, smaller limit
+    /// ([`TOKEN_MAX_RESPONSE_BYTES`]).
+    pub fn max_response_bytes(mut self, max: u64) -> Self {
+        self.max_response_bytes = Some(max);
         self
     }
 
@@ -380,7 +414,8 @@ impl ClientBuilder {
             endpoints: Endpoints::for_environment(DEFAULT_ENVIRONMENT)?,
             default_headers: HeaderMap::new(),
             base_headers: HeaderMap::new(),
-            timeout: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryConfig::default(),
             refresh_access_token: true,
             refresh_token_wait_max: Duration::from_secs(10),
@@ -421,6 +456,9 @@ impl ClientBuilder {
         }
         if let Some(t) = self.timeout {
             s.timeout = Some(t);
+        }
+        if let Some(m) = self.max_response_bytes {
+            s.max_response_bytes = m;
         }
         if let Some(r) = self.retry {
             s.retry = r;
@@ -955,7 +993,17 @@ impl Client {
         self.inner.settings().retry.clone()
     }
 
-    /// The timeout of each request attempt (`None`: no timeout; per-request settings win).
+    /// The most bytes a response body may have (see [`DEFAULT_MAX_RESPONSE_BYTES`]; per-request
+    /// settings win).
+    pub fn set_max_response_bytes(&self, max: u64) {
+        let _ = self.update(|s| {
+            s.max_response_bytes = max;
+            Ok(())
+        });
+    }
+
+    /// The timeout of each request attempt (default [`DEFAULT_TIMEOUT`]; `None`: no timeout,
+    /// a call then waits as long as the server does; per-request settings win).
     pub fn set_timeout(&self, timeout: Option<Duration>) {
         let _ = self.update(|s| {
             s.timeout = timeout;
@@ -1176,6 +1224,38 @@ fn request_retry(s: &Settings, req: &ApiRequest) -> RetryConfig {
     r
 }
 
+/// One transport exchange within the request's bounds, whatever the transport does: at most
+/// its timeout (plus a grace for the transport to report it itself) and a body within its
+/// limit (a non-2xx body is cut there, as the built-in transport does).
+async fn bounded(
+    exchange: BoxFuture<'static, Result<HttpResponse, TransportError>>,
+    timeout: Option<Duration>,
+    max: Option<u64>,
+) -> Result<HttpResponse, TransportError> {
+    let result = match timeout {
+        Some(t) => match race(exchange, sleep(t.saturating_add(TIMEOUT_GRACE))).await {
+            Either::Left(r) => r,
+            Either::Right(()) => {
+                return Err(TransportError::Timeout(format!(
+                    "no response within the timeout of {} ms",
+                    t.as_millis()
+                )))
+            }
+        },
+        None => exchange.await,
+    };
+    let mut resp = result?;
+    let (limit, cut) = super::transport::body_limit(resp.status, max);
+    if resp.body.len() as u64 > limit {
+        if !cut {
+            return Err(super::transport::too_large(limit, "received"));
+        }
+        resp.body.truncate(limit as usize);
+        resp.truncated = true;
+    }
+    Ok(resp)
+}
+
 fn transport_error(e: TransportError, op: &'static str) -> Error {
     let kind = match e {
         TransportError::Timeout(_) => ErrorKind::Timeout,
@@ -1231,6 +1311,7 @@ impl Inner {
     /// The request without `Authorization` (added per attempt, since the token may change).
     fn http_request(&self, s: &Settings, mut req: ApiRequest) -> Result<HttpRequest, Error> {
         let op = req.operation_id();
+        req.check().map_err(|e| e.with_operation(op))?;
         let base = &s.endpoints.api_base;
         let mut url =
             String::with_capacity(base.len() + req.path().len() + req.query_string().len() + 1);
@@ -1253,6 +1334,11 @@ impl Inner {
         let mut h = HttpRequest::new(req.method().clone(), url, headers);
         h.body = body;
         h.timeout = req.options().timeout.or(s.timeout);
+        h.max_response_bytes = Some(
+            req.options()
+                .max_response_bytes
+                .unwrap_or(s.max_response_bytes),
+        );
         Ok(h)
     }
 
@@ -1295,6 +1381,23 @@ impl Inner {
                 && s.refresh_access_token
                 && self.auth.snapshot().can_reauth
             {
+                let snap = self.auth.snapshot();
+                if snap.fresh && snap.version == version {
+                    // The token this request used was obtained moments ago and is refused
+                    // already: renewing again would only repeat that (one token request per
+                    // call against a service that refuses every token).
+                    tracing::warn!(
+                        operation = op,
+                        "401 Unauthorized with a token obtained less than {} s ago: not renewing it again",
+                        auth::MIN_RENEWAL_INTERVAL.as_secs()
+                    );
+                    return Err(Error::from_response(
+                        resp.status,
+                        resp.headers,
+                        resp.body,
+                        Some(op),
+                    ));
+                }
                 renewed = true;
                 tracing::info!(
                     operation = op,
@@ -1353,10 +1456,14 @@ impl Inner {
             let method = req.method.clone();
             let transport = self.transport();
             let watch = Stopwatch::start();
+            let (timeout, max) = (req.timeout, req.max_response_bytes);
             let (result, sent) = if keep {
-                (transport.send(req.clone()).await, Some(req))
+                (
+                    bounded(transport.send(req.clone()), timeout, max).await,
+                    Some(req),
+                )
             } else {
-                (transport.send(req).await, None)
+                (bounded(transport.send(req), timeout, max).await, None)
             };
             let elapsed = watch.elapsed();
             if let Some(req) = &sent {
@@ -1429,15 +1536,22 @@ impl Inner {
         let mut req = HttpRequest::new(Method::POST, url, headers);
         req.body = Some(tr.body());
         req.timeout = s.timeout;
+        req.max_response_bytes = Some(TOKEN_MAX_RESPONSE_BYTES.min(s.max_response_bytes));
         let what = tr.operation;
         let resp = self
             .send(s, &s.retry, what, &req, None)
             .await
             .map_err(|e| {
                 let m = format!("{what} failed: {}", e.message());
-                Error::new(e.kind(), m).with_source(e)
+                // An oversized answer is the login service's garbage, not the network's.
+                let too_large = std::error::Error::source(&e)
+                    .and_then(|s| s.downcast_ref::<TransportError>())
+                    .is_some_and(|t| matches!(t, TransportError::TooLarge(_)));
+                let kind = if too_large { ErrorKind::Auth } else { e.kind() };
+                Error::new(kind, m).with_source(e)
             })?;
         auth::parse_token_response(what, resp.status, &resp.headers, &resp.body)
+            .map_err(|e| e.scrub(&tr.secrets()))
     }
 
     async fn login(&self, tr: TokenRequest, grant: Option<Arc<Grant>>) -> Result<AuthData, Error> {

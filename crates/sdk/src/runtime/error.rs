@@ -40,7 +40,8 @@ pub struct ErrorResponse {
     /// `contextId`, `details`, `errors`) when the body was one; `None` for an HTML page from a
     /// proxy, an empty body, or garbage.
     pub body: Option<ErrorBody>,
-    /// The raw body bytes.
+    /// The raw body bytes (an error body is kept up to
+    /// [`ERROR_BODY_MAX_BYTES`](crate::runtime::ERROR_BODY_MAX_BYTES)).
     pub raw: bytes::Bytes,
 }
 
@@ -123,6 +124,39 @@ impl Error {
         e
     }
 
+    /// Replaces every occurrence of the `secrets` (those of 4 characters or more) in the
+    /// message and the response body, which a server may have echoed them into.
+    pub(crate) fn scrub(mut self, secrets: &[&str]) -> Self {
+        let secrets: Vec<&str> = secrets.iter().copied().filter(|s| s.len() >= 4).collect();
+        if secrets.is_empty() {
+            return self;
+        }
+        let mark = super::logging::REDACTED;
+        for s in &secrets {
+            if self.0.message.contains(s) {
+                self.0.message = self.0.message.replace(s, mark);
+            }
+        }
+        if let Some(r) = &mut self.0.response {
+            let mut raw = r.raw.to_vec();
+            let mut changed = false;
+            for s in &secrets {
+                let s = s.as_bytes();
+                let mut i = 0;
+                while let Some(at) = raw[i..].windows(s.len()).position(|w| w == s) {
+                    raw.splice(i + at..i + at + s.len(), mark.bytes());
+                    i += at + mark.len();
+                    changed = true;
+                }
+            }
+            if changed {
+                r.body = parse_error_body(&raw);
+                r.raw = raw.into();
+            }
+        }
+        self
+    }
+
     /// What kind of error this is.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
@@ -191,15 +225,18 @@ impl fmt::Display for Error {
         if let Some(op) = self.0.operation {
             write!(f, " in {op}")?;
         }
+        // What the server sent (message, code, correlation id) is shown with control
+        // characters escaped and cut: a message cannot forge log lines or move a terminal's
+        // cursor, nor fill a log.
         if let Some(r) = &self.0.response {
             write!(f, ": {} {}", r.status, r.status_text)?;
             if let Some(code) = r.body.as_ref().and_then(|b| b.code.as_deref()) {
-                write!(f, " ({code})")?;
+                write!(f, " ({})", Shown(code, 200))?;
             }
         }
-        write!(f, ": {}", self.0.message)?;
+        write!(f, ": {}", Shown(&self.0.message, DISPLAY_MESSAGE_MAX))?;
         if let Some(id) = self.correlation_id() {
-            write!(f, " [correlation id {id}]")?;
+            write!(f, " [correlation id {}]", Shown(id, 200))?;
         }
         Ok(())
     }
@@ -212,15 +249,46 @@ impl fmt::Debug for Error {
             .field("message", &self.0.message)
             .field("operation", &self.0.operation);
         if let Some(r) = &self.0.response {
+            // The raw body is shown cut and with secrets redacted (a decode error of a token
+            // answer, say, holds the token).
+            let text = super::logging::redacted_body(&r.headers, &r.raw, false);
             d.field("status", &r.status)
                 .field("correlation_id", &r.correlation_id())
                 .field("body", &r.body)
-                .field("text", &r.text());
+                .field("text", &format_args!("{}", Shown(&text, DEBUG_TEXT_MAX)))
+                .field("raw_len", &r.raw.len());
         }
         if let Some(s) = &self.0.source {
             d.field("source", s);
         }
         d.finish()
+    }
+}
+
+/// The most characters of the message `Display` shows.
+const DISPLAY_MESSAGE_MAX: usize = 2000;
+/// The most characters of the raw body `Debug` shows.
+const DEBUG_TEXT_MAX: usize = 1024;
+
+/// Text from the network for a log line: control characters escaped (`\n`, `\u{1b}`), at most
+/// `.1` characters, then `…`.
+struct Shown<'a>(&'a str, usize);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == self.1 {
+                return f.write_str("…");
+            }
+            // Bidirectional overrides are escaped too: they reorder what a reader sees.
+            if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -273,6 +341,43 @@ mod tests {
                 && shown.contains("abc-123"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn display_escapes_control_characters_from_the_server() {
+        let raw = br#"{"code":"x\r\nFAKE","message":"bad\r\n2026-01-01 INFO forged line \u001b[31mred\u0007"}"#;
+        let mut h = HeaderMap::new();
+        h.insert("inin-correlation-id", "id\tx".parse().unwrap());
+        let e = Error::from_response(400, h, bytes::Bytes::from_static(raw), Some("op"));
+        let shown = e.to_string();
+        assert!(!shown.chars().any(|c| c.is_control()), "{shown:?}");
+        assert!(
+            shown.contains("bad\\r\\n2026-01-01 INFO forged line \\u{1b}[31mred\\u{7}"),
+            "{shown}"
+        );
+        assert!(shown.contains("(x\\r\\nFAKE)"), "{shown}");
+        let long = format!(r#"{{"message":"{}"}}"#, "m".repeat(100_000));
+        let e = Error::from_response(400, HeaderMap::new(), long.into(), None);
+        assert!(e.to_string().len() < 2_100, "Display is cut");
+    }
+
+    #[test]
+    fn debug_cuts_and_redacts_the_raw_body() {
+        let raw = format!(
+            r#"{{"access_token":"SECRET-TOKEN","filler":"{}"}}"#,
+            "x".repeat(1_000_000)
+        );
+        let e = Error::new(ErrorKind::Decode, "bad").with_response(ErrorResponse {
+            status: 200,
+            status_text: "OK".into(),
+            headers: HeaderMap::new(),
+            body: None,
+            raw: raw.into(),
+        });
+        let d = format!("{e:?}");
+        assert!(!d.contains("SECRET-TOKEN"), "{}", &d[..200]);
+        assert!(d.len() < 2_000, "Debug is cut: {} bytes", d.len());
+        assert!(d.contains("raw_len: 1000043"), "{}", &d[d.len() - 100..]);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub use auth::{compute_pkce_code_challenge, generate_pkce_code_verifier, AuthDat
 pub use browser::LocalStorageTokenStore;
 pub use browser::{LoginOptions, OAuthRedirect};
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_ENVIRONMENT, SDK_VERSION, USER_AGENT_VALUE,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_ENVIRONMENT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, SDK_VERSION, TOKEN_MAX_RESPONSE_BYTES, USER_AGENT_VALUE,
 };
 pub use config::{ConfigFile, CONFIG_FILE_ENV};
 pub use error::{Error, ErrorKind, ErrorResponse};
@@ -37,6 +38,9 @@ pub use store::FileTokenStore;
 pub use store::{MemoryTokenStore, StoredToken, TokenStore, DEFAULT_PERSIST_PREFIX};
 #[cfg(feature = "reqwest")]
 pub use transport::ReqwestTransport;
-pub use transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
+pub use transport::{
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError, DEFAULT_CONNECT_TIMEOUT,
+    ERROR_BODY_MAX_BYTES,
+};
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
 pub use transport::{ProxyConfig, TransportOptions};

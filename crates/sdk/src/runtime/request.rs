@@ -20,6 +20,8 @@ pub struct RequestOptions {
     pub max_retries: Option<u32>,
     /// Overrides the retry policy's `retry_non_idempotent`.
     pub retry_non_idempotent: Option<bool>,
+    /// The most bytes the response body may have, overriding the client's.
+    pub max_response_bytes: Option<u64>,
 }
 
 /// Settings shared by every request builder: `use purecloud_platform_client_v2::RequestBuilder`
@@ -38,6 +40,12 @@ pub trait RequestBuilder: Sized {
     /// Sets a timeout for each attempt of this request.
     fn with_timeout(mut self, timeout: Duration) -> Self {
         self.options_mut().timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the most bytes the response body may have (for one large download, say).
+    fn with_max_response_bytes(mut self, max: u64) -> Self {
+        self.options_mut().max_response_bytes = Some(max);
         self
     }
 
@@ -148,6 +156,8 @@ pub struct ApiRequest {
     auth: bool,
     accept: &'static str,
     options: RequestOptions,
+    /// Why the request must not be sent (a path parameter that would change the endpoint).
+    invalid: Option<String>,
 }
 
 impl ApiRequest {
@@ -168,6 +178,7 @@ impl ApiRequest {
             auth: true,
             accept: "application/json",
             options,
+            invalid: None,
         }
     }
 
@@ -181,10 +192,30 @@ impl ApiRequest {
         self.accept = accept;
     }
 
-    /// Replaces `{name}` in the path with the percent-encoded value.
+    /// Replaces `{name}` in the path with the percent-encoded value (one path segment:
+    /// everything but `A–Z a–z 0–9 - _ . ! ~ * ' ( )` is encoded, as the official SDKs'
+    /// `encodeURIComponent` does).
+    ///
+    /// A value that is empty, `.` or `..` (also once percent-decoded) would make the URL name
+    /// another resource (`/users/u1/verifiers/..` is `/users/u1`, and URL parsers collapse
+    /// `%2E%2E` too): the request is then refused with [`ErrorKind::InvalidInput`]
+    /// before anything is sent.
+    ///
+    /// [`ErrorKind::InvalidInput`]: crate::ErrorKind::InvalidInput
     pub fn path_param(&mut self, name: &str, value: &dyn ParamValue) {
         let mut text = String::new();
         value.write_param(&mut text);
+        if self.invalid.is_none() && is_dot_segment(&text) {
+            let shown = if text.is_empty() {
+                "empty"
+            } else {
+                text.as_str()
+            };
+            self.invalid = Some(format!(
+                "path parameter `{name}` is {shown:?}: it would address another resource than {} {}",
+                self.method, self.path
+            ));
+        }
         let mut enc = String::with_capacity(text.len());
         encode(&text, &mut enc, PATH_SAFE);
         let pat = format!("{{{name}}}");
@@ -286,10 +317,41 @@ impl ApiRequest {
     pub(crate) fn take_body(&mut self) -> Option<Vec<u8>> {
         self.body.take()
     }
+
+    /// Whether the request may be sent: `Err` names the parameter that must not be.
+    pub fn check(&self) -> Result<(), crate::Error> {
+        match &self.invalid {
+            None => Ok(()),
+            Some(why) => Err(crate::Error::new(
+                crate::ErrorKind::InvalidInput,
+                why.clone(),
+            )),
+        }
+    }
 }
 
-/// Bytes left alone in a path segment (RFC 3986 unreserved plus sub-delims that are safe there).
-const PATH_SAFE: &[u8] = b"-._~!$&'()*+,;=:@";
+/// A path segment that is empty, `.` or `..`, as sent or after any number of percent-decodings
+/// (a server or proxy may decode more than once).
+fn is_dot_segment(text: &str) -> bool {
+    let mut t = text.to_owned();
+    for _ in 0..4 {
+        if t.is_empty() || t == "." || t == ".." {
+            return true;
+        }
+        let d = decode(&t);
+        if d == t {
+            return false;
+        }
+        t = d;
+    }
+    // Still decoding after four rounds: nobody's identifier looks like that.
+    true
+}
+
+/// Bytes left alone in a path segment: those `encodeURIComponent` leaves alone (RFC 3986
+/// unreserved plus `!*'()`). `; = + $ , & : @` are encoded: a Java servlet stack reads `;…`
+/// as a matrix parameter and some servers read `+` as a space.
+const PATH_SAFE: &[u8] = b"-._~!*'()";
 /// Bytes left alone in a query key or value.
 const QUERY_SAFE: &[u8] = b"-._~!$'()*,;:@/?";
 
@@ -343,6 +405,39 @@ mod tests {
         r.path_param("userId", &"a b/c?d#e%".to_owned());
         r.path_param("n", &42i64);
         assert_eq!(r.path(), "/api/v2/users/a%20b%2Fc%3Fd%23e%25/x/42");
+        assert!(r.check().is_ok());
+    }
+
+    #[test]
+    fn path_params_are_encoded_like_encode_uri_component() {
+        let mut r = ApiRequest::new(Method::GET, "/t/{k}", "op", RequestOptions::default());
+        r.path_param("k", &"a:b@c+d$e,f;g=h&i!j~k*l'm(n)o.p_q-r é".to_owned());
+        assert_eq!(
+            r.path(),
+            "/t/a%3Ab%40c%2Bd%24e%2Cf%3Bg%3Dh%26i!j~k*l'm(n)o.p_q-r%20%C3%A9"
+        );
+    }
+
+    #[test]
+    fn dot_and_empty_path_params_are_refused_before_sending() {
+        for bad in ["", ".", "..", "%2e", "%2E%2E", "%252e%252e", ".%2E"] {
+            let mut r = ApiRequest::new(
+                Method::DELETE,
+                "/api/v2/users/{userId}/verifiers/{verifierId}",
+                "deleteUserVerifier",
+                RequestOptions::default(),
+            );
+            r.path_param("userId", &"u1".to_owned());
+            r.path_param("verifierId", &bad.to_owned());
+            let e = r.check().expect_err(bad);
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidInput, "{bad}");
+            assert!(e.message().contains("verifierId"), "{}", e.message());
+        }
+        for ok in ["...", ".a", "a.", "%", "%zz", "u1"] {
+            let mut r = ApiRequest::new(Method::GET, "/u/{id}", "op", RequestOptions::default());
+            r.path_param("id", &ok.to_owned());
+            assert!(r.check().is_ok(), "{ok}");
+        }
     }
 
     #[test]

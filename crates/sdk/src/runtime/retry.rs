@@ -242,7 +242,7 @@ pub(crate) fn decide(
         Attempt::Status(..) => (false, None),
         Attempt::Failed(TransportError::Connect(_)) => (true, None),
         Attempt::Failed(TransportError::Other(_)) => (safe, None),
-        Attempt::Failed(TransportError::Timeout(_)) => (false, None),
+        Attempt::Failed(TransportError::Timeout(_) | TransportError::TooLarge(_)) => (false, None),
     };
     if !retryable {
         return Verdict::Final;

@@ -27,6 +27,13 @@ pub struct HttpRequest {
     pub body: Option<Vec<u8>>,
     /// Total time allowed for this request, when set. Transports must apply it.
     pub timeout: Option<Duration>,
+    /// The most body bytes this request takes in a response, when set. Transports must apply
+    /// it: a 2xx body longer than this (by its `Content-Length` or while it is read) is
+    /// [`TransportError::TooLarge`]; a non-2xx body is cut at
+    /// `min(this, ERROR_BODY_MAX_BYTES)` and the response marked
+    /// [`truncated`](HttpResponse::truncated) (an error keeps its status). The client checks
+    /// the result again, so a transport that ignores it cannot break the bound of a call.
+    pub max_response_bytes: Option<u64>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -40,6 +47,7 @@ impl std::fmt::Debug for HttpRequest {
                 &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
             )
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -53,8 +61,31 @@ impl HttpRequest {
             headers,
             body: None,
             timeout: None,
+            max_response_bytes: None,
         }
     }
+}
+
+/// The most bytes of a non-2xx body that are kept (a Genesys error body is a few hundred
+/// bytes, a proxy's error page a few kilobytes); the rest is not read.
+pub const ERROR_BODY_MAX_BYTES: u64 = 256 * 1024;
+
+/// The limit of a body of `status` under the request's limit: the request's for 2xx, at most
+/// [`ERROR_BODY_MAX_BYTES`] otherwise.
+pub(crate) fn body_limit(status: u16, max: Option<u64>) -> (u64, bool) {
+    let max = max.unwrap_or(u64::MAX);
+    if (200..300).contains(&status) {
+        (max, false)
+    } else {
+        (max.min(ERROR_BODY_MAX_BYTES), true)
+    }
+}
+
+/// The error of a body over its limit.
+pub(crate) fn too_large(limit: u64, what: &str) -> TransportError {
+    TransportError::TooLarge(format!(
+        "the response body {what} exceeds the limit of {limit} bytes (ClientBuilder::max_response_bytes)"
+    ))
 }
 
 /// One HTTP response with its whole body. `Debug` shows the body's length only (a token
@@ -66,8 +97,11 @@ pub struct HttpResponse {
     pub status: u16,
     /// The headers.
     pub headers: HeaderMap,
-    /// The whole body.
+    /// The whole body (for a non-2xx response, at most its limit: see
+    /// [`HttpRequest::max_response_bytes`]).
     pub body: bytes::Bytes,
+    /// The body was cut at its limit (non-2xx responses only).
+    pub truncated: bool,
 }
 
 impl std::fmt::Debug for HttpResponse {
@@ -76,6 +110,7 @@ impl std::fmt::Debug for HttpResponse {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &format!("<{} bytes>", self.body.len()))
+            .field("truncated", &self.truncated)
             .finish()
     }
 }
@@ -87,6 +122,7 @@ impl HttpResponse {
             status,
             headers,
             body: body.into(),
+            truncated: false,
         }
     }
 }
@@ -101,6 +137,9 @@ pub enum TransportError {
     Connect(String),
     /// Anything else (reset, body cut short, protocol error).
     Other(String),
+    /// A 2xx body longer than [`HttpRequest::max_response_bytes`] (not read further, not
+    /// retried).
+    TooLarge(String),
 }
 
 impl std::fmt::Display for TransportError {
@@ -108,7 +147,7 @@ impl std::fmt::Display for TransportError {
         match self {
             TransportError::Timeout(m) => write!(f, "timed out: {m}"),
             TransportError::Connect(m) => write!(f, "could not connect: {m}"),
-            TransportError::Other(m) => f.write_str(m),
+            TransportError::Other(m) | TransportError::TooLarge(m) => f.write_str(m),
         }
     }
 }
@@ -132,15 +171,52 @@ pub trait HttpTransport: Send + Sync + 'static {
 
 /// The default transport: a shared `reqwest::Client` (connection pooling, rustls); on wasm32
 /// the browser's `fetch` (reqwest's wasm backend: the browser does TLS, proxies and CORS).
+///
+/// Secure by default: redirects are never followed (a `3xx` is handed to the client, which
+/// reports it as an error: a redirect could carry the token, a re-posted login form or a
+/// default header to another origin, or downgrade to `http`), connecting is bounded by
+/// [`DEFAULT_CONNECT_TIMEOUT`], and bodies are read within [`HttpRequest::max_response_bytes`]
+/// without trusting `Content-Length` for memory. In a browser, `fetch` follows redirects itself
+/// (it drops `Authorization` across origins and refuses `https`→`http` from an `https` page);
+/// an answer that came from another URL is refused.
 #[cfg(feature = "reqwest")]
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
 }
 
+/// How long connecting (TCP and TLS) may take when no connect timeout is set.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[cfg(feature = "reqwest")]
+fn secure_builder() -> reqwest::ClientBuilder {
+    let b = reqwest::Client::builder();
+    #[cfg(not(target_arch = "wasm32"))]
+    let b = b
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT);
+    b
+}
+
+#[cfg(feature = "reqwest")]
+impl Default for ReqwestTransport {
+    /// The secure defaults (see the type's docs).
+    fn default() -> Self {
+        // Building a client fails only when the TLS backend cannot load, which the plain
+        // `reqwest::Client::new()` treats the same way (a panic); keep its behaviour.
+        ReqwestTransport {
+            client: secure_builder()
+                .build()
+                .unwrap_or_else(|_| reqwest::Client::new()),
+        }
+    }
+}
+
 #[cfg(feature = "reqwest")]
 impl ReqwestTransport {
-    /// Wraps a configured `reqwest::Client`.
+    /// Wraps a configured `reqwest::Client` as it is: its redirect policy and timeouts are
+    /// yours (reqwest's own default follows up to 10 redirects; pass
+    /// `reqwest::redirect::Policy::none()` to keep the SDK's guarantee).
     pub fn new(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
     }
@@ -151,7 +227,7 @@ impl ReqwestTransport {
     pub fn with_options(o: &TransportOptions) -> Result<Self, crate::Error> {
         use crate::{Error, ErrorKind};
         let bad = |what: String| Error::new(ErrorKind::InvalidInput, what);
-        let mut b = reqwest::Client::builder();
+        let mut b = secure_builder();
         if let Some(t) = o.connect_timeout {
             b = b.connect_timeout(t);
         }
@@ -245,7 +321,7 @@ impl std::fmt::Debug for ProxyConfig {
 #[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TransportOptions {
-    /// How long connecting (TCP and TLS) may take.
+    /// How long connecting (TCP and TLS) may take ([`DEFAULT_CONNECT_TIMEOUT`] when unset).
     pub connect_timeout: Option<Duration>,
     /// A proxy for every request (otherwise the `HTTP(S)_PROXY` environment variables apply).
     pub proxy: Option<ProxyConfig>,
@@ -306,47 +382,125 @@ impl HttpTransport for ReqwestTransport {
         if let Some(t) = request.timeout {
             b = b.timeout(t);
         }
+        let max = request.max_response_bytes;
+        #[cfg(target_arch = "wasm32")]
+        let url = request.url;
         Box::pin(async move {
             let mut resp = b.send().await.map_err(map_reqwest)?;
+            // fetch follows redirects by itself: refuse what another URL answered.
+            #[cfg(target_arch = "wasm32")]
+            if resp.url().as_str() != url
+                && reqwest::Url::parse(&url).ok().as_ref() != Some(resp.url())
+            {
+                return Err(TransportError::Other(
+                    "the server redirected the request to another URL; redirects are not followed"
+                        .into(),
+                ));
+            }
             let status = resp.status().as_u16();
             let headers = std::mem::take(resp.headers_mut());
-            let body = read_body(resp).await?;
+            let (limit, cut) = body_limit(status, max);
+            let (body, truncated) = read_body(resp, limit, cut).await?;
             Ok(HttpResponse {
                 status,
                 headers,
                 body,
+                truncated,
             })
         })
     }
 }
 
-/// Bodies up to this size are collected by reqwest (usually one chunk, taken without a copy);
-/// larger ones with a `Content-Length` are read into one buffer of that size.
+/// Bodies with a `Content-Length` up to this size are collected by reqwest in one go (usually
+/// one chunk, taken without a copy); others are read chunk by chunk within their limit.
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
-const PREALLOCATE_ABOVE: u64 = 64 * 1024;
+const SMALL_BODY: u64 = 64 * 1024;
 
-/// At most this much is reserved up front from a `Content-Length` (a lying server cannot make
-/// the client reserve gigabytes before sending them); the buffer grows past it as data arrives.
+/// The most reserved up front for a body, whatever its `Content-Length` says: the buffer then
+/// grows with the data that actually arrives (doubling, but never past the announced length,
+/// so an honest large body ends in a buffer of exactly its size after a few cheap `realloc`s,
+/// and a lying server costs at most twice what it sent).
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
-const PREALLOCATE_MAX: u64 = 256 * 1024 * 1024;
+const INITIAL_RESERVE: u64 = 1024 * 1024;
 
-/// Reads the whole body. A large body with a known length goes into one buffer of that size:
-/// collecting chunks and then joining them needs twice the memory and a copy of every byte
-/// (measured on the 20 MB analytics response: about 25% of the receive time, and peak memory).
+/// Reads the body within `limit` bytes: over it, a 2xx body is an error and an error body
+/// (`cut`) is cut there. Never reserves memory on the server's word alone.
 #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
-async fn read_body(mut resp: reqwest::Response) -> Result<bytes::Bytes, TransportError> {
-    let len = match resp.content_length() {
-        Some(len) if len > PREALLOCATE_ABOVE => len.min(PREALLOCATE_MAX),
-        _ => return resp.bytes().await.map_err(map_reqwest),
-    };
-    let mut buf = Vec::with_capacity(len as usize);
+async fn read_body(
+    mut resp: reqwest::Response,
+    limit: u64,
+    cut: bool,
+) -> Result<(bytes::Bytes, bool), TransportError> {
+    let declared = resp.content_length();
+    match declared {
+        Some(len) if len > limit && !cut => {
+            return Err(too_large(limit, "announced by Content-Length"))
+        }
+        // hyper never delivers more than the announced length: bounded by it.
+        Some(len) if len <= SMALL_BODY.min(limit) => {
+            return resp.bytes().await.map(|b| (b, false)).map_err(map_reqwest)
+        }
+        _ => {}
+    }
+    let target = declared.unwrap_or(u64::MAX).min(limit);
+    let mut first: Option<bytes::Bytes> = None;
+    let mut buf: Vec<u8> = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(map_reqwest)? {
+        let have = first.as_ref().map_or(buf.len(), |f| f.len()) as u64;
+        if have + chunk.len() as u64 > limit {
+            if !cut {
+                return Err(too_large(limit, "read so far"));
+            }
+            let keep = (limit - have) as usize;
+            let mut out = match first.take() {
+                Some(f) => f.to_vec(),
+                None => std::mem::take(&mut buf),
+            };
+            out.extend_from_slice(&chunk[..keep]);
+            // The rest is not read: dropping the response closes the connection.
+            return Ok((bytes::Bytes::from(out), true));
+        }
+        if buf.is_empty() && first.is_none() {
+            first = Some(chunk);
+            continue;
+        }
+        if let Some(f) = first.take() {
+            buf = Vec::with_capacity(
+                (target.min(INITIAL_RESERVE) as usize).max(f.len() + chunk.len()),
+            );
+            buf.extend_from_slice(&f);
+        }
+        let need = buf.len() + chunk.len();
+        if need > buf.capacity() {
+            let grown = (buf.capacity() * 2).max(need) as u64;
+            let to = grown.min(target).max(need as u64) as usize;
+            buf.reserve_exact(to - buf.len());
+        }
         buf.extend_from_slice(&chunk);
     }
-    Ok(bytes::Bytes::from(buf))
+    Ok(match first {
+        Some(f) => (f, false),
+        None => (bytes::Bytes::from(buf), false),
+    })
 }
 
+/// In a browser the body is read by `fetch` as a whole; the limit is checked on the announced
+/// length first and on the result.
 #[cfg(all(feature = "reqwest", target_arch = "wasm32"))]
-async fn read_body(resp: reqwest::Response) -> Result<bytes::Bytes, TransportError> {
-    resp.bytes().await.map_err(map_reqwest)
+async fn read_body(
+    resp: reqwest::Response,
+    limit: u64,
+    cut: bool,
+) -> Result<(bytes::Bytes, bool), TransportError> {
+    if !cut && resp.content_length().is_some_and(|len| len > limit) {
+        return Err(too_large(limit, "announced by Content-Length"));
+    }
+    let body = resp.bytes().await.map_err(map_reqwest)?;
+    if body.len() as u64 > limit {
+        if !cut {
+            return Err(too_large(limit, "read"));
+        }
+        return Ok((body.slice(..limit as usize), true));
+    }
+    Ok((body, false))
 }
