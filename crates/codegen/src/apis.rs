@@ -310,8 +310,18 @@ fn builder(out: &mut String, op: &Operation, cfg: &str) {
                 writeln!(out, "        r.{f}({:?}, &self.{});", p.name, p.ident)
             }
             Location::Header => writeln!(out, "        r.header({:?}, &self.{});", p.name, p.ident),
+            Location::Body if p.ty == Ty::String => {
+                writeln!(out, "        r.text_body(&self.{});", p.ident)
+            }
             Location::Body => writeln!(out, "        r.json_body(&self.{});", p.ident),
         };
+        if p.required && p.location != Location::Path {
+            let _ = writeln!(
+                out,
+                "        r.require({:?}, self.{}.is_some());",
+                p.name, p.ident
+            );
+        }
     }
     let _ = writeln!(
         out,

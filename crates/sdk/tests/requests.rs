@@ -122,8 +122,18 @@ fn every_operation_builds_the_request_the_spec_describes() {
         let has_body = params.iter().any(|p| p["in"] == "body");
         match (has_body, req.body()) {
             (true, Some(b)) => {
-                let got: Value = serde_json::from_slice(b).unwrap();
                 let want = support::body_sample(op_id);
+                // A body that is a string in the spec goes out as that text, not JSON-quoted.
+                if let Value::String(text) = &want {
+                    if b != text.as_bytes() {
+                        fail(format!(
+                            "text body {:?} != {text:?}",
+                            String::from_utf8_lossy(b)
+                        ));
+                    }
+                    continue;
+                }
+                let got: Value = serde_json::from_slice(b).unwrap();
                 if got != want {
                     fail(format!(
                         "body differs: {}",

@@ -1371,6 +1371,11 @@ impl Inner {
                     .with_operation(op));
                 }
                 bearer = snap.bearer;
+            } else {
+                // An operation the spec marks `security: []` still carries the token when the
+                // client has one, as the official SDKs send it (`deleteWebdeploymentsTokenRevoke`
+                // takes its JWT only there); it is never renewed or required for them.
+                bearer = self.auth.snapshot().bearer;
             }
             let resp = self
                 .send(&s, &retry, op, &template, bearer.as_ref())

@@ -22,6 +22,8 @@ pub struct RequestOptions {
     pub retry_non_idempotent: Option<bool>,
     /// The most bytes the response body may have, overriding the client's.
     pub max_response_bytes: Option<u64>,
+    /// A body sent exactly as given (JSON text), instead of the one the setters describe.
+    pub raw_body: Option<Vec<u8>>,
 }
 
 /// Settings shared by every request builder: `use purecloud_platform_client_v2::RequestBuilder`
@@ -59,6 +61,21 @@ pub trait RequestBuilder: Sized {
     fn with_max_retries(mut self, n: u32) -> Self {
         self.options_mut().max_retries = Some(n);
         self
+    }
+
+    /// Sends `json` as the body exactly as given (JSON text: a document the operation's model
+    /// cannot express, a field set to `null` to clear it, a property the spec does not list
+    /// yet), replacing whatever the body setter was given. Sent with
+    /// `Content-Type: application/json`; not checked.
+    fn with_raw_body(mut self, json: impl Into<Vec<u8>>) -> Self {
+        self.options_mut().raw_body = Some(json.into());
+        self
+    }
+
+    /// Sends `value` as the body as it is (see [`with_raw_body`](Self::with_raw_body)):
+    /// `serde_json::json!({"department": null, "version": 3})`.
+    fn with_json_body(self, value: &serde_json::Value) -> Self {
+        self.with_raw_body(value.to_string())
     }
 
     /// Never resends this request.
@@ -158,6 +175,8 @@ pub struct ApiRequest {
     options: RequestOptions,
     /// Why the request must not be sent (a path parameter that would change the endpoint).
     invalid: Option<String>,
+    /// Required parameters without a value (`body` for the body).
+    missing: Vec<&'static str>,
 }
 
 impl ApiRequest {
@@ -179,6 +198,26 @@ impl ApiRequest {
             accept: "application/json",
             options,
             invalid: None,
+            missing: Vec::new(),
+        }
+    }
+
+    /// Records that the required parameter `name` has no value (`.send()` then fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) without a round trip;
+    /// for the body, unless a raw body is given).
+    #[doc(hidden)]
+    pub fn require(&mut self, name: &'static str, present: bool) {
+        if !present {
+            self.missing.push(name);
+        }
+    }
+
+    /// Sets a body that is a string in the spec as it is (not JSON-quoted: the operations that
+    /// take one expect a JSON document given as text).
+    #[doc(hidden)]
+    pub fn text_body(&mut self, body: &Option<String>) {
+        if let Some(b) = body {
+            self.body = Some(b.as_bytes().to_vec());
         }
     }
 
@@ -295,7 +334,7 @@ impl ApiRequest {
     }
     /// The JSON body.
     pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        self.options.raw_body.as_deref().or(self.body.as_deref())
     }
     /// The operation id (`getUsersMe`).
     pub fn operation_id(&self) -> &'static str {
@@ -315,18 +354,41 @@ impl ApiRequest {
     }
 
     pub(crate) fn take_body(&mut self) -> Option<Vec<u8>> {
-        self.body.take()
+        match self.options.raw_body.take() {
+            Some(raw) => Some(raw),
+            None => self.body.take(),
+        }
     }
 
-    /// Whether the request may be sent: `Err` names the parameter that must not be.
+    /// Whether the request may be sent: `Err` names the parameter that is missing or must not
+    /// be sent as it is.
     pub fn check(&self) -> Result<(), crate::Error> {
-        match &self.invalid {
-            None => Ok(()),
-            Some(why) => Err(crate::Error::new(
+        if let Some(why) = &self.invalid {
+            return Err(crate::Error::new(
                 crate::ErrorKind::InvalidInput,
                 why.clone(),
-            )),
+            ));
         }
+        let has_raw = self.options.raw_body.is_some();
+        let missing: Vec<String> = self
+            .missing
+            .iter()
+            .filter(|m| !(has_raw && **m == "body"))
+            .map(|m| format!("`{m}`"))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(crate::Error::new(
+            crate::ErrorKind::InvalidInput,
+            format!(
+                "{} needs the required parameter{} {}: set {} before sending",
+                self.operation_id,
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", "),
+                if missing.len() == 1 { "it" } else { "them" }
+            ),
+        ))
     }
 }
 

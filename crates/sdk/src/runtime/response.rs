@@ -48,6 +48,11 @@ impl<T> ApiResponse<T> {
     pub fn correlation_id(&self) -> Option<&str> {
         correlation_id(&self.headers)
     }
+    /// The server sent no body (a 204, or an empty 200 where the spec promises a model):
+    /// [`body`](Self::body) is then the type's empty value (see [`decode`]).
+    pub fn body_was_empty(&self) -> bool {
+        self.raw.iter().all(u8::is_ascii_whitespace)
+    }
 }
 
 enum BodyKind {
@@ -104,11 +109,23 @@ pub(crate) fn status_text(status: u16) -> String {
 }
 
 /// Decodes a 2xx body into `T`: JSON, or text for text operations, or nothing for 204.
+///
+/// An empty 2xx body is a success whatever the operation's type, as in the official SDKs
+/// (which return `null`): the spec declares a model for many operations that answer `204` or an
+/// empty `200` (DELETEs above all). The body is then the type's empty value: a model with no
+/// property set, an empty list or map, `()`. [`ApiResponse::body_was_empty`] (from
+/// `.send_extended()`) tells it apart from a model that came back empty.
 pub fn decode<T: FromJson>(raw: &RawResponse) -> Result<T, Error> {
     match body_kind(raw) {
         BodyKind::Empty => {
             if let Some(v) = T::from_empty() {
                 return Ok(v);
+            }
+            // A model reads `{}` as "no property set", a list `[]` as empty.
+            for empty in [&b"{}"[..], b"[]", b"\"\""] {
+                if let Ok(v) = json::from_slice::<T>(empty) {
+                    return Ok(v);
+                }
             }
         }
         BodyKind::Text => {

@@ -594,6 +594,7 @@ impl PostAssistants {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/assistants", "postAssistants", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -752,6 +753,7 @@ impl PostAssistantsAgentchecklists {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/assistants/agentchecklists", "postAssistantsAgentchecklists", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -883,6 +885,7 @@ impl PutAssistantsAgentchecklist {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/assistants/agentchecklists/{agentChecklistId}", "putAssistantsAgentchecklist", self.options);
         r.path_param("agentChecklistId", &self.agent_checklist_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1158,6 +1161,7 @@ impl PatchAssistant {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/assistants/{assistantId}", "patchAssistant", self.options);
         r.path_param("assistantId", &self.assistant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1329,6 +1333,7 @@ impl PatchAssistantQueues {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/assistants/{assistantId}/queues", "patchAssistantQueues", self.options);
         r.path_param("assistantId", &self.assistant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1431,6 +1436,7 @@ impl PutAssistantQueue {
         r.path_param("assistantId", &self.assistant_id);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1525,6 +1531,7 @@ impl PostAssistantQueueUsersBulkAdd {
         r.path_param("assistantId", &self.assistant_id);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1576,6 +1583,7 @@ impl PostAssistantQueueUsersBulkRemove {
         r.path_param("assistantId", &self.assistant_id);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1627,6 +1635,7 @@ impl PostAssistantQueueUsersJobs {
         r.path_param("assistantId", &self.assistant_id);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1734,6 +1743,7 @@ impl PostAssistantQueueUsersQuery {
         r.path_param("assistantId", &self.assistant_id);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }

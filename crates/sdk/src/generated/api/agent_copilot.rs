@@ -197,6 +197,7 @@ impl PutAssistantCopilot {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/assistants/{assistantId}/copilot", "putAssistantCopilot", self.options);
         r.path_param("assistantId", &self.assistant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -170,6 +170,7 @@ impl PutUsersAgentuiAgentsAutoanswerAgentIdSettings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", "putUsersAgentuiAgentsAutoanswerAgentIdSettings", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -262,6 +263,7 @@ impl PatchUsersAgentuiAgentsAutoanswerAgentIdSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/agentui/agents/autoanswer/{agentId}/settings", "patchUsersAgentuiAgentsAutoanswerAgentIdSettings", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

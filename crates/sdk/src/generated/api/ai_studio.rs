@@ -683,6 +683,7 @@ impl PostAgenticVirtualagents {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/agentic/virtualagents", "postAgenticVirtualagents", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -779,6 +780,7 @@ impl PatchAgenticVirtualagent {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/agentic/virtualagents/{virtualAgentId}", "patchAgenticVirtualagent", self.options);
         r.path_param("virtualAgentId", &self.virtual_agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -923,6 +925,7 @@ impl PostAgenticVirtualagentVersionJobs {
         r.path_param("virtualAgentId", &self.virtual_agent_id);
         r.path_param("versionId", &self.version_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -973,6 +976,7 @@ impl PostConversationsSummariesPreview {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/summaries/preview", "postConversationsSummariesPreview", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1121,6 +1125,7 @@ impl PostConversationsSummariesSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/summaries/settings", "postConversationsSummariesSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1217,6 +1222,7 @@ impl PutConversationsSummariesSetting {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/summaries/settings/{summarySettingId}", "putConversationsSummariesSetting", self.options);
         r.path_param("summarySettingId", &self.summary_setting_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1417,6 +1423,7 @@ impl PostGuides {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/guides", "postGuides", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1467,6 +1474,7 @@ impl PostGuidesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/guides/jobs", "postGuidesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1563,6 +1571,7 @@ impl PostGuidesUploads {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/guides/uploads", "postGuidesUploads", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1659,6 +1668,7 @@ impl PatchGuide {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/guides/{guideId}", "patchGuide", self.options);
         r.path_param("guideId", &self.guide_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1803,6 +1813,7 @@ impl PostGuideSessionTurns {
         r.path_param("guideId", &self.guide_id);
         r.path_param("guideSessionId", &self.guide_session_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1955,6 +1966,7 @@ impl PatchGuideVersion {
         r.path_param("guideId", &self.guide_id);
         r.path_param("versionId", &self.version_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2009,6 +2021,7 @@ impl PostGuideVersionJobs {
         r.path_param("guideId", &self.guide_id);
         r.path_param("versionId", &self.version_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

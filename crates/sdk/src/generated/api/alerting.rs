@@ -387,6 +387,7 @@ impl PatchAlertingAlertsBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/alerting/alerts/bulk", "patchAlertingAlertsBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -663,6 +664,7 @@ impl PostAlertingRules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/alerting/rules", "postAlertingRules", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -710,6 +712,7 @@ impl PatchAlertingRulesBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/alerting/rules/bulk", "patchAlertingRulesBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -757,6 +760,7 @@ impl PostAlertingRulesBulkRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/alerting/rules/bulk/remove", "postAlertingRulesBulkRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -896,6 +900,7 @@ impl PutAlertingRule {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/alerting/rules/{ruleId}", "putAlertingRule", self.options);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

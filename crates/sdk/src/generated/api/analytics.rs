@@ -2430,6 +2430,7 @@ impl PostAnalyticsActionsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/actions/aggregates/jobs", "postAnalyticsActionsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2622,6 +2623,7 @@ impl PostAnalyticsActionsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/actions/aggregates/query", "postAnalyticsActionsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2674,6 +2676,7 @@ impl PostAnalyticsAgentcopilotsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/agentcopilots/aggregates/jobs", "postAnalyticsAgentcopilotsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2866,6 +2869,7 @@ impl PostAnalyticsAgentcopilotsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/agentcopilots/aggregates/query", "postAnalyticsAgentcopilotsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2929,6 +2933,7 @@ impl PostAnalyticsAgentsStatusCounts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/agents/status/counts", "postAnalyticsAgentsStatusCounts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("groupBy", &self.group_by);
         (self.client, r)
     }
@@ -2982,6 +2987,7 @@ impl PostAnalyticsAgentsStatusQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/agents/status/query", "postAnalyticsAgentsStatusQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3078,6 +3084,7 @@ impl PostAnalyticsAgentutilizationsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/agentutilizations/aggregates/jobs", "postAnalyticsAgentutilizationsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3270,6 +3277,7 @@ impl PostAnalyticsAgentutilizationsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/agentutilizations/aggregates/query", "postAnalyticsAgentutilizationsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3612,6 +3620,7 @@ impl PostAnalyticsBotsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/bots/aggregates/jobs", "postAnalyticsBotsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3804,6 +3813,7 @@ impl PostAnalyticsBotsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/bots/aggregates/query", "postAnalyticsBotsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3856,6 +3866,7 @@ impl PostAnalyticsCasemanagementAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/casemanagement/aggregates/jobs", "postAnalyticsCasemanagementAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4048,6 +4059,7 @@ impl PostAnalyticsCasemanagementAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/casemanagement/aggregates/query", "postAnalyticsCasemanagementAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4114,6 +4126,7 @@ impl PostAnalyticsConversationsActivityQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/conversations/activity/query", "postAnalyticsConversationsActivityQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         (self.client, r)
@@ -4168,6 +4181,7 @@ impl PostAnalyticsConversationsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/conversations/aggregates/jobs", "postAnalyticsConversationsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4360,6 +4374,7 @@ impl PostAnalyticsConversationsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/conversations/aggregates/query", "postAnalyticsConversationsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4466,6 +4481,7 @@ impl PostAnalyticsConversationsDetailsJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/conversations/details/jobs", "postAnalyticsConversationsDetailsJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4708,6 +4724,7 @@ impl PostAnalyticsConversationsDetailsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/conversations/details/query", "postAnalyticsConversationsDetailsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4806,6 +4823,7 @@ impl PostAnalyticsConversationDetailsProperties {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/conversations/{conversationId}/details/properties", "postAnalyticsConversationDetailsProperties", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4858,6 +4876,7 @@ impl PostAnalyticsCopilotsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/copilots/aggregates/jobs", "postAnalyticsCopilotsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5050,6 +5069,7 @@ impl PostAnalyticsCopilotsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/copilots/aggregates/query", "postAnalyticsCopilotsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5102,6 +5122,7 @@ impl PostAnalyticsDataextractionDownloadsBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/dataextraction/downloads/bulk", "postAnalyticsDataextractionDownloadsBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5330,6 +5351,7 @@ impl PutAnalyticsDataretentionSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/analytics/dataretention/settings", "putAnalyticsDataretentionSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5382,6 +5404,7 @@ impl PostAnalyticsEvaluationsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/evaluations/aggregates/jobs", "postAnalyticsEvaluationsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5574,6 +5597,7 @@ impl PostAnalyticsEvaluationsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/evaluations/aggregates/query", "postAnalyticsEvaluationsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5626,6 +5650,7 @@ impl PostAnalyticsFlowexecutionsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/flowexecutions/aggregates/jobs", "postAnalyticsFlowexecutionsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5818,6 +5843,7 @@ impl PostAnalyticsFlowexecutionsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/flowexecutions/aggregates/query", "postAnalyticsFlowexecutionsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5884,6 +5910,7 @@ impl PostAnalyticsFlowsActivityQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/flows/activity/query", "postAnalyticsFlowsActivityQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         (self.client, r)
@@ -5938,6 +5965,7 @@ impl PostAnalyticsFlowsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/flows/aggregates/jobs", "postAnalyticsFlowsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6130,6 +6158,7 @@ impl PostAnalyticsFlowsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/flows/aggregates/query", "postAnalyticsFlowsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6182,6 +6211,7 @@ impl PostAnalyticsFlowsObservationsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/flows/observations/query", "postAnalyticsFlowsObservationsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6234,6 +6264,7 @@ impl PostAnalyticsJourneysAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/journeys/aggregates/jobs", "postAnalyticsJourneysAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6426,6 +6457,7 @@ impl PostAnalyticsJourneysAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/journeys/aggregates/query", "postAnalyticsJourneysAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6478,6 +6510,7 @@ impl PostAnalyticsKnowledgeAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/knowledge/aggregates/jobs", "postAnalyticsKnowledgeAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6670,6 +6703,7 @@ impl PostAnalyticsKnowledgeAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/knowledge/aggregates/query", "postAnalyticsKnowledgeAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6722,6 +6756,7 @@ impl PostAnalyticsQueuesObservationsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/queues/observations/query", "postAnalyticsQueuesObservationsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6774,6 +6809,7 @@ impl PostAnalyticsRatelimitsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/ratelimits/aggregates/query", "postAnalyticsRatelimitsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6924,6 +6960,7 @@ impl PostAnalyticsReportingDashboardsUsersBulkRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/reporting/dashboards/users/bulk/remove", "postAnalyticsReportingDashboardsUsersBulkRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7082,6 +7119,7 @@ impl PostAnalyticsReportingExports {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/reporting/exports", "postAnalyticsReportingExports", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7218,6 +7256,7 @@ impl PatchAnalyticsReportingSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/analytics/reporting/settings", "patchAnalyticsReportingSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7268,6 +7307,7 @@ impl PostAnalyticsReportingSettingsDashboardsBulkRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/reporting/settings/dashboards/bulk/remove", "postAnalyticsReportingSettingsDashboardsBulkRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7366,7 +7406,9 @@ impl GetAnalyticsReportingSettingsDashboardsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/analytics/reporting/settings/dashboards/query", "getAnalyticsReportingSettingsDashboardsQuery", self.options);
         r.query("dashboardType", &self.dashboard_type);
+        r.require("dashboardType", self.dashboard_type.is_some());
         r.query("dashboardAccessFilter", &self.dashboard_access_filter);
+        r.require("dashboardAccessFilter", self.dashboard_access_filter.is_some());
         r.query("name", &self.name);
         r.query("dashboardState", &self.dashboard_state);
         r.query("sortBy", &self.sort_by);
@@ -7422,6 +7464,7 @@ impl PostAnalyticsReportingSettingsDashboardsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/reporting/settings/dashboards/query", "postAnalyticsReportingSettingsDashboardsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7574,6 +7617,7 @@ impl PostAnalyticsResolutionsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/resolutions/aggregates/jobs", "postAnalyticsResolutionsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7766,6 +7810,7 @@ impl PostAnalyticsResolutionsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/resolutions/aggregates/query", "postAnalyticsResolutionsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7832,6 +7877,7 @@ impl PostAnalyticsRoutingActivityQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/routing/activity/query", "postAnalyticsRoutingActivityQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         (self.client, r)
@@ -7886,6 +7932,7 @@ impl PostAnalyticsSummariesAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/summaries/aggregates/jobs", "postAnalyticsSummariesAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8078,6 +8125,7 @@ impl PostAnalyticsSummariesAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/summaries/aggregates/query", "postAnalyticsSummariesAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8130,6 +8178,7 @@ impl PostAnalyticsSurveysAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/surveys/aggregates/jobs", "postAnalyticsSurveysAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8322,6 +8371,7 @@ impl PostAnalyticsSurveysAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/surveys/aggregates/query", "postAnalyticsSurveysAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8374,6 +8424,7 @@ impl PostAnalyticsTaskmanagementAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/taskmanagement/aggregates/jobs", "postAnalyticsTaskmanagementAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8566,6 +8617,7 @@ impl PostAnalyticsTaskmanagementAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/taskmanagement/aggregates/query", "postAnalyticsTaskmanagementAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8632,6 +8684,7 @@ impl PostAnalyticsTaskmanagementMetricsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/taskmanagement/metrics/query", "postAnalyticsTaskmanagementMetricsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("after", &self.after);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -8700,6 +8753,7 @@ impl PostAnalyticsTeamsActivityQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/teams/activity/query", "postAnalyticsTeamsActivityQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         (self.client, r)
@@ -8754,6 +8808,7 @@ impl PostAnalyticsTranscriptsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/transcripts/aggregates/jobs", "postAnalyticsTranscriptsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8946,6 +9001,7 @@ impl PostAnalyticsTranscriptsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/transcripts/aggregates/query", "postAnalyticsTranscriptsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9012,6 +9068,7 @@ impl PostAnalyticsUsersActivityQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/users/activity/query", "postAnalyticsUsersActivityQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         (self.client, r)
@@ -9066,6 +9123,7 @@ impl PostAnalyticsUsersAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/users/aggregates/jobs", "postAnalyticsUsersAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9258,6 +9316,7 @@ impl PostAnalyticsUsersAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/users/aggregates/query", "postAnalyticsUsersAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9310,6 +9369,7 @@ impl PostAnalyticsUsersDetailsJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/users/details/jobs", "postAnalyticsUsersDetailsJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9552,6 +9612,7 @@ impl PostAnalyticsUsersDetailsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/users/details/query", "postAnalyticsUsersDetailsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9604,6 +9665,7 @@ impl PostAnalyticsUsersObservationsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/analytics/users/observations/query", "postAnalyticsUsersObservationsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -3263,6 +3263,7 @@ impl GetArchitectDependencytracking {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/architect/dependencytracking", "getArchitectDependencytracking", self.options);
         r.query("name", &self.name);
+        r.require("name", self.name.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         r.query("objectType", &self.object_type);
@@ -3444,8 +3445,11 @@ impl GetArchitectDependencytrackingConsumedresources {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/architect/dependencytracking/consumedresources", "getArchitectDependencytrackingConsumedresources", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("version", &self.version);
+        r.require("version", self.version.is_some());
         r.query("objectType", &self.object_type);
+        r.require("objectType", self.object_type.is_some());
         r.query("resourceType", &self.resource_type);
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
@@ -3550,7 +3554,9 @@ impl GetArchitectDependencytrackingConsumingresources {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/architect/dependencytracking/consumingresources", "getArchitectDependencytrackingConsumingresources", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("objectType", &self.object_type);
+        r.require("objectType", self.object_type.is_some());
         r.query("resourceType", &self.resource_type);
         r.query("version", &self.version);
         r.query("pageNumber", &self.page_number);
@@ -3771,6 +3777,7 @@ impl GetArchitectDependencytrackingObject {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/architect/dependencytracking/object", "getArchitectDependencytrackingObject", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("version", &self.version);
         r.query("objectType", &self.object_type);
         r.query("consumedResources", &self.consumed_resources);
@@ -4113,6 +4120,7 @@ impl PostArchitectEmergencygroups {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/emergencygroups", "postArchitectEmergencygroups", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4314,6 +4322,7 @@ impl PutArchitectEmergencygroup {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/architect/emergencygroups/{emergencyGroupId}", "putArchitectEmergencygroup", self.options);
         r.path_param("emergencyGroupId", &self.emergency_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4525,6 +4534,7 @@ impl PostArchitectGrammars {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/grammars", "postArchitectGrammars", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4713,6 +4723,7 @@ impl PostArchitectGrammarLanguages {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/grammars/{grammarId}/languages", "postArchitectGrammarLanguages", self.options);
         r.path_param("grammarId", &self.grammar_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4903,6 +4914,7 @@ impl PostArchitectGrammarLanguageFilesDtmf {
         r.path_param("grammarId", &self.grammar_id);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4999,6 +5011,7 @@ impl PostArchitectGrammarLanguageFilesVoice {
         r.path_param("grammarId", &self.grammar_id);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5204,6 +5217,7 @@ impl PostArchitectIvrs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/ivrs", "postArchitectIvrs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5405,6 +5419,7 @@ impl PutArchitectIvr {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/architect/ivrs/{ivrId}", "putArchitectIvr", self.options);
         r.path_param("ivrId", &self.ivr_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5536,6 +5551,7 @@ impl PutArchitectIvrIdentityresolution {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/architect/ivrs/{ivrId}/identityresolution", "putArchitectIvrIdentityresolution", self.options);
         r.path_param("ivrId", &self.ivr_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5734,6 +5750,7 @@ impl PostArchitectPrompts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/prompts", "postArchitectPrompts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5787,6 +5804,7 @@ impl DeleteArchitectPrompts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/architect/prompts", "deleteArchitectPrompts", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -5909,6 +5927,7 @@ impl PutArchitectPrompt {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/architect/prompts/{promptId}", "putArchitectPrompt", self.options);
         r.path_param("promptId", &self.prompt_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6204,6 +6223,7 @@ impl PostArchitectPromptResources {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/prompts/{promptId}/resources", "postArchitectPromptResources", self.options);
         r.path_param("promptId", &self.prompt_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6298,6 +6318,7 @@ impl PutArchitectPromptResource {
         r.path_param("promptId", &self.prompt_id);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6581,6 +6602,7 @@ impl PostArchitectSchedulegroups {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/schedulegroups", "postArchitectSchedulegroups", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6782,6 +6804,7 @@ impl PutArchitectSchedulegroup {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/architect/schedulegroups/{scheduleGroupId}", "putArchitectSchedulegroup", self.options);
         r.path_param("scheduleGroupId", &self.schedule_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6969,6 +6992,7 @@ impl PostArchitectSchedules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/schedules", "postArchitectSchedules", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7170,6 +7194,7 @@ impl PutArchitectSchedule {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/architect/schedules/{scheduleId}", "putArchitectSchedule", self.options);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7685,6 +7710,7 @@ impl PostArchitectSystempromptResources {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/architect/systemprompts/{promptId}/resources", "postArchitectSystempromptResources", self.options);
         r.path_param("promptId", &self.prompt_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7779,6 +7805,7 @@ impl PutArchitectSystempromptResource {
         r.path_param("promptId", &self.prompt_id);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8142,6 +8169,7 @@ impl PostFlows {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows", "postFlows", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("language", &self.language);
         (self.client, r)
     }
@@ -8196,6 +8224,7 @@ impl DeleteFlows {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/flows", "deleteFlows", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -8245,6 +8274,7 @@ impl PostFlowsActionsCheckin {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/actions/checkin", "postFlowsActionsCheckin", self.options);
         r.query("flow", &self.flow);
+        r.require("flow", self.flow.is_some());
         (self.client, r)
     }
 
@@ -8294,6 +8324,7 @@ impl PostFlowsActionsCheckout {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/actions/checkout", "postFlowsActionsCheckout", self.options);
         r.query("flow", &self.flow);
+        r.require("flow", self.flow.is_some());
         (self.client, r)
     }
 
@@ -8343,6 +8374,7 @@ impl PostFlowsActionsDeactivate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/actions/deactivate", "postFlowsActionsDeactivate", self.options);
         r.query("flow", &self.flow);
+        r.require("flow", self.flow.is_some());
         (self.client, r)
     }
 
@@ -8399,6 +8431,7 @@ impl PostFlowsActionsPublish {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/actions/publish", "postFlowsActionsPublish", self.options);
         r.query("flow", &self.flow);
+        r.require("flow", self.flow.is_some());
         r.query("version", &self.version);
         (self.client, r)
     }
@@ -8449,6 +8482,7 @@ impl PostFlowsActionsRevert {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/actions/revert", "postFlowsActionsRevert", self.options);
         r.query("flow", &self.flow);
+        r.require("flow", self.flow.is_some());
         (self.client, r)
     }
 
@@ -8498,6 +8532,7 @@ impl PostFlowsActionsUnlock {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/actions/unlock", "postFlowsActionsUnlock", self.options);
         r.query("flow", &self.flow);
+        r.require("flow", self.flow.is_some());
         (self.client, r)
     }
 
@@ -8654,6 +8689,7 @@ impl PostFlowsDatatables {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/datatables", "postFlowsDatatables", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8917,6 +8953,7 @@ impl PutFlowsDatatable {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/flows/datatables/{datatableId}", "putFlowsDatatable", self.options);
         r.path_param("datatableId", &self.datatable_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -9104,6 +9141,7 @@ impl PostFlowsDatatableImportCsvJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/datatables/{datatableId}/import/csv/jobs", "postFlowsDatatableImportCsvJobs", self.options);
         r.path_param("datatableId", &self.datatable_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9216,6 +9254,7 @@ impl PostFlowsDatatableImportJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/datatables/{datatableId}/import/jobs", "postFlowsDatatableImportJobs", self.options);
         r.path_param("datatableId", &self.datatable_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9389,6 +9428,7 @@ impl PostFlowsDatatableRows {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/datatables/{datatableId}/rows", "postFlowsDatatableRows", self.options);
         r.path_param("datatableId", &self.datatable_id);
         r.json_body(&self.data_table_row);
+        r.require("dataTableRow", self.data_table_row.is_some());
         (self.client, r)
     }
 
@@ -9740,6 +9780,7 @@ impl PostFlowsExecutions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/executions", "postFlowsExecutions", self.options);
         r.json_body(&self.flow_launch_request);
+        r.require("flowLaunchRequest", self.flow_launch_request.is_some());
         (self.client, r)
     }
 
@@ -9828,6 +9869,7 @@ impl PostFlowsExportJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/export/jobs", "postFlowsExportJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9937,6 +9979,7 @@ impl PostFlowsInstancesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/instances/jobs", "postFlowsInstancesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -10044,6 +10087,7 @@ impl PostFlowsInstancesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/instances/query", "postFlowsInstancesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("indexOnly", &self.index_only);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -10181,6 +10225,7 @@ impl PatchFlowsInstancesSettingsExecutiondata {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/flows/instances/settings/executiondata", "patchFlowsInstancesSettingsExecutiondata", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10402,6 +10447,7 @@ impl PutFlowsInstancesSettingsLoglevelsDefault {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/flows/instances/settings/loglevels/default", "putFlowsInstancesSettingsLoglevelsDefault", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -10680,6 +10726,7 @@ impl GetFlowsLookup {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/flows/lookup", "getFlowsLookup", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         r.query("sortBy", &self.sort_by);
@@ -11522,6 +11569,7 @@ impl PostFlowsValidateJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/validate/jobs", "postFlowsValidateJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11675,6 +11723,7 @@ impl PutFlow {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/flows/{flowId}", "putFlow", self.options);
         r.path_param("flowId", &self.flow_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11967,6 +12016,7 @@ impl PutFlowInstancesSettingsLoglevels {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/flows/{flowId}/instances/settings/loglevels", "putFlowInstancesSettingsLoglevels", self.options);
         r.path_param("flowId", &self.flow_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -12030,6 +12080,7 @@ impl PostFlowInstancesSettingsLoglevels {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/{flowId}/instances/settings/loglevels", "postFlowInstancesSettingsLoglevels", self.options);
         r.path_param("flowId", &self.flow_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -12241,6 +12292,7 @@ impl PostFlowVersions {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/flows/{flowId}/versions", "postFlowVersions", self.options);
         r.path_param("flowId", &self.flow_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12449,6 +12501,7 @@ impl GetFlowVersionIntentHealth {
         r.path_param("versionId", &self.version_id);
         r.path_param("intentId", &self.intent_id);
         r.query("language", &self.language);
+        r.require("language", self.language.is_some());
         (self.client, r)
     }
 
@@ -12506,6 +12559,7 @@ impl GetFlowVersionIntentUtteranceHealth {
         r.path_param("intentId", &self.intent_id);
         r.path_param("utteranceId", &self.utterance_id);
         r.query("language", &self.language);
+        r.require("language", self.language.is_some());
         (self.client, r)
     }
 

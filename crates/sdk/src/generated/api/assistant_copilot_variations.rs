@@ -190,6 +190,7 @@ impl PostAssistantVariations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/assistants/{assistantId}/variations", "postAssistantVariations", self.options);
         r.path_param("assistantId", &self.assistant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -284,6 +285,7 @@ impl PutAssistantVariation {
         r.path_param("assistantId", &self.assistant_id);
         r.path_param("variationId", &self.variation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

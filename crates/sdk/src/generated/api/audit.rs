@@ -179,6 +179,7 @@ impl PostAuditsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/audits/query", "postAuditsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -239,6 +240,7 @@ impl PostAuditsQueryRealtime {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/audits/query/realtime", "postAuditsQueryRealtime", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -300,6 +302,7 @@ impl PostAuditsQueryRealtimeRelated {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/audits/query/realtime/related", "postAuditsQueryRealtimeRelated", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }

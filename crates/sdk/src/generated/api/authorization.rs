@@ -1331,6 +1331,7 @@ impl PostAuthorizationDivisions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/divisions", "postAuthorizationDivisions", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1673,6 +1674,7 @@ impl PutAuthorizationDivision {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/divisions/{divisionId}", "putAuthorizationDivision", self.options);
         r.path_param("divisionId", &self.division_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1851,6 +1853,7 @@ impl PostAuthorizationDivisionObject {
         r.path_param("divisionId", &self.division_id);
         r.path_param("objectType", &self.object_type);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1905,6 +1908,7 @@ impl PostAuthorizationDivisionRestore {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/divisions/{divisionId}/restore", "postAuthorizationDivisionRestore", self.options);
         r.path_param("divisionId", &self.division_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1964,6 +1968,7 @@ impl GetAuthorizationDivisionspermittedMe {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisionspermitted/me", "getAuthorizationDivisionspermittedMe", self.options);
         r.query("permission", &self.permission);
+        r.require("permission", self.permission.is_some());
         r.query("name", &self.name);
         (self.client, r)
     }
@@ -2035,6 +2040,7 @@ impl GetAuthorizationDivisionspermittedPagedMe {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisionspermitted/paged/me", "getAuthorizationDivisionspermittedPagedMe", self.options);
         r.query("permission", &self.permission);
+        r.require("permission", self.permission.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -2109,6 +2115,7 @@ impl GetAuthorizationDivisionspermittedPagedSubjectId {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/authorization/divisionspermitted/paged/{subjectId}", "getAuthorizationDivisionspermittedPagedSubjectId", self.options);
         r.path_param("subjectId", &self.subject_id);
         r.query("permission", &self.permission);
+        r.require("permission", self.permission.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -2478,6 +2485,7 @@ impl PutAuthorizationPoliciesTarget {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/policies/targets/{targetName}", "putAuthorizationPoliciesTarget", self.options);
         r.path_param("targetName", &self.target_name);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("skipLockoutCheck", &self.skip_lockout_check);
         (self.client, r)
     }
@@ -2542,6 +2550,7 @@ impl PostAuthorizationPoliciesTarget {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/policies/targets/{targetName}", "postAuthorizationPoliciesTarget", self.options);
         r.path_param("targetName", &self.target_name);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("skipLockoutCheck", &self.skip_lockout_check);
         (self.client, r)
     }
@@ -2689,6 +2698,7 @@ impl PostAuthorizationPoliciesTargetValidate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/policies/targets/{targetName}/validate", "postAuthorizationPoliciesTargetValidate", self.options);
         r.path_param("targetName", &self.target_name);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2796,6 +2806,7 @@ impl PutAuthorizationPolicy {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/policies/{policyId}", "putAuthorizationPolicy", self.options);
         r.path_param("policyId", &self.policy_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("skipLockoutCheck", &self.skip_lockout_check);
         (self.client, r)
     }
@@ -2895,6 +2906,7 @@ impl PostAuthorizationPolicySimulate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/policies/{policyId}/simulate", "postAuthorizationPolicySimulate", self.options);
         r.path_param("policyId", &self.policy_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3139,6 +3151,7 @@ impl PostAuthorizationRoles {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/roles", "postAuthorizationRoles", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3191,6 +3204,7 @@ impl PutAuthorizationRolesDefault {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/roles/default", "putAuthorizationRolesDefault", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3337,6 +3351,7 @@ impl PutAuthorizationRolesSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/roles/settings", "putAuthorizationRolesSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3439,6 +3454,7 @@ impl PostAuthorizationRoleComparedefaultRightRoleId {
         r.path_param("leftRoleId", &self.left_role_id);
         r.path_param("rightRoleId", &self.right_role_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3559,6 +3575,7 @@ impl PutAuthorizationRole {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/roles/{roleId}", "putAuthorizationRole", self.options);
         r.path_param("roleId", &self.role_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3622,6 +3639,7 @@ impl PostAuthorizationRole {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/roles/{roleId}", "postAuthorizationRole", self.options);
         r.path_param("roleId", &self.role_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("subjectType", &self.subject_type);
         (self.client, r)
     }
@@ -3721,6 +3739,7 @@ impl PatchAuthorizationRole {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/authorization/roles/{roleId}", "patchAuthorizationRole", self.options);
         r.path_param("roleId", &self.role_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3943,6 +3962,7 @@ impl PutAuthorizationRoleUsersAdd {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/roles/{roleId}/users/add", "putAuthorizationRoleUsersAdd", self.options);
         r.path_param("roleId", &self.role_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4001,6 +4021,7 @@ impl PutAuthorizationRoleUsersRemove {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/authorization/roles/{roleId}/users/remove", "putAuthorizationRoleUsersRemove", self.options);
         r.path_param("roleId", &self.role_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4095,6 +4116,7 @@ impl PatchAuthorizationSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/authorization/settings", "patchAuthorizationSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4334,6 +4356,7 @@ impl PostAuthorizationSubjectBulkadd {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/subjects/{subjectId}/bulkadd", "postAuthorizationSubjectBulkadd", self.options);
         r.path_param("subjectId", &self.subject_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("subjectType", &self.subject_type);
         (self.client, r)
     }
@@ -4389,6 +4412,7 @@ impl PostAuthorizationSubjectBulkremove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/subjects/{subjectId}/bulkremove", "postAuthorizationSubjectBulkremove", self.options);
         r.path_param("subjectId", &self.subject_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4452,6 +4476,7 @@ impl PostAuthorizationSubjectBulkreplace {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/authorization/subjects/{subjectId}/bulkreplace", "postAuthorizationSubjectBulkreplace", self.options);
         r.path_param("subjectId", &self.subject_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("subjectType", &self.subject_type);
         (self.client, r)
     }
@@ -4661,6 +4686,7 @@ impl PutUserRoles {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{subjectId}/roles", "putUserRoles", self.options);
         r.path_param("subjectId", &self.subject_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

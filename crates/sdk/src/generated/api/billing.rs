@@ -630,7 +630,9 @@ impl GetBillingReportsBillableusage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/billing/reports/billableusage", "getBillingReportsBillableusage", self.options);
         r.query("startDate", &self.start_date);
+        r.require("startDate", self.start_date.is_some());
         r.query("endDate", &self.end_date);
+        r.require("endDate", self.end_date.is_some());
         (self.client, r)
     }
 

@@ -1026,6 +1026,7 @@ impl PostBusinessrulesDecisiontables {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/businessrules/decisiontables", "postBusinessrulesDecisiontables", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1272,6 +1273,7 @@ impl PatchBusinessrulesDecisiontable {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/businessrules/decisiontables/{tableId}", "patchBusinessrulesDecisiontable", self.options);
         r.path_param("tableId", &self.table_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1323,6 +1325,7 @@ impl PostBusinessrulesDecisiontableExecute {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/businessrules/decisiontables/{tableId}/execute", "postBusinessrulesDecisiontableExecute", self.options);
         r.path_param("tableId", &self.table_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1431,6 +1434,7 @@ impl PostBusinessrulesDecisiontableExports {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/businessrules/decisiontables/{tableId}/exports", "postBusinessrulesDecisiontableExports", self.options);
         r.path_param("tableId", &self.table_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1625,6 +1629,7 @@ impl PostBusinessrulesDecisiontableImports {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/businessrules/decisiontables/{tableId}/imports", "postBusinessrulesDecisiontableImports", self.options);
         r.path_param("tableId", &self.table_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1764,6 +1769,7 @@ impl PatchBusinessrulesDecisiontableImport {
         r.path_param("tableId", &self.table_id);
         r.path_param("importJobId", &self.import_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2029,6 +2035,7 @@ impl PatchBusinessrulesDecisiontableVersion {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2082,6 +2089,7 @@ impl PostBusinessrulesDecisiontableVersionCopy {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2135,6 +2143,7 @@ impl PostBusinessrulesDecisiontableVersionExecute {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2341,6 +2350,7 @@ impl PostBusinessrulesDecisiontableVersionRows {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2394,6 +2404,7 @@ impl PostBusinessrulesDecisiontableVersionRowsBulkAdd {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2445,6 +2456,7 @@ impl PostBusinessrulesDecisiontableVersionRowsBulkRemove {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2498,6 +2510,7 @@ impl PostBusinessrulesDecisiontableVersionRowsBulkUpdate {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2565,6 +2578,7 @@ impl PostBusinessrulesDecisiontableVersionRowsSearch {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -2667,6 +2681,7 @@ impl PutBusinessrulesDecisiontableVersionRow {
         r.path_param("tableVersion", &self.table_version);
         r.path_param("rowId", &self.row_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2765,6 +2780,7 @@ impl PostBusinessrulesDecisiontableVersionSnapshot {
         r.path_param("tableId", &self.table_id);
         r.path_param("tableVersion", &self.table_version);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2939,6 +2955,7 @@ impl PostBusinessrulesSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/businessrules/schemas", "postBusinessrulesSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3111,6 +3128,7 @@ impl PutBusinessrulesSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/businessrules/schemas/{schemaId}", "putBusinessrulesSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

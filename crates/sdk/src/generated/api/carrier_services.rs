@@ -91,6 +91,7 @@ impl GetCarrierservicesIntegrationsEmergencylocationsMe {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/carrierservices/integrations/emergencylocations/me", "getCarrierservicesIntegrationsEmergencylocationsMe", self.options);
         r.query("phoneNumber", &self.phone_number);
+        r.require("phoneNumber", self.phone_number.is_some());
         (self.client, r)
     }
 

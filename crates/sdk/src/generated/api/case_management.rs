@@ -1120,6 +1120,7 @@ impl PostCasemanagementCaseplans {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/caseplans", "postCasemanagementCaseplans", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1169,6 +1170,7 @@ impl PostCasemanagementCaseplansQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/caseplans/query", "postCasemanagementCaseplansQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1302,6 +1304,7 @@ impl PatchCasemanagementCaseplan {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/caseplans/{caseplanId}", "patchCasemanagementCaseplan", self.options);
         r.path_param("caseplanId", &self.caseplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1353,6 +1356,7 @@ impl PostCasemanagementCaseplanDataschemas {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/caseplans/{caseplanId}/dataschemas", "postCasemanagementCaseplanDataschemas", self.options);
         r.path_param("caseplanId", &self.caseplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1406,6 +1410,7 @@ impl PutCasemanagementCaseplanDataschema {
         r.path_param("caseplanId", &self.caseplan_id);
         r.path_param("schemaKeyName", &self.schema_key_name);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1500,6 +1505,7 @@ impl PutCasemanagementCaseplanIntakesettings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/casemanagement/caseplans/{caseplanId}/intakesettings", "putCasemanagementCaseplanIntakesettings", self.options);
         r.path_param("caseplanId", &self.caseplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1592,6 +1598,7 @@ impl PostCasemanagementCaseplanStageplans {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/caseplans/{caseplanId}/stageplans", "postCasemanagementCaseplanStageplans", self.options);
         r.path_param("caseplanId", &self.caseplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1688,6 +1695,7 @@ impl PatchCasemanagementCaseplanStageplan {
         r.path_param("caseplanId", &self.caseplan_id);
         r.path_param("stageplanId", &self.stageplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1741,6 +1749,7 @@ impl PostCasemanagementCaseplanStageplanReposition {
         r.path_param("caseplanId", &self.caseplan_id);
         r.path_param("stageplanId", &self.stageplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1796,6 +1805,7 @@ impl PatchCasemanagementCaseplanStageplanStepplan {
         r.path_param("stageplanId", &self.stageplan_id);
         r.path_param("stepplanId", &self.stepplan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2291,6 +2301,7 @@ impl PostCasemanagementCases {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/cases", "postCasemanagementCases", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2340,6 +2351,7 @@ impl PostCasemanagementCasesAssociationsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/cases/associations/query", "postCasemanagementCasesAssociationsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2466,6 +2478,7 @@ impl PostCasemanagementCasesQueryJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/cases/query/jobs", "postCasemanagementCasesQueryJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2811,6 +2824,7 @@ impl PostCasemanagementCaseAssociations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/cases/{caseId}/associations", "postCasemanagementCaseAssociations", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2972,6 +2986,7 @@ impl PostCasemanagementCaseComments {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/casemanagement/cases/{caseId}/comments", "postCasemanagementCaseComments", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3109,6 +3124,7 @@ impl PatchCasemanagementCaseDatedue {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/cases/{caseId}/datedue", "patchCasemanagementCaseDatedue", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3160,6 +3176,7 @@ impl PatchCasemanagementCaseDescription {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/cases/{caseId}/description", "patchCasemanagementCaseDescription", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3211,6 +3228,7 @@ impl PatchCasemanagementCaseExternalid {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/cases/{caseId}/externalid", "patchCasemanagementCaseExternalid", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3262,6 +3280,7 @@ impl PatchCasemanagementCaseOwner {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/cases/{caseId}/owner", "patchCasemanagementCaseOwner", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3313,6 +3332,7 @@ impl PatchCasemanagementCasePriority {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/cases/{caseId}/priority", "patchCasemanagementCasePriority", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3584,6 +3604,7 @@ impl PatchCasemanagementCaseSummary {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/casemanagement/cases/{caseId}/summary", "patchCasemanagementCaseSummary", self.options);
         r.path_param("caseId", &self.case_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

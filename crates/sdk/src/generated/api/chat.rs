@@ -700,6 +700,7 @@ impl PutChatsMessageReactions {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/chats/messages/{messageId}/reactions", "putChatsMessageReactions", self.options);
         r.path_param("messageId", &self.message_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -749,6 +750,7 @@ impl PostChatsRooms {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/chats/rooms", "postChatsRooms", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -841,6 +843,7 @@ impl PatchChatsRoom {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/chats/rooms/{roomJid}", "patchChatsRoom", self.options);
         r.path_param("roomJid", &self.room_jid);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -965,6 +968,7 @@ impl PostChatsRoomMessages {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/chats/rooms/{roomJid}/messages", "postChatsRoomMessages", self.options);
         r.path_param("roomJid", &self.room_jid);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1016,6 +1020,7 @@ impl PostChatsRoomMessagesPins {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/chats/rooms/{roomJid}/messages/pins", "postChatsRoomMessagesPins", self.options);
         r.path_param("roomJid", &self.room_jid);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1198,6 +1203,7 @@ impl PatchChatsRoomMessage {
         r.path_param("roomJid", &self.room_jid);
         r.path_param("messageId", &self.message_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1464,6 +1470,7 @@ impl PutChatsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/chats/settings", "putChatsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1513,6 +1520,7 @@ impl PatchChatsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/chats/settings", "patchChatsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1672,6 +1680,7 @@ impl PostChatsUsersMeSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/chats/users/me/settings", "postChatsUsersMeSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1758,6 +1767,7 @@ impl PatchChatsUsersMeSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/chats/users/me/settings", "patchChatsUsersMeSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1923,6 +1933,7 @@ impl PostChatsUserMessages {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/chats/users/{userId}/messages", "postChatsUserMessages", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1974,6 +1985,7 @@ impl PostChatsUserMessagesPins {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/chats/users/{userId}/messages/pins", "postChatsUserMessagesPins", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2156,6 +2168,7 @@ impl PatchChatsUserMessage {
         r.path_param("userId", &self.user_id);
         r.path_param("messageId", &self.message_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2246,6 +2259,7 @@ impl PatchChatsUserSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/chats/users/{userId}/settings", "patchChatsUserSettings", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

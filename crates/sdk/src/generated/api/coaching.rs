@@ -581,6 +581,7 @@ impl GetCoachingAppointments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/coaching/appointments", "getCoachingAppointments", self.options);
         r.query("userIds", &self.user_ids);
+        r.require("userIds", self.user_ids.is_some());
         r.query("interval", &self.interval);
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
@@ -640,6 +641,7 @@ impl PostCoachingAppointments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/coaching/appointments", "postCoachingAppointments", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -689,6 +691,7 @@ impl PostCoachingAppointmentsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/coaching/appointments/aggregates/query", "postCoachingAppointmentsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -957,6 +960,7 @@ impl PatchCoachingAppointment {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/coaching/appointments/{appointmentId}", "patchCoachingAppointment", self.options);
         r.path_param("appointmentId", &self.appointment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1069,6 +1073,7 @@ impl PostCoachingAppointmentAnnotations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/coaching/appointments/{appointmentId}/annotations", "postCoachingAppointmentAnnotations", self.options);
         r.path_param("appointmentId", &self.appointment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1208,6 +1213,7 @@ impl PatchCoachingAppointmentAnnotation {
         r.path_param("appointmentId", &self.appointment_id);
         r.path_param("annotationId", &self.annotation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1259,6 +1265,7 @@ impl PostCoachingAppointmentConversations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/coaching/appointments/{appointmentId}/conversations", "postCoachingAppointmentConversations", self.options);
         r.path_param("appointmentId", &self.appointment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1310,6 +1317,7 @@ impl PatchCoachingAppointmentStatus {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/coaching/appointments/{appointmentId}/status", "patchCoachingAppointmentStatus", self.options);
         r.path_param("appointmentId", &self.appointment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1546,6 +1554,7 @@ impl PatchCoachingNotification {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/coaching/notifications/{notificationId}", "patchCoachingNotification", self.options);
         r.path_param("notificationId", &self.notification_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1595,6 +1604,7 @@ impl PostCoachingScheduleslotsJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/coaching/scheduleslots/jobs", "postCoachingScheduleslotsJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1685,6 +1695,7 @@ impl PostCoachingScheduleslotsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/coaching/scheduleslots/query", "postCoachingScheduleslotsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

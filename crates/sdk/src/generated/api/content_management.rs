@@ -818,6 +818,7 @@ impl GetContentmanagementDocuments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/contentmanagement/documents", "getContentmanagementDocuments", self.options);
         r.query("workspaceId", &self.workspace_id);
+        r.require("workspaceId", self.workspace_id.is_some());
         r.query("name", &self.name);
         r.query("expand", &self.expand);
         r.query("pageSize", &self.page_size);
@@ -894,6 +895,7 @@ impl PostContentmanagementDocuments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/documents", "postContentmanagementDocuments", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("copySource", &self.copy_source);
         r.query("moveSource", &self.move_source);
         r.query("override", &self.r#override);
@@ -1015,6 +1017,7 @@ impl PostContentmanagementDocument {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/documents/{documentId}", "postContentmanagementDocument", self.options);
         r.path_param("documentId", &self.document_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         r.query("override", &self.r#override);
         (self.client, r)
@@ -1181,6 +1184,7 @@ impl PostContentmanagementDocumentContent {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/documents/{documentId}/content", "postContentmanagementDocumentContent", self.options);
         r.path_param("documentId", &self.document_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("override", &self.r#override);
         (self.client, r)
     }
@@ -1278,6 +1282,7 @@ impl GetContentmanagementQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/contentmanagement/query", "getContentmanagementQuery", self.options);
         r.query("queryPhrase", &self.query_phrase);
+        r.require("queryPhrase", self.query_phrase.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("sortBy", &self.sort_by);
@@ -1339,6 +1344,7 @@ impl PostContentmanagementQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/query", "postContentmanagementQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -1615,6 +1621,7 @@ impl PostContentmanagementShares {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/shares", "postContentmanagementShares", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2021,6 +2028,7 @@ impl PostContentmanagementWorkspaces {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/workspaces", "postContentmanagementWorkspaces", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2125,6 +2133,7 @@ impl PutContentmanagementWorkspace {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/contentmanagement/workspaces/{workspaceId}", "putContentmanagementWorkspace", self.options);
         r.path_param("workspaceId", &self.workspace_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2446,6 +2455,7 @@ impl PutContentmanagementWorkspaceMember {
         r.path_param("workspaceId", &self.workspace_id);
         r.path_param("memberId", &self.member_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2621,6 +2631,7 @@ impl PostContentmanagementWorkspaceTagvalues {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues", "postContentmanagementWorkspaceTagvalues", self.options);
         r.path_param("workspaceId", &self.workspace_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2683,6 +2694,7 @@ impl PostContentmanagementWorkspaceTagvaluesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/contentmanagement/workspaces/{workspaceId}/tagvalues/query", "postContentmanagementWorkspaceTagvaluesQuery", self.options);
         r.path_param("workspaceId", &self.workspace_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -2792,6 +2804,7 @@ impl PutContentmanagementWorkspaceTagvalue {
         r.path_param("workspaceId", &self.workspace_id);
         r.path_param("tagId", &self.tag_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

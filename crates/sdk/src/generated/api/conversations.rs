@@ -6010,6 +6010,7 @@ impl PatchConversationsAftercallworkConversationIdParticipantCommunication {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6104,6 +6105,7 @@ impl PostConversationsCallbacks {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/callbacks", "postConversationsCallbacks", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6156,6 +6158,7 @@ impl PatchConversationsCallbacks {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/callbacks", "patchConversationsCallbacks", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6208,6 +6211,7 @@ impl PostConversationsCallbacksBulkDisconnect {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/callbacks/bulk/disconnect", "postConversationsCallbacksBulkDisconnect", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6260,6 +6264,7 @@ impl PostConversationsCallbacksBulkUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/callbacks/bulk/update", "postConversationsCallbacksBulkUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6358,6 +6363,7 @@ impl PatchConversationsCallback {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/callbacks/{conversationId}", "patchConversationsCallback", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6414,6 +6420,7 @@ impl PatchConversationsCallbackParticipant {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6470,6 +6477,7 @@ impl PatchConversationsCallbackParticipantAttributes {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6528,6 +6536,7 @@ impl PatchConversationsCallbackParticipantCommunication {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6698,6 +6707,7 @@ impl PostConversationsCallbackParticipantReplace {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6854,6 +6864,7 @@ impl PutConversationsCallbackRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/callbacks/{conversationId}/recordingstate", "putConversationsCallbackRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6948,6 +6959,7 @@ impl PostConversationsCalls {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/calls", "postConversationsCalls", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7126,6 +7138,7 @@ impl PostConversationsCallsUserUserId {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/calls/user/{userId}", "postConversationsCallsUserUserId", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7224,6 +7237,7 @@ impl PostConversationsCall {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/calls/{conversationId}", "postConversationsCall", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7278,6 +7292,7 @@ impl PatchConversationsCall {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/calls/{conversationId}", "patchConversationsCall", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7332,6 +7347,7 @@ impl PatchConversationsCallConference {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/calls/{conversationId}/conference", "patchConversationsCallConference", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7386,6 +7402,7 @@ impl PostConversationsCallParticipants {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/calls/{conversationId}/participants", "postConversationsCallParticipants", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7442,6 +7459,7 @@ impl PostConversationsCallParticipantsUserUserId {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7498,6 +7516,7 @@ impl PatchConversationsCallParticipant {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7554,6 +7573,7 @@ impl PatchConversationsCallParticipantAttributes {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7704,6 +7724,7 @@ impl PatchConversationsCallParticipantCommunication {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7922,6 +7943,7 @@ impl PutConversationsCallParticipantCommunicationUuidata {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8092,6 +8114,7 @@ impl PostConversationsCallParticipantConsult {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8194,6 +8217,7 @@ impl PatchConversationsCallParticipantConsult {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8250,6 +8274,7 @@ impl PostConversationsCallParticipantConsultAgent {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8306,6 +8331,7 @@ impl PostConversationsCallParticipantConsultContactExternal {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8362,6 +8388,7 @@ impl PostConversationsCallParticipantConsultExternal {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8418,6 +8445,7 @@ impl PostConversationsCallParticipantConsultQueue {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8520,6 +8548,7 @@ impl PostConversationsCallParticipantReplace {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8576,6 +8605,7 @@ impl PostConversationsCallParticipantSnippetRecord {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8634,6 +8664,7 @@ impl PatchConversationsCallParticipantUserUserId {
         r.path_param("participantId", &self.participant_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8690,6 +8721,7 @@ impl PostConversationsCallParticipantVoiceConsult {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8846,6 +8878,7 @@ impl PutConversationsCallRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/calls/{conversationId}/recordingstate", "putConversationsCallRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8986,6 +9019,7 @@ impl PatchConversationsCobrowsesession {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/cobrowsesessions/{conversationId}", "patchConversationsCobrowsesession", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9152,6 +9186,7 @@ impl PatchConversationsCobrowsesessionParticipantCommunication {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9476,6 +9511,7 @@ impl PutConversationsCobrowsesessionRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/cobrowsesessions/{conversationId}/recordingstate", "putConversationsCobrowsesessionRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9570,6 +9606,7 @@ impl PostConversationsCustomattributesSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/customattributes/schemas", "postConversationsCustomattributesSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9796,6 +9833,7 @@ impl PutConversationsCustomattributesSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/customattributes/schemas/{schemaId}", "putConversationsCustomattributesSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9936,6 +9974,7 @@ impl PostConversationsCustomattributesSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/customattributes/search", "postConversationsCustomattributesSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10029,6 +10068,7 @@ impl PostConversationsEmails {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/emails", "postConversationsEmails", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10081,6 +10121,7 @@ impl PostConversationsEmailsAgentless {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/emails/agentless", "postConversationsEmailsAgentless", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10179,6 +10220,7 @@ impl PatchConversationsEmail {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/emails/{conversationId}", "patchConversationsEmail", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10233,6 +10275,7 @@ impl PostConversationsEmailInboundmessages {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/emails/{conversationId}/inboundmessages", "postConversationsEmailInboundmessages", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10341,6 +10384,7 @@ impl PostConversationsEmailMessages {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/emails/{conversationId}/messages", "postConversationsEmailMessages", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10439,6 +10483,7 @@ impl PutConversationsEmailMessagesDraft {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/emails/{conversationId}/messages/draft", "putConversationsEmailMessagesDraft", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10561,6 +10606,7 @@ impl PostConversationsEmailMessagesDraftAttachmentsCopy {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/emails/{conversationId}/messages/draft/attachments/copy", "postConversationsEmailMessagesDraftAttachmentsCopy", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10615,6 +10661,7 @@ impl PostConversationsEmailMessagesDraftAttachmentsUploads {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/emails/{conversationId}/messages/draft/attachments/uploads", "postConversationsEmailMessagesDraftAttachmentsUploads", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10763,6 +10810,7 @@ impl PatchConversationsEmailParticipant {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10819,6 +10867,7 @@ impl PatchConversationsEmailParticipantAttributes {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10877,6 +10926,7 @@ impl PatchConversationsEmailParticipantCommunication {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11047,6 +11097,7 @@ impl PatchConversationsEmailParticipantParkingstate {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11103,6 +11154,7 @@ impl PostConversationsEmailParticipantReplace {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11303,6 +11355,7 @@ impl PutConversationsEmailRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/emails/{conversationId}/recordingstate", "putConversationsEmailRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11399,6 +11452,7 @@ impl PostConversationsFaxes {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/faxes", "postConversationsFaxes", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11579,6 +11633,7 @@ impl PostConversationsKeyconfigurations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/keyconfigurations", "postConversationsKeyconfigurations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11631,6 +11686,7 @@ impl PostConversationsKeyconfigurationsValidate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/keyconfigurations/validate", "postConversationsKeyconfigurationsValidate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11729,6 +11785,7 @@ impl PutConversationsKeyconfiguration {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/keyconfigurations/{keyconfigurationsId}", "putConversationsKeyconfiguration", self.options);
         r.path_param("keyconfigurationsId", &self.keyconfigurations_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11823,6 +11880,7 @@ impl PostConversationsMessages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages", "postConversationsMessages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11875,6 +11933,7 @@ impl PostConversationsMessagesAgentless {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages/agentless", "postConversationsMessagesAgentless", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12085,6 +12144,7 @@ impl PostConversationsMessagesInboundOpen {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages/inbound/open", "postConversationsMessagesInboundOpen", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12183,6 +12243,7 @@ impl PatchConversationsMessage {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messages/{conversationId}", "patchConversationsMessage", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12239,6 +12300,7 @@ impl PostConversationsMessageCommunicationMessages {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12415,6 +12477,7 @@ impl PostConversationsMessageCommunicationMessagesMediaUploads {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12519,6 +12582,7 @@ impl PostConversationsMessageCommunicationSocialmediaMessages {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12575,6 +12639,7 @@ impl PostConversationsMessageCommunicationTyping {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12843,6 +12908,7 @@ impl PatchConversationsMessageParticipantCommunication {
         r.path_param("participantId", &self.participant_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13115,6 +13181,7 @@ impl PatchConversationsMessageParticipantParkingstate {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13171,6 +13238,7 @@ impl PostConversationsMessageParticipantReplace {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13373,6 +13441,7 @@ impl PutConversationsMessageRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messages/{conversationId}/recordingstate", "putConversationsMessageRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13427,6 +13496,7 @@ impl PostConversationsMessageInboundOpenEvent {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages/{integrationId}/inbound/open/event", "postConversationsMessageInboundOpenEvent", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13490,6 +13560,7 @@ impl PostConversationsMessageInboundOpenMessage {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages/{integrationId}/inbound/open/message", "postConversationsMessageInboundOpenMessage", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("prefetchConversationId", &self.prefetch_conversation_id);
         (self.client, r)
     }
@@ -13545,6 +13616,7 @@ impl PostConversationsMessageInboundOpenReceipt {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages/{integrationId}/inbound/open/receipt", "postConversationsMessageInboundOpenReceipt", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13599,6 +13671,7 @@ impl PostConversationsMessageInboundOpenStructuredResponse {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messages/{integrationId}/inbound/open/structured/response", "postConversationsMessageInboundOpenStructuredResponse", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13825,6 +13898,7 @@ impl PutConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/identityresolution/integrations/apple/{integrationId}", "putConversationsMessagingIdentityresolutionIntegrationsAppleIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13923,6 +13997,7 @@ impl PutConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationI
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/identityresolution/integrations/facebook/{integrationId}", "putConversationsMessagingIdentityresolutionIntegrationsFacebookIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14021,6 +14096,7 @@ impl PutConversationsMessagingIdentityresolutionIntegrationsInstagramIntegration
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/identityresolution/integrations/instagram/{integrationId}", "putConversationsMessagingIdentityresolutionIntegrationsInstagramIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14117,6 +14193,7 @@ impl PutConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/identityresolution/integrations/open/{integrationId}", "putConversationsMessagingIdentityresolutionIntegrationsOpenIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14215,6 +14292,7 @@ impl PutConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/identityresolution/integrations/twitter/{integrationId}", "putConversationsMessagingIdentityresolutionIntegrationsTwitterIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14311,6 +14389,7 @@ impl PutConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationI
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/identityresolution/integrations/whatsapp/{integrationId}", "putConversationsMessagingIdentityresolutionIntegrationsWhatsappIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14539,6 +14618,7 @@ impl PostConversationsMessagingIntegrationsApple {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/apple", "postConversationsMessagingIntegrationsApple", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14689,6 +14769,7 @@ impl PatchConversationsMessagingIntegrationsAppleIntegrationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/apple/{integrationId}", "patchConversationsMessagingIntegrationsAppleIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14827,6 +14908,7 @@ impl PostConversationsMessagingIntegrationsFacebook {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/facebook", "postConversationsMessagingIntegrationsFacebook", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14977,6 +15059,7 @@ impl PatchConversationsMessagingIntegrationsFacebookIntegrationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/facebook/{integrationId}", "patchConversationsMessagingIntegrationsFacebookIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15115,6 +15198,7 @@ impl PostConversationsMessagingIntegrationsInstagram {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/instagram", "postConversationsMessagingIntegrationsInstagram", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15265,6 +15349,7 @@ impl PatchConversationsMessagingIntegrationsInstagramIntegrationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/instagram/{integrationId}", "patchConversationsMessagingIntegrationsInstagramIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15403,6 +15488,7 @@ impl PostConversationsMessagingIntegrationsOpen {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/open", "postConversationsMessagingIntegrationsOpen", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15455,6 +15541,7 @@ impl PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile", "postConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofile", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15549,6 +15636,7 @@ impl PostConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTo
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/tokens", "postConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileTokens", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15787,6 +15875,7 @@ impl PatchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileI
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/open/extensions/googlebusinessprofile/{integrationId}", "patchConversationsMessagingIntegrationsOpenExtensionsGooglebusinessprofileIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15937,6 +16026,7 @@ impl PatchConversationsMessagingIntegrationsOpenIntegrationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/open/{integrationId}", "patchConversationsMessagingIntegrationsOpenIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16075,6 +16165,7 @@ impl PostConversationsMessagingIntegrationsTwitter {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/twitter", "postConversationsMessagingIntegrationsTwitter", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16267,6 +16358,7 @@ impl PatchConversationsMessagingIntegrationsTwitterIntegrationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/twitter/{integrationId}", "patchConversationsMessagingIntegrationsTwitterIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16405,6 +16497,7 @@ impl PostConversationsMessagingIntegrationsWhatsapp {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/whatsapp", "postConversationsMessagingIntegrationsWhatsapp", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16457,6 +16550,7 @@ impl PostConversationsMessagingIntegrationsWhatsappEmbeddedsignup {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/integrations/whatsapp/embeddedsignup", "postConversationsMessagingIntegrationsWhatsappEmbeddedsignup", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16511,6 +16605,7 @@ impl PatchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationId 
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/whatsapp/embeddedsignup/{integrationId}", "patchConversationsMessagingIntegrationsWhatsappEmbeddedsignupIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16661,6 +16756,7 @@ impl PatchConversationsMessagingIntegrationsWhatsappIntegrationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/integrations/whatsapp/{integrationId}", "patchConversationsMessagingIntegrationsWhatsappIntegrationId", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16774,7 +16870,9 @@ impl GetConversationsMessagingOauthAppleCallback {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/conversations/messaging/oauth/apple/callback", "getConversationsMessagingOauthAppleCallback", self.options);
         r.without_auth();
         r.query("code", &self.code);
+        r.require("code", self.code.is_some());
         r.query("state", &self.state);
+        r.require("state", self.state.is_some());
         r.query("error", &self.error);
         (self.client, r)
     }
@@ -16890,6 +16988,7 @@ impl PostConversationsMessagingSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/settings", "postConversationsMessagingSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16984,6 +17083,7 @@ impl PutConversationsMessagingSettingsDefault {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/settings/default", "putConversationsMessagingSettingsDefault", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17168,6 +17268,7 @@ impl PatchConversationsMessagingSetting {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/settings/{messageSettingId}", "patchConversationsMessagingSetting", self.options);
         r.path_param("messageSettingId", &self.message_setting_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17282,6 +17383,7 @@ impl PostConversationsMessagingSupportedcontent {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/messaging/supportedcontent", "postConversationsMessagingSupportedcontent", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17376,6 +17478,7 @@ impl PutConversationsMessagingSupportedcontentDefault {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/supportedcontent/default", "putConversationsMessagingSupportedcontentDefault", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17518,6 +17621,7 @@ impl PatchConversationsMessagingSupportedcontentSupportedContentId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/messaging/supportedcontent/{supportedContentId}", "patchConversationsMessagingSupportedcontentSupportedContentId", self.options);
         r.path_param("supportedContentId", &self.supported_content_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17612,6 +17716,7 @@ impl PutConversationsMessagingThreadingtimeline {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/messaging/threadingtimeline", "putConversationsMessagingThreadingtimeline", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17662,6 +17767,7 @@ impl PostConversationsParticipantsAttributesSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/participants/attributes/search", "postConversationsParticipantsAttributesSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17829,6 +17935,7 @@ impl PutConversationsScreenshareRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/screenshares/{conversationId}/recordingstate", "putConversationsScreenshareRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17923,6 +18030,7 @@ impl PatchConversationsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/settings", "patchConversationsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18091,6 +18199,7 @@ impl PutConversationsSocialRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/socials/{conversationId}/recordingstate", "putConversationsSocialRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18143,6 +18252,7 @@ impl PostConversationsVideosMeetings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/videos/meetings", "postConversationsVideosMeetings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18445,6 +18555,7 @@ impl PutConversationsVideoRecordingstate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/videos/{conversationId}/recordingstate", "putConversationsVideoRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18631,6 +18742,7 @@ impl PutConversationAccessattributes {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/{conversationId}/accessattributes", "putConversationAccessattributes", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18685,6 +18797,7 @@ impl PostConversationAssign {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/{conversationId}/assign", "postConversationAssign", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18919,6 +19032,7 @@ impl PostConversationCommunicationAgentchecklistsFinalize {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19025,6 +19139,7 @@ impl PostConversationCommunicationAgentchecklist {
         r.path_param("communicationId", &self.communication_id);
         r.path_param("agentChecklistId", &self.agent_checklist_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19083,6 +19198,7 @@ impl PostConversationCommunicationAgentchecklistAgentaction {
         r.path_param("communicationId", &self.communication_id);
         r.path_param("agentChecklistId", &self.agent_checklist_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19141,6 +19257,7 @@ impl PostConversationCommunicationAgentchecklistJobs {
         r.path_param("communicationId", &self.communication_id);
         r.path_param("agentChecklistId", &self.agent_checklist_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19313,6 +19430,7 @@ impl PostConversationCommunicationInternalmessages {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("communicationId", &self.communication_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19805,6 +19923,7 @@ impl PatchConversationParticipant {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19861,6 +19980,7 @@ impl PatchConversationParticipantAttributes {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20165,6 +20285,7 @@ impl PostConversationParticipantInternalmessagesUsersCommunications {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20221,6 +20342,7 @@ impl PostConversationParticipantReplace {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20277,6 +20399,7 @@ impl PostConversationParticipantReplaceAgent {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20333,6 +20456,7 @@ impl PostConversationParticipantReplaceContactExternal {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20389,6 +20513,7 @@ impl PostConversationParticipantReplaceExternal {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20445,6 +20570,7 @@ impl PostConversationParticipantReplaceQueue {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20649,6 +20775,7 @@ impl PostConversationParticipantTransfer {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("participantId", &self.participant_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20805,6 +20932,7 @@ impl PatchConversationRecordingstate {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/{conversationId}/recordingstate", "patchConversationRecordingstate", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20903,6 +21031,7 @@ impl PutConversationSecureattributes {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/{conversationId}/secureattributes", "putConversationSecureattributes", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20957,6 +21086,7 @@ impl PatchConversationSecureattributes {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/{conversationId}/secureattributes", "patchConversationSecureattributes", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21095,6 +21225,7 @@ impl PostConversationSuggestionsFeedback {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/conversations/{conversationId}/suggestions/feedback", "postConversationSuggestionsFeedback", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21195,6 +21326,7 @@ impl PatchConversationSuggestion {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("suggestionId", &self.suggestion_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21249,6 +21381,7 @@ impl PostConversationSuggestionEngagement {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("suggestionId", &self.suggestion_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21509,6 +21642,7 @@ impl PutConversationTags {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/conversations/{conversationId}/tags", "putConversationTags", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21563,6 +21697,7 @@ impl PatchConversationUtilizationlabel {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/conversations/{conversationId}/utilizationlabel", "patchConversationUtilizationlabel", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -192,6 +192,7 @@ impl PostDataprivacyMaskingrules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/dataprivacy/maskingrules", "postDataprivacyMaskingrules", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -241,6 +242,7 @@ impl PostDataprivacyMaskingrulesValidate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/dataprivacy/maskingrules/validate", "postDataprivacyMaskingrulesValidate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -267,6 +267,7 @@ impl PatchEmployeeengagementCelebration {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/employeeengagement/celebrations/{celebrationId}", "patchEmployeeengagementCelebration", self.options);
         r.path_param("celebrationId", &self.celebration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -409,6 +410,7 @@ impl PostEmployeeengagementRecognitions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/employeeengagement/recognitions", "postEmployeeengagementRecognitions", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -123,6 +123,7 @@ impl PostEventsConversations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/events/conversations", "postEventsConversations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -172,6 +173,7 @@ impl PostEventsRoutingCustomkpiattributions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/events/routing/customkpiattributions", "postEventsRoutingCustomkpiattributions", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -221,6 +223,7 @@ impl PostEventsUsersPresence {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/events/users/presence", "postEventsUsersPresence", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -270,6 +273,7 @@ impl PostEventsUsersRoutingstatus {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/events/users/routingstatus", "postEventsUsersRoutingstatus", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

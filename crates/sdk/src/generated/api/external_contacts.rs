@@ -2645,6 +2645,7 @@ impl PostExternalcontactsBulkContacts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts", "postExternalcontactsBulkContacts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2697,6 +2698,7 @@ impl PostExternalcontactsBulkContactsAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts/add", "postExternalcontactsBulkContactsAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2749,6 +2751,7 @@ impl PostExternalcontactsBulkContactsDivisionviews {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts/divisionviews", "postExternalcontactsBulkContactsDivisionviews", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2808,6 +2811,7 @@ impl PostExternalcontactsBulkContactsEnrich {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts/enrich", "postExternalcontactsBulkContactsEnrich", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("dryRun", &self.dry_run);
         (self.client, r)
     }
@@ -2861,6 +2865,7 @@ impl PostExternalcontactsBulkContactsRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts/remove", "postExternalcontactsBulkContactsRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2913,6 +2918,7 @@ impl PostExternalcontactsBulkContactsUnresolved {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts/unresolved", "postExternalcontactsBulkContactsUnresolved", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2965,6 +2971,7 @@ impl PostExternalcontactsBulkContactsUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/contacts/update", "postExternalcontactsBulkContactsUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3017,6 +3024,7 @@ impl PostExternalcontactsBulkNotes {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/notes", "postExternalcontactsBulkNotes", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3069,6 +3077,7 @@ impl PostExternalcontactsBulkNotesAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/notes/add", "postExternalcontactsBulkNotesAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3121,6 +3130,7 @@ impl PostExternalcontactsBulkNotesRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/notes/remove", "postExternalcontactsBulkNotesRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3173,6 +3183,7 @@ impl PostExternalcontactsBulkNotesUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/notes/update", "postExternalcontactsBulkNotesUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3225,6 +3236,7 @@ impl PostExternalcontactsBulkOrganizations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/organizations", "postExternalcontactsBulkOrganizations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3277,6 +3289,7 @@ impl PostExternalcontactsBulkOrganizationsAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/organizations/add", "postExternalcontactsBulkOrganizationsAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3329,6 +3342,7 @@ impl PostExternalcontactsBulkOrganizationsDivisionviews {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/organizations/divisionviews", "postExternalcontactsBulkOrganizationsDivisionviews", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3388,6 +3402,7 @@ impl PostExternalcontactsBulkOrganizationsEnrich {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/organizations/enrich", "postExternalcontactsBulkOrganizationsEnrich", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("dryRun", &self.dry_run);
         (self.client, r)
     }
@@ -3441,6 +3456,7 @@ impl PostExternalcontactsBulkOrganizationsRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/organizations/remove", "postExternalcontactsBulkOrganizationsRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3493,6 +3509,7 @@ impl PostExternalcontactsBulkOrganizationsUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/organizations/update", "postExternalcontactsBulkOrganizationsUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3545,6 +3562,7 @@ impl PostExternalcontactsBulkRelationships {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/relationships", "postExternalcontactsBulkRelationships", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3597,6 +3615,7 @@ impl PostExternalcontactsBulkRelationshipsAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/relationships/add", "postExternalcontactsBulkRelationshipsAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3649,6 +3668,7 @@ impl PostExternalcontactsBulkRelationshipsRemove {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/relationships/remove", "postExternalcontactsBulkRelationshipsRemove", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3701,6 +3721,7 @@ impl PostExternalcontactsBulkRelationshipsUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/bulk/relationships/update", "postExternalcontactsBulkRelationshipsUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3855,6 +3876,7 @@ impl PostExternalcontactsContacts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts", "postExternalcontactsContacts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3914,6 +3936,7 @@ impl PostExternalcontactsContactsEnrich {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts/enrich", "postExternalcontactsContactsEnrich", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("dryRun", &self.dry_run);
         (self.client, r)
     }
@@ -4037,6 +4060,7 @@ impl PostExternalcontactsContactsExports {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts/exports", "postExternalcontactsContactsExports", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4133,6 +4157,7 @@ impl PostExternalcontactsContactsMerge {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts/merge", "postExternalcontactsContactsMerge", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4227,6 +4252,7 @@ impl PostExternalcontactsContactsSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts/schemas", "postExternalcontactsContactsSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4453,6 +4479,7 @@ impl PutExternalcontactsContactsSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/contacts/schemas/{schemaId}", "putExternalcontactsContactsSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4639,6 +4666,7 @@ impl PostExternalcontactsContactsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts/search", "postExternalcontactsContactsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4749,6 +4777,7 @@ impl PutExternalcontactsContact {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/contacts/{contactId}", "putExternalcontactsContact", self.options);
         r.path_param("contactId", &self.contact_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4847,6 +4876,7 @@ impl PatchExternalcontactsContact {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/externalcontacts/contacts/{contactId}", "patchExternalcontactsContact", self.options);
         r.path_param("contactId", &self.contact_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4945,6 +4975,7 @@ impl PatchExternalcontactsContactIdentifiers {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/externalcontacts/contacts/{contactId}/identifiers", "patchExternalcontactsContactIdentifiers", self.options);
         r.path_param("contactId", &self.contact_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5254,6 +5285,7 @@ impl PostExternalcontactsContactNotes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/contacts/{contactId}/notes", "postExternalcontactsContactNotes", self.options);
         r.path_param("contactId", &self.contact_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5368,6 +5400,7 @@ impl PutExternalcontactsContactNote {
         r.path_param("contactId", &self.contact_id);
         r.path_param("noteId", &self.note_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5470,6 +5503,7 @@ impl PatchExternalcontactsContactNote {
         r.path_param("contactId", &self.contact_id);
         r.path_param("noteId", &self.note_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5624,6 +5658,7 @@ impl PutExternalcontactsConversation {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/conversations/{conversationId}", "putExternalcontactsConversation", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5750,6 +5785,7 @@ impl PostExternalcontactsExternalsources {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/externalsources", "postExternalcontactsExternalsources", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5848,6 +5884,7 @@ impl PutExternalcontactsExternalsource {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/externalsources/{externalSourceId}", "putExternalcontactsExternalsource", self.options);
         r.path_param("externalSourceId", &self.external_source_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6428,6 +6465,7 @@ impl PutExternalcontactsGraphsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/graphs/settings", "putExternalcontactsGraphsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6489,6 +6527,7 @@ impl PostExternalcontactsIdentifierlookup {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/identifierlookup", "postExternalcontactsIdentifierlookup", self.options);
         r.json_body(&self.identifier);
+        r.require("identifier", self.identifier.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -6551,6 +6590,7 @@ impl PostExternalcontactsIdentifierlookupContacts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/identifierlookup/contacts", "postExternalcontactsIdentifierlookupContacts", self.options);
         r.json_body(&self.identifier);
+        r.require("identifier", self.identifier.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -6613,6 +6653,7 @@ impl PostExternalcontactsIdentifierlookupOrganizations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/identifierlookup/organizations", "postExternalcontactsIdentifierlookupOrganizations", self.options);
         r.json_body(&self.identifier);
+        r.require("identifier", self.identifier.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -6666,6 +6707,7 @@ impl PostExternalcontactsImportCsvJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/import/csv/jobs", "postExternalcontactsImportCsvJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6784,6 +6826,7 @@ impl PostExternalcontactsImportCsvSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/import/csv/settings", "postExternalcontactsImportCsvSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6882,6 +6925,7 @@ impl PutExternalcontactsImportCsvSetting {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/import/csv/settings/{settingsId}", "putExternalcontactsImportCsvSetting", self.options);
         r.path_param("settingsId", &self.settings_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6978,6 +7022,7 @@ impl PostExternalcontactsImportCsvUploads {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/import/csv/uploads", "postExternalcontactsImportCsvUploads", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7208,6 +7253,7 @@ impl PostExternalcontactsImportJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/import/jobs", "postExternalcontactsImportJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7318,6 +7364,7 @@ impl PutExternalcontactsImportJob {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/import/jobs/{jobId}", "putExternalcontactsImportJob", self.options);
         r.path_param("jobId", &self.job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7448,6 +7495,7 @@ impl PostExternalcontactsImportSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/import/settings", "postExternalcontactsImportSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7546,6 +7594,7 @@ impl PutExternalcontactsImportSetting {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/import/settings/{settingsId}", "putExternalcontactsImportSetting", self.options);
         r.path_param("settingsId", &self.settings_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7642,6 +7691,7 @@ impl PostExternalcontactsMergeContacts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/merge/contacts", "postExternalcontactsMergeContacts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7764,6 +7814,7 @@ impl PostExternalcontactsNotesExports {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/notes/exports", "postExternalcontactsNotesExports", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7982,6 +8033,7 @@ impl PostExternalcontactsOrganizations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/organizations", "postExternalcontactsOrganizations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8041,6 +8093,7 @@ impl PostExternalcontactsOrganizationsEnrich {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/organizations/enrich", "postExternalcontactsOrganizationsEnrich", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("dryRun", &self.dry_run);
         (self.client, r)
     }
@@ -8164,6 +8217,7 @@ impl PostExternalcontactsOrganizationsExports {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/organizations/exports", "postExternalcontactsOrganizationsExports", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8302,6 +8356,7 @@ impl PostExternalcontactsOrganizationsSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/organizations/schemas", "postExternalcontactsOrganizationsSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8528,6 +8583,7 @@ impl PutExternalcontactsOrganizationsSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/organizations/schemas/{schemaId}", "putExternalcontactsOrganizationsSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8736,6 +8792,7 @@ impl PutExternalcontactsOrganization {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/organizations/{externalOrganizationId}", "putExternalcontactsOrganization", self.options);
         r.path_param("externalOrganizationId", &self.external_organization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8834,6 +8891,7 @@ impl PatchExternalcontactsOrganization {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/externalcontacts/organizations/{externalOrganizationId}", "patchExternalcontactsOrganization", self.options);
         r.path_param("externalOrganizationId", &self.external_organization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9024,6 +9082,7 @@ impl PatchExternalcontactsOrganizationIdentifiers {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/externalcontacts/organizations/{externalOrganizationId}/identifiers", "patchExternalcontactsOrganizationIdentifiers", self.options);
         r.path_param("externalOrganizationId", &self.external_organization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9162,6 +9221,7 @@ impl PostExternalcontactsOrganizationNotes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/organizations/{externalOrganizationId}/notes", "postExternalcontactsOrganizationNotes", self.options);
         r.path_param("externalOrganizationId", &self.external_organization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9276,6 +9336,7 @@ impl PutExternalcontactsOrganizationNote {
         r.path_param("externalOrganizationId", &self.external_organization_id);
         r.path_param("noteId", &self.note_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9378,6 +9439,7 @@ impl PatchExternalcontactsOrganizationNote {
         r.path_param("externalOrganizationId", &self.external_organization_id);
         r.path_param("noteId", &self.note_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9604,6 +9666,7 @@ impl PostExternalcontactsRelationships {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/relationships", "postExternalcontactsRelationships", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9726,6 +9789,7 @@ impl PostExternalcontactsRelationshipsExports {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/externalcontacts/relationships/exports", "postExternalcontactsRelationshipsExports", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9880,6 +9944,7 @@ impl PutExternalcontactsRelationship {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/externalcontacts/relationships/{relationshipId}", "putExternalcontactsRelationship", self.options);
         r.path_param("relationshipId", &self.relationship_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9978,6 +10043,7 @@ impl PatchExternalcontactsRelationship {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/externalcontacts/relationships/{relationshipId}", "patchExternalcontactsRelationship", self.options);
         r.path_param("relationshipId", &self.relationship_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10050,6 +10116,7 @@ impl GetExternalcontactsReversewhitepageslookup {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/externalcontacts/reversewhitepageslookup", "getExternalcontactsReversewhitepageslookup", self.options);
         r.query("lookupVal", &self.lookup_val);
+        r.require("lookupVal", self.lookup_val.is_some());
         r.query("expand", &self.expand);
         r.query("divisionId", &self.division_id);
         (self.client, r)

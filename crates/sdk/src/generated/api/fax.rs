@@ -303,6 +303,7 @@ impl PutFaxDocument {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/fax/documents/{documentId}", "putFaxDocument", self.options);
         r.path_param("documentId", &self.document_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -1861,6 +1861,7 @@ impl PatchEmployeeperformanceExternalmetricsDefinition {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/employeeperformance/externalmetrics/definitions/{metricId}", "patchEmployeeperformanceExternalmetricsDefinition", self.options);
         r.path_param("metricId", &self.metric_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2015,6 +2016,7 @@ impl PostGamificationContests {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/contests", "postGamificationContests", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2175,6 +2177,7 @@ impl PostGamificationContestsUploadsPrizeimages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/contests/uploads/prizeimages", "postGamificationContestsUploadsPrizeimages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2272,6 +2275,7 @@ impl PutGamificationContest {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/gamification/contests/{contestId}", "putGamificationContest", self.options);
         r.path_param("contestId", &self.contest_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2370,6 +2374,7 @@ impl PatchGamificationContest {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/gamification/contests/{contestId}", "patchGamificationContest", self.options);
         r.path_param("contestId", &self.contest_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2803,10 +2808,15 @@ impl GetGamificationInsights {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights", "getGamificationInsights", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("sortKey", &self.sort_key);
@@ -2902,10 +2912,15 @@ impl GetGamificationInsightsDetails {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/details", "getGamificationInsightsDetails", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         (self.client, r)
     }
 
@@ -3012,12 +3027,19 @@ impl GetGamificationInsightsGroupsTrends {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/groups/trends", "getGamificationInsightsGroupsTrends", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("comparativePeriodEndWorkday", &self.comparative_period_end_workday);
+        r.require("comparativePeriodEndWorkday", self.comparative_period_end_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         r.query("primaryPeriodEndWorkday", &self.primary_period_end_workday);
+        r.require("primaryPeriodEndWorkday", self.primary_period_end_workday.is_some());
         (self.client, r)
     }
 
@@ -3124,12 +3146,19 @@ impl GetGamificationInsightsGroupsTrendsAll {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/groups/trends/all", "getGamificationInsightsGroupsTrendsAll", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("comparativePeriodEndWorkday", &self.comparative_period_end_workday);
+        r.require("comparativePeriodEndWorkday", self.comparative_period_end_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         r.query("primaryPeriodEndWorkday", &self.primary_period_end_workday);
+        r.require("primaryPeriodEndWorkday", self.primary_period_end_workday.is_some());
         (self.client, r)
     }
 
@@ -3227,9 +3256,13 @@ impl GetGamificationInsightsManagers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/managers", "getGamificationInsightsManagers", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         (self.client, r)
@@ -3318,9 +3351,13 @@ impl GetGamificationInsightsMembers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/members", "getGamificationInsightsMembers", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("reportsTo", &self.reports_to);
         (self.client, r)
     }
@@ -3447,11 +3484,17 @@ impl GetGamificationInsightsRankings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/rankings", "getGamificationInsightsRankings", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         r.query("sortKey", &self.sort_key);
+        r.require("sortKey", self.sort_key.is_some());
         r.query("sortMetricId", &self.sort_metric_id);
         r.query("sectionSize", &self.section_size);
         r.query("userIds", &self.user_ids);
@@ -3562,12 +3605,19 @@ impl GetGamificationInsightsTrends {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/trends", "getGamificationInsightsTrends", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("comparativePeriodEndWorkday", &self.comparative_period_end_workday);
+        r.require("comparativePeriodEndWorkday", self.comparative_period_end_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         r.query("primaryPeriodEndWorkday", &self.primary_period_end_workday);
+        r.require("primaryPeriodEndWorkday", self.primary_period_end_workday.is_some());
         (self.client, r)
     }
 
@@ -3658,10 +3708,15 @@ impl GetGamificationInsightsUserDetails {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/users/{userId}/details", "getGamificationInsightsUserDetails", self.options);
         r.path_param("userId", &self.user_id);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         (self.client, r)
     }
 
@@ -3770,12 +3825,19 @@ impl GetGamificationInsightsUserTrends {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/insights/users/{userId}/trends", "getGamificationInsightsUserTrends", self.options);
         r.path_param("userId", &self.user_id);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("granularity", &self.granularity);
+        r.require("granularity", self.granularity.is_some());
         r.query("comparativePeriodStartWorkday", &self.comparative_period_start_workday);
+        r.require("comparativePeriodStartWorkday", self.comparative_period_start_workday.is_some());
         r.query("comparativePeriodEndWorkday", &self.comparative_period_end_workday);
+        r.require("comparativePeriodEndWorkday", self.comparative_period_end_workday.is_some());
         r.query("primaryPeriodStartWorkday", &self.primary_period_start_workday);
+        r.require("primaryPeriodStartWorkday", self.primary_period_start_workday.is_some());
         r.query("primaryPeriodEndWorkday", &self.primary_period_end_workday);
+        r.require("primaryPeriodEndWorkday", self.primary_period_end_workday.is_some());
         (self.client, r)
     }
 
@@ -3844,7 +3906,9 @@ impl GetGamificationLeaderboard {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/leaderboard", "getGamificationLeaderboard", self.options);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("metricId", &self.metric_id);
         (self.client, r)
     }
@@ -3932,9 +3996,13 @@ impl GetGamificationLeaderboardAll {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/leaderboard/all", "getGamificationLeaderboardAll", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("metricId", &self.metric_id);
         (self.client, r)
     }
@@ -3997,7 +4065,9 @@ impl GetGamificationLeaderboardAllBestpoints {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/leaderboard/all/bestpoints", "getGamificationLeaderboardAllBestpoints", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         (self.client, r)
     }
 
@@ -4229,6 +4299,7 @@ impl PostGamificationProfiles {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/profiles", "postGamificationProfiles", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("copyMetrics", &self.copy_metrics);
         (self.client, r)
     }
@@ -4332,6 +4403,7 @@ impl PostGamificationProfilesUsersMeQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/profiles/users/me/query", "postGamificationProfilesUsersMeQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4438,6 +4510,7 @@ impl PostGamificationProfilesUserQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/profiles/users/{userId}/query", "postGamificationProfilesUserQuery", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4720,6 +4793,7 @@ impl PostGamificationProfileMembers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/profiles/{profileId}/members", "postGamificationProfileMembers", self.options);
         r.path_param("profileId", &self.profile_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4774,6 +4848,7 @@ impl PostGamificationProfileMembersValidate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/profiles/{profileId}/members/validate", "postGamificationProfileMembersValidate", self.options);
         r.path_param("profileId", &self.profile_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4900,6 +4975,7 @@ impl PostGamificationProfileMetrics {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gamification/profiles/{profileId}/metrics", "postGamificationProfileMetrics", self.options);
         r.path_param("profileId", &self.profile_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5062,6 +5138,7 @@ impl PutGamificationProfileMetric {
         r.path_param("profileId", &self.profile_id);
         r.path_param("metricId", &self.metric_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5118,6 +5195,7 @@ impl PostGamificationProfileMetricLink {
         r.path_param("sourceProfileId", &self.source_profile_id);
         r.path_param("sourceMetricId", &self.source_metric_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5181,6 +5259,7 @@ impl GetGamificationScorecards {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards", "getGamificationScorecards", self.options);
         r.query("workday", &self.workday);
+        r.require("workday", self.workday.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -5243,7 +5322,9 @@ impl GetGamificationScorecardsAttendance {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/attendance", "getGamificationScorecardsAttendance", self.options);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         (self.client, r)
     }
 
@@ -5338,6 +5419,7 @@ impl GetGamificationScorecardsPointsAlltime {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/points/alltime", "getGamificationScorecardsPointsAlltime", self.options);
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         (self.client, r)
     }
 
@@ -5390,6 +5472,7 @@ impl GetGamificationScorecardsPointsAverage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/points/average", "getGamificationScorecardsPointsAverage", self.options);
         r.query("workday", &self.workday);
+        r.require("workday", self.workday.is_some());
         (self.client, r)
     }
 
@@ -5458,7 +5541,9 @@ impl GetGamificationScorecardsPointsTrends {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/points/trends", "getGamificationScorecardsPointsTrends", self.options);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("dayOfWeek", &self.day_of_week);
         (self.client, r)
     }
@@ -5557,8 +5642,11 @@ impl GetGamificationScorecardsProfileMetricUsersValuesTrends {
         r.path_param("profileId", &self.profile_id);
         r.path_param("metricId", &self.metric_id);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("filterId", &self.filter_id);
         r.query("referenceWorkday", &self.reference_workday);
         r.query("timeZone", &self.time_zone);
@@ -5645,7 +5733,9 @@ impl GetGamificationScorecardsProfileMetricUserValuesTrends {
         r.path_param("metricId", &self.metric_id);
         r.path_param("userId", &self.user_id);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("referenceWorkday", &self.reference_workday);
         r.query("timeZone", &self.time_zone);
         (self.client, r)
@@ -5736,7 +5826,9 @@ impl GetGamificationScorecardsProfileMetricValuesTrends {
         r.path_param("profileId", &self.profile_id);
         r.path_param("metricId", &self.metric_id);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("filterType", &self.filter_type);
         r.query("referenceWorkday", &self.reference_workday);
         r.query("timeZone", &self.time_zone);
@@ -5810,8 +5902,11 @@ impl GetGamificationScorecardsUsersPointsAverage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/points/average", "getGamificationScorecardsUsersPointsAverage", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("workday", &self.workday);
+        r.require("workday", self.workday.is_some());
         (self.client, r)
     }
 
@@ -5891,8 +5986,11 @@ impl GetGamificationScorecardsUsersValuesAverage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/values/average", "getGamificationScorecardsUsersValuesAverage", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("workday", &self.workday);
+        r.require("workday", self.workday.is_some());
         r.query("timeZone", &self.time_zone);
         (self.client, r)
     }
@@ -5982,9 +6080,13 @@ impl GetGamificationScorecardsUsersValuesTrends {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/values/trends", "getGamificationScorecardsUsersValuesTrends", self.options);
         r.query("filterType", &self.filter_type);
+        r.require("filterType", self.filter_type.is_some());
         r.query("filterId", &self.filter_id);
+        r.require("filterId", self.filter_id.is_some());
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("timeZone", &self.time_zone);
         (self.client, r)
     }
@@ -6051,6 +6153,7 @@ impl GetGamificationScorecardsUser {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/{userId}", "getGamificationScorecardsUser", self.options);
         r.path_param("userId", &self.user_id);
         r.query("workday", &self.workday);
+        r.require("workday", self.workday.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -6115,7 +6218,9 @@ impl GetGamificationScorecardsUserAttendance {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/{userId}/attendance", "getGamificationScorecardsUserAttendance", self.options);
         r.path_param("userId", &self.user_id);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         (self.client, r)
     }
 
@@ -6214,6 +6319,7 @@ impl GetGamificationScorecardsUserPointsAlltime {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/{userId}/points/alltime", "getGamificationScorecardsUserPointsAlltime", self.options);
         r.path_param("userId", &self.user_id);
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         (self.client, r)
     }
 
@@ -6284,7 +6390,9 @@ impl GetGamificationScorecardsUserPointsTrends {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/{userId}/points/trends", "getGamificationScorecardsUserPointsTrends", self.options);
         r.path_param("userId", &self.user_id);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("dayOfWeek", &self.day_of_week);
         (self.client, r)
     }
@@ -6358,7 +6466,9 @@ impl GetGamificationScorecardsUserValuesTrends {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/users/{userId}/values/trends", "getGamificationScorecardsUserValuesTrends", self.options);
         r.path_param("userId", &self.user_id);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("timeZone", &self.time_zone);
         (self.client, r)
     }
@@ -6421,6 +6531,7 @@ impl GetGamificationScorecardsValuesAverage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/values/average", "getGamificationScorecardsValuesAverage", self.options);
         r.query("workday", &self.workday);
+        r.require("workday", self.workday.is_some());
         r.query("timeZone", &self.time_zone);
         (self.client, r)
     }
@@ -6506,7 +6617,9 @@ impl GetGamificationScorecardsValuesTrends {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gamification/scorecards/values/trends", "getGamificationScorecardsValuesTrends", self.options);
         r.query("startWorkday", &self.start_workday);
+        r.require("startWorkday", self.start_workday.is_some());
         r.query("endWorkday", &self.end_workday);
+        r.require("endWorkday", self.end_workday.is_some());
         r.query("filterType", &self.filter_type);
         r.query("referenceWorkday", &self.reference_workday);
         r.query("timeZone", &self.time_zone);
@@ -6604,6 +6717,7 @@ impl PutGamificationStatus {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/gamification/status", "putGamificationStatus", self.options);
         r.json_body(&self.status);
+        r.require("status", self.status.is_some());
         (self.client, r)
     }
 

@@ -197,6 +197,7 @@ impl PostGdprRequests {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/gdpr/requests", "postGdprRequests", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("deleteConfirmed", &self.delete_confirmed);
         (self.client, r)
     }
@@ -297,7 +298,9 @@ impl GetGdprSubjects {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/gdpr/subjects", "getGdprSubjects", self.options);
         r.query("searchType", &self.search_type);
+        r.require("searchType", self.search_type.is_some());
         r.query("searchValue", &self.search_value);
+        r.require("searchValue", self.search_value.is_some());
         (self.client, r)
     }
 

@@ -171,6 +171,7 @@ impl PatchGeolocationsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/geolocations/settings", "patchGeolocationsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -268,6 +269,7 @@ impl PatchUserGeolocation {
         r.path_param("userId", &self.user_id);
         r.path_param("clientId", &self.client_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

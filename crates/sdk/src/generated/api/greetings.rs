@@ -448,6 +448,7 @@ impl PostGreetings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/greetings", "postGreetings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -536,6 +537,7 @@ impl PutGreetingsDefaults {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/greetings/defaults", "putGreetingsDefaults", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -628,6 +630,7 @@ impl PutGreeting {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/greetings/{greetingId}", "putGreeting", self.options);
         r.path_param("greetingId", &self.greeting_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -985,6 +988,7 @@ impl PostGroupGreetings {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/groups/{groupId}/greetings", "postGroupGreetings", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1077,6 +1081,7 @@ impl PutGroupGreetingsDefaults {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/groups/{groupId}/greetings/defaults", "putGroupGreetingsDefaults", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1189,6 +1194,7 @@ impl PostUserGreetings {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/{userId}/greetings", "postUserGreetings", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1281,6 +1287,7 @@ impl PutUserGreetingsDefaults {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/greetings/defaults", "putUserGreetingsDefaults", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -409,6 +409,7 @@ impl GetFieldconfig {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/fieldconfig", "getFieldconfig", self.options);
         r.query("type", &self.r#type);
+        r.require("type", self.r#type.is_some());
         (self.client, r)
     }
 
@@ -557,6 +558,7 @@ impl PostGroups {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/groups", "postGroups", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -609,6 +611,7 @@ impl PostGroupsDynamicsettingsPreview {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/groups/dynamicsettings/preview", "postGroupsDynamicsettingsPreview", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -672,6 +675,7 @@ impl GetGroupsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/groups/search", "getGroupsSearch", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -725,6 +729,7 @@ impl PostGroupsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/groups/search", "postGroupsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -963,6 +968,7 @@ impl PutGroupDynamicsettings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/groups/{groupId}/dynamicsettings", "putGroupDynamicsettings", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1191,6 +1197,7 @@ impl PostGroupMembers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/groups/{groupId}/members", "postGroupMembers", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1245,6 +1252,7 @@ impl DeleteGroupMembers {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/groups/{groupId}/members", "deleteGroupMembers", self.options);
         r.path_param("groupId", &self.group_id);
         r.query("ids", &self.ids);
+        r.require("ids", self.ids.is_some());
         (self.client, r)
     }
 

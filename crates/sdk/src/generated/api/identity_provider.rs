@@ -616,6 +616,7 @@ impl PostIdentityproviders {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/identityproviders", "postIdentityproviders", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -704,6 +705,7 @@ impl PutIdentityprovidersAdfs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/adfs", "putIdentityprovidersAdfs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -831,6 +833,7 @@ impl PutIdentityprovidersCic {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/cic", "putIdentityprovidersCic", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -958,6 +961,7 @@ impl PutIdentityprovidersGeneric {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/generic", "putIdentityprovidersGeneric", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1085,6 +1089,7 @@ impl PutIdentityprovidersGsuite {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/gsuite", "putIdentityprovidersGsuite", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1212,6 +1217,7 @@ impl PutIdentityprovidersIdentitynow {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/identitynow", "putIdentityprovidersIdentitynow", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1339,6 +1345,7 @@ impl PutIdentityprovidersOkta {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/okta", "putIdentityprovidersOkta", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1466,6 +1473,7 @@ impl PutIdentityprovidersOnelogin {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/onelogin", "putIdentityprovidersOnelogin", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1593,6 +1601,7 @@ impl PutIdentityprovidersPing {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/ping", "putIdentityprovidersPing", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1720,6 +1729,7 @@ impl PutIdentityprovidersPurecloud {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/purecloud", "putIdentityprovidersPurecloud", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1847,6 +1857,7 @@ impl PutIdentityprovidersPureengage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/pureengage", "putIdentityprovidersPureengage", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1974,6 +1985,7 @@ impl PutIdentityprovidersSalesforce {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/salesforce", "putIdentityprovidersSalesforce", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2105,6 +2117,7 @@ impl PutIdentityprovider {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/identityproviders/{providerId}", "putIdentityprovider", self.options);
         r.path_param("providerId", &self.provider_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -460,6 +460,7 @@ impl PostInfrastructureascodeJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/infrastructureascode/jobs", "postInfrastructureascodeJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -2186,6 +2186,7 @@ impl PostIntegrationsActions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions", "postIntegrationsActions", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2590,6 +2591,7 @@ impl PostIntegrationsActionsDrafts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions/drafts", "postIntegrationsActionsDrafts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2802,6 +2804,7 @@ impl PatchIntegrationsAction {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/integrations/actions/{actionId}", "patchIntegrationsAction", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3016,6 +3019,7 @@ impl PatchIntegrationsActionDraft {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/integrations/actions/{actionId}/draft", "patchIntegrationsActionDraft", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3114,6 +3118,7 @@ impl PutIntegrationsActionDraftFunction {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/integrations/actions/{actionId}/draft/function", "putIntegrationsActionDraftFunction", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3166,6 +3171,7 @@ impl PostIntegrationsActionDraftFunctionUpload {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions/{actionId}/draft/function/upload", "postIntegrationsActionDraftFunctionUpload", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3219,6 +3225,7 @@ impl PostIntegrationsActionDraftPublish {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions/{actionId}/draft/publish", "postIntegrationsActionDraftPublish", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3385,6 +3392,7 @@ impl PostIntegrationsActionDraftTest {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions/{actionId}/draft/test", "postIntegrationsActionDraftTest", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("flatten", &self.flatten);
         (self.client, r)
     }
@@ -3493,6 +3501,7 @@ impl PostIntegrationsActionExecute {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions/{actionId}/execute", "postIntegrationsActionExecute", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("flatten", &self.flatten);
         (self.client, r)
     }
@@ -3704,6 +3713,7 @@ impl PostIntegrationsActionTest {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/actions/{actionId}/test", "postIntegrationsActionTest", self.options);
         r.path_param("actionId", &self.action_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("flatten", &self.flatten);
         (self.client, r)
     }
@@ -3801,6 +3811,7 @@ impl PutIntegrationsBotconnectorIntegrationIdBots {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/integrations/botconnector/{integrationId}/bots", "putIntegrationsBotconnectorIntegrationIdBots", self.options);
         r.path_param("integrationId", &self.integration_id);
         r.json_body(&self.bot_list);
+        r.require("botList", self.bot_list.is_some());
         (self.client, r)
     }
 
@@ -4037,6 +4048,7 @@ impl PostIntegrationsBotconnectorsIncomingMessages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/botconnectors/incoming/messages", "postIntegrationsBotconnectorsIncomingMessages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4089,6 +4101,7 @@ impl PostIntegrationsBotconnectorsOutgoingMessages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/botconnectors/outgoing/messages", "postIntegrationsBotconnectorsOutgoingMessages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5743,6 +5756,7 @@ impl PutIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchSettings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/launch/settings", "putIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchSettings", self.options);
         r.path_param("nuanceIntegrationId", &self.nuance_integration_id);
         r.json_body(&self.settings);
+        r.require("settings", self.settings.is_some());
         (self.client, r)
     }
 
@@ -5795,6 +5809,7 @@ impl PostIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchValidate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/integrations/speech/nuance/{nuanceIntegrationId}/bots/launch/validate", "postIntegrationsSpeechNuanceNuanceIntegrationIdBotsLaunchValidate", self.options);
         r.path_param("nuanceIntegrationId", &self.nuance_integration_id);
         r.json_body(&self.settings);
+        r.require("settings", self.settings.is_some());
         (self.client, r)
     }
 
@@ -5926,7 +5941,7 @@ impl PostIntegrationsSpeechNuanceNuanceIntegrationIdBotJobs {
         r.path_param("nuanceIntegrationId", &self.nuance_integration_id);
         r.path_param("botId", &self.bot_id);
         r.query("expand", &self.expand);
-        r.json_body(&self.body);
+        r.text_body(&self.body);
         (self.client, r)
     }
 
@@ -6483,6 +6498,7 @@ impl PutIntegrationsSpeechTtsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/integrations/speech/tts/settings", "putIntegrationsSpeechTtsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6867,6 +6883,7 @@ impl PutIntegrationsUnifiedcommunicationThirdpartypresences {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/integrations/unifiedcommunications/{ucIntegrationId}/thirdpartypresences", "putIntegrationsUnifiedcommunicationThirdpartypresences", self.options);
         r.path_param("ucIntegrationId", &self.uc_integration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7028,6 +7045,7 @@ impl PostIntegrationsWebhookEvents {
         r.without_auth();
         r.path_param("tokenId", &self.token_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -434,6 +434,7 @@ impl PostIntentsAssignmentsExternalcontactCustomerintentAssignment {
         r.path_param("externalContactId", &self.external_contact_id);
         r.path_param("customerIntentId", &self.customer_intent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -550,6 +551,7 @@ impl PostIntentsCategories {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/intents/categories", "postIntentsCategories", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -683,6 +685,7 @@ impl PatchIntentsCategory {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/intents/categories/{categoryId}", "patchIntentsCategory", self.options);
         r.path_param("categoryId", &self.category_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -807,6 +810,7 @@ impl PostIntentsCustomerintents {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/intents/customerintents", "postIntentsCustomerintents", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -856,6 +860,7 @@ impl PostIntentsCustomerintentsBulkRetrieve {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/intents/customerintents/bulk/retrieve", "postIntentsCustomerintentsBulkRetrieve", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -989,6 +994,7 @@ impl PatchIntentsCustomerintent {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/intents/customerintents/{customerIntentId}", "patchIntentsCustomerintent", self.options);
         r.path_param("customerIntentId", &self.customer_intent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1109,6 +1115,7 @@ impl PostIntentsCustomerintentSourceintentsBulkAdd {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/intents/customerintents/{customerIntentId}/sourceintents/bulk/add", "postIntentsCustomerintentSourceintentsBulkAdd", self.options);
         r.path_param("customerIntentId", &self.customer_intent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1160,6 +1167,7 @@ impl PostIntentsCustomerintentSourceintentsBulkRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/intents/customerintents/{customerIntentId}/sourceintents/bulk/remove", "postIntentsCustomerintentSourceintentsBulkRemove", self.options);
         r.path_param("customerIntentId", &self.customer_intent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

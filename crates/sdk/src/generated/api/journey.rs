@@ -2012,6 +2012,7 @@ impl PostJourneyActionmapsEstimatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/journey/actionmaps/estimates/jobs", "postJourneyActionmapsEstimatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2713,6 +2714,7 @@ impl PostJourneyDeploymentActionevent {
         r.without_auth();
         r.path_param("deploymentId", &self.deployment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3271,6 +3273,7 @@ impl PostJourneyExternaleventsSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/journey/externalevents/schemas", "postJourneyExternaleventsSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3482,6 +3485,7 @@ impl PutJourneyExternaleventsSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/journey/externalevents/schemas/{schemaId}", "putJourneyExternaleventsSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4792,6 +4796,7 @@ impl PostJourneyViews {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/journey/views", "postJourneyViews", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5517,6 +5522,7 @@ impl PutJourneyViewSchedules {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/journey/views/{viewId}/schedules", "putJourneyViewSchedules", self.options);
         r.path_param("viewId", &self.view_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5568,6 +5574,7 @@ impl PostJourneyViewSchedules {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/journey/views/{viewId}/schedules", "postJourneyViewSchedules", self.options);
         r.path_param("viewId", &self.view_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5660,6 +5667,7 @@ impl PostJourneyViewVersions {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/journey/views/{viewId}/versions", "postJourneyViewVersions", self.options);
         r.path_param("viewId", &self.view_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5846,6 +5854,7 @@ impl PatchJourneyViewVersionJob {
         r.path_param("journeyVersionId", &self.journey_version_id);
         r.path_param("jobId", &self.job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6126,6 +6135,7 @@ impl PutJourneyViewVersion {
         r.path_param("viewId", &self.view_id);
         r.path_param("versionId", &self.version_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -2691,6 +2691,7 @@ impl PostKnowledgeConnections {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/connections", "postKnowledgeConnections", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2963,6 +2964,7 @@ impl PostKnowledgeDocumentuploads {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/documentuploads", "postKnowledgeDocumentuploads", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3013,6 +3015,7 @@ impl PostKnowledgeGuestSessions {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/guest/sessions", "postKnowledgeGuestSessions", self.options);
         r.without_auth();
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3250,6 +3253,7 @@ impl PostKnowledgeGuestSessionDocumentsAnswers {
         r.without_auth();
         r.path_param("sessionId", &self.session_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3476,6 +3480,7 @@ impl PatchKnowledgeGuestSessionDocumentsSearchSearchId {
         r.path_param("sessionId", &self.session_id);
         r.path_param("searchId", &self.search_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3908,6 +3913,7 @@ impl PostKnowledgeKnowledgebases {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases", "postKnowledgeKnowledgebases", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4048,6 +4054,7 @@ impl PatchKnowledgeKnowledgebase {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}", "patchKnowledgeKnowledgebase", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4218,6 +4225,7 @@ impl PostKnowledgeKnowledgebaseCategories {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/categories", "postKnowledgeKnowledgebaseCategories", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4364,6 +4372,7 @@ impl PatchKnowledgeKnowledgebaseCategory {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("categoryId", &self.category_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4674,6 +4683,7 @@ impl PostKnowledgeKnowledgebaseDocuments {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents", "postKnowledgeKnowledgebaseDocuments", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4726,6 +4736,7 @@ impl PostKnowledgeKnowledgebaseDocumentsAnswers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/answers", "postKnowledgeKnowledgebaseDocumentsAnswers", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4778,6 +4789,7 @@ impl PostKnowledgeKnowledgebaseDocumentsBulkRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/bulk/remove", "postKnowledgeKnowledgebaseDocumentsBulkRemove", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4830,6 +4842,7 @@ impl PostKnowledgeKnowledgebaseDocumentsBulkUpdate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/bulk/update", "postKnowledgeKnowledgebaseDocumentsBulkUpdate", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5300,6 +5313,7 @@ impl PostKnowledgeKnowledgebaseDocumentsVersionsBulkAdd {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/documents/versions/bulk/add", "postKnowledgeKnowledgebaseDocumentsVersionsBulkAdd", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5466,6 +5480,7 @@ impl PatchKnowledgeKnowledgebaseDocument {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("documentId", &self.document_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5956,6 +5971,7 @@ impl PostKnowledgeKnowledgebaseDocumentVariations {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("documentId", &self.document_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6128,6 +6144,7 @@ impl PatchKnowledgeKnowledgebaseDocumentVariation {
         r.path_param("documentId", &self.document_id);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6264,6 +6281,7 @@ impl PostKnowledgeKnowledgebaseDocumentVersions {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("documentId", &self.document_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6552,6 +6570,7 @@ impl PostKnowledgeKnowledgebaseExportJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/export/jobs", "postKnowledgeKnowledgebaseExportJobs", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6696,6 +6715,7 @@ impl PostKnowledgeKnowledgebaseImportJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/import/jobs", "postKnowledgeKnowledgebaseImportJobs", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6854,6 +6874,7 @@ impl PatchKnowledgeKnowledgebaseImportJob {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("importJobId", &self.import_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6990,6 +7011,7 @@ impl PostKnowledgeKnowledgebaseLabels {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/labels", "postKnowledgeKnowledgebaseLabels", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7136,6 +7158,7 @@ impl PatchKnowledgeKnowledgebaseLabel {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("labelId", &self.label_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7356,6 +7379,7 @@ impl PostKnowledgeKnowledgebaseParseJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/parse/jobs", "postKnowledgeKnowledgebaseParseJobs", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7468,6 +7492,7 @@ impl PatchKnowledgeKnowledgebaseParseJob {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("parseJobId", &self.parse_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7522,6 +7547,7 @@ impl PostKnowledgeKnowledgebaseParseJobImport {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("parseJobId", &self.parse_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7650,6 +7676,7 @@ impl PostKnowledgeKnowledgebaseSourcesSalesforce {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/salesforce", "postKnowledgeKnowledgebaseSourcesSalesforce", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7762,6 +7789,7 @@ impl PutKnowledgeKnowledgebaseSourcesSalesforceSourceId {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("sourceId", &self.source_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7914,6 +7942,7 @@ impl PostKnowledgeKnowledgebaseSourcesServicenow {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/sources/servicenow", "postKnowledgeKnowledgebaseSourcesServicenow", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8026,6 +8055,7 @@ impl PutKnowledgeKnowledgebaseSourcesServicenowSourceId {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("sourceId", &self.source_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8178,6 +8208,7 @@ impl PostKnowledgeKnowledgebaseSynchronizeJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/synchronize/jobs", "postKnowledgeKnowledgebaseSynchronizeJobs", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8324,6 +8355,7 @@ impl PatchKnowledgeKnowledgebaseSynchronizeJob {
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.path_param("syncJobId", &self.sync_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8592,6 +8624,7 @@ impl PatchKnowledgeKnowledgebaseUnansweredGroupPhrasegroup {
         r.path_param("groupId", &self.group_id);
         r.path_param("phraseGroupId", &self.phrase_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8644,6 +8677,7 @@ impl PostKnowledgeKnowledgebaseUploadsUrlsJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/knowledgebases/{knowledgeBaseId}/uploads/urls/jobs", "postKnowledgeKnowledgebaseUploadsUrlsJobs", self.options);
         r.path_param("knowledgeBaseId", &self.knowledge_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9074,6 +9108,7 @@ impl PatchKnowledgeSetting {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/knowledge/settings/{knowledgeSettingId}", "patchKnowledgeSetting", self.options);
         r.path_param("knowledgeSettingId", &self.knowledge_setting_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9178,6 +9213,7 @@ impl PostKnowledgeSources {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/knowledge/sources", "postKnowledgeSources", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9352,6 +9388,7 @@ impl PutKnowledgeSource {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/knowledge/sources/{sourceId}", "putKnowledgeSource", self.options);
         r.path_param("sourceId", &self.source_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9616,6 +9653,7 @@ impl PatchKnowledgeSourceSynchronization {
         r.path_param("sourceId", &self.source_id);
         r.path_param("synchronizationId", &self.synchronization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9740,6 +9778,7 @@ impl PostKnowledgeSourceSynchronizationDeletions {
         r.path_param("sourceId", &self.source_id);
         r.path_param("synchronizationId", &self.synchronization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9960,6 +9999,7 @@ impl PostKnowledgeSourceSynchronizationUploads {
         r.path_param("sourceId", &self.source_id);
         r.path_param("synchronizationId", &self.synchronization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -878,6 +878,7 @@ impl PostLanguageunderstandingDomains {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/domains", "postLanguageunderstandingDomains", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1011,6 +1012,7 @@ impl PatchLanguageunderstandingDomain {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/languageunderstanding/domains/{domainId}", "patchLanguageunderstandingDomain", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1211,6 +1213,7 @@ impl PostLanguageunderstandingDomainFeedback {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/domains/{domainId}/feedback", "postLanguageunderstandingDomainFeedback", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1436,6 +1439,7 @@ impl PostLanguageunderstandingDomainVersions {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/domains/{domainId}/versions", "postLanguageunderstandingDomainVersions", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("includeUtterances", &self.include_utterances);
         (self.client, r)
     }
@@ -1541,6 +1545,7 @@ impl PutLanguageunderstandingDomainVersion {
         r.path_param("domainId", &self.domain_id);
         r.path_param("domainVersionId", &self.domain_version_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1637,6 +1642,7 @@ impl PostLanguageunderstandingDomainVersionDetect {
         r.path_param("domainId", &self.domain_id);
         r.path_param("domainVersionId", &self.domain_version_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1906,6 +1912,7 @@ impl PostLanguageunderstandingIgnorephrase {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/ignorephrases/{languageCode}", "postLanguageunderstandingIgnorephrase", self.options);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1957,6 +1964,7 @@ impl PostLanguageunderstandingIgnorephraseRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/ignorephrases/{languageCode}/remove", "postLanguageunderstandingIgnorephraseRemove", self.options);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2097,6 +2105,7 @@ impl PostLanguageunderstandingIgnoretopic {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/ignoretopics/{languageCode}", "postLanguageunderstandingIgnoretopic", self.options);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2148,6 +2157,7 @@ impl PostLanguageunderstandingIgnoretopicRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/ignoretopics/{languageCode}/remove", "postLanguageunderstandingIgnoretopicRemove", self.options);
         r.path_param("languageCode", &self.language_code);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2244,6 +2254,7 @@ impl PostLanguageunderstandingMiners {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/miners", "postLanguageunderstandingMiners", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2418,6 +2429,7 @@ impl PostLanguageunderstandingMinerDrafts {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/miners/{minerId}/drafts", "postLanguageunderstandingMinerDrafts", self.options);
         r.path_param("minerId", &self.miner_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

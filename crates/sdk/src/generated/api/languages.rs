@@ -286,6 +286,7 @@ impl PostLanguages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languages", "postLanguages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -374,6 +375,7 @@ impl GetLanguagesTranslationsBuiltin {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/languages/translations/builtin", "getLanguagesTranslationsBuiltin", self.options);
         r.query("language", &self.language);
+        r.require("language", self.language.is_some());
         (self.client, r)
     }
 
@@ -423,6 +425,7 @@ impl GetLanguagesTranslationsOrganization {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/languages/translations/organization", "getLanguagesTranslationsOrganization", self.options);
         r.query("language", &self.language);
+        r.require("language", self.language.is_some());
         (self.client, r)
     }
 

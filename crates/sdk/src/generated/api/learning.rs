@@ -823,6 +823,7 @@ impl PostLearningAssessmentsScoring {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/assessments/scoring", "postLearningAssessmentsScoring", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1104,6 +1105,7 @@ impl PostLearningAssignmentsAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/assignments/aggregates/query", "postLearningAssignmentsAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1955,6 +1957,7 @@ impl PostLearningModules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/modules", "postLearningModules", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2064,6 +2067,7 @@ impl GetLearningModulesAssignments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/learning/modules/assignments", "getLearningModulesAssignments", self.options);
         r.query("userIds", &self.user_ids);
+        r.require("userIds", self.user_ids.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("searchTerm", &self.search_term);
@@ -2215,6 +2219,7 @@ impl PutLearningModule {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/learning/modules/{moduleId}", "putLearningModule", self.options);
         r.path_param("moduleId", &self.module_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2307,6 +2312,7 @@ impl PostLearningModuleJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/modules/{moduleId}/jobs", "postLearningModuleJobs", self.options);
         r.path_param("moduleId", &self.module_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2442,6 +2448,7 @@ impl PutLearningModulePreview {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/learning/modules/{moduleId}/preview", "putLearningModulePreview", self.options);
         r.path_param("moduleId", &self.module_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2592,6 +2599,7 @@ impl PutLearningModuleRule {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/learning/modules/{moduleId}/rule", "putLearningModuleRule", self.options);
         r.path_param("moduleId", &self.module_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("assign", &self.assign);
         (self.client, r)
     }
@@ -2687,6 +2695,7 @@ impl PatchLearningModuleUserAssignments {
         r.path_param("moduleId", &self.module_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2809,8 +2818,11 @@ impl PostLearningRulesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/rules/query", "postLearningRulesQuery", self.options);
         r.query("pageSize", &self.page_size);
+        r.require("pageSize", self.page_size.is_some());
         r.query("pageNumber", &self.page_number);
+        r.require("pageNumber", self.page_number.is_some());
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2860,6 +2872,7 @@ impl PostLearningScheduleslotsJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/scheduleslots/jobs", "postLearningScheduleslotsJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2950,6 +2963,7 @@ impl PostLearningScheduleslotsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/learning/scheduleslots/query", "postLearningScheduleslotsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

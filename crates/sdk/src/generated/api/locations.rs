@@ -283,6 +283,7 @@ impl PostLocations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/locations", "postLocations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -344,6 +345,7 @@ impl GetLocationsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/locations/search", "getLocationsSearch", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -394,6 +396,7 @@ impl PostLocationsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/locations/search", "postLocationsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -547,6 +550,7 @@ impl PatchLocation {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/locations/{locationId}", "patchLocation", self.options);
         r.path_param("locationId", &self.location_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

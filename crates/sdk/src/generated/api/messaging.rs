@@ -381,6 +381,7 @@ impl PostMessagingSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/messaging/settings", "postMessagingSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -469,6 +470,7 @@ impl PutMessagingSettingsDefault {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/messaging/settings/default", "putMessagingSettingsDefault", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -641,6 +643,7 @@ impl PatchMessagingSetting {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/messaging/settings/{messageSettingId}", "patchMessagingSetting", self.options);
         r.path_param("messageSettingId", &self.message_setting_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -749,6 +752,7 @@ impl PostMessagingSupportedcontent {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/messaging/supportedcontent", "postMessagingSupportedcontent", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -882,6 +886,7 @@ impl PatchMessagingSupportedcontentSupportedContentId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/messaging/supportedcontent/{supportedContentId}", "patchMessagingSupportedcontentSupportedContentId", self.options);
         r.path_param("supportedContentId", &self.supported_content_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -439,6 +439,7 @@ impl PutNotificationsChannelSubscriptions {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/notifications/channels/{channelId}/subscriptions", "putNotificationsChannelSubscriptions", self.options);
         r.path_param("channelId", &self.channel_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("ignoreErrors", &self.ignore_errors);
         (self.client, r)
     }
@@ -500,6 +501,7 @@ impl PostNotificationsChannelSubscriptions {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/notifications/channels/{channelId}/subscriptions", "postNotificationsChannelSubscriptions", self.options);
         r.path_param("channelId", &self.channel_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("ignoreErrors", &self.ignore_errors);
         (self.client, r)
     }

@@ -433,6 +433,7 @@ impl PostOauthClients {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/oauth/clients", "postOauthClients", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -531,6 +532,7 @@ impl PutOauthClient {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/oauth/clients/{clientId}", "putOauthClient", self.options);
         r.path_param("clientId", &self.client_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -671,6 +673,7 @@ impl PostOauthClientUsageQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/oauth/clients/{clientId}/usage/query", "postOauthClientUsageQuery", self.options);
         r.path_param("clientId", &self.client_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -417,6 +417,7 @@ impl PatchOrganizationsAuthenticationSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/organizations/authentication/settings", "patchOrganizationsAuthenticationSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -505,6 +506,7 @@ impl PutOrganizationsEmbeddedintegration {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/organizations/embeddedintegration", "putOrganizationsEmbeddedintegration", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -556,6 +558,7 @@ impl PatchOrganizationsFeature {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/organizations/features/{featureName}", "patchOrganizationsFeature", self.options);
         r.path_param("featureName", &self.feature_name);
         r.json_body(&self.enabled);
+        r.require("enabled", self.enabled.is_some());
         (self.client, r)
     }
 
@@ -644,6 +647,7 @@ impl PutOrganizationsIpaddressauthentication {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/organizations/ipaddressauthentication", "putOrganizationsIpaddressauthentication", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1163,6 +1167,7 @@ impl PutOrganizationsWhitelist {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/organizations/whitelist", "putOrganizationsWhitelist", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

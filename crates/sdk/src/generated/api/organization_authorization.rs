@@ -927,6 +927,7 @@ impl PostOrgauthorizationPairings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/orgauthorization/pairings", "postOrgauthorizationPairings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1076,6 +1077,7 @@ impl PostOrgauthorizationTrustees {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/orgauthorization/trustees", "postOrgauthorizationTrustees", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1129,6 +1131,7 @@ impl DeleteOrgauthorizationTrustees {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/orgauthorization/trustees", "deleteOrgauthorizationTrustees", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -1214,6 +1217,7 @@ impl PostOrgauthorizationTrusteesAudits {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/orgauthorization/trustees/audits", "postOrgauthorizationTrusteesAudits", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("sortBy", &self.sort_by);
@@ -1514,6 +1518,7 @@ impl PutOrgauthorizationTrustee {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/orgauthorization/trustees/{trusteeOrgId}", "putOrgauthorizationTrustee", self.options);
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1751,6 +1756,7 @@ impl PostOrgauthorizationTrusteeGroups {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/orgauthorization/trustees/{trusteeOrgId}/groups", "postOrgauthorizationTrusteeGroups", self.options);
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1890,6 +1896,7 @@ impl PutOrgauthorizationTrusteeGroupRoledivisions {
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.path_param("trusteeGroupId", &self.trustee_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1990,6 +1997,7 @@ impl PutOrgauthorizationTrusteeGroupRoles {
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.path_param("trusteeGroupId", &self.trustee_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2145,6 +2153,7 @@ impl PostOrgauthorizationTrusteeUsers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/orgauthorization/trustees/{trusteeOrgId}/users", "postOrgauthorizationTrusteeUsers", self.options);
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2284,6 +2293,7 @@ impl PutOrgauthorizationTrusteeUserRoledivisions {
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.path_param("trusteeUserId", &self.trustee_user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2384,6 +2394,7 @@ impl PutOrgauthorizationTrusteeUserRoles {
         r.path_param("trusteeOrgId", &self.trustee_org_id);
         r.path_param("trusteeUserId", &self.trustee_user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2512,6 +2523,7 @@ impl PostOrgauthorizationTrustorAudits {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/orgauthorization/trustor/audits", "postOrgauthorizationTrustorAudits", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("sortBy", &self.sort_by);
@@ -2628,6 +2640,7 @@ impl DeleteOrgauthorizationTrustors {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/orgauthorization/trustors", "deleteOrgauthorizationTrustors", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 

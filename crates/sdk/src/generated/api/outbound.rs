@@ -3503,6 +3503,7 @@ impl PostOutboundAttemptlimits {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/attemptlimits", "postOutboundAttemptlimits", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3595,6 +3596,7 @@ impl PutOutboundAttemptlimit {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/attemptlimits/{attemptLimitsId}", "putOutboundAttemptlimit", self.options);
         r.path_param("attemptLimitsId", &self.attempt_limits_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3790,6 +3792,7 @@ impl PostOutboundCallabletimesets {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/callabletimesets", "postOutboundCallabletimesets", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3882,6 +3885,7 @@ impl PutOutboundCallabletimeset {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/callabletimesets/{callableTimeSetId}", "putOutboundCallabletimeset", self.options);
         r.path_param("callableTimeSetId", &self.callable_time_set_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4077,6 +4081,7 @@ impl PostOutboundCallanalysisresponsesets {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/callanalysisresponsesets", "postOutboundCallanalysisresponsesets", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4169,6 +4174,7 @@ impl PutOutboundCallanalysisresponseset {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/callanalysisresponsesets/{callAnalysisSetId}", "putOutboundCallanalysisresponseset", self.options);
         r.path_param("callAnalysisSetId", &self.call_analysis_set_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4364,6 +4370,7 @@ impl PostOutboundCampaignrules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/campaignrules", "postOutboundCampaignrules", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4456,6 +4463,7 @@ impl PutOutboundCampaignrule {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/campaignrules/{campaignRuleId}", "putOutboundCampaignrule", self.options);
         r.path_param("campaignRuleId", &self.campaign_rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4712,6 +4720,7 @@ impl PostOutboundCampaigns {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/campaigns", "postOutboundCampaigns", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("useMaxCallsPerAgentDecimal", &self.use_max_calls_per_agent_decimal);
         (self.client, r)
     }
@@ -5140,6 +5149,7 @@ impl PostOutboundCampaignsPerformanceQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/campaigns/performance/query", "postOutboundCampaignsPerformanceQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5193,6 +5203,7 @@ impl PostOutboundCampaignsProgress {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/campaigns/progress", "postOutboundCampaignsProgress", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5292,6 +5303,7 @@ impl PutOutboundCampaign {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/campaigns/{campaignId}", "putOutboundCampaign", self.options);
         r.path_param("campaignId", &self.campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("useMaxCallsPerAgentDecimal", &self.use_max_calls_per_agent_decimal);
         (self.client, r)
     }
@@ -5385,6 +5397,7 @@ impl PatchOutboundCampaign {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/outbound/campaigns/{campaignId}", "patchOutboundCampaign", self.options);
         r.path_param("campaignId", &self.campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5520,6 +5533,7 @@ impl PutOutboundCampaignAgent {
         r.path_param("campaignId", &self.campaign_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5571,6 +5585,7 @@ impl PostOutboundCampaignCallbackSchedule {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/campaigns/{campaignId}/callback/schedule", "postOutboundCampaignCallbackSchedule", self.options);
         r.path_param("campaignId", &self.campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6172,6 +6187,7 @@ impl PostOutboundContactlistfilters {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlistfilters", "postOutboundContactlistfilters", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6221,6 +6237,7 @@ impl PostOutboundContactlistfiltersBulkRetrieve {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlistfilters/bulk/retrieve", "postOutboundContactlistfiltersBulkRetrieve", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6270,6 +6287,7 @@ impl PostOutboundContactlistfiltersPreview {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlistfilters/preview", "postOutboundContactlistfiltersPreview", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6362,6 +6380,7 @@ impl PutOutboundContactlistfilter {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/contactlistfilters/{contactListFilterId}", "putOutboundContactlistfilter", self.options);
         r.path_param("contactListFilterId", &self.contact_list_filter_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6621,6 +6640,7 @@ impl PostOutboundContactlists {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists", "postOutboundContactlists", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6674,6 +6694,7 @@ impl DeleteOutboundContactlists {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/outbound/contactlists", "deleteOutboundContactlists", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -6723,6 +6744,7 @@ impl PostOutboundContactlistsBulkUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/bulk/update", "postOutboundContactlistsBulkUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6960,6 +6982,7 @@ impl PostOutboundContactlistsUploads {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/uploads", "postOutboundContactlistsUploads", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7072,6 +7095,7 @@ impl PutOutboundContactlist {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/contactlists/{contactListId}", "putOutboundContactlist", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7226,6 +7250,7 @@ impl PostOutboundContactlistContacts {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/{contactListId}/contacts", "postOutboundContactlistContacts", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("priority", &self.priority);
         r.query("clearSystemData", &self.clear_system_data);
         r.query("doNotQueue", &self.do_not_queue);
@@ -7284,6 +7309,7 @@ impl DeleteOutboundContactlistContacts {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/outbound/contactlists/{contactListId}/contacts", "deleteOutboundContactlistContacts", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.query("contactIds", &self.contact_ids);
+        r.require("contactIds", self.contact_ids.is_some());
         (self.client, r)
     }
 
@@ -7339,6 +7365,7 @@ impl PostOutboundContactlistContactsBulk {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk", "postOutboundContactlistContactsBulk", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7474,6 +7501,7 @@ impl PostOutboundContactlistContactsBulkRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/remove", "postOutboundContactlistContactsBulkRemove", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7525,6 +7553,7 @@ impl PostOutboundContactlistContactsBulkUpdate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/{contactListId}/contacts/bulk/update", "postOutboundContactlistContactsBulkUpdate", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7576,6 +7605,7 @@ impl PostOutboundContactlistContactsSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlists/{contactListId}/contacts/search", "postOutboundContactlistContactsSearch", self.options);
         r.path_param("contactListId", &self.contact_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7672,6 +7702,7 @@ impl PutOutboundContactlistContact {
         r.path_param("contactListId", &self.contact_list_id);
         r.path_param("contactId", &self.contact_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8059,6 +8090,7 @@ impl PostOutboundContactlisttemplates {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlisttemplates", "postOutboundContactlisttemplates", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8112,6 +8144,7 @@ impl DeleteOutboundContactlisttemplates {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/outbound/contactlisttemplates", "deleteOutboundContactlisttemplates", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -8161,6 +8194,7 @@ impl PostOutboundContactlisttemplatesBulkAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlisttemplates/bulk/add", "postOutboundContactlisttemplatesBulkAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8210,6 +8244,7 @@ impl PostOutboundContactlisttemplatesBulkRetrieve {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/contactlisttemplates/bulk/retrieve", "postOutboundContactlisttemplatesBulkRetrieve", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8302,6 +8337,7 @@ impl PutOutboundContactlisttemplate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/contactlisttemplates/{contactListTemplateId}", "putOutboundContactlisttemplate", self.options);
         r.path_param("contactListTemplateId", &self.contact_list_template_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8444,7 +8480,9 @@ impl GetOutboundDiagnosticsCampaignSummary {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/outbound/diagnostics/campaigns/{campaignId}/summary", "getOutboundDiagnosticsCampaignSummary", self.options);
         r.path_param("campaignId", &self.campaign_id);
         r.query("start", &self.start);
+        r.require("start", self.start.is_some());
         r.query("end", &self.end);
+        r.require("end", self.end.is_some());
         (self.client, r)
     }
 
@@ -8593,6 +8631,7 @@ impl PostOutboundDigitalrulesets {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/digitalrulesets", "postOutboundDigitalrulesets", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8685,6 +8724,7 @@ impl PutOutboundDigitalruleset {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/digitalrulesets/{digitalRuleSetId}", "putOutboundDigitalruleset", self.options);
         r.path_param("digitalRuleSetId", &self.digital_rule_set_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8918,6 +8958,7 @@ impl PostOutboundDnclists {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/dnclists", "postOutboundDnclists", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9163,6 +9204,7 @@ impl PostOutboundDnclistsUploads {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/dnclists/uploads", "postOutboundDnclistsUploads", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9275,6 +9317,7 @@ impl PutOutboundDnclist {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/dnclists/{dncListId}", "putOutboundDnclist", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9418,6 +9461,7 @@ impl PatchOutboundDnclistCustomexclusioncolumns {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/outbound/dnclists/{dncListId}/customexclusioncolumns", "patchOutboundDnclistCustomexclusioncolumns", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9473,6 +9517,7 @@ impl PostOutboundDnclistEmailaddresses {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", "postOutboundDnclistEmailaddresses", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9575,6 +9620,7 @@ impl PatchOutboundDnclistEmailaddresses {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/outbound/dnclists/{dncListId}/emailaddresses", "patchOutboundDnclistEmailaddresses", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9770,6 +9816,7 @@ impl PostOutboundDnclistPhonenumbers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", "postOutboundDnclistPhonenumbers", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expirationDateTime", &self.expiration_date_time);
         (self.client, r)
     }
@@ -9873,6 +9920,7 @@ impl PatchOutboundDnclistPhonenumbers {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/outbound/dnclists/{dncListId}/phonenumbers", "patchOutboundDnclistPhonenumbers", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9975,6 +10023,7 @@ impl PatchOutboundDnclistWhatsappnumbers {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/outbound/dnclists/{dncListId}/whatsappnumbers", "patchOutboundDnclistWhatsappnumbers", self.options);
         r.path_param("dncListId", &self.dnc_list_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10273,6 +10322,7 @@ impl PostOutboundFilespecificationtemplates {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/filespecificationtemplates", "postOutboundFilespecificationtemplates", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10326,6 +10376,7 @@ impl DeleteOutboundFilespecificationtemplatesBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/outbound/filespecificationtemplates/bulk", "deleteOutboundFilespecificationtemplatesBulk", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -10418,6 +10469,7 @@ impl PutOutboundFilespecificationtemplate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/filespecificationtemplates/{fileSpecificationTemplateId}", "putOutboundFilespecificationtemplate", self.options);
         r.path_param("fileSpecificationTemplateId", &self.file_specification_template_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10631,6 +10683,7 @@ impl PostOutboundImporttemplates {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/importtemplates", "postOutboundImporttemplates", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10684,6 +10737,7 @@ impl DeleteOutboundImporttemplates {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/outbound/importtemplates", "deleteOutboundImporttemplates", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -10733,6 +10787,7 @@ impl PostOutboundImporttemplatesBulkAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/importtemplates/bulk/add", "postOutboundImporttemplatesBulkAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10835,6 +10890,7 @@ impl PutOutboundImporttemplate {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/importtemplates/{importTemplateId}", "putOutboundImporttemplate", self.options);
         r.path_param("importTemplateId", &self.import_template_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11137,6 +11193,7 @@ impl PostOutboundMessagingcampaigns {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/messagingcampaigns", "postOutboundMessagingcampaigns", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11352,6 +11409,7 @@ impl PostOutboundMessagingcampaignsProgress {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/messagingcampaigns/progress", "postOutboundMessagingcampaignsProgress", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11444,6 +11502,7 @@ impl PutOutboundMessagingcampaign {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/messagingcampaigns/{messagingCampaignId}", "putOutboundMessagingcampaign", self.options);
         r.path_param("messagingCampaignId", &self.messaging_campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11844,6 +11903,7 @@ impl PostOutboundRulesets {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/rulesets", "postOutboundRulesets", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11936,6 +11996,7 @@ impl PutOutboundRuleset {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/rulesets/{ruleSetId}", "putOutboundRuleset", self.options);
         r.path_param("ruleSetId", &self.rule_set_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12108,6 +12169,7 @@ impl PutOutboundSchedulesCampaign {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/schedules/campaigns/{campaignId}", "putOutboundSchedulesCampaign", self.options);
         r.path_param("campaignId", &self.campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12280,6 +12342,7 @@ impl PutOutboundSchedulesEmailcampaign {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/schedules/emailcampaigns/{emailCampaignId}", "putOutboundSchedulesEmailcampaign", self.options);
         r.path_param("emailCampaignId", &self.email_campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12452,6 +12515,7 @@ impl PutOutboundSchedulesMessagingcampaign {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/schedules/messagingcampaigns/{messagingCampaignId}", "putOutboundSchedulesMessagingcampaign", self.options);
         r.path_param("messagingCampaignId", &self.messaging_campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12624,6 +12688,7 @@ impl PutOutboundSchedulesSequence {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/schedules/sequences/{sequenceId}", "putOutboundSchedulesSequence", self.options);
         r.path_param("sequenceId", &self.sequence_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12796,6 +12861,7 @@ impl PutOutboundSchedulesWhatsappcampaign {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/schedules/whatsappcampaigns/{whatsAppCampaignId}", "putOutboundSchedulesWhatsappcampaign", self.options);
         r.path_param("whatsAppCampaignId", &self.whats_app_campaign_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12991,6 +13057,7 @@ impl PostOutboundSequences {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/outbound/sequences", "postOutboundSequences", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13083,6 +13150,7 @@ impl PutOutboundSequence {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/sequences/{sequenceId}", "putOutboundSequence", self.options);
         r.path_param("sequenceId", &self.sequence_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13219,6 +13287,7 @@ impl PatchOutboundSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/outbound/settings", "patchOutboundSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("useMaxCallsPerAgentDecimal", &self.use_max_calls_per_agent_decimal);
         (self.client, r)
     }
@@ -13308,6 +13377,7 @@ impl PutOutboundWrapupcodemappings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/outbound/wrapupcodemappings", "putOutboundWrapupcodemappings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

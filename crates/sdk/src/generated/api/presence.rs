@@ -607,6 +607,7 @@ impl PostPresenceDefinitions0 {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/presence/definitions", "postPresenceDefinitions0", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -707,6 +708,7 @@ impl PutPresenceDefinition0 {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/presence/definitions/{definitionId}", "putPresenceDefinition0", self.options);
         r.path_param("definitionId", &self.definition_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -836,6 +838,7 @@ impl PutPresenceSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/presence/settings", "putPresenceSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -934,6 +937,7 @@ impl PostPresenceSources {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/presence/sources", "postPresenceSources", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1026,6 +1030,7 @@ impl PutPresenceSource {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/presence/sources/{sourceId}", "putPresenceSource", self.options);
         r.path_param("sourceId", &self.source_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1159,6 +1164,7 @@ impl PutPresenceUserPrimarysource {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/presence/users/{userId}/primarysource", "putPresenceUserPrimarysource", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1285,6 +1291,7 @@ impl PostPresencedefinitions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/presencedefinitions", "postPresencedefinitions", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1385,6 +1392,7 @@ impl PutPresencedefinition {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/presencedefinitions/{presenceId}", "putPresencedefinition", self.options);
         r.path_param("presenceId", &self.presence_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1514,6 +1522,7 @@ impl PutUsersPresencesBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/presences/bulk", "putUsersPresencesBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1710,6 +1719,7 @@ impl PatchUserPresencesPurecloud {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/presences/purecloud", "patchUserPresencesPurecloud", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1806,6 +1816,7 @@ impl PatchUserPresence {
         r.path_param("userId", &self.user_id);
         r.path_param("sourceId", &self.source_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -366,6 +366,7 @@ impl PostProcessautomationScheduledtriggers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/processautomation/scheduledtriggers", "postProcessautomationScheduledtriggers", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -458,6 +459,7 @@ impl PutProcessautomationScheduledtrigger {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/processautomation/scheduledtriggers/{scheduledTriggerId}", "putProcessautomationScheduledtrigger", self.options);
         r.path_param("scheduledTriggerId", &self.scheduled_trigger_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -635,6 +637,7 @@ impl PostProcessautomationTriggers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/processautomation/triggers", "postProcessautomationTriggers", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -746,7 +749,7 @@ impl PostProcessautomationTriggersTopicTest {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/processautomation/triggers/topics/{topicName}/test", "postProcessautomationTriggersTopicTest", self.options);
         r.path_param("topicName", &self.topic_name);
-        r.json_body(&self.body);
+        r.text_body(&self.body);
         (self.client, r)
     }
 
@@ -839,6 +842,7 @@ impl PutProcessautomationTrigger {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/processautomation/triggers/{triggerId}", "putProcessautomationTrigger", self.options);
         r.path_param("triggerId", &self.trigger_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -928,7 +932,7 @@ impl PostProcessautomationTriggerTest {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/processautomation/triggers/{triggerId}/test", "postProcessautomationTriggerTest", self.options);
         r.path_param("triggerId", &self.trigger_id);
-        r.json_body(&self.body);
+        r.text_body(&self.body);
         (self.client, r)
     }
 

@@ -1828,6 +1828,7 @@ impl GetQualityCalibrations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/calibrations", "getQualityCalibrations", self.options);
         r.query("calibratorId", &self.calibrator_id);
+        r.require("calibratorId", self.calibrator_id.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("sortBy", &self.sort_by);
@@ -1893,6 +1894,7 @@ impl PostQualityCalibrations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/calibrations", "postQualityCalibrations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -2002,6 +2004,7 @@ impl PutQualityCalibration {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/quality/calibrations/{calibrationId}", "putQualityCalibration", self.options);
         r.path_param("calibrationId", &self.calibration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2053,6 +2056,7 @@ impl DeleteQualityCalibration {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/quality/calibrations/{calibrationId}", "deleteQualityCalibration", self.options);
         r.path_param("calibrationId", &self.calibration_id);
         r.query("calibratorId", &self.calibrator_id);
+        r.require("calibratorId", self.calibrator_id.is_some());
         (self.client, r)
     }
 
@@ -2102,6 +2106,7 @@ impl PostQualityConversationsAuditsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/conversations/audits/query", "postQualityConversationsAuditsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2279,6 +2284,7 @@ impl PostQualityConversationEvaluations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/conversations/{conversationId}/evaluations", "postQualityConversationEvaluations", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("Idempotency-Key", &self.idempotency_key);
         r.query("expand", &self.expand);
         (self.client, r)
@@ -2392,6 +2398,7 @@ impl PutQualityConversationEvaluation {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("evaluationId", &self.evaluation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -2534,6 +2541,7 @@ impl PostQualityEvaluationsAggregatesQueryMe {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/evaluations/aggregates/query/me", "postQualityEvaluationsAggregatesQueryMe", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2796,6 +2804,7 @@ impl PostQualityEvaluationsScoring {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/evaluations/scoring", "postQualityEvaluationsScoring", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2845,6 +2854,7 @@ impl PostQualityEvaluationsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/evaluations/search", "postQualityEvaluationsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3148,6 +3158,7 @@ impl PostQualityForms {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/forms", "postQualityForms", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3304,6 +3315,7 @@ impl PostQualityFormsEvaluations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/forms/evaluations", "postQualityFormsEvaluations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3366,6 +3378,7 @@ impl GetQualityFormsEvaluationsBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/forms/evaluations/bulk", "getQualityFormsEvaluationsBulk", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("includeLatestVersionFormName", &self.include_latest_version_form_name);
         (self.client, r)
     }
@@ -3420,6 +3433,7 @@ impl GetQualityFormsEvaluationsBulkContexts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/forms/evaluations/bulk/contexts", "getQualityFormsEvaluationsBulkContexts", self.options);
         r.query("contextId", &self.context_id);
+        r.require("contextId", self.context_id.is_some());
         (self.client, r)
     }
 
@@ -3512,6 +3526,7 @@ impl PutQualityFormsEvaluation {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/quality/forms/evaluations/{formId}", "putQualityFormsEvaluation", self.options);
         r.path_param("formId", &self.form_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3604,6 +3619,7 @@ impl PutQualityFormsEvaluationAiscoringSettings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/quality/forms/evaluations/{formId}/aiscoring/settings", "putQualityFormsEvaluationAiscoringSettings", self.options);
         r.path_param("formId", &self.form_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3831,6 +3847,7 @@ impl PostQualityFormsSurveys {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/forms/surveys", "postQualityFormsSurveys", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3884,6 +3901,7 @@ impl GetQualityFormsSurveysBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/forms/surveys/bulk", "getQualityFormsSurveysBulk", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 
@@ -3946,6 +3964,7 @@ impl GetQualityFormsSurveysBulkContexts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/forms/surveys/bulk/contexts", "getQualityFormsSurveysBulkContexts", self.options);
         r.query("contextId", &self.context_id);
+        r.require("contextId", self.context_id.is_some());
         r.query("published", &self.published);
         (self.client, r)
     }
@@ -4039,6 +4058,7 @@ impl PutQualityFormsSurvey {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/quality/forms/surveys/{formId}", "putQualityFormsSurvey", self.options);
         r.path_param("formId", &self.form_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4131,6 +4151,7 @@ impl PatchQualityFormsSurvey {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/quality/forms/surveys/{formId}", "patchQualityFormsSurvey", self.options);
         r.path_param("formId", &self.form_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4284,6 +4305,7 @@ impl PutQualityForm {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/quality/forms/{formId}", "putQualityForm", self.options);
         r.path_param("formId", &self.form_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4488,6 +4510,7 @@ impl PostQualityProgramAgentscoringrules {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/programs/{programId}/agentscoringrules", "postQualityProgramAgentscoringrules", self.options);
         r.path_param("programId", &self.program_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4584,6 +4607,7 @@ impl PutQualityProgramAgentscoringrule {
         r.path_param("programId", &self.program_id);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4753,6 +4777,7 @@ impl PostQualityPublishedforms {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/publishedforms", "postQualityPublishedforms", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4879,6 +4904,7 @@ impl PostQualityPublishedformsEvaluations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/publishedforms/evaluations", "postQualityPublishedformsEvaluations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4964,6 +4990,7 @@ impl GetQualityPublishedformsEvaluationsDivisionviews {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/publishedforms/evaluations/divisionviews", "getQualityPublishedformsEvaluationsDivisionviews", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("name", &self.name);
@@ -5176,6 +5203,7 @@ impl PostQualityPublishedformsSurveys {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/publishedforms/surveys", "postQualityPublishedformsSurveys", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5261,6 +5289,7 @@ impl GetQualityPublishedformsSurveysDivisionviews {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/publishedforms/surveys/divisionviews", "getQualityPublishedformsSurveysDivisionviews", self.options);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         r.query("pageSize", &self.page_size);
         r.query("pageNumber", &self.page_number);
         r.query("name", &self.name);
@@ -5437,6 +5466,7 @@ impl PostQualitySurveys {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/surveys", "postQualitySurveys", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5487,6 +5517,7 @@ impl GetQualitySurveysScorable {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/quality/surveys/scorable", "getQualitySurveysScorable", self.options);
         r.without_auth();
         r.query("customerSurveyUrl", &self.customer_survey_url);
+        r.require("customerSurveyUrl", self.customer_survey_url.is_some());
         (self.client, r)
     }
 
@@ -5546,7 +5577,9 @@ impl PutQualitySurveysScorable {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/quality/surveys/scorable", "putQualitySurveysScorable", self.options);
         r.without_auth();
         r.query("customerSurveyUrl", &self.customer_survey_url);
+        r.require("customerSurveyUrl", self.customer_survey_url.is_some());
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5596,6 +5629,7 @@ impl PostQualitySurveysScoring {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/quality/surveys/scoring", "postQualitySurveysScoring", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

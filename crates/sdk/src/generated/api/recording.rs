@@ -1466,6 +1466,7 @@ impl PutConversationRecording {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("recordingId", &self.recording_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("clearExport", &self.clear_export);
         (self.client, r)
     }
@@ -1563,6 +1564,7 @@ impl PostConversationRecordingAnnotations {
         r.path_param("conversationId", &self.conversation_id);
         r.path_param("recordingId", &self.recording_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1663,6 +1665,7 @@ impl PutConversationRecordingAnnotation {
         r.path_param("recordingId", &self.recording_id);
         r.path_param("annotationId", &self.annotation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2120,6 +2123,7 @@ impl PostRecordingBatchrequests {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/batchrequests", "postRecordingBatchrequests", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2347,6 +2351,7 @@ impl PostRecordingCrossplatformMediaretentionpolicies {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/crossplatform/mediaretentionpolicies", "postRecordingCrossplatformMediaretentionpolicies", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2394,6 +2399,7 @@ impl DeleteRecordingCrossplatformMediaretentionpolicies {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/recording/crossplatform/mediaretentionpolicies", "deleteRecordingCrossplatformMediaretentionpolicies", self.options);
         r.query("ids", &self.ids);
+        r.require("ids", self.ids.is_some());
         (self.client, r)
     }
 
@@ -2486,6 +2492,7 @@ impl PutRecordingCrossplatformMediaretentionpolicy {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", "putRecordingCrossplatformMediaretentionpolicy", self.options);
         r.path_param("policyId", &self.policy_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2578,6 +2585,7 @@ impl PatchRecordingCrossplatformMediaretentionpolicy {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/recording/crossplatform/mediaretentionpolicies/{policyId}", "patchRecordingCrossplatformMediaretentionpolicy", self.options);
         r.path_param("policyId", &self.policy_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2736,6 +2744,7 @@ impl PostRecordingJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/jobs", "postRecordingJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2828,6 +2837,7 @@ impl PutRecordingJob {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/recording/jobs/{jobId}", "putRecordingJob", self.options);
         r.path_param("jobId", &self.job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3034,6 +3044,7 @@ impl PostRecordingKeyconfigurations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/keyconfigurations", "postRecordingKeyconfigurations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3083,6 +3094,7 @@ impl PostRecordingKeyconfigurationsValidate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/keyconfigurations/validate", "postRecordingKeyconfigurationsValidate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3175,6 +3187,7 @@ impl PutRecordingKeyconfiguration {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/recording/keyconfigurations/{keyConfigurationId}", "putRecordingKeyconfiguration", self.options);
         r.path_param("keyConfigurationId", &self.key_configuration_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3224,6 +3237,7 @@ impl PostRecordingLocalkeys {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/localkeys", "postRecordingLocalkeys", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3410,6 +3424,7 @@ impl PostRecordingMediaretentionpolicies {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/mediaretentionpolicies", "postRecordingMediaretentionpolicies", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3457,6 +3472,7 @@ impl DeleteRecordingMediaretentionpolicies {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/recording/mediaretentionpolicies", "deleteRecordingMediaretentionpolicies", self.options);
         r.query("ids", &self.ids);
+        r.require("ids", self.ids.is_some());
         (self.client, r)
     }
 
@@ -3549,6 +3565,7 @@ impl PutRecordingMediaretentionpolicy {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/recording/mediaretentionpolicies/{policyId}", "putRecordingMediaretentionpolicy", self.options);
         r.path_param("policyId", &self.policy_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3641,6 +3658,7 @@ impl PatchRecordingMediaretentionpolicy {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/recording/mediaretentionpolicies/{policyId}", "patchRecordingMediaretentionpolicy", self.options);
         r.path_param("policyId", &self.policy_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3827,6 +3845,7 @@ impl PutRecordingRecordingkeysRotationschedule {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/recording/recordingkeys/rotationschedule", "putRecordingRecordingkeysRotationschedule", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3925,6 +3944,7 @@ impl PutRecordingSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/recording/settings", "putRecordingSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3974,6 +3994,7 @@ impl PostRecordingUploadsReports {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recording/uploads/reports", "postRecordingUploadsReports", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4121,6 +4142,7 @@ impl PostRecordingsDeletionprotection {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recordings/deletionprotection", "postRecordingsDeletionprotection", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4186,6 +4208,7 @@ impl GetRecordingsRetentionQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/recordings/retention/query", "getRecordingsRetentionQuery", self.options);
         r.query("retentionThresholdDays", &self.retention_threshold_days);
+        r.require("retentionThresholdDays", self.retention_threshold_days.is_some());
         r.query("cursor", &self.cursor);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -4237,6 +4260,7 @@ impl PostRecordingsScreensessionsAcknowledge {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recordings/screensessions/acknowledge", "postRecordingsScreensessionsAcknowledge", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4325,6 +4349,7 @@ impl PostRecordingsScreensessionsMetadata {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/recordings/screensessions/metadata", "postRecordingsScreensessionsMetadata", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

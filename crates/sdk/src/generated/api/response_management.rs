@@ -562,6 +562,7 @@ impl PostResponsemanagementLibraries {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/libraries", "postResponsemanagementLibraries", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -611,6 +612,7 @@ impl PostResponsemanagementLibrariesBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/libraries/bulk", "postResponsemanagementLibrariesBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -794,6 +796,7 @@ impl PostResponsemanagementLibrariesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/libraries/query", "postResponsemanagementLibrariesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -888,6 +891,7 @@ impl PutResponsemanagementLibrary {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/responsemanagement/libraries/{libraryId}", "putResponsemanagementLibrary", self.options);
         r.path_param("libraryId", &self.library_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -978,6 +982,7 @@ impl PostResponsemanagementResponseassetsBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/responseassets/bulk", "postResponsemanagementResponseassetsBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1038,6 +1043,7 @@ impl PostResponsemanagementResponseassetsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/responseassets/search", "postResponsemanagementResponseassetsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -1129,6 +1135,7 @@ impl PostResponsemanagementResponseassetsUploads {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/responseassets/uploads", "postResponsemanagementResponseassetsUploads", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1221,6 +1228,7 @@ impl PutResponsemanagementResponseasset {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/responsemanagement/responseassets/{responseAssetId}", "putResponsemanagementResponseasset", self.options);
         r.path_param("responseAssetId", &self.response_asset_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1336,6 +1344,7 @@ impl GetResponsemanagementResponses {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/responsemanagement/responses", "getResponsemanagementResponses", self.options);
         r.query("libraryId", &self.library_id);
+        r.require("libraryId", self.library_id.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         r.query("expand", &self.expand);
@@ -1395,6 +1404,7 @@ impl PostResponsemanagementResponses {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/responses", "postResponsemanagementResponses", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -1445,6 +1455,7 @@ impl PostResponsemanagementResponsesDivisionviewsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/responses/divisionviews/query", "postResponsemanagementResponsesDivisionviewsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1535,6 +1546,7 @@ impl PostResponsemanagementResponsesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/responsemanagement/responses/query", "postResponsemanagementResponsesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1642,6 +1654,7 @@ impl PutResponsemanagementResponse {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/responsemanagement/responses/{responseId}", "putResponsemanagementResponse", self.options);
         r.path_param("responseId", &self.response_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }

@@ -3704,6 +3704,7 @@ impl PatchRoutingConversation {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/conversations/{conversationId}", "patchRoutingConversation", self.options);
         r.path_param("conversationId", &self.conversation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3793,6 +3794,7 @@ impl PutRoutingDirectroutingbackupSettingsMe {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/directroutingbackup/settings/me", "putRoutingDirectroutingbackupSettingsMe", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3971,6 +3973,7 @@ impl PostRoutingEmailDomains {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/email/domains", "postRoutingEmailDomains", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4121,6 +4124,7 @@ impl PatchRoutingEmailDomain {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/email/domains/{domainId}", "patchRoutingEmailDomain", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4307,6 +4311,7 @@ impl PostRoutingEmailDomainMailfrom {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/email/domains/{domainId}/mailfrom", "postRoutingEmailDomainMailfrom", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4413,6 +4418,7 @@ impl PatchRoutingEmailDomainValidate {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/email/domains/{domainId}/validate", "patchRoutingEmailDomainValidate", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4639,6 +4645,7 @@ impl PostRoutingEmailDomainRoutes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/email/domains/{domainName}/routes", "postRoutingEmailDomainRoutes", self.options);
         r.path_param("domainName", &self.domain_name);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4753,6 +4760,7 @@ impl PutRoutingEmailDomainRoute {
         r.path_param("domainName", &self.domain_name);
         r.path_param("routeId", &self.route_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4899,6 +4907,7 @@ impl PutRoutingEmailDomainRouteIdentityresolution {
         r.path_param("domainName", &self.domain_name);
         r.path_param("routeId", &self.route_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5029,6 +5038,7 @@ impl PostRoutingEmailOutboundDomains {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/email/outbound/domains", "postRoutingEmailOutboundDomains", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5081,6 +5091,7 @@ impl PostRoutingEmailOutboundDomainsSimulated {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/email/outbound/domains/simulated", "postRoutingEmailOutboundDomainsSimulated", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5231,6 +5242,7 @@ impl PatchRoutingEmailOutboundDomain {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/email/outbound/domains/{domainId}", "patchRoutingEmailOutboundDomain", self.options);
         r.path_param("domainId", &self.domain_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5485,6 +5497,7 @@ impl PostRoutingEmailSetting {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/email/setting", "postRoutingEmailSetting", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5627,6 +5640,7 @@ impl PatchRoutingEmailSettingEmailSettingId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/email/setting/{emailSettingId}", "patchRoutingEmailSettingEmailSettingId", self.options);
         r.path_param("emailSettingId", &self.email_setting_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5813,6 +5827,7 @@ impl PostRoutingLanguages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/languages", "postRoutingLanguages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6077,6 +6092,7 @@ impl PutRoutingMessageRecipient {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/message/recipients/{recipientId}", "putRoutingMessageRecipient", self.options);
         r.path_param("recipientId", &self.recipient_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6343,6 +6359,7 @@ impl PostRoutingPredictorsKeyperformanceindicators {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/predictors/keyperformanceindicators", "postRoutingPredictorsKeyperformanceindicators", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6963,6 +6980,7 @@ impl PostRoutingQueues {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/queues", "postRoutingQueues", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7339,6 +7357,7 @@ impl PutRoutingQueue {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/queues/{queueId}", "putRoutingQueue", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7701,6 +7720,7 @@ impl PutRoutingQueueIdentityresolution {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/queues/{queueId}/identityresolution", "putRoutingQueueIdentityresolution", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7986,6 +8006,7 @@ impl PostRoutingQueueMembers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/queues/{queueId}/members", "postRoutingQueueMembers", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("delete", &self.delete);
         (self.client, r)
     }
@@ -8041,6 +8062,7 @@ impl PatchRoutingQueueMembers {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/queues/{queueId}/members", "patchRoutingQueueMembers", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8143,6 +8165,7 @@ impl PatchRoutingQueueMember {
         r.path_param("queueId", &self.queue_id);
         r.path_param("memberId", &self.member_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8366,6 +8389,7 @@ impl PostRoutingQueueUsers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/queues/{queueId}/users", "postRoutingQueueUsers", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("delete", &self.delete);
         (self.client, r)
     }
@@ -8421,6 +8445,7 @@ impl PatchRoutingQueueUsers {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/queues/{queueId}/users", "patchRoutingQueueUsers", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8523,6 +8548,7 @@ impl PatchRoutingQueueUser {
         r.path_param("queueId", &self.queue_id);
         r.path_param("memberId", &self.member_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8649,6 +8675,7 @@ impl PostRoutingQueueWrapupcodes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/queues/{queueId}/wrapupcodes", "postRoutingQueueWrapupcodes", self.options);
         r.path_param("queueId", &self.queue_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8789,6 +8816,7 @@ impl PutRoutingSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/settings", "putRoutingSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8925,6 +8953,7 @@ impl PatchRoutingSettingsContactcenter {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/settings/contactcenter", "patchRoutingSettingsContactcenter", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9019,6 +9048,7 @@ impl PutRoutingSettingsTranscription {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/settings/transcription", "putRoutingSettingsTranscription", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9071,6 +9101,7 @@ impl PatchRoutingSettingsTranscription {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/settings/transcription", "patchRoutingSettingsTranscription", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9315,6 +9346,7 @@ impl PostRoutingSkillexpressionsValidate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/skillexpressions/validate", "postRoutingSkillexpressionsValidate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9551,6 +9583,7 @@ impl PostRoutingSkillgroups {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/skillgroups", "postRoutingSkillgroups", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9693,6 +9726,7 @@ impl PatchRoutingSkillgroup {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/skillgroups/{skillGroupId}", "patchRoutingSkillgroup", self.options);
         r.path_param("skillGroupId", &self.skill_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10009,6 +10043,7 @@ impl PostRoutingSkills {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/skills", "postRoutingSkills", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10151,6 +10186,7 @@ impl PatchRoutingSkill {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/skills/{skillId}", "patchRoutingSkill", self.options);
         r.path_param("skillId", &self.skill_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10265,6 +10301,7 @@ impl PostRoutingSmsAddresses {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/sms/addresses", "postRoutingSmsAddresses", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10449,7 +10486,9 @@ impl GetRoutingSmsAvailablephonenumbers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/routing/sms/availablephonenumbers", "getRoutingSmsAvailablephonenumbers", self.options);
         r.query("countryCode", &self.country_code);
+        r.require("countryCode", self.country_code.is_some());
         r.query("phoneNumberType", &self.phone_number_type);
+        r.require("phoneNumberType", self.phone_number_type.is_some());
         r.query("region", &self.region);
         r.query("city", &self.city);
         r.query("areaCode", &self.area_code);
@@ -10551,6 +10590,7 @@ impl PutRoutingSmsIdentityresolutionPhonenumber {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/sms/identityresolution/phonenumbers/{addressId}", "putRoutingSmsIdentityresolutionPhonenumber", self.options);
         r.path_param("addressId", &self.address_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10763,6 +10803,7 @@ impl PostRoutingSmsPhonenumbers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/sms/phonenumbers", "postRoutingSmsPhonenumbers", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10815,6 +10856,7 @@ impl PostRoutingSmsPhonenumbersAlphanumeric {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/sms/phonenumbers/alphanumeric", "postRoutingSmsPhonenumbersAlphanumeric", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10867,6 +10909,7 @@ impl PostRoutingSmsPhonenumbersImport {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/sms/phonenumbers/import", "postRoutingSmsPhonenumbersImport", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11017,6 +11060,7 @@ impl PatchRoutingSmsPhonenumber {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/routing/sms/phonenumbers/{phoneNumberId}", "patchRoutingSmsPhonenumber", self.options);
         r.path_param("phoneNumberId", &self.phone_number_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11110,6 +11154,7 @@ impl PutRoutingUserDirectroutingbackupSettings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/users/{userId}/directroutingbackup/settings", "putRoutingUserDirectroutingbackupSettings", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11243,6 +11288,7 @@ impl PutRoutingUserUtilization {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/users/{userId}/utilization", "putRoutingUserUtilization", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11377,6 +11423,7 @@ impl PutRoutingUtilization {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/utilization", "putRoutingUtilization", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11551,6 +11598,7 @@ impl PostRoutingUtilizationLabels {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/utilization/labels", "postRoutingUtilizationLabels", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11649,6 +11697,7 @@ impl PutRoutingUtilizationLabel {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/utilization/labels/{labelId}", "putRoutingUtilizationLabel", self.options);
         r.path_param("labelId", &self.label_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11913,6 +11962,7 @@ impl PostRoutingWrapupcodes {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/routing/wrapupcodes", "postRoutingWrapupcodes", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12157,6 +12207,7 @@ impl PutRoutingWrapupcode {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/routing/wrapupcodes/{codeId}", "putRoutingWrapupcode", self.options);
         r.path_param("codeId", &self.code_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12347,6 +12398,7 @@ impl PatchUserQueues {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/queues", "patchUserQueues", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("divisionId", &self.division_id);
         (self.client, r)
     }
@@ -12401,6 +12453,7 @@ impl PatchUserQueue {
         r.path_param("queueId", &self.queue_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12523,6 +12576,7 @@ impl PostUserRoutinglanguages {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/{userId}/routinglanguages", "postUserRoutinglanguages", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12574,6 +12628,7 @@ impl PatchUserRoutinglanguagesBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/routinglanguages/bulk", "patchUserRoutinglanguagesBulk", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12670,6 +12725,7 @@ impl PatchUserRoutinglanguage {
         r.path_param("userId", &self.user_id);
         r.path_param("languageId", &self.language_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12792,6 +12848,7 @@ impl PostUserRoutingskills {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/{userId}/routingskills", "postUserRoutingskills", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12843,6 +12900,7 @@ impl PutUserRoutingskillsBulk {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/routingskills/bulk", "putUserRoutingskillsBulk", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12894,6 +12952,7 @@ impl PatchUserRoutingskillsBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/routingskills/bulk", "patchUserRoutingskillsBulk", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12947,6 +13006,7 @@ impl PutUserRoutingskill {
         r.path_param("userId", &self.user_id);
         r.path_param("skillId", &self.skill_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

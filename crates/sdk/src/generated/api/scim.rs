@@ -800,6 +800,7 @@ impl PutScimGroup {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/scim/groups/{groupId}", "putScimGroup", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -859,6 +860,7 @@ impl PatchScimGroup {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/scim/groups/{groupId}", "patchScimGroup", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -1215,6 +1217,7 @@ impl PostScimUsers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/scim/users", "postScimUsers", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1346,6 +1349,7 @@ impl PutScimUser {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/scim/users/{userId}", "putScimUser", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -1454,6 +1458,7 @@ impl PatchScimUser {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/scim/users/{userId}", "patchScimUser", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -1544,6 +1549,7 @@ impl GetScimV2Groups {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/scim/v2/groups", "getScimV2Groups", self.options);
         r.query("filter", &self.filter);
+        r.require("filter", self.filter.is_some());
         r.query("startIndex", &self.start_index);
         r.query("count", &self.count);
         r.query("attributes", &self.attributes);
@@ -1679,6 +1685,7 @@ impl PutScimV2Group {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/scim/v2/groups/{groupId}", "putScimV2Group", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -1738,6 +1745,7 @@ impl PatchScimV2Group {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/scim/v2/groups/{groupId}", "patchScimV2Group", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -2094,6 +2102,7 @@ impl PostScimV2Users {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/scim/v2/users", "postScimV2Users", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2225,6 +2234,7 @@ impl PutScimV2User {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/scim/v2/users/{userId}", "putScimV2User", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }
@@ -2333,6 +2343,7 @@ impl PatchScimV2User {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/scim/v2/users/{userId}", "patchScimV2User", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.header("If-Match", &self.if_match);
         (self.client, r)
     }

@@ -417,6 +417,7 @@ impl PostScreenmonitorsSessionsUsersDetails {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/screenmonitors/sessions/users/details", "postScreenmonitorsSessionsUsersDetails", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -505,6 +506,7 @@ impl PutScreenmonitorsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/screenmonitors/settings", "putScreenmonitorsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

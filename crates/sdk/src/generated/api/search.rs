@@ -518,6 +518,7 @@ impl PostDocumentationAllSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/documentation/all/search", "postDocumentationAllSearch", self.options);
         r.without_auth();
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -571,6 +572,7 @@ impl GetDocumentationGknSearch {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/documentation/gkn/search", "getDocumentationGknSearch", self.options);
         r.without_auth();
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         (self.client, r)
     }
 
@@ -624,6 +626,7 @@ impl PostDocumentationGknSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/documentation/gkn/search", "postDocumentationGknSearch", self.options);
         r.without_auth();
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -677,6 +680,7 @@ impl GetDocumentationSearch {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/documentation/search", "getDocumentationSearch", self.options);
         r.without_auth();
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         (self.client, r)
     }
 
@@ -730,6 +734,7 @@ impl PostDocumentationSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/documentation/search", "postDocumentationSearch", self.options);
         r.without_auth();
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -802,6 +807,7 @@ impl GetSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/search", "getSearch", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         r.query("profile", &self.profile);
         (self.client, r)
@@ -865,6 +871,7 @@ impl PostSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/search", "postSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("profile", &self.profile);
         (self.client, r)
     }
@@ -938,6 +945,7 @@ impl GetSearchSuggest {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/search/suggest", "getSearchSuggest", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         r.query("profile", &self.profile);
         (self.client, r)
@@ -1001,6 +1009,7 @@ impl PostSearchSuggest {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/search/suggest", "postSearchSuggest", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("profile", &self.profile);
         (self.client, r)
     }
@@ -1054,6 +1063,7 @@ impl PostSpeechandtextanalyticsTranscriptsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/transcripts/search", "postSpeechandtextanalyticsTranscriptsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1106,6 +1116,7 @@ impl PostTeamsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/teams/search", "postTeamsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1169,6 +1180,7 @@ impl GetTelephonyProvidersEdgesSitesSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/sites/search", "getTelephonyProvidersEdgesSitesSearch", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -1222,6 +1234,7 @@ impl PostTelephonyProvidersEdgesSitesSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/sites/search", "postTelephonyProvidersEdgesSitesSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1292,6 +1305,7 @@ impl GetUsersSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/users/search", "getUsersSearch", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         r.query("integrationPresenceSource", &self.integration_presence_source);
         (self.client, r)
@@ -1346,6 +1360,7 @@ impl PostUsersSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/search", "postUsersSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1398,6 +1413,7 @@ impl PostUsersSearchConversationTarget {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/search/conversation/target", "postUsersSearchConversationTarget", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1450,6 +1466,7 @@ impl PostUsersSearchQueuemembersManage {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/search/queuemembers/manage", "postUsersSearchQueuemembersManage", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1502,6 +1519,7 @@ impl PostUsersSearchTeamsAssign {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/search/teams/assign", "postUsersSearchTeamsAssign", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1565,6 +1583,7 @@ impl GetVoicemailSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/voicemail/search", "getVoicemailSearch", self.options);
         r.query("q64", &self.q64);
+        r.require("q64", self.q64.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -1618,6 +1637,7 @@ impl PostVoicemailSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/voicemail/search", "postVoicemailSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

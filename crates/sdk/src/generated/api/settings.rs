@@ -431,6 +431,7 @@ impl PatchSettingsExecutiondata {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/settings/executiondata", "patchSettingsExecutiondata", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -1195,6 +1195,7 @@ impl PostSocialmediaAnalyticsAggregatesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/socialmedia/analytics/aggregates/jobs", "postSocialmediaAnalyticsAggregatesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1334,6 +1335,7 @@ impl PostSocialmediaAnalyticsMessagesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/socialmedia/analytics/messages/jobs", "postSocialmediaAnalyticsMessagesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1491,6 +1493,7 @@ impl GetSocialmediaEscalationrules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/socialmedia/escalationrules", "getSocialmediaEscalationrules", self.options);
         r.query("divisionId", &self.division_id);
+        r.require("divisionId", self.division_id.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -1735,6 +1738,7 @@ impl PostSocialmediaEscalationsMessages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/socialmedia/escalations/messages", "postSocialmediaEscalationsMessages", self.options);
         r.query("divisionId", &self.division_id);
+        r.require("divisionId", self.division_id.is_some());
         r.json_body(&self.body);
         (self.client, r)
     }
@@ -3708,6 +3712,7 @@ impl PostSocialmediaTopicDataingestionrulesOpenRuleIdMessagesBulk {
         r.path_param("topicId", &self.topic_id);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3761,6 +3766,7 @@ impl PostSocialmediaTopicDataingestionrulesOpenRuleIdReactionsBulk {
         r.path_param("topicId", &self.topic_id);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4189,6 +4195,7 @@ impl PostSocialmediaTwitterHistoricalTweets {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/socialmedia/twitter/historical/tweets", "postSocialmediaTwitterHistoricalTweets", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -1342,6 +1342,7 @@ impl PostSpeechandtextanalyticsCategories {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/categories", "postSpeechandtextanalyticsCategories", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1434,6 +1435,7 @@ impl PutSpeechandtextanalyticsCategory {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/categories/{categoryId}", "putSpeechandtextanalyticsCategory", self.options);
         r.path_param("categoryId", &self.category_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1867,6 +1869,7 @@ impl PostSpeechandtextanalyticsDictionaryfeedback {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/dictionaryfeedback", "postSpeechandtextanalyticsDictionaryfeedback", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2148,6 +2151,7 @@ impl PostSpeechandtextanalyticsPrograms {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/programs", "postSpeechandtextanalyticsPrograms", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2197,6 +2201,7 @@ impl PostSpeechandtextanalyticsProgramsGeneralJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/programs/general/jobs", "postSpeechandtextanalyticsProgramsGeneralJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2344,6 +2349,7 @@ impl PostSpeechandtextanalyticsProgramsPublishjobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/programs/publishjobs", "postSpeechandtextanalyticsProgramsPublishjobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2752,6 +2758,7 @@ impl PutSpeechandtextanalyticsProgram {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/programs/{programId}", "putSpeechandtextanalyticsProgram", self.options);
         r.path_param("programId", &self.program_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2895,6 +2902,7 @@ impl PutSpeechandtextanalyticsProgramMappings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/programs/{programId}/mappings", "putSpeechandtextanalyticsProgramMappings", self.options);
         r.path_param("programId", &self.program_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2987,6 +2995,7 @@ impl PutSpeechandtextanalyticsProgramSettingsInsights {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/programs/{programId}/settings/insights", "putSpeechandtextanalyticsProgramSettingsInsights", self.options);
         r.path_param("programId", &self.program_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3079,6 +3088,7 @@ impl PatchSpeechandtextanalyticsProgramSettingsProcessing {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/speechandtextanalytics/programs/{programId}/settings/processing", "patchSpeechandtextanalyticsProgramSettingsProcessing", self.options);
         r.path_param("programId", &self.program_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3171,6 +3181,7 @@ impl PutSpeechandtextanalyticsProgramTranscriptionengines {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/programs/{programId}/transcriptionengines", "putSpeechandtextanalyticsProgramTranscriptionengines", self.options);
         r.path_param("programId", &self.program_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3291,6 +3302,7 @@ impl PostSpeechandtextanalyticsReprocessingJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/reprocessing/jobs", "postSpeechandtextanalyticsReprocessingJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3549,6 +3561,7 @@ impl PostSpeechandtextanalyticsSentimentfeedback {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/sentimentfeedback", "postSpeechandtextanalyticsSentimentfeedback", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3717,6 +3730,7 @@ impl PutSpeechandtextanalyticsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/settings", "putSpeechandtextanalyticsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3766,6 +3780,7 @@ impl PatchSpeechandtextanalyticsSettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/speechandtextanalytics/settings", "patchSpeechandtextanalyticsSettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3936,6 +3951,7 @@ impl PostSpeechandtextanalyticsTopics {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/topics", "postSpeechandtextanalyticsTopics", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4118,6 +4134,7 @@ impl PostSpeechandtextanalyticsTopicsGeneratedphrasesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/topics/generatedphrases/jobs", "postSpeechandtextanalyticsTopicsGeneratedphrasesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4208,6 +4225,7 @@ impl PostSpeechandtextanalyticsTopicsPublishjobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/topics/publishjobs", "postSpeechandtextanalyticsTopicsPublishjobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4298,6 +4316,7 @@ impl PostSpeechandtextanalyticsTopicsTestphraseJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/speechandtextanalytics/topics/testphrase/jobs", "postSpeechandtextanalyticsTopicsTestphraseJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4431,6 +4450,7 @@ impl PutSpeechandtextanalyticsTopic {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/speechandtextanalytics/topics/{topicId}", "putSpeechandtextanalyticsTopic", self.options);
         r.path_param("topicId", &self.topic_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

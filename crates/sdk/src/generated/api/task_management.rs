@@ -1415,6 +1415,7 @@ impl PostTaskmanagementWorkbins {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workbins", "postTaskmanagementWorkbins", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1464,6 +1465,7 @@ impl PostTaskmanagementWorkbinsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workbins/query", "postTaskmanagementWorkbinsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1597,6 +1599,7 @@ impl PatchTaskmanagementWorkbin {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/workbins/{workbinId}", "patchTaskmanagementWorkbin", self.options);
         r.path_param("workbinId", &self.workbin_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1827,6 +1830,7 @@ impl PostTaskmanagementWorkitems {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workitems", "postTaskmanagementWorkitems", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1876,6 +1880,7 @@ impl PostTaskmanagementWorkitemsBulkAddJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workitems/bulk/add/jobs", "postTaskmanagementWorkitemsBulkAddJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2009,6 +2014,7 @@ impl PatchTaskmanagementWorkitemsBulkAddJob {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/workitems/bulk/add/jobs/{bulkJobId}", "patchTaskmanagementWorkitemsBulkAddJob", self.options);
         r.path_param("bulkJobId", &self.bulk_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2174,6 +2180,7 @@ impl PostTaskmanagementWorkitemsBulkTerminateJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workitems/bulk/terminate/jobs", "postTaskmanagementWorkitemsBulkTerminateJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2307,6 +2314,7 @@ impl PatchTaskmanagementWorkitemsBulkTerminateJob {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/workitems/bulk/terminate/jobs/{bulkJobId}", "patchTaskmanagementWorkitemsBulkTerminateJob", self.options);
         r.path_param("bulkJobId", &self.bulk_job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2397,6 +2405,7 @@ impl PostTaskmanagementWorkitemsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workitems/query", "postTaskmanagementWorkitemsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2446,6 +2455,7 @@ impl PostTaskmanagementWorkitemsQueryJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workitems/query/jobs", "postTaskmanagementWorkitemsQueryJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2616,6 +2626,7 @@ impl PostTaskmanagementWorkitemsSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/workitems/schemas", "postTaskmanagementWorkitemsSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2827,6 +2838,7 @@ impl PutTaskmanagementWorkitemsSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/taskmanagement/workitems/schemas/{schemaId}", "putTaskmanagementWorkitemsSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3097,6 +3109,7 @@ impl PatchTaskmanagementWorkitem {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/workitems/{workitemId}", "patchTaskmanagementWorkitem", self.options);
         r.path_param("workitemId", &self.workitem_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3189,6 +3202,7 @@ impl PatchTaskmanagementWorkitemAssignment {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/workitems/{workitemId}/assignment", "patchTaskmanagementWorkitemAssignment", self.options);
         r.path_param("workitemId", &self.workitem_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3399,6 +3413,7 @@ impl PatchTaskmanagementWorkitemUsersMeWrapups {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/workitems/{workitemId}/users/me/wrapups", "patchTaskmanagementWorkitemUsersMeWrapups", self.options);
         r.path_param("workitemId", &self.workitem_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3531,6 +3546,7 @@ impl PatchTaskmanagementWorkitemUserWrapups {
         r.path_param("workitemId", &self.workitem_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3769,6 +3785,7 @@ impl PostTaskmanagementWorktypes {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/worktypes", "postTaskmanagementWorktypes", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3818,6 +3835,7 @@ impl PostTaskmanagementWorktypesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/worktypes/query", "postTaskmanagementWorktypesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3963,6 +3981,7 @@ impl PatchTaskmanagementWorktype {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/taskmanagement/worktypes/{worktypeId}", "patchTaskmanagementWorktype", self.options);
         r.path_param("worktypeId", &self.worktype_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4073,6 +4092,7 @@ impl PostTaskmanagementWorktypeFlowsDatebasedRules {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/datebased/rules", "postTaskmanagementWorktypeFlowsDatebasedRules", self.options);
         r.path_param("worktypeId", &self.worktype_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4212,6 +4232,7 @@ impl PatchTaskmanagementWorktypeFlowsDatebasedRule {
         r.path_param("worktypeId", &self.worktype_id);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4322,6 +4343,7 @@ impl PostTaskmanagementWorktypeFlowsOnattributechangeRules {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/onattributechange/rules", "postTaskmanagementWorktypeFlowsOnattributechangeRules", self.options);
         r.path_param("worktypeId", &self.worktype_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4461,6 +4483,7 @@ impl PatchTaskmanagementWorktypeFlowsOnattributechangeRule {
         r.path_param("worktypeId", &self.worktype_id);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4571,6 +4594,7 @@ impl PostTaskmanagementWorktypeFlowsOncreateRules {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/worktypes/{worktypeId}/flows/oncreate/rules", "postTaskmanagementWorktypeFlowsOncreateRules", self.options);
         r.path_param("worktypeId", &self.worktype_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4710,6 +4734,7 @@ impl PatchTaskmanagementWorktypeFlowsOncreateRule {
         r.path_param("worktypeId", &self.worktype_id);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4883,6 +4908,7 @@ impl PostTaskmanagementWorktypeStatuses {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/taskmanagement/worktypes/{worktypeId}/statuses", "postTaskmanagementWorktypeStatuses", self.options);
         r.path_param("worktypeId", &self.worktype_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5022,6 +5048,7 @@ impl PatchTaskmanagementWorktypeStatus {
         r.path_param("worktypeId", &self.worktype_id);
         r.path_param("statusId", &self.status_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -328,6 +328,7 @@ impl PostTeams {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/teams", "postTeams", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -469,6 +470,7 @@ impl PatchTeam {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/teams/{teamId}", "patchTeam", self.options);
         r.path_param("teamId", &self.team_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -595,6 +597,7 @@ impl PostTeamMembers {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/teams/{teamId}/members", "postTeamMembers", self.options);
         r.path_param("teamId", &self.team_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -646,6 +649,7 @@ impl DeleteTeamMembers {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/teams/{teamId}/members", "deleteTeamMembers", self.options);
         r.path_param("teamId", &self.team_id);
         r.query("id", &self.id);
+        r.require("id", self.id.is_some());
         (self.client, r)
     }
 

@@ -520,6 +520,7 @@ impl PutTelephonyAgentsGreetingsMe {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/agents/greetings/me", "putTelephonyAgentsGreetingsMe", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -612,6 +613,7 @@ impl PutTelephonyAgentGreetings {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/agents/{agentId}/greetings", "putTelephonyAgentGreetings", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -844,6 +846,7 @@ impl PostTelephonyNumbersRouting {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/numbers/routing", "postTelephonyNumbersRouting", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -893,6 +896,7 @@ impl PostTelephonyNumbersRoutingAll {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/numbers/routing/all", "postTelephonyNumbersRoutingAll", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -942,6 +946,7 @@ impl PostTelephonyNumbersRoutingReset {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/numbers/routing/reset", "postTelephonyNumbersRoutingReset", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1030,6 +1035,7 @@ impl PostTelephonyOrganizationLink {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/organization/link", "postTelephonyOrganizationLink", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1081,6 +1087,7 @@ impl PatchTelephonyOrganizationLinkApproveRequestingOrganizationId {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/telephony/organization/link/approve/{requestingOrganizationId}", "patchTelephonyOrganizationLinkApproveRequestingOrganizationId", self.options);
         r.path_param("requestingOrganizationId", &self.requesting_organization_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1238,6 +1245,7 @@ impl GetTelephonyPrefixes {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/prefixes", "getTelephonyPrefixes", self.options);
         r.query("type", &self.r#type);
+        r.require("type", self.r#type.is_some());
         r.query("before", &self.before);
         r.query("after", &self.after);
         r.query("pageSize", &self.page_size);
@@ -1291,6 +1299,7 @@ impl PostTelephonyPrefixesBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/prefixes/bulk", "postTelephonyPrefixesBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1340,6 +1349,7 @@ impl GetTelephonyPrefixesSimulateCall {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/prefixes/simulate/call", "getTelephonyPrefixesSimulateCall", self.options);
         r.query("number", &self.number);
+        r.require("number", self.number.is_some());
         (self.client, r)
     }
 
@@ -1428,6 +1438,7 @@ impl PutTelephonySettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/settings", "putTelephonySettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1608,7 +1619,9 @@ impl GetTelephonySiptraces {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/siptraces", "getTelephonySiptraces", self.options);
         r.query("dateStart", &self.date_start);
+        r.require("dateStart", self.date_start.is_some());
         r.query("dateEnd", &self.date_end);
+        r.require("dateEnd", self.date_end.is_some());
         r.query("callId", &self.call_id);
         r.query("toUser", &self.to_user);
         r.query("fromUser", &self.from_user);
@@ -1660,6 +1673,7 @@ impl PostTelephonySiptracesDownload {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/siptraces/download", "postTelephonySiptracesDownload", self.options);
         r.json_body(&self.s_ip_search_public_request);
+        r.require("sIPSearchPublicRequest", self.s_ip_search_public_request.is_some());
         (self.client, r)
     }
 

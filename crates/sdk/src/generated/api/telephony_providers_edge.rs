@@ -2572,6 +2572,7 @@ impl PostTelephonyProvidersEdges {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges", "postTelephonyProvidersEdges", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2621,6 +2622,7 @@ impl PostTelephonyProvidersEdgesAddressvalidation {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/addressvalidation", "postTelephonyProvidersEdgesAddressvalidation", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2717,6 +2719,7 @@ impl PutTelephonyProvidersEdgesAlertablepresences {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/alertablepresences", "putTelephonyProvidersEdgesAlertablepresences", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2844,6 +2847,7 @@ impl PostTelephonyProvidersEdgesCertificateauthorities {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/certificateauthorities", "postTelephonyProvidersEdgesCertificateauthorities", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2936,6 +2940,7 @@ impl PutTelephonyProvidersEdgesCertificateauthority {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/certificateauthorities/{certificateId}", "putTelephonyProvidersEdgesCertificateauthority", self.options);
         r.path_param("certificateId", &self.certificate_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3107,6 +3112,7 @@ impl PostTelephonyProvidersEdgesDidpools {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/didpools", "postTelephonyProvidersEdgesDidpools", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3201,6 +3207,7 @@ impl GetTelephonyProvidersEdgesDidpoolsDids {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/didpools/dids", "getTelephonyProvidersEdgesDidpoolsDids", self.options);
         r.query("type", &self.r#type);
+        r.require("type", self.r#type.is_some());
         r.query("id", &self.id);
         r.query("numberMatch", &self.number_match);
         r.query("pageSize", &self.page_size);
@@ -3298,6 +3305,7 @@ impl PutTelephonyProvidersEdgesDidpool {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/didpools/{didPoolId}", "putTelephonyProvidersEdgesDidpool", self.options);
         r.path_param("didPoolId", &self.did_pool_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3629,6 +3637,7 @@ impl PostTelephonyProvidersEdgesEdgegroups {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/edgegroups", "postTelephonyProvidersEdgesEdgegroups", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3733,6 +3742,7 @@ impl PutTelephonyProvidersEdgesEdgegroup {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/edgegroups/{edgeGroupId}", "putTelephonyProvidersEdgesEdgegroup", self.options);
         r.path_param("edgeGroupId", &self.edge_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3870,6 +3880,7 @@ impl PutTelephonyProvidersEdgesEdgegroupEdgetrunkbase {
         r.path_param("edgegroupId", &self.edgegroup_id);
         r.path_param("edgetrunkbaseId", &self.edgetrunkbase_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4084,6 +4095,7 @@ impl PostTelephonyProvidersEdgesExtensionpools {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/extensionpools", "postTelephonyProvidersEdgesExtensionpools", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4287,6 +4299,7 @@ impl PutTelephonyProvidersEdgesExtensionpool {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/extensionpools/{extensionPoolId}", "putTelephonyProvidersEdgesExtensionpool", self.options);
         r.path_param("extensionPoolId", &self.extension_pool_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4726,6 +4739,7 @@ impl GetTelephonyProvidersEdgesLinesTemplate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/lines/template", "getTelephonyProvidersEdgesLinesTemplate", self.options);
         r.query("lineBaseSettingsId", &self.line_base_settings_id);
+        r.require("lineBaseSettingsId", self.line_base_settings_id.is_some());
         (self.client, r)
     }
 
@@ -4827,6 +4841,7 @@ impl GetTelephonyProvidersEdgesLogicalinterfaces {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/logicalinterfaces", "getTelephonyProvidersEdgesLogicalinterfaces", self.options);
         r.query("edgeIds", &self.edge_ids);
+        r.require("edgeIds", self.edge_ids.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -4961,6 +4976,7 @@ impl GetTelephonyProvidersEdgesMetrics {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/metrics", "getTelephonyProvidersEdgesMetrics", self.options);
         r.query("edgeIds", &self.edge_ids);
+        r.require("edgeIds", self.edge_ids.is_some());
         (self.client, r)
     }
 
@@ -5202,6 +5218,7 @@ impl PostTelephonyProvidersEdgesPhonebasesettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/phonebasesettings", "postTelephonyProvidersEdgesPhonebasesettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5310,6 +5327,7 @@ impl GetTelephonyProvidersEdgesPhonebasesettingsTemplate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/phonebasesettings/template", "getTelephonyProvidersEdgesPhonebasesettingsTemplate", self.options);
         r.query("phoneMetabaseId", &self.phone_metabase_id);
+        r.require("phoneMetabaseId", self.phone_metabase_id.is_some());
         (self.client, r)
     }
 
@@ -5402,6 +5420,7 @@ impl PutTelephonyProvidersEdgesPhonebasesetting {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/phonebasesettings/{phoneBaseId}", "putTelephonyProvidersEdgesPhonebasesetting", self.options);
         r.path_param("phoneBaseId", &self.phone_base_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5683,6 +5702,7 @@ impl PostTelephonyProvidersEdgesPhones {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/phones", "postTelephonyProvidersEdgesPhones", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5732,6 +5752,7 @@ impl PostTelephonyProvidersEdgesPhonesReboot {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/phones/reboot", "postTelephonyProvidersEdgesPhonesReboot", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5781,6 +5802,7 @@ impl GetTelephonyProvidersEdgesPhonesTemplate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/phones/template", "getTelephonyProvidersEdgesPhonesTemplate", self.options);
         r.query("phoneBaseSettingsId", &self.phone_base_settings_id);
+        r.require("phoneBaseSettingsId", self.phone_base_settings_id.is_some());
         (self.client, r)
     }
 
@@ -5873,6 +5895,7 @@ impl PutTelephonyProvidersEdgesPhone {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/phones/{phoneId}", "putTelephonyProvidersEdgesPhone", self.options);
         r.path_param("phoneId", &self.phone_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6004,6 +6027,7 @@ impl GetTelephonyProvidersEdgesPhysicalinterfaces {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/physicalinterfaces", "getTelephonyProvidersEdgesPhysicalinterfaces", self.options);
         r.query("edgeIds", &self.edge_ids);
+        r.require("edgeIds", self.edge_ids.is_some());
         (self.client, r)
     }
 
@@ -6168,6 +6192,7 @@ impl PostTelephonyProvidersEdgesSites {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/sites", "postTelephonyProvidersEdgesSites", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6260,6 +6285,7 @@ impl PutTelephonyProvidersEdgesSite {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/sites/{siteId}", "putTelephonyProvidersEdgesSite", self.options);
         r.path_param("siteId", &self.site_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6393,6 +6419,7 @@ impl PutTelephonyProvidersEdgesSiteNumberplans {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/sites/{siteId}/numberplans", "putTelephonyProvidersEdgesSiteNumberplans", self.options);
         r.path_param("siteId", &self.site_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6623,6 +6650,7 @@ impl PostTelephonyProvidersEdgesSiteOutboundroutes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/sites/{siteId}/outboundroutes", "postTelephonyProvidersEdgesSiteOutboundroutes", self.options);
         r.path_param("siteId", &self.site_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6719,6 +6747,7 @@ impl PutTelephonyProvidersEdgesSiteOutboundroute {
         r.path_param("siteId", &self.site_id);
         r.path_param("outboundRouteId", &self.outbound_route_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6854,6 +6883,7 @@ impl PutTelephonyProvidersEdgesSiteSiteconnections {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", "putTelephonyProvidersEdgesSiteSiteconnections", self.options);
         r.path_param("siteId", &self.site_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6905,6 +6935,7 @@ impl PatchTelephonyProvidersEdgesSiteSiteconnections {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/telephony/providers/edges/sites/{siteId}/siteconnections", "patchTelephonyProvidersEdgesSiteSiteconnections", self.options);
         r.path_param("siteId", &self.site_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7136,6 +7167,7 @@ impl PostTelephonyProvidersEdgesTrunkbasesettings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/trunkbasesettings", "postTelephonyProvidersEdgesTrunkbasesettings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7248,6 +7280,7 @@ impl PostTelephonyProvidersEdgesTrunkbasesettingsSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/trunkbasesettings/search", "postTelephonyProvidersEdgesTrunkbasesettingsSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7378,6 +7411,7 @@ impl GetTelephonyProvidersEdgesTrunkbasesettingsTemplate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/trunkbasesettings/template", "getTelephonyProvidersEdgesTrunkbasesettingsTemplate", self.options);
         r.query("trunkMetabaseId", &self.trunk_metabase_id);
+        r.require("trunkMetabaseId", self.trunk_metabase_id.is_some());
         (self.client, r)
     }
 
@@ -7478,6 +7512,7 @@ impl PutTelephonyProvidersEdgesTrunkbasesetting {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/trunkbasesettings/{trunkBaseSettingsId}", "putTelephonyProvidersEdgesTrunkbasesetting", self.options);
         r.path_param("trunkBaseSettingsId", &self.trunk_base_settings_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7671,6 +7706,7 @@ impl GetTelephonyProvidersEdgesTrunksMetrics {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/telephony/providers/edges/trunks/metrics", "getTelephonyProvidersEdgesTrunksMetrics", self.options);
         r.query("trunkIds", &self.trunk_ids);
+        r.require("trunkIds", self.trunk_ids.is_some());
         (self.client, r)
     }
 
@@ -7720,6 +7756,7 @@ impl PostTelephonyProvidersEdgesTrunksSearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/trunks/search", "postTelephonyProvidersEdgesTrunksSearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7953,6 +7990,7 @@ impl PutTelephonyProvidersEdge {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/telephony/providers/edges/{edgeId}", "putTelephonyProvidersEdge", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8086,6 +8124,7 @@ impl PostTelephonyProvidersEdgeDiagnosticNslookup {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/nslookup", "postTelephonyProvidersEdgeDiagnosticNslookup", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8178,6 +8217,7 @@ impl PostTelephonyProvidersEdgeDiagnosticPing {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/ping", "postTelephonyProvidersEdgeDiagnosticPing", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8270,6 +8310,7 @@ impl PostTelephonyProvidersEdgeDiagnosticRoute {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/route", "postTelephonyProvidersEdgeDiagnosticRoute", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8362,6 +8403,7 @@ impl PostTelephonyProvidersEdgeDiagnosticTracepath {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/diagnostic/tracepath", "postTelephonyProvidersEdgeDiagnosticTracepath", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8466,6 +8508,7 @@ impl PostTelephonyProvidersEdgeLogicalinterfaces {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/logicalinterfaces", "postTelephonyProvidersEdgeLogicalinterfaces", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8574,6 +8617,7 @@ impl PutTelephonyProvidersEdgeLogicalinterface {
         r.path_param("edgeId", &self.edge_id);
         r.path_param("interfaceId", &self.interface_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8668,6 +8712,7 @@ impl PostTelephonyProvidersEdgeLogsJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/logs/jobs", "postTelephonyProvidersEdgeLogsJobs", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8764,6 +8809,7 @@ impl PostTelephonyProvidersEdgeLogsJobUpload {
         r.path_param("edgeId", &self.edge_id);
         r.path_param("jobId", &self.job_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8856,6 +8902,7 @@ impl PostTelephonyProvidersEdgeOfflineconfiguration {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/offlineconfiguration", "postTelephonyProvidersEdgeOfflineconfiguration", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9122,6 +9169,7 @@ impl PostTelephonyProvidersEdgeSoftwareupdate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/telephony/providers/edges/{edgeId}/softwareupdate", "postTelephonyProvidersEdgeSoftwareupdate", self.options);
         r.path_param("edgeId", &self.edge_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -139,6 +139,7 @@ impl PostTextbotsBotflowsSessions {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/textbots/botflows/sessions", "postTextbotsBotflowsSessions", self.options);
         r.json_body(&self.launch_request);
+        r.require("launchRequest", self.launch_request.is_some());
         (self.client, r)
     }
 
@@ -188,6 +189,7 @@ impl PostTextbotsBotflowsSessionTurns {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/textbots/botflows/sessions/{sessionId}/turns", "postTextbotsBotflowsSessionTurns", self.options);
         r.path_param("sessionId", &self.session_id);
         r.json_body(&self.turn_request);
+        r.require("turnRequest", self.turn_request.is_some());
         (self.client, r)
     }
 
@@ -235,6 +237,7 @@ impl PostTextbotsBotsExecute {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/textbots/bots/execute", "postTextbotsBotsExecute", self.options);
         r.json_body(&self.post_text_request);
+        r.require("postTextRequest", self.post_text_request.is_some());
         (self.client, r)
     }
 

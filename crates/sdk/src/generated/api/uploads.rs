@@ -245,6 +245,7 @@ impl PostLanguageunderstandingMinerUploads {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/languageunderstanding/miners/{minerId}/uploads", "postLanguageunderstandingMinerUploads", self.options);
         r.path_param("minerId", &self.miner_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -294,6 +295,7 @@ impl PostUploadsLearningCoverart {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/uploads/learning/coverart", "postUploadsLearningCoverart", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -343,6 +345,7 @@ impl PostUploadsPublicassetsImages {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/uploads/publicassets/images", "postUploadsPublicassetsImages", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -392,6 +395,7 @@ impl PostUploadsRecordings {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/uploads/recordings", "postUploadsRecordings", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -441,6 +445,7 @@ impl PostUploadsWorkforcemanagementHistoricaldataCsv {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/uploads/workforcemanagement/historicaldata/csv", "postUploadsWorkforcemanagementHistoricaldataCsv", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

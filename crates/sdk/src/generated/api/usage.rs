@@ -269,6 +269,7 @@ impl PostUsageAggregatesQueryJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/usage/aggregates/query/jobs", "postUsageAggregatesQueryJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -379,6 +380,7 @@ impl PostUsageClientClientIdAggregatesQueryJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/usage/client/{clientId}/aggregates/query/jobs", "postUsageClientClientIdAggregatesQueryJobs", self.options);
         r.path_param("clientId", &self.client_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -489,6 +491,7 @@ impl PostUsageQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/usage/query", "postUsageQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -579,6 +582,7 @@ impl PostUsageSimplesearch {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/usage/simplesearch", "postUsageSimplesearch", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -339,6 +339,7 @@ impl PutUserrecording {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/userrecordings/{recordingId}", "putUserrecording", self.options);
         r.path_param("recordingId", &self.recording_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }

@@ -2711,6 +2711,7 @@ impl PostUsers {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users", "postUsers", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2760,6 +2761,7 @@ impl PatchUsersBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/bulk", "patchUsersBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -2919,6 +2921,7 @@ impl PostUsersCustomattributesSchemas {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/customattributes/schemas", "postUsersCustomattributesSchemas", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3130,6 +3133,7 @@ impl PutUsersCustomattributesSchema {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/customattributes/schemas/{schemaId}", "putUsersCustomattributesSchema", self.options);
         r.path_param("schemaId", &self.schema_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3465,6 +3469,7 @@ impl PostUsersDevelopmentActivitiesAggregatesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/development/activities/aggregates/query", "postUsersDevelopmentActivitiesAggregatesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3665,6 +3670,7 @@ impl GetUsersDevelopmentActivity {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/users/development/activities/{activityId}", "getUsersDevelopmentActivity", self.options);
         r.path_param("activityId", &self.activity_id);
         r.query("type", &self.r#type);
+        r.require("type", self.r#type.is_some());
         (self.client, r)
     }
 
@@ -3840,6 +3846,7 @@ impl PostUsersMePassword {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/me/password", "postUsersMePassword", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3928,6 +3935,7 @@ impl PostUsersMeVerifiersTotp {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/me/verifiers/totp", "postUsersMeVerifiersTotp", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -3979,6 +3987,7 @@ impl PostUsersMeVerifiersTotpVerifierId {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/me/verifiers/totp/{verifierId}", "postUsersMeVerifiersTotpVerifierId", self.options);
         r.path_param("verifierId", &self.verifier_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4028,6 +4037,7 @@ impl PostUsersMeVerifiersWebauthnRegister {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/me/verifiers/webauthn/register", "postUsersMeVerifiersWebauthnRegister", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4118,6 +4128,7 @@ impl PutUsersMeVerifier {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/me/verifiers/{verifierId}", "putUsersMeVerifier", self.options);
         r.path_param("verifierId", &self.verifier_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4562,6 +4573,7 @@ impl PatchUser {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}", "patchUser", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4707,6 +4719,7 @@ impl PutUserCallforwarding {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/callforwarding", "putUserCallforwarding", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4758,6 +4771,7 @@ impl PatchUserCallforwarding {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/callforwarding", "patchUserCallforwarding", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -4807,6 +4821,7 @@ impl PutUserCustomattributes {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/customattributes", "putUserCustomattributes", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.user_custom_attributes);
+        r.require("userCustomAttributes", self.user_custom_attributes.is_some());
         (self.client, r)
     }
 
@@ -4856,6 +4871,7 @@ impl PatchUserCustomattributes {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/customattributes", "patchUserCustomattributes", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.user_custom_attributes);
+        r.require("userCustomAttributes", self.user_custom_attributes.is_some());
         (self.client, r)
     }
 
@@ -4909,6 +4925,7 @@ impl GetUserCustomattributesBulk {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/users/{userId}/customattributes/bulk", "getUserCustomattributesBulk", self.options);
         r.path_param("userId", &self.user_id);
         r.query("schemaIds", &self.schema_ids);
+        r.require("schemaIds", self.schema_ids.is_some());
         (self.client, r)
     }
 
@@ -4958,6 +4975,7 @@ impl PatchUserCustomattributesBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/{userId}/customattributes/bulk", "patchUserCustomattributesBulk", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.user_custom_attributes_list);
+        r.require("userCustomAttributesList", self.user_custom_attributes_list.is_some());
         (self.client, r)
     }
 
@@ -5187,6 +5205,7 @@ impl PostUserExternalid {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/{userId}/externalid", "postUserExternalid", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5501,6 +5520,7 @@ impl PutUserOutofoffice {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/outofoffice", "putUserOutofoffice", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5552,6 +5572,7 @@ impl PostUserPassword {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/{userId}/password", "postUserPassword", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5709,6 +5730,7 @@ impl PutUserProfileskills {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/profileskills", "putUserProfileskills", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5801,6 +5823,7 @@ impl PutUserRoutingstatus {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/routingstatus", "putUserRoutingstatus", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -5893,6 +5916,7 @@ impl PutUserState {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/users/{userId}/state", "putUserState", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -6310,6 +6334,7 @@ impl PutUserVerifier {
         r.path_param("userId", &self.user_id);
         r.path_param("verifierId", &self.verifier_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

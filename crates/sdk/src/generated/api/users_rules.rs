@@ -293,6 +293,7 @@ impl GetUsersRules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/users/rules", "getUsersRules", self.options);
         r.query("types", &self.types);
+        r.require("types", self.types.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         r.query("expand", &self.expand);
@@ -348,6 +349,7 @@ impl PostUsersRules {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/rules", "postUsersRules", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -415,6 +417,7 @@ impl PostUsersRulesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/users/rules/query", "postUsersRulesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("pageNumber", &self.page_number);
         r.query("pageSize", &self.page_size);
         (self.client, r)
@@ -591,6 +594,7 @@ impl PatchUsersRule {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/users/rules/{ruleId}", "patchUsersRule", self.options);
         r.path_param("ruleId", &self.rule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -656,6 +656,7 @@ impl PatchVoicemailGroupPolicy {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/voicemail/groups/{groupId}/policy", "patchVoicemailGroupPolicy", self.options);
         r.path_param("groupId", &self.group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -881,6 +882,7 @@ impl PatchVoicemailMePolicy {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/voicemail/me/policy", "patchVoicemailMePolicy", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1130,6 +1132,7 @@ impl PutVoicemailMessage {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/voicemail/messages/{messageId}", "putVoicemailMessage", self.options);
         r.path_param("messageId", &self.message_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1222,6 +1225,7 @@ impl PatchVoicemailMessage {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/voicemail/messages/{messageId}", "patchVoicemailMessage", self.options);
         r.path_param("messageId", &self.message_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1361,6 +1365,7 @@ impl PutVoicemailPolicy {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/voicemail/policy", "putVoicemailPolicy", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1514,6 +1519,7 @@ impl PutVoicemailUserpolicy {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/voicemail/userpolicies/{userId}", "putVoicemailUserpolicy", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1565,6 +1571,7 @@ impl PatchVoicemailUserpolicy {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/voicemail/userpolicies/{userId}", "patchVoicemailUserpolicy", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

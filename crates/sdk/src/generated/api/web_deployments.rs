@@ -512,6 +512,7 @@ impl PostWebdeploymentsConfigurations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/webdeployments/configurations", "postWebdeploymentsConfigurations", self.options);
         r.json_body(&self.configuration_version);
+        r.require("configurationVersion", self.configuration_version.is_some());
         (self.client, r)
     }
 
@@ -708,6 +709,7 @@ impl PutWebdeploymentsConfigurationVersionsDraft {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/webdeployments/configurations/{configurationId}/versions/draft", "putWebdeploymentsConfigurationVersionsDraft", self.options);
         r.path_param("configurationId", &self.configuration_id);
         r.json_body(&self.configuration_version);
+        r.require("configurationVersion", self.configuration_version.is_some());
         (self.client, r)
     }
 
@@ -914,6 +916,7 @@ impl PostWebdeploymentsDeployments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/webdeployments/deployments", "postWebdeploymentsDeployments", self.options);
         r.json_body(&self.deployment);
+        r.require("deployment", self.deployment.is_some());
         (self.client, r)
     }
 
@@ -1016,6 +1019,7 @@ impl PutWebdeploymentsDeployment {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/webdeployments/deployments/{deploymentId}", "putWebdeploymentsDeployment", self.options);
         r.path_param("deploymentId", &self.deployment_id);
         r.json_body(&self.deployment);
+        r.require("deployment", self.deployment.is_some());
         (self.client, r)
     }
 
@@ -1296,6 +1300,7 @@ impl PutWebdeploymentsDeploymentIdentityresolution {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/webdeployments/deployments/{deploymentId}/identityresolution", "putWebdeploymentsDeploymentIdentityresolution", self.options);
         r.path_param("deploymentId", &self.deployment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -1346,6 +1351,7 @@ impl PostWebdeploymentsTokenOauthcodegrantjwtexchange {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/webdeployments/token/oauthcodegrantjwtexchange", "postWebdeploymentsTokenOauthcodegrantjwtexchange", self.options);
         r.without_auth();
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

@@ -148,6 +148,7 @@ impl PostWebmessagingDeploymentPushdevice {
         r.path_param("deploymentId", &self.deployment_id);
         r.path_param("tokenId", &self.token_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -246,6 +247,7 @@ impl PatchWebmessagingDeploymentPushdevice {
         r.path_param("deploymentId", &self.deployment_id);
         r.path_param("tokenId", &self.token_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 

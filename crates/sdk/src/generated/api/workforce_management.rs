@@ -7440,6 +7440,7 @@ impl GetWorkforcemanagementAdherence {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/adherence", "getWorkforcemanagementAdherence", self.options);
         r.query("userId", &self.user_id);
+        r.require("userId", self.user_id.is_some());
         (self.client, r)
     }
 
@@ -7489,6 +7490,7 @@ impl PostWorkforcemanagementAdherenceAdjustments {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/adherence/adjustments", "postWorkforcemanagementAdherenceAdjustments", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7559,6 +7561,7 @@ impl PostWorkforcemanagementAdherenceAdjustmentsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/adherence/adjustments/query", "postWorkforcemanagementAdherenceAdjustmentsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("before", &self.before);
         r.query("after", &self.after);
         r.query("pageSize", &self.page_size);
@@ -7695,6 +7698,7 @@ impl PatchWorkforcemanagementAdherenceAdjustment {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/adherence/adjustments/{adjustmentId}", "patchWorkforcemanagementAdherenceAdjustment", self.options);
         r.path_param("adjustmentId", &self.adjustment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7744,6 +7748,7 @@ impl PostWorkforcemanagementAdherenceExplanations {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/adherence/explanations", "postWorkforcemanagementAdherenceExplanations", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -7848,6 +7853,7 @@ impl PostWorkforcemanagementAdherenceExplanationsQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/adherence/explanations/query", "postWorkforcemanagementAdherenceExplanationsQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -7940,6 +7946,7 @@ impl PostWorkforcemanagementAdherenceHistoricalBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/adherence/historical/bulk", "postWorkforcemanagementAdherenceHistoricalBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8071,6 +8078,7 @@ impl PostWorkforcemanagementAgents {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents", "postWorkforcemanagementAgents", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8120,6 +8128,7 @@ impl PostWorkforcemanagementAgentsIntegrationsHrisQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/integrations/hris/query", "postWorkforcemanagementAgentsIntegrationsHrisQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8308,6 +8317,7 @@ impl PostWorkforcemanagementAgentsMePossibleworkshifts {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/me/possibleworkshifts", "postWorkforcemanagementAgentsMePossibleworkshifts", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8357,6 +8367,7 @@ impl PostWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkAdd {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/opportunities/enrollments/bulk/add", "postWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkAdd", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8406,6 +8417,7 @@ impl PostWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkStatusesUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/opportunities/enrollments/bulk/statuses/update", "postWorkforcemanagementAgentsOpportunitiesEnrollmentsBulkStatusesUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8469,6 +8481,7 @@ impl PostWorkforcemanagementAgentsOpportunitiesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/opportunities/query", "postWorkforcemanagementAgentsOpportunitiesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -8543,6 +8556,7 @@ impl PostWorkforcemanagementAgentAdherenceAdjustmentsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/{agentId}/adherence/adjustments/query", "postWorkforcemanagementAgentAdherenceAdjustmentsQuery", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("before", &self.before);
         r.query("after", &self.after);
         r.query("pageSize", &self.page_size);
@@ -8642,6 +8656,7 @@ impl PatchWorkforcemanagementAgentAdherenceAdjustment {
         r.path_param("agentId", &self.agent_id);
         r.path_param("adjustmentId", &self.adjustment_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8693,6 +8708,7 @@ impl PostWorkforcemanagementAgentAdherenceExplanations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations", "postWorkforcemanagementAgentAdherenceExplanations", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8758,6 +8774,7 @@ impl PostWorkforcemanagementAgentAdherenceExplanationsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/{agentId}/adherence/explanations/query", "postWorkforcemanagementAgentAdherenceExplanationsQuery", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -8856,6 +8873,7 @@ impl PatchWorkforcemanagementAgentAdherenceExplanation {
         r.path_param("agentId", &self.agent_id);
         r.path_param("explanationId", &self.explanation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8907,6 +8925,7 @@ impl PutWorkforcemanagementAgentIntegrationsHris {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/workforcemanagement/agents/{agentId}/integrations/hris", "putWorkforcemanagementAgentIntegrationsHris", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -8999,6 +9018,7 @@ impl PostWorkforcemanagementAgentSchedulingpreferencesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/{agentId}/schedulingpreferences/query", "postWorkforcemanagementAgentSchedulingpreferencesQuery", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9050,6 +9070,7 @@ impl PatchWorkforcemanagementAgentUnavailabletimes {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/agents/{agentId}/unavailabletimes", "patchWorkforcemanagementAgentUnavailabletimes", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9101,6 +9122,7 @@ impl PostWorkforcemanagementAgentUnavailabletimesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agents/{agentId}/unavailabletimes/query", "postWorkforcemanagementAgentUnavailabletimesQuery", self.options);
         r.path_param("agentId", &self.agent_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9164,6 +9186,7 @@ impl PostWorkforcemanagementAgentschedulesManagementunitsMine {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agentschedules/managementunits/mine", "postWorkforcemanagementAgentschedulesManagementunitsMine", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -9215,6 +9238,7 @@ impl PostWorkforcemanagementAgentschedulesMine {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/agentschedules/mine", "postWorkforcemanagementAgentschedulesMine", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9264,6 +9288,7 @@ impl PostWorkforcemanagementAlternativeshiftsOffersJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/alternativeshifts/offers/jobs", "postWorkforcemanagementAlternativeshiftsOffersJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9354,6 +9379,7 @@ impl PostWorkforcemanagementAlternativeshiftsOffersSearchJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/alternativeshifts/offers/search/jobs", "postWorkforcemanagementAlternativeshiftsOffersSearchJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9530,6 +9556,7 @@ impl PostWorkforcemanagementAlternativeshiftsTrades {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/alternativeshifts/trades", "postWorkforcemanagementAlternativeshiftsTrades", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9620,6 +9647,7 @@ impl PatchWorkforcemanagementAlternativeshiftsTradesStateJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/alternativeshifts/trades/state/jobs", "patchWorkforcemanagementAlternativeshiftsTradesStateJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9753,6 +9781,7 @@ impl PatchWorkforcemanagementAlternativeshiftsTrade {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/alternativeshifts/trades/{tradeId}", "patchWorkforcemanagementAlternativeshiftsTrade", self.options);
         r.path_param("tradeId", &self.trade_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -9864,6 +9893,7 @@ impl PostWorkforcemanagementBusinessunits {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits", "postWorkforcemanagementBusinessunits", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("includeSchedulingDefaultMessageSeverities", &self.include_scheduling_default_message_severities);
         (self.client, r)
     }
@@ -10076,6 +10106,7 @@ impl PatchWorkforcemanagementBusinessunit {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}", "patchWorkforcemanagementBusinessunit", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("includeSchedulingDefaultMessageSeverities", &self.include_scheduling_default_message_severities);
         (self.client, r)
     }
@@ -10177,6 +10208,7 @@ impl PostWorkforcemanagementBusinessunitActivitycodes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes", "postWorkforcemanagementBusinessunitActivitycodes", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10228,6 +10260,7 @@ impl PatchWorkforcemanagementBusinessunitActivitycodesBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activitycodes/bulk", "patchWorkforcemanagementBusinessunitActivitycodesBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10367,6 +10400,7 @@ impl PatchWorkforcemanagementBusinessunitActivitycode {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("activityCodeId", &self.activity_code_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10467,6 +10501,7 @@ impl PostWorkforcemanagementBusinessunitActivityplans {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/activityplans", "postWorkforcemanagementBusinessunitActivityplans", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10604,6 +10639,7 @@ impl PatchWorkforcemanagementBusinessunitActivityplan {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("activityPlanId", &self.activity_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10788,6 +10824,7 @@ impl PostWorkforcemanagementBusinessunitActivityplanOccurrencesDeletionsJobs {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("activityPlanId", &self.activity_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10888,6 +10925,7 @@ impl PostWorkforcemanagementBusinessunitActivityplanOccurrenceSessionsDeletionsJ
         r.path_param("activityPlanId", &self.activity_plan_id);
         r.path_param("occurrenceId", &self.occurrence_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -10992,6 +11030,7 @@ impl PostWorkforcemanagementBusinessunitActivityplanOccurrenceSessionUsersDeleti
         r.path_param("occurrenceId", &self.occurrence_id);
         r.path_param("sessionId", &self.session_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11184,6 +11223,7 @@ impl GetWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/bulk", "getWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.query("adjustmentIds", &self.adjustment_ids);
+        r.require("adjustmentIds", self.adjustment_ids.is_some());
         (self.client, r)
     }
 
@@ -11235,6 +11275,7 @@ impl PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/bulk", "patchWorkforcemanagementBusinessunitAdherenceAdjustmentsBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11307,6 +11348,7 @@ impl PostWorkforcemanagementBusinessunitAdherenceAdjustmentsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/query", "postWorkforcemanagementBusinessunitAdherenceAdjustmentsQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("before", &self.before);
         r.query("after", &self.after);
         r.query("pageSize", &self.page_size);
@@ -11402,6 +11444,7 @@ impl PostWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/query/jobs", "postWorkforcemanagementBusinessunitAdherenceAdjustmentsQueryJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11537,6 +11580,7 @@ impl PostWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodes {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/reasoncodes", "postWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodes", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11592,6 +11636,7 @@ impl GetWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/reasoncodes/bulk", "getWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.query("ids", &self.ids);
+        r.require("ids", self.ids.is_some());
         (self.client, r)
     }
 
@@ -11643,6 +11688,7 @@ impl PostWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/reasoncodes/bulk", "postWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11698,6 +11744,7 @@ impl DeleteWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         let mut r = ApiRequest::new(Method::DELETE, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/reasoncodes/bulk", "deleteWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.query("ids", &self.ids);
+        r.require("ids", self.ids.is_some());
         (self.client, r)
     }
 
@@ -11749,6 +11796,7 @@ impl PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/reasoncodes/bulk", "patchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncodesBulk", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11888,6 +11936,7 @@ impl PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsReasoncode {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("reasonCodeId", &self.reason_code_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -11980,6 +12029,7 @@ impl PatchWorkforcemanagementBusinessunitAdherenceAdjustmentsSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/adjustments/settings", "patchWorkforcemanagementBusinessunitAdherenceAdjustmentsSettings", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12045,6 +12095,7 @@ impl PostWorkforcemanagementBusinessunitAdherenceExplanationsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/adherence/explanations/query", "postWorkforcemanagementBusinessunitAdherenceExplanationsQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -12112,6 +12163,7 @@ impl PostWorkforcemanagementBusinessunitAgentschedulesSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/agentschedules/search", "postWorkforcemanagementBusinessunitAgentschedulesSearch", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -12206,6 +12258,7 @@ impl PatchWorkforcemanagementBusinessunitAlternativeshiftsSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/settings", "patchWorkforcemanagementBusinessunitAlternativeshiftsSettings", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12264,6 +12317,7 @@ impl PostWorkforcemanagementBusinessunitAlternativeshiftsTradesSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/alternativeshifts/trades/search", "postWorkforcemanagementBusinessunitAlternativeshiftsTradesSearch", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -12541,6 +12595,7 @@ impl PostWorkforcemanagementBusinessunitCapacityplans {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans", "postWorkforcemanagementBusinessunitCapacityplans", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12592,6 +12647,7 @@ impl PostWorkforcemanagementBusinessunitCapacityplansBulkRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/capacityplans/bulk/remove", "postWorkforcemanagementBusinessunitCapacityplansBulkRemove", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12688,6 +12744,7 @@ impl PatchWorkforcemanagementBusinessunitCapacityplan {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("capacityPlanId", &self.capacity_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12741,6 +12798,7 @@ impl PostWorkforcemanagementBusinessunitCapacityplanCopy {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("capacityPlanId", &self.capacity_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -12937,6 +12995,7 @@ impl PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocations {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("capacityPlanId", &self.capacity_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13039,6 +13098,7 @@ impl PostWorkforcemanagementBusinessunitCapacityplanStaffinggroupallocationshist
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("capacityPlanId", &self.capacity_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13176,6 +13236,7 @@ impl PostWorkforcemanagementBusinessunitDecisionmetricsUpdate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/decisionmetrics/update", "postWorkforcemanagementBusinessunitDecisionmetricsUpdate", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13227,6 +13288,7 @@ impl PostWorkforcemanagementBusinessunitDecisionmetricsUpdateUploadurl {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/decisionmetrics/update/uploadurl", "postWorkforcemanagementBusinessunitDecisionmetricsUpdateUploadurl", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13285,6 +13347,7 @@ impl PostWorkforcemanagementBusinessunitIntraday {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/intraday", "postWorkforcemanagementBusinessunitIntraday", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -13337,6 +13400,7 @@ impl GetWorkforcemanagementBusinessunitIntradayPlanninggroups {
         let mut r = ApiRequest::new(Method::GET, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/intraday/planninggroups", "getWorkforcemanagementBusinessunitIntradayPlanninggroups", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.query("date", &self.date);
+        r.require("date", self.date.is_some());
         (self.client, r)
     }
 
@@ -13429,6 +13493,7 @@ impl PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExp
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/export/forecast/jobs", "postWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportForecastJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13523,6 +13588,7 @@ impl PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExp
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/export/historical/jobs", "postWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportHistoricalJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13617,6 +13683,7 @@ impl PostWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExp
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/mainforecast/continuousforecast/session/export/snapshot/jobs", "postWorkforcemanagementBusinessunitMainforecastContinuousforecastSessionExportSnapshotJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13897,6 +13964,7 @@ impl PatchWorkforcemanagementBusinessunitMinimumstaffingSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/minimumstaffing/settings", "patchWorkforcemanagementBusinessunitMinimumstaffingSettings", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13948,6 +14016,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesBulkAdd {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/bulk/add", "postWorkforcemanagementBusinessunitOpportunitiesBulkAdd", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -13999,6 +14068,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesBulkPublish {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/bulk/publish", "postWorkforcemanagementBusinessunitOpportunitiesBulkPublish", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14050,6 +14120,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesBulkRemove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/bulk/remove", "postWorkforcemanagementBusinessunitOpportunitiesBulkRemove", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14101,6 +14172,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesBulkStatusesUpdate {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/bulk/statuses/update", "postWorkforcemanagementBusinessunitOpportunitiesBulkStatusesUpdate", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14152,6 +14224,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesEnrollmentsBulkStatusesUpda
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/enrollments/bulk/statuses/update", "postWorkforcemanagementBusinessunitOpportunitiesEnrollmentsBulkStatusesUpdate", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14217,6 +14290,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesEnrollmentsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/enrollments/query", "postWorkforcemanagementBusinessunitOpportunitiesEnrollmentsQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -14270,6 +14344,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesExternalactivitiesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/externalactivities/query", "postWorkforcemanagementBusinessunitOpportunitiesExternalactivitiesQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14328,6 +14403,7 @@ impl PostWorkforcemanagementBusinessunitOpportunitiesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/opportunities/query", "postWorkforcemanagementBusinessunitOpportunitiesQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
     }
@@ -14433,6 +14509,7 @@ impl PatchWorkforcemanagementBusinessunitOpportunity {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("opportunityId", &self.opportunity_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14525,6 +14602,7 @@ impl PostWorkforcemanagementBusinessunitPlanninggroups {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/planninggroups", "postWorkforcemanagementBusinessunitPlanninggroups", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14664,6 +14742,7 @@ impl PatchWorkforcemanagementBusinessunitPlanninggroup {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("planningGroupId", &self.planning_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14756,6 +14835,7 @@ impl PostWorkforcemanagementBusinessunitSchedulebids {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/schedulebids", "postWorkforcemanagementBusinessunitSchedulebids", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14807,6 +14887,7 @@ impl PostWorkforcemanagementBusinessunitSchedulebidsEffectiveschedulesets {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/schedulebids/effectiveschedulesets", "postWorkforcemanagementBusinessunitSchedulebidsEffectiveschedulesets", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14946,6 +15027,7 @@ impl PatchWorkforcemanagementBusinessunitSchedulebid {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -14999,6 +15081,7 @@ impl PostWorkforcemanagementBusinessunitSchedulebidCopy {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15052,6 +15135,7 @@ impl PostWorkforcemanagementBusinessunitSchedulebidGroups {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15240,6 +15324,7 @@ impl PatchWorkforcemanagementBusinessunitSchedulebidGroup {
         r.path_param("bidId", &self.bid_id);
         r.path_param("bidGroupId", &self.bid_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15360,6 +15445,7 @@ impl PatchWorkforcemanagementBusinessunitSchedulebidGroupPreferences {
         r.path_param("bidId", &self.bid_id);
         r.path_param("bidGroupId", &self.bid_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15452,6 +15538,7 @@ impl PatchWorkforcemanagementBusinessunitSchedulerSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/scheduler/settings", "patchWorkforcemanagementBusinessunitSchedulerSettings", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15632,6 +15719,7 @@ impl PatchWorkforcemanagementBusinessunitSchedulingRun {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("runId", &self.run_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15702,7 +15790,9 @@ impl GetWorkforcemanagementBusinessunitSchedulingRunResult {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("runId", &self.run_id);
         r.query("managementUnitIds", &self.management_unit_ids);
+        r.require("managementUnitIds", self.management_unit_ids.is_some());
         r.query("expand", &self.expand);
+        r.require("expand", self.expand.is_some());
         (self.client, r)
     }
 
@@ -15795,6 +15885,7 @@ impl PatchWorkforcemanagementBusinessunitSchedulingpreferencesSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/schedulingpreferences/settings", "patchWorkforcemanagementBusinessunitSchedulingpreferencesSettings", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -15899,6 +15990,7 @@ impl PostWorkforcemanagementBusinessunitServicegoaltemplates {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/servicegoaltemplates", "postWorkforcemanagementBusinessunitServicegoaltemplates", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16050,6 +16142,7 @@ impl PatchWorkforcemanagementBusinessunitServicegoaltemplate {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("serviceGoalTemplateId", &self.service_goal_template_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16115,6 +16208,7 @@ impl PostWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/evaluate/jobs", "postWorkforcemanagementBusinessunitShifttradingTradesEvaluateJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -16225,6 +16319,7 @@ impl PostWorkforcemanagementBusinessunitShifttradingTradesQueryJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/query/jobs", "postWorkforcemanagementBusinessunitShifttradingTradesQueryJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -16335,6 +16430,7 @@ impl PostWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/trades/state/bulk/jobs", "postWorkforcemanagementBusinessunitShifttradingTradesStateBulkJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -16445,6 +16541,7 @@ impl PostWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/unmatched/search/jobs", "postWorkforcemanagementBusinessunitShifttradingUnmatchedSearchJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -16548,6 +16645,7 @@ impl PostWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/shifttrading/weeks/summary/jobs", "postWorkforcemanagementBusinessunitShifttradingWeeksSummaryJobs", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -16700,6 +16798,7 @@ impl PostWorkforcemanagementBusinessunitStaffinggroups {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups", "postWorkforcemanagementBusinessunitStaffinggroups", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16751,6 +16850,7 @@ impl PostWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/planninggroups/query", "postWorkforcemanagementBusinessunitStaffinggroupsPlanninggroupsQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -16809,6 +16909,7 @@ impl PostWorkforcemanagementBusinessunitStaffinggroupsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/staffinggroups/query", "postWorkforcemanagementBusinessunitStaffinggroupsQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
     }
@@ -16949,6 +17050,7 @@ impl PatchWorkforcemanagementBusinessunitStaffinggroup {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("staffingGroupId", &self.staffing_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17049,6 +17151,7 @@ impl PostWorkforcemanagementBusinessunitTimeofflimits {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits", "postWorkforcemanagementBusinessunitTimeofflimits", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17100,6 +17203,7 @@ impl PostWorkforcemanagementBusinessunitTimeofflimitsValuesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeofflimits/values/query", "postWorkforcemanagementBusinessunitTimeofflimitsValuesQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17239,6 +17343,7 @@ impl PostWorkforcemanagementBusinessunitTimeofflimitGranularityconversion {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17388,6 +17493,7 @@ impl PutWorkforcemanagementBusinessunitTimeofflimitValues {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17441,6 +17547,7 @@ impl PostWorkforcemanagementBusinessunitTimeofflimitValuesImport {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17494,6 +17601,7 @@ impl PostWorkforcemanagementBusinessunitTimeofflimitValuesImportUploadurl {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17547,6 +17655,7 @@ impl PostWorkforcemanagementBusinessunitTimeofflimitValuesQuery {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17667,6 +17776,7 @@ impl PostWorkforcemanagementBusinessunitTimeoffplans {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/timeoffplans", "postWorkforcemanagementBusinessunitTimeoffplans", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17806,6 +17916,7 @@ impl PatchWorkforcemanagementBusinessunitTimeoffplan {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("timeOffPlanId", &self.time_off_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17857,6 +17968,7 @@ impl PostWorkforcemanagementBusinessunitUnavailabletimesSchedulesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/unavailabletimes/schedules/query", "postWorkforcemanagementBusinessunitUnavailabletimesSchedulesQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -17908,6 +18020,7 @@ impl PostWorkforcemanagementBusinessunitUnavailabletimesSettingsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/unavailabletimes/settings/query", "postWorkforcemanagementBusinessunitUnavailabletimesSettingsQuery", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18064,6 +18177,7 @@ impl PostWorkforcemanagementBusinessunitWeekShorttermforecastsGenerate {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekDateId", &self.week_date_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -18118,6 +18232,7 @@ impl PostWorkforcemanagementBusinessunitWeekShorttermforecastsImport {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekDateId", &self.week_date_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18171,6 +18286,7 @@ impl PostWorkforcemanagementBusinessunitWeekShorttermforecastsImportUploadurl {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekDateId", &self.week_date_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18335,6 +18451,7 @@ impl PostWorkforcemanagementBusinessunitWeekShorttermforecastCopy {
         r.path_param("weekDateId", &self.week_date_id);
         r.path_param("forecastId", &self.forecast_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -18737,6 +18854,7 @@ impl PostWorkforcemanagementBusinessunitWeekSchedules {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekId", &self.week_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18790,6 +18908,7 @@ impl PostWorkforcemanagementBusinessunitWeekSchedulesGenerate {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekId", &self.week_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18841,6 +18960,7 @@ impl PostWorkforcemanagementBusinessunitWeekSchedulesImport {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekId", &self.week_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -18894,6 +19014,7 @@ impl PostWorkforcemanagementBusinessunitWeekSchedulesImportUploadurl {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("weekId", &self.week_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19061,6 +19182,7 @@ impl PostWorkforcemanagementBusinessunitWeekScheduleAgentschedulesQuery {
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -19118,6 +19240,7 @@ impl PostWorkforcemanagementBusinessunitWeekScheduleCopy {
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19363,6 +19486,7 @@ impl PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalc
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19418,6 +19542,7 @@ impl PostWorkforcemanagementBusinessunitWeekSchedulePerformancepredictionsRecalc
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19520,6 +19645,7 @@ impl PostWorkforcemanagementBusinessunitWeekScheduleReschedule {
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19575,6 +19701,7 @@ impl PostWorkforcemanagementBusinessunitWeekScheduleUpdate {
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19630,6 +19757,7 @@ impl PostWorkforcemanagementBusinessunitWeekScheduleUpdateUploadurl {
         r.path_param("weekId", &self.week_id);
         r.path_param("scheduleId", &self.schedule_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19722,6 +19850,7 @@ impl PostWorkforcemanagementBusinessunitWorkplanbids {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/businessunits/{businessUnitId}/workplanbids", "postWorkforcemanagementBusinessunitWorkplanbids", self.options);
         r.path_param("businessUnitId", &self.business_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19861,6 +19990,7 @@ impl PatchWorkforcemanagementBusinessunitWorkplanbid {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19914,6 +20044,7 @@ impl PostWorkforcemanagementBusinessunitWorkplanbidCopy {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -19967,6 +20098,7 @@ impl PostWorkforcemanagementBusinessunitWorkplanbidGroups {
         r.path_param("businessUnitId", &self.business_unit_id);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20155,6 +20287,7 @@ impl PatchWorkforcemanagementBusinessunitWorkplanbidGroup {
         r.path_param("bidId", &self.bid_id);
         r.path_param("bidGroupId", &self.bid_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20255,6 +20388,7 @@ impl PatchWorkforcemanagementBusinessunitWorkplanbidGroupPreferences {
         r.path_param("bidId", &self.bid_id);
         r.path_param("bidGroupId", &self.bid_group_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20306,6 +20440,7 @@ impl GetWorkforcemanagementCalendarDataIcs {
         r.without_auth();
         r.set_accept("text/calendar");
         r.query("calendarId", &self.calendar_id);
+        r.require("calendarId", self.calendar_id.is_some());
         (self.client, r)
     }
 
@@ -20521,6 +20656,7 @@ impl PostWorkforcemanagementHistoricaldataBulkRemoveJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/historicaldata/bulk/remove/jobs", "postWorkforcemanagementHistoricaldataBulkRemoveJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20691,6 +20827,7 @@ impl PostWorkforcemanagementHistoricaldataValidate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/historicaldata/validate", "postWorkforcemanagementHistoricaldataValidate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -20940,6 +21077,7 @@ impl PostWorkforcemanagementManagementunits {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits", "postWorkforcemanagementManagementunits", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21136,6 +21274,7 @@ impl PatchWorkforcemanagementManagementunit {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/managementunits/{managementUnitId}", "patchWorkforcemanagementManagementunit", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21277,6 +21416,7 @@ impl PatchWorkforcemanagementManagementunitAgents {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents", "patchWorkforcemanagementManagementunitAgents", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21328,6 +21468,7 @@ impl PatchWorkforcemanagementManagementunitAgentsWorkplansBulk {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/workplans/bulk", "patchWorkforcemanagementManagementunitAgentsWorkplansBulk", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21386,6 +21527,7 @@ impl PostWorkforcemanagementManagementunitAgentsWorkplansQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agents/workplans/query", "postWorkforcemanagementManagementunitAgentsWorkplansQuery", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
     }
@@ -21558,6 +21700,7 @@ impl PostWorkforcemanagementManagementunitAgentschedulesSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/agentschedules/search", "postWorkforcemanagementManagementunitAgentschedulesSearch", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -21652,6 +21795,7 @@ impl PostWorkforcemanagementManagementunitHistoricaladherencequery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/historicaladherencequery", "postWorkforcemanagementManagementunitHistoricaladherencequery", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21703,6 +21847,7 @@ impl PostWorkforcemanagementManagementunitMove {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/move", "postWorkforcemanagementManagementunitMove", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21754,6 +21899,7 @@ impl PostWorkforcemanagementManagementunitSchedulesSearch {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/schedules/search", "postWorkforcemanagementManagementunitSchedulesSearch", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21887,6 +22033,7 @@ impl PostWorkforcemanagementManagementunitShrinkageJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/shrinkage/jobs", "postWorkforcemanagementManagementunitShrinkageJobs", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -21979,6 +22126,7 @@ impl PostWorkforcemanagementManagementunitTimeofflimits {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits", "postWorkforcemanagementManagementunitTimeofflimits", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22030,6 +22178,7 @@ impl PostWorkforcemanagementManagementunitTimeofflimitsValuesQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeofflimits/values/query", "postWorkforcemanagementManagementunitTimeofflimitsValuesQuery", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22169,6 +22318,7 @@ impl PatchWorkforcemanagementManagementunitTimeofflimit {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22222,6 +22372,7 @@ impl PutWorkforcemanagementManagementunitTimeofflimitValues {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("timeOffLimitId", &self.time_off_limit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22314,6 +22465,7 @@ impl PostWorkforcemanagementManagementunitTimeoffplans {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffplans", "postWorkforcemanagementManagementunitTimeoffplans", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22453,6 +22605,7 @@ impl PatchWorkforcemanagementManagementunitTimeoffplan {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("timeOffPlanId", &self.time_off_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22504,6 +22657,7 @@ impl PostWorkforcemanagementManagementunitTimeoffrequests {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests", "postWorkforcemanagementManagementunitTimeoffrequests", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22555,6 +22709,7 @@ impl PostWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQuery 
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/integrationstatus/query", "postWorkforcemanagementManagementunitTimeoffrequestsIntegrationstatusQuery", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22613,6 +22768,7 @@ impl PostWorkforcemanagementManagementunitTimeoffrequestsQuery {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/query", "postWorkforcemanagementManagementunitTimeoffrequestsQuery", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
     }
@@ -22665,6 +22821,7 @@ impl PostWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQuery 
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/timeoffrequests/waitlistpositions/query", "postWorkforcemanagementManagementunitTimeoffrequestsWaitlistpositionsQuery", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22720,6 +22877,7 @@ impl PatchWorkforcemanagementManagementunitTimeoffrequestUserIntegrationstatus {
         r.path_param("timeOffRequestId", &self.time_off_request_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22771,6 +22929,7 @@ impl PatchWorkforcemanagementManagementunitUnavailabletimesSettings {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/unavailabletimes/settings", "patchWorkforcemanagementManagementunitUnavailabletimesSettings", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22865,6 +23024,7 @@ impl PostWorkforcemanagementManagementunitUserTimeoffbalanceJobs {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -22968,6 +23128,7 @@ impl PostWorkforcemanagementManagementunitUserTimeoffrequestsEstimate {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("includeOnly", &self.include_only);
         (self.client, r)
     }
@@ -23069,6 +23230,7 @@ impl PatchWorkforcemanagementManagementunitUserTimeoffrequest {
         r.path_param("userId", &self.user_id);
         r.path_param("timeOffRequestId", &self.time_off_request_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -23283,6 +23445,7 @@ impl PostWorkforcemanagementManagementunitWeekShifttrades {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("weekDateId", &self.week_date_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -23343,6 +23506,7 @@ impl PostWorkforcemanagementManagementunitWeekShifttradesSearch {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("weekDateId", &self.week_date_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
     }
@@ -23404,6 +23568,7 @@ impl PostWorkforcemanagementManagementunitWeekShifttradesStateBulk {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("weekDateId", &self.week_date_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -23460,6 +23625,7 @@ impl PatchWorkforcemanagementManagementunitWeekShifttrade {
         r.path_param("weekDateId", &self.week_date_id);
         r.path_param("tradeId", &self.trade_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -23515,6 +23681,7 @@ impl PostWorkforcemanagementManagementunitWeekShifttradeMatch {
         r.path_param("weekDateId", &self.week_date_id);
         r.path_param("tradeId", &self.trade_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -23747,6 +23914,7 @@ impl PostWorkforcemanagementManagementunitWorkplanrotations {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplanrotations", "postWorkforcemanagementManagementunitWorkplanrotations", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -23886,6 +24054,7 @@ impl PatchWorkforcemanagementManagementunitWorkplanrotation {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("workPlanRotationId", &self.work_plan_rotation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -23939,6 +24108,7 @@ impl PostWorkforcemanagementManagementunitWorkplanrotationCopy {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("workPlanRotationId", &self.work_plan_rotation_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -24062,6 +24232,7 @@ impl PostWorkforcemanagementManagementunitWorkplans {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/managementunits/{managementUnitId}/workplans", "postWorkforcemanagementManagementunitWorkplans", self.options);
         r.path_param("managementUnitId", &self.management_unit_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("validationMode", &self.validation_mode);
         (self.client, r)
     }
@@ -24221,6 +24392,7 @@ impl PatchWorkforcemanagementManagementunitWorkplan {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("workPlanId", &self.work_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("validationMode", &self.validation_mode);
         (self.client, r)
     }
@@ -24275,6 +24447,7 @@ impl PostWorkforcemanagementManagementunitWorkplanCopy {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("workPlanId", &self.work_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -24339,6 +24512,7 @@ impl PostWorkforcemanagementManagementunitWorkplanValidate {
         r.path_param("managementUnitId", &self.management_unit_id);
         r.path_param("workPlanId", &self.work_plan_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("expand", &self.expand);
         (self.client, r)
     }
@@ -24428,6 +24602,7 @@ impl PostWorkforcemanagementNotificationsUpdate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/notifications/update", "postWorkforcemanagementNotificationsUpdate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -24559,6 +24734,7 @@ impl PutWorkforcemanagementSchedulebidPreference {
         let mut r = ApiRequest::new(Method::PUT, "/api/v2/workforcemanagement/schedulebids/{bidId}/preference", "putWorkforcemanagementSchedulebidPreference", self.options);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -24737,6 +24913,7 @@ impl PatchWorkforcemanagementSchedulingpreferences {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/schedulingpreferences", "patchWorkforcemanagementSchedulingpreferences", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -24786,6 +24963,7 @@ impl PostWorkforcemanagementSchedulingpreferencesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/schedulingpreferences/query", "postWorkforcemanagementSchedulingpreferencesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -24920,6 +25098,7 @@ impl PostWorkforcemanagementShifttradingTradesJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/shifttrading/trades/jobs", "postWorkforcemanagementShifttradingTradesJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -25025,6 +25204,7 @@ impl PostWorkforcemanagementShifttradingTradesMineQueryJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/shifttrading/trades/mine/query/jobs", "postWorkforcemanagementShifttradingTradesMineQueryJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         r.query("forceDownloadService", &self.force_download_service);
         (self.client, r)
@@ -25126,6 +25306,7 @@ impl PostWorkforcemanagementShifttradingTradeJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/jobs", "postWorkforcemanagementShifttradingTradeJobs", self.options);
         r.path_param("tradeId", &self.trade_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -25228,6 +25409,7 @@ impl PostWorkforcemanagementShifttradingTradeMatchJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/match/jobs", "postWorkforcemanagementShifttradingTradeMatchJobs", self.options);
         r.path_param("tradeId", &self.trade_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -25330,6 +25512,7 @@ impl PostWorkforcemanagementShifttradingTradeStateJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/shifttrading/trades/{tradeId}/state/jobs", "postWorkforcemanagementShifttradingTradeStateJobs", self.options);
         r.path_param("tradeId", &self.trade_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("forceAsync", &self.force_async);
         (self.client, r)
     }
@@ -25507,6 +25690,7 @@ impl PostWorkforcemanagementTeamAdherenceHistorical {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/teams/{teamId}/adherence/historical", "postWorkforcemanagementTeamAdherenceHistorical", self.options);
         r.path_param("teamId", &self.team_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -25558,6 +25742,7 @@ impl PostWorkforcemanagementTeamShrinkageJobs {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/teams/{teamId}/shrinkage/jobs", "postWorkforcemanagementTeamShrinkageJobs", self.options);
         r.path_param("teamId", &self.team_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -25607,6 +25792,7 @@ impl PostWorkforcemanagementTimeoffbalanceJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/timeoffbalance/jobs", "postWorkforcemanagementTimeoffbalanceJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -25697,6 +25883,7 @@ impl PostWorkforcemanagementTimeofflimitsAvailableQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/timeofflimits/available/query", "postWorkforcemanagementTimeofflimitsAvailableQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -25785,6 +25972,7 @@ impl PostWorkforcemanagementTimeoffrequests {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/timeoffrequests", "postWorkforcemanagementTimeoffrequests", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -25841,6 +26029,7 @@ impl PostWorkforcemanagementTimeoffrequestsEstimate {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/timeoffrequests/estimate", "postWorkforcemanagementTimeoffrequestsEstimate", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         r.query("includeOnly", &self.include_only);
         (self.client, r)
     }
@@ -25891,6 +26080,7 @@ impl PostWorkforcemanagementTimeoffrequestsIntegrationstatusQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/timeoffrequests/integrationstatus/query", "postWorkforcemanagementTimeoffrequestsIntegrationstatusQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -25983,6 +26173,7 @@ impl PatchWorkforcemanagementTimeoffrequest {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/timeoffrequests/{timeOffRequestId}", "patchWorkforcemanagementTimeoffrequest", self.options);
         r.path_param("timeOffRequestId", &self.time_off_request_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26073,6 +26264,7 @@ impl PatchWorkforcemanagementUnavailabletimes {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/unavailabletimes", "patchWorkforcemanagementUnavailabletimes", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26122,6 +26314,7 @@ impl PostWorkforcemanagementUnavailabletimesQuery {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/unavailabletimes/query", "postWorkforcemanagementUnavailabletimesQuery", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26210,6 +26403,7 @@ impl PostWorkforcemanagementUnavailabletimesValidationJobs {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/unavailabletimes/validation/jobs", "postWorkforcemanagementUnavailabletimesValidationJobs", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26300,6 +26494,7 @@ impl PostWorkforcemanagementUsersActivity {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::POST, "/api/v2/workforcemanagement/users/activity", "postWorkforcemanagementUsersActivity", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26349,6 +26544,7 @@ impl PatchWorkforcemanagementUsersWorkplanbidranksBulk {
     fn into_parts(self) -> (Client, ApiRequest) {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/users/workplanbidranks/bulk", "patchWorkforcemanagementUsersWorkplanbidranksBulk", self.options);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26441,6 +26637,7 @@ impl PatchWorkforcemanagementUserWorkplanbidranks {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/users/{userId}/workplanbidranks", "patchWorkforcemanagementUserWorkplanbidranks", self.options);
         r.path_param("userId", &self.user_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
@@ -26572,6 +26769,7 @@ impl PatchWorkforcemanagementWorkplanbidPreferences {
         let mut r = ApiRequest::new(Method::PATCH, "/api/v2/workforcemanagement/workplanbids/{bidId}/preferences", "patchWorkforcemanagementWorkplanbidPreferences", self.options);
         r.path_param("bidId", &self.bid_id);
         r.json_body(&self.body);
+        r.require("body", self.body.is_some());
         (self.client, r)
     }
 
