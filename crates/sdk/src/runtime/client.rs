@@ -1351,7 +1351,7 @@ impl Inner {
         let mut renewed = false;
         loop {
             let mut version = 0;
-            let mut bearer = None;
+            let bearer;
             if needs_auth {
                 let mut snap = self.auth.snapshot();
                 if snap.expired && snap.can_reauth && s.refresh_access_token && !renewed {
