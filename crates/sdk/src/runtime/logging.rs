@@ -4,10 +4,18 @@
 //! Whatever the sink, the `Authorization` (and `Proxy-Authorization`, cookie) headers, client
 //! secrets, access, refresh and id tokens, PKCE verifiers, authorization codes, passwords and
 //! SAML assertions are replaced by `[REDACTED]` before anything is formatted.
+//!
+//! What a body is redacted as is decided by its shape and by the endpoint, never by its
+//! `Content-Type` (the server's word: a JSON token answer labelled as a form or as text, or a
+//! form labelled as JSON, is redacted all the same): a body that parses as JSON has the values
+//! of secret keys replaced (and the strings in it scanned as text); any other text has the
+//! values after secret keys replaced, in forms, cut JSON, `key: value` lines and header lines
+//! alike. A body to or from an OAuth endpoint (`/oauth/token`, any path with an `oauth`
+//! segment) is credentials whatever it looks like: only its keys are shown, with the values of
+//! `grant_type`, `token_type`, `expires_in`, `error`, `client_id` and `redirect_uri`.
 
 use super::error::{Error, ErrorKind};
 use super::transport::{HttpRequest, HttpResponse, TransportError};
-use http::header::CONTENT_TYPE;
 use http::HeaderMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -73,11 +81,135 @@ pub(crate) fn redacted_headers(h: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `%XX` decoding of a form key (lossy; `+` is a space).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match (
+                    (b[i + 1] as char).to_digit(16),
+                    (b[i + 2] as char).to_digit(16),
+                ) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether `url` is one of the login service's OAuth endpoints (`/oauth/token`,
+/// `/oauth/authorize`, ...: a path segment `oauth`, wherever a gateway puts it; this includes
+/// the API's `/api/v2/oauth/...`, whose bodies hold client secrets). What goes to and comes
+/// from them is credentials, whatever it looks like.
+pub(crate) fn oauth_endpoint(url: &str) -> bool {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    path.split('/')
+        .any(|seg| percent_decode(seg).eq_ignore_ascii_case("oauth"))
+}
+
+/// Keys whose values an OAuth exchange may show: they say what happened, never grant anything.
+fn oauth_safe_key(key: &str) -> bool {
+    matches!(
+        key,
+        "grant_type" | "token_type" | "expires_in" | "error" | "client_id" | "redirect_uri"
+    )
+}
+
+/// What a JSON value of an OAuth exchange is logged as: objects and arrays keep their shape
+/// and keys, the scalars of [`oauth_safe_key`]s, `null` and booleans stay, every other value
+/// is [`REDACTED`].
+fn redact_json_all(v: &mut serde_json::Value, key: Option<&str>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(o) => o.iter_mut().for_each(|(k, v)| redact_json_all(v, Some(k))),
+        Value::Array(a) => a.iter_mut().for_each(|v| redact_json_all(v, None)),
+        Value::Null | Value::Bool(_) => {}
+        Value::String(_) | Value::Number(_) => {
+            if !key.is_some_and(oauth_safe_key) {
+                *v = Value::String(REDACTED.to_owned());
+            }
+        }
+    }
+}
+
+/// The parameter names an OAuth form may hold: shown in the log of an OAuth exchange (with
+/// their values redacted), where any other key is not (a text that only looks like a form —
+/// a bare token ending in `=` padding — would show its secret as a "key").
+fn oauth_param(k: &str) -> bool {
+    matches!(
+        k,
+        "grant_type"
+            | "code"
+            | "redirect_uri"
+            | "client_id"
+            | "client_secret"
+            | "refresh_token"
+            | "code_verifier"
+            | "code_challenge"
+            | "code_challenge_method"
+            | "assertion"
+            | "orgName"
+            | "username"
+            | "password"
+            | "scope"
+            | "state"
+            | "nonce"
+            | "response_type"
+            | "access_token"
+            | "id_token"
+            | "token_type"
+            | "expires_in"
+            | "error"
+            | "error_description"
+            | "error_uri"
+    )
+}
+
+/// The text of an OAuth exchange that is not JSON, as a form: `key=[REDACTED]` for each pair
+/// of a known OAuth parameter (the values of [`oauth_safe_key`]s stay), anything else
+/// [`REDACTED`].
+fn redact_form_all(text: &str) -> String {
+    text.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if oauth_param(&percent_decode(k)) => {
+                if oauth_safe_key(&percent_decode(k))
+                    && v.len() <= 256
+                    && v.bytes().all(|b| b.is_ascii_graphic())
+                {
+                    format!("{k}={v}")
+                } else {
+                    format!("{k}={REDACTED}")
+                }
+            }
+            _ => REDACTED.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 fn redact_json(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Object(o) => {
             for (k, v) in o.iter_mut() {
-                if sensitive_key(k) && !v.is_null() {
+                // `"authorization": "Bearer …"` (an echoed header); not the user's
+                // `"authorization": {roles, permissions}` object.
+                let header = v.is_string() && sensitive_header(&k.to_ascii_lowercase());
+                if (sensitive_key(k) && !v.is_null()) || header {
                     *v = serde_json::Value::String(REDACTED.to_owned());
                 } else {
                     redact_json(v);
@@ -85,51 +217,166 @@ fn redact_json(v: &mut serde_json::Value) {
             }
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(redact_json),
+        // A string can hold a form or a JSON text of its own (an error message quoting a
+        // request): the same scan as a text body.
+        serde_json::Value::String(s) if s.contains(['=', ':']) => *s = redact_text(s),
         _ => {}
     }
 }
 
-fn redact_form(body: &str) -> String {
-    body.split('&')
-        .map(|pair| match pair.split_once('=') {
-            // `code` is the authorization code of the code and PKCE grants.
-            Some((k, _)) if sensitive_key(k) || k == "code" => format!("{k}={REDACTED}"),
-            _ => pair.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+/// The bytes a key can be made of in a form or unquoted (`refresh_token=`, `password: `).
+fn key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'%' | b'+')
 }
 
-/// A body as text for a log, secrets redacted: JSON (pretty-printed when `pretty`), forms,
-/// text; binary bodies are summarised.
-pub(crate) fn redacted_body(headers: &HeaderMap, body: &[u8], pretty: bool) -> String {
+/// Where the value starting at `start` ends: a quoted value at its closing quote (escapes
+/// skipped; the end of the text when it is cut), else at a delimiter. Returns (value start,
+/// value end) without the quotes.
+fn value_span(b: &[u8], start: usize) -> (usize, usize) {
+    match b.get(start) {
+        Some(&q @ (b'"' | b'\'')) => {
+            let mut i = start + 1;
+            while i < b.len() && b[i] != q {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            (start + 1, i.min(b.len()))
+        }
+        _ => {
+            let mut i = start;
+            while i < b.len()
+                && !b[i].is_ascii_whitespace()
+                && !matches!(
+                    b[i],
+                    b'&' | b',' | b';' | b'}' | b']' | b')' | b'"' | b'\'' | b'<' | b'>'
+                )
+            {
+                i += 1;
+            }
+            (start, i)
+        }
+    }
+}
+
+/// Redacts secrets in text that is not JSON — a form, a cut or broken JSON text, a plain text
+/// or HTML page — by its shape: wherever a key naming a secret is followed by `=` (forms,
+/// queries; the authorization `code` too) or `:` (JSON, YAML), quoted or not, its value
+/// becomes [`REDACTED`]; after a sensitive header name and `:` (`Authorization: Bearer …`),
+/// the rest of the line. Everything else is kept as it was.
+pub(crate) fn redact_text(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0; // bytes of `text` already in `out`
+    let mut i = 0;
+    while i < b.len() {
+        let sep = b[i];
+        if sep != b'=' && sep != b':' {
+            i += 1;
+            continue;
+        }
+        // The key before the separator: `"key"`, `'key'` or a run of key bytes (spaces
+        // before a `:` or `=` allowed), at most 128 bytes back.
+        let mut end = i;
+        while end > copied && b[end - 1] == b' ' {
+            end -= 1;
+        }
+        let floor = end.saturating_sub(128).max(copied);
+        let key = match end.checked_sub(1).map(|j| b[j]) {
+            Some(q @ (b'"' | b'\'')) if end - 1 > floor => {
+                let close = end - 1;
+                b[floor..close]
+                    .iter()
+                    .rposition(|&c| c == q)
+                    .map(|open| &text[floor + open + 1..close])
+            }
+            Some(c) if key_byte(c) => {
+                let mut s = end;
+                while s > floor && key_byte(b[s - 1]) {
+                    s -= 1;
+                }
+                Some(&text[s..end])
+            }
+            _ => None,
+        };
+        let key = key.map(percent_decode);
+        let header = key
+            .as_deref()
+            .is_some_and(|k| sensitive_header(&k.to_ascii_lowercase()));
+        let secret = header
+            || key
+                .as_deref()
+                .is_some_and(|k| sensitive_key(k) || (sep == b'=' && k == "code"));
+        if !secret {
+            i += 1;
+            continue;
+        }
+        let mut v = i + 1;
+        while v < b.len() && b[v] == b' ' {
+            v += 1;
+        }
+        let (vs, ve) = match b.get(v) {
+            // `Authorization: Bearer …` (a header line): the rest of the line.
+            Some(c) if header && sep == b':' && !matches!(c, b'"' | b'\'' | b'{' | b'[') => {
+                let e = b[v..]
+                    .iter()
+                    .position(|&c| c == b'\r' || c == b'\n')
+                    .map_or(b.len(), |n| v + n);
+                (v, e)
+            }
+            _ => value_span(b, v),
+        };
+        if ve > vs {
+            out.push_str(&text[copied..vs]);
+            out.push_str(REDACTED);
+            copied = ve;
+        }
+        i = ve.max(i + 1);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// A body for a log with its secrets redacted, decided by the body's shape (never by its
+/// `Content-Type`, which the server chooses: a JSON token answer labelled as a form or as
+/// text is redacted all the same): JSON (pretty-printed when `pretty`) has the values of
+/// secret keys replaced, any other text the values after secret keys (see
+/// [`redact_text`]); binary bodies are summarised. `_headers` are not consulted.
+pub(crate) fn redacted_body(_headers: &HeaderMap, body: &[u8], pretty: bool) -> String {
+    shaped_body(body, pretty, false)
+}
+
+/// [`redacted_body`] of an exchange with `url`: a body to or from an OAuth endpoint
+/// ([`oauth_endpoint`]) is credentials whatever it looks like — only its keys (and the few
+/// values that grant nothing: `grant_type`, `token_type`, `expires_in`, `error`, `client_id`,
+/// `redirect_uri`) are shown.
+pub(crate) fn redacted_body_for(url: &str, body: &[u8], pretty: bool) -> String {
+    shaped_body(body, pretty, oauth_endpoint(url))
+}
+
+fn shaped_body(body: &[u8], pretty: bool, credentials: bool) -> String {
     if body.is_empty() {
         return String::new();
     }
-    let ct = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
     let Ok(text) = std::str::from_utf8(body) else {
         return format!("<{} bytes of binary data>", body.len());
     };
-    if ct.contains("x-www-form-urlencoded") {
-        return redact_form(text);
-    }
-    let first = text.trim_start().chars().next();
-    if ct.contains("json") || matches!(first, Some('{') | Some('[')) {
-        if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text) {
+    if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(text) {
+        if credentials {
+            redact_json_all(&mut v, None);
+        } else {
             redact_json(&mut v);
-            let out = if pretty {
-                serde_json::to_string_pretty(&v)
-            } else {
-                serde_json::to_string(&v)
-            };
-            return out.unwrap_or_default();
         }
+        let out = if pretty {
+            serde_json::to_string_pretty(&v)
+        } else {
+            serde_json::to_string(&v)
+        };
+        return out.unwrap_or_default();
     }
-    text.to_owned()
+    if credentials {
+        redact_form_all(text.trim())
+    } else {
+        redact_text(text)
+    }
 }
 
 /// Keeps the first `max` lines of `text`, saying how many were cut.
@@ -174,7 +421,7 @@ pub(crate) fn request_trace(op: &str, attempt: u32, req: &HttpRequest) -> String
     write_headers(&mut out, &req.headers);
     if let Some(b) = &req.body {
         out.push_str("Body:\n");
-        out.push_str(&redacted_body(&req.headers, b, true));
+        out.push_str(&redacted_body_for(&req.url, b, true));
         out.push('\n');
     }
     out
@@ -194,7 +441,7 @@ pub(crate) fn response_trace(x: &Exchange<'_>, max_lines: Option<usize>) -> Stri
                 x.operation, x.attempt, x.request.method, x.request.url, resp.status
             );
             write_headers(&mut out, &resp.headers);
-            let body = redacted_body(&resp.headers, &resp.body, true);
+            let body = redacted_body_for(&x.request.url, &resp.body, true);
             if !body.is_empty() {
                 out.push_str("Body:\n");
                 out.push_str(&cut_lines(&body, max_lines));
@@ -434,7 +681,7 @@ impl Logger {
             if let Some(b) = &x.request.body {
                 out.push_str(&format!(
                     "  request body: {}\n",
-                    redacted_body(&x.request.headers, b, false)
+                    redacted_body_for(&x.request.url, b, false)
                 ));
             }
         }
@@ -448,7 +695,7 @@ impl Logger {
             if resp_b && !r.body.is_empty() {
                 out.push_str(&format!(
                     "  response body: {}\n",
-                    redacted_body(&r.headers, &r.body, false)
+                    redacted_body_for(&x.request.url, &r.body, false)
                 ));
             }
         }
@@ -488,7 +735,7 @@ impl Logger {
             if let Some(b) = &x.request.body {
                 o.insert(
                     "requestBody".into(),
-                    redacted_body(&x.request.headers, b, false).into(),
+                    redacted_body_for(&x.request.url, b, false).into(),
                 );
             }
         }
@@ -504,7 +751,7 @@ impl Logger {
                 if resp_b && !r.body.is_empty() {
                     o.insert(
                         "responseBody".into(),
-                        redacted_body(&r.headers, &r.body, false).into(),
+                        redacted_body_for(&x.request.url, &r.body, false).into(),
                     );
                 }
             }
@@ -538,6 +785,7 @@ impl Logger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::CONTENT_TYPE;
     use http::HeaderValue;
 
     #[test]
@@ -608,6 +856,165 @@ mod tests {
         assert!(
             !out.contains("AT-SECRET") && !out.contains("custom-secret") && out.contains("visible"),
             "{out}"
+        );
+    }
+
+    const SECRETS: &[&str] = &[
+        "AT-SECRET",
+        "RT-SECRET",
+        "ID-SECRET",
+        "CODE-SECRET",
+        "PW-SECRET",
+    ];
+
+    fn assert_clean(out: &str) {
+        for s in SECRETS {
+            assert!(!out.contains(s), "{s} in {out}");
+        }
+    }
+
+    fn with_content_type(ct: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(ct) = ct {
+            h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+        }
+        h
+    }
+
+    /// The attack of issue 12: a JSON token answer labelled as a form printed
+    /// `"access_token": "…"`; a form labelled as JSON, likewise. The label does not matter.
+    #[test]
+    fn redaction_follows_the_shape_not_the_content_type() {
+        let json = r#"{"access_token":"AT-SECRET","refresh_token":"RT-SECRET","id_token":"ID-SECRET","expires_in":3600,"token_type":"bearer"}"#;
+        let form = "grant_type=authorization_code&code=CODE-SECRET&refresh_token=RT-SECRET&password=PW-SECRET&client_id=abc";
+        for ct in [
+            Some("application/x-www-form-urlencoded"),
+            Some("text/plain"),
+            Some("text/html; charset=utf-8"),
+            Some("application/json"),
+            Some("application/octet-stream"),
+            None,
+        ] {
+            let h = with_content_type(ct);
+            for pretty in [false, true] {
+                let out = redacted_body(&h, json.as_bytes(), pretty);
+                assert_clean(&out);
+                assert!(out.contains("3600") && out.contains("bearer"), "{out}");
+                let out = redacted_body(&h, form.as_bytes(), pretty);
+                assert_eq!(out, "grant_type=authorization_code&code=[REDACTED]&refresh_token=[REDACTED]&password=[REDACTED]&client_id=abc", "{ct:?}");
+            }
+        }
+        // Text that is not JSON: cut or broken JSON, YAML-ish and header lines, a query in
+        // a page, percent-encoded keys, a JSON string holding a form.
+        for (text, kept) in [
+            (
+                r#"{"access_token":"AT-SECRET","expires_in":36"#,
+                "expires_in",
+            ),
+            (r#"{"access_token": "AT-SECRET"} trailing"#, "trailing"),
+            (r#"{"access_token":"AT-\"SECRET\"","x":1"#, "\"x\":1"),
+            (r#"{'refresh_token': 'RT-SECRET', 'n': 2"#, "'n': 2"),
+            ("access_token: AT-SECRET\nname: ada", "name: ada"),
+            (
+                "Authorization: Bearer AT-SECRET\r\nAccept: */*",
+                "Accept: */*",
+            ),
+            (
+                "<a href=\"/cb?code=CODE-SECRET&state=s\">back</a>",
+                "state=s",
+            ),
+            ("refresh%5Ftoken=RT-SECRET&x=1", "x=1"),
+            ("password = PW-SECRET; user = ada", "user = ada"),
+            ("{\"access_token\" :  \"AT-SECRET", "access_token"),
+        ] {
+            let out = redacted_body(&HeaderMap::new(), text.as_bytes(), false);
+            assert_clean(&out);
+            assert!(
+                out.contains(kept) && out.contains(REDACTED),
+                "{text} -> {out}"
+            );
+        }
+        let nested = r#"{"message":"refused: refresh_token=RT-SECRET&client_id=abc","headers":{"Authorization":"Bearer AT-SECRET"},"authorization":{"roles":["admin"]}}"#;
+        let out = redacted_body(&HeaderMap::new(), nested.as_bytes(), false);
+        assert_clean(&out);
+        assert!(
+            out.contains("client_id=abc") && out.contains("admin"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn ordinary_bodies_are_kept() {
+        let api = r#"{"entities":[{"id":"1","name":"a b","code":"not.found","token_type":"x","note":"a=b: c"}],"total":3,"tokenCount":2}"#;
+        let out = redacted_body_for(
+            "https://api.mypurecloud.ie/api/v2/users",
+            api.as_bytes(),
+            false,
+        );
+        assert_eq!(out, api);
+        let text = "Hello: world\nkey=value&a=b <b>c</b>";
+        assert_eq!(
+            redacted_body_for("http://h/api/v2/x", text.as_bytes(), false),
+            text
+        );
+        assert_eq!(redacted_body_for("http://h/api/v2/x", b"", false), "");
+    }
+
+    #[test]
+    fn oauth_endpoints_are_found_in_any_url() {
+        for url in [
+            "https://login.mypurecloud.ie/oauth/token",
+            "http://127.0.0.1:8080/oauth/token?x=1",
+            "https://gw.example/login/prefix/oauth/token",
+            "https://h/OAuth/authorize",
+            "https://h/%6Fauth/token",
+            "https://api.mypurecloud.ie/api/v2/oauth/clients/abc",
+            "/oauth/token",
+        ] {
+            assert!(oauth_endpoint(url), "{url}");
+        }
+        for url in [
+            "https://api.mypurecloud.ie/api/v2/users",
+            "https://oauth.example/api/v2/users",
+            "https://h/api/v2/oauthy/x",
+            "https://h/api/v2/users?next=/oauth/token",
+            "https://h/x#/oauth/",
+        ] {
+            assert!(!oauth_endpoint(url), "{url}");
+        }
+    }
+
+    /// Bodies to and from `/oauth/...` are credentials whatever they look like: keys only.
+    #[test]
+    fn oauth_bodies_show_only_keys() {
+        let url = "https://login.mypurecloud.ie/oauth/token";
+        let json = r#"{"access_token":"AT-SECRET","weird":"CODE-SECRET","n":{"deep":["PW-SECRET",12345]},"expires_in":3600,"token_type":"bearer","ok":true,"none":null}"#;
+        let out = redacted_body_for(url, json.as_bytes(), false);
+        assert_eq!(
+            out,
+            r#"{"access_token":"[REDACTED]","weird":"[REDACTED]","n":{"deep":["[REDACTED]","[REDACTED]"]},"expires_in":3600,"token_type":"bearer","ok":true,"none":null}"#
+        );
+        let form = "grant_type=password&username=ada&password=PW-SECRET&client_id=abc&redirect_uri=https%3A%2F%2Fapp%2Fcb&org_name=CODE-SECRET&orgName=CODE-SECRET";
+        assert_eq!(
+            redacted_body_for(url, form.as_bytes(), false),
+            "grant_type=password&username=[REDACTED]&password=[REDACTED]&client_id=abc&redirect_uri=https%3A%2F%2Fapp%2Fcb&[REDACTED]&orgName=[REDACTED]"
+        );
+        for other in [
+            "<html><body>AT-SECRET</body></html>",
+            "AT-SECRET",
+            "token AT-SECRET expired",
+            "grant_type=AT-SECRET SECRET&x",
+            "AT-SECRET=1",
+            "AT-SECRET==",
+            "code=AT-SECRET",
+        ] {
+            let out = redacted_body_for(url, other.as_bytes(), true);
+            assert!(!out.contains("SECRET"), "{other} -> {out}");
+            assert!(out.contains(REDACTED), "{other} -> {out}");
+        }
+        assert_eq!(
+            redacted_body_for(url, &[0xff, 0x00], false),
+            "<2 bytes of binary data>"
         );
     }
 
