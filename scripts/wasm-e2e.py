@@ -168,7 +168,19 @@ def check(cond, msg):
         raise AssertionError(msg)
 
 
-def run_checks(page, d, origin):
+def mint_token(sim):
+    """A valid access token of the simulator's default user (an attacker's own token)."""
+    req = urllib.request.Request(
+        sim + "/__sim/tokens",
+        data=json.dumps({"user": "sim.user@example.com"}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["access_token"]
+
+
+def run_checks(page, d, origin, sim):
     index = f"{origin}/index.html"
     pkce = f"{origin}/pkce.html"
     results = []
@@ -259,6 +271,20 @@ def run_checks(page, d, origin):
         check("state" in r["status"], r["status"])
         check(r["stored"] is None, "the token was stored")
 
+    @case("a_planted_valid_token_without_this_tabs_state_is_refused")
+    def _():
+        # Login CSRF: a link carrying a working token of someone else's account, with no
+        # state or with the app's own state value: refused, nothing stored.
+        token = mint_token(sim)
+        for suffix in ("", "&state=example-state"):
+            d.get(f"{origin}/logged-out.html")
+            d.get(f"{index}#access_token={token}&expires_in=3600&token_type=bearer{suffix}")
+            r = page.done()
+            check(r["state"] == "error", f"status: {r['status']} ({suffix or 'no state'})")
+            check("state" in r["status"], r["status"])
+            check(r["hash"] == "", f"the hash stays: {r['href']}")
+            check(r["stored"] is None, "the planted token was stored")
+
     @case("pkce_full_page_round_trip")
     def _():
         page.reset_storage()
@@ -312,7 +338,7 @@ def main():
         )
         wait_http(f"{origin}/index.html", "the page server")
         d = WebDriver()
-        results = run_checks(Page(d, origin), d, origin)
+        results = run_checks(Page(d, origin), d, origin, a.sim)
     finally:
         if d:
             d.quit()

@@ -146,23 +146,21 @@ async fn redirect_in_iframe(url: &str) -> String {
 #[wasm_bindgen_test]
 async fn implicit_grant_round_trip_through_authorize() {
     let c = client();
-    let opts = LoginOptions::new().state("state-123");
+    let state = OAuthRedirect::generate_state().unwrap();
+    let opts = LoginOptions::new().state(&state);
     let url = c
         .implicit_grant_url(CLIENT_ID, redirect_uri(), &opts)
         .unwrap();
     assert!(url.starts_with(&format!("{}/oauth/authorize?client_id={CLIENT_ID}&", sim())));
-    assert!(url.contains("&response_type=token&state=state-123"));
+    assert!(url.contains(&format!("&response_type=token&state={state}")));
     let landed = redirect_in_iframe(&url).await;
     let fragment = landed
         .split_once('#')
         .expect("the token comes in the fragment")
         .1;
     let answer = OAuthRedirect::from_fragment(fragment).expect("a token");
-    let data = c
-        .complete_implicit_grant(&answer, Some("state-123"))
-        .await
-        .unwrap();
-    assert_eq!(data.state(), Some("state-123"));
+    let data = c.complete_implicit_grant(&answer, &state).await.unwrap();
+    assert_eq!(data.state(), Some(state.as_str()));
     assert_eq!(data.expires_in(), Some(Duration::from_secs(86_400)));
     let at = data.token_expiry_time_ms().unwrap();
     assert!(
@@ -191,10 +189,7 @@ async fn implicit_grant_errors_and_state_mismatch() {
     let landed = redirect_in_iframe(&url).await;
     let answer = OAuthRedirect::from_url(&landed).expect("an error answer");
     assert!(matches!(answer, OAuthRedirect::Error { .. }), "{answer:?}");
-    let e = c
-        .complete_implicit_grant(&answer, Some("s"))
-        .await
-        .unwrap_err();
+    let e = c.complete_implicit_grant(&answer, "s").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth);
     assert!(
         e.message()
@@ -214,7 +209,7 @@ async fn implicit_grant_errors_and_state_mismatch() {
         .unwrap();
     let answer = OAuthRedirect::from_url(&redirect_in_iframe(&url).await).unwrap();
     let e = c
-        .complete_implicit_grant(&answer, Some("mine"))
+        .complete_implicit_grant(&answer, "mine")
         .await
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth);
@@ -222,8 +217,9 @@ async fn implicit_grant_errors_and_state_mismatch() {
     assert!(!c.has_access_token());
 
     // A token the API refuses is removed again and its 401 returned.
-    let bogus = OAuthRedirect::from_fragment("access_token=not-a-token&expires_in=60").unwrap();
-    let e = c.complete_implicit_grant(&bogus, None).await.unwrap_err();
+    let bogus =
+        OAuthRedirect::from_fragment("access_token=not-a-token&expires_in=60&state=s1").unwrap();
+    let e = c.complete_implicit_grant(&bogus, "s1").await.unwrap_err();
     assert_eq!(e.status(), Some(401));
     assert!(!c.has_access_token());
 }
@@ -409,10 +405,10 @@ async fn persistence_in_local_storage() {
     first.set_persist_settings(true, Some(prefix)).unwrap();
     assert!(!first.has_access_token());
     let url = first
-        .implicit_grant_url(CLIENT_ID, redirect_uri(), &LoginOptions::new())
+        .start_implicit_grant(CLIENT_ID, redirect_uri(), &LoginOptions::new())
         .unwrap();
     let answer = OAuthRedirect::from_url(&redirect_in_iframe(&url).await).unwrap();
-    let data = first.complete_implicit_grant(&answer, None).await.unwrap();
+    let data = first.finish_implicit_grant(&answer).await.unwrap();
     // ...is in localStorage in the official JavaScript SDK's format...
     let saved: serde_json::Value =
         serde_json::from_str(&storage.get_item(&key).unwrap().expect("saved")).unwrap();
@@ -538,4 +534,230 @@ fn the_test_page_url_is_not_a_login_answer() {
     let hash = web_sys::window().unwrap().location().hash().unwrap();
     assert_eq!(OAuthRedirect::from_fragment(&hash), None);
     let _ = JsValue::NULL;
+}
+
+/// Puts `suffix` (`?query`, `#fragment`) on the test page's path without loading anything, as
+/// the login page's redirect would; returns the page's URL to restore.
+fn set_page_url(suffix: &str) -> String {
+    let w = web_sys::window().unwrap();
+    let original = w.location().href().unwrap();
+    let path = w.location().pathname().unwrap();
+    w.history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(&format!("{path}{suffix}")))
+        .unwrap();
+    original
+}
+
+fn restore_page_url(original: &str) {
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .replace_state_with_url(&JsValue::NULL, "", Some(original))
+        .unwrap();
+}
+
+fn session_storage() -> web_sys::Storage {
+    web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+}
+
+/// The state value of a login page URL.
+fn sent_state(url: &str) -> String {
+    url.split(['?', '&'])
+        .find_map(|p| p.strip_prefix("state="))
+        .expect("a state is sent")
+        .to_owned()
+}
+
+/// The attack of issue 12 (login CSRF): a link to the app with `#access_token=<the attacker's
+/// valid token>` was accepted when the app gave no state, and with `&state=<the app's own
+/// value>` when it gave one. Both are refused: the answer must carry the random state this tab
+/// sent.
+#[wasm_bindgen_test]
+async fn login_implicit_grant_refuses_a_planted_token() {
+    let attackers = mint_token().await;
+    session_storage()
+        .remove_item("purecloud_oauth_state")
+        .unwrap();
+    for (opts, fragment) in [
+        (
+            LoginOptions::new(),
+            format!("#access_token={attackers}&expires_in=3600&token_type=bearer"),
+        ),
+        (
+            LoginOptions::new().state("/inbox"),
+            format!("#access_token={attackers}&expires_in=3600&token_type=bearer&state=%2Finbox"),
+        ),
+    ] {
+        let c = client();
+        let original = set_page_url(&fragment);
+        let result = c
+            .login_implicit_grant(CLIENT_ID, redirect_uri(), &opts)
+            .await;
+        let hash = web_sys::window().unwrap().location().hash().unwrap();
+        restore_page_url(&original);
+        let e = result.expect_err("the planted token was accepted");
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        assert!(e.message().contains("state"), "{}", e.message());
+        assert!(!c.has_access_token());
+        assert_eq!(hash, "", "the answer is removed from the address bar");
+    }
+
+    // A login this tab started, answered with another login's token (a state of its own).
+    let c = client();
+    let mine = c
+        .start_implicit_grant(
+            CLIENT_ID,
+            redirect_uri(),
+            &LoginOptions::new().state("/inbox"),
+        )
+        .unwrap();
+    let theirs = client()
+        .implicit_grant_url(CLIENT_ID, redirect_uri(), &LoginOptions::new().state("x"))
+        .unwrap();
+    assert_ne!(
+        sent_state(&mine),
+        "/inbox",
+        "the app's state is not what is sent"
+    );
+    let answer = OAuthRedirect::from_url(&redirect_in_iframe(&theirs).await).unwrap();
+    let e = c.finish_implicit_grant(&answer).await.unwrap_err();
+    assert!(e.message().contains("state"), "{}", e.message());
+    assert!(!c.has_access_token());
+}
+
+/// The full-page flow with the SDK's state: `login_implicit_grant` keeps a random state and
+/// the app's own in sessionStorage, sends the random one, takes the answer from the page's
+/// fragment, and hands the app its state back. The state is used once: the same answer again
+/// is refused.
+#[wasm_bindgen_test]
+async fn login_implicit_grant_round_trips_the_apps_state() {
+    let c = client();
+    let url = c
+        .start_implicit_grant(
+            CLIENT_ID,
+            redirect_uri(),
+            &LoginOptions::new().state("/return/path?x=1"),
+        )
+        .unwrap();
+    let state = sent_state(&url);
+    assert_eq!(state.len(), 43, "{url}");
+    assert!(!url.contains("return"), "{url}");
+    let kept = session_storage()
+        .get_item("purecloud_oauth_state")
+        .unwrap()
+        .expect("kept");
+    assert!(
+        kept.contains(&state) && kept.contains("/return/path?x=1"),
+        "{kept}"
+    );
+    let landed = redirect_in_iframe(&url).await;
+    let fragment = format!("#{}", landed.split_once('#').unwrap().1);
+    assert!(fragment.contains(&format!("state={state}")), "{fragment}");
+
+    let original = set_page_url(&fragment);
+    let result = c
+        .login_implicit_grant(CLIENT_ID, redirect_uri(), &LoginOptions::new())
+        .await;
+    restore_page_url(&original);
+    let data = result.unwrap();
+    assert_eq!(data.state(), Some("/return/path?x=1"));
+    assert!(c.has_access_token());
+    assert_eq!(
+        session_storage().get_item("purecloud_oauth_state").unwrap(),
+        None
+    );
+    UsersApi::new(&c).get_users_me().send().await.unwrap();
+
+    // Replayed: this tab's login is over.
+    let again = client();
+    let original = set_page_url(&fragment);
+    let result = again
+        .login_implicit_grant(CLIENT_ID, redirect_uri(), &LoginOptions::new())
+        .await;
+    restore_page_url(&original);
+    assert!(result.unwrap_err().message().contains("state"));
+    assert!(!again.has_access_token());
+}
+
+/// PKCE in the browser: the answer's code is exchanged only with this tab's state; the app's
+/// state comes back. A code without the state (planted, or a login this tab did not start) is
+/// not exchanged, even with a verifier in sessionStorage.
+#[wasm_bindgen_test]
+async fn login_pkce_grant_in_browser_requires_this_logins_state() {
+    let c = client();
+    let url = c
+        .start_pkce_grant_in_browser(
+            CLIENT_ID,
+            redirect_uri(),
+            &LoginOptions::new().state("/pkce/return"),
+        )
+        .unwrap();
+    let state = sent_state(&url);
+    assert_eq!(state.len(), 43, "{url}");
+    assert!(url.contains("&code_challenge_method=S256&"), "{url}");
+    let landed = redirect_in_iframe(&url).await;
+    let query = format!("?{}", landed.split_once('?').unwrap().1);
+    assert!(query.contains(&format!("state={state}")), "{query}");
+    let original = set_page_url(&query);
+    let result = c
+        .login_pkce_grant_in_browser(CLIENT_ID, redirect_uri(), &LoginOptions::new())
+        .await;
+    let search = web_sys::window().unwrap().location().search().unwrap();
+    restore_page_url(&original);
+    let data = result.unwrap();
+    assert_eq!(data.state(), Some("/pkce/return"));
+    assert!(data.refresh_token().is_some());
+    assert_eq!(search, "", "the code is removed from the address bar");
+    UsersApi::new(&c).get_users_me().send().await.unwrap();
+
+    // A code for the verifier in sessionStorage, without this login's state: not exchanged.
+    let victim = client();
+    let url = victim
+        .start_pkce_grant_in_browser(CLIENT_ID, redirect_uri(), &LoginOptions::new())
+        .unwrap();
+    let verifier = session_storage()
+        .get_item("purecloud_pkce_code_verifier")
+        .unwrap()
+        .expect("the verifier is kept");
+    let landed = redirect_in_iframe(&url).await;
+    let code = landed
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .unwrap()
+        .to_owned();
+    for (query, app_state) in [
+        (format!("?code={code}"), None),
+        (
+            format!("?code={code}&state=%2Fpkce%2Freturn"),
+            Some("/pkce/return"),
+        ),
+    ] {
+        // A login of this tab under way, with the verifier the code was made for.
+        victim
+            .start_pkce_grant_in_browser(CLIENT_ID, redirect_uri(), &LoginOptions::new())
+            .unwrap();
+        for key in [
+            "purecloud_pkce_code_verifier",
+            "genesys_cloud_sdk_pkce_code_verifier",
+        ] {
+            session_storage().set_item(key, &verifier).unwrap();
+        }
+        let mut opts = LoginOptions::new();
+        opts.state = app_state.map(str::to_owned);
+        let original = set_page_url(&query);
+        let result = victim
+            .login_pkce_grant_in_browser(CLIENT_ID, redirect_uri(), &opts)
+            .await;
+        restore_page_url(&original);
+        let e = result.expect_err("a code without this login's state was exchanged");
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        assert!(e.message().contains("state"), "{}", e.message());
+        assert!(!victim.has_access_token());
+    }
 }

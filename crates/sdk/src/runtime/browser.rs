@@ -21,8 +21,13 @@ use std::time::Duration;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoginOptions {
-    /// Sent to the login page and handed back with its answer (`authData.state`). In a browser
-    /// the state sent is kept in sessionStorage and the answer's must equal it.
+    /// The app's own value handed back with the login's answer (`authData.state`: a return
+    /// path, a view to restore). The browser logins (wasm32: `login_implicit_grant`,
+    /// `login_pkce_grant_in_browser`) keep it in sessionStorage and send the login page a
+    /// random state of their own instead, which the answer must carry (see `docs/browser.md`);
+    /// [`implicit_grant_url`](Client::implicit_grant_url) and
+    /// [`pkce_grant_url`](Client::pkce_grant_url) send this value as the `state` parameter
+    /// (then make it unguessable: [`OAuthRedirect::generate_state`]).
     pub state: Option<String>,
     /// The organization name, for a single sign-on `provider` (set both or neither).
     pub org: Option<String>,
@@ -259,6 +264,23 @@ impl OAuthRedirect {
         }
     }
 
+    /// A new random `state` for a login request: 32 bytes of the operating system's CSPRNG
+    /// (`crypto.getRandomValues` in a browser), base64url, 43 characters. The browser logins
+    /// make their own; use it with [`Client::implicit_grant_url`] and
+    /// [`Client::complete_implicit_grant`] (keep it where the page that gets the answer can read
+    /// it, e.g. sessionStorage).
+    pub fn generate_state() -> Result<String, Error> {
+        use base64::Engine as _;
+        let mut r = [0u8; 32];
+        getrandom::getrandom(&mut r).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("no random numbers for the login state: {e}"),
+            )
+        })?;
+        Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r))
+    }
+
     /// The `state` the login page sent back.
     pub fn state(&self) -> Option<&str> {
         match self {
@@ -318,9 +340,83 @@ fn check_id(what: &str, v: &str) -> Result<(), Error> {
 fn state_mismatch() -> Error {
     Error::new(
         ErrorKind::Auth,
-        "login failed: the state in the login answer is not the state this page sent (a login it did not start?); the token was not used",
+        "login failed: the state in the login answer is not the state this page sent (a login it did not start?); the answer was not used",
     )
 }
+
+fn no_login_started() -> Error {
+    Error::new(
+        ErrorKind::Auth,
+        "login failed: a login answer came but this page started no login (no login state in sessionStorage: a link someone else made, or a login started in another tab?); the answer was not used",
+    )
+}
+
+/// Compares two states in a time that does not depend on where they differ.
+fn same_state(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// A login this page started and has not finished, as kept in sessionStorage between the
+/// page that goes to the login page and the page the answer comes back to: the random state
+/// sent (`nonce`) and the app's own [`LoginOptions::state`], which never leaves the browser.
+#[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+struct PendingLogin {
+    nonce: String,
+    app_state: Option<String>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+impl PendingLogin {
+    /// A new login: a fresh random state.
+    fn new(app_state: Option<&str>) -> Result<Self, Error> {
+        Ok(PendingLogin {
+            nonce: OAuthRedirect::generate_state()?,
+            app_state: app_state.filter(|s| !s.is_empty()).map(str::to_owned),
+        })
+    }
+
+    /// The sessionStorage value: `{"nonce": …, "appState": …}`.
+    fn to_storage(&self) -> String {
+        let mut o = serde_json::Map::new();
+        o.insert("nonce".into(), self.nonce.clone().into());
+        if let Some(s) = &self.app_state {
+            o.insert("appState".into(), s.clone().into());
+        }
+        serde_json::Value::Object(o).to_string()
+    }
+
+    /// Reads [`to_storage`](Self::to_storage)'s value; anything else (an older SDK's plain
+    /// state, a short or missing nonce) is no login.
+    fn from_storage(text: &str) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let nonce = v.get("nonce")?.as_str()?;
+        if nonce.len() < MIN_STATE_LEN {
+            return None;
+        }
+        let app_state = match v.get("appState") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(s) => Some(s.as_str()?.to_owned()),
+        };
+        Some(PendingLogin {
+            nonce: nonce.to_owned(),
+            app_state,
+        })
+    }
+
+    /// Checks an answer's state against the login this page started (`pending`, taken from
+    /// sessionStorage): both must be there and equal. The app's state when they are.
+    fn verify(pending: Option<Self>, answer_state: Option<&str>) -> Result<Option<String>, Error> {
+        let pending = pending.ok_or_else(no_login_started)?;
+        match answer_state {
+            Some(s) if same_state(&pending.nonce, s) => Ok(pending.app_state),
+            _ => Err(state_mismatch()),
+        }
+    }
+}
+
+/// The shortest state the browser logins accept from sessionStorage (128 bits in base64url).
+const MIN_STATE_LEN: usize = 22;
 
 impl Client {
     fn authorize_url(
@@ -420,14 +516,40 @@ impl Client {
 
     /// Uses an implicit-grant answer (see [`OAuthRedirect::from_fragment`]) read by your own
     /// code (a popup, an iframe, a router): a login error becomes an [`ErrorKind::Auth`]
-    /// error; otherwise the answer's `state` must equal `expected_state` when one is given,
-    /// the token is installed (and persisted when persistence is on), and checked with
-    /// `GET /api/v2/tokens/me` (a refused token is removed again and its 401 returned).
-    /// In a browser (wasm32), `login_implicit_grant` does all of it from the page's URL.
+    /// error (and the token is forgotten); otherwise the answer's `state` must equal
+    /// `expected_state`, the unguessable state your page sent with the login request
+    /// ([`OAuthRedirect::generate_state`]) — an answer without it or with another one is
+    /// refused (someone else's token, a login CSRF) —, then the token is installed (and
+    /// persisted when persistence is on) and checked with `GET /api/v2/tokens/me` (a refused
+    /// token is removed again and its 401 returned). An empty `expected_state` is an
+    /// [`ErrorKind::InvalidInput`] error. In a browser (wasm32), `login_implicit_grant` does all
+    /// of it from the page's URL, with a state of its own.
     pub async fn complete_implicit_grant(
         &self,
         redirect: &OAuthRedirect,
-        expected_state: Option<&str>,
+        expected_state: &str,
+    ) -> Result<AuthData, Error> {
+        if expected_state.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "complete_implicit_grant needs the state sent with the login request (see OAuthRedirect::generate_state)",
+            ));
+        }
+        let pending = PendingLogin {
+            nonce: expected_state.to_owned(),
+            app_state: Some(expected_state.to_owned()),
+        };
+        self.finish_implicit_answer(redirect, Some(pending)).await
+    }
+
+    /// An implicit-grant answer to the login `pending` (from sessionStorage; `None` when this
+    /// page started none): a login error is an error; a token is used only when the answer's
+    /// state is the login's, and the [`AuthData`] carries the app's state.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    async fn finish_implicit_answer(
+        &self,
+        redirect: &OAuthRedirect,
+        pending: Option<PendingLogin>,
     ) -> Result<AuthData, Error> {
         if let Some(e) = redirect.error() {
             let _ = self.clear_access_token();
@@ -444,9 +566,7 @@ impl Client {
                 "an authorization code is not an implicit-grant answer: exchange it with login_pkce_grant",
             ));
         };
-        if expected_state.is_some_and(|e| state.as_deref() != Some(e)) {
-            return Err(state_mismatch());
-        }
+        let app_state = PendingLogin::verify(pending, state.as_deref())?;
         let lifetime = expires_in.map(Duration::from_secs);
         let at = expires_in.and_then(|s| {
             super::clock::unix_millis().map(|now| now.saturating_add(s.saturating_mul(1000)))
@@ -460,8 +580,47 @@ impl Client {
             access_token.clone(),
             lifetime,
             at,
-            state.clone(),
+            app_state,
         ))
+    }
+
+    /// A code-grant (PKCE) answer to the login `pending`, with the code verifier kept for it:
+    /// a login error is an error; a code is exchanged only when the answer's state is the
+    /// login's; the [`AuthData`] carries the app's state.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    async fn finish_pkce_answer(
+        &self,
+        client_id: &str,
+        redirect_uri: &str,
+        redirect: &OAuthRedirect,
+        pending: Option<PendingLogin>,
+        verifier: Option<String>,
+    ) -> Result<AuthData, Error> {
+        if let Some(e) = redirect.error() {
+            let _ = self.clear_access_token();
+            return Err(e);
+        }
+        let OAuthRedirect::Code { code, state } = redirect else {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "a token is not a code-grant answer: use complete_implicit_grant",
+            ));
+        };
+        let app_state = PendingLogin::verify(pending, state.as_deref())?;
+        let verifier = verifier.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Auth,
+                "login failed: the page got an authorization code but sessionStorage has no PKCE code verifier (was the login started in another tab?)",
+            )
+        })?;
+        let data = self
+            .login_pkce_grant(client_id, &verifier, code, redirect_uri)
+            .await?;
+        if let Err(e) = self.validate_access_token().await {
+            let _ = self.clear_access_token();
+            return Err(e);
+        }
+        Ok(data.with_state(app_state))
     }
 
     /// The current token as [`AuthData`] (after a check), with `state`.
@@ -524,10 +683,22 @@ mod web {
         session_storage()?.get_item(key).ok().flatten()
     }
 
-    fn session_set(key: &str, value: &str) {
-        if let Some(s) = session_storage() {
-            let _ = s.set_item(key, value);
-        }
+    fn session_set(key: &str, value: &str) -> Result<(), Error> {
+        let s = window()?
+            .session_storage()
+            .map_err(|e| js_error("sessionStorage is not available", e))?
+            .ok_or_else(|| {
+                Error::new(ErrorKind::InvalidInput, "sessionStorage is not available")
+            })?;
+        s.set_item(key, value)
+            .map_err(|e| js_error("sessionStorage.setItem failed", e))
+    }
+
+    /// Reads and removes a value: what a login keeps there is used once.
+    fn session_take(key: &str) -> Option<String> {
+        let v = session_get(key);
+        session_remove(key);
+        v
     }
 
     fn session_remove(key: &str) {
@@ -644,20 +815,87 @@ mod web {
             }
         }
 
+        /// The sessionStorage key of the login this page started (`<prefix>_oauth_state`).
+        fn login_state_key(&self) -> String {
+            format!("{}_oauth_state", self.storage_prefix())
+        }
+
+        /// Starts a login: a fresh random state goes to sessionStorage with the app's state;
+        /// `opts` with the random state instead of the app's, to send.
+        fn start_login(&self, opts: &LoginOptions) -> Result<LoginOptions, Error> {
+            let pending = PendingLogin::new(opts.state.as_deref())?;
+            session_set(&self.login_state_key(), &pending.to_storage()).map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "cannot keep the login's state in sessionStorage ({}): a login answer could not be checked",
+                        e.message()
+                    ),
+                )
+            })?;
+            let mut sent = opts.clone();
+            sent.state = Some(pending.nonce);
+            Ok(sent)
+        }
+
+        /// The login this page started, taken from sessionStorage (it is used once).
+        fn take_pending_login(&self) -> Option<PendingLogin> {
+            session_take(&self.login_state_key()).and_then(|s| PendingLogin::from_storage(&s))
+        }
+
+        /// Starts an implicit-grant login without leaving the page (for a popup, an iframe or
+        /// your own navigation): a new random `state` (`crypto.getRandomValues`) is kept in
+        /// sessionStorage with `opts.state`, and the login page URL to open is returned (it
+        /// carries the random state, not `opts.state`). Give the answer to
+        /// [`finish_implicit_grant`](Self::finish_implicit_grant) in this tab.
+        /// [`login_implicit_grant`](Self::login_implicit_grant) does both with full-page
+        /// redirects. wasm32 only.
+        pub fn start_implicit_grant(
+            &self,
+            client_id: &str,
+            redirect_uri: &str,
+            opts: &LoginOptions,
+        ) -> Result<String, Error> {
+            // Checks the arguments before anything is kept.
+            self.implicit_grant_url(client_id, redirect_uri, opts)?;
+            self.set_oauth_client_id(client_id);
+            let sent = self.start_login(opts)?;
+            self.implicit_grant_url(client_id, redirect_uri, &sent)
+        }
+
+        /// Finishes the login [`start_implicit_grant`](Self::start_implicit_grant) (or
+        /// [`login_implicit_grant`](Self::login_implicit_grant)) started in this tab, with the
+        /// login page's answer: a login error is an [`ErrorKind::Auth`] error; a token is used
+        /// only when the answer's `state` is the random state kept in sessionStorage
+        /// (otherwise: an [`ErrorKind::Auth`] error, the token not used — it is someone else's
+        /// login, or a login this tab did not start), then checked with
+        /// `GET /api/v2/tokens/me`. The [`AuthData`]'s `state` is the `opts.state` the login
+        /// started with. The kept state is used once. wasm32 only.
+        pub async fn finish_implicit_grant(
+            &self,
+            answer: &OAuthRedirect,
+        ) -> Result<AuthData, Error> {
+            let pending = self.take_pending_login();
+            self.finish_implicit_answer(answer, pending).await
+        }
+
         /// Logs in with the implicit grant, as the official SDK's `loginImplicitGrant`:
         ///
         /// 1. When the page's URL fragment holds the login page's answer
         ///    (`#access_token=…&expires_in=…&state=…`, or `#error=…&error_description=…`), it
         ///    is read and removed from the address bar (`history.replaceState`). A login error
         ///    becomes an [`ErrorKind::Auth`] error (`login failed: [error] description`). The
-        ///    `state` must be the one sent (kept in sessionStorage; else `opts.state`). The
-        ///    token is installed (and saved in localStorage when
-        ///    [`set_persist_settings`](Self::set_persist_settings) is on).
+        ///    answer's `state` must be the random state this tab sent (kept in sessionStorage):
+        ///    an answer without it or with another one is refused, whatever `opts` says (a
+        ///    token planted in a link, a login CSRF). The token is installed (and saved in
+        ///    localStorage when [`set_persist_settings`](Self::set_persist_settings) is on).
         /// 2. The token (that one, or one already set or loaded from localStorage) is checked
         ///    with `GET /api/v2/tokens/me`; the future resolves with the [`AuthData`]
-        ///    (token, expiry, `state`).
-        /// 3. Without a working token the page goes (`location.replace`) to
-        ///    `https://login.<env>/oauth/authorize?client_id&redirect_uri&response_type=token`
+        ///    (token, expiry, and as `state` the `opts.state` the login started with).
+        /// 3. Without a working token, a new random state (`crypto.getRandomValues`) goes to
+        ///    sessionStorage (`<prefix>_oauth_state`, with `opts.state`, which is not sent) and
+        ///    the page (`location.replace`) to
+        ///    `https://login.<env>/oauth/authorize?client_id&redirect_uri&response_type=token&state=<random>`
         ///    (plus the options): the future then never resolves, the page unloads, and the
         ///    login page sends the browser back to `redirect_uri` with the token, where calling
         ///    this again completes the login.
@@ -671,50 +909,93 @@ mod web {
             opts: &LoginOptions,
         ) -> Result<AuthData, Error> {
             // Checks the arguments before anything happens.
-            let url = self.implicit_grant_url(client_id, redirect_uri, opts)?;
+            self.implicit_grant_url(client_id, redirect_uri, opts)?;
             self.set_oauth_client_id(client_id);
             let w = window()?;
-            let state_key = format!("{}_oauth_state", self.storage_prefix());
             let hash = w.location().hash().unwrap_or_default();
             if let Some(answer) = OAuthRedirect::from_fragment(&hash) {
                 let loc = w.location();
                 let path = loc.pathname().unwrap_or_default();
                 let search = loc.search().unwrap_or_default();
                 replace_state(&w, &format!("{path}{search}"))?;
-                let sent = session_get(&state_key);
-                session_remove(&state_key);
-                let expected = sent.or_else(|| opts.state.clone());
-                let data = self
-                    .complete_implicit_grant(&answer, expected.as_deref())
-                    .await?;
-                return Ok(data.with_state(opts.state.clone()));
+                return self.finish_implicit_grant(&answer).await;
             }
             if let Some(data) = self.check_existing_token(opts.state.clone()).await? {
                 return Ok(data);
             }
-            match &opts.state {
-                Some(s) => session_set(&state_key, s),
-                None => session_remove(&state_key),
-            }
+            let url = self.start_implicit_grant(client_id, redirect_uri, opts)?;
             tracing::debug!("no working access token: redirecting to the login page");
             navigate(&w, &url).await
+        }
+
+        /// Starts a PKCE login without leaving the page, as
+        /// [`start_implicit_grant`](Self::start_implicit_grant): a new code verifier (128
+        /// characters, `crypto.getRandomValues`) and a new random `state` go to sessionStorage,
+        /// and the login page URL (`response_type=code`, the `S256` challenge, the random
+        /// state) is returned. The answer (`?code=…&state=…`) comes back to `redirect_uri`;
+        /// give it to [`finish_pkce_grant_in_browser`](Self::finish_pkce_grant_in_browser) in
+        /// this tab. wasm32 only.
+        pub fn start_pkce_grant_in_browser(
+            &self,
+            client_id: &str,
+            redirect_uri: &str,
+            opts: &LoginOptions,
+        ) -> Result<String, Error> {
+            // Checks the arguments before anything is kept.
+            self.implicit_grant_url(client_id, redirect_uri, opts)?;
+            self.set_oauth_client_id(client_id);
+            let verifier = crate::runtime::auth::generate_pkce_code_verifier(128)?;
+            let prefix = self.storage_prefix();
+            session_set(&format!("{prefix}_pkce_code_verifier"), &verifier)?;
+            session_set(JS_SDK_VERIFIER_KEY, &verifier)?;
+            let sent = self.start_login(opts)?;
+            let challenge = crate::runtime::auth::compute_pkce_code_challenge(&verifier);
+            self.pkce_grant_url(client_id, redirect_uri, &challenge, &sent)
+        }
+
+        /// Finishes the PKCE login started in this tab with the login page's answer: a login
+        /// error is an [`ErrorKind::Auth`] error; a code is exchanged (with the code verifier
+        /// kept in sessionStorage, `POST /oauth/token`, no secret) only when the answer's
+        /// `state` is the random state kept for the login, as in
+        /// [`finish_implicit_grant`](Self::finish_implicit_grant); the token is checked with
+        /// `GET /api/v2/tokens/me`. The [`AuthData`]'s `state` is the `opts.state` the login
+        /// started with. The verifier and the state are used once. wasm32 only.
+        pub async fn finish_pkce_grant_in_browser(
+            &self,
+            client_id: &str,
+            redirect_uri: &str,
+            answer: &OAuthRedirect,
+        ) -> Result<AuthData, Error> {
+            let prefix = self.storage_prefix();
+            let verifier = session_take(&format!("{prefix}_pkce_code_verifier"));
+            let js_sdk_verifier = session_take(JS_SDK_VERIFIER_KEY);
+            let pending = self.take_pending_login();
+            self.finish_pkce_answer(
+                client_id,
+                redirect_uri,
+                answer,
+                pending,
+                verifier.or(js_sdk_verifier),
+            )
+            .await
         }
 
         /// Logs in with PKCE in a browser, as the official SDK's `loginPKCEGrant`:
         ///
         /// 1. When the page's query holds the login page's answer (`?code=…&state=…` or
         ///    `?error=…`), it is removed from the address bar (other query parameters stay),
-        ///    the `state` checked as in [`login_implicit_grant`](Self::login_implicit_grant),
-        ///    and the code exchanged for a token with the code verifier kept in
-        ///    sessionStorage (`POST /oauth/token`, no secret; see
-        ///    [`login_pkce_grant`](Self::login_pkce_grant)). The refresh token renews the
-        ///    access token automatically while the page lives.
+        ///    the `state` must be the random state this tab sent, as in
+        ///    [`login_implicit_grant`](Self::login_implicit_grant), and the code is exchanged
+        ///    for a token with the code verifier kept in sessionStorage (`POST /oauth/token`,
+        ///    no secret; see [`login_pkce_grant`](Self::login_pkce_grant)). The refresh token
+        ///    renews the access token automatically while the page lives.
         /// 2. Otherwise a token already set or persisted is checked with
         ///    `GET /api/v2/tokens/me`.
         /// 3. Without a working token: a new verifier (128 characters, `crypto.getRandomValues`)
         ///    goes to sessionStorage (`<prefix>_pkce_code_verifier` and the official SDK's
-        ///    `genesys_cloud_sdk_pkce_code_verifier`) and the page to
-        ///    `https://login.<env>/oauth/authorize?…&response_type=code&code_challenge=…&code_challenge_method=S256`;
+        ///    `genesys_cloud_sdk_pkce_code_verifier`) with a new random state
+        ///    (`<prefix>_oauth_state`, with `opts.state`) and the page to
+        ///    `https://login.<env>/oauth/authorize?…&response_type=code&code_challenge=…&code_challenge_method=S256&state=<random>`;
         ///    the future never resolves.
         ///
         /// wasm32 only.
@@ -728,46 +1009,15 @@ mod web {
             self.implicit_grant_url(client_id, redirect_uri, opts)?;
             self.set_oauth_client_id(client_id);
             let w = window()?;
-            let prefix = self.storage_prefix();
-            let state_key = format!("{prefix}_oauth_state");
-            let verifier_key = format!("{prefix}_pkce_code_verifier");
             let loc = w.location();
             let search = loc.search().unwrap_or_default();
             if let Some(answer) = OAuthRedirect::from_query(&search) {
                 let path = loc.pathname().unwrap_or_default();
                 let hash = loc.hash().unwrap_or_default();
                 replace_state(&w, &format!("{path}{}{hash}", strip_oauth_params(&search)))?;
-                let verifier =
-                    session_get(&verifier_key).or_else(|| session_get(JS_SDK_VERIFIER_KEY));
-                session_remove(&verifier_key);
-                session_remove(JS_SDK_VERIFIER_KEY);
-                let sent = session_get(&state_key);
-                session_remove(&state_key);
-                if let Some(e) = answer.error() {
-                    let _ = self.clear_access_token();
-                    return Err(e);
-                }
-                let OAuthRedirect::Code { code, state } = answer else {
-                    unreachable!("from_query gives a code or an error")
-                };
-                let expected = sent.or_else(|| opts.state.clone());
-                if expected.is_some_and(|e| state.as_deref() != Some(e.as_str())) {
-                    return Err(state_mismatch());
-                }
-                let verifier = verifier.ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Auth,
-                        "login failed: the page got an authorization code but sessionStorage has no PKCE code verifier (was the login started in another tab?)",
-                    )
-                })?;
-                let data = self
-                    .login_pkce_grant(client_id, &verifier, &code, redirect_uri)
-                    .await?;
-                if let Err(e) = self.validate_access_token().await {
-                    let _ = self.clear_access_token();
-                    return Err(e);
-                }
-                return Ok(data.with_state(state.or_else(|| opts.state.clone())));
+                return self
+                    .finish_pkce_grant_in_browser(client_id, redirect_uri, &answer)
+                    .await;
             }
             if self
                 .current_token()
@@ -779,15 +1029,7 @@ mod web {
             if let Some(data) = self.check_existing_token(opts.state.clone()).await? {
                 return Ok(data);
             }
-            let verifier = crate::runtime::auth::generate_pkce_code_verifier(128)?;
-            session_set(&verifier_key, &verifier);
-            session_set(JS_SDK_VERIFIER_KEY, &verifier);
-            match &opts.state {
-                Some(s) => session_set(&state_key, s),
-                None => session_remove(&state_key),
-            }
-            let challenge = crate::runtime::auth::compute_pkce_code_challenge(&verifier);
-            let url = self.pkce_grant_url(client_id, redirect_uri, &challenge, opts)?;
+            let url = self.start_pkce_grant_in_browser(client_id, redirect_uri, opts)?;
             tracing::debug!("no working access token: redirecting to the login page (PKCE)");
             navigate(&w, &url).await
         }
@@ -957,6 +1199,183 @@ mod tests {
         );
         assert_eq!(strip_oauth_params("?error=x&error_description=y"), "");
         assert_eq!(strip_oauth_params(""), "");
+    }
+
+    #[test]
+    fn generated_states_are_random_and_url_safe() {
+        let a = OAuthRedirect::generate_state().unwrap();
+        let b = OAuthRedirect::generate_state().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert!(a
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        let p = PendingLogin::new(Some("/inbox?x=1")).unwrap();
+        assert_eq!(p.nonce.len(), 43);
+        assert_ne!(p.nonce, PendingLogin::new(None).unwrap().nonce);
+        assert_eq!(PendingLogin::new(Some("")).unwrap().app_state, None);
+    }
+
+    #[test]
+    fn the_answer_must_carry_the_state_of_the_login_this_page_started() {
+        let p = PendingLogin::new(Some("/return/path")).unwrap();
+        let stored = p.to_storage();
+        assert!(stored.contains("/return/path"));
+        let back = PendingLogin::from_storage(&stored).unwrap();
+        assert!(back == p);
+        let none = PendingLogin::new(None).unwrap();
+        assert!(PendingLogin::from_storage(&none.to_storage()).unwrap() == none);
+        // What an older SDK kept (the app's state itself), garbage, short nonces: no login.
+        for bad in [
+            "/return/path",
+            "",
+            "{}",
+            r#"{"nonce":"short"}"#,
+            r#"{"nonce":12}"#,
+            r#"{"nonce":"0123456789012345678901234","appState":1}"#,
+        ] {
+            assert!(PendingLogin::from_storage(bad).is_none(), "{bad}");
+        }
+
+        assert_eq!(
+            PendingLogin::verify(Some(p.clone()), Some(&p.nonce)).unwrap(),
+            Some("/return/path".to_owned())
+        );
+        assert_eq!(
+            PendingLogin::verify(Some(none.clone()), Some(&none.nonce)).unwrap(),
+            None
+        );
+        let refused = [
+            // No login started here: the answer is someone else's (login CSRF), with or
+            // without a state, even one equal to the app's own value.
+            (None, None),
+            (None, Some("/return/path")),
+            (None, Some(p.nonce.as_str())),
+            // A login started: the answer must carry its random state, not the app's.
+            (Some(p.clone()), None),
+            (Some(p.clone()), Some("")),
+            (Some(p.clone()), Some("/return/path")),
+            (Some(p.clone()), Some(&p.nonce[..42])),
+            (Some(p.clone()), Some(none.nonce.as_str())),
+        ];
+        for (pending, answer) in refused {
+            let e = PendingLogin::verify(pending, answer).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Auth);
+            assert!(e.message().contains("state"), "{}", e.message());
+        }
+        assert!(same_state("abc", "abc"));
+        assert!(!same_state("abc", "abd") && !same_state("abc", "ab") && !same_state("", "a"));
+    }
+
+    /// The attack of issue 12: `#access_token=ATTACKER-TOKEN` (a valid token of the attacker's
+    /// account) was accepted when the app gave no state. It is refused unless it carries the
+    /// state of the login this page started; a login's answer with that state goes through
+    /// and hands the app its own state back.
+    #[tokio::test]
+    async fn a_token_answer_without_this_logins_state_is_refused() {
+        use purecloud_simulator::{
+            Simulator, SimulatorConfig, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+        };
+        let sim = Simulator::start(SimulatorConfig::default()).await.unwrap();
+        let client = || {
+            Client::builder()
+                .base_url(sim.base_url())
+                .no_config_file()
+                .token_store(Arc::new(MemoryTokenStore::new()))
+                .build()
+                .unwrap()
+        };
+        let attacker = client();
+        let token = attacker
+            .login_client_credentials_grant(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+            .await
+            .unwrap()
+            .access_token()
+            .to_owned();
+        let victim = client();
+        victim.validate_access_token().await.unwrap_err();
+        let planted = |extra: &str| {
+            OAuthRedirect::from_fragment(&format!(
+                "#access_token={token}&expires_in=86399&token_type=bearer{extra}"
+            ))
+            .unwrap()
+        };
+        let p = PendingLogin::new(Some("/return/path")).unwrap();
+        for (answer, pending) in [
+            (planted(""), None),
+            (planted("&state=%2Freturn%2Fpath"), None),
+            (planted(""), Some(p.clone())),
+            (planted("&state=guess"), Some(p.clone())),
+            (planted("&state=%2Freturn%2Fpath"), Some(p.clone())),
+        ] {
+            let e = victim
+                .finish_implicit_answer(&answer, pending)
+                .await
+                .unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Auth);
+            assert!(e.message().contains("state"), "{}", e.message());
+            assert!(!e.message().contains(&token));
+            assert!(
+                !victim.has_access_token(),
+                "the planted token was installed"
+            );
+        }
+        // The building block: the state is required.
+        let e = victim
+            .complete_implicit_grant(&planted(""), "")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        let e = victim
+            .complete_implicit_grant(&planted(""), "expected-state")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        let e = victim
+            .complete_implicit_grant(&planted("&state=other"), "expected-state")
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        assert!(!victim.has_access_token());
+        // A code answer to a PKCE login without this login's state: not exchanged.
+        let code = OAuthRedirect::from_query("?code=ATTACKER-CODE").unwrap();
+        let e = victim
+            .finish_pkce_answer(
+                DEFAULT_CLIENT_ID,
+                "http://localhost:8080/callback",
+                &code,
+                None,
+                Some("v".repeat(64)),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Auth);
+        assert!(e.message().contains("state"), "{}", e.message());
+        assert!(!victim.has_access_token());
+
+        // This page's login: used, with the app's state handed back.
+        let answer = planted(&format!("&state={}", p.nonce));
+        let data = victim
+            .finish_implicit_answer(&answer, Some(p.clone()))
+            .await
+            .unwrap();
+        assert_eq!(data.state(), Some("/return/path"));
+        assert!(victim.has_access_token());
+        victim.validate_access_token().await.unwrap();
+        let data = client()
+            .complete_implicit_grant(&planted("&state=expected-state"), "expected-state")
+            .await
+            .unwrap();
+        assert_eq!(data.state(), Some("expected-state"));
+        // A login error is reported whatever its state.
+        let e = victim
+            .finish_implicit_answer(
+                &OAuthRedirect::from_fragment("error=access_denied").unwrap(),
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert!(e.message().contains("[access_denied]"), "{}", e.message());
     }
 
     #[test]
