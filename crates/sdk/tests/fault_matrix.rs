@@ -50,6 +50,8 @@ impl Conn {
 
     /// Closes with a TCP reset (SO_LINGER 0).
     fn reset(self) {
+        // Deprecated only because linger blocks on close in general; with zero it is the RST.
+        #[allow(deprecated)]
         let _ = self.stream.set_linger(Some(Duration::ZERO));
         drop(self.stream);
     }
