@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packages every crate a user depends on and checks each .crate file is under crates.io's 10 MB
+# Packages every crate a user depends on and checks each .crate file is under the Rust package registry's 10 MB
 # limit. The vendored spec and the generator are not part of any library package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
