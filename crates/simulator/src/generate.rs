@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Number, Value};
 
-use crate::spec::{Schema, Spec, StrFormat};
+use crate::spec::{Constraints, Schema, Spec, StrFormat};
 use crate::util::{fnv1a, format_datetime_millis, mix, uuid_seeded, Rng};
 
 /// Models nested deeper than this are generated only when required (with required fields only).
@@ -41,6 +41,10 @@ const SYSTEM_PRESENCES: &[&str] = &[
     "Training",
     "Meeting",
     "Break",
+];
+
+const COLORS: &[&str] = &[
+    "#2E7D32", "#1565C0", "#F9A825", "#FFFFFF", "#212121", "#C62828",
 ];
 
 /// 2024-05-01T12:00:00.000Z in milliseconds since the epoch.
@@ -81,16 +85,20 @@ pub fn generate(spec: &Spec, schema: &Schema, seed: u64, opts: &GenOptions) -> V
         stack: Vec::new(),
     };
     let mut v = g
-        .gen(schema, "", seed, 0, true)
+        .gen(schema, "", seed, 0, true, None)
         .unwrap_or_else(|| Value::Object(Map::new()));
     if let (Value::Object(m), Schema::Ref(d)) = (&mut v, schema) {
         let def = &spec.definitions[*d];
         if let Some(id) = &opts.id {
-            if matches!(
-                def.property("id").map(|p| &p.schema),
-                Some(Schema::String(_))
-            ) {
-                m.insert("id".into(), Value::String(id.clone()));
+            // The path's id, unless the model constrains its ids and this one breaks that.
+            let id = Value::String(id.clone());
+            if def.property("id").is_some_and(|p| {
+                matches!(p.schema, Schema::String(_))
+                    && p.constraints
+                        .as_ref()
+                        .is_none_or(|c| c.violation(&id).is_none())
+            }) {
+                m.insert("id".into(), id);
             }
         }
         if let Some(uri) = &opts.self_uri {
@@ -154,6 +162,22 @@ impl Generator<'_> {
         seed: u64,
         depth: usize,
         required: bool,
+        constraints: Option<&Constraints>,
+    ) -> Option<Value> {
+        let v = self.gen_unconstrained(schema, name, seed, depth, required)?;
+        Some(match constraints {
+            Some(c) => constrain(v, c, seed),
+            None => v,
+        })
+    }
+
+    fn gen_unconstrained(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        seed: u64,
+        depth: usize,
+        required: bool,
     ) -> Option<Value> {
         match schema {
             Schema::Ref(d) => {
@@ -168,7 +192,14 @@ impl Generator<'_> {
                 let item_name = singular(name);
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
-                    match self.gen(items, item_name, mix(seed, i as u64 + 1), depth, false) {
+                    match self.gen(
+                        items,
+                        item_name,
+                        mix(seed, i as u64 + 1),
+                        depth,
+                        false,
+                        None,
+                    ) {
                         Some(v) => out.push(v),
                         None => break,
                     }
@@ -180,7 +211,7 @@ impl Generator<'_> {
             }
             Schema::Map(inner) => {
                 let mut m = Map::new();
-                if let Some(v) = self.gen(inner, "value", mix(seed, 7), depth + 1, false) {
+                if let Some(v) = self.gen(inner, "value", mix(seed, 7), depth + 1, false, None) {
                     m.insert("key1".into(), v);
                 } else if !required {
                     return None;
@@ -227,7 +258,8 @@ impl Generator<'_> {
                 continue;
             }
             let child_seed = mix(seed, fnv1a(p.name.as_bytes()));
-            if let Some(v) = self.gen(&p.schema, &p.name, child_seed, depth + 1, p.required) {
+            let c = p.constraints.as_deref();
+            if let Some(v) = self.gen(&p.schema, &p.name, child_seed, depth + 1, p.required, c) {
                 m.insert(p.name.clone(), v);
             }
         }
@@ -301,6 +333,16 @@ impl Generator<'_> {
                 let offset = rng.below(400) as i64 * 86_400_000;
                 return format_datetime_millis(BASE_TIME_MS + offset)[..10].to_string();
             }
+            StrFormat::LocalDateTime => {
+                // Whole hours: a schedule's start or end, in the org's time zone.
+                let offset = rng.below(400) as i64 * 86_400_000 + rng.below(24) as i64 * 3_600_000;
+                let t = format_datetime_millis(BASE_TIME_MS + offset);
+                return t.trim_end_matches('Z').to_string();
+            }
+            StrFormat::YearMonth => {
+                let offset = rng.below(24) as i64 * 31 * 86_400_000;
+                return format_datetime_millis(BASE_TIME_MS + offset)[..7].to_string();
+            }
             StrFormat::Plain => {}
         }
         let lower = name.to_ascii_lowercase();
@@ -355,7 +397,9 @@ impl Generator<'_> {
             "timezone" | "timezoneid" => "America/New_York".into(),
             "countrycode" | "country" => "US".into(),
             "currency" | "currencycode" => "USD".into(),
-            "color" | "colour" => "#2E7D32".into(),
+            _ if lower.ends_with("color") || lower.ends_with("colour") => {
+                COLORS[(seed % COLORS.len() as u64) as usize].into()
+            }
             "version" => "1".into(),
             "ipaddress" | "ip" => format!("192.0.2.{}", 1 + rng.below(250)),
             "domain" => "example.com".into(),
@@ -385,6 +429,9 @@ impl Generator<'_> {
         match lower.as_str() {
             "pagesize" => 25,
             "pagenumber" | "pagecount" | "version" => 1,
+            // An address family: AF_INET (2) or AF_INET6 (23 in the numbering the Edge
+            // reports, the only two values the official SDKs accept).
+            "family" => [2, 23][(seed % 2) as usize],
             "total" => 2,
             _ if lower.ends_with("ms") || lower.ends_with("milliseconds") => {
                 1000 * (1 + rng.below(60) as i64)
@@ -393,6 +440,55 @@ impl Generator<'_> {
             _ if lower.ends_with("count") || lower.starts_with("num") => rng.below(50) as i64,
             _ => 1 + rng.below(100) as i64,
         }
+    }
+}
+
+/// Brings a generated value within a property's constraints: a number into its range (keeping
+/// the variety of values), a string that breaks a pattern replaced by a sample of the pattern,
+/// a string cut or padded to its lengths.
+fn constrain(v: Value, c: &Constraints, seed: u64) -> Value {
+    if c.violation(&v).is_none() {
+        return v;
+    }
+    match v {
+        Value::Number(n) => {
+            let (lo, hi) = (c.minimum, c.maximum);
+            if let Some(i) = n.as_i64() {
+                let lo = lo.map_or(i64::MIN, |m| m.ceil() as i64);
+                let hi = hi.map_or(i64::MAX, |m| m.floor() as i64);
+                let i = if hi >= lo && lo != i64::MIN && hi != i64::MAX {
+                    lo + (i - lo).rem_euclid(hi - lo + 1)
+                } else {
+                    i.clamp(lo, hi.max(lo))
+                };
+                Value::Number(i.into())
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                let f = match (lo, hi) {
+                    (Some(lo), Some(hi)) if hi > lo => lo + (f - lo).rem_euclid(hi - lo),
+                    _ => f.clamp(lo.unwrap_or(f64::MIN), hi.unwrap_or(f64::MAX)),
+                };
+                Number::from_f64(f).map_or(Value::Number(n), Value::Number)
+            }
+        }
+        Value::String(s) => {
+            let min = c.min_length.unwrap_or(0);
+            let max = c.max_length.unwrap_or(usize::MAX).max(min);
+            if let Some(p) = &c.pattern {
+                if !p.matches(&s) {
+                    let target = (min.max(1), max.min(min.max(1) + 64));
+                    if let Some(sample) = p.sample(seed, target.0.min(max), target.1) {
+                        return Value::String(sample);
+                    }
+                }
+            }
+            let mut out: String = s.chars().take(max).collect();
+            while out.chars().count() < min {
+                out.push('x');
+            }
+            Value::String(out)
+        }
+        v => v,
     }
 }
 

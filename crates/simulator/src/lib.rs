@@ -26,6 +26,7 @@ pub mod config;
 pub mod error;
 pub mod faults;
 pub mod generate;
+pub mod pattern;
 pub mod spec;
 pub mod validate;
 
@@ -51,7 +52,9 @@ pub use error::ApiError;
 pub use faults::{Fault, FaultAction, FaultHandle, FaultRule, FaultTarget};
 pub use generate::{generate, GenOptions};
 pub use router::RouteMatch;
-pub use spec::{Operation, Param, ParamIn, ParamType, Schema, Spec};
+pub use spec::{
+    Constraints, Operation, Param, ParamIn, ParamType, Property, Schema, Spec, StrFormat,
+};
 pub use validate::{validate, ValidateOptions, ValidationError};
 
 /// PKCE S256 code challenge of a verifier: BASE64URL-NOPAD(SHA256(verifier)).

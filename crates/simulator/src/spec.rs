@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 use hyper::Method;
 use serde_json::Value;
 
+use crate::pattern::Pattern;
 use crate::router::Router;
 
 /// The spec file shipped in the repository, embedded at build time.
@@ -21,6 +22,74 @@ pub enum StrFormat {
     Plain,
     Date,
     DateTime,
+    /// `x-python-type: LocalDateTime`: an ISO-8601 date-time without a zone
+    /// (`2024-05-01T12:00:00.000`), which the Python SDK parses into a `datetime`.
+    LocalDateTime,
+    /// `x-python-type: YearMonth`: `yyyy-MM`, which the Python SDK parses into its `YearMonth`.
+    YearMonth,
+}
+
+/// The constraints of a property (`minimum`, `maximum`, `minLength`, `maxLength`, `pattern`),
+/// which the official Python SDK's model setters enforce when they decode an answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    /// In characters.
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    /// `None` too when the spec's pattern uses syntax [`Pattern`] does not support.
+    pub pattern: Option<Pattern>,
+}
+
+impl Constraints {
+    fn parse(v: &Value) -> Option<Box<Constraints>> {
+        let num = |k: &str| v.get(k).and_then(Value::as_f64);
+        let len = |k: &str| v.get(k).and_then(Value::as_u64).map(|n| n as usize);
+        let c = Constraints {
+            minimum: num("minimum"),
+            maximum: num("maximum"),
+            min_length: len("minLength"),
+            max_length: len("maxLength"),
+            pattern: v
+                .get("pattern")
+                .and_then(Value::as_str)
+                .and_then(|p| Pattern::parse(p).ok()),
+        };
+        (c != Constraints::default()).then(|| Box::new(c))
+    }
+
+    /// Why `v` breaks the constraints, if it does.
+    pub fn violation(&self, v: &Value) -> Option<String> {
+        match v {
+            Value::Number(n) => {
+                let f = n.as_f64()?;
+                if let Some(min) = self.minimum.filter(|m| f < *m) {
+                    return Some(format!("{n} is less than the minimum {min}"));
+                }
+                if let Some(max) = self.maximum.filter(|m| f > *m) {
+                    return Some(format!("{n} is greater than the maximum {max}"));
+                }
+                None
+            }
+            Value::String(s) => {
+                let n = s.chars().count();
+                if let Some(min) = self.min_length.filter(|m| n < *m) {
+                    return Some(format!("'{s}' is shorter than {min} characters"));
+                }
+                if let Some(max) = self.max_length.filter(|m| n > *m) {
+                    return Some(format!("'{s}' is longer than {max} characters"));
+                }
+                match &self.pattern {
+                    Some(p) if !p.matches(s) => {
+                        Some(format!("'{s}' does not match the pattern {}", p.as_str()))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A schema, as used by definitions' properties, bodies and responses.
@@ -49,6 +118,8 @@ pub struct Property {
     pub name: String,
     pub schema: Schema,
     pub required: bool,
+    /// `None` when the property has none (nearly all).
+    pub constraints: Option<Box<Constraints>>,
 }
 
 /// A model from `definitions`.
@@ -196,6 +267,7 @@ impl Spec {
                         schema: parse_schema(ps, &def_index)
                             .map_err(|e| format!("definition {name}.{pname}: {e}"))?,
                         required: required.contains(&pname.as_str()),
+                        constraints: Constraints::parse(ps),
                     });
                 }
             }
@@ -312,9 +384,12 @@ fn parse_schema(v: &Value, defs: &HashMap<String, usize>) -> Result<Schema, Stri
                         .into(),
                 )
             } else {
-                Schema::String(match v.get("format").and_then(Value::as_str) {
-                    Some("date") => StrFormat::Date,
-                    Some("date-time") => StrFormat::DateTime,
+                let python = v.get("x-python-type").and_then(Value::as_str);
+                Schema::String(match (v.get("format").and_then(Value::as_str), python) {
+                    (_, Some("LocalDateTime")) => StrFormat::LocalDateTime,
+                    (_, Some("YearMonth")) => StrFormat::YearMonth,
+                    (Some("date"), _) => StrFormat::Date,
+                    (Some("date-time"), _) => StrFormat::DateTime,
                     _ => StrFormat::Plain,
                 })
             }

@@ -207,6 +207,20 @@ pub fn is_datetime(s: &str) -> bool {
     }
 }
 
+/// An ISO-8601 date-time without a zone (`2024-05-01T12:00:00.000`): a Java `LocalDateTime`.
+pub fn is_local_datetime(s: &str) -> bool {
+    is_datetime(s) && !s[16..].contains(['Z', 'z', '+']) && !s[16..].contains('-')
+}
+
+/// `YYYY-MM` with a plausible month: a Java `YearMonth`.
+pub fn is_year_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7 && b[4] == b'-' && digits(&b[0..4]) && digits(&b[5..7]) && {
+        let m = num(&b[5..7]);
+        (1..=12).contains(&m)
+    }
+}
+
 /// Percent-decodes `s`; `plus_as_space` for form/query encoding. Fails on a bad escape or bad UTF-8.
 pub fn percent_decode(s: &str, plus_as_space: bool) -> Result<String, String> {
     if !s.bytes().any(|b| b == b'%' || (plus_as_space && b == b'+')) {
@@ -290,6 +304,14 @@ mod tests {
         assert!(is_datetime("2024-05-01T12:00:00+02:00"));
         assert!(!is_datetime("2024-05-01"));
         assert!(!is_datetime("yesterday"));
+        assert!(is_local_datetime("2024-05-01T12:00:00.000"));
+        assert!(is_local_datetime("2024-05-01T12:00"));
+        assert!(!is_local_datetime("2024-05-01T12:00:00.000Z"));
+        assert!(!is_local_datetime("2024-05-01T12:00:00-05:00"));
+        assert!(!is_local_datetime("Example start 7"));
+        assert!(is_year_month("2024-05"));
+        assert!(!is_year_month("2024-13"));
+        assert!(!is_year_month("2024-05-01"));
         assert_eq!(format_datetime_millis(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(
             format_datetime_millis(1_714_564_800_000),

@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::spec::{ParamType, Schema, Spec, StrFormat};
-use crate::util::{is_date, is_datetime};
+use crate::util::{is_date, is_datetime, is_local_datetime, is_year_month};
 
 /// A validation failure: where (e.g. `body.addresses[0].type`) and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +32,10 @@ pub struct ValidateOptions {
     pub allow_null: bool,
     /// Check `date` / `date-time` string formats.
     pub check_formats: bool,
+    /// Check the properties' constraints (`minimum`, `maximum`, `minLength`, `maxLength`,
+    /// `pattern`) and the `LocalDateTime` / `YearMonth` formats: what the official Python SDK
+    /// enforces when it decodes an answer.
+    pub check_constraints: bool,
 }
 
 impl ValidateOptions {
@@ -40,12 +44,14 @@ impl ValidateOptions {
         reject_unknown: false,
         allow_null: true,
         check_formats: true,
+        check_constraints: false,
     };
     /// For checking the simulator's own responses: everything must be declared and non-null.
     pub const STRICT: ValidateOptions = ValidateOptions {
         reject_unknown: true,
         allow_null: false,
         check_formats: true,
+        check_constraints: true,
     };
 }
 
@@ -156,6 +162,15 @@ fn check(
                             format!("'{s}' is not an ISO-8601 date-time (e.g. 2024-05-01T12:00:00.000Z)"),
                         );
                     }
+                    StrFormat::LocalDateTime if opts.check_constraints && !is_local_datetime(s) => {
+                        return fail(
+                            path,
+                            format!("'{s}' is not a date-time without a zone (e.g. 2024-05-01T12:00:00.000)"),
+                        );
+                    }
+                    StrFormat::YearMonth if opts.check_constraints && !is_year_month(s) => {
+                        return fail(path, format!("'{s}' is not a year and month (YYYY-MM)"));
+                    }
                     _ => {}
                 }
             }
@@ -212,7 +227,14 @@ fn check(
                             return fail(path, "required property is null".to_string());
                         }
                     }
-                    Some(item) => check(spec, &p.schema, item, path, opts)?,
+                    Some(item) => {
+                        check(spec, &p.schema, item, path, opts)?;
+                        if let Some(c) = p.constraints.as_ref().filter(|_| opts.check_constraints) {
+                            if let Some(why) = c.violation(item) {
+                                return fail(path, why);
+                            }
+                        }
+                    }
                 }
                 path.truncate(len);
             }

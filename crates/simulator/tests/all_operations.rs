@@ -455,3 +455,121 @@ async fn routing_prefers_literals_and_reports_unknown_paths() {
     assert_error(&r, 400, "bad.request");
     sim.shutdown().await;
 }
+
+/// The official Python SDK's rules in the spec (property constraints, `LocalDateTime` and
+/// `YearMonth`) are all understood: none is dropped as unsupported, so the generator honours and
+/// the strict validator checks every one of them.
+#[test]
+fn every_constraint_of_the_spec_is_understood() {
+    use purecloud_simulator::spec::EMBEDDED_SPEC;
+    use purecloud_simulator::StrFormat;
+    let raw: Value = serde_json::from_slice(EMBEDDED_SPEC).unwrap();
+    let spec = Spec::embedded();
+    let mut constrained = 0;
+    let mut patterns = 0;
+    for (name, d) in raw["definitions"].as_object().unwrap() {
+        let def = spec.definition(name).unwrap();
+        for (pname, ps) in d["properties"].as_object().into_iter().flatten() {
+            let p = def.property(pname).unwrap();
+            let has = ["minimum", "maximum", "minLength", "maxLength", "pattern"]
+                .iter()
+                .any(|k| ps.get(*k).is_some());
+            assert_eq!(p.constraints.is_some(), has, "{name}.{pname}");
+            if let Some(src) = ps["pattern"].as_str() {
+                let c = p.constraints.as_ref().unwrap();
+                let parsed = c.pattern.as_ref();
+                assert_eq!(
+                    parsed.map(|p| p.as_str()),
+                    Some(src),
+                    "{name}.{pname}: {src}"
+                );
+                patterns += 1;
+            }
+            constrained += usize::from(has);
+        }
+    }
+    assert_eq!(constrained, 140);
+    assert_eq!(patterns, 50);
+    let fmt =
+        |def: &str, prop: &str| match &spec.definition(def).unwrap().property(prop).unwrap().schema
+        {
+            Schema::String(f) => *f,
+            Schema::Array(items) => match **items {
+                Schema::String(f) => f,
+                ref other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        };
+    assert_eq!(fmt("Schedule", "start"), StrFormat::LocalDateTime);
+    assert_eq!(fmt("EdgeAutoUpdateConfig", "end"), StrFormat::LocalDateTime);
+    assert_eq!(fmt("LongTermRequirements", "months"), StrFormat::YearMonth);
+}
+
+/// Generated answers keep to the constraints and formats the Python SDK enforces, and the strict
+/// validator refuses values that break them.
+#[test]
+fn answers_keep_the_python_sdk_rules() {
+    let spec = Spec::embedded();
+    let schema = |name: &str| spec.schema_ref(name).unwrap();
+    for seed in 0..50u64 {
+        for model in [
+            "SummaryGenerationConfig",
+            "Function",
+            "SupportCenterGlobalStyle",
+            "Prefix",
+            "Schedule",
+            "LongTermRequirements",
+            "DomainNetworkAddress",
+        ] {
+            let v = generate(&spec, &schema(model), seed, &GenOptions::default());
+            validate(&spec, &schema(model), &v, "answer", ValidateOptions::STRICT)
+                .unwrap_or_else(|e| panic!("{model} (seed {seed}): {e}: {v}"));
+        }
+        let s = generate(&spec, &schema("Schedule"), seed, &GenOptions::default());
+        let start = s["start"].as_str().unwrap();
+        assert_eq!(start.len(), 23, "{start}");
+        let a = generate(
+            &spec,
+            &schema("DomainNetworkAddress"),
+            seed,
+            &GenOptions::default(),
+        );
+        assert!(a["family"] == json!(2) || a["family"] == json!(23), "{a}");
+    }
+    for (model, bad) in [
+        ("SummaryGenerationConfig", json!({"retentionSeconds": 60})),
+        ("Function", json!({"timeoutSeconds": 16})),
+        (
+            "SupportCenterGlobalStyle",
+            json!({"backgroundColor": "green"}),
+        ),
+        ("Prefix", json!({"countryCode": "12345"})),
+        ("Prefix", json!({"countryCode": "+1"})),
+        ("Schedule", json!({"start": "2024-05-01T12:00:00.000Z"})),
+        ("LongTermRequirements", json!({"months": ["2024-05-01"]})),
+    ] {
+        let e = validate(
+            &spec,
+            &schema(model),
+            &bad,
+            "answer",
+            ValidateOptions::STRICT,
+        );
+        assert!(e.is_err(), "{model}: {bad} accepted");
+    }
+    // A path id that breaks the model's id pattern does not replace the generated one.
+    let opts = GenOptions {
+        id: Some("not-a-uuid".into()),
+        ..GenOptions::default()
+    };
+    let c = generate(&spec, &schema("SupportCenterCategory"), 1, &opts);
+    assert_ne!(c["id"], "not-a-uuid");
+    validate(
+        &spec,
+        &schema("SupportCenterCategory"),
+        &c,
+        "answer",
+        ValidateOptions::STRICT,
+    )
+    .unwrap();
+}
