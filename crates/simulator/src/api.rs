@@ -225,7 +225,15 @@ pub fn handle(
         let mut store = inner.store.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(r) = store.handle(&req, seed) {
             return r.map(|o| match o {
-                Outcome::Json(status, v) => Reply::json(status, &v),
+                Outcome::Json(status, mut v) => {
+                    // Only what the answer's model declares (a listing shape is shared by
+                    // models that declare fewer of its fields).
+                    if let (Some(Schema::Ref(d)), Value::Object(m)) = (&op.response, &mut v) {
+                        let def = &spec.definitions[*d];
+                        m.retain(|k, _| def.property(k).is_some());
+                    }
+                    Reply::json(status, &v)
+                }
                 Outcome::NoContent => Reply::empty(204),
             });
         }

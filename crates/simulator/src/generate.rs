@@ -233,6 +233,10 @@ impl Generator<'_> {
             }
             Schema::String(fmt) => Some(Value::String(self.string(*fmt, name, seed))),
             Schema::Integer => Some(Value::Number(Number::from(self.integer(name, seed)))),
+            Schema::Number if name.eq_ignore_ascii_case("proficiency") => {
+                // A skill or language proficiency: 0 to 5 stars, in halves.
+                Some(json_f64((seed % 11) as f64 / 2.0))
+            }
             Schema::Number => {
                 let f = (seed % 10_000) as f64 / 100.0 + 0.5;
                 Some(
@@ -441,6 +445,10 @@ impl Generator<'_> {
             _ => 1 + rng.below(100) as i64,
         }
     }
+}
+
+fn json_f64(f: f64) -> Value {
+    Number::from_f64(f).map_or(Value::Null, Value::Number)
 }
 
 /// Brings a generated value within a property's constraints: a number into its range (keeping

@@ -36,6 +36,7 @@ mod reply;
 mod router;
 mod server;
 mod state;
+mod user_resources;
 mod util;
 
 use std::net::SocketAddr;

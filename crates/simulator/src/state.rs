@@ -31,7 +31,7 @@ pub struct Req<'a> {
 }
 
 impl Req<'_> {
-    fn path_param(&self, name: &str) -> &str {
+    pub(crate) fn path_param(&self, name: &str) -> &str {
         self.path_params
             .iter()
             .find(|(k, _)| k == name)
@@ -39,7 +39,7 @@ impl Req<'_> {
             .unwrap_or("")
     }
 
-    fn query_one(&self, name: &str) -> Option<&str> {
+    pub(crate) fn query_one(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k == name)
@@ -47,7 +47,7 @@ impl Req<'_> {
     }
 
     /// All values of a (multi) query parameter, also split on commas.
-    fn query_all(&self, name: &str) -> Vec<&str> {
+    pub(crate) fn query_all(&self, name: &str) -> Vec<&str> {
         self.query
             .iter()
             .filter(|(k, _)| k == name)
@@ -57,7 +57,7 @@ impl Req<'_> {
             .collect()
     }
 
-    fn body_obj(&self) -> Map<String, Value> {
+    pub(crate) fn body_obj(&self) -> Map<String, Value> {
         self.body
             .and_then(Value::as_object)
             .cloned()
@@ -114,7 +114,36 @@ pub struct Store {
     pub divisions: Vec<Value>,
     pub groups: Vec<Value>,
     pub queues: Vec<Value>,
+    /// What clients wrote to each user's sub-resources (profile skills, routing skills and
+    /// languages, roles, stations), by user id.
+    pub extras: HashMap<String, UserExtras>,
+    /// Queue memberships: queue id -> its members, in the order they were added.
+    pub members: HashMap<String, Vec<Member>>,
     org_id: String,
+    /// The configured seed: entities the store refers to but does not keep (skills, languages,
+    /// stations) are described as the generated answers for them describe them.
+    pub(crate) seed: u64,
+}
+
+/// A user's sub-resources, as written.
+#[derive(Clone, Debug, Default)]
+pub struct UserExtras {
+    pub profile_skills: Vec<String>,
+    /// `UserRoutingSkill` objects.
+    pub skills: Vec<Value>,
+    /// `UserRoutingLanguage` objects.
+    pub languages: Vec<Value>,
+    pub role_ids: Vec<String>,
+    pub associated_station: Option<(String, String)>,
+    pub last_associated_station: Option<String>,
+    pub default_station: Option<String>,
+}
+
+/// A user's membership of a queue.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub user_id: String,
+    pub joined: bool,
 }
 
 const DIVISION_NAMES: &[(&str, &str)] = &[
@@ -250,7 +279,10 @@ impl Store {
             divisions: Vec::new(),
             groups: Vec::new(),
             queues: Vec::new(),
+            extras: HashMap::new(),
+            members: HashMap::new(),
             org_id: config.org_id.clone(),
+            seed,
         };
         let ndiv = if config.seed_data {
             DIVISION_NAMES.len()
@@ -399,8 +431,62 @@ impl Store {
                 );
                 s.queues.push(q);
             }
+            // Members: the default user (joined) and a window of the other users, the first
+            // ones joined; the queues' member counts follow.
+            let n = s.users.len();
+            let queue_ids: Vec<String> = s
+                .queues
+                .iter()
+                .filter_map(|q| q["id"].as_str().map(str::to_string))
+                .collect();
+            for (i, q) in queue_ids.iter().enumerate() {
+                let mut picked: Vec<usize> = vec![0];
+                for k in 0..(3 + i) {
+                    let j = 1 + (i * 3 + k) % (n - 1).max(1);
+                    if j < n && !picked.contains(&j) {
+                        picked.push(j);
+                    }
+                }
+                let members = picked
+                    .iter()
+                    .enumerate()
+                    .map(|(k, j)| Member {
+                        user_id: s.users[*j]["id"].as_str().unwrap_or_default().to_string(),
+                        joined: k < 2 + i / 2,
+                    })
+                    .collect();
+                s.members.insert(q.clone(), members);
+                s.recount(q);
+            }
+            // Every seeded user: the default roles and a WebRTC phone as default station.
+            let ids: Vec<String> = s
+                .users
+                .iter()
+                .filter_map(|u| u["id"].as_str().map(str::to_string))
+                .collect();
+            for id in ids {
+                let mut x = s.new_user_extras();
+                x.default_station = Some(uuid_seeded(mix(
+                    seed,
+                    fnv1a(format!("station:{id}").as_bytes()),
+                )));
+                s.extras.insert(id, x);
+            }
         }
         s
+    }
+
+    /// A new user's sub-resources: the organization's default roles, nothing else.
+    fn new_user_extras(&self) -> UserExtras {
+        UserExtras {
+            role_ids: self
+                .roles
+                .iter()
+                .filter(|r| r["default"] == json!(true))
+                .filter_map(|r| r["id"].as_str().map(str::to_string))
+                .collect(),
+            ..UserExtras::default()
+        }
     }
 
     fn home_division(&self) -> Value {
@@ -439,12 +525,17 @@ impl Store {
         })
     }
 
-    fn find(list: &[Value], id: &str) -> Option<usize> {
+    pub(crate) fn find(list: &[Value], id: &str) -> Option<usize> {
         list.iter().position(|e| e["id"].as_str() == Some(id))
     }
 
-    fn user_index(&self, id: &str) -> Result<usize, ApiError> {
-        Store::find(&self.users, id).ok_or_else(|| ApiError::entity_not_found("user", id))
+    /// A user that is not deleted (deleted users are only listed and read with
+    /// `state=deleted`).
+    pub(crate) fn user_index(&self, id: &str) -> Result<usize, ApiError> {
+        self.users
+            .iter()
+            .position(|u| u["id"].as_str() == Some(id) && u["state"] != "deleted")
+            .ok_or_else(|| ApiError::entity_not_found("user", id))
     }
 
     fn presence_def(&self, id: Option<&str>, system: Option<&str>) -> Option<PresenceDef> {
@@ -483,7 +574,7 @@ impl Store {
     }
 }
 
-fn user_summary(u: &Value) -> Value {
+pub(crate) fn user_summary(u: &Value) -> Value {
     json!({"id": u["id"], "name": u["name"], "version": u["version"], "selfUri": u["selfUri"]})
 }
 
@@ -600,7 +691,7 @@ fn wrap_property(spec: &Spec, def: &str, prop: &str, seed: u64) -> Option<Value>
 }
 
 /// Paging parameters and a page of `items`, in the Platform API's entity listing shape.
-fn page(req: &Req, items: Vec<Value>, extra: &[&str]) -> Result<Value, ApiError> {
+pub(crate) fn page(req: &Req, items: Vec<Value>, extra: &[&str]) -> Result<Value, ApiError> {
     let size = match req.query_one("pageSize") {
         Some(s) => s.parse::<i64>().unwrap_or(25),
         None => 25,
@@ -655,7 +746,7 @@ fn page(req: &Req, items: Vec<Value>, extra: &[&str]) -> Result<Value, ApiError>
     Ok(v)
 }
 
-fn sort_by_name(items: &mut [Value], order: Option<&str>) {
+pub(crate) fn sort_by_name(items: &mut [Value], order: Option<&str>) {
     items.sort_by(|a, b| {
         let an = a["name"].as_str().unwrap_or("").to_lowercase();
         let bn = b["name"].as_str().unwrap_or("").to_lowercase();
@@ -705,6 +796,17 @@ fn filter_ids(items: Vec<Value>, ids: &[&str]) -> Vec<Value> {
         .collect()
 }
 
+/// A property the service needs: a non-empty string (the validator has checked its type).
+pub(crate) fn require_text(body: &Map<String, Value>, name: &str) -> Result<String, ApiError> {
+    match body.get(name).and_then(Value::as_str) {
+        Some(s) if !s.trim().is_empty() => Ok(s.to_string()),
+        _ => Err(ApiError::invalid_field(
+            &format!("body.{name}"),
+            "required property is missing",
+        )),
+    }
+}
+
 fn require_user_context(req: &Req) -> Result<String, ApiError> {
     req.user_id.map(str::to_string).ok_or_else(|| {
         ApiError::new(
@@ -739,6 +841,12 @@ impl Store {
             };
             let v = match e {
                 "presence" => self.presence_of(&uid, "PURECLOUD"),
+                "profileSkills" | "skills" | "languages" | "authorization" | "station" => {
+                    match self.user_extra(spec, &uid, e) {
+                        Some(v) => v,
+                        None => continue,
+                    }
+                }
                 "routingStatus" => {
                     json!({"userId": uid, "status": "IDLE", "startTime": "2024-05-01T12:00:00.000Z"})
                 }
@@ -808,7 +916,7 @@ impl Store {
             "getRoutingQueue" => self.get(req, Kind::Queue),
             "putRoutingQueue" => self.update(req, Kind::Queue),
             "deleteRoutingQueue" => self.delete(req, Kind::Queue),
-            _ => return None,
+            _ => return self.handle_user_resource(req),
         };
         Some(r)
     }
@@ -824,6 +932,7 @@ impl Store {
     fn get_users(&self, req: &Req, seed: u64) -> Result<Outcome, ApiError> {
         let state = req
             .query_one("state")
+            .filter(|s| !s.is_empty())
             .unwrap_or("active")
             .to_ascii_lowercase();
         let ids = req.query_all("id");
@@ -844,7 +953,18 @@ impl Store {
     }
 
     fn get_user(&self, req: &Req, id: String, def: &str, seed: u64) -> Result<Outcome, ApiError> {
-        let i = self.user_index(&id)?;
+        // A deleted user is found only when asked for (`state=deleted`).
+        let deleted = req
+            .query_one("state")
+            .is_some_and(|s| s.eq_ignore_ascii_case("deleted"));
+        let i = if deleted {
+            self.users
+                .iter()
+                .position(|u| u["id"].as_str() == Some(id.as_str()) && u["state"] == "deleted")
+                .ok_or_else(|| ApiError::entity_not_found("user", &id))?
+        } else {
+            self.user_index(&id)?
+        };
         let expands = req.query_all("expand");
         Ok(Outcome::Json(
             200,
@@ -852,17 +972,17 @@ impl Store {
         ))
     }
 
+    /// What the service needs is a name and an email; the division defaults to the home
+    /// division (the typings' `required` list, which names `divisionId` too, is not applied).
     fn post_users(&mut self, req: &Req) -> Result<Outcome, ApiError> {
         let body = req.body_obj();
-        let email = body
-            .get("email")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        require_text(&body, "name")?;
+        let email = require_text(&body, "email")?;
         if self.users.iter().any(|u| {
-            u["email"]
-                .as_str()
-                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+            u["state"] != "deleted"
+                && u["email"]
+                    .as_str()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(&email))
         }) {
             return Err(ApiError::conflict(format!(
                 "A user with email {email} already exists."
@@ -894,24 +1014,60 @@ impl Store {
             (id.clone(), "PURECLOUD".into()),
             presence_value(&id, "PURECLOUD", &defs[3], "", &now_iso()),
         );
+        self.extras.insert(id, self.new_user_extras());
         self.users.push(user.clone());
         Ok(Outcome::Json(200, user))
     }
 
+    /// `state`, when given, is the only change (as the service documents it): `active` or
+    /// `inactive`, which also restores a deleted user; `deleted` is refused (that is `DELETE`).
     fn patch_user(&mut self, req: &Req) -> Result<Outcome, ApiError> {
-        let i = self.user_index(req.path_param("userId"))?;
         let body = req.body_obj();
+        let id = req.path_param("userId");
+        let state = body.get("state").and_then(Value::as_str);
+        if state == Some("deleted") {
+            return Err(ApiError::invalid_field(
+                "body.state",
+                "a user is deleted with DELETE /api/v2/users/{userId}",
+            ));
+        }
+        let i = match state {
+            Some(_) => Store::find(&self.users, id)
+                .ok_or_else(|| ApiError::entity_not_found("user", id))?,
+            None => self.user_index(id)?,
+        };
         let current = self.users[i]["version"].as_i64().unwrap_or(1);
-        if let Some(v) = body.get("version").and_then(Value::as_i64) {
+        let Some(v) = body.get("version").filter(|v| !v.is_null()) else {
+            return Err(ApiError::invalid_field(
+                "body.version",
+                "required property is missing",
+            ));
+        };
+        if let Some(v) = v.as_i64() {
             if v != current {
                 return Err(ApiError::conflict(format!(
                     "The version supplied ({v}) does not match the current version of the user ({current})."
                 )));
             }
         }
+        if let Some(state) = state {
+            let user = &mut self.users[i];
+            user["state"] = json!(state);
+            user["version"] = json!(current + 1);
+            return Ok(Outcome::Json(200, user.clone()));
+        }
         let mut changes = conform(req.spec, "User", &body);
         for k in ["id", "version", "selfUri", "division", "manager"] {
             changes.remove(k);
+        }
+        // Profile skills are a sub-resource: stored there, shown with `expand=profileSkills`.
+        if let Some(Value::Array(skills)) = changes.remove("profileSkills") {
+            let uid = self.users[i]["id"].as_str().unwrap_or_default().to_string();
+            self.extras.entry(uid).or_default().profile_skills = skills
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
         }
         if let Some(m) = body.get("manager").and_then(Value::as_str) {
             let manager = Store::find(&self.users, m)
@@ -929,11 +1085,22 @@ impl Store {
         Ok(Outcome::Json(200, user.clone()))
     }
 
+    /// The user stays, with `state: deleted` (listed by `GET /api/v2/users?state=deleted`, read
+    /// by `GET /api/v2/users/{userId}?state=deleted`), out of its queues, without presence.
     fn delete_user(&mut self, req: &Req) -> Result<Outcome, ApiError> {
-        let id = req.path_param("userId");
-        let i = self.user_index(id)?;
-        let mut user = self.users.remove(i);
-        self.presences.retain(|(u, _), _| u != id);
+        let id = req.path_param("userId").to_string();
+        let i = self.user_index(&id)?;
+        self.presences.retain(|(u, _), _| *u != id);
+        let queues: Vec<String> = self.members.keys().cloned().collect();
+        for q in queues {
+            self.remove_member(&q, &id);
+        }
+        if let Some(x) = self.extras.get_mut(&id) {
+            if let Some((station, _)) = x.associated_station.take() {
+                x.last_associated_station = Some(station);
+            }
+        }
+        let user = &mut self.users[i];
         user["state"] = json!("deleted");
         Ok(Outcome::Json(
             200,
@@ -1110,6 +1277,11 @@ impl Store {
 
     fn create(&mut self, req: &Req, kind: Kind) -> Result<Outcome, ApiError> {
         let body = req.body_obj();
+        require_text(&body, "name")?;
+        if kind == Kind::Group {
+            require_text(&body, "type")?;
+            require_text(&body, "visibility")?;
+        }
         let name = body.get("name").and_then(Value::as_str).unwrap_or("");
         if !name.is_empty()
             && self.list(kind).iter().any(|e| {
@@ -1189,6 +1361,17 @@ impl Store {
     fn update(&mut self, req: &Req, kind: Kind) -> Result<Outcome, ApiError> {
         let i = self.index(req, kind)?;
         let body = req.body_obj();
+        // A PUT replaces: the name is needed (a group's PUT needs its version instead).
+        if kind == Kind::Group {
+            if body.get("version").is_none_or(Value::is_null) {
+                return Err(ApiError::invalid_field(
+                    "body.version",
+                    "required property is missing",
+                ));
+            }
+        } else if req.op_id.starts_with("put") {
+            require_text(&body, "name")?;
+        }
         let mut changes = conform(req.spec, kind.def(), &body);
         for k in [
             "id",
@@ -1242,7 +1425,19 @@ impl Store {
                 "The home division cannot be deleted.",
             ));
         }
-        self.list_mut(kind).remove(i);
+        let removed = self.list_mut(kind).remove(i);
+        if kind == Kind::Queue {
+            if let Some(id) = removed["id"].as_str() {
+                self.members.remove(id);
+            }
+        }
+        if kind == Kind::Role {
+            if let Some(id) = removed["id"].as_str() {
+                for x in self.extras.values_mut() {
+                    x.role_ids.retain(|r| r != id);
+                }
+            }
+        }
         Ok(Outcome::NoContent)
     }
 }
