@@ -135,6 +135,17 @@ pub fn handle(
     // Body.
     let body_value = match &op.body {
         None => None,
+        Some(_) if !body.is_empty() && !is_json_media_type(headers) => {
+            let ct = headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("?");
+            return Err(ApiError::new(
+                415,
+                "unsupported.media.type",
+                format!("Content-Type '{ct}' is not supported; the body must be application/json."),
+            ));
+        }
         Some(bp) => {
             let text = std::str::from_utf8(body)
                 .map_err(|_| ApiError::bad_request("The request body is not valid UTF-8."))?;
@@ -240,6 +251,25 @@ pub fn handle(
     }
 
     Ok(generated(inner, op, path, &path_params, &query, seed))
+}
+
+/// Whether a request's body is declared JSON: `application/json` or a `+json` type (SCIM's
+/// `application/scim+json`), parameters allowed; no `Content-Type` at all is taken as JSON.
+fn is_json_media_type(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers.get("content-type") else {
+        return true;
+    };
+    let Ok(ct) = ct.to_str() else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn too_many_requests(reset_secs: u64) -> ApiError {

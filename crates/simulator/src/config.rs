@@ -99,12 +99,18 @@ pub struct SimulatorConfig {
     pub seed_data: bool,
     /// Request bodies larger than this get 413.
     pub max_body_bytes: usize,
+    /// Request targets (path and query) longer than this get 414.
+    pub max_url_bytes: usize,
     /// Load this spec file instead of the embedded one.
     pub spec_path: Option<PathBuf>,
     /// Organization name and id reported in token info.
     pub org_name: String,
     pub org_id: String,
 }
+
+/// The default longest request target: 8 KiB, the limit HTTP asks every server to support at
+/// least (RFC 9110) and the one common CDNs in front of APIs apply.
+pub const DEFAULT_MAX_URL_BYTES: usize = 8 * 1024;
 
 impl Default for SimulatorConfig {
     fn default() -> Self {
@@ -118,6 +124,7 @@ impl Default for SimulatorConfig {
             seed: 1,
             seed_data: true,
             max_body_bytes: 10 * 1024 * 1024,
+            max_url_bytes: DEFAULT_MAX_URL_BYTES,
             spec_path: None,
             org_name: "Simulated Org".to_string(),
             org_id: "a1b2c3d4-0000-4000-8000-00000000a001".to_string(),
@@ -142,7 +149,7 @@ impl SimulatorConfig {
     /// Reads a JSON configuration; absent keys keep their defaults. Keys: `host`, `port`,
     /// `clients` (`[{clientId, clientSecret, name, redirectUris, grantTypes}]`), `users`
     /// (`[{id, name, email, username, password}]`), `tokenLifetimeSeconds`, `rateLimit`, `seed`,
-    /// `seedData`, `maxBodyBytes`, `spec`, `orgName`, `orgId`.
+    /// `seedData`, `maxBodyBytes`, `maxUrlBytes`, `spec`, `orgName`, `orgId`.
     pub fn from_json(v: &Value) -> Result<SimulatorConfig, String> {
         let mut c = SimulatorConfig::default();
         if !v.is_object() {
@@ -225,6 +232,9 @@ impl SimulatorConfig {
         }
         if let Some(s) = v.get("maxBodyBytes") {
             c.max_body_bytes = s.as_u64().ok_or("maxBodyBytes must be an integer")? as usize;
+        }
+        if let Some(s) = v.get("maxUrlBytes") {
+            c.max_url_bytes = s.as_u64().ok_or("maxUrlBytes must be an integer")? as usize;
         }
         if let Some(s) = str_field(v, "spec") {
             c.spec_path = Some(PathBuf::from(s));

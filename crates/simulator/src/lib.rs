@@ -32,6 +32,7 @@ pub mod validate;
 
 mod api;
 mod auth;
+mod protocol;
 mod reply;
 mod router;
 mod server;

@@ -196,10 +196,57 @@ impl std::fmt::Display for Abort {
 
 impl std::error::Error for Abort {}
 
-/// A TCP stream that is closed with a reset (SO_LINGER 0) when `reset` is set.
+/// A TCP stream that is closed with a reset (SO_LINGER 0) when `reset` is set, and whose
+/// requests hyper cannot parse get a Genesys error instead of hyper's empty one (see
+/// [`crate::protocol`]).
 struct Conn {
     stream: TcpStream,
     reset: Arc<AtomicBool>,
+    /// The first bytes of the request being read (and of those pipelined after it).
+    head: Vec<u8>,
+    /// The answer standing for hyper's error answer: its bytes, how many are written, and how
+    /// many of hyper's bytes it stands for.
+    pending: Option<(Vec<u8>, usize, usize)>,
+}
+
+impl Conn {
+    fn new(stream: TcpStream, reset: Arc<AtomicBool>) -> Conn {
+        Conn {
+            stream,
+            reset,
+            head: Vec::new(),
+            pending: None,
+        }
+    }
+
+    /// Writes the replacement of hyper's error answer if `buf` is one (or one is under way):
+    /// `None` when `buf` is to be written as it is.
+    fn poll_replacement(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Option<Poll<io::Result<usize>>> {
+        if self.pending.is_none() {
+            let status = crate::protocol::hyper_error_status(buf)?;
+            let date = crate::protocol::date_of(buf);
+            let answer = crate::protocol::genesys_answer(status, &self.head, date.as_deref());
+            self.pending = Some((answer, 0, buf.len()));
+        }
+        let (bytes, written, stands_for) = self.pending.as_mut()?;
+        while *written < bytes.len() {
+            match Pin::new(&mut self.stream).poll_write(cx, &bytes[*written..]) {
+                Poll::Ready(Ok(0)) => {
+                    return Some(Poll::Ready(Err(io::ErrorKind::WriteZero.into())))
+                }
+                Poll::Ready(Ok(n)) => *written += n,
+                Poll::Ready(Err(e)) => return Some(Poll::Ready(Err(e))),
+                Poll::Pending => return Some(Poll::Pending),
+            }
+        }
+        let n = (*stands_for).min(buf.len());
+        self.pending = None;
+        Some(Poll::Ready(Ok(n)))
+    }
 }
 
 impl Drop for Conn {
@@ -216,7 +263,13 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let r = Pin::new(&mut this.stream).poll_read(cx, buf);
+        let room = crate::protocol::HEAD_CAPTURE.saturating_sub(this.head.len());
+        let new = &buf.filled()[before..];
+        this.head.extend_from_slice(&new[..new.len().min(room)]);
+        r
     }
 }
 
@@ -226,7 +279,13 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+        let this = self.get_mut();
+        if let Some(r) = this.poll_replacement(cx, buf) {
+            return r;
+        }
+        // An answer: what is kept of the request starts with the next one.
+        crate::protocol::consume_request(&mut this.head);
+        Pin::new(&mut this.stream).poll_write(cx, buf)
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().stream).poll_flush(cx)
@@ -239,7 +298,18 @@ impl AsyncWrite for Conn {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+        let this = self.get_mut();
+        let first = bufs.iter().find(|b| !b.is_empty()).map(|b| &b[..]);
+        if this.pending.is_some()
+            || first.is_some_and(|b| crate::protocol::hyper_error_status(b).is_some())
+        {
+            let flat: Vec<u8> = bufs.iter().flat_map(|b| b.iter().copied()).collect();
+            if let Some(r) = this.poll_replacement(cx, &flat) {
+                return r;
+            }
+        }
+        crate::protocol::consume_request(&mut this.head);
+        Pin::new(&mut this.stream).poll_write_vectored(cx, bufs)
     }
     fn is_write_vectored(&self) -> bool {
         self.stream.is_write_vectored()
@@ -268,10 +338,7 @@ pub async fn serve(listener: TcpListener, inner: Arc<Inner>, mut shutdown: watch
 
 async fn serve_connection(stream: TcpStream, inner: Arc<Inner>) {
     let reset = Arc::new(AtomicBool::new(false));
-    let io = TokioIo::new(Conn {
-        stream,
-        reset: reset.clone(),
-    });
+    let io = TokioIo::new(Conn::new(stream, reset.clone()));
     let svc = hyper::service::service_fn(move |req| {
         let inner = inner.clone();
         let reset = reset.clone();
@@ -464,6 +531,19 @@ async fn process(
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
+
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > inner.config.max_url_bytes {
+        let e = ApiError::new(
+            414,
+            "request.uri.too.long",
+            format!(
+                "The request URI is {target} bytes long; at most {} are accepted.",
+                inner.config.max_url_bytes
+            ),
+        );
+        return Ok((Reply::error(&e, &cid).header("connection", "close"), false));
+    }
 
     if method == Method::OPTIONS {
         return Ok((preflight(&req), false));
