@@ -299,6 +299,26 @@ async fn stall_before_the_status_line_times_out() {
     assert!(e.to_string().contains("timed out"), "{e}");
 }
 
+/// A server that accepts the TCP connection and never answers the TLS handshake: the connect
+/// timeout ends it (the bearer token is never sent: it would only go inside TLS).
+#[tokio::test]
+async fn stall_during_the_tls_handshake_times_out() {
+    let s = Hostile::start(|c| async move {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(c)
+    })
+    .await;
+    let url = s.url.replace("http://", "https://");
+    let c = builder(&url)
+        .connect_timeout(Duration::from_millis(500))
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let e = expect_error(get(&c), ErrorKind::Timeout, QUICK).await;
+    assert!(s.requests().is_empty(), "no HTTP request in the clear");
+    no_secret(&e);
+}
+
 #[tokio::test]
 async fn stall_after_the_headers_times_out() {
     let s = Hostile::start(|mut c| async move {
