@@ -2,7 +2,8 @@
 # The official JavaScript SDK (npm package purecloud-platform-client-v2, pinned in
 # tests/js-sdk/package.json) as a real client of the simulator: builds and starts
 # purecloud-simulator on a free port, installs the SDK (only when tests/js-sdk/node_modules is
-# missing or older than the lockfile), and runs the README snippets under `node --test`.
+# missing or older than the lockfile), and runs the README snippets and the SDK's own integration
+# flow under `node --test`.
 #
 #   scripts/js-sdk-test.sh                      # everything
 #   scripts/js-sdk-test.sh tests/js-sdk/seed.test.mjs   # chosen test files (paths from the repo root)
@@ -94,9 +95,12 @@ esac
 step "node --test ($dir)"
 files=()
 for f in "$@"; do files+=("$root/$f"); done
-# The spec reporter prints each test and the runner's summary (tests, pass, fail, ...).
+# The spec reporter prints each test and the runner's summary (tests, pass, fail, ...). The
+# files share one simulator, and some reset it: one file at a time (where Node can say so).
+conc=()
+if node --help 2>/dev/null | grep -q -- '--test-concurrency'; then conc=(--test-concurrency=1); fi
 set +e
-(cd "$dir" && PURECLOUD_SIM_URL="$base" node --test --test-reporter=spec "${files[@]}") 2>&1 \
+(cd "$dir" && PURECLOUD_SIM_URL="$base" node --test "${conc[@]}" --test-reporter=spec "${files[@]}") 2>&1 \
   | tee "$work/node.out"
 status=${PIPESTATUS[0]}
 set -e
