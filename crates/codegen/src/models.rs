@@ -300,7 +300,7 @@ fn enumeration(out: &mut String, e: &EnumDef) {
     }
     let _ = writeln!(
         out,
-        "            _ => Self::Unknown(v.to_owned()),\n        }}\n    }}\n}}\n\nimpl FromJson for {0} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        r.read_str().map(|s| Self::from(&*s))\n    }}\n}}\n\nimpl ToJson for {0} {{\n    fn to_json(&self, w: &mut JsonWriter) {{\n        w.str(self.as_str())\n    }}\n}}",
+        "            _ => Self::Unknown(json::unknown_enum_value(v)),\n        }}\n    }}\n}}\n\nimpl FromJson for {0} {{\n    fn from_json(r: &mut JsonReader<'_>) -> Result<Self, DecodeError> {{\n        r.read_str().map(|s| Self::from(&*s))\n    }}\n}}\n\nimpl ToJson for {0} {{\n    fn to_json(&self, w: &mut JsonWriter) {{\n        w.str(self.as_str())\n    }}\n}}",
         e.name
     );
 }

@@ -431,7 +431,7 @@ impl From<&str> for BillingContractStatus {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -643,7 +643,7 @@ impl From<&str> for BillingContractPeriodStatus {
         match v {
             "Open" => Self::Open,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -797,7 +797,7 @@ impl From<&str> for BillingContractPeriodDetailStatus {
         match v {
             "Open" => Self::Open,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1042,7 +1042,7 @@ impl From<&str> for BillingInvoicePaymentStatus {
         match v {
             "Paid" => Self::Paid,
             "Unpaid" => Self::Unpaid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1379,7 +1379,7 @@ impl From<&str> for BillingInvoiceItemUnitOfMeasure {
             "Turn" => Self::Turn,
             "Unit" => Self::Unit,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2013,7 +2013,7 @@ impl From<&str> for BillingPlanItemUnitOfMeasure {
             "Turn" => Self::Turn,
             "Unit" => Self::Unit,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2284,7 +2284,7 @@ impl From<&str> for BillingProductUnitOfMeasure {
             "Turn" => Self::Turn,
             "Unit" => Self::Unit,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2536,7 +2536,7 @@ impl From<&str> for BillingUsageReportStatus {
         match v {
             "InProgress" => Self::InProgress,
             "Complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2987,7 +2987,7 @@ impl From<&str> for BillingWalletUnitOfMeasure {
             "Turn" => Self::Turn,
             "Unit" => Self::Unit,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3317,7 +3317,7 @@ impl From<&str> for InvoiceAddressAddressType {
             "ShipTo" => Self::ShipTo,
             "EndUser" => Self::EndUser,
             "SoldTo" => Self::SoldTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3810,7 +3810,7 @@ impl From<&str> for TrusteeBillingOverviewSubscriptionType {
             "DEV_ORG_MONTH_TO_MONTH" => Self::DevOrgMonthToMonth,
             "DEV_ORG_PREPAY_MONTHLY_COMMITMENT" => Self::DevOrgPrepayMonthlyCommitment,
             "DEV_ORG_PREPAY" => Self::DevOrgPrepay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

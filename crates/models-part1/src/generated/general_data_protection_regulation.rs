@@ -351,7 +351,7 @@ impl From<&str> for GDPRRequestRequestType {
             "GDPR_EXPORT" => Self::GdprExport,
             "GDPR_UPDATE" => Self::GdprUpdate,
             "GDPR_DELETE" => Self::GdprDelete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -418,7 +418,7 @@ impl From<&str> for GDPRRequestStatus {
             "COMPLETED" => Self::Completed,
             "ERROR" => Self::Error,
             "FINALIZING" => Self::Finalizing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -969,7 +969,7 @@ impl From<&str> for ReplacementTermType {
             "APPLE_MESSAGES" => Self::AppleMessages,
             "WHATSAPP" => Self::Whatsapp,
             "EXTERNAL_ID" => Self::ExternalId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1092,7 +1092,7 @@ impl From<&str> for SocialHandleType {
             "FACEBOOK" => Self::Facebook,
             "APPLE_MESSAGES" => Self::AppleMessages,
             "WHATSAPP" => Self::Whatsapp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -247,7 +247,7 @@ impl From<&str> for DynamicGroupLanguageSkillConditionComparator {
             "GreaterThan" => Self::GreaterThan,
             "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
             "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -513,7 +513,7 @@ impl From<&str> for DynamicGroupRoutingSkillConditionComparator {
             "GreaterThan" => Self::GreaterThan,
             "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
             "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -647,7 +647,7 @@ impl From<&str> for DynamicGroupSkillConditionOperation {
             "And" => Self::And,
             "Not" => Self::Not,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -939,7 +939,7 @@ impl From<&str> for GroupCreateState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -986,7 +986,7 @@ impl From<&str> for GroupCreateType {
         match v {
             "official" => Self::Official,
             "social" => Self::Social,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1037,7 +1037,7 @@ impl From<&str> for GroupCreateVisibility {
             "public" => Self::Public,
             "owners" => Self::Owners,
             "members" => Self::Members,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1394,7 +1394,7 @@ impl From<&str> for GroupProfileState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1778,7 +1778,7 @@ impl From<&str> for GroupUpdateState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1829,7 +1829,7 @@ impl From<&str> for GroupUpdateVisibility {
             "public" => Self::Public,
             "ownerIds" => Self::OwnerIds,
             "members" => Self::Members,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -286,7 +286,7 @@ impl From<&str> for ADFSNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -333,7 +333,7 @@ impl From<&str> for ADFSSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -629,7 +629,7 @@ impl From<&str> for CustomProviderNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -676,7 +676,7 @@ impl From<&str> for CustomProviderSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -963,7 +963,7 @@ impl From<&str> for CustomerInteractionCenterNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1010,7 +1010,7 @@ impl From<&str> for CustomerInteractionCenterSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1297,7 +1297,7 @@ impl From<&str> for GSuiteNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1344,7 +1344,7 @@ impl From<&str> for GSuiteSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1640,7 +1640,7 @@ impl From<&str> for GenericSAMLNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1687,7 +1687,7 @@ impl From<&str> for GenericSAMLSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1974,7 +1974,7 @@ impl From<&str> for IdentityNowNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2021,7 +2021,7 @@ impl From<&str> for IdentityNowSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2520,7 +2520,7 @@ impl From<&str> for OktaNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2567,7 +2567,7 @@ impl From<&str> for OktaSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2854,7 +2854,7 @@ impl From<&str> for OneLoginNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2901,7 +2901,7 @@ impl From<&str> for OneLoginSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3188,7 +3188,7 @@ impl From<&str> for PingIdentityNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3235,7 +3235,7 @@ impl From<&str> for PingIdentitySsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3612,7 +3612,7 @@ impl From<&str> for PureEngageNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3659,7 +3659,7 @@ impl From<&str> for PureEngageSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3949,7 +3949,7 @@ impl From<&str> for SAMLProviderNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3996,7 +3996,7 @@ impl From<&str> for SAMLProviderSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4283,7 +4283,7 @@ impl From<&str> for SalesforceNameIdentifierFormat {
             "urn:oasis:names:tc:SAML:2.0:nameid-format:entity" => Self::UrnOasisNamesTcSaml20NameidFormatEntity,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" => Self::UrnOasisNamesTcSaml20NameidFormatPersistent,
             "urn:oasis:names:tc:SAML:2.0:nameid-format:transient" => Self::UrnOasisNamesTcSaml20NameidFormatTransient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4330,7 +4330,7 @@ impl From<&str> for SalesforceSsoBinding {
         match v {
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" => Self::UrnOasisNamesTcSaml20BindingsHttpPost,
             "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" => Self::UrnOasisNamesTcSaml20BindingsHttpRedirect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -1165,7 +1165,7 @@ impl From<&str> for IgnorePhraseParticipant {
             "Customer" => Self::Customer,
             "Agent" => Self::Agent,
             "Both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1220,7 +1220,7 @@ impl From<&str> for IgnorePhraseMediaType {
             "Call" => Self::Call,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1486,7 +1486,7 @@ impl From<&str> for IgnoreTopicParticipant {
             "Customer" => Self::Customer,
             "Agent" => Self::Agent,
             "Both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1541,7 +1541,7 @@ impl From<&str> for IgnoreTopicMediaType {
             "Call" => Self::Call,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1846,7 +1846,7 @@ impl From<&str> for IgnoredMinedEntityParticipant {
             "Customer" => Self::Customer,
             "Agent" => Self::Agent,
             "Both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1901,7 +1901,7 @@ impl From<&str> for IgnoredMinedEntityMediaType {
             "Call" => Self::Call,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2306,7 +2306,7 @@ impl From<&str> for IntentFeedbackAssessment {
             "Correct" => Self::Correct,
             "Unknown" => Self::UnknownValue,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2863,7 +2863,7 @@ impl From<&str> for MinerLanguage {
             "tr-tr" => Self::TrTr,
             "he-il" => Self::HeIl,
             "zu-za" => Self::ZuZa,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2910,7 +2910,7 @@ impl From<&str> for MinerMinerType {
         match v {
             "Intent" => Self::Intent,
             "Topic" => Self::Topic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3021,7 +3021,7 @@ impl From<&str> for MinerStatus {
             "MiningError" => Self::MiningError,
             "ModelValidationError" => Self::ModelValidationError,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3076,7 +3076,7 @@ impl From<&str> for MinerMediaType {
             "Call" => Self::Call,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3127,7 +3127,7 @@ impl From<&str> for MinerParticipantType {
             "Customer" => Self::Customer,
             "Agent" => Self::Agent,
             "Both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3373,7 +3373,7 @@ impl From<&str> for MinerExecuteRequestMediaType {
             "Call" => Self::Call,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3424,7 +3424,7 @@ impl From<&str> for MinerExecuteRequestParticipantType {
             "Customer" => Self::Customer,
             "Agent" => Self::Agent,
             "Both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5569,7 +5569,7 @@ impl From<&str> for SupportedEntityTypeStatusListSlotType {
             "All" => Self::All,
             "Restricted" => Self::Restricted,
             "Unrestricted" => Self::Unrestricted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5719,7 +5719,7 @@ impl From<&str> for SupportedLanguagesInfoDefinitionStatus {
             "EARLY_PREVIEW" => Self::EarlyPreview,
             "PREVIEW" => Self::Preview,
             "GA" => Self::Ga,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -236,7 +236,7 @@ impl From<&str> for AvailableTopicVisibility {
         match v {
             "Public" => Self::Public,
             "Preview" => Self::Preview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -547,7 +547,7 @@ impl From<&str> for ChannelTopicState {
         match v {
             "Permitted" => Self::Permitted,
             "Rejected" => Self::Rejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -744,7 +744,7 @@ impl From<&str> for PermissionDetailsType {
             "requiresDivisionPermissions" => Self::RequiresDivisionPermissions,
             "requiresAnyDivisionPermissions" => Self::RequiresAnyDivisionPermissions,
             "requiresUserBeConversationParticipant" => Self::RequiresUserBeConversationParticipant,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -854,7 +854,7 @@ impl From<&str> for TrustGroupState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -901,7 +901,7 @@ impl From<&str> for TrustGroupType {
         match v {
             "official" => Self::Official,
             "social" => Self::Social,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -952,7 +952,7 @@ impl From<&str> for TrustGroupVisibility {
             "public" => Self::Public,
             "owners" => Self::Owners,
             "members" => Self::Members,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1910,7 +1910,7 @@ impl From<&str> for TrustUserState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

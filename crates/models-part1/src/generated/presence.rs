@@ -691,7 +691,7 @@ impl From<&str> for SourceType {
         match v {
             "System" => Self::System,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -138,7 +138,7 @@ impl From<&str> for AppleInvitationTemplateType {
     fn from(v: &str) -> Self {
         match v {
             "WithImage" => Self::WithImage,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -277,7 +277,7 @@ impl From<&str> for ButtonType {
             "QuickReply" => Self::QuickReply,
             "PhoneNumber" => Self::PhoneNumber,
             "Url" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -390,7 +390,7 @@ impl From<&str> for CardBodyTextContentType {
     fn from(v: &str) -> Self {
         match v {
             "text/plain" => Self::TextPlain,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -921,7 +921,7 @@ impl From<&str> for FooterTemplateType {
     fn from(v: &str) -> Self {
         match v {
             "Signature" => Self::Signature,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1771,7 +1771,7 @@ impl From<&str> for FormPageComponentFormComponentType {
             "DatePicker" => Self::DatePicker,
             "Input" => Self::Input,
             "WheelPicker" => Self::WheelPicker,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1978,7 +1978,7 @@ impl From<&str> for InputKeyboardType {
             "Decimal" => Self::Decimal,
             "Websearch" => Self::Websearch,
             "URL" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2169,7 +2169,7 @@ impl From<&str> for InputAutoCompleteType {
             "DateTime" => Self::DateTime,
             "FlightNumber" => Self::FlightNumber,
             "Url" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2366,7 +2366,7 @@ impl From<&str> for LibraryResponseType {
             "Footer" => Self::Footer,
             "Form" => Self::Form,
             "AppleInvitation" => Self::AppleInvitation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2866,7 +2866,7 @@ impl From<&str> for MessageFooterType {
     fn from(v: &str) -> Self {
         match v {
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2987,7 +2987,7 @@ impl From<&str> for MessageHeaderType {
             "Image" => Self::Image,
             "Video" => Self::Video,
             "Document" => Self::Document,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3269,7 +3269,7 @@ impl From<&str> for QueryCriteriaItemKey {
             "DivisionId" => Self::DivisionId,
             "Id" => Self::Id,
             "CreatedBy" => Self::CreatedBy,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3332,7 +3332,7 @@ impl From<&str> for QueryCriteriaItemOperator {
             "BEGINS_WITH" => Self::BeginsWith,
             "ENDS_WITH" => Self::EndsWith,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3668,7 +3668,7 @@ impl From<&str> for ResponseInteractionType {
             "chat" => Self::Chat,
             "email" => Self::Email,
             "twitter" => Self::Twitter,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3731,7 +3731,7 @@ impl From<&str> for ResponseResponseType {
             "Footer" => Self::Footer,
             "Form" => Self::Form,
             "AppleInvitation" => Self::AppleInvitation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4028,7 +4028,7 @@ impl From<&str> for ResponseAssetBulkRequestSortOrder {
         match v {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4268,7 +4268,7 @@ impl From<&str> for ResponseAssetFilterType {
             "GREATER_THAN_EQUAL_TO" => Self::GreaterThanEqualTo,
             "LESS_THAN_EQUAL_TO" => Self::LessThanEqualTo,
             "DATE_RANGE" => Self::DateRange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4478,7 +4478,7 @@ impl From<&str> for ResponseAssetSearchRequestSortOrder {
         match v {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4710,7 +4710,7 @@ impl From<&str> for ResponseAssetStatusStatus {
             "InProgress" => Self::InProgress,
             "Uploaded" => Self::Uploaded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4914,7 +4914,7 @@ impl From<&str> for ResponseDivisionViewResponseType {
             "Footer" => Self::Footer,
             "Form" => Self::Form,
             "AppleInvitation" => Self::AppleInvitation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5381,7 +5381,7 @@ impl From<&str> for ResponseFilterOperator {
             "BEGINS_WITH" => Self::BeginsWith,
             "ENDS_WITH" => Self::EndsWith,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5725,7 +5725,7 @@ impl From<&str> for ResponseTextContentType {
         match v {
             "text/plain" => Self::TextPlain,
             "text/html" => Self::TextHtml,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5772,7 +5772,7 @@ impl From<&str> for ResponseTextType {
         match v {
             "body" => Self::Body,
             "subject" => Self::Subject,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5899,7 +5899,7 @@ impl From<&str> for RmsAssetAddressableRefAssetUsage {
     fn from(v: &str) -> Self {
         match v {
             "FileAttachments" => Self::FileAttachments,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6177,7 +6177,7 @@ impl From<&str> for WhatsAppDefinitionCategory {
     fn from(v: &str) -> Self {
         match v {
             "marketing" => Self::Marketing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

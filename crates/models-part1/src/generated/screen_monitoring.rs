@@ -299,7 +299,7 @@ impl From<&str> for ScreenMonitoringSessionMonitoringType {
         match v {
             "AgentLevel" => Self::AgentLevel,
             "ConversationLevel" => Self::ConversationLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

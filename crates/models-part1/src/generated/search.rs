@@ -461,7 +461,7 @@ impl From<&str> for DocumentationSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -536,7 +536,7 @@ impl From<&str> for DocumentationSearchCriteriaType {
             "SIMPLE" => Self::Simple,
             "QUERY_STRING" => Self::QueryString,
             "MULTI_MATCH" => Self::MultiMatch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -692,7 +692,7 @@ impl From<&str> for DocumentationSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1001,7 +1001,7 @@ impl From<&str> for DocumentationV2SearchAggregationType {
         match v {
             "TERM" => Self::Term,
             "COUNT" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1193,7 +1193,7 @@ impl From<&str> for DocumentationV2SearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1240,7 +1240,7 @@ impl From<&str> for DocumentationV2SearchCriteriaType {
         match v {
             "SIMPLE" => Self::Simple,
             "EXACT" => Self::Exact,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1422,7 +1422,7 @@ impl From<&str> for DocumentationV2SearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1708,7 +1708,7 @@ impl From<&str> for GKNDocumentationSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1751,7 +1751,7 @@ impl From<&str> for GKNDocumentationSearchCriteriaType {
     fn from(v: &str) -> Self {
         match v {
             "SIMPLE" => Self::Simple,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1907,7 +1907,7 @@ impl From<&str> for GKNDocumentationSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -252,7 +252,7 @@ impl From<&str> for StationStatus {
         match v {
             "AVAILABLE" => Self::Available,
             "ASSOCIATED" => Self::Associated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -137,7 +137,7 @@ impl From<&str> for UsersRulesCreateRuleRequestType {
         match v {
             "Learning" => Self::Learning,
             "ActivityPlan" => Self::ActivityPlan,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -261,7 +261,7 @@ impl From<&str> for UsersRulesCriteriaOperator {
     fn from(v: &str) -> Self {
         match v {
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -440,7 +440,7 @@ impl From<&str> for UsersRulesDependentType {
         match v {
             "Learning" => Self::Learning,
             "ActivityPlan" => Self::ActivityPlan,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -778,7 +778,7 @@ impl From<&str> for UsersRulesGroupItemOperator {
         match v {
             "And" => Self::And,
             "Not" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -861,7 +861,7 @@ impl From<&str> for UsersRulesGroupItemContainer {
             "ReportsTo" => Self::ReportsTo,
             "Team" => Self::Team,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1062,7 +1062,7 @@ impl From<&str> for UsersRulesLockedCriteriaSettingsCriteriaOperator {
     fn from(v: &str) -> Self {
         match v {
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1226,7 +1226,7 @@ impl From<&str> for UsersRulesLockedCriteriaSettingsGroupContainer {
             "ReportsTo" => Self::ReportsTo,
             "Team" => Self::Team,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1448,7 +1448,7 @@ impl From<&str> for UsersRulesQueryRuleRequestType {
         match v {
             "Learning" => Self::Learning,
             "ActivityPlan" => Self::ActivityPlan,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1680,7 +1680,7 @@ impl From<&str> for UsersRulesRuleType {
         match v {
             "Learning" => Self::Learning,
             "ActivityPlan" => Self::ActivityPlan,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

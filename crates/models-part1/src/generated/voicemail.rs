@@ -454,7 +454,7 @@ impl From<&str> for VoicemailGroupPolicyGroupAlertType {
             "RANDOM" => Self::Random,
             "ROUND_ROBIN" => Self::RoundRobin,
             "SEQUENTIAL" => Self::Sequential,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -689,7 +689,7 @@ impl From<&str> for VoicemailMailboxInfoOwnerType {
             "User" => Self::User,
             "Group" => Self::Group,
             "Queue" => Self::Queue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -1048,7 +1048,7 @@ impl From<&str> for CreateDecisionTableImportJobRequestImportMode {
         match v {
             "Append" => Self::Append,
             "Replace" => Self::Replace,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1605,7 +1605,7 @@ impl From<&str> for DecisionTableLatestVersionStatus {
             "Error" => Self::Error,
             "Preparing" => Self::Preparing,
             "Superseded" => Self::Superseded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1737,7 +1737,7 @@ impl From<&str> for DecisionTableColumnDefaultRowValueSpecial {
             "Null" => Self::Null,
             "Empty" => Self::Empty,
             "CurrentTime" => Self::CurrentTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2290,7 +2290,7 @@ impl From<&str> for DecisionTableExportJobStatus {
             "Pending" => Self::Pending,
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2337,7 +2337,7 @@ impl From<&str> for DecisionTableExportJobExportType {
         match v {
             "Template" => Self::Template,
             "Populated" => Self::Populated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2380,7 +2380,7 @@ impl From<&str> for DecisionTableExportJobFormat {
     fn from(v: &str) -> Self {
         match v {
             "Csv" => Self::Csv,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2679,7 +2679,7 @@ impl From<&str> for DecisionTableExportJobRequestExportType {
         match v {
             "Template" => Self::Template,
             "Populated" => Self::Populated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2722,7 +2722,7 @@ impl From<&str> for DecisionTableExportJobRequestFormat {
     fn from(v: &str) -> Self {
         match v {
             "Csv" => Self::Csv,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2994,7 +2994,7 @@ impl From<&str> for DecisionTableImportJobStatus {
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3041,7 +3041,7 @@ impl From<&str> for DecisionTableImportJobImportMode {
         match v {
             "Append" => Self::Append,
             "Replace" => Self::Replace,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3644,7 +3644,7 @@ impl From<&str> for DecisionTableInputColumnExpressionComparator {
             "NotIsSubset" => Self::NotIsSubset,
             "IsSubsequence" => Self::IsSubsequence,
             "NotIsSubsequence" => Self::NotIsSubsequence,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4939,7 +4939,7 @@ impl From<&str> for DecisionTableVersionStatus {
             "Error" => Self::Error,
             "Preparing" => Self::Preparing,
             "Superseded" => Self::Superseded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5531,7 +5531,7 @@ impl From<&str> for LiteralSpecial {
             "Null" => Self::Null,
             "Empty" => Self::Empty,
             "CurrentTime" => Self::CurrentTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6016,7 +6016,7 @@ impl From<&str> for RowSearchPredicateOperator {
             "LessThan" => Self::LessThan,
             "LessThanOrEquals" => Self::LessThanOrEquals,
             "ContainsItem" => Self::ContainsItem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6071,7 +6071,7 @@ impl From<&str> for RowSearchPredicateSpecial {
             "Null" => Self::Null,
             "Empty" => Self::Empty,
             "CurrentTime" => Self::CurrentTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6304,7 +6304,7 @@ impl From<&str> for UpdateDecisionTableImportJobRequestStatus {
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

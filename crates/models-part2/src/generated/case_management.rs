@@ -363,7 +363,7 @@ impl From<&str> for CaseStatus {
             "Terminated" => Self::Terminated,
             "Closed" => Self::Closed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -422,7 +422,7 @@ impl From<&str> for CasePriority {
             "High" => Self::High,
             "Medium" => Self::Medium,
             "Low" => Self::Low,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -477,7 +477,7 @@ impl From<&str> for CaseCreationStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -680,7 +680,7 @@ impl From<&str> for CaseAssociationAssociationType {
             "Activity" => Self::Activity,
             "Enquiry" => Self::Enquiry,
             "Initiation" => Self::Initiation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1636,7 +1636,7 @@ impl From<&str> for CasePriorityUpdatePriority {
             "High" => Self::High,
             "Medium" => Self::Medium,
             "Low" => Self::Low,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1973,7 +1973,7 @@ impl From<&str> for CaseQueryJobFilterOperator {
             "CONTAINS" => Self::Contains,
             "BETWEEN" => Self::Between,
             "BEGINS_WITH" => Self::BeginsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2135,7 +2135,7 @@ impl From<&str> for CaseQueryJobResponseState {
             "Running" => Self::Running,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2342,7 +2342,7 @@ impl From<&str> for CaseQueryJobSortName {
             "dateModified" => Self::DateModified,
             "dateDue" => Self::DateDue,
             "priority" => Self::Priority,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2861,7 +2861,7 @@ impl From<&str> for CaseplanVersionState {
             "Copying" => Self::Copying,
             "Draft" => Self::Draft,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3341,7 +3341,7 @@ impl From<&str> for CaseplanCreateResponseVersionState {
             "Copying" => Self::Copying,
             "Draft" => Self::Draft,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3647,7 +3647,7 @@ impl From<&str> for CaseplanFilterOperator {
             "IN" => Self::In,
             "CONTAINS" => Self::Contains,
             "BEGINS_WITH" => Self::BeginsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3975,7 +3975,7 @@ impl From<&str> for CaseplanQueryRequestNameSearchType {
         match v {
             "BEGINS_WITH" => Self::BeginsWith,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5073,7 +5073,7 @@ impl From<&str> for StageStatus {
             "Completed" => Self::Completed,
             "Terminated" => Self::Terminated,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5963,7 +5963,7 @@ impl From<&str> for StepStatus {
             "Completed" => Self::Completed,
             "Terminated" => Self::Terminated,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6322,7 +6322,7 @@ impl From<&str> for StepplanActivityType {
             "Unknown" => Self::UnknownValue,
             "None" => Self::None,
             "Workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6535,7 +6535,7 @@ impl From<&str> for StepplanUpdateActivityType {
             "Unknown" => Self::UnknownValue,
             "None" => Self::None,
             "Workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6787,7 +6787,7 @@ impl From<&str> for TerminateJobStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6834,7 +6834,7 @@ impl From<&str> for TerminateJobJobType {
         match v {
             "Unknown" => Self::UnknownValue,
             "Terminate" => Self::Terminate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -799,7 +799,7 @@ impl From<&str> for MobileNotificationSettingsWhen {
         match v {
             "Always" => Self::Always,
             "OnlyWhenInactive" => Self::OnlyWhenInactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

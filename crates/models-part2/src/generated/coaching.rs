@@ -286,7 +286,7 @@ impl From<&str> for AvailableTimeActivityCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -478,7 +478,7 @@ impl From<&str> for CoachingAnnotationAccessType {
         match v {
             "Public" => Self::Public,
             "Private" => Self::Private,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -592,7 +592,7 @@ impl From<&str> for CoachingAnnotationCreateRequestAccessType {
         match v {
             "Public" => Self::Public,
             "Private" => Self::Private,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1263,7 +1263,7 @@ impl From<&str> for CoachingAppointmentResponseStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1499,7 +1499,7 @@ impl From<&str> for CoachingAppointmentStatusRequestStatus {
             "Scheduled" => Self::Scheduled,
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1642,7 +1642,7 @@ impl From<&str> for CoachingAppointmentStatusResponseStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1960,7 +1960,7 @@ impl From<&str> for CoachingNotificationActionType {
             "AnnotationAdded" => Self::AnnotationAdded,
             "AnnotationEdited" => Self::AnnotationEdited,
             "AnnotationDeleted" => Self::AnnotationDeleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2011,7 +2011,7 @@ impl From<&str> for CoachingNotificationRelationship {
             "Attendee" => Self::Attendee,
             "Creator" => Self::Creator,
             "Facilitator" => Self::Facilitator,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2066,7 +2066,7 @@ impl From<&str> for CoachingNotificationStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2357,7 +2357,7 @@ impl From<&str> for CoachingScheduleSlotsJobRequestSlotsType {
     fn from(v: &str) -> Self {
         match v {
             "BestTime" => Self::BestTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2540,7 +2540,7 @@ impl From<&str> for CoachingScheduleSlotsJobResponseSlotsType {
     fn from(v: &str) -> Self {
         match v {
             "BestTime" => Self::BestTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2679,7 +2679,7 @@ impl From<&str> for CoachingScheduleSlotsJobResultStatus {
             "InProgress" => Self::InProgress,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2979,7 +2979,7 @@ impl From<&str> for CoachingSlotDifferenceRating {
             "Poor" => Self::Poor,
             "Neutral" => Self::Neutral,
             "Good" => Self::Good,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3653,7 +3653,7 @@ impl From<&str> for QueryRequestClauseType {
         match v {
             "And" => Self::And,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3770,7 +3770,7 @@ impl From<&str> for QueryRequestFilterType {
         match v {
             "And" => Self::And,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3891,7 +3891,7 @@ impl From<&str> for QueryRequestPredicateDimension {
             "attendeeId" => Self::AttendeeId,
             "facilitatorId" => Self::FacilitatorId,
             "status" => Self::Status,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4152,7 +4152,7 @@ impl From<&str> for QueryResponseMetricMetric {
             "nCompleteActivities" => Self::NCompleteActivities,
             "nOverdueActivities" => Self::NOverdueActivities,
             "nInvalidScheduleActivities" => Self::NInvalidScheduleActivities,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4394,7 +4394,7 @@ impl From<&str> for ScheduleActivityExternalActivityType {
             "Coaching" => Self::Coaching,
             "Learning" => Self::Learning,
             "Opportunity" => Self::Opportunity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4618,7 +4618,7 @@ impl From<&str> for UpdateCoachingAppointmentRequestStatus {
             "Scheduled" => Self::Scheduled,
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -225,7 +225,7 @@ impl From<&str> for MaskingRuleType {
             "Custom" => Self::Custom,
             "Predefined" => Self::Predefined,
             "Default" => Self::Default,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -272,7 +272,7 @@ impl From<&str> for MaskingRuleDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

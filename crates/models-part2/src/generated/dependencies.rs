@@ -172,7 +172,7 @@ impl From<&str> for DependencyEntityEntityType {
             "Integration" => Self::Integration,
             "DataAction" => Self::DataAction,
             "Credential" => Self::Credential,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -189,7 +189,7 @@ impl From<&str> for CelebrationType {
         match v {
             "Recognition" => Self::Recognition,
             "ContestComplete" => Self::ContestComplete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -284,7 +284,7 @@ impl From<&str> for CelebrationStateParamState {
     fn from(v: &str) -> Self {
         match v {
             "Displayed" => Self::Displayed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -434,7 +434,7 @@ impl From<&str> for ContestCompleteDataAnonymization {
             "NoAnonymization" => Self::NoAnonymization,
             "All" => Self::All,
             "AllExceptTop" => Self::AllExceptTop,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -976,7 +976,7 @@ impl From<&str> for CreateRecognitionType {
             "Congratulations" => Self::Congratulations,
             "HighPerformance" => Self::HighPerformance,
             "CompanyValues" => Self::CompanyValues,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1031,7 +1031,7 @@ impl From<&str> for CreateRecognitionContextType {
             "Insights" => Self::Insights,
             "Development" => Self::Development,
             "Scorecard" => Self::Scorecard,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1393,7 +1393,7 @@ impl From<&str> for RecognitionType {
             "Congratulations" => Self::Congratulations,
             "HighPerformance" => Self::HighPerformance,
             "CompanyValues" => Self::CompanyValues,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1448,7 +1448,7 @@ impl From<&str> for RecognitionContextType {
             "Insights" => Self::Insights,
             "Development" => Self::Development,
             "Scorecard" => Self::Scorecard,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1654,7 +1654,7 @@ impl From<&str> for RecognitionBaseType {
             "Congratulations" => Self::Congratulations,
             "HighPerformance" => Self::HighPerformance,
             "CompanyValues" => Self::CompanyValues,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1709,7 +1709,7 @@ impl From<&str> for RecognitionBaseContextType {
             "Insights" => Self::Insights,
             "Development" => Self::Development,
             "Scorecard" => Self::Scorecard,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1954,7 +1954,7 @@ impl From<&str> for SourceEntityType {
             "Race" => Self::Race,
             "Raffle" => Self::Raffle,
             "TeamGoal" => Self::TeamGoal,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -1195,7 +1195,7 @@ impl From<&str> for CommunicationEndedEventDisconnectType {
             "TransferConference" => Self::TransferConference,
             "TransferConsult" => Self::TransferConsult,
             "TransferUser" => Self::TransferUser,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1822,7 +1822,7 @@ impl From<&str> for EmailCommunicationEndedEventDisconnectType {
             "Transfer" => Self::Transfer,
             "TransferACD" => Self::TransferAcd,
             "TransferUser" => Self::TransferUser,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2091,7 +2091,7 @@ impl From<&str> for EmailEndTransferEventFinalState {
             "Completed" => Self::Completed,
             "Canceled" => Self::Canceled,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3155,7 +3155,7 @@ impl From<&str> for EmailRoutingTransferEventTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3520,7 +3520,7 @@ impl From<&str> for EmailUserTransferEventTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3776,7 +3776,7 @@ impl From<&str> for EndTransferEventFinalState {
             "Completed" => Self::Completed,
             "Canceled" => Self::Canceled,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4767,7 +4767,7 @@ impl From<&str> for PhoneTransferEventTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5560,7 +5560,7 @@ impl From<&str> for RoutingTransferEventTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6047,7 +6047,7 @@ impl From<&str> for UserRoutingStatusEventStatus {
             "Interacting" => Self::Interacting,
             "Communicating" => Self::Communicating,
             "NotResponding" => Self::NotResponding,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6255,7 +6255,7 @@ impl From<&str> for UserTransferEventTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -3791,7 +3791,7 @@ impl From<&str> for ContactEnrichRequestAction {
             "Upsert" => Self::Upsert,
             "Update" => Self::Update,
             "Insert" => Self::Insert,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4373,7 +4373,7 @@ impl From<&str> for ContactImportJobResponseStatus {
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4424,7 +4424,7 @@ impl From<&str> for ContactImportJobResponseExecutionStep {
             "Validating" => Self::Validating,
             "Validated" => Self::Validated,
             "Importing" => Self::Importing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4542,7 +4542,7 @@ impl From<&str> for ContactImportJobStatusUpdateRequestStatus {
             "Continue" => Self::Continue,
             "Cancel" => Self::Cancel,
             "Retry" => Self::Retry,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4652,7 +4652,7 @@ impl From<&str> for ContactImportJobStatusUpdateResponseStatus {
             "Continue" => Self::Continue,
             "Cancel" => Self::Cancel,
             "Retry" => Self::Retry,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5519,7 +5519,7 @@ impl From<&str> for ContactsExportStatus {
             "RUNNING" => Self::Running,
             "SUCCEEDED" => Self::Succeeded,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5636,7 +5636,7 @@ impl From<&str> for ContactsExportComparisonFieldFilterField {
         match v {
             "CreateDate" => Self::CreateDate,
             "ModifyDate" => Self::ModifyDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5769,7 +5769,7 @@ impl From<&str> for ContactsExportFieldFilterField {
             "ExternalSourceId" => Self::ExternalSourceId,
             "SchemaId" => Self::SchemaId,
             "SchemaVersion" => Self::SchemaVersion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5902,7 +5902,7 @@ impl From<&str> for ContactsExportFieldListFilterField {
             "ExternalSourceId" => Self::ExternalSourceId,
             "SchemaId" => Self::SchemaId,
             "SchemaVersion" => Self::SchemaVersion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6313,7 +6313,7 @@ impl From<&str> for ContactsPatchChangeAction {
             "AppendToCollection" => Self::AppendToCollection,
             "Remove" => Self::Remove,
             "RemoveFromCollection" => Self::RemoveFromCollection,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6487,7 +6487,7 @@ impl From<&str> for ConversationAssociationMediaType {
             "SOCIAL_EXPRESSION" => Self::SocialExpression,
             "VIDEO" => Self::Video,
             "SCREENSHARE" => Self::Screenshare,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7650,7 +7650,7 @@ impl From<&str> for EnrichFieldRuleAction {
             "AlwaysUseProvided" => Self::AlwaysUseProvided,
             "PreferExisting" => Self::PreferExisting,
             "PreferProvided" => Self::PreferProvided,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7701,7 +7701,7 @@ impl From<&str> for EnrichFieldRuleArrayAction {
             "Replace" => Self::Replace,
             "Extend" => Self::Extend,
             "Fill" => Self::Fill,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7829,7 +7829,7 @@ impl From<&str> for EnrichFieldRulesDefaultAction {
             "AlwaysUseProvided" => Self::AlwaysUseProvided,
             "PreferExisting" => Self::PreferExisting,
             "PreferProvided" => Self::PreferProvided,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7880,7 +7880,7 @@ impl From<&str> for EnrichFieldRulesDefaultArrayAction {
             "Replace" => Self::Replace,
             "Extend" => Self::Extend,
             "Fill" => Self::Fill,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8151,7 +8151,7 @@ impl From<&str> for ExternalOrganizationEnrichRequestAction {
             "Upsert" => Self::Upsert,
             "Update" => Self::Update,
             "Insert" => Self::Insert,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8265,7 +8265,7 @@ impl From<&str> for ExternalOrganizationIdentifierClaimRequestOperation {
         match v {
             "Claim" => Self::Claim,
             "Release" => Self::Release,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9003,7 +9003,7 @@ impl From<&str> for IdentifierClaimRequestOperation {
         match v {
             "Claim" => Self::Claim,
             "Release" => Self::Release,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9151,7 +9151,7 @@ impl From<&str> for IdentifierVertexNormalizedType {
             "FacebookId" => Self::FacebookId,
             "InstagramId" => Self::InstagramId,
             "InstagramHandle" => Self::InstagramHandle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9503,7 +9503,7 @@ impl From<&str> for MergeInfoStatus {
             "ManualSucceeded" => Self::ManualSucceeded,
             "ManualFailed" => Self::ManualFailed,
             "NotMerged" => Self::NotMerged,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9776,7 +9776,7 @@ impl From<&str> for NoteEntityType {
         match v {
             "contact" => Self::Contact,
             "organization" => Self::Organization,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10121,7 +10121,7 @@ impl From<&str> for NotesExportStatus {
             "RUNNING" => Self::Running,
             "SUCCEEDED" => Self::Succeeded,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10238,7 +10238,7 @@ impl From<&str> for NotesExportComparisonFieldFilterField {
         match v {
             "CreateDate" => Self::CreateDate,
             "ModifyDate" => Self::ModifyDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10355,7 +10355,7 @@ impl From<&str> for NotesExportFieldFilterField {
         match v {
             "DivisionId" => Self::DivisionId,
             "EntityType" => Self::EntityType,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10472,7 +10472,7 @@ impl From<&str> for NotesExportFieldListFilterField {
         match v {
             "DivisionId" => Self::DivisionId,
             "EntityType" => Self::EntityType,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10944,7 +10944,7 @@ impl From<&str> for OrganizationsExportStatus {
             "RUNNING" => Self::Running,
             "SUCCEEDED" => Self::Succeeded,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11061,7 +11061,7 @@ impl From<&str> for OrganizationsExportComparisonFieldFilterField {
         match v {
             "CreateDate" => Self::CreateDate,
             "ModifyDate" => Self::ModifyDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11182,7 +11182,7 @@ impl From<&str> for OrganizationsExportFieldFilterField {
             "DivisionId" => Self::DivisionId,
             "SchemaId" => Self::SchemaId,
             "SchemaVersion" => Self::SchemaVersion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11303,7 +11303,7 @@ impl From<&str> for OrganizationsExportFieldListFilterField {
             "DivisionId" => Self::DivisionId,
             "SchemaId" => Self::SchemaId,
             "SchemaVersion" => Self::SchemaVersion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12045,7 +12045,7 @@ impl From<&str> for RelationshipsExportStatus {
             "RUNNING" => Self::Running,
             "SUCCEEDED" => Self::Succeeded,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12162,7 +12162,7 @@ impl From<&str> for RelationshipsExportComparisonFieldFilterField {
         match v {
             "CreateDate" => Self::CreateDate,
             "ModifyDate" => Self::ModifyDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12279,7 +12279,7 @@ impl From<&str> for RelationshipsExportFieldFilterField {
         match v {
             "DivisionId" => Self::DivisionId,
             "UserId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12396,7 +12396,7 @@ impl From<&str> for RelationshipsExportFieldListFilterField {
         match v {
             "DivisionId" => Self::DivisionId,
             "UserId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -189,7 +189,7 @@ impl From<&str> for DefaultGreetingListOwnerType {
             "USER" => Self::User,
             "ORGANIZATION" => Self::Organization,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -543,7 +543,7 @@ impl From<&str> for GreetingType {
             "STATION" => Self::Station,
             "VOICEMAIL" => Self::Voicemail,
             "NAME" => Self::Name,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -594,7 +594,7 @@ impl From<&str> for GreetingOwnerType {
             "USER" => Self::User,
             "ORGANIZATION" => Self::Organization,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -389,7 +389,7 @@ impl From<&str> for AcceleratorMetadataOrigin {
             "Community" => Self::Community,
             "Partner" => Self::Partner,
             "Genesys" => Self::Genesys,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -440,7 +440,7 @@ impl From<&str> for AcceleratorMetadataType {
             "Module" => Self::Module,
             "Accelerator" => Self::Accelerator,
             "Blueprint" => Self::Blueprint,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -745,7 +745,7 @@ impl From<&str> for AcceleratorSpecificationOrigin {
             "Community" => Self::Community,
             "Partner" => Self::Partner,
             "Genesys" => Self::Genesys,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -796,7 +796,7 @@ impl From<&str> for AcceleratorSpecificationType {
             "Module" => Self::Module,
             "Accelerator" => Self::Accelerator,
             "Blueprint" => Self::Blueprint,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1024,7 +1024,7 @@ impl From<&str> for InfrastructureascodeJobStatus {
             "Failed" => Self::Failed,
             "RollbackFailed" => Self::RollbackFailed,
             "RollbackComplete" => Self::RollbackComplete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1398,7 +1398,7 @@ impl From<&str> for MetadataResultEntityVisibility {
         match v {
             "Visible" => Self::Visible,
             "Hidden" => Self::Hidden,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

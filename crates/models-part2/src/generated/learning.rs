@@ -345,7 +345,7 @@ impl From<&str> for AssessmentFormQuestionType {
             "freeTextQuestion" => Self::FreeTextQuestion,
             "npsQuestion" => Self::NpsQuestion,
             "readOnlyTextBlockQuestion" => Self::ReadOnlyTextBlockQuestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1408,7 +1408,7 @@ impl From<&str> for AssignedLearningModuleSource {
         match v {
             "UserCreated" => Self::UserCreated,
             "GenesysBeyond" => Self::GenesysBeyond,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1467,7 +1467,7 @@ impl From<&str> for AssignedLearningModuleType {
             "Assessment" => Self::Assessment,
             "External" => Self::External,
             "Native" => Self::Native,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1514,7 +1514,7 @@ impl From<&str> for AssignedLearningModuleArchivalMode {
         match v {
             "Graceful" => Self::Graceful,
             "Immediate" => Self::Immediate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1960,7 +1960,7 @@ impl From<&str> for LearningAssessmentStatus {
             "Pending" => Self::Pending,
             "InProgress" => Self::InProgress,
             "Finished" => Self::Finished,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2420,7 +2420,7 @@ impl From<&str> for LearningAssignmentState {
             "Deleted" => Self::Deleted,
             "NotCompleted" => Self::NotCompleted,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2626,7 +2626,7 @@ impl From<&str> for LearningAssignmentAggregateQueryRequestClauseType {
         match v {
             "And" => Self::And,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2743,7 +2743,7 @@ impl From<&str> for LearningAssignmentAggregateQueryRequestFilterType {
         match v {
             "And" => Self::And,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2868,7 +2868,7 @@ impl From<&str> for LearningAssignmentAggregateQueryRequestPredicateDimension {
             "type" => Self::Type,
             "moduleId" => Self::ModuleId,
             "isPassed" => Self::IsPassed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3145,7 +3145,7 @@ impl From<&str> for LearningAssignmentAggregateQueryResponseMetricMetric {
             "nFailedActivities" => Self::NFailedActivities,
             "oActivityScore" => Self::OActivityScore,
             "nNotCompletedActivities" => Self::NNotCompletedActivities,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3701,7 +3701,7 @@ impl From<&str> for LearningAssignmentExternalUpdateState {
             "Deleted" => Self::Deleted,
             "NotCompleted" => Self::NotCompleted,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4124,7 +4124,7 @@ impl From<&str> for LearningAssignmentStepSuccessStatus {
             "Passed" => Self::Passed,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4179,7 +4179,7 @@ impl From<&str> for LearningAssignmentStepCompletionStatus {
             "Incomplete" => Self::Incomplete,
             "NotAttempted" => Self::NotAttempted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4329,7 +4329,7 @@ impl From<&str> for LearningAssignmentStepScoStructureSuccessStatus {
             "Passed" => Self::Passed,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4384,7 +4384,7 @@ impl From<&str> for LearningAssignmentStepScoStructureCompletionStatus {
             "Incomplete" => Self::Incomplete,
             "NotAttempted" => Self::NotAttempted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4576,7 +4576,7 @@ impl From<&str> for LearningAssignmentUpdateState {
             "Deleted" => Self::Deleted,
             "NotCompleted" => Self::NotCompleted,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5452,7 +5452,7 @@ impl From<&str> for LearningModuleSource {
         match v {
             "UserCreated" => Self::UserCreated,
             "GenesysBeyond" => Self::GenesysBeyond,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5511,7 +5511,7 @@ impl From<&str> for LearningModuleType {
             "Assessment" => Self::Assessment,
             "External" => Self::External,
             "Native" => Self::Native,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5558,7 +5558,7 @@ impl From<&str> for LearningModuleArchivalMode {
         match v {
             "Graceful" => Self::Graceful,
             "Immediate" => Self::Immediate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6043,7 +6043,7 @@ impl From<&str> for LearningModuleInformStepType {
             "GenesysBuiltInCourse" => Self::GenesysBuiltInCourse,
             "RichText" => Self::RichText,
             "Scorm" => Self::Scorm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6240,7 +6240,7 @@ impl From<&str> for LearningModuleInformStepRequestType {
             "GenesysBuiltInCourse" => Self::GenesysBuiltInCourse,
             "RichText" => Self::RichText,
             "Scorm" => Self::Scorm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6353,7 +6353,7 @@ impl From<&str> for LearningModuleJobRequestAction {
             "ImmediateArchive" => Self::ImmediateArchive,
             "Unarchive" => Self::Unarchive,
             "Assign" => Self::Assign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6482,7 +6482,7 @@ impl From<&str> for LearningModuleJobResponseStatus {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7004,7 +7004,7 @@ impl From<&str> for LearningModulePreviewGetResponseAssignmentState {
             "Deleted" => Self::Deleted,
             "NotCompleted" => Self::NotCompleted,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7187,7 +7187,7 @@ impl From<&str> for LearningModulePreviewGetResponseStepSuccessStatus {
             "Passed" => Self::Passed,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7242,7 +7242,7 @@ impl From<&str> for LearningModulePreviewGetResponseStepCompletionStatus {
             "Incomplete" => Self::Incomplete,
             "NotAttempted" => Self::NotAttempted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7414,7 +7414,7 @@ impl From<&str> for LearningModulePreviewGetScoStructureSuccessStatus {
             "Passed" => Self::Passed,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7469,7 +7469,7 @@ impl From<&str> for LearningModulePreviewGetScoStructureCompletionStatus {
             "Incomplete" => Self::Incomplete,
             "NotAttempted" => Self::NotAttempted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7628,7 +7628,7 @@ impl From<&str> for LearningModulePreviewUpdateRequestState {
             "Deleted" => Self::Deleted,
             "NotCompleted" => Self::NotCompleted,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7963,7 +7963,7 @@ impl From<&str> for LearningModulePreviewUpdateResponseAssignmentState {
             "Deleted" => Self::Deleted,
             "NotCompleted" => Self::NotCompleted,
             "InvalidSchedule" => Self::InvalidSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8179,7 +8179,7 @@ impl From<&str> for LearningModulePreviewUpdateScoStructureSuccessStatus {
             "Passed" => Self::Passed,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8234,7 +8234,7 @@ impl From<&str> for LearningModulePreviewUpdateScoStructureCompletionStatus {
             "Incomplete" => Self::Incomplete,
             "NotAttempted" => Self::NotAttempted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8395,7 +8395,7 @@ impl From<&str> for LearningModulePreviewUpdateStepSuccessStatus {
             "Passed" => Self::Passed,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8450,7 +8450,7 @@ impl From<&str> for LearningModulePreviewUpdateStepCompletionStatus {
             "Incomplete" => Self::Incomplete,
             "NotAttempted" => Self::NotAttempted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8922,7 +8922,7 @@ impl From<&str> for LearningModuleRequestType {
             "Assessment" => Self::Assessment,
             "External" => Self::External,
             "Native" => Self::Native,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9157,7 +9157,7 @@ impl From<&str> for LearningModuleRulePartsOperation {
         match v {
             "Include" => Self::Include,
             "Exclude" => Self::Exclude,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9232,7 +9232,7 @@ impl From<&str> for LearningModuleRulePartsSelector {
             "Role" => Self::Role,
             "Team" => Self::Team,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9469,7 +9469,7 @@ impl From<&str> for LearningScheduleSlotsJobRequestSlotsType {
     fn from(v: &str) -> Self {
         match v {
             "BestTime" => Self::BestTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9641,7 +9641,7 @@ impl From<&str> for LearningScheduleSlotsJobResponseSlotsType {
     fn from(v: &str) -> Self {
         match v {
             "BestTime" => Self::BestTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9769,7 +9769,7 @@ impl From<&str> for LearningScheduleSlotsJobResultStatus {
             "InProgress" => Self::InProgress,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10235,7 +10235,7 @@ impl From<&str> for LearningScormResponseStatus {
             "Unpacking" => Self::Unpacking,
             "Error" => Self::Error,
             "Ready" => Self::Ready,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10440,7 +10440,7 @@ impl From<&str> for LearningScormUploadResponseStatus {
             "Unpacking" => Self::Unpacking,
             "Error" => Self::Error,
             "Ready" => Self::Ready,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10725,7 +10725,7 @@ impl From<&str> for LearningShareableContentObjectLessonStatus {
             "Incomplete" => Self::Incomplete,
             "Browsed" => Self::Browsed,
             "NotAttempted" => Self::NotAttempted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10780,7 +10780,7 @@ impl From<&str> for LearningShareableContentObjectExit {
             "Suspend" => Self::Suspend,
             "Logout" => Self::Logout,
             "Empty" => Self::Empty,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10827,7 +10827,7 @@ impl From<&str> for LearningShareableContentObjectCredit {
         match v {
             "Credit" => Self::Credit,
             "NoCredit" => Self::NoCredit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10878,7 +10878,7 @@ impl From<&str> for LearningShareableContentObjectEntry {
             "AbInitio" => Self::AbInitio,
             "Resume" => Self::Resume,
             "Empty" => Self::Empty,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10929,7 +10929,7 @@ impl From<&str> for LearningShareableContentObjectMode {
             "Browse" => Self::Browse,
             "Normal" => Self::Normal,
             "Review" => Self::Review,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11068,7 +11068,7 @@ impl From<&str> for LearningSlotDifferenceRating {
             "Poor" => Self::Poor,
             "Neutral" => Self::Neutral,
             "Good" => Self::Good,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11365,7 +11365,7 @@ impl From<&str> for LearningSlotScheduleActivityExternalActivityType {
             "Coaching" => Self::Coaching,
             "Learning" => Self::Learning,
             "Opportunity" => Self::Opportunity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

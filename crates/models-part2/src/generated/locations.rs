@@ -177,7 +177,7 @@ impl From<&str> for LocationCreateDefinitionState {
         match v {
             "active" => Self::Active,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -488,7 +488,7 @@ impl From<&str> for LocationUpdateDefinitionState {
         match v {
             "active" => Self::Active,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -167,7 +167,7 @@ impl From<&str> for LogCaptureDownloadExecutionResponseState {
             "Running" => Self::Running,
             "Failed" => Self::Failed,
             "Succeeded" => Self::Succeeded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -292,7 +292,7 @@ impl From<&str> for LogCaptureQueryRequestSortOrder {
         match v {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -508,7 +508,7 @@ impl From<&str> for LogCaptureUserConfigurationCaptureMethod {
         match v {
             "OnDemand" => Self::OnDemand,
             "Scheduled" => Self::Scheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -203,7 +203,7 @@ impl From<&str> for OAuthAuthorizationState {
             "Requested" => Self::Requested,
             "Authorized" => Self::Authorized,
             "Revoked" => Self::Revoked,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -566,7 +566,7 @@ impl From<&str> for OAuthClientAuthorizedGrantType {
             "SAML2-BEARER" => Self::Saml2Bearer,
             "PASSWORD" => Self::Password,
             "CLIENT-CREDENTIALS" => Self::ClientCredentials,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -617,7 +617,7 @@ impl From<&str> for OAuthClientState {
             "active" => Self::Active,
             "disabled" => Self::Disabled,
             "inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -960,7 +960,7 @@ impl From<&str> for OAuthClientRequestAuthorizedGrantType {
             "SAML2-BEARER" => Self::Saml2Bearer,
             "PASSWORD" => Self::Password,
             "CLIENT-CREDENTIALS" => Self::ClientCredentials,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1011,7 +1011,7 @@ impl From<&str> for OAuthClientRequestState {
             "active" => Self::Active,
             "disabled" => Self::Disabled,
             "inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

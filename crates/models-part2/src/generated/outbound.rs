@@ -335,7 +335,7 @@ impl From<&str> for AlterationType {
         match v {
             "Exclusion" => Self::Exclusion,
             "Inclusion" => Self::Inclusion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -461,7 +461,7 @@ impl From<&str> for AppendToDncActionSettingsListType {
         match v {
             "Rds" => Self::Rds,
             "RdsCustom" => Self::RdsCustom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -787,7 +787,7 @@ impl From<&str> for AttemptLimitsResetPeriod {
             "DAYS_28" => Self::Days28,
             "DAYS_29" => Self::Days29,
             "DAYS_30" => Self::Days30,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1857,7 +1857,7 @@ impl From<&str> for CallBasicState {
             "uploading" => Self::Uploading,
             "transmitting" => Self::Transmitting,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1940,7 +1940,7 @@ impl From<&str> for CallBasicInitialState {
             "uploading" => Self::Uploading,
             "transmitting" => Self::Transmitting,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1987,7 +1987,7 @@ impl From<&str> for CallBasicDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2038,7 +2038,7 @@ impl From<&str> for CallBasicRecordingState {
             "none" => Self::None,
             "active" => Self::Active,
             "paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2149,7 +2149,7 @@ impl From<&str> for CallBasicDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3141,7 +3141,7 @@ impl From<&str> for CallbackBasicState {
             "terminated" => Self::Terminated,
             "scheduled" => Self::Scheduled,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3216,7 +3216,7 @@ impl From<&str> for CallbackBasicInitialState {
             "terminated" => Self::Terminated,
             "scheduled" => Self::Scheduled,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3263,7 +3263,7 @@ impl From<&str> for CallbackBasicDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3366,7 +3366,7 @@ impl From<&str> for CallbackBasicDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3583,7 +3583,7 @@ impl From<&str> for CampaignDiagnosticCampaignHealthStateState {
             "WaitingForLines" => Self::WaitingForLines,
             "WarnThresholdCPS" => Self::WarnThresholdCps,
             "WarnMaxCPAalarm" => Self::WarnMaxCpAalarm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3738,7 +3738,7 @@ impl From<&str> for CampaignDiagnosticCampaignStateState {
             "invalid" => Self::Invalid,
             "forced_off" => Self::ForcedOff,
             "forced_stopping" => Self::ForcedStopping,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3801,7 +3801,7 @@ impl From<&str> for CampaignDiagnosticCampaignStateDialingMode {
             "predictive" => Self::Predictive,
             "progressive" => Self::Progressive,
             "external" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3940,7 +3940,7 @@ impl From<&str> for CampaignDiagnosticConfigChangeAction {
             "Update" => Self::Update,
             "Create" => Self::Create,
             "Delete" => Self::Delete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4178,7 +4178,7 @@ impl From<&str> for CampaignDiagnosticWindowState {
     fn from(v: &str) -> Self {
         match v {
             "WarnMaxCPAalarm" => Self::WarnMaxCpAalarm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5045,7 +5045,7 @@ impl From<&str> for CampaignInteractionDisposition {
             "SIT_CALLABLE" => Self::SitCallable,
             "SIT_UNCALLABLE" => Self::SitUncallable,
             "FAX" => Self::Fax,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5841,7 +5841,7 @@ impl From<&str> for CampaignPerformanceDataCampaignStatus {
             "invalid" => Self::Invalid,
             "forced_off" => Self::ForcedOff,
             "forced_stopping" => Self::ForcedStopping,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5904,7 +5904,7 @@ impl From<&str> for CampaignPerformanceDataDialingMode {
             "predictive" => Self::Predictive,
             "progressive" => Self::Progressive,
             "external" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6458,7 +6458,7 @@ impl From<&str> for CampaignRuleCampaignRuleProcessing {
     fn from(v: &str) -> Self {
         match v {
             "v2" => Self::V2,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6647,7 +6647,7 @@ impl From<&str> for CampaignRuleActionActionType {
             "changeCampaignQueue" => Self::ChangeCampaignQueue,
             "changeCampaignTemplate" => Self::ChangeCampaignTemplate,
             "setCampaignReservation" => Self::SetCampaignReservation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6909,7 +6909,7 @@ impl From<&str> for CampaignRuleCampaignWaitTimeSettingsWaitType {
             "WaitingForAgents" => Self::WaitingForAgents,
             "WaitingForContacts" => Self::WaitingForContacts,
             "WaitingForLines" => Self::WaitingForLines,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7124,7 +7124,7 @@ impl From<&str> for CampaignRuleConditionConditionType {
             "specificDate" => Self::SpecificDate,
             "campaignRunTime" => Self::CampaignRunTime,
             "campaignWaitTime" => Self::CampaignWaitTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7913,7 +7913,7 @@ impl From<&str> for CampaignRuleExecutionSettingsFrequency {
         match v {
             "onEachTrigger" => Self::OnEachTrigger,
             "oncePerDay" => Self::OncePerDay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8197,7 +8197,7 @@ impl From<&str> for CampaignRuleParametersOperator {
             "after" => Self::After,
             "between" => Self::Between,
             "in" => Self::In,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8256,7 +8256,7 @@ impl From<&str> for CampaignRuleParametersPriority {
             "3" => Self::V3,
             "4" => Self::V4,
             "5" => Self::V5,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8319,7 +8319,7 @@ impl From<&str> for CampaignRuleParametersDialingMode {
             "predictive" => Self::Predictive,
             "progressive" => Self::Progressive,
             "external" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8770,7 +8770,7 @@ impl From<&str> for CampaignRuleWarningCode {
             "NoEmailContentTemplate" => Self::NoEmailContentTemplate,
             "ConditionsWaitingForLinesOnlyPreviewOrExternal" => Self::ConditionsWaitingForLinesOnlyPreviewOrExternal,
             "ConditionsWaitingForAgentsOnlyAgentless" => Self::ConditionsWaitingForAgentsOnlyAgentless,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8957,7 +8957,7 @@ impl From<&str> for CampaignRuleWarningParametersActionType {
             "changeCampaignQueue" => Self::ChangeCampaignQueue,
             "changeCampaignTemplate" => Self::ChangeCampaignTemplate,
             "setCampaignReservation" => Self::SetCampaignReservation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9060,7 +9060,7 @@ impl From<&str> for CampaignRuleWarningParametersConditionType {
             "specificDate" => Self::SpecificDate,
             "campaignRunTime" => Self::CampaignRunTime,
             "campaignWaitTime" => Self::CampaignWaitTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9651,7 +9651,7 @@ impl From<&str> for CampaignSequenceStatus {
             "on" => Self::On,
             "off" => Self::Off,
             "complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10346,7 +10346,7 @@ impl From<&str> for ColumnDataTypeSpecificationColumnDataType {
             "TEXT" => Self::Text,
             "TIMESTAMP" => Self::Timestamp,
             "DATETIME" => Self::Datetime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10552,7 +10552,7 @@ impl From<&str> for CommonCampaignMediaType {
             "sms" => Self::Sms,
             "voice" => Self::Voice,
             "whatsapp" => Self::Whatsapp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10706,7 +10706,7 @@ impl From<&str> for CommonCampaignDivisionViewMediaType {
             "sms" => Self::Sms,
             "voice" => Self::Voice,
             "whatsapp" => Self::Whatsapp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11296,7 +11296,7 @@ impl From<&str> for ConditionType {
             "contactPropertyCondition" => Self::ContactPropertyCondition,
             "dataActionCondition" => Self::DataActionCondition,
             "timeAndDateCondition" => Self::TimeAndDateCondition,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11351,7 +11351,7 @@ impl From<&str> for ConditionValueType {
             "NUMERIC" => Self::Numeric,
             "DATETIME" => Self::Datetime,
             "PERIOD" => Self::Period,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11438,7 +11438,7 @@ impl From<&str> for ConditionOperator {
             "AFTER" => Self::After,
             "IN" => Self::In,
             "BETWEEN" => Self::Between,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11493,7 +11493,7 @@ impl From<&str> for ConditionPropertyType {
             "LAST_ATTEMPT_OVERALL" => Self::LastAttemptOverall,
             "LAST_WRAPUP_BY_COLUMN" => Self::LastWrapupByColumn,
             "LAST_WRAPUP_OVERALL" => Self::LastWrapupOverall,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11750,7 +11750,7 @@ impl From<&str> for ContactAddressConditionSettingsOperator {
             "Contains" => Self::Contains,
             "BeginsWith" => Self::BeginsWith,
             "EndsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11875,7 +11875,7 @@ impl From<&str> for ContactAddressTypeConditionSettingsOperator {
             "Contains" => Self::Contains,
             "BeginsWith" => Self::BeginsWith,
             "EndsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12084,7 +12084,7 @@ impl From<&str> for ContactBulkSearchCriteriaFilterType {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12439,7 +12439,7 @@ impl From<&str> for ContactColumnConditionSettingsOperator {
             "EndsWith" => Self::EndsWith,
             "Before" => Self::Before,
             "After" => Self::After,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12494,7 +12494,7 @@ impl From<&str> for ContactColumnConditionSettingsValueType {
             "Numeric" => Self::Numeric,
             "Period" => Self::Period,
             "String" => Self::String,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12604,7 +12604,7 @@ impl From<&str> for ContactColumnTimeZoneColumnType {
         match v {
             "PHONE" => Self::Phone,
             "ZIP" => Self::Zip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13036,7 +13036,7 @@ impl From<&str> for ContactListRetentionType {
             "Never" => Self::Never,
             "Today" => Self::Today,
             "RetentionDays" => Self::RetentionDays,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13666,7 +13666,7 @@ impl From<&str> for ContactListFilterSourceType {
         match v {
             "ContactList" => Self::ContactList,
             "ContactListTemplate" => Self::ContactListTemplate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13713,7 +13713,7 @@ impl From<&str> for ContactListFilterFilterType {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13880,7 +13880,7 @@ impl From<&str> for ContactListFilterClauseFilterType {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14168,7 +14168,7 @@ impl From<&str> for ContactListFilterPredicateColumnType {
         match v {
             "numeric" => Self::Numeric,
             "alphabetic" => Self::Alphabetic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14255,7 +14255,7 @@ impl From<&str> for ContactListFilterPredicateOperator {
             "AFTER" => Self::After,
             "BETWEEN" => Self::Between,
             "IN" => Self::In,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14669,7 +14669,7 @@ impl From<&str> for ContactListTemplateRetentionType {
             "Never" => Self::Never,
             "Today" => Self::Today,
             "RetentionDays" => Self::RetentionDays,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15755,7 +15755,7 @@ impl From<&str> for ContactsBulkOperationJobState {
             "InProgress" => Self::InProgress,
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15802,7 +15802,7 @@ impl From<&str> for ContactsBulkOperationJobType {
         match v {
             "BulkDelete" => Self::BulkDelete,
             "BulkEdit" => Self::BulkEdit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16428,7 +16428,7 @@ impl From<&str> for DataActionConditionPredicateOutputOperator {
             "ENDS_WITH" => Self::EndsWith,
             "BEFORE" => Self::Before,
             "AFTER" => Self::After,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16799,7 +16799,7 @@ impl From<&str> for DialerActionType {
             "Action" => Self::Action,
             "modifyContactAttribute" => Self::ModifyContactAttribute,
             "dataActionBehavior" => Self::DataActionBehavior,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16882,7 +16882,7 @@ impl From<&str> for DialerActionActionTypeName {
             "SET_CALLER_ID" => Self::SetCallerId,
             "SET_SKILLS" => Self::SetSkills,
             "DATA_ACTION" => Self::DataAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16937,7 +16937,7 @@ impl From<&str> for DialerActionUpdateOption {
             "INCREMENT" => Self::Increment,
             "DECREMENT" => Self::Decrement,
             "CURRENT_TIME" => Self::CurrentTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17239,7 +17239,7 @@ impl From<&str> for DialerContactRetentionType {
             "Today" => Self::Today,
             "RetentionDays" => Self::RetentionDays,
             "DateExpiration" => Self::DateExpiration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17533,7 +17533,7 @@ impl From<&str> for DialerRuleCategory {
         match v {
             "DIALER_PRECALL" => Self::DialerPrecall,
             "DIALER_WRAPUP" => Self::DialerWrapup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17996,7 +17996,7 @@ impl From<&str> for DigitalDataActionConditionPredicateOutputOperator {
             "EndsWith" => Self::EndsWith,
             "Before" => Self::Before,
             "After" => Self::After,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18163,7 +18163,7 @@ impl From<&str> for DigitalRuleCategory {
         match v {
             "PreContact" => Self::PreContact,
             "PostContact" => Self::PostContact,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18787,7 +18787,7 @@ impl From<&str> for DncListDncSourceType {
             "rds_custom" => Self::RdsCustom,
             "dnc.com" => Self::DncCom,
             "gryphon" => Self::Gryphon,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18842,7 +18842,7 @@ impl From<&str> for DncListContactMethod {
             "Phone" => Self::Phone,
             "Any" => Self::Any,
             "WhatsApp" => Self::WhatsApp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19118,7 +19118,7 @@ impl From<&str> for DncListCreateDncSourceType {
             "rds_custom" => Self::RdsCustom,
             "dnc.com" => Self::DncCom,
             "gryphon" => Self::Gryphon,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19173,7 +19173,7 @@ impl From<&str> for DncListCreateContactMethod {
             "Phone" => Self::Phone,
             "Any" => Self::Any,
             "WhatsApp" => Self::WhatsApp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19358,7 +19358,7 @@ impl From<&str> for DncListDivisionViewDncSourceType {
             "rds_custom" => Self::RdsCustom,
             "dnc.com" => Self::DncCom,
             "gryphon" => Self::Gryphon,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19413,7 +19413,7 @@ impl From<&str> for DncListDivisionViewContactMethod {
             "Phone" => Self::Phone,
             "Any" => Self::Any,
             "WhatsApp" => Self::WhatsApp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19796,7 +19796,7 @@ impl From<&str> for DncPatchCustomExclusionColumnsRequestAction {
         match v {
             "Add" => Self::Add,
             "Remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19917,7 +19917,7 @@ impl From<&str> for DncPatchEmailsRequestAction {
         match v {
             "Add" => Self::Add,
             "Remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20038,7 +20038,7 @@ impl From<&str> for DncPatchPhoneNumbersRequestAction {
         match v {
             "Add" => Self::Add,
             "Remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20159,7 +20159,7 @@ impl From<&str> for DncPatchWhatsAppNumbersRequestAction {
         match v {
             "Add" => Self::Add,
             "Remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20887,7 +20887,7 @@ impl From<&str> for EventLogLevel {
             "INFO" => Self::Info,
             "WARNING" => Self::Warning,
             "ERROR" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21006,7 +21006,7 @@ impl From<&str> for EventLogCategory {
             "EMAIL_CAMPAIGN_SCHEDULE" => Self::EmailCampaignSchedule,
             "WHATSAPP_CAMPAIGN_SCHEDULE" => Self::WhatsappCampaignSchedule,
             "RETENTION_POLICY" => Self::RetentionPolicy,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21615,7 +21615,7 @@ impl From<&str> for EventMessageCode {
             "RECURRING_SCHEDULE_ENDED" => Self::RecurringScheduleEnded,
             "RECURRING_SCHEDULE_MISSED_OCCURRENCES" => Self::RecurringScheduleMissedOccurrences,
             "VERSION_CONFLICT" => Self::VersionConflict,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21936,7 +21936,7 @@ impl From<&str> for FileSpecificationTemplateFormat {
         match v {
             "FixedLength" => Self::FixedLength,
             "Delimited" => Self::Delimited,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21999,7 +21999,7 @@ impl From<&str> for FileSpecificationTemplateDelimiter {
             "Tab" => Self::Tab,
             "Semicolon" => Self::Semicolon,
             "Custom" => Self::Custom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22453,7 +22453,7 @@ impl From<&str> for ImportStatusState {
         match v {
             "IN_PROGRESS" => Self::InProgress,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22709,7 +22709,7 @@ impl From<&str> for ImportTemplateListNameFormat {
             "ListNamePrefixMonthDayYearPart" => Self::ListNamePrefixMonthDayYearPart,
             "ListNamePrefixMonthDayYearHourMinuteSecondPart" => Self::ListNamePrefixMonthDayYearHourMinuteSecondPart,
             "Custom" => Self::Custom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22990,7 +22990,7 @@ impl From<&str> for LastAttemptByColumnConditionSettingsOperator {
         match v {
             "Before" => Self::Before,
             "After" => Self::After,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23120,7 +23120,7 @@ impl From<&str> for LastAttemptOverallConditionSettingsOperator {
         match v {
             "Before" => Self::Before,
             "After" => Self::After,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23511,7 +23511,7 @@ impl From<&str> for MessageEvaluationMessageType {
             "Sms" => Self::Sms,
             "Email" => Self::Email,
             "WhatsApp" => Self::WhatsApp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23855,7 +23855,7 @@ impl From<&str> for MessagingCampaignCampaignStatus {
             "invalid" => Self::Invalid,
             "forced_off" => Self::ForcedOff,
             "forced_stopping" => Self::ForcedStopping,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24958,7 +24958,7 @@ impl From<&str> for OutboundSettingsComplianceAbandonRateDenominator {
         match v {
             "ALL_CALLS" => Self::AllCalls,
             "CALLS_THAT_REACHED_QUEUE" => Self::CallsThatReachedQueue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25009,7 +25009,7 @@ impl From<&str> for OutboundSettingsContactListDefaultRetentionType {
             "Never" => Self::Never,
             "Today" => Self::Today,
             "RetentionDays" => Self::RetentionDays,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25724,7 +25724,7 @@ impl From<&str> for ParticipantBasicWrapupPrompt {
             "agentRequested" => Self::AgentRequested,
             "timeout" => Self::Timeout,
             "forcedTimeout" => Self::ForcedTimeout,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25787,7 +25787,7 @@ impl From<&str> for ParticipantBasicScreenRecordingState {
             "stopped" => Self::Stopped,
             "error" => Self::Error,
             "timeout" => Self::Timeout,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25830,7 +25830,7 @@ impl From<&str> for ParticipantBasicFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25958,7 +25958,7 @@ impl From<&str> for PatternType {
         match v {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26371,7 +26371,7 @@ impl From<&str> for RangeType {
             "NoEnd" => Self::NoEnd,
             "EndDate" => Self::EndDate,
             "Numbered" => Self::Numbered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26502,7 +26502,7 @@ impl From<&str> for ReactionReactionType {
             "transfer" => Self::Transfer,
             "transfer_flow" => Self::TransferFlow,
             "play_file" => Self::PlayFile,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26982,7 +26982,7 @@ impl From<&str> for ResponseSetLiveSpeakerDetectionMode {
             "Low" => Self::Low,
             "Medium" => Self::Medium,
             "High" => Self::High,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28260,7 +28260,7 @@ impl From<&str> for SplittingInformationCriteria {
             "Quantity" => Self::Quantity,
             "Column" => Self::Column,
             "Custom" => Self::Custom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28425,7 +28425,7 @@ impl From<&str> for TimeAndDateSubConditionType {
             "dayOfWeek" => Self::DayOfWeek,
             "dayOfMonth" => Self::DayOfMonth,
             "specificDate" => Self::SpecificDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28512,7 +28512,7 @@ impl From<&str> for TimeAndDateSubConditionOperator {
             "AFTER" => Self::After,
             "IN" => Self::In,
             "BETWEEN" => Self::Between,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28854,7 +28854,7 @@ impl From<&str> for UpdateContactColumnActionSettingsUpdateOption {
             "Increment" => Self::Increment,
             "Decrement" => Self::Decrement,
             "CurrentTime" => Self::CurrentTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29689,7 +29689,7 @@ impl From<&str> for WritableDialerContactRetentionType {
             "Today" => Self::Today,
             "RetentionDays" => Self::RetentionDays,
             "DateExpiration" => Self::DateExpiration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

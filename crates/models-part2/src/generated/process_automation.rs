@@ -415,7 +415,7 @@ impl From<&str> for MatchCriteriaOperator {
             "All" => Self::All,
             "Exists" => Self::Exists,
             "Size" => Self::Size,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -623,7 +623,7 @@ impl From<&str> for MatchCriteriaTestResultOperator {
             "All" => Self::All,
             "Exists" => Self::Exists,
             "Size" => Self::Size,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2035,7 +2035,7 @@ impl From<&str> for TriggerTargetType {
     fn from(v: &str) -> Self {
         match v {
             "Workflow" => Self::Workflow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2404,7 +2404,7 @@ impl From<&str> for WorkflowTargetSettingsDataFormat {
         match v {
             "Json" => Self::Json,
             "TopLevelPrimitives" => Self::TopLevelPrimitives,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -327,7 +327,7 @@ impl From<&str> for AnnotationReason {
             "SecurePause" => Self::SecurePause,
             "FlowOrQueue" => Self::FlowOrQueue,
             "Pause" => Self::Pause,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -432,7 +432,7 @@ impl From<&str> for ArchiveRetentionStorageMedium {
     fn from(v: &str) -> Self {
         match v {
             "CLOUDARCHIVE" => Self::Cloudarchive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -707,7 +707,7 @@ impl From<&str> for BatchDownloadJobStatusResultStatus {
         match v {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1051,7 +1051,7 @@ impl From<&str> for ButtonResponseType {
             "DatePicker" => Self::DatePicker,
             "ListPicker" => Self::ListPicker,
             "Form" => Self::Form,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1102,7 +1102,7 @@ impl From<&str> for ButtonResponseMessageType {
             "QuickReply" => Self::QuickReply,
             "Card" => Self::Card,
             "Carousel" => Self::Carousel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1625,7 +1625,7 @@ impl From<&str> for CardActionType {
         match v {
             "Link" => Self::Link,
             "Postback" => Self::Postback,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2048,7 +2048,7 @@ impl From<&str> for ChatMessageBodyType {
             "MEMBERJOIN" => Self::Memberjoin,
             "MEMBERLEAVE" => Self::Memberleave,
             "MEDIAREQUEST" => Self::Mediarequest,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3403,7 +3403,7 @@ impl From<&str> for DurationConditionDurationTarget {
         match v {
             "DURATION" => Self::Duration,
             "DURATION_RANGE" => Self::DurationRange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3454,7 +3454,7 @@ impl From<&str> for DurationConditionDurationMode {
             "Between" => Self::Between,
             "Over" => Self::Over,
             "Under" => Self::Under,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3776,7 +3776,7 @@ impl From<&str> for EmailMediaPolicyConditionsCustomerParticipation {
         match v {
             "YES" => Self::Yes,
             "NO" => Self::No,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3972,7 +3972,7 @@ impl From<&str> for EncryptionKeyKeyConfigurationType {
             "LocalKeyManager" => Self::LocalKeyManager,
             "Native" => Self::Native,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4401,7 +4401,7 @@ impl From<&str> for EndpointState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4560,7 +4560,7 @@ impl From<&str> for ExecuteRecordingJobsQueryState {
     fn from(v: &str) -> Self {
         match v {
             "PROCESSING" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5111,7 +5111,7 @@ impl From<&str> for KeyRotationSchedulePeriod {
             "WEEKLY" => Self::Weekly,
             "MONTHLY" => Self::Monthly,
             "YEARLY" => Self::Yearly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5932,7 +5932,7 @@ impl From<&str> for MessageMediaAttachmentMediaType {
             "image/png" => Self::ImagePng,
             "image/jpeg" => Self::ImageJpeg,
             "image/gif" => Self::ImageGif,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6165,7 +6165,7 @@ impl From<&str> for MessageMediaPolicyConditionsCustomerParticipation {
         match v {
             "YES" => Self::Yes,
             "NO" => Self::No,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6690,7 +6690,7 @@ impl From<&str> for OrphanRecordingProviderType {
             "SCREEN_RECORDING" => Self::ScreenRecording,
             "PUREENGAGE" => Self::Pureengage,
             "PURECONNECT" => Self::Pureconnect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6745,7 +6745,7 @@ impl From<&str> for OrphanRecordingMediaType {
             "CHAT" => Self::Chat,
             "EMAIL" => Self::Email,
             "SCREEN" => Self::Screen,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6804,7 +6804,7 @@ impl From<&str> for OrphanRecordingMediaSubtype {
             "Consult" => Self::Consult,
             "Screen" => Self::Screen,
             "Snippet" => Self::Snippet,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6867,7 +6867,7 @@ impl From<&str> for OrphanRecordingFileState {
             "RESTORED" => Self::Restored,
             "RESTORING" => Self::Restoring,
             "UPLOADING" => Self::Uploading,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6926,7 +6926,7 @@ impl From<&str> for OrphanRecordingOrphanStatus {
             "CONVERSATION_NOT_COMPLETE" => Self::ConversationNotComplete,
             "CONVERSATION_NOT_EVALUATED" => Self::ConversationNotEvaluated,
             "EVALUATED" => Self::Evaluated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7045,7 +7045,7 @@ impl From<&str> for OrphanRecordingRegion {
             "sa-east-1" => Self::SaEast1,
             "us-east-1" => Self::UsEast1,
             "us-west-2" => Self::UsWest2,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7493,7 +7493,7 @@ impl From<&str> for PaymentRequestPaymentPlatform {
     fn from(v: &str) -> Self {
         match v {
             "ApplePay" => Self::ApplePay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7617,7 +7617,7 @@ impl From<&str> for PaymentResponsePaymentStatus {
         match v {
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8121,7 +8121,7 @@ impl From<&str> for PolicyConditionsCustomerParticipation {
         match v {
             "YES" => Self::Yes,
             "NO" => Self::No,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9133,7 +9133,7 @@ impl From<&str> for PolicyUserState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9361,7 +9361,7 @@ impl From<&str> for QuickReplyAction {
     fn from(v: &str) -> Self {
         match v {
             "Message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9908,7 +9908,7 @@ impl From<&str> for RecordingMediaSubtype {
             "Consult" => Self::Consult,
             "Screen" => Self::Screen,
             "Snippet" => Self::Snippet,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9975,7 +9975,7 @@ impl From<&str> for RecordingFileState {
             "RESTORING" => Self::Restoring,
             "UPLOADING" => Self::Uploading,
             "ERROR" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10018,7 +10018,7 @@ impl From<&str> for RecordingArchiveMedium {
     fn from(v: &str) -> Self {
         match v {
             "CLOUDARCHIVE" => Self::Cloudarchive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10065,7 +10065,7 @@ impl From<&str> for RecordingRecordingFileRole {
         match v {
             "CUSTOMER_EXPERIENCE" => Self::CustomerExperience,
             "ADHOC" => Self::Adhoc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10108,7 +10108,7 @@ impl From<&str> for RecordingRecordingErrorStatus {
     fn from(v: &str) -> Self {
         match v {
             "EMAIL_TRANSCRIPT_TOO_LARGE" => Self::EmailTranscriptTooLarge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10277,7 +10277,7 @@ impl From<&str> for RecordingAttachmentMediaType {
             "Audio" => Self::Audio,
             "File" => Self::File,
             "Link" => Self::Link,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10401,7 +10401,7 @@ impl From<&str> for RecordingContentStoryType {
         match v {
             "Mention" => Self::Mention,
             "Reply" => Self::Reply,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10728,7 +10728,7 @@ impl From<&str> for RecordingEncryptionConfigurationKeyConfigurationType {
             "LocalKeyManager" => Self::LocalKeyManager,
             "Native" => Self::Native,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11148,7 +11148,7 @@ impl From<&str> for RecordingFormPageComponentFormComponentType {
             "DatePicker" => Self::DatePicker,
             "WheelPicker" => Self::WheelPicker,
             "Input" => Self::Input,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11323,7 +11323,7 @@ impl From<&str> for RecordingFormResponseContentContentType {
     fn from(v: &str) -> Self {
         match v {
             "ButtonResponse" => Self::ButtonResponse,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11740,7 +11740,7 @@ impl From<&str> for RecordingJobState {
             "PROCESSING" => Self::Processing,
             "CANCELLED" => Self::Cancelled,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12177,7 +12177,7 @@ impl From<&str> for RecordingJobsQueryAction {
             "ARCHIVE" => Self::Archive,
             "DELETE" => Self::Delete,
             "EXPORT" => Self::Export,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12427,7 +12427,7 @@ impl From<&str> for RecordingMessageReceiptStatus {
             "Failed" => Self::Failed,
             "Published" => Self::Published,
             "Removed" => Self::Removed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12584,7 +12584,7 @@ impl From<&str> for RecordingMessageReceiptReasonCode {
             "InvalidMediaContentLength" => Self::InvalidMediaContentLength,
             "RecipientOptedOut" => Self::RecipientOptedOut,
             "DataFiltered" => Self::DataFiltered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13118,7 +13118,7 @@ impl From<&str> for RecordingMessagingMessageContentType {
             "RichLink" => Self::RichLink,
             "RoadsideAssistance" => Self::RoadsideAssistance,
             "NotificationResponse" => Self::NotificationResponse,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13165,7 +13165,7 @@ impl From<&str> for RecordingMessagingMessageSocialVisibility {
         match v {
             "Public" => Self::Public,
             "Private" => Self::Private,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13502,7 +13502,7 @@ impl From<&str> for RecordingMetadataMediaSubtype {
             "Consult" => Self::Consult,
             "Screen" => Self::Screen,
             "Snippet" => Self::Snippet,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13569,7 +13569,7 @@ impl From<&str> for RecordingMetadataFileState {
             "RESTORING" => Self::Restoring,
             "UPLOADING" => Self::Uploading,
             "ERROR" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13612,7 +13612,7 @@ impl From<&str> for RecordingMetadataArchiveMedium {
     fn from(v: &str) -> Self {
         match v {
             "CLOUDARCHIVE" => Self::Cloudarchive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13731,7 +13731,7 @@ impl From<&str> for RecordingMetadataRegion {
             "sa-east-1" => Self::SaEast1,
             "us-east-1" => Self::UsEast1,
             "us-west-2" => Self::UsWest2,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13866,7 +13866,7 @@ impl From<&str> for RecordingNotificationResponseNotificationStatus {
         match v {
             "Accepted" => Self::Accepted,
             "Declined" => Self::Declined,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14158,7 +14158,7 @@ impl From<&str> for RecordingRetentionArchiveMedium {
     fn from(v: &str) -> Self {
         match v {
             "CLOUDARCHIVE" => Self::Cloudarchive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14657,7 +14657,7 @@ impl From<&str> for RecordingTemplateButtonType {
             "QuickReply" => Self::QuickReply,
             "PhoneNumber" => Self::PhoneNumber,
             "Url" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14968,7 +14968,7 @@ impl From<&str> for RecordingTemplateHeaderType {
         match v {
             "Text" => Self::Text,
             "Media" => Self::Media,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15113,7 +15113,7 @@ impl From<&str> for RecordingUploadReportState {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15233,7 +15233,7 @@ impl From<&str> for RecordingUploadReportRequestUploadStatus {
             "Success" => Self::Success,
             "Failure" => Self::Failure,
             "WaitForConversation" => Self::WaitForConversation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15691,7 +15691,7 @@ impl From<&str> for RichLinkHeaderType {
             "Image" => Self::Image,
             "File" => Self::File,
             "Video" => Self::Video,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -498,7 +498,7 @@ impl From<&str> for BenefitAssessmentState {
             "Created" => Self::Created,
             "Finished" => Self::Finished,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -644,7 +644,7 @@ impl From<&str> for BenefitAssessmentJobState {
         match v {
             "Created" => Self::Created,
             "Finished" => Self::Finished,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -769,7 +769,7 @@ impl From<&str> for CheckResult {
             "Unknown" => Self::UnknownValue,
             "Skipped" => Self::Skipped,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -852,7 +852,7 @@ impl From<&str> for CheckType {
             "UserVariance" => Self::UserVariance,
             "DataCoverage" => Self::DataCoverage,
             "ModelQuality" => Self::ModelQuality,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1496,7 +1496,7 @@ impl From<&str> for CreateKpiRequestKpiType {
             "Churn" => Self::Churn,
             "Retention" => Self::Retention,
             "SalesValue" => Self::SalesValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1547,7 +1547,7 @@ impl From<&str> for CreateKpiRequestSource {
             "WrapUpCode" => Self::WrapUpCode,
             "Outcome" => Self::Outcome,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2210,7 +2210,7 @@ impl From<&str> for CreateQueueRequestScoringMethod {
         match v {
             "TimestampAndPriority" => Self::TimestampAndPriority,
             "PriorityOnly" => Self::PriorityOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2261,7 +2261,7 @@ impl From<&str> for CreateQueueRequestLastAgentRoutingMode {
             "Disabled" => Self::Disabled,
             "QueueMembersOnly" => Self::QueueMembersOnly,
             "AnyAgent" => Self::AnyAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2312,7 +2312,7 @@ impl From<&str> for CreateQueueRequestSkillEvaluationMethod {
             "NONE" => Self::None,
             "BEST" => Self::Best,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2642,7 +2642,7 @@ impl From<&str> for DmarcResultStatus {
             "NotPresent" => Self::NotPresent,
             "Invalid" => Self::Invalid,
             "Valid" => Self::Valid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2697,7 +2697,7 @@ impl From<&str> for DmarcResultDetectedPolicy {
             "none" => Self::None,
             "quarantine" => Self::Quarantine,
             "reject" => Self::Reject,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2829,7 +2829,7 @@ impl From<&str> for DnsRecordEntryVerificationStatus {
             "Verified" => Self::Verified,
             "Failed" => Self::Failed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3139,7 +3139,7 @@ impl From<&str> for EmailOutboundDomainResultSenderStatus {
             "Provisioned" => Self::Provisioned,
             "Error" => Self::Error,
             "Deprovisioned" => Self::Deprovisioned,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3194,7 +3194,7 @@ impl From<&str> for EmailOutboundDomainResultSenderType {
             "EmailDomain" => Self::EmailDomain,
             "MockEmailDomain" => Self::MockEmailDomain,
             "EmailSmtpDomain" => Self::EmailSmtpDomain,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3739,7 +3739,7 @@ impl From<&str> for GraphApiSettingsStatus {
             "Inactive" => Self::Inactive,
             "IntegrationDeleted" => Self::IntegrationDeleted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3999,7 +3999,7 @@ impl From<&str> for ImapSettingsStatus {
             "Inactive" => Self::Inactive,
             "IntegrationDeleted" => Self::IntegrationDeleted,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4213,7 +4213,7 @@ impl From<&str> for InboundDomainMxRecordStatus {
             "VALID" => Self::Valid,
             "INVALID" => Self::Invalid,
             "NOT_AVAILABLE" => Self::NotAvailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4947,7 +4947,7 @@ impl From<&str> for KeyPerformanceIndicatorOptimizationType {
         match v {
             "Maximization" => Self::Maximization,
             "Minimization" => Self::Minimization,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4994,7 +4994,7 @@ impl From<&str> for KeyPerformanceIndicatorProblemType {
         match v {
             "Classification" => Self::Classification,
             "Regression" => Self::Regression,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5057,7 +5057,7 @@ impl From<&str> for KeyPerformanceIndicatorKpiType {
             "SalesValue" => Self::SalesValue,
             "HandleTime" => Self::HandleTime,
             "NextContactAvoidance" => Self::NextContactAvoidance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5108,7 +5108,7 @@ impl From<&str> for KeyPerformanceIndicatorSource {
             "WrapUpCode" => Self::WrapUpCode,
             "Outcome" => Self::Outcome,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5155,7 +5155,7 @@ impl From<&str> for KeyPerformanceIndicatorStatus {
         match v {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5202,7 +5202,7 @@ impl From<&str> for KeyPerformanceIndicatorKpiGroup {
         match v {
             "Standard" => Self::Standard,
             "Custom" => Self::Custom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5338,7 +5338,7 @@ impl From<&str> for KeyPerformanceIndicatorAssessmentAssessmentResult {
             "High" => Self::High,
             "Low" => Self::Low,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5517,7 +5517,7 @@ impl From<&str> for KeyPerformanceIndicatorTypeId {
             "SalesValue" => Self::SalesValue,
             "HandleTime" => Self::HandleTime,
             "NextContactAvoidance" => Self::NextContactAvoidance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5678,7 +5678,7 @@ impl From<&str> for KpiResultMediaType {
             "voice" => Self::Voice,
             "email" => Self::Email,
             "message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5812,7 +5812,7 @@ impl From<&str> for MailFromResultStatus {
             "PENDING" => Self::Pending,
             "VERIFIED" => Self::Verified,
             "UNKNOWN" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6069,7 +6069,7 @@ impl From<&str> for OutboundDomainSenderType {
             "EmailDomain" => Self::EmailDomain,
             "MockEmailDomain" => Self::MockEmailDomain,
             "EmailSmtpDomain" => Self::EmailSmtpDomain,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6213,7 +6213,7 @@ impl From<&str> for OutboundDomainCreateRequestSenderType {
             "EmailDomain" => Self::EmailDomain,
             "MockEmailDomain" => Self::MockEmailDomain,
             "EmailSmtpDomain" => Self::EmailSmtpDomain,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6473,7 +6473,7 @@ impl From<&str> for OutboundDomainPatchRequestSenderType {
             "EmailDomain" => Self::EmailDomain,
             "MockEmailDomain" => Self::MockEmailDomain,
             "EmailSmtpDomain" => Self::EmailSmtpDomain,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6844,7 +6844,7 @@ impl From<&str> for PredictionResultsIntent {
             "SOCIALEXPRESSION" => Self::Socialexpression,
             "VIDEOCOMM" => Self::Videocomm,
             "MESSAGE" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6907,7 +6907,7 @@ impl From<&str> for PredictionResultsFormula {
             "PATIENCE_ABANDON" => Self::PatienceAbandon,
             "AI-ADJUSTED-AHT" => Self::AiAdjustedAht,
             "POSITION-IN-QUEUE" => Self::PositionInQueue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7138,7 +7138,7 @@ impl From<&str> for PredictorState {
             "Created" => Self::Created,
             "Error" => Self::Error,
             "Active" => Self::Active,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7385,7 +7385,7 @@ impl From<&str> for PredictorModelMediaType {
             "voice" => Self::Voice,
             "email" => Self::Email,
             "message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7524,7 +7524,7 @@ impl From<&str> for PredictorModelBriefMediaType {
             "voice" => Self::Voice,
             "email" => Self::Email,
             "message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7579,7 +7579,7 @@ impl From<&str> for PredictorModelBriefState {
             "Error" => Self::Error,
             "InvalidDataset" => Self::InvalidDataset,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7707,7 +7707,7 @@ impl From<&str> for PredictorModelFeatureType {
             "User" => Self::User,
             "Customer" => Self::Customer,
             "Other" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7889,7 +7889,7 @@ impl From<&str> for PredictorModelRetrainingErrorErrorCode {
             "NotEnoughData" => Self::NotEnoughData,
             "ServiceError" => Self::ServiceError,
             "UnknownError" => Self::UnknownError,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8063,7 +8063,7 @@ impl From<&str> for PredictorScheduleScheduleType {
         match v {
             "HourOnHourOff" => Self::HourOnHourOff,
             "OngoingValueMonitoring" => Self::OngoingValueMonitoring,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9180,7 +9180,7 @@ impl From<&str> for QueueRequestScoringMethod {
         match v {
             "TimestampAndPriority" => Self::TimestampAndPriority,
             "PriorityOnly" => Self::PriorityOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9231,7 +9231,7 @@ impl From<&str> for QueueRequestLastAgentRoutingMode {
             "Disabled" => Self::Disabled,
             "QueueMembersOnly" => Self::QueueMembersOnly,
             "AnyAgent" => Self::AnyAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9282,7 +9282,7 @@ impl From<&str> for QueueRequestSkillEvaluationMethod {
             "NONE" => Self::None,
             "BEST" => Self::Best,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9498,7 +9498,7 @@ impl From<&str> for RecipientMessengerType {
             "open" => Self::Open,
             "apple" => Self::Apple,
             "linkedin" => Self::Linkedin,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11482,7 +11482,7 @@ impl From<&str> for SkillGroupWithMemberDivisionsStatus {
         match v {
             "InProgress" => Self::InProgress,
             "Complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12273,7 +12273,7 @@ impl From<&str> for SmsAvailablePhoneNumberPhoneNumberType {
             "tollfree" => Self::Tollfree,
             "shortcode" => Self::Shortcode,
             "alphanumeric" => Self::Alphanumeric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12328,7 +12328,7 @@ impl From<&str> for SmsAvailablePhoneNumberAddressRequirement {
             "any" => Self::Any,
             "local" => Self::Local,
             "foreign" => Self::Foreign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12817,7 +12817,7 @@ impl From<&str> for SmsPhoneNumberPhoneNumberType {
             "tollfree" => Self::Tollfree,
             "shortcode" => Self::Shortcode,
             "alphanumeric" => Self::Alphanumeric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12880,7 +12880,7 @@ impl From<&str> for SmsPhoneNumberPhoneNumberStatus {
             "PENDING" => Self::Pending,
             "PENDING_CANCELLATION" => Self::PendingCancellation,
             "INITIATED" => Self::Initiated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12923,7 +12923,7 @@ impl From<&str> for SmsPhoneNumberAutoRenewable {
     fn from(v: &str) -> Self {
         match v {
             "Quarterly" => Self::Quarterly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12970,7 +12970,7 @@ impl From<&str> for SmsPhoneNumberShortCodeBillingType {
         match v {
             "Basic" => Self::Basic,
             "Vanity" => Self::Vanity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13293,7 +13293,7 @@ impl From<&str> for SmsPhoneNumberImportPhoneNumberType {
             "mobile" => Self::Mobile,
             "tollfree" => Self::Tollfree,
             "shortcode" => Self::Shortcode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13555,7 +13555,7 @@ impl From<&str> for SmsPhoneNumberProvisionPhoneNumberType {
             "mobile" => Self::Mobile,
             "tollfree" => Self::Tollfree,
             "shortcode" => Self::Shortcode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13698,7 +13698,7 @@ impl From<&str> for SmsProvisioningStatusAction {
             "Create" => Self::Create,
             "Update" => Self::Update,
             "Delete" => Self::Delete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13749,7 +13749,7 @@ impl From<&str> for SmsProvisioningStatusState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14105,7 +14105,7 @@ impl From<&str> for TranscriptionSettingsTranscription {
             "Disabled" => Self::Disabled,
             "EnabledGlobally" => Self::EnabledGlobally,
             "EnabledQueueFlow" => Self::EnabledQueueFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14226,7 +14226,7 @@ impl From<&str> for UpdateKpiRequestStatus {
         match v {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14736,7 +14736,7 @@ impl From<&str> for VerificationResultStatus {
             "PENDING" => Self::Pending,
             "VERIFIED" => Self::Verified,
             "UNKNOWN" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

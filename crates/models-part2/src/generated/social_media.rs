@@ -118,7 +118,7 @@ impl From<&str> for ContentModerationFlag {
             "NotSafeForWork" => Self::NotSafeForWork,
             "SafeForWork" => Self::SafeForWork,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -279,7 +279,7 @@ impl From<&str> for ContentReactionReactionType {
             "Comment" => Self::Comment,
             "View" => Self::View,
             "Rating" => Self::Rating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -380,7 +380,7 @@ impl From<&str> for DataIngestionRuleStatusPatchRequestStatus {
         match v {
             "Active" => Self::Active,
             "Paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -674,7 +674,7 @@ impl From<&str> for EscalationRuleRequestStatus {
         match v {
             "Active" => Self::Active,
             "Paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -934,7 +934,7 @@ impl From<&str> for EscalationRuleResponseStatus {
         match v {
             "Active" => Self::Active,
             "Paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1058,7 +1058,7 @@ impl From<&str> for EscalationTargetTargetType {
     fn from(v: &str) -> Self {
         match v {
             "Conversation" => Self::Conversation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1105,7 +1105,7 @@ impl From<&str> for EscalationTargetDestination {
         match v {
             "SourceIntegration" => Self::SourceIntegration,
             "OverrideIntegration" => Self::OverrideIntegration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1406,7 +1406,7 @@ impl From<&str> for FacebookDataIngestionRuleResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1634,7 +1634,7 @@ impl From<&str> for FacebookDataIngestionRuleVersionResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1993,7 +1993,7 @@ impl From<&str> for GenericDataIngestionRuleResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2451,7 +2451,7 @@ impl From<&str> for GoogleBusinessProfileDataIngestionRuleResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2690,7 +2690,7 @@ impl From<&str> for GoogleBusinessProfileDataIngestionRuleVersionResponseStatus 
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3124,7 +3124,7 @@ impl From<&str> for InstagramDataIngestionRuleResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3352,7 +3352,7 @@ impl From<&str> for InstagramDataIngestionRuleVersionResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3696,7 +3696,7 @@ impl From<&str> for ManualEscalationResponseEscalationStatus {
             "PreviouslyEscalated" => Self::PreviouslyEscalated,
             "NotEscalated" => Self::NotEscalated,
             "Automatic" => Self::Automatic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3999,7 +3999,7 @@ impl From<&str> for OpenDataIngestionRuleResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4227,7 +4227,7 @@ impl From<&str> for OpenDataIngestionRuleVersionResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4552,7 +4552,7 @@ impl From<&str> for OpenSocialMediaChannelPlatform {
     fn from(v: &str) -> Self {
         match v {
             "Open" => Self::Open,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4595,7 +4595,7 @@ impl From<&str> for OpenSocialMediaChannelType {
     fn from(v: &str) -> Self {
         match v {
             "Public" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4736,7 +4736,7 @@ impl From<&str> for OpenSocialMediaMessageContentContentType {
             "Attachment" => Self::Attachment,
             "Reactions" => Self::Reactions,
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4902,7 +4902,7 @@ impl From<&str> for OpenSocialMediaNormalizedMessageType {
     fn from(v: &str) -> Self {
         match v {
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5171,7 +5171,7 @@ impl From<&str> for OpenSocialMediaReactionsChannelPlatform {
     fn from(v: &str) -> Self {
         match v {
             "Open" => Self::Open,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5214,7 +5214,7 @@ impl From<&str> for OpenSocialMediaReactionsChannelType {
     fn from(v: &str) -> Self {
         match v {
             "Public" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5595,7 +5595,7 @@ impl From<&str> for OpenSocialMediaRecipientIdType {
             "Phone" => Self::Phone,
             "Opaque" => Self::Opaque,
             "Topic" => Self::Topic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5720,7 +5720,7 @@ impl From<&str> for OpenSocialMediaRecipientAdditionalIdentifierType {
             "IngestionRule" => Self::IngestionRule,
             "IngestionRuleVersion" => Self::IngestionRuleVersion,
             "PhoneNumber" => Self::PhoneNumber,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6633,7 +6633,7 @@ impl From<&str> for SocialMediaAsyncDetailQueryOrder {
         match v {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6952,7 +6952,7 @@ impl From<&str> for SocialMediaMessageEscalationInfoEscalationStatus {
             "PreviouslyEscalated" => Self::PreviouslyEscalated,
             "NotEscalated" => Self::NotEscalated,
             "Automatic" => Self::Automatic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7069,7 +7069,7 @@ impl From<&str> for SocialMediaQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7195,7 +7195,7 @@ impl From<&str> for SocialMediaQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7345,7 +7345,7 @@ impl From<&str> for SocialMediaQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7464,7 +7464,7 @@ impl From<&str> for SocialMediaQueryPredicateDimension {
             "postType" => Self::PostType,
             "reposts" => Self::Reposts,
             "saves" => Self::Saves,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7515,7 +7515,7 @@ impl From<&str> for SocialMediaQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8097,7 +8097,7 @@ impl From<&str> for SocialTopicResponseStatus {
             "Active" => Self::Active,
             "Pending" => Self::Pending,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8291,7 +8291,7 @@ impl From<&str> for SocialTopicWithDataIngestionRuleMetadataResponseStatus {
             "Active" => Self::Active,
             "Pending" => Self::Pending,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8963,7 +8963,7 @@ impl From<&str> for TwitterDataIngestionRuleResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9202,7 +9202,7 @@ impl From<&str> for TwitterDataIngestionRuleVersionResponseStatus {
             "Paused" => Self::Paused,
             "Pending" => Self::Pending,
             "SystemPaused" => Self::SystemPaused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

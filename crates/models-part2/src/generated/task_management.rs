@@ -297,7 +297,7 @@ impl From<&str> for BulkJobState {
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
             "Terminated" => Self::Terminated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -344,7 +344,7 @@ impl From<&str> for BulkJobAction {
         match v {
             "TerminateWorkitems" => Self::TerminateWorkitems,
             "AddWorkitems" => Self::AddWorkitems,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1117,7 +1117,7 @@ impl From<&str> for BulkJobUpdateState {
         match v {
             "Queued" => Self::Queued,
             "Terminated" => Self::Terminated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1980,7 +1980,7 @@ impl From<&str> for WorkbinQueryRequestSelect {
     fn from(v: &str) -> Self {
         match v {
             "Count" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2093,7 +2093,7 @@ impl From<&str> for WorkbinQuerySortName {
         match v {
             "dateModified" => Self::DateModified,
             "name" => Self::Name,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2970,7 +2970,7 @@ impl From<&str> for WorkitemStatusCategory {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3061,7 +3061,7 @@ impl From<&str> for WorkitemAssignmentState {
             "Parked" => Self::Parked,
             "Held" => Self::Held,
             "AcdExpired" => Self::AcdExpired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3827,7 +3827,7 @@ impl From<&str> for WorkitemDateBasedConditionAttribute {
             "dateExpires" => Self::DateExpires,
             "ttl" => Self::Ttl,
             "dateCreated" => Self::DateCreated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3948,7 +3948,7 @@ impl From<&str> for WorkitemDateBasedConditionUpdateAttribute {
             "dateExpires" => Self::DateExpires,
             "ttl" => Self::Ttl,
             "dateCreated" => Self::DateCreated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4118,7 +4118,7 @@ impl From<&str> for WorkitemDateBasedRuleType {
             "OnCreate" => Self::OnCreate,
             "OnAttributeChange" => Self::OnAttributeChange,
             "Date" => Self::Date,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4800,7 +4800,7 @@ impl From<&str> for WorkitemFilterType {
         match v {
             "String" => Self::String,
             "Int" => Self::Int,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4879,7 +4879,7 @@ impl From<&str> for WorkitemFilterOperator {
             "CONTAINS" => Self::Contains,
             "BETWEEN" => Self::Between,
             "BEGINS_WITH" => Self::BeginsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5255,7 +5255,7 @@ impl From<&str> for WorkitemOnAttributeChangeConditionAttribute {
             "languageId" => Self::LanguageId,
             "externalTag" => Self::ExternalTag,
             "wrapup" => Self::Wrapup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5314,7 +5314,7 @@ impl From<&str> for WorkitemOnAttributeChangeConditionOperator {
             "LT" => Self::Lt,
             "GTE" => Self::Gte,
             "LTE" => Self::Lte,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5486,7 +5486,7 @@ impl From<&str> for WorkitemOnAttributeChangeConditionUpdateAttribute {
             "languageId" => Self::LanguageId,
             "externalTag" => Self::ExternalTag,
             "wrapup" => Self::Wrapup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5545,7 +5545,7 @@ impl From<&str> for WorkitemOnAttributeChangeConditionUpdateOperator {
             "LT" => Self::Lt,
             "GTE" => Self::Gte,
             "LTE" => Self::Lte,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5715,7 +5715,7 @@ impl From<&str> for WorkitemOnAttributeChangeRuleType {
             "OnCreate" => Self::OnCreate,
             "OnAttributeChange" => Self::OnAttributeChange,
             "Date" => Self::Date,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6090,7 +6090,7 @@ impl From<&str> for WorkitemOnCreateRuleType {
             "OnCreate" => Self::OnCreate,
             "OnAttributeChange" => Self::OnAttributeChange,
             "Date" => Self::Date,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6833,7 +6833,7 @@ impl From<&str> for WorkitemQueryJobFilterOperator {
             "CONTAINS" => Self::Contains,
             "BETWEEN" => Self::Between,
             "BEGINS_WITH" => Self::BeginsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6957,7 +6957,7 @@ impl From<&str> for WorkitemQueryJobQueryFiltersName {
     fn from(v: &str) -> Self {
         match v {
             "customFields" => Self::CustomFields,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7004,7 +7004,7 @@ impl From<&str> for WorkitemQueryJobQueryFiltersOperator {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7119,7 +7119,7 @@ impl From<&str> for WorkitemQueryJobQueryFiltersCriteriaOperator {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7283,7 +7283,7 @@ impl From<&str> for WorkitemQueryJobQueryFiltersPredicateOperator {
             "BETWEEN" => Self::Between,
             "BEGINS_WITH" => Self::BeginsWith,
             "EXISTS" => Self::Exists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7445,7 +7445,7 @@ impl From<&str> for WorkitemQueryJobResponseState {
             "Running" => Self::Running,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7577,7 +7577,7 @@ impl From<&str> for WorkitemQueryJobSortName {
             "dateCreated" => Self::DateCreated,
             "priority" => Self::Priority,
             "customFields" => Self::CustomFields,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7740,7 +7740,7 @@ impl From<&str> for WorkitemQueryPostRequestSelect {
     fn from(v: &str) -> Self {
         match v {
             "Count" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7853,7 +7853,7 @@ impl From<&str> for WorkitemQuerySortName {
         match v {
             "dateDue" => Self::DateDue,
             "priority" => Self::Priority,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8099,7 +8099,7 @@ impl From<&str> for WorkitemRuleActionType {
     fn from(v: &str) -> Self {
         match v {
             "LaunchFlow" => Self::LaunchFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8733,7 +8733,7 @@ impl From<&str> for WorkitemStatusCategoryEnum {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8925,7 +8925,7 @@ impl From<&str> for WorkitemStatusCreateCategory {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9637,7 +9637,7 @@ impl From<&str> for WorkitemUpdateAssignmentState {
             "Parked" => Self::Parked,
             "Held" => Self::Held,
             "AcdExpired" => Self::AcdExpired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9684,7 +9684,7 @@ impl From<&str> for WorkitemUpdateAssignmentOperation {
         match v {
             "AgentAssignmentAlerting" => Self::AgentAssignmentAlerting,
             "QueueAssignmentAlerting" => Self::QueueAssignmentAlerting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10271,7 +10271,7 @@ impl From<&str> for WorkitemVersionStatusCategory {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10362,7 +10362,7 @@ impl From<&str> for WorkitemVersionAssignmentState {
             "Parked" => Self::Parked,
             "Held" => Self::Held,
             "AcdExpired" => Self::AcdExpired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10738,7 +10738,7 @@ impl From<&str> for WorkitemWrapupUpdateAction {
         match v {
             "Add" => Self::Add,
             "Remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11391,7 +11391,7 @@ impl From<&str> for WorkitemsAttributeChangeWorkitemStatusCategoryNewValue {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11450,7 +11450,7 @@ impl From<&str> for WorkitemsAttributeChangeWorkitemStatusCategoryOldValue {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12939,7 +12939,7 @@ impl From<&str> for WorktypeQueryRequestSelect {
     fn from(v: &str) -> Self {
         match v {
             "Count" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12982,7 +12982,7 @@ impl From<&str> for WorktypeQueryRequestExpands {
     fn from(v: &str) -> Self {
         match v {
             "schema" => Self::Schema,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13095,7 +13095,7 @@ impl From<&str> for WorktypeQuerySortName {
         match v {
             "dateModified" => Self::DateModified,
             "name" => Self::Name,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13890,7 +13890,7 @@ impl From<&str> for WrapupDeltaAction {
         match v {
             "Add" => Self::Add,
             "Remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

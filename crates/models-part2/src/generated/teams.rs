@@ -114,7 +114,7 @@ impl From<&str> for TeamAddMemberFailureReason {
             "UserNotFound" => Self::UserNotFound,
             "UserGroupLimitExceeded" => Self::UserGroupLimitExceeded,
             "UserGroupDivisionMismatch" => Self::UserGroupDivisionMismatch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

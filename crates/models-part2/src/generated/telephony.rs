@@ -578,7 +578,7 @@ impl From<&str> for CallSimulationResultLevel {
             "AllowPrefix" => Self::AllowPrefix,
             "BlockPrefix" => Self::BlockPrefix,
             "HighCost" => Self::HighCost,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1751,7 +1751,7 @@ impl From<&str> for NumberRoutingStatus {
             "Normal" => Self::Normal,
             "Redirected" => Self::Redirected,
             "Pending" => Self::Pending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2172,7 +2172,7 @@ impl From<&str> for OrganizationCallMetricsCpuIntensity {
             "Medium" => Self::Medium,
             "High" => Self::High,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2227,7 +2227,7 @@ impl From<&str> for OrganizationCallMetricsMemoryIntensity {
             "Medium" => Self::Medium,
             "High" => Self::High,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2282,7 +2282,7 @@ impl From<&str> for OrganizationCallMetricsAutoScaleInProgress {
             "Down" => Self::Down,
             "None" => Self::None,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2441,7 +2441,7 @@ impl From<&str> for OrganizationLinkStatus {
             "Pending" => Self::Pending,
             "ApprovalPending" => Self::ApprovalPending,
             "Rejected" => Self::Rejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2660,7 +2660,7 @@ impl From<&str> for OrganizationLinkResponseStatus {
             "Pending" => Self::Pending,
             "ApprovalPending" => Self::ApprovalPending,
             "Rejected" => Self::Rejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2800,7 +2800,7 @@ impl From<&str> for PrefixType {
         match v {
             "Allow" => Self::Allow,
             "Block" => Self::Block,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2847,7 +2847,7 @@ impl From<&str> for PrefixAction {
         match v {
             "Add" => Self::Add,
             "Delete" => Self::Delete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3048,7 +3048,7 @@ impl From<&str> for PrefixListingItemType {
         match v {
             "Allow" => Self::Allow,
             "Block" => Self::Block,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

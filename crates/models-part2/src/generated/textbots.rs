@@ -260,7 +260,7 @@ impl From<&str> for BotSearchResponseBotType {
             "GenesysDigitalBotFlow" => Self::GenesysDigitalBotFlow,
             "GenesysVoiceSurveyFlow" => Self::GenesysVoiceSurveyFlow,
             "GenesysDigitalBotConnector" => Self::GenesysDigitalBotConnector,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -719,7 +719,7 @@ impl From<&str> for PostTextMessageType {
             "Event" => Self::Event,
             "Message" => Self::Message,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1033,7 +1033,7 @@ impl From<&str> for PostTextRequestMessagingPlatformType {
             "Instagram" => Self::Instagram,
             "Other" => Self::Other,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1237,7 +1237,7 @@ impl From<&str> for PostTextResponseBotState {
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
             "MoreData" => Self::MoreData,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1384,7 +1384,7 @@ impl From<&str> for TextBotChannelName {
             "Chat" => Self::Chat,
             "Call" => Self::Call,
             "Messaging" => Self::Messaging,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1533,7 +1533,7 @@ impl From<&str> for TextBotDisconnectActionReason {
             "SessionExpired" => Self::SessionExpired,
             "Error" => Self::Error,
             "RecognitionFailure" => Self::RecognitionFailure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1774,7 +1774,7 @@ impl From<&str> for TextBotExitActionReason {
             "TriggeredByFlow" => Self::TriggeredByFlow,
             "Error" => Self::Error,
             "RecognitionFailure" => Self::RecognitionFailure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2310,7 +2310,7 @@ impl From<&str> for TextBotFlowOutcomeOutcomeValue {
         match v {
             "SUCCESS" => Self::Success,
             "FAILURE" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2479,7 +2479,7 @@ impl From<&str> for TextBotFlowTurnRequestInputEventType {
             "NoInput" => Self::NoInput,
             "UserDisconnect" => Self::UserDisconnect,
             "ClientSessionExpired" => Self::ClientSessionExpired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2656,7 +2656,7 @@ impl From<&str> for TextBotFlowTurnResponseNextActionType {
             "Disconnect" => Self::Disconnect,
             "WaitForInput" => Self::WaitForInput,
             "Exit" => Self::Exit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3036,7 +3036,7 @@ impl From<&str> for TextBotPromptSegmentType {
             "Text" => Self::Text,
             "RichMedia" => Self::RichMedia,
             "MessageEvent" => Self::MessageEvent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3399,7 +3399,7 @@ impl From<&str> for TextBotUserInputEventMode {
     fn from(v: &str) -> Self {
         match v {
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

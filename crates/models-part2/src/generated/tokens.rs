@@ -142,7 +142,7 @@ impl From<&str> for IdleTokenTimeoutInactivityTimeoutUnit {
         match v {
             "Minutes" => Self::Minutes,
             "Hours" => Self::Hours,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -283,7 +283,7 @@ impl From<&str> for InactivityTimeoutGroupBundleInactivityTimeoutUnit {
         match v {
             "Minutes" => Self::Minutes,
             "Hours" => Self::Hours,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -189,7 +189,7 @@ impl From<&str> for LearningCoverArtUploadUrlRequestContentType {
             "image/jpeg" => Self::ImageJpeg,
             "image/jpg" => Self::ImageJpg,
             "image/png" => Self::ImagePng,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -232,7 +232,7 @@ impl From<&str> for LearningCoverArtUploadUrlRequestServerSideEncryption {
     fn from(v: &str) -> Self {
         match v {
             "AES256" => Self::Aes256,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -397,7 +397,7 @@ impl From<&str> for ContentCardActionType {
         match v {
             "Link" => Self::Link,
             "Postback" => Self::Postback,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -772,7 +772,7 @@ impl From<&str> for PushDeviceInsertRequestNotificationProvider {
         match v {
             "FCM" => Self::Fcm,
             "APNS" => Self::Apns,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -819,7 +819,7 @@ impl From<&str> for PushDeviceInsertRequestDeviceType {
         match v {
             "android" => Self::Android,
             "ios" => Self::Ios,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1041,7 +1041,7 @@ impl From<&str> for ReasonCode {
             "InvalidMediaContentLength" => Self::InvalidMediaContentLength,
             "RecipientOptedOut" => Self::RecipientOptedOut,
             "DataFiltered" => Self::DataFiltered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1170,7 +1170,7 @@ impl From<&str> for RecipientAdditionalIdentifierType {
             "Topic" => Self::Topic,
             "IngestionRule" => Self::IngestionRule,
             "IngestionRuleVersion" => Self::IngestionRuleVersion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1361,7 +1361,7 @@ impl From<&str> for WebMessagingAttachmentMediaType {
             "Audio" => Self::Audio,
             "File" => Self::File,
             "Link" => Self::Link,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1525,7 +1525,7 @@ impl From<&str> for WebMessagingButtonResponseType {
             "DatePicker" => Self::DatePicker,
             "ListPicker" => Self::ListPicker,
             "Form" => Self::Form,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1842,7 +1842,7 @@ impl From<&str> for WebMessagingContentContentType {
             "DatePicker" => Self::DatePicker,
             "ListPicker" => Self::ListPicker,
             "Form" => Self::Form,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1983,7 +1983,7 @@ impl From<&str> for WebMessagingEventEventType {
             "CoBrowse" => Self::CoBrowse,
             "Presence" => Self::Presence,
             "Video" => Self::Video,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2117,7 +2117,7 @@ impl From<&str> for WebMessagingEventCoBrowseType {
             "OfferingExpired" => Self::OfferingExpired,
             "OfferingAccepted" => Self::OfferingAccepted,
             "OfferingRejected" => Self::OfferingRejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2233,7 +2233,7 @@ impl From<&str> for WebMessagingEventPresenceType {
             "Clear" => Self::Clear,
             "SignIn" => Self::SignIn,
             "SessionExpired" => Self::SessionExpired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2367,7 +2367,7 @@ impl From<&str> for WebMessagingEventVideoType {
             "OfferingExpired" => Self::OfferingExpired,
             "OfferingAccepted" => Self::OfferingAccepted,
             "OfferingRejected" => Self::OfferingRejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2686,7 +2686,7 @@ impl From<&str> for WebMessagingMessageType {
             "Structured" => Self::Structured,
             "Receipt" => Self::Receipt,
             "Event" => Self::Event,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2749,7 +2749,7 @@ impl From<&str> for WebMessagingMessageStatus {
             "Failed" => Self::Failed,
             "Published" => Self::Published,
             "Removed" => Self::Removed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2796,7 +2796,7 @@ impl From<&str> for WebMessagingMessageDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2843,7 +2843,7 @@ impl From<&str> for WebMessagingMessageOriginatingEntity {
         match v {
             "Human" => Self::Human,
             "Bot" => Self::Bot,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3064,7 +3064,7 @@ impl From<&str> for WebMessagingQuickReplyAction {
     fn from(v: &str) -> Self {
         match v {
             "Message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -236,7 +236,7 @@ impl From<&str> for ActivityCodeCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -486,7 +486,7 @@ impl From<&str> for ActivityCodeStyleTextColorTheme {
         match v {
             "Dark" => Self::Dark,
             "Light" => Self::Light,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1051,7 +1051,7 @@ impl From<&str> for ActivityPlanJobExceptionExceptionType {
             "InvalidOccurrence" => Self::InvalidOccurrence,
             "NoScheduleFound" => Self::NoScheduleFound,
             "SessionUsersNotRemoved" => Self::SessionUsersNotRemoved,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1294,7 +1294,7 @@ impl From<&str> for ActivityPlanJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1369,7 +1369,7 @@ impl From<&str> for ActivityPlanJobResponseType {
             "RunOccurrence" => Self::RunOccurrence,
             "CreateSession" => Self::CreateSession,
             "EditSession" => Self::EditSession,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1669,7 +1669,7 @@ impl From<&str> for ActivityPlanListItemType {
         match v {
             "Individual" => Self::Individual,
             "Group" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1716,7 +1716,7 @@ impl From<&str> for ActivityPlanListItemOptimizationObjective {
         match v {
             "FavorServiceGoals" => Self::FavorServiceGoals,
             "FavorSchedulingAll" => Self::FavorSchedulingAll,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1763,7 +1763,7 @@ impl From<&str> for ActivityPlanListItemState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2123,7 +2123,7 @@ impl From<&str> for ActivityPlanOccurrencesDeletionJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2608,7 +2608,7 @@ impl From<&str> for ActivityPlanResponseType {
         match v {
             "Individual" => Self::Individual,
             "Group" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2655,7 +2655,7 @@ impl From<&str> for ActivityPlanResponseOptimizationObjective {
         match v {
             "FavorServiceGoals" => Self::FavorServiceGoals,
             "FavorSchedulingAll" => Self::FavorSchedulingAll,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2702,7 +2702,7 @@ impl From<&str> for ActivityPlanResponseState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2868,7 +2868,7 @@ impl From<&str> for ActivityPlanRunJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3475,7 +3475,7 @@ impl From<&str> for AddAdherenceExplanationAdminRequestType {
     fn from(v: &str) -> Self {
         match v {
             "Late" => Self::Late,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3526,7 +3526,7 @@ impl From<&str> for AddAdherenceExplanationAdminRequestStatus {
             "Pending" => Self::Pending,
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3660,7 +3660,7 @@ impl From<&str> for AddAdherenceExplanationAgentRequestType {
     fn from(v: &str) -> Self {
         match v {
             "Late" => Self::Late,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3864,7 +3864,7 @@ impl From<&str> for AddOpportunityBodyApprovalType {
         match v {
             "Automatic" => Self::Automatic,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4496,7 +4496,7 @@ impl From<&str> for AdherenceAdjustmentStatus {
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
             "Pending" => Self::Pending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4697,7 +4697,7 @@ impl From<&str> for AdherenceAdjustmentsReasonCodeState {
             "Active" => Self::Active,
             "Deleted" => Self::Deleted,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5060,7 +5060,7 @@ impl From<&str> for AdherenceExplanationJobType {
             "UpdateExplanation" => Self::UpdateExplanation,
             "QueryAgentExplanations" => Self::QueryAgentExplanations,
             "QueryBuExplanations" => Self::QueryBuExplanations,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5111,7 +5111,7 @@ impl From<&str> for AdherenceExplanationJobStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5254,7 +5254,7 @@ impl From<&str> for AdherenceExplanationJobReferenceType {
             "UpdateExplanation" => Self::UpdateExplanation,
             "QueryAgentExplanations" => Self::QueryAgentExplanations,
             "QueryBuExplanations" => Self::QueryBuExplanations,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5305,7 +5305,7 @@ impl From<&str> for AdherenceExplanationJobReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5669,7 +5669,7 @@ impl From<&str> for AdherenceExplanationNotificationStatus {
             "Pending" => Self::Pending,
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5712,7 +5712,7 @@ impl From<&str> for AdherenceExplanationNotificationType {
     fn from(v: &str) -> Self {
         match v {
             "Late" => Self::Late,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5948,7 +5948,7 @@ impl From<&str> for AdherenceExplanationResponseType {
     fn from(v: &str) -> Self {
         match v {
             "Late" => Self::Late,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5999,7 +5999,7 @@ impl From<&str> for AdherenceExplanationResponseStatus {
             "Pending" => Self::Pending,
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6302,7 +6302,7 @@ impl From<&str> for AdminAgentScheduleBidBiddingPreferenceOverrideReason {
             "ChangeOfCircumstance" => Self::ChangeOfCircumstance,
             "NewHire" => Self::NewHire,
             "EmployeeMove" => Self::EmployeeMove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6637,7 +6637,7 @@ impl From<&str> for AdminAgentWorkPlanBiddingPreferenceOverrideReason {
             "ChangeOfCircumstance" => Self::ChangeOfCircumstance,
             "NewHire" => Self::NewHire,
             "EmployeeMove" => Self::EmployeeMove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6858,7 +6858,7 @@ impl From<&str> for AdminBulkUpdateAlternativeShiftTradeStateState {
         match v {
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7147,7 +7147,7 @@ impl From<&str> for AdminTimeOffRequestPatchStatus {
             "PENDING" => Self::Pending,
             "APPROVED" => Self::Approved,
             "DENIED" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7753,7 +7753,7 @@ impl From<&str> for AgentBidScheduleSetOverrideRequestOverrideReason {
             "ChangeOfCircumstance" => Self::ChangeOfCircumstance,
             "NewHire" => Self::NewHire,
             "EmployeeMove" => Self::EmployeeMove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7887,7 +7887,7 @@ impl From<&str> for AgentBidWorkPlanOverrideRequestOverrideReason {
             "ChangeOfCircumstance" => Self::ChangeOfCircumstance,
             "NewHire" => Self::NewHire,
             "EmployeeMove" => Self::EmployeeMove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8083,7 +8083,7 @@ impl From<&str> for AgentBulkAddOpportunityEnrollmentResultStatus {
         match v {
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8314,7 +8314,7 @@ impl From<&str> for AgentBulkStatusUpdateOpportunityEnrollmentsRequestStatus {
     fn from(v: &str) -> Self {
         match v {
             "Withdrawn" => Self::Withdrawn,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9207,7 +9207,7 @@ impl From<&str> for AgentMuQueryResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9694,7 +9694,7 @@ impl From<&str> for AgentOpportunityEnrollmentResultStatus {
             "Denied" => Self::Denied,
             "Withdrawn" => Self::Withdrawn,
             "Processing" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9861,7 +9861,7 @@ impl From<&str> for AgentOpportunityEnrollmentResultSystemMessageCode {
             "ServiceUnavailable" => Self::ServiceUnavailable,
             "StartTimeMustBeWithinOneYear" => Self::StartTimeMustBeWithinOneYear,
             "StatusNotDraft" => Self::StatusNotDraft,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9920,7 +9920,7 @@ impl From<&str> for AgentOpportunityEnrollmentResultDenialCode {
             "ManuallyClosed" => Self::ManuallyClosed,
             "CapacityFull" => Self::CapacityFull,
             "ScheduleConflict" => Self::ScheduleConflict,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10693,7 +10693,7 @@ impl From<&str> for AgentQueryOpportunityResultStatus {
             "Open" => Self::Open,
             "Pending" => Self::Pending,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11000,7 +11000,7 @@ impl From<&str> for AgentScheduleBidStatus {
             "Closed" => Self::Closed,
             "Processed" => Self::Processed,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11047,7 +11047,7 @@ impl From<&str> for AgentScheduleBidBidType {
         match v {
             "WorkPlanBid" => Self::WorkPlanBid,
             "ScheduleBid" => Self::ScheduleBid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11357,7 +11357,7 @@ impl From<&str> for AgentScheduleBiddingPreferenceResponseOverrideReason {
             "ChangeOfCircumstance" => Self::ChangeOfCircumstance,
             "NewHire" => Self::NewHire,
             "EmployeeMove" => Self::EmployeeMove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11600,7 +11600,7 @@ impl From<&str> for AgentScheduleShiftActivityActivityCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11804,7 +11804,7 @@ impl From<&str> for AgentSchedulingPreferencePreferenceLevel {
             "Prefer" => Self::Prefer,
             "Avoid" => Self::Avoid,
             "StronglyAvoid" => Self::StronglyAvoid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11993,7 +11993,7 @@ impl From<&str> for AgentTimeOffRequestPatchStatus {
     fn from(v: &str) -> Self {
         match v {
             "CANCELED" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12112,7 +12112,7 @@ impl From<&str> for AgentUpdateAlternativeShiftTradeRequestState {
     fn from(v: &str) -> Self {
         match v {
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12572,7 +12572,7 @@ impl From<&str> for AgentWorkPlanBidStatus {
             "Closed" => Self::Closed,
             "Processed" => Self::Processed,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12619,7 +12619,7 @@ impl From<&str> for AgentWorkPlanBidBidType {
         match v {
             "WorkPlanBid" => Self::WorkPlanBid,
             "ScheduleBid" => Self::ScheduleBid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12932,7 +12932,7 @@ impl From<&str> for AgentWorkPlanBiddingPreferenceResponseOverrideReason {
             "ChangeOfCircumstance" => Self::ChangeOfCircumstance,
             "NewHire" => Self::NewHire,
             "EmployeeMove" => Self::EmployeeMove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13872,7 +13872,7 @@ impl From<&str> for AggregatedExportJobRequestGranularity {
             "SixtyMinutes" => Self::SixtyMinutes,
             "Day" => Self::Day,
             "Week" => Self::Week,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14051,7 +14051,7 @@ impl From<&str> for AggregatedExportSnapshotJobRequestGranularity {
             "SixtyMinutes" => Self::SixtyMinutes,
             "Day" => Self::Day,
             "Week" => Self::Week,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14122,7 +14122,7 @@ impl From<&str> for AggregatedExportSnapshotJobRequestSnapshotId {
             "OneYearAgo" => Self::OneYearAgo,
             "EighteenMonthsAgo" => Self::EighteenMonthsAgo,
             "TwoYearsAgo" => Self::TwoYearsAgo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14336,7 +14336,7 @@ impl From<&str> for AggregatedHistoricalExportJobStatusStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14550,7 +14550,7 @@ impl From<&str> for AggregatedSessionExportJobStatusStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14764,7 +14764,7 @@ impl From<&str> for AggregatedSnapshotExportJobStatusStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15216,7 +15216,7 @@ impl From<&str> for AlternativeShiftJobReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15275,7 +15275,7 @@ impl From<&str> for AlternativeShiftJobReferenceType {
             "ListUserTrades" => Self::ListUserTrades,
             "SearchTrades" => Self::SearchTrades,
             "BulkUpdateTrades" => Self::BulkUpdateTrades,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15473,7 +15473,7 @@ impl From<&str> for AlternativeShiftJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15532,7 +15532,7 @@ impl From<&str> for AlternativeShiftJobResponseType {
             "ListUserTrades" => Self::ListUserTrades,
             "SearchTrades" => Self::SearchTrades,
             "BulkUpdateTrades" => Self::BulkUpdateTrades,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15726,7 +15726,7 @@ impl From<&str> for AlternativeShiftNotificationGranularity {
     fn from(v: &str) -> Self {
         match v {
             "Daily" => Self::Daily,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15785,7 +15785,7 @@ impl From<&str> for AlternativeShiftNotificationNewState {
             "Expired" => Self::Expired,
             "Submitted" => Self::Submitted,
             "Approved" => Self::Approved,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16336,7 +16336,7 @@ impl From<&str> for AlternativeShiftTradeBulkUpdateTemplateItemState {
             "Expired" => Self::Expired,
             "Submitted" => Self::Submitted,
             "Approved" => Self::Approved,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16383,7 +16383,7 @@ impl From<&str> for AlternativeShiftTradeBulkUpdateTemplateItemFailureReason {
         match v {
             "TransitionNotAllowed" => Self::TransitionNotAllowed,
             "NotAuthorized" => Self::NotAuthorized,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16755,7 +16755,7 @@ impl From<&str> for AlternativeShiftTradeResponseState {
             "Expired" => Self::Expired,
             "Submitted" => Self::Submitted,
             "Approved" => Self::Approved,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16818,7 +16818,7 @@ impl From<&str> for AlternativeShiftTradeResponseProcessingStatus {
             "ScheduleUpdated" => Self::ScheduleUpdated,
             "WaitingForReview" => Self::WaitingForReview,
             "Reviewing" => Self::Reviewing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17079,7 +17079,7 @@ impl From<&str> for AsyncForecastOperationResultStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17208,7 +17208,7 @@ impl From<&str> for AsyncIntradayResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17435,7 +17435,7 @@ impl From<&str> for AvailableTimeOffRangeGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18318,7 +18318,7 @@ impl From<&str> for BuAdherenceAdjustmentsQueryJobStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18457,7 +18457,7 @@ impl From<&str> for BuAdherenceAdjustmentsQueryJobsReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18787,7 +18787,7 @@ impl From<&str> for BuAgentScheduleActivityExternalActivityType {
             "Coaching" => Self::Coaching,
             "Learning" => Self::Learning,
             "Opportunity" => Self::Opportunity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19949,7 +19949,7 @@ impl From<&str> for BuAgentScheduleUpdateType {
             "Added" => Self::Added,
             "Edited" => Self::Edited,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20292,7 +20292,7 @@ impl From<&str> for BuAlternativeShiftJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20351,7 +20351,7 @@ impl From<&str> for BuAlternativeShiftJobResponseType {
             "ListUserTrades" => Self::ListUserTrades,
             "SearchTrades" => Self::SearchTrades,
             "BulkUpdateTrades" => Self::BulkUpdateTrades,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20502,7 +20502,7 @@ impl From<&str> for BuAsyncAgentSchedulesQueryResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20653,7 +20653,7 @@ impl From<&str> for BuAsyncAgentSchedulesSearchResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20782,7 +20782,7 @@ impl From<&str> for BuAsyncScheduleResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20911,7 +20911,7 @@ impl From<&str> for BuAsyncScheduleRunResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21229,7 +21229,7 @@ impl From<&str> for BuConvertTimeOffLimitGranularityJobRequestGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21396,7 +21396,7 @@ impl From<&str> for BuConvertTimeOffLimitGranularityJobResponseStatus {
             "Complete" => Self::Complete,
             "Error" => Self::Error,
             "Processing" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21684,7 +21684,7 @@ impl From<&str> for BuCreateTimeOffLimitRequestGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21918,7 +21918,7 @@ impl From<&str> for BuCreateTimeOffPlanRequestAutoApprovalRule {
             "CheckLimits" => Self::CheckLimits,
             "CheckActivityCodes" => Self::CheckActivityCodes,
             "CheckLimitsAndActivityCodes" => Self::CheckLimitsAndActivityCodes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22422,7 +22422,7 @@ impl From<&str> for BuForecastModificationResponseType {
             "ChangeValueOverRange" => Self::ChangeValueOverRange,
             "SetValuesForIntervalSet" => Self::SetValuesForIntervalSet,
             "SetMultiGranularityValuesForIntervalSet" => Self::SetMultiGranularityValuesForIntervalSet,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22469,7 +22469,7 @@ impl From<&str> for BuForecastModificationResponseMetric {
         match v {
             "Offered" => Self::Offered,
             "AverageHandleTimeSeconds" => Self::AverageHandleTimeSeconds,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22524,7 +22524,7 @@ impl From<&str> for BuForecastModificationResponseLegacyMetric {
             "AverageHandleTimeSeconds" => Self::AverageHandleTimeSeconds,
             "AverageTalkTimeSeconds" => Self::AverageTalkTimeSeconds,
             "Offered" => Self::Offered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22950,7 +22950,7 @@ impl From<&str> for BuForecastStaffingRequirementsResultResponseState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23074,7 +23074,7 @@ impl From<&str> for BuForecastTimeSeriesResultMetric {
         match v {
             "Offered" => Self::Offered,
             "AverageHandleTimeSeconds" => Self::AverageHandleTimeSeconds,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23217,7 +23217,7 @@ impl From<&str> for BuForecastTimeSeriesResultForecastingMethod {
             "Theta" => Self::Theta,
             "Ensemble" => Self::Ensemble,
             "Other" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23264,7 +23264,7 @@ impl From<&str> for BuForecastTimeSeriesResultForecastType {
         match v {
             "LongTerm" => Self::LongTerm,
             "ShortTerm" => Self::ShortTerm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24443,7 +24443,7 @@ impl From<&str> for BuIntradayDataGroupMediaType {
             "Callback" => Self::Callback,
             "Message" => Self::Message,
             "Workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24691,7 +24691,7 @@ impl From<&str> for BuIntradayResponseNoDataReason {
         match v {
             "NoPublishedSchedule" => Self::NoPublishedSchedule,
             "NoSourceForecast" => Self::NoSourceForecast,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25834,7 +25834,7 @@ impl From<&str> for BuRescheduleRequestActivitySmoothingType {
             "ReduceConcurrentActivitiesAcrossBu" => Self::ReduceConcurrentActivitiesAcrossBu,
             "ReduceConcurrentActivitiesAcrossMu" => Self::ReduceConcurrentActivitiesAcrossMu,
             "ConsistentServiceLevel" => Self::ConsistentServiceLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26431,7 +26431,7 @@ impl From<&str> for BuScheduleNotificationsCategorySettingsActivityCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27045,7 +27045,7 @@ impl From<&str> for BuScheduleRunState {
             "Canceled" => Self::Canceled,
             "Failed" => Self::Failed,
             "Complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27399,7 +27399,7 @@ impl From<&str> for BuSchedulingSettingsRequestActivitySmoothingType {
             "ReduceConcurrentActivitiesAcrossBu" => Self::ReduceConcurrentActivitiesAcrossBu,
             "ReduceConcurrentActivitiesAcrossMu" => Self::ReduceConcurrentActivitiesAcrossMu,
             "ConsistentServiceLevel" => Self::ConsistentServiceLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27585,7 +27585,7 @@ impl From<&str> for BuSchedulingSettingsResponseActivitySmoothingType {
             "ReduceConcurrentActivitiesAcrossBu" => Self::ReduceConcurrentActivitiesAcrossBu,
             "ReduceConcurrentActivitiesAcrossMu" => Self::ReduceConcurrentActivitiesAcrossMu,
             "ConsistentServiceLevel" => Self::ConsistentServiceLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28082,7 +28082,7 @@ impl From<&str> for BuShortTermForecastCreationMethod {
             "ImportedHistoricalWeightedAverage" => Self::ImportedHistoricalWeightedAverage,
             "HistoricalWeightedAverage" => Self::HistoricalWeightedAverage,
             "Advanced" => Self::Advanced,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28282,7 +28282,7 @@ impl From<&str> for BuShortTermForecastListItemCreationMethod {
             "ImportedHistoricalWeightedAverage" => Self::ImportedHistoricalWeightedAverage,
             "HistoricalWeightedAverage" => Self::HistoricalWeightedAverage,
             "Advanced" => Self::Advanced,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28954,7 +28954,7 @@ impl From<&str> for BuTimeOffLimitResponseGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29173,7 +29173,7 @@ impl From<&str> for BuTimeOffLimitValueRangeGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29390,7 +29390,7 @@ impl From<&str> for BuTimeOffLimitValuesForGranularityResponseGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29850,7 +29850,7 @@ impl From<&str> for BuTimeOffPlanResponseAutoApprovalRule {
             "CheckLimits" => Self::CheckLimits,
             "CheckActivityCodes" => Self::CheckActivityCodes,
             "CheckLimitsAndActivityCodes" => Self::CheckLimitsAndActivityCodes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30361,7 +30361,7 @@ impl From<&str> for BuUpdateTimeOffPlanRequestAutoApprovalRule {
             "CheckLimits" => Self::CheckLimits,
             "CheckActivityCodes" => Self::CheckActivityCodes,
             "CheckLimitsAndActivityCodes" => Self::CheckLimitsAndActivityCodes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30662,7 +30662,7 @@ impl From<&str> for BulkOpportunitiesEnrollmentResultStatus {
         match v {
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30886,7 +30886,7 @@ impl From<&str> for BulkOpportunitiesErrorErrorCode {
             "ServiceUnavailable" => Self::ServiceUnavailable,
             "StartTimeMustBeWithinOneYear" => Self::StartTimeMustBeWithinOneYear,
             "StatusNotDraft" => Self::StatusNotDraft,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31068,7 +31068,7 @@ impl From<&str> for BulkOpportunitiesReferenceResultStatus {
         match v {
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31232,7 +31232,7 @@ impl From<&str> for BulkOpportunitiesStatusUpdateRequestStatus {
     fn from(v: &str) -> Self {
         match v {
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31424,7 +31424,7 @@ impl From<&str> for BulkOpportunityEnrollmentsStatusUpdateRequestStatus {
         match v {
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31686,7 +31686,7 @@ impl From<&str> for BulkRemoveOpportunitiesResultStatus {
         match v {
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32054,7 +32054,7 @@ impl From<&str> for BulkUpdateActivityCodeRequestItemCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32284,7 +32284,7 @@ impl From<&str> for BulkUpdateAgentUnavailableTimesResultItemStatus {
             "Complete" => Self::Complete,
             "Error" => Self::Error,
             "Skipped" => Self::Skipped,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32575,7 +32575,7 @@ impl From<&str> for BulkUpdateShiftTradeStateRequestItemState {
             "Denied" => Self::Denied,
             "Expired" => Self::Expired,
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32704,7 +32704,7 @@ impl From<&str> for BulkUpdateShiftTradeStateResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32933,7 +32933,7 @@ impl From<&str> for BulkUpdateShiftTradeStateResultItemState {
             "Denied" => Self::Denied,
             "Expired" => Self::Expired,
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33016,7 +33016,7 @@ impl From<&str> for BulkUpdateShiftTradeStateResultItemFailureReason {
             "ReceivingExternalActivityOutsideInitiatingShift" => Self::ReceivingExternalActivityOutsideInitiatingShift,
             "ScheduleNotPublished" => Self::ScheduleNotPublished,
             "TransitionNotAllowed" => Self::TransitionNotAllowed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33318,7 +33318,7 @@ impl From<&str> for BusinessUnitActivityCodeCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33945,7 +33945,7 @@ impl From<&str> for BusinessUnitSettingsResponseStartDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34307,7 +34307,7 @@ impl From<&str> for CapacityPlanForecastInputsTemplateGranularity {
         match v {
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35535,7 +35535,7 @@ impl From<&str> for CapacityPlanStaffingGroupMetricChangeResponseMetric {
             "ShrinkagePercentage" => Self::ShrinkagePercentage,
             "TransfersFullTimeEquivalentCount" => Self::TransfersFullTimeEquivalentCount,
             "ExtraTimeUnderTimeFullTimeEquivalentCount" => Self::ExtraTimeUnderTimeFullTimeEquivalentCount,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35729,7 +35729,7 @@ impl From<&str> for CapacityPlanStaffingRequirementResultStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35776,7 +35776,7 @@ impl From<&str> for CapacityPlanStaffingRequirementResultGranularity {
         match v {
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35835,7 +35835,7 @@ impl From<&str> for CapacityPlanStaffingRequirementResultErrorCode {
             "ClientDataInvalid" => Self::ClientDataInvalid,
             "ConfigurationInvalid" => Self::ConfigurationInvalid,
             "RequirementsFailed" => Self::RequirementsFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -36268,7 +36268,7 @@ impl From<&str> for ContinuousForecastGetSessionResponseState {
             "Complete" => Self::Complete,
             "Processing" => Self::Processing,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -36393,7 +36393,7 @@ impl From<&str> for ContinuousForecastSessionResponseState {
             "Complete" => Self::Complete,
             "Processing" => Self::Processing,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -37232,7 +37232,7 @@ impl From<&str> for CreateActivityCodeRequestCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -37547,7 +37547,7 @@ impl From<&str> for CreateActivityPlanRequestType {
         match v {
             "Individual" => Self::Individual,
             "Group" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -37594,7 +37594,7 @@ impl From<&str> for CreateActivityPlanRequestOptimizationObjective {
         match v {
             "FavorServiceGoals" => Self::FavorServiceGoals,
             "FavorSchedulingAll" => Self::FavorSchedulingAll,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -37641,7 +37641,7 @@ impl From<&str> for CreateActivityPlanRequestState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -37754,7 +37754,7 @@ impl From<&str> for CreateAdherenceAdjustmentsReasonCodeRequestState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38032,7 +38032,7 @@ impl From<&str> for CreateAdminTimeOffRequestStatus {
         match v {
             "PENDING" => Self::Pending,
             "APPROVED" => Self::Approved,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38328,7 +38328,7 @@ impl From<&str> for CreateAlternativeShiftTradeRequestAlternativeShiftTradeGranu
     fn from(v: &str) -> Self {
         match v {
             "Daily" => Self::Daily,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38600,7 +38600,7 @@ impl From<&str> for CreateBusinessUnitSettingsRequestStartDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38804,7 +38804,7 @@ impl From<&str> for CreateCapacityPlanStaffingGroupMetricChangeRequestMetric {
             "ShrinkagePercentage" => Self::ShrinkagePercentage,
             "TransfersFullTimeEquivalentCount" => Self::TransfersFullTimeEquivalentCount,
             "ExtraTimeUnderTimeFullTimeEquivalentCount" => Self::ExtraTimeUnderTimeFullTimeEquivalentCount,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38982,7 +38982,7 @@ impl From<&str> for CreateManagementUnitApiRequestStartDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -39362,7 +39362,7 @@ impl From<&str> for CreateScheduleBidAgentRankingType {
         match v {
             "HireDate" => Self::HireDate,
             "Performance" => Self::Performance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -39417,7 +39417,7 @@ impl From<&str> for CreateScheduleBidRankingTiebreakerType {
             "Performance" => Self::Performance,
             "Custom" => Self::Custom,
             "RandomlyAssign" => Self::RandomlyAssign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -39808,7 +39808,7 @@ impl From<&str> for CreateTimeOffLimitRequestGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -40125,7 +40125,7 @@ impl From<&str> for CreateTimeOffPlanRequestAutoApprovalRule {
             "CheckLimits" => Self::CheckLimits,
             "CheckActivityCodes" => Self::CheckActivityCodes,
             "CheckLimitsAndActivityCodes" => Self::CheckLimitsAndActivityCodes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -40556,7 +40556,7 @@ impl From<&str> for CreateWorkPlanShiftStartVarianceType {
         match v {
             "ShiftStart" => Self::ShiftStart,
             "ShiftStartAndPaidDuration" => Self::ShiftStartAndPaidDuration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -40603,7 +40603,7 @@ impl From<&str> for CreateWorkPlanShiftStartVariancePeriod {
         match v {
             "Weekly" => Self::Weekly,
             "PlanningPeriod" => Self::PlanningPeriod,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -41002,7 +41002,7 @@ impl From<&str> for CreateWorkPlanBidAgentRankingType {
         match v {
             "HireDate" => Self::HireDate,
             "Performance" => Self::Performance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -41057,7 +41057,7 @@ impl From<&str> for CreateWorkPlanBidRankingTiebreakerType {
             "Performance" => Self::Performance,
             "Custom" => Self::Custom,
             "RandomlyAssign" => Self::RandomlyAssign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -41403,7 +41403,7 @@ impl From<&str> for CreateWorkPlanShiftDayOffRule {
         match v {
             "NextDayOff" => Self::NextDayOff,
             "PreviousDayOff" => Self::PreviousDayOff,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -41733,7 +41733,7 @@ impl From<&str> for CurrentAgentAdherenceAdjustmentStatus {
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
             "Pending" => Self::Pending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -42262,7 +42262,7 @@ impl From<&str> for DailyPossibleShiftDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -42955,7 +42955,7 @@ impl From<&str> for DecisionMetricsUpdateJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -43497,7 +43497,7 @@ impl From<&str> for EstimateAvailableFullDayTimeOffResponseOverrideDateType {
         match v {
             "Blocked" => Self::Blocked,
             "ManualReview" => Self::ManualReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -43719,7 +43719,7 @@ impl From<&str> for EstimateAvailablePartialDayTimeOffResponseOverrideDateType {
         match v {
             "Blocked" => Self::Blocked,
             "ManualReview" => Self::ManualReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -44515,7 +44515,7 @@ impl From<&str> for ForecastMetadataSource {
         match v {
             "AutomaticBestMethod" => Self::AutomaticBestMethod,
             "MainForecast" => Self::MainForecast,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -45151,7 +45151,7 @@ impl From<&str> for ForecastSourceDayPointerDayOfWeek {
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
             "EighthDay" => Self::EighthDay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -45698,7 +45698,7 @@ impl From<&str> for HistoricalAdherenceActualsActualActivityCategory {
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46103,7 +46103,7 @@ impl From<&str> for HistoricalAdherenceExceptionInfoScheduledActivityCategory {
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46178,7 +46178,7 @@ impl From<&str> for HistoricalAdherenceExceptionInfoActualActivityCategory {
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46257,7 +46257,7 @@ impl From<&str> for HistoricalAdherenceExceptionInfoSystemPresence {
             "Training" => Self::Training,
             "Meeting" => Self::Meeting,
             "Break" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46316,7 +46316,7 @@ impl From<&str> for HistoricalAdherenceExceptionInfoRoutingStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46371,7 +46371,7 @@ impl From<&str> for HistoricalAdherenceExceptionInfoImpact {
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46591,7 +46591,7 @@ impl From<&str> for HistoricalAdherenceQueryResultImpact {
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46766,7 +46766,7 @@ impl From<&str> for HistoricalDataDeleteEntityStatus {
         match v {
             "InProgress" => Self::InProgress,
             "Success" => Self::Success,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -46887,7 +46887,7 @@ impl From<&str> for HistoricalDataDisallowedDeleteEntityReason {
             "ValidationInProgress" => Self::ValidationInProgress,
             "DeleteInProgress" => Self::DeleteInProgress,
             "RequestIdNotFound" => Self::RequestIdNotFound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -47015,7 +47015,7 @@ impl From<&str> for HistoricalDataJobEntityStatusState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -47216,7 +47216,7 @@ impl From<&str> for HistoricalImportDeleteFilesJobResponseState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -47326,7 +47326,7 @@ impl From<&str> for HistoricalImportOverallDeleteStatusResponseStatus {
         match v {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -47565,7 +47565,7 @@ impl From<&str> for HistoricalImportStatusStatus {
             "Cancelled" => Self::Cancelled,
             "Purged" => Self::Purged,
             "PurgePending" => Self::PurgePending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -47612,7 +47612,7 @@ impl From<&str> for HistoricalImportStatusType {
         match v {
             "Csv" => Self::Csv,
             "Json" => Self::Json,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -47899,7 +47899,7 @@ impl From<&str> for HistoricalShrinkageActivityCategoryResponseActivityCategory 
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -48574,7 +48574,7 @@ impl From<&str> for HrisTimeOffTypesJobReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -48686,7 +48686,7 @@ impl From<&str> for HrisTimeOffTypesJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -48988,7 +48988,7 @@ impl From<&str> for ImportForecastResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -51035,7 +51035,7 @@ impl From<&str> for LongTermRequirementsErrorDetailInternalErrorCode {
             "ClientDataInvalid" => Self::ClientDataInvalid,
             "ConfigurationInvalid" => Self::ConfigurationInvalid,
             "RequirementsFailed" => Self::RequirementsFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -51177,7 +51177,7 @@ impl From<&str> for LongTermRequirementsResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -51236,7 +51236,7 @@ impl From<&str> for LongTermRequirementsResponseErrorCode {
             "ClientDataInvalid" => Self::ClientDataInvalid,
             "ConfigurationInvalid" => Self::ConfigurationInvalid,
             "RequirementsFailed" => Self::RequirementsFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -51682,7 +51682,7 @@ impl From<&str> for ManagementUnitStartDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -52632,7 +52632,7 @@ impl From<&str> for MinimumStaffingRequestApplicableIntervals {
         match v {
             "AllIntervals" => Self::AllIntervals,
             "VolumeOnlyIntervals" => Self::VolumeOnlyIntervals,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -52785,7 +52785,7 @@ impl From<&str> for MinimumStaffingResponseApplicableIntervals {
         match v {
             "AllIntervals" => Self::AllIntervals,
             "VolumeOnlyIntervals" => Self::VolumeOnlyIntervals,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -53177,7 +53177,7 @@ impl From<&str> for MoveAgentResponseResult {
             "MovingToDifferentManagementUnit" => Self::MovingToDifferentManagementUnit,
             "NothingToDo" => Self::NothingToDo,
             "SourceManagementUnitNotAuthorized" => Self::SourceManagementUnitNotAuthorized,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -53488,7 +53488,7 @@ impl From<&str> for MoveManagementUnitResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -54367,7 +54367,7 @@ impl From<&str> for OpportunityResultStatus {
             "Open" => Self::Open,
             "Pending" => Self::Pending,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -54414,7 +54414,7 @@ impl From<&str> for OpportunityResultApprovalType {
         match v {
             "Automatic" => Self::Automatic,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -54581,7 +54581,7 @@ impl From<&str> for OpportunityResultSystemMessageCode {
             "ServiceUnavailable" => Self::ServiceUnavailable,
             "StartTimeMustBeWithinOneYear" => Self::StartTimeMustBeWithinOneYear,
             "StatusNotDraft" => Self::StatusNotDraft,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -54927,7 +54927,7 @@ impl From<&str> for OpportunityResultWithAgentIdsStatus {
             "Open" => Self::Open,
             "Pending" => Self::Pending,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -54974,7 +54974,7 @@ impl From<&str> for OpportunityResultWithAgentIdsApprovalType {
         match v {
             "Automatic" => Self::Automatic,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -55141,7 +55141,7 @@ impl From<&str> for OpportunityResultWithAgentIdsSystemMessageCode {
             "ServiceUnavailable" => Self::ServiceUnavailable,
             "StartTimeMustBeWithinOneYear" => Self::StartTimeMustBeWithinOneYear,
             "StatusNotDraft" => Self::StatusNotDraft,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -55277,7 +55277,7 @@ impl From<&str> for OutlierAnomaly {
             "LevelShift" => Self::LevelShift,
             "SeasonalLevelShift" => Self::SeasonalLevelShift,
             "TemporaryChange" => Self::TemporaryChange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -55581,7 +55581,7 @@ impl From<&str> for OverrideDateType {
         match v {
             "Blocked" => Self::Blocked,
             "ManualReview" => Self::ManualReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -55967,7 +55967,7 @@ impl From<&str> for PatchOpportunityRequestApprovalType {
         match v {
             "Automatic" => Self::Automatic,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -56347,7 +56347,7 @@ impl From<&str> for PerformancePredictionRecalculationResponseState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -56609,7 +56609,7 @@ impl From<&str> for PerformancePredictionResponseState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -58350,7 +58350,7 @@ impl From<&str> for QueryAgentUnavailableTimesValidationJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -58862,7 +58862,7 @@ impl From<&str> for QueryEnrollmentOpportunityResultStatus {
             "Open" => Self::Open,
             "Pending" => Self::Pending,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -59432,7 +59432,7 @@ impl From<&str> for QueryOpportunityEnrollmentResultStatus {
             "Denied" => Self::Denied,
             "Withdrawn" => Self::Withdrawn,
             "Processing" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -59599,7 +59599,7 @@ impl From<&str> for QueryOpportunityEnrollmentResultSystemMessageCode {
             "ServiceUnavailable" => Self::ServiceUnavailable,
             "StartTimeMustBeWithinOneYear" => Self::StartTimeMustBeWithinOneYear,
             "StatusNotDraft" => Self::StatusNotDraft,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -59658,7 +59658,7 @@ impl From<&str> for QueryOpportunityEnrollmentResultDenialCode {
             "ManuallyClosed" => Self::ManuallyClosed,
             "CapacityFull" => Self::CapacityFull,
             "ScheduleConflict" => Self::ScheduleConflict,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -60622,7 +60622,7 @@ impl From<&str> for RealTimeAdherenceExplanationStatus {
             "Pending" => Self::Pending,
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -60862,7 +60862,7 @@ impl From<&str> for RecurrencePeriodGranularity {
         match v {
             "Days" => Self::Days,
             "Weeks" => Self::Weeks,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -61531,7 +61531,7 @@ impl From<&str> for RoutePathRequestMediaType {
             "Callback" => Self::Callback,
             "Message" => Self::Message,
             "Workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -61682,7 +61682,7 @@ impl From<&str> for RoutePathResponseMediaType {
             "Callback" => Self::Callback,
             "Message" => Self::Message,
             "Workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -62063,7 +62063,7 @@ impl From<&str> for ScheduleBidStatus {
             "Closed" => Self::Closed,
             "Processed" => Self::Processed,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -62110,7 +62110,7 @@ impl From<&str> for ScheduleBidBidType {
         match v {
             "WorkPlanBid" => Self::WorkPlanBid,
             "ScheduleBid" => Self::ScheduleBid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -62157,7 +62157,7 @@ impl From<&str> for ScheduleBidAgentRankingType {
         match v {
             "HireDate" => Self::HireDate,
             "Performance" => Self::Performance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -62212,7 +62212,7 @@ impl From<&str> for ScheduleBidRankingTiebreakerType {
             "Performance" => Self::Performance,
             "Custom" => Self::Custom,
             "RandomlyAssign" => Self::RandomlyAssign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -63273,7 +63273,7 @@ impl From<&str> for ScheduleBidScheduledActivityActivityCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -63735,7 +63735,7 @@ impl From<&str> for ScheduleGenerationMessageType {
             "UnableToSchedulePlanningPeriodMaxWorkingWeekendsFromAgentHistory" => Self::UnableToSchedulePlanningPeriodMaxWorkingWeekendsFromAgentHistory,
             "UnableToSchedulePlanningPeriodShiftMaxCountFromAgentHistory" => Self::UnableToSchedulePlanningPeriodShiftMaxCountFromAgentHistory,
             "UnableToSchedulePlanningPeriodShiftMinCountFromAgentHistory" => Self::UnableToSchedulePlanningPeriodShiftMinCountFromAgentHistory,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -64274,7 +64274,7 @@ impl From<&str> for ScheduleSetErrorErrorCode {
         match v {
             "InvalidWorkPlans" => Self::InvalidWorkPlans,
             "InvalidWorkPlanRotations" => Self::InvalidWorkPlanRotations,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -64471,7 +64471,7 @@ impl From<&str> for ScheduleUploadProcessingResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -64724,7 +64724,7 @@ impl From<&str> for SchedulerMessageArgumentType {
             "AgentId" => Self::AgentId,
             "Date" => Self::Date,
             "PlanningGroupId" => Self::PlanningGroupId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -64845,7 +64845,7 @@ impl From<&str> for SchedulerMessageSeverityCountSeverity {
             "Information" => Self::Information,
             "Warning" => Self::Warning,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65202,7 +65202,7 @@ impl From<&str> for SchedulerMessageTypeSeverityType {
             "UnableToSchedulePlanningPeriodMaxWorkingWeekendsFromAgentHistory" => Self::UnableToSchedulePlanningPeriodMaxWorkingWeekendsFromAgentHistory,
             "UnableToSchedulePlanningPeriodShiftMaxCountFromAgentHistory" => Self::UnableToSchedulePlanningPeriodShiftMaxCountFromAgentHistory,
             "UnableToSchedulePlanningPeriodShiftMinCountFromAgentHistory" => Self::UnableToSchedulePlanningPeriodShiftMinCountFromAgentHistory,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65257,7 +65257,7 @@ impl From<&str> for SchedulerMessageTypeSeveritySeverity {
             "Information" => Self::Information,
             "Warning" => Self::Warning,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65378,7 +65378,7 @@ impl From<&str> for SchedulingNoForecastOptionsRequestShiftLength {
             "Median" => Self::Median,
             "Longest" => Self::Longest,
             "Random" => Self::Random,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65433,7 +65433,7 @@ impl From<&str> for SchedulingNoForecastOptionsRequestShiftStart {
             "Median" => Self::Median,
             "Latest" => Self::Latest,
             "Random" => Self::Random,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65561,7 +65561,7 @@ impl From<&str> for SchedulingOptionsRequestActivitySmoothingType {
             "ReduceConcurrentActivitiesAcrossBu" => Self::ReduceConcurrentActivitiesAcrossBu,
             "ReduceConcurrentActivitiesAcrossMu" => Self::ReduceConcurrentActivitiesAcrossMu,
             "ConsistentServiceLevel" => Self::ConsistentServiceLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65805,7 +65805,7 @@ impl From<&str> for SchedulingProcessingErrorInternalErrorCode {
             "BadJson" => Self::BadJson,
             "NotFound" => Self::NotFound,
             "Fail" => Self::Fail,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -65993,7 +65993,7 @@ impl From<&str> for SchedulingSettingsRequestStartDayOfWeekend {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -66181,7 +66181,7 @@ impl From<&str> for SchedulingSettingsResponseStartDayOfWeekend {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -66336,7 +66336,7 @@ impl From<&str> for SchedulingStatusResponseStatus {
             "Failed" => Self::Failed,
             "Ongoing" => Self::Ongoing,
             "PartialFailure" => Self::PartialFailure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -67850,7 +67850,7 @@ impl From<&str> for SetTimeOffIntegrationStatusRequestIntegrationStatus {
             "Error" => Self::Error,
             "AutomaticallyComplete" => Self::AutomaticallyComplete,
             "ManuallyComplete" => Self::ManuallyComplete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -68568,7 +68568,7 @@ impl From<&str> for ShiftTradeActivityPreviewResponseExternalActivityType {
             "Coaching" => Self::Coaching,
             "Learning" => Self::Learning,
             "Opportunity" => Self::Opportunity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -68720,7 +68720,7 @@ impl From<&str> for ShiftTradeActivityRuleActivityCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -68771,7 +68771,7 @@ impl From<&str> for ShiftTradeActivityRuleAction {
             "Replace" => Self::Replace,
             "DoNotAllowTrade" => Self::DoNotAllowTrade,
             "KeepWithSchedule" => Self::KeepWithSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -68950,7 +68950,7 @@ impl From<&str> for ShiftTradeAddTradeJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69029,7 +69029,7 @@ impl From<&str> for ShiftTradeAddTradeJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69208,7 +69208,7 @@ impl From<&str> for ShiftTradeBulkUpdateTradeStateBuJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69287,7 +69287,7 @@ impl From<&str> for ShiftTradeBulkUpdateTradeStateBuJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69466,7 +69466,7 @@ impl From<&str> for ShiftTradeEvaluateTradesBuJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69545,7 +69545,7 @@ impl From<&str> for ShiftTradeEvaluateTradesBuJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69681,7 +69681,7 @@ impl From<&str> for ShiftTradeExternalActivityRuleExternalActivityType {
             "Coaching" => Self::Coaching,
             "Learning" => Self::Learning,
             "Opportunity" => Self::Opportunity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -69728,7 +69728,7 @@ impl From<&str> for ShiftTradeExternalActivityRuleAction {
         match v {
             "DoNotAllowTrade" => Self::DoNotAllowTrade,
             "KeepWithAgent" => Self::KeepWithAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -70385,7 +70385,7 @@ impl From<&str> for ShiftTradeMatchTradeJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -70464,7 +70464,7 @@ impl From<&str> for ShiftTradeMatchTradeJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -70733,7 +70733,7 @@ impl From<&str> for ShiftTradeMatchViolationType {
             "WeekScheduleDifferent" => Self::WeekScheduleDifferent,
             "WeekScheduleDoesNotExist" => Self::WeekScheduleDoesNotExist,
             "WeekScheduleUnpublished" => Self::WeekScheduleUnpublished,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -70978,7 +70978,7 @@ impl From<&str> for ShiftTradeNotificationNewState {
             "Denied" => Self::Denied,
             "Expired" => Self::Expired,
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -71212,7 +71212,7 @@ impl From<&str> for ShiftTradeQueryAgentTradesJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -71291,7 +71291,7 @@ impl From<&str> for ShiftTradeQueryAgentTradesJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -71470,7 +71470,7 @@ impl From<&str> for ShiftTradeQueryTradesBuJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -71549,7 +71549,7 @@ impl From<&str> for ShiftTradeQueryTradesBuJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -71728,7 +71728,7 @@ impl From<&str> for ShiftTradeQueryWeekSummariesBuJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -71807,7 +71807,7 @@ impl From<&str> for ShiftTradeQueryWeekSummariesBuJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -72194,7 +72194,7 @@ impl From<&str> for ShiftTradeResponseState {
             "Denied" => Self::Denied,
             "Expired" => Self::Expired,
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -72437,7 +72437,7 @@ impl From<&str> for ShiftTradeResponseItemState {
             "Denied" => Self::Denied,
             "Expired" => Self::Expired,
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -72616,7 +72616,7 @@ impl From<&str> for ShiftTradeSearchUnmatchedTradesBuJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -72695,7 +72695,7 @@ impl From<&str> for ShiftTradeSearchUnmatchedTradesBuJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73021,7 +73021,7 @@ impl From<&str> for ShiftTradeSettingsUnequalPaid {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73072,7 +73072,7 @@ impl From<&str> for ShiftTradeSettingsOneSided {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73123,7 +73123,7 @@ impl From<&str> for ShiftTradeSettingsWeeklyMinPaidViolations {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73174,7 +73174,7 @@ impl From<&str> for ShiftTradeSettingsWeeklyMaxPaidViolations {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73225,7 +73225,7 @@ impl From<&str> for ShiftTradeSettingsPlanningPeriodMinPaidViolations {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73276,7 +73276,7 @@ impl From<&str> for ShiftTradeSettingsPlanningPeriodMaxPaidViolations {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73327,7 +73327,7 @@ impl From<&str> for ShiftTradeSettingsMinMinutesBetweenShiftsViolations {
             "Allow" => Self::Allow,
             "Disallow" => Self::Disallow,
             "AdminReview" => Self::AdminReview,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73712,7 +73712,7 @@ impl From<&str> for ShiftTradeUpdateTradeJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73791,7 +73791,7 @@ impl From<&str> for ShiftTradeUpdateTradeJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -73970,7 +73970,7 @@ impl From<&str> for ShiftTradeUpdateTradeStateJobResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -74049,7 +74049,7 @@ impl From<&str> for ShiftTradeUpdateTradeStateJobResponseType {
             "SearchUnmatchedTrades" => Self::SearchUnmatchedTrades,
             "UpdateTrade" => Self::UpdateTrade,
             "UpdateTradeState" => Self::UpdateTradeState,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -75570,7 +75570,7 @@ impl From<&str> for StaffingGroupMetricChangeResponseMetric {
             "ShrinkagePercentage" => Self::ShrinkagePercentage,
             "TransfersFullTimeEquivalentCount" => Self::TransfersFullTimeEquivalentCount,
             "ExtraTimeUnderTimeFullTimeEquivalentCount" => Self::ExtraTimeUnderTimeFullTimeEquivalentCount,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -76166,7 +76166,7 @@ impl From<&str> for TimeOffBalanceJobReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -76278,7 +76278,7 @@ impl From<&str> for TimeOffBalanceJobResponseStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -76634,7 +76634,7 @@ impl From<&str> for TimeOffIntegrationStatusResponseIntegrationStatus {
             "Error" => Self::Error,
             "AutomaticallyComplete" => Self::AutomaticallyComplete,
             "ManuallyComplete" => Self::ManuallyComplete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -76832,7 +76832,7 @@ impl From<&str> for TimeOffLimitGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -77012,7 +77012,7 @@ impl From<&str> for TimeOffLimitRangeGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -77266,7 +77266,7 @@ impl From<&str> for TimeOffLimitValueRangeGranularity {
         match v {
             "Daily" => Self::Daily,
             "FifteenMinutes" => Self::FifteenMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -77577,7 +77577,7 @@ impl From<&str> for TimeOffPlanAutoApprovalRule {
             "CheckLimits" => Self::CheckLimits,
             "CheckActivityCodes" => Self::CheckActivityCodes,
             "CheckLimitsAndActivityCodes" => Self::CheckLimitsAndActivityCodes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -78228,7 +78228,7 @@ impl From<&str> for TimeOffRequestListItemStatus {
             "APPROVED" => Self::Approved,
             "DENIED" => Self::Denied,
             "CANCELED" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -78311,7 +78311,7 @@ impl From<&str> for TimeOffRequestListItemSubstatus {
             "RemovedFromWaitlist" => Self::RemovedFromWaitlist,
             "ReviewDate" => Self::ReviewDate,
             "Waitlisted" => Self::Waitlisted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -78611,7 +78611,7 @@ impl From<&str> for TimeOffRequestNotificationStatus {
             "APPROVED" => Self::Approved,
             "DENIED" => Self::Denied,
             "CANCELED" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -79192,7 +79192,7 @@ impl From<&str> for TimeOffRequestResponseStatus {
             "APPROVED" => Self::Approved,
             "DENIED" => Self::Denied,
             "CANCELED" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -79275,7 +79275,7 @@ impl From<&str> for TimeOffRequestResponseSubstatus {
             "RemovedFromWaitlist" => Self::RemovedFromWaitlist,
             "ReviewDate" => Self::ReviewDate,
             "Waitlisted" => Self::Waitlisted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -79421,7 +79421,7 @@ impl From<&str> for TimeOffSettingsRequestSubmissionRangeType {
         match v {
             "Relative" => Self::Relative,
             "FixedEnd" => Self::FixedEnd,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -79567,7 +79567,7 @@ impl From<&str> for TimeOffSettingsResponseSubmissionRangeType {
         match v {
             "Relative" => Self::Relative,
             "FixedEnd" => Self::FixedEnd,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -79680,7 +79680,7 @@ impl From<&str> for TransfersFullTimeEquivalentTransferType {
         match v {
             "Permanent" => Self::Permanent,
             "Temporary" => Self::Temporary,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -80093,7 +80093,7 @@ impl From<&str> for UnavailableTimesViolationMessageArgumentType {
             "SecondDate" => Self::SecondDate,
             "SecondCount" => Self::SecondCount,
             "Count" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -80350,7 +80350,7 @@ impl From<&str> for UpdateActivityCodeRequestCategory {
             "TimeOff" => Self::TimeOff,
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -80603,7 +80603,7 @@ impl From<&str> for UpdateActivityPlanRequestOptimizationObjective {
         match v {
             "FavorServiceGoals" => Self::FavorServiceGoals,
             "FavorSchedulingAll" => Self::FavorSchedulingAll,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -80650,7 +80650,7 @@ impl From<&str> for UpdateActivityPlanRequestState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -80697,7 +80697,7 @@ impl From<&str> for UpdateActivityPlanRequestType {
         match v {
             "Individual" => Self::Individual,
             "Group" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -80855,7 +80855,7 @@ impl From<&str> for UpdateAdherenceAdjustmentAdminRequestStatus {
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
             "Pending" => Self::Pending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -81090,7 +81090,7 @@ impl From<&str> for UpdateAdherenceAdjustmentsBulkItemStatus {
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
             "Pending" => Self::Pending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -81263,7 +81263,7 @@ impl From<&str> for UpdateAdherenceAdjustmentsReasonCodeRequestState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -81398,7 +81398,7 @@ impl From<&str> for UpdateAdherenceAdjustmentsReasonCodesBulkItemState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -81553,7 +81553,7 @@ impl From<&str> for UpdateAdherenceExplanationStatusRequestStatus {
             "Pending" => Self::Pending,
             "Approved" => Self::Approved,
             "Denied" => Self::Denied,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -82227,7 +82227,7 @@ impl From<&str> for UpdateBusinessUnitSettingsRequestStartDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -82692,7 +82692,7 @@ impl From<&str> for UpdateMuAgentWorkPlanFailureResponseFailure {
             "OverrideNotFound" => Self::OverrideNotFound,
             "TooManyOverrides" => Self::TooManyOverrides,
             "WorkPlanNotFound" => Self::WorkPlanNotFound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -83382,7 +83382,7 @@ impl From<&str> for UpdateScheduleBidAgentRankingType {
         match v {
             "HireDate" => Self::HireDate,
             "Performance" => Self::Performance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -83437,7 +83437,7 @@ impl From<&str> for UpdateScheduleBidRankingTiebreakerType {
             "Performance" => Self::Performance,
             "Custom" => Self::Custom,
             "RandomlyAssign" => Self::RandomlyAssign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -83508,7 +83508,7 @@ impl From<&str> for UpdateScheduleBidStatus {
             "Closed" => Self::Closed,
             "Processed" => Self::Processed,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -84068,7 +84068,7 @@ impl From<&str> for UpdateShiftTradeStateJobRequestState {
             "Denied" => Self::Denied,
             "Expired" => Self::Expired,
             "Canceled" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -84531,7 +84531,7 @@ impl From<&str> for UpdateTimeOffPlanRequestAutoApprovalRule {
             "CheckLimits" => Self::CheckLimits,
             "CheckActivityCodes" => Self::CheckActivityCodes,
             "CheckLimitsAndActivityCodes" => Self::CheckLimitsAndActivityCodes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -84871,7 +84871,7 @@ impl From<&str> for UpdateWorkPlanBidAgentRankingType {
         match v {
             "HireDate" => Self::HireDate,
             "Performance" => Self::Performance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -84926,7 +84926,7 @@ impl From<&str> for UpdateWorkPlanBidRankingTiebreakerType {
             "Performance" => Self::Performance,
             "Custom" => Self::Custom,
             "RandomlyAssign" => Self::RandomlyAssign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -84997,7 +84997,7 @@ impl From<&str> for UpdateWorkPlanBidStatus {
             "Closed" => Self::Closed,
             "Processed" => Self::Processed,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -85710,7 +85710,7 @@ impl From<&str> for UserActivityPresenceDefinitionSystemPresence {
             "TRAINING" => Self::Training,
             "MEETING" => Self::Meeting,
             "BREAK" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -85839,7 +85839,7 @@ impl From<&str> for UserActivityRoutingStatusStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -86071,7 +86071,7 @@ impl From<&str> for UserNextActivityReminderActivityCategory {
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -86671,7 +86671,7 @@ impl From<&str> for UserScheduleAdherenceScheduledActivityCategory {
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -86750,7 +86750,7 @@ impl From<&str> for UserScheduleAdherenceSystemPresence {
             "Training" => Self::Training,
             "Meeting" => Self::Meeting,
             "Break" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -86809,7 +86809,7 @@ impl From<&str> for UserScheduleAdherenceRoutingStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -86884,7 +86884,7 @@ impl From<&str> for UserScheduleAdherenceActualActivityCategory {
             "Training" => Self::Training,
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -86947,7 +86947,7 @@ impl From<&str> for UserScheduleAdherenceAdherenceState {
             "Unknown" => Self::UnknownValue,
             "Ignored" => Self::Ignored,
             "Explained" => Self::Explained,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -87002,7 +87002,7 @@ impl From<&str> for UserScheduleAdherenceImpact {
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -87555,7 +87555,7 @@ impl From<&str> for UserSearchRulePartOperation {
         match v {
             "Include" => Self::Include,
             "Exclude" => Self::Exclude,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -87618,7 +87618,7 @@ impl From<&str> for UserSearchRulePartSelector {
             "Queue" => Self::Queue,
             "Division" => Self::Division,
             "ManagementUnit" => Self::ManagementUnit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -87905,7 +87905,7 @@ impl From<&str> for UserTimeOffIntegrationStatusResponseIntegrationStatus {
             "Error" => Self::Error,
             "AutomaticallyComplete" => Self::AutomaticallyComplete,
             "ManuallyComplete" => Self::ManuallyComplete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -88286,7 +88286,7 @@ impl From<&str> for ValidateAgentUnavailableTimesResponseStatus {
             "Complete" => Self::Complete,
             "Canceled" => Self::Canceled,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -90621,7 +90621,7 @@ impl From<&str> for WfmAgentHistoricalAdherenceJobReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -90953,7 +90953,7 @@ impl From<&str> for WfmAgentHistoricalAdherenceResultImpact {
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -91355,7 +91355,7 @@ impl From<&str> for WfmHistoricalAdherenceBulkJobReferenceStatus {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -91936,7 +91936,7 @@ impl From<&str> for WfmHistoricalAdherenceBulkUserResultImpact {
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -92368,7 +92368,7 @@ impl From<&str> for WfmHistoricalAdherenceResponseQueryState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -92579,7 +92579,7 @@ impl From<&str> for WfmHistoricalShrinkageRequestGranularity {
         match v {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -92715,7 +92715,7 @@ impl From<&str> for WfmHistoricalShrinkageResponseState {
             "Processing" => Self::Processing,
             "Complete" => Self::Complete,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -92851,7 +92851,7 @@ impl From<&str> for WfmHistoricalShrinkageTeamsRequestGranularity {
         match v {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -93163,7 +93163,7 @@ impl From<&str> for WfmIntradayPlanningGroupListingNoDataReason {
         match v {
             "NoPublishedSchedule" => Self::NoPublishedSchedule,
             "NoSourceForecast" => Self::NoSourceForecast,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -93716,7 +93716,7 @@ impl From<&str> for WfmUserNotificationType {
             "ShiftTrade" => Self::ShiftTrade,
             "TimeOffRequest" => Self::TimeOffRequest,
             "AlternativeShift" => Self::AlternativeShift,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -94303,7 +94303,7 @@ impl From<&str> for WorkPlanShiftStartVarianceType {
         match v {
             "ShiftStart" => Self::ShiftStart,
             "ShiftStartAndPaidDuration" => Self::ShiftStartAndPaidDuration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -94350,7 +94350,7 @@ impl From<&str> for WorkPlanShiftStartVariancePeriod {
         match v {
             "Weekly" => Self::Weekly,
             "PlanningPeriod" => Self::PlanningPeriod,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -94883,7 +94883,7 @@ impl From<&str> for WorkPlanBidStatus {
             "Closed" => Self::Closed,
             "Processed" => Self::Processed,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -94930,7 +94930,7 @@ impl From<&str> for WorkPlanBidAgentRankingType {
         match v {
             "HireDate" => Self::HireDate,
             "Performance" => Self::Performance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -94985,7 +94985,7 @@ impl From<&str> for WorkPlanBidRankingTiebreakerType {
             "Performance" => Self::Performance,
             "Custom" => Self::Custom,
             "RandomlyAssign" => Self::RandomlyAssign,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -95032,7 +95032,7 @@ impl From<&str> for WorkPlanBidBidType {
         match v {
             "WorkPlanBid" => Self::WorkPlanBid,
             "ScheduleBid" => Self::ScheduleBid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -96031,7 +96031,7 @@ impl From<&str> for WorkPlanConfigurationViolationMessageType {
             "ShiftMinCountPerPlanningPeriodCannotBeMet" => Self::ShiftMinCountPerPlanningPeriodCannotBeMet,
             "ShiftVarianceCannotBeMet" => Self::ShiftVarianceCannotBeMet,
             "WeeklyExactPaidMinutes" => Self::WeeklyExactPaidMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -96082,7 +96082,7 @@ impl From<&str> for WorkPlanConfigurationViolationMessageSeverity {
             "Information" => Self::Information,
             "Warning" => Self::Warning,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -96195,7 +96195,7 @@ impl From<&str> for WorkPlanConstraintConflictMessageType {
         match v {
             "UnknownFix" => Self::UnknownFix,
             "WithPotentialFixes" => Self::WithPotentialFixes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -96452,7 +96452,7 @@ impl From<&str> for WorkPlanConstraintMessageType {
             "WorkPlanMinimumWorkingDaysPerWeek" => Self::WorkPlanMinimumWorkingDaysPerWeek,
             "WorkPlanOptionalDays" => Self::WorkPlanOptionalDays,
             "WorkPlanPaidTimeGranularityMinutes" => Self::WorkPlanPaidTimeGranularityMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -96585,7 +96585,7 @@ impl From<&str> for WorkPlanConstraintViolationMessageType {
             "MaximumDaysOffPerPlanningPeriod" => Self::MaximumDaysOffPerPlanningPeriod,
             "MinimumPaidTimePerPlanningPeriod" => Self::MinimumPaidTimePerPlanningPeriod,
             "MinimumShiftCountPerPlanningPeriod" => Self::MinimumShiftCountPerPlanningPeriod,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -96702,7 +96702,7 @@ impl From<&str> for WorkPlanConstraintsViolationMessageType {
         match v {
             "ConstraintConflictWithPotentialFixes" => Self::ConstraintConflictWithPotentialFixes,
             "ConstraintConflictUnknownFix" => Self::ConstraintConflictUnknownFix,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -97191,7 +97191,7 @@ impl From<&str> for WorkPlanListItemResponseShiftStartVarianceType {
         match v {
             "ShiftStart" => Self::ShiftStart,
             "ShiftStartAndPaidDuration" => Self::ShiftStartAndPaidDuration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -97238,7 +97238,7 @@ impl From<&str> for WorkPlanListItemResponseShiftStartVariancePeriod {
         match v {
             "Weekly" => Self::Weekly,
             "PlanningPeriod" => Self::PlanningPeriod,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -97576,7 +97576,7 @@ impl From<&str> for WorkPlanOverrideRequestAction {
             "Add" => Self::Add,
             "Update" => Self::Update,
             "Delete" => Self::Delete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -98488,7 +98488,7 @@ impl From<&str> for WorkPlanShiftDayOffRule {
         match v {
             "NextDayOff" => Self::NextDayOff,
             "PreviousDayOff" => Self::PreviousDayOff,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -98681,7 +98681,7 @@ impl From<&str> for WorkPlanValidationMessageArgumentType {
             "WeeklyPaidTimeMinutes" => Self::WeeklyPaidTimeMinutes,
             "Weeks" => Self::Weeks,
             "WorkTimeMinutes" => Self::WorkTimeMinutes,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -99154,7 +99154,7 @@ impl From<&str> for WorkPlanValidationRequestShiftStartVarianceType {
         match v {
             "ShiftStart" => Self::ShiftStart,
             "ShiftStartAndPaidDuration" => Self::ShiftStartAndPaidDuration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -99201,7 +99201,7 @@ impl From<&str> for WorkPlanValidationRequestShiftStartVariancePeriod {
         match v {
             "Weekly" => Self::Weekly,
             "PlanningPeriod" => Self::PlanningPeriod,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

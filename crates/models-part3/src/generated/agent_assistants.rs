@@ -830,7 +830,7 @@ impl From<&str> for AssistantQueueUsersJobsRequestAction {
         match v {
             "AutoAssignment" => Self::AutoAssignment,
             "ManualAssignment" => Self::ManualAssignment,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -966,7 +966,7 @@ impl From<&str> for AssistantQueueUsersJobsResponseStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

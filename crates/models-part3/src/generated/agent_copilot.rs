@@ -123,7 +123,7 @@ impl From<&str> for FeatureSupportSupportLevel {
         match v {
             "Supported" => Self::Supported,
             "NotSupported" => Self::NotSupported,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

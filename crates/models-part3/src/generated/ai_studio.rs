@@ -134,7 +134,7 @@ impl From<&str> for AuthoringKnowledgeSettingsKnowledgeType {
         match v {
             "Standard" => Self::Standard,
             "Enhanced" => Self::Enhanced,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -394,7 +394,7 @@ impl From<&str> for CreateGuideSource {
             "Prompt" => Self::Prompt,
             "Document" => Self::Document,
             "Transcripts" => Self::Transcripts,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1134,7 +1134,7 @@ impl From<&str> for GuideStatus {
         match v {
             "Published" => Self::Published,
             "Draft" => Self::Draft,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1189,7 +1189,7 @@ impl From<&str> for GuideSource {
             "Prompt" => Self::Prompt,
             "Document" => Self::Document,
             "Transcripts" => Self::Transcripts,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1343,7 +1343,7 @@ impl From<&str> for GuideContentGenerationJobStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1619,7 +1619,7 @@ impl From<&str> for GuideJobStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1773,7 +1773,7 @@ impl From<&str> for GuideSessionInputEventType {
             "UserInput" => Self::UserInput,
             "ReturnControl" => Self::ReturnControl,
             "NoOp" => Self::NoOp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1816,7 +1816,7 @@ impl From<&str> for GuideSessionInputEventMode {
     fn from(v: &str) -> Self {
         match v {
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1929,7 +1929,7 @@ impl From<&str> for GuideSessionMessageRole {
         match v {
             "User" => Self::User,
             "Assistant" => Self::Assistant,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2152,7 +2152,7 @@ impl From<&str> for GuideSessionTurnInvocationParametersType {
             "Boolean" => Self::Boolean,
             "Date" => Self::Date,
             "List" => Self::List,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2603,7 +2603,7 @@ impl From<&str> for GuideSessionTurnResponseStatus {
             "IN_PROGRESS" => Self::InProgress,
             "COMPLETED" => Self::Completed,
             "ERROR" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2662,7 +2662,7 @@ impl From<&str> for GuideSessionTurnResponseResult {
             "ESCALATION_TRIGGERED" => Self::EscalationTriggered,
             "CLIENT_ACTION_REQUIRED" => Self::ClientActionRequired,
             "NO_MATCH" => Self::NoMatch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3041,7 +3041,7 @@ impl From<&str> for GuideVersionState {
             "Draft" => Self::Draft,
             "TestReady" => Self::TestReady,
             "ProductionReady" => Self::ProductionReady,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3143,7 +3143,7 @@ impl From<&str> for GuideVersionPublishState {
         match v {
             "TestReady" => Self::TestReady,
             "ProductionReady" => Self::ProductionReady,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3297,7 +3297,7 @@ impl From<&str> for GuideVersionPublishJobStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3596,7 +3596,7 @@ impl From<&str> for KnowledgeSettingsKnowledgeType {
         match v {
             "Standard" => Self::Standard,
             "Enhanced" => Self::Enhanced,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3892,7 +3892,7 @@ impl From<&str> for SummarySettingInteractionType {
         match v {
             "Live" => Self::Live,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3939,7 +3939,7 @@ impl From<&str> for SummarySettingSummaryType {
         match v {
             "Concise" => Self::Concise,
             "Detailed" => Self::Detailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3994,7 +3994,7 @@ impl From<&str> for SummarySettingFormat {
             "BulletPoints" => Self::BulletPoints,
             "GroupedTextBlocks" => Self::GroupedTextBlocks,
             "GroupedBulletPoints" => Self::GroupedBulletPoints,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4041,7 +4041,7 @@ impl From<&str> for SummarySettingSettingType {
         match v {
             "Basic" => Self::Basic,
             "Prompt" => Self::Prompt,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4088,7 +4088,7 @@ impl From<&str> for SummarySettingServiceType {
         match v {
             "Native" => Self::Native,
             "External" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4837,7 +4837,7 @@ impl From<&str> for VariableType {
             "Boolean" => Self::Boolean,
             "Date" => Self::Date,
             "List" => Self::List,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4892,7 +4892,7 @@ impl From<&str> for VariableScope {
             "Output" => Self::Output,
             "InputAndOutput" => Self::InputAndOutput,
             "GuideOnly" => Self::GuideOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -362,7 +362,7 @@ impl From<&str> for AlertRequestType {
             "Snooze" => Self::Snooze,
             "Unread" => Self::Unread,
             "Close" => Self::Close,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -504,7 +504,7 @@ impl From<&str> for AlertRulePropertiesType {
             "OperationalConsole" => Self::OperationalConsole,
             "Anomaly" => Self::Anomaly,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -645,7 +645,7 @@ impl From<&str> for AlertSummaryMetricType {
         match v {
             "Interval" => Self::Interval,
             "Instance" => Self::Instance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -822,7 +822,7 @@ impl From<&str> for AlertSummaryEntityEntityType {
             "Team" => Self::Team,
             "TeamMembers" => Self::TeamMembers,
             "Organization" => Self::Organization,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1293,7 +1293,7 @@ impl From<&str> for CommonAlertBulkUpdateRequestType {
             "Snooze" => Self::Snooze,
             "Unread" => Self::Unread,
             "Close" => Self::Close,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1413,7 +1413,7 @@ impl From<&str> for CommonAllAlertUpdateRequestType {
             "Snooze" => Self::Snooze,
             "Unread" => Self::Unread,
             "Close" => Self::Close,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1689,7 +1689,7 @@ impl From<&str> for CommonRuleType {
             "OperationalConsole" => Self::OperationalConsole,
             "Anomaly" => Self::Anomaly,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1976,7 +1976,7 @@ impl From<&str> for CommonRuleConditionsType {
             "And" => Self::And,
             "Or" => Self::Or,
             "Not" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2320,7 +2320,7 @@ impl From<&str> for CommonRulePredicateMetricType {
         match v {
             "Interval" => Self::Interval,
             "Instance" => Self::Instance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2387,7 +2387,7 @@ impl From<&str> for CommonRulePredicateMetricValueType {
             "Percentage" => Self::Percentage,
             "Average" => Self::Average,
             "Observation" => Self::Observation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2450,7 +2450,7 @@ impl From<&str> for CommonRulePredicateComparisonOperator {
             "Lte" => Self::Lte,
             "Eq" => Self::Eq,
             "Ne" => Self::Ne,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2501,7 +2501,7 @@ impl From<&str> for CommonRulePredicateCharacteristic {
             "Deviation" => Self::Deviation,
             "Score" => Self::Score,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2560,7 +2560,7 @@ impl From<&str> for CommonRulePredicateMediaType {
             "Email" => Self::Email,
             "Callback" => Self::Callback,
             "Message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2711,7 +2711,7 @@ impl From<&str> for CommonRulePredicateMetric {
             "tFlowOut" => Self::TFlowOut,
             "tAdherenceStatus" => Self::TAdherenceStatus,
             "nEvents" => Self::NEvents,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2875,7 +2875,7 @@ impl From<&str> for CommonRulePredicateEntityEntityType {
             "Team" => Self::Team,
             "TeamMembers" => Self::TeamMembers,
             "Organization" => Self::Organization,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3071,7 +3071,7 @@ impl From<&str> for GetAlertQueryRuleType {
             "OperationalConsole" => Self::OperationalConsole,
             "Anomaly" => Self::Anomaly,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3118,7 +3118,7 @@ impl From<&str> for GetAlertQueryQueryType {
         match v {
             "Info" => Self::Info,
             "Count" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3169,7 +3169,7 @@ impl From<&str> for GetAlertQueryAlertStatus {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3220,7 +3220,7 @@ impl From<&str> for GetAlertQueryViewedStatus {
             "Unread" => Self::Unread,
             "Read" => Self::Read,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3267,7 +3267,7 @@ impl From<&str> for GetAlertQuerySortBy {
         match v {
             "Name" => Self::Name,
             "DateStart" => Self::DateStart,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3314,7 +3314,7 @@ impl From<&str> for GetAlertQuerySortOrder {
         match v {
             "Asc" => Self::Asc,
             "Desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3521,7 +3521,7 @@ impl From<&str> for GetRulesQueryRuleType {
             "OperationalConsole" => Self::OperationalConsole,
             "Anomaly" => Self::Anomaly,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3568,7 +3568,7 @@ impl From<&str> for GetRulesQueryQueryType {
         match v {
             "Info" => Self::Info,
             "Count" => Self::Count,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3619,7 +3619,7 @@ impl From<&str> for GetRulesQueryEnabledType {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3666,7 +3666,7 @@ impl From<&str> for GetRulesQuerySortBy {
         match v {
             "Name" => Self::Name,
             "DateCreated" => Self::DateCreated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3713,7 +3713,7 @@ impl From<&str> for GetRulesQuerySortOrder {
         match v {
             "Asc" => Self::Asc,
             "Desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3764,7 +3764,7 @@ impl From<&str> for GetRulesQueryNameSearchType {
             "Exact" => Self::Exact,
             "Contains" => Self::Contains,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -180,7 +180,7 @@ impl From<&str> for ActionAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -306,7 +306,7 @@ impl From<&str> for ActionAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -456,7 +456,7 @@ impl From<&str> for ActionAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -527,7 +527,7 @@ impl From<&str> for ActionAggregateQueryPredicateDimension {
             "integrationId" => Self::IntegrationId,
             "integrationName" => Self::IntegrationName,
             "responseStatus" => Self::ResponseStatus,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -578,7 +578,7 @@ impl From<&str> for ActionAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -815,7 +815,7 @@ impl From<&str> for ActionAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -952,7 +952,7 @@ impl From<&str> for ActionAggregationViewTarget {
     fn from(v: &str) -> Self {
         match v {
             "tTotalExecution" => Self::TTotalExecution,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -995,7 +995,7 @@ impl From<&str> for ActionAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1254,7 +1254,7 @@ impl From<&str> for ActionAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1435,7 +1435,7 @@ impl From<&str> for AgentCopilotAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1561,7 +1561,7 @@ impl From<&str> for AgentCopilotAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1711,7 +1711,7 @@ impl From<&str> for AgentCopilotAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1850,7 +1850,7 @@ impl From<&str> for AgentCopilotAggregateQueryPredicateDimension {
             "triggerType" => Self::TriggerType,
             "userId" => Self::UserId,
             "utteranceId" => Self::UtteranceId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1901,7 +1901,7 @@ impl From<&str> for AgentCopilotAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2171,7 +2171,7 @@ impl From<&str> for AgentCopilotAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2222,7 +2222,7 @@ impl From<&str> for AgentCopilotAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2359,7 +2359,7 @@ impl From<&str> for AgentCopilotAggregationSortName {
             "nKnowledgeArticleSuggestions" => Self::NKnowledgeArticleSuggestions,
             "nKnowledgeSearchSuggestions" => Self::NKnowledgeSearchSuggestions,
             "nScriptSuggestions" => Self::NScriptSuggestions,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2418,7 +2418,7 @@ impl From<&str> for AgentCopilotAggregationSortFunction {
             "max" => Self::Max,
             "min" => Self::Min,
             "sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2579,7 +2579,7 @@ impl From<&str> for AgentCopilotAggregationViewTarget {
             "nKnowledgeArticleSuggestions" => Self::NKnowledgeArticleSuggestions,
             "nKnowledgeSearchSuggestions" => Self::NKnowledgeSearchSuggestions,
             "nScriptSuggestions" => Self::NScriptSuggestions,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2622,7 +2622,7 @@ impl From<&str> for AgentCopilotAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2914,7 +2914,7 @@ impl From<&str> for AgentCopilotAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2965,7 +2965,7 @@ impl From<&str> for AgentCopilotAsyncAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3110,7 +3110,7 @@ impl From<&str> for AgentStateActivityCategoryCountActivityCategory {
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3239,7 +3239,7 @@ impl From<&str> for AgentStateAdherenceStateCountAdherenceState {
             "Unknown" => Self::UnknownValue,
             "Ignored" => Self::Ignored,
             "Explained" => Self::Explained,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3356,7 +3356,7 @@ impl From<&str> for AgentStateAgentQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3549,7 +3549,7 @@ impl From<&str> for AgentStateAgentQueryPredicateDimension {
             "scheduledActivityCodeId" => Self::ScheduledActivityCodeId,
             "scheduledActivityCategory" => Self::ScheduledActivityCategory,
             "actualActivityCategory" => Self::ActualActivityCategory,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3838,7 +3838,7 @@ impl From<&str> for AgentStatePresenceCountSystemPresence {
             "TRAINING" => Self::Training,
             "MEETING" => Self::Meeting,
             "BREAK" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4020,7 +4020,7 @@ impl From<&str> for AgentStateQueryRequestUserOrderBy {
             "routingStatus" => Self::RoutingStatus,
             "organizationPresenceId" => Self::OrganizationPresenceId,
             "adherenceDate" => Self::AdherenceDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4067,7 +4067,7 @@ impl From<&str> for AgentStateQueryRequestUserOrder {
         match v {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4114,7 +4114,7 @@ impl From<&str> for AgentStateQueryRequestSessionOrderBy {
         match v {
             "segmentStart" => Self::SegmentStart,
             "sessionStart" => Self::SessionStart,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4161,7 +4161,7 @@ impl From<&str> for AgentStateQueryRequestSessionOrder {
         match v {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4290,7 +4290,7 @@ impl From<&str> for AgentStateRoutingStatusCountRoutingStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4483,7 +4483,7 @@ impl From<&str> for AgentStateSegmentTypeCountSegmentType {
             "uploading" => Self::Uploading,
             "voicemail" => Self::Voicemail,
             "wrapup" => Self::Wrapup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4609,7 +4609,7 @@ impl From<&str> for AgentStateSessionFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4726,7 +4726,7 @@ impl From<&str> for AgentStateSessionQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4859,7 +4859,7 @@ impl From<&str> for AgentStateSessionQueryPredicateDimension {
             "requestedRoutingSkillId" => Self::RequestedRoutingSkillId,
             "routedQueueId" => Self::RoutedQueueId,
             "segmentType" => Self::SegmentType,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4985,7 +4985,7 @@ impl From<&str> for AgentStateUserFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5166,7 +5166,7 @@ impl From<&str> for AgentUtilizationAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5292,7 +5292,7 @@ impl From<&str> for AgentUtilizationAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5442,7 +5442,7 @@ impl From<&str> for AgentUtilizationAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5489,7 +5489,7 @@ impl From<&str> for AgentUtilizationAggregateQueryPredicateDimension {
         match v {
             "mediaType" => Self::MediaType,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5540,7 +5540,7 @@ impl From<&str> for AgentUtilizationAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5777,7 +5777,7 @@ impl From<&str> for AgentUtilizationAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5922,7 +5922,7 @@ impl From<&str> for AgentUtilizationAggregationViewTarget {
             "oAgentAvailableUtilization" => Self::OAgentAvailableUtilization,
             "oAgentMaxUtilization" => Self::OAgentMaxUtilization,
             "oAgentUtilizationPercentage" => Self::OAgentUtilizationPercentage,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5965,7 +5965,7 @@ impl From<&str> for AgentUtilizationAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6224,7 +6224,7 @@ impl From<&str> for AgentUtilizationAsyncAggregationQueryAlternateTimeDimension 
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6571,7 +6571,7 @@ impl From<&str> for AnalyticsAgentStateAgentResponseSystemPresence {
             "TRAINING" => Self::Training,
             "MEETING" => Self::Meeting,
             "BREAK" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6634,7 +6634,7 @@ impl From<&str> for AnalyticsAgentStateAgentResponseRoutingStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6697,7 +6697,7 @@ impl From<&str> for AnalyticsAgentStateAgentResponseAdherenceState {
             "Unknown" => Self::UnknownValue,
             "Ignored" => Self::Ignored,
             "Explained" => Self::Explained,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6752,7 +6752,7 @@ impl From<&str> for AnalyticsAgentStateAgentResponseAdherenceImpact {
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6831,7 +6831,7 @@ impl From<&str> for AnalyticsAgentStateAgentResponseScheduledActivityCategory {
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6910,7 +6910,7 @@ impl From<&str> for AnalyticsAgentStateAgentResponseActualActivityCategory {
             "Unavailable" => Self::Unavailable,
             "Unscheduled" => Self::Unscheduled,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7191,7 +7191,7 @@ impl From<&str> for AnalyticsAgentStateAgentSessionResultSegmentType {
             "uploading" => Self::Uploading,
             "voicemail" => Self::Voicemail,
             "wrapup" => Self::Wrapup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7238,7 +7238,7 @@ impl From<&str> for AnalyticsAgentStateAgentSessionResultOriginatingDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7321,7 +7321,7 @@ impl From<&str> for AnalyticsAgentStateAgentSessionResultMediaType {
             "unknown" => Self::UnknownValue,
             "video" => Self::Video,
             "voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7820,7 +7820,7 @@ impl From<&str> for BotAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7946,7 +7946,7 @@ impl From<&str> for BotAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8096,7 +8096,7 @@ impl From<&str> for BotAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8247,7 +8247,7 @@ impl From<&str> for BotAggregateQueryPredicateDimension {
             "messageType" => Self::MessageType,
             "previewMode" => Self::PreviewMode,
             "selfServed" => Self::SelfServed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8298,7 +8298,7 @@ impl From<&str> for BotAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8568,7 +8568,7 @@ impl From<&str> for BotAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8619,7 +8619,7 @@ impl From<&str> for BotAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8780,7 +8780,7 @@ impl From<&str> for BotAggregationSortName {
             "tBotExit" => Self::TBotExit,
             "tBotRecognitionFailure" => Self::TBotRecognitionFailure,
             "tBotSession" => Self::TBotSession,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8839,7 +8839,7 @@ impl From<&str> for BotAggregationSortFunction {
             "max" => Self::Max,
             "min" => Self::Min,
             "sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9024,7 +9024,7 @@ impl From<&str> for BotAggregationViewTarget {
             "tBotExit" => Self::TBotExit,
             "tBotRecognitionFailure" => Self::TBotRecognitionFailure,
             "tBotSession" => Self::TBotSession,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9067,7 +9067,7 @@ impl From<&str> for BotAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9359,7 +9359,7 @@ impl From<&str> for BotAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9410,7 +9410,7 @@ impl From<&str> for BotAsyncAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9557,7 +9557,7 @@ impl From<&str> for BotChannelName {
             "Chat" => Self::Chat,
             "Call" => Self::Call,
             "Messaging" => Self::Messaging,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9818,7 +9818,7 @@ impl From<&str> for BotFlowSessionBotResult {
             "TransferToUserVoicemail" => Self::TransferToUserVoicemail,
             "TransferToGroupVoicemail" => Self::TransferToGroupVoicemail,
             "TransferToACDVoicemail" => Self::TransferToAcdVoicemail,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9893,7 +9893,7 @@ impl From<&str> for BotFlowSessionBotResultCategory {
             "BotDisconnect" => Self::BotDisconnect,
             "SessionExpired" => Self::SessionExpired,
             "Transfer" => Self::Transfer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10074,7 +10074,7 @@ impl From<&str> for CaseManagementAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10200,7 +10200,7 @@ impl From<&str> for CaseManagementAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10350,7 +10350,7 @@ impl From<&str> for CaseManagementAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10437,7 +10437,7 @@ impl From<&str> for CaseManagementAggregateQueryPredicateDimension {
             "status" => Self::Status,
             "stepId" => Self::StepId,
             "workitemId" => Self::WorkitemId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10488,7 +10488,7 @@ impl From<&str> for CaseManagementAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10725,7 +10725,7 @@ impl From<&str> for CaseManagementAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10898,7 +10898,7 @@ impl From<&str> for CaseManagementAggregationViewTarget {
             "oCasesServiceLevel" => Self::OCasesServiceLevel,
             "tCasesResolved" => Self::TCasesResolved,
             "tCasesStatus" => Self::TCasesStatus,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10941,7 +10941,7 @@ impl From<&str> for CaseManagementAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11200,7 +11200,7 @@ impl From<&str> for CaseManagementAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11321,7 +11321,7 @@ impl From<&str> for ChartColumnColumnType {
             "Topic" => Self::Topic,
             "SecondaryStatus" => Self::SecondaryStatus,
             "CustomCalculation" => Self::CustomCalculation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11678,7 +11678,7 @@ impl From<&str> for CopilotAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11804,7 +11804,7 @@ impl From<&str> for CopilotAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11954,7 +11954,7 @@ impl From<&str> for CopilotAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12021,7 +12021,7 @@ impl From<&str> for CopilotAggregateQueryPredicateDimension {
             "toolStatus" => Self::ToolStatus,
             "toolType" => Self::ToolType,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12072,7 +12072,7 @@ impl From<&str> for CopilotAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12309,7 +12309,7 @@ impl From<&str> for CopilotAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12458,7 +12458,7 @@ impl From<&str> for CopilotAggregationViewTarget {
             "nCopilotSessions" => Self::NCopilotSessions,
             "nCopilotToolInvocations" => Self::NCopilotToolInvocations,
             "nCopilotUsers" => Self::NCopilotUsers,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12501,7 +12501,7 @@ impl From<&str> for CopilotAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12760,7 +12760,7 @@ impl From<&str> for CopilotAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13037,7 +13037,7 @@ impl From<&str> for DashboardConfigurationLayoutType {
         match v {
             "Grid" => Self::Grid,
             "Flow" => Self::Flow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13356,7 +13356,7 @@ impl From<&str> for DashboardConfigurationQueryRequestSortBy {
         match v {
             "Asc" => Self::Asc,
             "Desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13511,7 +13511,7 @@ impl From<&str> for DashboardUserState {
         match v {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14244,7 +14244,7 @@ impl From<&str> for FlowExecutionAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14370,7 +14370,7 @@ impl From<&str> for FlowExecutionAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14520,7 +14520,7 @@ impl From<&str> for FlowExecutionAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14575,7 +14575,7 @@ impl From<&str> for FlowExecutionAggregateQueryPredicateDimension {
             "flowId" => Self::FlowId,
             "flowObjectId" => Self::FlowObjectId,
             "flowVersion" => Self::FlowVersion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14626,7 +14626,7 @@ impl From<&str> for FlowExecutionAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14863,7 +14863,7 @@ impl From<&str> for FlowExecutionAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15000,7 +15000,7 @@ impl From<&str> for FlowExecutionAggregationViewTarget {
     fn from(v: &str) -> Self {
         match v {
             "nFlowExecutions" => Self::NFlowExecutions,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15043,7 +15043,7 @@ impl From<&str> for FlowExecutionAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15302,7 +15302,7 @@ impl From<&str> for FlowExecutionAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15483,7 +15483,7 @@ impl From<&str> for KnowledgeAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15609,7 +15609,7 @@ impl From<&str> for KnowledgeAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15759,7 +15759,7 @@ impl From<&str> for KnowledgeAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15946,7 +15946,7 @@ impl From<&str> for KnowledgeAggregateQueryPredicateDimension {
             "sessionId" => Self::SessionId,
             "surfacingMethod" => Self::SurfacingMethod,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15997,7 +15997,7 @@ impl From<&str> for KnowledgeAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16267,7 +16267,7 @@ impl From<&str> for KnowledgeAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16318,7 +16318,7 @@ impl From<&str> for KnowledgeAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16487,7 +16487,7 @@ impl From<&str> for KnowledgeAggregationSortName {
             "oKnowledgeDocumentQuery" => Self::OKnowledgeDocumentQuery,
             "oKnowledgeDocumentQuerySelfServed" => Self::OKnowledgeDocumentQuerySelfServed,
             "oKnowledgeSearch" => Self::OKnowledgeSearch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16546,7 +16546,7 @@ impl From<&str> for KnowledgeAggregationSortFunction {
             "max" => Self::Max,
             "min" => Self::Min,
             "sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16739,7 +16739,7 @@ impl From<&str> for KnowledgeAggregationViewTarget {
             "oKnowledgeDocumentQuery" => Self::OKnowledgeDocumentQuery,
             "oKnowledgeDocumentQuerySelfServed" => Self::OKnowledgeDocumentQuerySelfServed,
             "oKnowledgeSearch" => Self::OKnowledgeSearch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16782,7 +16782,7 @@ impl From<&str> for KnowledgeAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17074,7 +17074,7 @@ impl From<&str> for KnowledgeAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17125,7 +17125,7 @@ impl From<&str> for KnowledgeAsyncAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17306,7 +17306,7 @@ impl From<&str> for RateLimitAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17432,7 +17432,7 @@ impl From<&str> for RateLimitAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17582,7 +17582,7 @@ impl From<&str> for RateLimitAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17649,7 +17649,7 @@ impl From<&str> for RateLimitAggregateQueryPredicateDimension {
             "namespace" => Self::Namespace,
             "timeUnit" => Self::TimeUnit,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17700,7 +17700,7 @@ impl From<&str> for RateLimitAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17937,7 +17937,7 @@ impl From<&str> for RateLimitAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18074,7 +18074,7 @@ impl From<&str> for RateLimitAggregationViewTarget {
     fn from(v: &str) -> Self {
         match v {
             "oRateLimitRecorded" => Self::ORateLimitRecorded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18117,7 +18117,7 @@ impl From<&str> for RateLimitAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18583,7 +18583,7 @@ impl From<&str> for ReportingExportJobRequestExportFormat {
         match v {
             "CSV" => Self::Csv,
             "PDF" => Self::Pdf,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19170,7 +19170,7 @@ impl From<&str> for ReportingExportJobRequestViewType {
             "AGENTIC_VIRTUAL_AGENT_PERFORMANCE_VIEW" => Self::AgenticVirtualAgentPerformanceView,
             "CALLBACK_QUEUE_PERFORMANCE_SUMMARY_VIEW" => Self::CallbackQueuePerformanceSummaryView,
             "CALLBACK_QUEUE_PERFORMANCE_DETAIL_VIEW" => Self::CallbackQueuePerformanceDetailView,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19217,7 +19217,7 @@ impl From<&str> for ReportingExportJobRequestCsvDelimiter {
         match v {
             "SEMICOLON" => Self::Semicolon,
             "COMMA" => Self::Comma,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19272,7 +19272,7 @@ impl From<&str> for ReportingExportJobRequestDurationFormat {
             "Milliseconds" => Self::Milliseconds,
             "Hhmmss" => Self::Hhmmss,
             "Hms" => Self::Hms,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19779,7 +19779,7 @@ impl From<&str> for ReportingExportJobResponseStatus {
             "COMPLETED" => Self::Completed,
             "COMPLETED_WITH_PARTIAL_RESULTS" => Self::CompletedWithPartialResults,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19826,7 +19826,7 @@ impl From<&str> for ReportingExportJobResponseExportFormat {
         match v {
             "CSV" => Self::Csv,
             "PDF" => Self::Pdf,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20413,7 +20413,7 @@ impl From<&str> for ReportingExportJobResponseViewType {
             "AGENTIC_VIRTUAL_AGENT_PERFORMANCE_VIEW" => Self::AgenticVirtualAgentPerformanceView,
             "CALLBACK_QUEUE_PERFORMANCE_SUMMARY_VIEW" => Self::CallbackQueuePerformanceSummaryView,
             "CALLBACK_QUEUE_PERFORMANCE_DETAIL_VIEW" => Self::CallbackQueuePerformanceDetailView,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20532,7 +20532,7 @@ impl From<&str> for ReportingExportJobResponseExportErrorMessagesType {
             "EXPORT_EMAIL_FILE_SIZE_EXCEEDED_LIMIT" => Self::ExportEmailFileSizeExceededLimit,
             "CIRCUIT_BREAKER_OPEN_FOR_VIEW_TYPE" => Self::CircuitBreakerOpenForViewType,
             "BAD_REQUEST_SCHEDULED_RUN" => Self::BadRequestScheduledRun,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20579,7 +20579,7 @@ impl From<&str> for ReportingExportJobResponseCsvDelimiter {
         match v {
             "SEMICOLON" => Self::Semicolon,
             "COMMA" => Self::Comma,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20634,7 +20634,7 @@ impl From<&str> for ReportingExportJobResponseDurationFormat {
             "Milliseconds" => Self::Milliseconds,
             "Hhmmss" => Self::Hhmmss,
             "Hms" => Self::Hms,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21504,7 +21504,7 @@ impl From<&str> for ReportingExportMetadataJobResponseViewType {
             "AGENTIC_VIRTUAL_AGENT_PERFORMANCE_VIEW" => Self::AgenticVirtualAgentPerformanceView,
             "CALLBACK_QUEUE_PERFORMANCE_SUMMARY_VIEW" => Self::CallbackQueuePerformanceSummaryView,
             "CALLBACK_QUEUE_PERFORMANCE_DETAIL_VIEW" => Self::CallbackQueuePerformanceDetailView,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21795,7 +21795,7 @@ impl From<&str> for ReportingTurnAskActionResult {
             "SuccessDisambiguationNone" => Self::SuccessDisambiguationNone,
             "NoMatchDisambiguation" => Self::NoMatchDisambiguation,
             "NoInputDisambiguation" => Self::NoInputDisambiguation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22823,7 +22823,7 @@ impl From<&str> for ResolutionAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22949,7 +22949,7 @@ impl From<&str> for ResolutionAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23099,7 +23099,7 @@ impl From<&str> for ResolutionAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23170,7 +23170,7 @@ impl From<&str> for ResolutionAggregateQueryPredicateDimension {
             "usedRouting" => Self::UsedRouting,
             "userId" => Self::UserId,
             "wrapUpDate" => Self::WrapUpDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23221,7 +23221,7 @@ impl From<&str> for ResolutionAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23462,7 +23462,7 @@ impl From<&str> for ResolutionAggregationQueryAlternateTimeDimension {
         match v {
             "eventTime" => Self::EventTime,
             "wrapUpDate" => Self::WrapUpDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23599,7 +23599,7 @@ impl From<&str> for ResolutionAggregationViewTarget {
     fn from(v: &str) -> Self {
         match v {
             "nNextContactAvoided" => Self::NNextContactAvoided,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23642,7 +23642,7 @@ impl From<&str> for ResolutionAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23905,7 +23905,7 @@ impl From<&str> for ResolutionAsyncAggregationQueryAlternateTimeDimension {
         match v {
             "eventTime" => Self::EventTime,
             "wrapUpDate" => Self::WrapUpDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24084,7 +24084,7 @@ impl From<&str> for SessionEndDetailsType {
         match v {
             "Disconnect" => Self::Disconnect,
             "Exit" => Self::Exit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24507,7 +24507,7 @@ impl From<&str> for SummaryAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24633,7 +24633,7 @@ impl From<&str> for SummaryAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24783,7 +24783,7 @@ impl From<&str> for SummaryAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24906,7 +24906,7 @@ impl From<&str> for SummaryAggregateQueryPredicateDimension {
             "wrapUpCodeSuggestionSelected" => Self::WrapUpCodeSuggestionSelected,
             "wrapupCodesGenerated" => Self::WrapupCodesGenerated,
             "wrapupCodesSupported" => Self::WrapupCodesSupported,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24957,7 +24957,7 @@ impl From<&str> for SummaryAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25227,7 +25227,7 @@ impl From<&str> for SummaryAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25278,7 +25278,7 @@ impl From<&str> for SummaryAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25399,7 +25399,7 @@ impl From<&str> for SummaryAggregationSortName {
             "nConversationSummaries" => Self::NConversationSummaries,
             "nConversationSummaryEngagements" => Self::NConversationSummaryEngagements,
             "tConversationSummary" => Self::TConversationSummary,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25458,7 +25458,7 @@ impl From<&str> for SummaryAggregationSortFunction {
             "max" => Self::Max,
             "min" => Self::Min,
             "sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25603,7 +25603,7 @@ impl From<&str> for SummaryAggregationViewTarget {
             "nConversationSummaries" => Self::NConversationSummaries,
             "nConversationSummaryEngagements" => Self::NConversationSummaryEngagements,
             "tConversationSummary" => Self::TConversationSummary,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25646,7 +25646,7 @@ impl From<&str> for SummaryAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25938,7 +25938,7 @@ impl From<&str> for SummaryAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25989,7 +25989,7 @@ impl From<&str> for SummaryAsyncAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26170,7 +26170,7 @@ impl From<&str> for TaskManagementAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26296,7 +26296,7 @@ impl From<&str> for TaskManagementAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26446,7 +26446,7 @@ impl From<&str> for TaskManagementAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26553,7 +26553,7 @@ impl From<&str> for TaskManagementAggregateQueryPredicateDimension {
             "workbinId" => Self::WorkbinId,
             "workitemId" => Self::WorkitemId,
             "wrapUpCode" => Self::WrapUpCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26604,7 +26604,7 @@ impl From<&str> for TaskManagementAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26841,7 +26841,7 @@ impl From<&str> for TaskManagementAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27102,7 +27102,7 @@ impl From<&str> for TaskManagementAggregationViewTarget {
             "tWorkitemsParked" => Self::TWorkitemsParked,
             "tWorkitemsQueueAnswered" => Self::TWorkitemsQueueAnswered,
             "tWorkitemsStatus" => Self::TWorkitemsStatus,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27145,7 +27145,7 @@ impl From<&str> for TaskManagementAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27404,7 +27404,7 @@ impl From<&str> for TaskManagementAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27576,7 +27576,7 @@ impl From<&str> for TaskManagementObservationDataContainerMetric {
             "oWorkitemsOverDue" => Self::OWorkitemsOverDue,
             "oWorkitemOldestUnassigned" => Self::OWorkitemOldestUnassigned,
             "oWorkitemOldestAssigned" => Self::OWorkitemOldestAssigned,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27623,7 +27623,7 @@ impl From<&str> for TaskManagementObservationDataContainerQualifier {
         match v {
             "Hours24" => Self::Hours24,
             "Hours72" => Self::Hours72,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27836,7 +27836,7 @@ impl From<&str> for TaskManagementObservationGroupResultStatusCategory {
             "Waiting" => Self::Waiting,
             "Closed" => Self::Closed,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28019,7 +28019,7 @@ impl From<&str> for TaskManagementObservationPredicateDimension {
         match v {
             "queueId" => Self::QueueId,
             "typeId" => Self::TypeId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28481,7 +28481,7 @@ impl From<&str> for TaskManagementQueryMetricName {
             "oWorkitemsOverDue" => Self::OWorkitemsOverDue,
             "oWorkitemOldestUnassigned" => Self::OWorkitemOldestUnassigned,
             "oWorkitemOldestAssigned" => Self::OWorkitemOldestAssigned,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28528,7 +28528,7 @@ impl From<&str> for TaskManagementQueryMetricQualifier {
         match v {
             "Hours24" => Self::Hours24,
             "Hours72" => Self::Hours72,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28709,7 +28709,7 @@ impl From<&str> for TranscriptAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28835,7 +28835,7 @@ impl From<&str> for TranscriptAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28985,7 +28985,7 @@ impl From<&str> for TranscriptAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29108,7 +29108,7 @@ impl From<&str> for TranscriptAggregateQueryPredicateDimension {
             "topicId" => Self::TopicId,
             "userId" => Self::UserId,
             "wrapUpCode" => Self::WrapUpCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29159,7 +29159,7 @@ impl From<&str> for TranscriptAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29429,7 +29429,7 @@ impl From<&str> for TranscriptAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29480,7 +29480,7 @@ impl From<&str> for TranscriptAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29633,7 +29633,7 @@ impl From<&str> for TranscriptAggregationSortName {
             "tOverTalkSpeech" => Self::TOverTalkSpeech,
             "tSilence" => Self::TSilence,
             "tTotalSpeechAndSilence" => Self::TTotalSpeechAndSilence,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29692,7 +29692,7 @@ impl From<&str> for TranscriptAggregationSortFunction {
             "max" => Self::Max,
             "min" => Self::Min,
             "sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29869,7 +29869,7 @@ impl From<&str> for TranscriptAggregationViewTarget {
             "tOverTalkSpeech" => Self::TOverTalkSpeech,
             "tSilence" => Self::TSilence,
             "tTotalSpeechAndSilence" => Self::TTotalSpeechAndSilence,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29912,7 +29912,7 @@ impl From<&str> for TranscriptAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30204,7 +30204,7 @@ impl From<&str> for TranscriptAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30255,7 +30255,7 @@ impl From<&str> for TranscriptAsyncAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33282,7 +33282,7 @@ impl From<&str> for ViewFilterAvailableDashboard {
         match v {
             "Public" => Self::Public,
             "Private" => Self::Private,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33337,7 +33337,7 @@ impl From<&str> for ViewFilterUserState {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33384,7 +33384,7 @@ impl From<&str> for ViewFilterDashboardState {
         match v {
             "Active" => Self::Active,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33443,7 +33443,7 @@ impl From<&str> for ViewFilterDashboardType {
             "Private" => Self::Private,
             "Shared" => Self::Shared,
             "Favorites" => Self::Favorites,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33494,7 +33494,7 @@ impl From<&str> for ViewFilterDashboardAccessFilter {
             "OwnedByMe" => Self::OwnedByMe,
             "OwnedByAnyone" => Self::OwnedByAnyone,
             "NotOwnedByMe" => Self::NotOwnedByMe,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33541,7 +33541,7 @@ impl From<&str> for ViewFilterEvaluationRole {
         match v {
             "Evaluator" => Self::Evaluator,
             "Supervisor" => Self::Supervisor,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33669,7 +33669,7 @@ impl From<&str> for WarningRangeType {
             "OVER" => Self::Over,
             "UNDER" => Self::Under,
             "BETWEEN" => Self::Between,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34109,7 +34109,7 @@ impl From<&str> for WidgetType {
             "REALTIME_ADHERENCE" => Self::RealtimeAdherence,
             "WEB_CONTENT_URL" => Self::WebContentUrl,
             "AGENT_ACTIVITY" => Self::AgentActivity,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34156,7 +34156,7 @@ impl From<&str> for WidgetSortOrder {
         match v {
             "ascending" => Self::Ascending,
             "descending" => Self::Descending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34203,7 +34203,7 @@ impl From<&str> for WidgetSortKey {
         match v {
             "Name" => Self::Name,
             "Duration" => Self::Duration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34250,7 +34250,7 @@ impl From<&str> for WidgetAgentInteractionSortOrder {
         match v {
             "ascending" => Self::Ascending,
             "descending" => Self::Descending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

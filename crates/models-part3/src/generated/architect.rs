@@ -161,7 +161,7 @@ impl From<&str> for ArchitectExportJobStateResponseStatus {
             "Started" => Self::Started,
             "Success" => Self::Success,
             "Failure" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -220,7 +220,7 @@ impl From<&str> for ArchitectExportJobStateResponseCommand {
             "Update" => Self::Update,
             "Export" => Self::Export,
             "Validate" => Self::Validate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -431,7 +431,7 @@ impl From<&str> for ArchitectFlowReferenceType {
             "VOICESURVEY" => Self::Voicesurvey,
             "WORKFLOW" => Self::Workflow,
             "WORKITEM" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -570,7 +570,7 @@ impl From<&str> for ArchitectJobMessageType {
             "Error" => Self::Error,
             "Warning" => Self::Warning,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -771,7 +771,7 @@ impl From<&str> for ArchitectJobMessageDetailType {
         match v {
             "NetworkDiagnostic" => Self::NetworkDiagnostic,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -933,7 +933,7 @@ impl From<&str> for ArchitectJobStateResponseStatus {
             "Started" => Self::Started,
             "Success" => Self::Success,
             "Failure" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -992,7 +992,7 @@ impl From<&str> for ArchitectJobStateResponseCommand {
             "Update" => Self::Update,
             "Export" => Self::Export,
             "Validate" => Self::Validate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1143,7 +1143,7 @@ impl From<&str> for ArchitectValidateJobStateResponseStatus {
             "Started" => Self::Started,
             "Success" => Self::Success,
             "Failure" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1202,7 +1202,7 @@ impl From<&str> for ArchitectValidateJobStateResponseCommand {
             "Update" => Self::Update,
             "Export" => Self::Export,
             "Validate" => Self::Validate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2182,7 +2182,7 @@ impl From<&str> for CriteriaItemKey {
             "BotErrorReason" => Self::BotErrorReason,
             "BotFlowExecutionId" => Self::BotFlowExecutionId,
             "BotObjectExecutionId" => Self::BotObjectExecutionId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2253,7 +2253,7 @@ impl From<&str> for CriteriaItemOperator {
             "not" => Self::Not,
             "begins" => Self::Begins,
             "not_null" => Self::NotNull,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2617,7 +2617,7 @@ impl From<&str> for DataTableExportJobStatus {
             "Processing" => Self::Processing,
             "Failed" => Self::Failed,
             "Succeeded" => Self::Succeeded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2956,7 +2956,7 @@ impl From<&str> for DataTableImportJobStatus {
             "Processing" => Self::Processing,
             "Failed" => Self::Failed,
             "Succeeded" => Self::Succeeded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3003,7 +3003,7 @@ impl From<&str> for DataTableImportJobImportMode {
         match v {
             "ReplaceAll" => Self::ReplaceAll,
             "Append" => Self::Append,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3780,7 +3780,7 @@ impl From<&str> for DependencyTypeEnum {
             "WORKFLOW" => Self::Workflow,
             "WORKITEMFLOW" => Self::Workitemflow,
             "WORKTYPE" => Self::Worktype,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4313,7 +4313,7 @@ impl From<&str> for DependencyObjectType {
             "WORKFLOW" => Self::Workflow,
             "WORKITEMFLOW" => Self::Workitemflow,
             "WORKTYPE" => Self::Worktype,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4654,7 +4654,7 @@ impl From<&str> for DependencyStatusStatus {
             "NOTBUILT" => Self::Notbuilt,
             "OPERATIONAL" => Self::Operational,
             "OPERATIONALNEEDSREBUILD" => Self::Operationalneedsrebuild,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5197,7 +5197,7 @@ impl From<&str> for EmergencyGroupState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5944,7 +5944,7 @@ impl From<&str> for ExportDetailsExportType {
         match v {
             "Architect" => Self::Architect,
             "Yaml" => Self::Yaml,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6444,7 +6444,7 @@ impl From<&str> for FlowDivisionViewType {
             "VOICESURVEY" => Self::Voicesurvey,
             "WORKFLOW" => Self::Workflow,
             "WORKITEM" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7010,7 +7010,7 @@ impl From<&str> for FlowExecutionDataQueryResultFlowType {
             "voicesurvey" => Self::Voicesurvey,
             "workflow" => Self::Workflow,
             "workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7559,7 +7559,7 @@ impl From<&str> for FlowHealthIntentLanguage {
             "pt-br" => Self::PtBr,
             "pt-pt" => Self::PtPt,
             "nl-nl" => Self::NlNl,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8064,7 +8064,7 @@ impl From<&str> for FlowHealthUtteranceLanguage {
             "pt-br" => Self::PtBr,
             "pt-pt" => Self::PtPt,
             "nl-nl" => Self::NlNl,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8262,7 +8262,7 @@ impl From<&str> for FlowLogLevelLevel {
             "Notes" => Self::Notes,
             "VerboseNotes" => Self::VerboseNotes,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8402,7 +8402,7 @@ impl From<&str> for FlowLogLevelCharacteristicsDefinitionMinimumLevel {
             "Notes" => Self::Notes,
             "VerboseNotes" => Self::VerboseNotes,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9794,7 +9794,7 @@ impl From<&str> for FlowRuntimeExecutionStatus {
             "TERMINATED" => Self::Terminated,
             "COMPLETED" => Self::Completed,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10043,7 +10043,7 @@ impl From<&str> for FlowSettingsResponseType {
             "voicesurvey" => Self::Voicesurvey,
             "workflow" => Self::Workflow,
             "workitem" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10550,7 +10550,7 @@ impl From<&str> for GetFlowExecutionDataJobResultJobState {
             "Running" => Self::Running,
             "Success" => Self::Success,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10742,7 +10742,7 @@ impl From<&str> for GrammarFileUploadRequestFileType {
         match v {
             "gram" => Self::Gram,
             "grxml" => Self::Grxml,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11007,7 +11007,7 @@ impl From<&str> for GrammarLanguageFileMetadataFileType {
         match v {
             "Gram" => Self::Gram,
             "Grxml" => Self::Grxml,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11362,7 +11362,7 @@ impl From<&str> for HealthInfoStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11584,7 +11584,7 @@ impl From<&str> for HistoryEntryAction {
             "TRANSCODE" => Self::Transcode,
             "UPDATE" => Self::Update,
             "UPLOAD" => Self::Upload,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11900,7 +11900,7 @@ impl From<&str> for HistoryListingActionName {
             "STATE_CHANGE" => Self::StateChange,
             "UPDATE" => Self::Update,
             "VALIDATE" => Self::Validate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11967,7 +11967,7 @@ impl From<&str> for HistoryListingActionStatus {
             "PENDING_BACKEND_NOTIFICATION" => Self::PendingBackendNotification,
             "SUCCESS" => Self::Success,
             "FAILURE" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12262,7 +12262,7 @@ impl From<&str> for IVRState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12966,7 +12966,7 @@ impl From<&str> for LocaleInfoStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13278,7 +13278,7 @@ impl From<&str> for PromptAssetCreateUploadStatus {
             "uploaded" => Self::Uploaded,
             "transcoded" => Self::Transcoded,
             "transcodeFailed" => Self::TranscodeFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13840,7 +13840,7 @@ impl From<&str> for QueryCriteriaCriteriaKey {
             "BotErrorReason" => Self::BotErrorReason,
             "BotFlowExecutionId" => Self::BotFlowExecutionId,
             "BotObjectExecutionId" => Self::BotObjectExecutionId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13891,7 +13891,7 @@ impl From<&str> for QueryCriteriaDataType {
             "string" => Self::String,
             "guid" => Self::Guid,
             "dateTime" => Self::DateTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14085,7 +14085,7 @@ impl From<&str> for RegisterArchitectExportJobResponseStatus {
             "Started" => Self::Started,
             "Success" => Self::Success,
             "Failure" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14416,7 +14416,7 @@ impl From<&str> for RegisterArchitectValidateJobResponseStatus {
             "Started" => Self::Started,
             "Success" => Self::Success,
             "Failure" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14693,7 +14693,7 @@ impl From<&str> for ScheduleState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15261,7 +15261,7 @@ impl From<&str> for ScheduleGroupState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16064,7 +16064,7 @@ impl From<&str> for SystemPromptAssetUploadStatus {
             "uploaded" => Self::Uploaded,
             "transcoded" => Self::Transcoded,
             "transcodeFailed" => Self::TranscodeFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

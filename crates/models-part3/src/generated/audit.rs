@@ -303,7 +303,7 @@ impl From<&str> for AuditLogMessageLevel {
             "USER" => Self::User,
             "SYSTEM" => Self::System,
             "GENESYS_INTERNAL" => Self::GenesysInternal,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -354,7 +354,7 @@ impl From<&str> for AuditLogMessageStatus {
             "SUCCESS" => Self::Success,
             "FAILURE" => Self::Failure,
             "WARNING" => Self::Warning,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -682,7 +682,7 @@ impl From<&str> for AuditQueryExecutionStatusResponseState {
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -815,7 +815,7 @@ impl From<&str> for AuditQueryFilterProperty {
             "Action" => Self::Action,
             "EntityType" => Self::EntityType,
             "EntityId" => Self::EntityId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

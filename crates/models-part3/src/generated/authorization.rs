@@ -222,7 +222,7 @@ impl From<&str> for AuthorizationPolicyEffect {
         match v {
             "ALLOW" => Self::Allow,
             "DENY" => Self::Deny,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1577,7 +1577,7 @@ impl From<&str> for PolicyAttributeType {
             "DAY_RANGE" => Self::DayRange,
             "IP_ADDRESS" => Self::IpAddress,
             "IP_CIDR" => Self::IpCidr,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2093,7 +2093,7 @@ impl From<&str> for SubjectType {
             "GROUP" => Self::Group,
             "TEAM" => Self::Team,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2249,7 +2249,7 @@ impl From<&str> for SubjectDivisionGrantsType {
             "PC_TRUSTEE_USER" => Self::PcTrusteeUser,
             "PC_TRUSTEE_GROUP" => Self::PcTrusteeGroup,
             "UNKNOWN" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

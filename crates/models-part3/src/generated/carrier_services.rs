@@ -157,7 +157,7 @@ impl From<&str> for EmergencyLocationSource {
         match v {
             "Admin" => Self::Admin,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -282,7 +282,7 @@ impl From<&str> for AttributeFilterItemOperator {
             "GREATERTHAN" => Self::Greaterthan,
             "GREATERTHANEQUALS" => Self::Greaterthanequals,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -463,7 +463,7 @@ impl From<&str> for CommandStatusStatusCode {
             "ERROR" => Self::Error,
             "CANCELING" => Self::Canceling,
             "CANCELED" => Self::Canceled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -542,7 +542,7 @@ impl From<&str> for CommandStatusCommandType {
             "REINDEX" => Self::Reindex,
             "CLEANUP" => Self::Cleanup,
             "REPLACEDOCUMENT" => Self::Replacedocument,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -812,7 +812,7 @@ impl From<&str> for ContentFilterItemType {
             "DATE" => Self::Date,
             "BOOLEAN" => Self::Boolean,
             "LIST" => Self::List,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -887,7 +887,7 @@ impl From<&str> for ContentFilterItemOperator {
             "GREATERTHAN" => Self::Greaterthan,
             "GREATERTHANEQUALS" => Self::Greaterthanequals,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1026,7 +1026,7 @@ impl From<&str> for CreateShareRequestSharedEntityType {
     fn from(v: &str) -> Self {
         match v {
             "DOCUMENT" => Self::Document,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1077,7 +1077,7 @@ impl From<&str> for CreateShareRequestMemberType {
             "USER" => Self::User,
             "GROUP" => Self::Group,
             "PUBLIC" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1190,7 +1190,7 @@ impl From<&str> for CreateShareRequestMemberMemberType {
             "USER" => Self::User,
             "GROUP" => Self::Group,
             "PUBLIC" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1377,7 +1377,7 @@ impl From<&str> for CreateShareResponseSharedEntityType {
     fn from(v: &str) -> Self {
         match v {
             "DOCUMENT" => Self::Document,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1428,7 +1428,7 @@ impl From<&str> for CreateShareResponseMemberType {
             "USER" => Self::User,
             "GROUP" => Self::Group,
             "PUBLIC" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1817,7 +1817,7 @@ impl From<&str> for DocumentSystemType {
             "DOCUMENT" => Self::Document,
             "FAX" => Self::Fax,
             "RECORDING" => Self::Recording,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1864,7 +1864,7 @@ impl From<&str> for DocumentUploadMethod {
         match v {
             "SINGLE_PUT" => Self::SinglePut,
             "MULTIPART_POST" => Self::MultipartPost,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1915,7 +1915,7 @@ impl From<&str> for DocumentSharingStatus {
             "NONE" => Self::None,
             "LIMITED" => Self::Limited,
             "PUBLIC" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2632,7 +2632,7 @@ impl From<&str> for FacetEntryTermType {
             "DATERANGE" => Self::Daterange,
             "DATEHISTOGRAM" => Self::Datehistogram,
             "ID" => Self::Id,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3065,7 +3065,7 @@ impl From<&str> for LockInfoAction {
             "REPLACE" => Self::Replace,
             "THUMBNAIL" => Self::Thumbnail,
             "TEXT_EXTRACTION" => Self::TextExtraction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3646,7 +3646,7 @@ impl From<&str> for ReplaceResponseUploadMethod {
         match v {
             "SINGLE_PUT" => Self::SinglePut,
             "MULTIPART_POST" => Self::MultipartPost,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4057,7 +4057,7 @@ impl From<&str> for ShareSharedEntityType {
     fn from(v: &str) -> Self {
         match v {
             "DOCUMENT" => Self::Document,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4108,7 +4108,7 @@ impl From<&str> for ShareMemberType {
             "USER" => Self::User,
             "GROUP" => Self::Group,
             "PUBLIC" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4866,7 +4866,7 @@ impl From<&str> for TermAttributeType {
             "DATE" => Self::Date,
             "BOOLEAN" => Self::Boolean,
             "LIST" => Self::List,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5042,7 +5042,7 @@ impl From<&str> for UsageItemType {
             "FAX" => Self::Fax,
             "DOCUMENT" => Self::Document,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5425,7 +5425,7 @@ impl From<&str> for WorkspaceMemberMemberType {
         match v {
             "USER" => Self::User,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -134,7 +134,7 @@ impl From<&str> for ActivationTriggerTriggerType {
         match v {
             "Intent" => Self::Intent,
             "ConversationStart" => Self::ConversationStart,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -481,7 +481,7 @@ impl From<&str> for AgentActionAgentAction {
         match v {
             "Ticked" => Self::Ticked,
             "Unticked" => Self::Unticked,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -991,7 +991,7 @@ impl From<&str> for AgentChecklistResponseStatus {
             "EvaluationInProgress" => Self::EvaluationInProgress,
             "EvaluationFinalized" => Self::EvaluationFinalized,
             "EvaluationFinalizedWithAcw" => Self::EvaluationFinalizedWithAcw,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1042,7 +1042,7 @@ impl From<&str> for AgentChecklistResponseMediaType {
             "Voice" => Self::Voice,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1089,7 +1089,7 @@ impl From<&str> for AgentChecklistResponseDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1344,7 +1344,7 @@ impl From<&str> for AgentlessEmailSendRequestDtoSenderType {
     fn from(v: &str) -> Self {
         match v {
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1537,7 +1537,7 @@ impl From<&str> for AgentlessEmailSendResponseDtoSenderType {
     fn from(v: &str) -> Self {
         match v {
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2106,7 +2106,7 @@ impl From<&str> for AppleIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3694,7 +3694,7 @@ impl From<&str> for CallConversationRecordingState {
             "none" => Self::None,
             "active" => Self::Active,
             "paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4057,7 +4057,7 @@ impl From<&str> for CallHistoryConversationDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4488,7 +4488,7 @@ impl From<&str> for CallHistoryParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4603,7 +4603,7 @@ impl From<&str> for CallHistoryParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4646,7 +4646,7 @@ impl From<&str> for CallHistoryParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5415,7 +5415,7 @@ impl From<&str> for CallMediaParticipantState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5462,7 +5462,7 @@ impl From<&str> for CallMediaParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5577,7 +5577,7 @@ impl From<&str> for CallMediaParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5620,7 +5620,7 @@ impl From<&str> for CallMediaParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5671,7 +5671,7 @@ impl From<&str> for CallMediaParticipantRecordingState {
             "none" => Self::None,
             "active" => Self::Active,
             "paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6134,7 +6134,7 @@ impl From<&str> for CallbackIdentifierType {
             "ACD" => Self::Acd,
             "EXTERNAL" => Self::External,
             "DIALER" => Self::Dialer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6782,7 +6782,7 @@ impl From<&str> for CallbackMediaParticipantState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6829,7 +6829,7 @@ impl From<&str> for CallbackMediaParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6944,7 +6944,7 @@ impl From<&str> for CallbackMediaParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6987,7 +6987,7 @@ impl From<&str> for CallbackMediaParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7332,7 +7332,7 @@ impl From<&str> for ChecklistActivationPayloadActivationTriggerType {
         match v {
             "Intent" => Self::Intent,
             "ConversationStart" => Self::ConversationStart,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7383,7 +7383,7 @@ impl From<&str> for ChecklistActivationPayloadMediaType {
             "Voice" => Self::Voice,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7430,7 +7430,7 @@ impl From<&str> for ChecklistActivationPayloadDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7884,7 +7884,7 @@ impl From<&str> for ChecklistInferenceJobResponseStatus {
             "Processing" => Self::Processing,
             "Error" => Self::Error,
             "Complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7935,7 +7935,7 @@ impl From<&str> for ChecklistInferenceJobResponseMediaType {
             "Voice" => Self::Voice,
             "Message" => Self::Message,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7982,7 +7982,7 @@ impl From<&str> for ChecklistInferenceJobResponseDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8209,7 +8209,7 @@ impl From<&str> for ChecklistItemStateFromModel {
         match v {
             "Ticked" => Self::Ticked,
             "Unticked" => Self::Unticked,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8256,7 +8256,7 @@ impl From<&str> for ChecklistItemStateFromAgent {
         match v {
             "Ticked" => Self::Ticked,
             "Unticked" => Self::Unticked,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9132,7 +9132,7 @@ impl From<&str> for CobrowseMediaParticipantState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9179,7 +9179,7 @@ impl From<&str> for CobrowseMediaParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9294,7 +9294,7 @@ impl From<&str> for CobrowseMediaParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9337,7 +9337,7 @@ impl From<&str> for CobrowseMediaParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9470,7 +9470,7 @@ impl From<&str> for ConsultTransferSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9655,7 +9655,7 @@ impl From<&str> for ConsultTransferToAddressSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9797,7 +9797,7 @@ impl From<&str> for ConsultTransferToAgentSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9928,7 +9928,7 @@ impl From<&str> for ConsultTransferToExternalSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10074,7 +10074,7 @@ impl From<&str> for ConsultTransferToExternalContactSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10129,7 +10129,7 @@ impl From<&str> for ConsultTransferToExternalContactPhoneType {
             "CellPhone" => Self::CellPhone,
             "HomePhone" => Self::HomePhone,
             "OtherPhone" => Self::OtherPhone,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10271,7 +10271,7 @@ impl From<&str> for ConsultTransferToQueueSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10391,7 +10391,7 @@ impl From<&str> for ConsultTransferUpdateSpeakTo {
             "OBJECT" => Self::Object,
             "BOTH" => Self::Both,
             "CONFERENCE" => Self::Conference,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10536,7 +10536,7 @@ impl From<&str> for ContentButtonResponseType {
             "Button" => Self::Button,
             "QuickReply" => Self::QuickReply,
             "DatePicker" => Self::DatePicker,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10770,7 +10770,7 @@ impl From<&str> for ConversationContextParticipant {
         match v {
             "Internal" => Self::Internal,
             "External" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11186,7 +11186,7 @@ impl From<&str> for ConversationEncryptionConfigurationKeyConfigurationType {
             "LocalKeyManager" => Self::LocalKeyManager,
             "Native" => Self::Native,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11993,7 +11993,7 @@ impl From<&str> for ConversationSessionSummaryStatus {
             "Completed" => Self::Completed,
             "Error" => Self::Error,
             "Processing" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12056,7 +12056,7 @@ impl From<&str> for ConversationSessionSummaryMediaType {
             "Message" => Self::Message,
             "Webmessaging" => Self::Webmessaging,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12380,7 +12380,7 @@ impl From<&str> for ConversationSummaryStatus {
             "Completed" => Self::Completed,
             "Error" => Self::Error,
             "Processing" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12443,7 +12443,7 @@ impl From<&str> for ConversationSummaryMediaType {
             "Message" => Self::Message,
             "Webmessaging" => Self::Webmessaging,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13059,7 +13059,7 @@ impl From<&str> for ConversationThreadingWindowSettingMessengerType {
             "open" => Self::Open,
             "apple" => Self::Apple,
             "linkedin" => Self::Linkedin,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13997,7 +13997,7 @@ impl From<&str> for CreateCallbackCommandCustomerFirstCallbackDeliveryMode {
             "UseQueueSetting" => Self::UseQueueSetting,
             "UseAgentReservation" => Self::UseAgentReservation,
             "NoAgentReservation" => Self::NoAgentReservation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14223,7 +14223,7 @@ impl From<&str> for CreateCallbackOnConversationCommandCustomerFirstCallbackDeli
             "UseQueueSetting" => Self::UseQueueSetting,
             "UseAgentReservation" => Self::UseAgentReservation,
             "NoAgentReservation" => Self::NoAgentReservation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14578,7 +14578,7 @@ impl From<&str> for CreateEmailRequestDirection {
         match v {
             "OUTBOUND" => Self::Outbound,
             "INBOUND" => Self::Inbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14816,7 +14816,7 @@ impl From<&str> for CreateOutboundMessagingConversationRequestToAddressMessenger
             "sms" => Self::Sms,
             "open" => Self::Open,
             "whatsapp" => Self::Whatsapp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15814,7 +15814,7 @@ impl From<&str> for DraftManipulationRequestDraftType {
             "Reply" => Self::Reply,
             "ReplyAll" => Self::ReplyAll,
             "Forward" => Self::Forward,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16701,7 +16701,7 @@ impl From<&str> for EmailMediaParticipantState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16748,7 +16748,7 @@ impl From<&str> for EmailMediaParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16863,7 +16863,7 @@ impl From<&str> for EmailMediaParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16906,7 +16906,7 @@ impl From<&str> for EmailMediaParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17200,7 +17200,7 @@ impl From<&str> for EmailMessageState {
             "Created" => Self::Created,
             "Ready" => Self::Ready,
             "Edited" => Self::Edited,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17251,7 +17251,7 @@ impl From<&str> for EmailMessageDraftType {
             "Reply" => Self::Reply,
             "ReplyAll" => Self::ReplyAll,
             "Forward" => Self::Forward,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17535,7 +17535,7 @@ impl From<&str> for EmailMessagePreviewState {
             "Created" => Self::Created,
             "Ready" => Self::Ready,
             "Edited" => Self::Edited,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17586,7 +17586,7 @@ impl From<&str> for EmailMessagePreviewDraftType {
             "Reply" => Self::Reply,
             "ReplyAll" => Self::ReplyAll,
             "Forward" => Self::Forward,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18071,7 +18071,7 @@ impl From<&str> for EngagementRequestVisibility {
             "Presented" => Self::Presented,
             "NotPresented" => Self::NotPresented,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18122,7 +18122,7 @@ impl From<&str> for EngagementRequestStatus {
             "Copied" => Self::Copied,
             "NotCopied" => Self::NotCopied,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18551,7 +18551,7 @@ impl From<&str> for FacebookIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19078,7 +19078,7 @@ impl From<&str> for FacebookPermissionType {
             "InstagramPrivate" => Self::InstagramPrivate,
             "InstagramPublic" => Self::InstagramPublic,
             "WhatsAppPrivate" => Self::WhatsAppPrivate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19437,7 +19437,7 @@ impl From<&str> for FaxSendRequestContentType {
             "application/msword" => Self::ApplicationMsword,
             "application/vnd.oasis.opendocument.text" => Self::ApplicationVndOasisOpendocumentText,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Self::ApplicationVndOpenxmlformatsOfficedocumentWordprocessingmlDocument,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19583,7 +19583,7 @@ impl From<&str> for FaxSendResponseUploadMethodType {
         match v {
             "SINGLE_PUT" => Self::SinglePut,
             "MULTIPART_POST" => Self::MultipartPost,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19712,7 +19712,7 @@ impl From<&str> for FeedbackRelevance {
             "Unknown" => Self::UnknownValue,
             "Relevant" => Self::Relevant,
             "Irrelevant" => Self::Irrelevant,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19828,7 +19828,7 @@ impl From<&str> for FeedbackAddRequestRating {
             "Positive" => Self::Positive,
             "Negative" => Self::Negative,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19942,7 +19942,7 @@ impl From<&str> for FeedbackUpdateRequestRating {
             "Positive" => Self::Positive,
             "Negative" => Self::Negative,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20688,7 +20688,7 @@ impl From<&str> for GoogleBusinessProfileOpenIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21728,7 +21728,7 @@ impl From<&str> for InstagramIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23291,7 +23291,7 @@ impl From<&str> for InternalMessageMediaParticipantState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23338,7 +23338,7 @@ impl From<&str> for InternalMessageMediaParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23453,7 +23453,7 @@ impl From<&str> for InternalMessageMediaParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23496,7 +23496,7 @@ impl From<&str> for InternalMessageMediaParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23881,7 +23881,7 @@ impl From<&str> for MediaParticipantRequestState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24501,7 +24501,7 @@ impl From<&str> for MessageDataDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24576,7 +24576,7 @@ impl From<&str> for MessageDataMessengerType {
             "open" => Self::Open,
             "apple" => Self::Apple,
             "linkedin" => Self::Linkedin,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24651,7 +24651,7 @@ impl From<&str> for MessageDataStatus {
             "read" => Self::Read,
             "removed" => Self::Removed,
             "published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24850,7 +24850,7 @@ impl From<&str> for MessageMediaDataStatus {
             "uploading" => Self::Uploading,
             "valid" => Self::Valid,
             "invalid" => Self::Invalid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25629,7 +25629,7 @@ impl From<&str> for MessageMediaParticipantState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25676,7 +25676,7 @@ impl From<&str> for MessageMediaParticipantDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25791,7 +25791,7 @@ impl From<&str> for MessageMediaParticipantDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25834,7 +25834,7 @@ impl From<&str> for MessageMediaParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25921,7 +25921,7 @@ impl From<&str> for MessageMediaParticipantType {
             "webmessaging" => Self::Webmessaging,
             "whatsapp" => Self::Whatsapp,
             "unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26504,7 +26504,7 @@ impl From<&str> for MessagingIntegrationStatus {
             "Deleting" => Self::Deleting,
             "DeletionFailed" => Self::DeletionFailed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26579,7 +26579,7 @@ impl From<&str> for MessagingIntegrationMessengerType {
             "open" => Self::Open,
             "apple" => Self::Apple,
             "linkedin" => Self::Linkedin,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26630,7 +26630,7 @@ impl From<&str> for MessagingIntegrationOpenExtensionType {
             "None" => Self::None,
             "GoogleBusinessProfile" => Self::GoogleBusinessProfile,
             "YouTube" => Self::YouTube,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27459,7 +27459,7 @@ impl From<&str> for OnDemandSummaryAcceptedResponseStatus {
             "Completed" => Self::Completed,
             "Error" => Self::Error,
             "Processing" => Self::Processing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27656,7 +27656,7 @@ impl From<&str> for OpenContentAttachmentMediaType {
             "Audio" => Self::Audio,
             "File" => Self::File,
             "Link" => Self::Link,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27844,7 +27844,7 @@ impl From<&str> for OpenEventEventType {
     fn from(v: &str) -> Self {
         match v {
             "Typing" => Self::Typing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27976,7 +27976,7 @@ impl From<&str> for OpenEventNormalizedMessageType {
     fn from(v: &str) -> Self {
         match v {
             "Event" => Self::Event,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28578,7 +28578,7 @@ impl From<&str> for OpenInboundNormalizedReceiptStatus {
             "Failed" => Self::Failed,
             "Published" => Self::Published,
             "Removed" => Self::Removed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28769,7 +28769,7 @@ impl From<&str> for OpenInboundStructuredResponseNormalizedMessageContentContent
     fn from(v: &str) -> Self {
         match v {
             "ButtonResponse" => Self::ButtonResponse,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29046,7 +29046,7 @@ impl From<&str> for OpenIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29554,7 +29554,7 @@ impl From<&str> for OpenMessageContentContentType {
     fn from(v: &str) -> Self {
         match v {
             "Attachment" => Self::Attachment,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29665,7 +29665,7 @@ impl From<&str> for OpenMessageEventEventType {
     fn from(v: &str) -> Self {
         match v {
             "Typing" => Self::Typing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29830,7 +29830,7 @@ impl From<&str> for OpenMessageNormalizedMessageType {
     fn from(v: &str) -> Self {
         match v {
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30011,7 +30011,7 @@ impl From<&str> for OpenMessagingChannelPlatform {
     fn from(v: &str) -> Self {
         match v {
             "Open" => Self::Open,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30054,7 +30054,7 @@ impl From<&str> for OpenMessagingChannelType {
     fn from(v: &str) -> Self {
         match v {
             "Private" => Self::Private,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30230,7 +30230,7 @@ impl From<&str> for OpenMessagingFromRecipientIdType {
             "Email" => Self::Email,
             "Phone" => Self::Phone,
             "Opaque" => Self::Opaque,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30491,7 +30491,7 @@ impl From<&str> for OpenMessagingToRecipientIdType {
             "Email" => Self::Email,
             "Phone" => Self::Phone,
             "Opaque" => Self::Opaque,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30693,7 +30693,7 @@ impl From<&str> for OpenNormalizedMessageType {
         match v {
             "Text" => Self::Text,
             "Receipt" => Self::Receipt,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30756,7 +30756,7 @@ impl From<&str> for OpenNormalizedMessageStatus {
             "Failed" => Self::Failed,
             "Published" => Self::Published,
             "Removed" => Self::Removed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30803,7 +30803,7 @@ impl From<&str> for OpenNormalizedMessageDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30974,7 +30974,7 @@ impl From<&str> for OpenReceiptNormalizedMessageType {
     fn from(v: &str) -> Self {
         match v {
             "Receipt" => Self::Receipt,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31033,7 +31033,7 @@ impl From<&str> for OpenReceiptNormalizedMessageStatus {
             "Failed" => Self::Failed,
             "Published" => Self::Published,
             "Removed" => Self::Removed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31080,7 +31080,7 @@ impl From<&str> for OpenReceiptNormalizedMessageDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31234,7 +31234,7 @@ impl From<&str> for OpenStructuredResponseNormalizedMessageType {
     fn from(v: &str) -> Self {
         match v {
             "Structured" => Self::Structured,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31277,7 +31277,7 @@ impl From<&str> for OpenStructuredResponseNormalizedMessageDirection {
     fn from(v: &str) -> Self {
         match v {
             "Inbound" => Self::Inbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31429,7 +31429,7 @@ impl From<&str> for ParkingStateRequestState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31734,7 +31734,7 @@ impl From<&str> for PatchCallbackRequestCustomerFirstCallbackDeliveryMode {
             "UseQueueSetting" => Self::UseQueueSetting,
             "UseAgentReservation" => Self::UseAgentReservation,
             "NoAgentReservation" => Self::NoAgentReservation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32122,7 +32122,7 @@ impl From<&str> for SecureSessionState {
             "PENDING" => Self::Pending,
             "COMPLETED" => Self::Completed,
             "FAILED" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32353,7 +32353,7 @@ impl From<&str> for SendAgentlessOutboundMessageRequestToAddressMessengerType {
             "open" => Self::Open,
             "webmessaging" => Self::Webmessaging,
             "apple" => Self::Apple,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32563,7 +32563,7 @@ impl From<&str> for SendAgentlessOutboundMessageResponseMessengerType {
             "open" => Self::Open,
             "webmessaging" => Self::Webmessaging,
             "apple" => Self::Apple,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32776,7 +32776,7 @@ impl From<&str> for SetRecordingStateRecordingState {
             "ACTIVE" => Self::Active,
             "PAUSED" => Self::Paused,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33045,7 +33045,7 @@ impl From<&str> for SnippetRecordingRequestType {
         match v {
             "snippet" => Self::Snippet,
             "adhoc" => Self::Adhoc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33289,7 +33289,7 @@ impl From<&str> for SocialMediaMessageDataDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33364,7 +33364,7 @@ impl From<&str> for SocialMediaMessageDataMessengerType {
             "open" => Self::Open,
             "apple" => Self::Apple,
             "linkedin" => Self::Linkedin,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33439,7 +33439,7 @@ impl From<&str> for SocialMediaMessageDataStatus {
             "read" => Self::Read,
             "removed" => Self::Removed,
             "published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33741,7 +33741,7 @@ impl From<&str> for SuggestionType {
             "Script" => Self::Script,
             "SuggestedKnowledgeAnswer" => Self::SuggestedKnowledgeAnswer,
             "ThirdPartySuggestion" => Self::ThirdPartySuggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33804,7 +33804,7 @@ impl From<&str> for SuggestionTriggerType {
             "ConversationTransfer" => Self::ConversationTransfer,
             "ConversationEnd" => Self::ConversationEnd,
             "Intent" => Self::Intent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33863,7 +33863,7 @@ impl From<&str> for SuggestionState {
             "Dismissed" => Self::Dismissed,
             "Failed" => Self::Failed,
             "Rated" => Self::Rated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34123,7 +34123,7 @@ impl From<&str> for SuggestionContextMediaType {
             "Message" => Self::Message,
             "Voice" => Self::Voice,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34174,7 +34174,7 @@ impl From<&str> for SuggestionContextParticipantType {
             "Unknown" => Self::UnknownValue,
             "Agent" => Self::Agent,
             "Customer" => Self::Customer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34294,7 +34294,7 @@ impl From<&str> for SuggestionEngagementEngagementType {
             "Copied" => Self::Copied,
             "Opened" => Self::Opened,
             "Feedback" => Self::Feedback,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34398,7 +34398,7 @@ impl From<&str> for SuggestionFeedbackRating {
         match v {
             "Negative" => Self::Negative,
             "Positive" => Self::Positive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35347,7 +35347,7 @@ impl From<&str> for TransferRequestTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35468,7 +35468,7 @@ impl From<&str> for TransferToAddressRequestTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35622,7 +35622,7 @@ impl From<&str> for TransferToAgentRequestTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35758,7 +35758,7 @@ impl From<&str> for TransferToExternalContactRequestTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35813,7 +35813,7 @@ impl From<&str> for TransferToExternalContactRequestPhoneType {
             "CellPhone" => Self::CellPhone,
             "HomePhone" => Self::HomePhone,
             "OtherPhone" => Self::OtherPhone,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -35934,7 +35934,7 @@ impl From<&str> for TransferToExternalRequestTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -36066,7 +36066,7 @@ impl From<&str> for TransferToQueueRequestTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -36395,7 +36395,7 @@ impl From<&str> for TwitterIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38076,7 +38076,7 @@ impl From<&str> for WhatsAppIntegrationStatus {
             "Deleting" => Self::Deleting,
             "DeletionFailed" => Self::DeletionFailed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38139,7 +38139,7 @@ impl From<&str> for WhatsAppIntegrationActivationStatusCode {
             "CodeConfirmed" => Self::CodeConfirmed,
             "ConfirmationFailed" => Self::ConfirmationFailed,
             "ResendCode" => Self::ResendCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -38190,7 +38190,7 @@ impl From<&str> for WhatsAppIntegrationCreateStatus {
             "Initiated" => Self::Initiated,
             "Completed" => Self::Completed,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -501,7 +501,7 @@ impl From<&str> for AttendanceStatusAttendanceStatusType {
             "Absent" => Self::Absent,
             "Present" => Self::Present,
             "NoSchedule" => Self::NoSchedule,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -548,7 +548,7 @@ impl From<&str> for AttendanceStatusHasEvaluation {
         match v {
             "HasQualityEvaluation" => Self::HasQualityEvaluation,
             "NoQualityEvaluation" => Self::NoQualityEvaluation,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2373,7 +2373,7 @@ impl From<&str> for ContestsCreateRequestWinningCriteria {
         match v {
             "HighestOverallScore" => Self::HighestOverallScore,
             "HighestOverallPercentOfGoal" => Self::HighestOverallPercentOfGoal,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2424,7 +2424,7 @@ impl From<&str> for ContestsCreateRequestAnonymization {
             "NoAnonymization" => Self::NoAnonymization,
             "All" => Self::All,
             "AllExceptTop" => Self::AllExceptTop,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2706,7 +2706,7 @@ impl From<&str> for ContestsEssentialsStatus {
             "RecentlyCompleted" => Self::RecentlyCompleted,
             "Completed" => Self::Completed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2829,7 +2829,7 @@ impl From<&str> for ContestsFinalizeRequestStatus {
         match v {
             "Completed" => Self::Completed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3212,7 +3212,7 @@ impl From<&str> for ContestsResponseWinningCriteria {
         match v {
             "HighestOverallScore" => Self::HighestOverallScore,
             "HighestOverallPercentOfGoal" => Self::HighestOverallPercentOfGoal,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3263,7 +3263,7 @@ impl From<&str> for ContestsResponseAnonymization {
             "NoAnonymization" => Self::NoAnonymization,
             "All" => Self::All,
             "AllExceptTop" => Self::AllExceptTop,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3326,7 +3326,7 @@ impl From<&str> for ContestsResponseStatus {
             "RecentlyCompleted" => Self::RecentlyCompleted,
             "Completed" => Self::Completed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3501,7 +3501,7 @@ impl From<&str> for CreateMetricTimeDisplayUnit {
             "Seconds" => Self::Seconds,
             "Minutes" => Self::Minutes,
             "Hours" => Self::Hours,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3713,7 +3713,7 @@ impl From<&str> for CreateObjectiveTopicIdsFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3760,7 +3760,7 @@ impl From<&str> for CreateObjectiveInitialDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4135,7 +4135,7 @@ impl From<&str> for DefaultObjectiveTopicIdsFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4182,7 +4182,7 @@ impl From<&str> for DefaultObjectiveInitialDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4356,7 +4356,7 @@ impl From<&str> for ExternalMetricDataItemType {
         match v {
             "Total" => Self::Total,
             "Cumulative" => Self::Cumulative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4552,7 +4552,7 @@ impl From<&str> for ExternalMetricDataProcessedItemType {
         match v {
             "Total" => Self::Total,
             "Cumulative" => Self::Cumulative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4748,7 +4748,7 @@ impl From<&str> for ExternalMetricDataUnprocessedItemType {
         match v {
             "Total" => Self::Total,
             "Cumulative" => Self::Cumulative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5085,7 +5085,7 @@ impl From<&str> for ExternalMetricDefinitionUnit {
             "Percent" => Self::Percent,
             "Number" => Self::Number,
             "Currency" => Self::Currency,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5136,7 +5136,7 @@ impl From<&str> for ExternalMetricDefinitionDefaultObjectiveType {
             "HigherIsBetter" => Self::HigherIsBetter,
             "LowerIsBetter" => Self::LowerIsBetter,
             "TargetArea" => Self::TargetArea,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5308,7 +5308,7 @@ impl From<&str> for ExternalMetricDefinitionCreateRequestUnit {
             "Percent" => Self::Percent,
             "Number" => Self::Number,
             "Currency" => Self::Currency,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5359,7 +5359,7 @@ impl From<&str> for ExternalMetricDefinitionCreateRequestDefaultObjectiveType {
             "HigherIsBetter" => Self::HigherIsBetter,
             "LowerIsBetter" => Self::LowerIsBetter,
             "TargetArea" => Self::TargetArea,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5626,7 +5626,7 @@ impl From<&str> for ExternalMetricDefinitionUpdateRequestDefaultObjectiveType {
             "HigherIsBetter" => Self::HigherIsBetter,
             "LowerIsBetter" => Self::LowerIsBetter,
             "TargetArea" => Self::TargetArea,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6426,7 +6426,7 @@ impl From<&str> for InsightsAgentsGranularity {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6606,7 +6606,7 @@ impl From<&str> for InsightsDetailsGranularity {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7182,7 +7182,7 @@ impl From<&str> for InsightsRankingsGranularity {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7374,7 +7374,7 @@ impl From<&str> for InsightsSummaryGranularity {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7994,7 +7994,7 @@ impl From<&str> for InsightsTrendGranularity {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8810,7 +8810,7 @@ impl From<&str> for MetricTimeDisplayUnit {
             "Seconds" => Self::Seconds,
             "Minutes" => Self::Minutes,
             "Hours" => Self::Hours,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9051,7 +9051,7 @@ impl From<&str> for MetricDefinitionUnitType {
             "Number" => Self::Number,
             "AttendanceStatus" => Self::AttendanceStatus,
             "Unit" => Self::Unit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9509,7 +9509,7 @@ impl From<&str> for MetricsUnitType {
             "Number" => Self::Number,
             "AttendanceStatus" => Self::AttendanceStatus,
             "Unit" => Self::Unit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9564,7 +9564,7 @@ impl From<&str> for MetricsTimeDisplayUnit {
             "Seconds" => Self::Seconds,
             "Minutes" => Self::Minutes,
             "Hours" => Self::Hours,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9776,7 +9776,7 @@ impl From<&str> for ObjectiveTopicIdsFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9823,7 +9823,7 @@ impl From<&str> for ObjectiveInitialDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10089,7 +10089,7 @@ impl From<&str> for ObjectiveZoneDirectionType {
             "Up" => Self::Up,
             "Down" => Self::Down,
             "Flat" => Self::Flat,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10144,7 +10144,7 @@ impl From<&str> for ObjectiveZoneZoneType {
             "Target" => Self::Target,
             "Great" => Self::Great,
             "Out" => Self::Out,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10456,7 +10456,7 @@ impl From<&str> for OverallBestPointsItemGranularityType {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11228,7 +11228,7 @@ impl From<&str> for ReportingIntervalIntervalType {
             "Day" => Self::Day,
             "Week" => Self::Week,
             "Month" => Self::Month,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11775,7 +11775,7 @@ impl From<&str> for UserBestPointsItemGranularityType {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11955,7 +11955,7 @@ impl From<&str> for UserInsightsTrendGranularity {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12880,7 +12880,7 @@ impl From<&str> for WorkdayPointsTrendDayOfWeek {
             "Thursday" => Self::Thursday,
             "Friday" => Self::Friday,
             "Saturday" => Self::Saturday,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13115,7 +13115,7 @@ impl From<&str> for WorkdayValuesMetricItemUnitType {
             "Number" => Self::Number,
             "AttendanceStatus" => Self::AttendanceStatus,
             "Unit" => Self::Unit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

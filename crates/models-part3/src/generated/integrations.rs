@@ -275,7 +275,7 @@ impl From<&str> for ActionCertificateSigningAuthority {
         match v {
             "DigiCert" => Self::DigiCert,
             "Genesys" => Self::Genesys,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -322,7 +322,7 @@ impl From<&str> for ActionCertificateStatus {
         match v {
             "Current" => Self::Current,
             "Upcoming" => Self::Upcoming,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -365,7 +365,7 @@ impl From<&str> for ActionCertificateType {
     fn from(v: &str) -> Self {
         match v {
             "Client" => Self::Client,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1150,7 +1150,7 @@ impl From<&str> for AsyncJobState {
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2315,7 +2315,7 @@ impl From<&str> for BotEntityType {
             "BooleanCollection" => Self::BooleanCollection,
             "CurrencyCollection" => Self::CurrencyCollection,
             "DatetimeCollection" => Self::DatetimeCollection,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2502,7 +2502,7 @@ impl From<&str> for BotEntityValueType {
             "BooleanCollection" => Self::BooleanCollection,
             "CurrencyCollection" => Self::CurrencyCollection,
             "DatetimeCollection" => Self::DatetimeCollection,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3651,7 +3651,7 @@ impl From<&str> for ClientAppIntendedState {
             "DISABLED" => Self::Disabled,
             "DELETED" => Self::Deleted,
             "RESTORED" => Self::Restored,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6063,7 +6063,7 @@ impl From<&str> for FunctionRuntimeStatus {
             "Available" => Self::Available,
             "Deprecated" => Self::Deprecated,
             "Unavailable" => Self::Unavailable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6243,7 +6243,7 @@ impl From<&str> for FunctionZipConfigStatus {
             "Invalid" => Self::Invalid,
             "InvalidFormat" => Self::InvalidFormat,
             "InvalidFile" => Self::InvalidFile,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6637,7 +6637,7 @@ impl From<&str> for IncomingMessageRequestMessagingPlatformType {
             "Instagram" => Self::Instagram,
             "Other" => Self::Other,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6831,7 +6831,7 @@ impl From<&str> for InputMessageType {
             "Event" => Self::Event,
             "Message" => Self::Message,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7031,7 +7031,7 @@ impl From<&str> for IntegrationIntendedState {
             "DISABLED" => Self::Disabled,
             "DELETED" => Self::Deleted,
             "RESTORED" => Self::Restored,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7508,7 +7508,7 @@ impl From<&str> for IntegrationStatusInfoCode {
             "INACTIVE" => Self::Inactive,
             "DEACTIVATING" => Self::Deactivating,
             "ERROR" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8320,7 +8320,7 @@ impl From<&str> for LexBotAliasStatus {
             "READY" => Self::Ready,
             "FAILED" => Self::Failed,
             "NOT_BUILT" => Self::NotBuilt,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8363,7 +8363,7 @@ impl From<&str> for LexBotAliasLanguage {
     fn from(v: &str) -> Self {
         match v {
             "en-US" => Self::EnUs,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9134,7 +9134,7 @@ impl From<&str> for LexV2BotAliasStatus {
             "Available" => Self::Available,
             "Deleting" => Self::Deleting,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10310,7 +10310,7 @@ impl From<&str> for NuanceBotTransferNodeType {
         match v {
             "End" => Self::End,
             "Escalate" => Self::Escalate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10973,7 +10973,7 @@ impl From<&str> for OutgoingMessageRequestBotState {
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
             "MoreData" => Self::MoreData,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11452,7 +11452,7 @@ impl From<&str> for ReplyMessageType {
             "Event" => Self::Event,
             "Message" => Self::Message,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12766,7 +12766,7 @@ impl From<&str> for TtsVoiceEntityVoiceType {
             "Gemini" => Self::Gemini,
             "LongForm" => Self::LongForm,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13361,7 +13361,7 @@ impl From<&str> for UnifiedCommunicationsIntegrationIntegrationPresenceSource {
             "ZoomPhone" => Self::ZoomPhone,
             "EightByEight" => Self::EightByEight,
             "RingCentral" => Self::RingCentral,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -699,7 +699,7 @@ impl From<&str> for CustomerIntentAssignmentRequestSourceType {
             "Segment" => Self::Segment,
             "Topic" => Self::Topic,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1818,7 +1818,7 @@ impl From<&str> for SourceIntentSourceType {
             "Segment" => Self::Segment,
             "Topic" => Self::Topic,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

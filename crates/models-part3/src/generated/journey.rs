@@ -310,7 +310,7 @@ impl From<&str> for ActionEventRequestActionState {
             "abandoned" => Self::Abandoned,
             "completed" => Self::Completed,
             "frequencyCapReached" => Self::FrequencyCapReached,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -734,7 +734,7 @@ impl From<&str> for ActionMapActionMediaType {
             "integrationAction" => Self::IntegrationAction,
             "architectFlow" => Self::ArchitectFlow,
             "openAction" => Self::OpenAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1519,7 +1519,7 @@ impl From<&str> for ActionTargetState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1869,7 +1869,7 @@ impl From<&str> for ActionTemplateMediaType {
             "integrationAction" => Self::IntegrationAction,
             "architectFlow" => Self::ArchitectFlow,
             "openAction" => Self::OpenAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1920,7 +1920,7 @@ impl From<&str> for ActionTemplateState {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2261,7 +2261,7 @@ impl From<&str> for ActivateExternalEventResponseActivationStatus {
         match v {
             "Activated" => Self::Activated,
             "Deactivated" => Self::Deactivated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3299,7 +3299,7 @@ impl From<&str> for AssociatedValueFieldDataType {
         match v {
             "Number" => Self::Number,
             "Integer" => Self::Integer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3425,7 +3425,7 @@ impl From<&str> for CallToActionTarget {
         match v {
             "Blank" => Self::Blank,
             "Self" => Self::SelfValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3689,7 +3689,7 @@ impl From<&str> for ContentOfferDisplayMode {
             "Modal" => Self::Modal,
             "Overlay" => Self::Overlay,
             "Toast" => Self::Toast,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3752,7 +3752,7 @@ impl From<&str> for ContentOfferLayoutMode {
             "RightText" => Self::RightText,
             "TopText" => Self::TopText,
             "BottomText" => Self::BottomText,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4441,7 +4441,7 @@ impl From<&str> for CriteriaOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4591,7 +4591,7 @@ impl From<&str> for CtaButtonStylePropertiesTextAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Center" => Self::Center,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4940,7 +4940,7 @@ impl From<&str> for DeploymentWebActionMediaType {
             "integrationAction" => Self::IntegrationAction,
             "architectFlow" => Self::ArchitectFlow,
             "openAction" => Self::OpenAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5136,7 +5136,7 @@ impl From<&str> for EntityTypeCriteriaOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5179,7 +5179,7 @@ impl From<&str> for EntityTypeCriteriaEntityType {
     fn from(v: &str) -> Self {
         match v {
             "visit" => Self::Visit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5632,7 +5632,7 @@ impl From<&str> for EventActionState {
             "abandoned" => Self::Abandoned,
             "completed" => Self::Completed,
             "frequencyCapReached" => Self::FrequencyCapReached,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5691,7 +5691,7 @@ impl From<&str> for EventActionMediaType {
             "integrationAction" => Self::IntegrationAction,
             "architectFlow" => Self::ArchitectFlow,
             "openAction" => Self::OpenAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5896,7 +5896,7 @@ impl From<&str> for EventConditionOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5951,7 +5951,7 @@ impl From<&str> for EventConditionStreamType {
             "Custom" => Self::Custom,
             "Conversation" => Self::Conversation,
             "App" => Self::App,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6378,7 +6378,7 @@ impl From<&str> for ExternalEventChangeChangeCategory {
             "Error" => Self::Error,
             "Updated" => Self::Updated,
             "New" => Self::New,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6437,7 +6437,7 @@ impl From<&str> for ExternalEventChangeSystemStatus {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6806,7 +6806,7 @@ impl From<&str> for ExternalEventSummaryActivationStatus {
         match v {
             "Activated" => Self::Activated,
             "Deactivated" => Self::Deactivated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6865,7 +6865,7 @@ impl From<&str> for ExternalEventSummarySystemStatus {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7402,7 +7402,7 @@ impl From<&str> for ExternalSegmentSource {
         match v {
             "AdobeExperiencePlatform" => Self::AdobeExperiencePlatform,
             "Custom" => Self::Custom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7562,7 +7562,7 @@ impl From<&str> for FlowPathsCategory {
             "Error" => Self::Error,
             "RecognitionFailure" => Self::RecognitionFailure,
             "Transfer" => Self::Transfer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7801,7 +7801,7 @@ impl From<&str> for FlowPathsElementType {
             "TransferToSecureFlow" => Self::TransferToSecureFlow,
             "TransferToUser" => Self::TransferToUser,
             "TransferToUserVoicemail" => Self::TransferToUserVoicemail,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7852,7 +7852,7 @@ impl From<&str> for FlowPathsElementFlowOutcomeValue {
             "FAILURE" => Self::Failure,
             "SUCCESS" => Self::Success,
             "UNKNOWN" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8015,7 +8015,7 @@ impl From<&str> for FlowPathsFlowDetailsType {
             "InboundShortMessage" => Self::InboundShortMessage,
             "InboundEmail" => Self::InboundEmail,
             "OutboundCall" => Self::OutboundCall,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8210,7 +8210,7 @@ impl From<&str> for FlowPathsQueryCategory {
             "Error" => Self::Error,
             "RecognitionFailure" => Self::RecognitionFailure,
             "Transfer" => Self::Transfer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8570,7 +8570,7 @@ impl From<&str> for JourneyEventDefinitionSource {
         match v {
             "Native" => Self::Native,
             "External" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9197,7 +9197,7 @@ impl From<&str> for JourneyPatternStreamType {
             "Custom" => Self::Custom,
             "Conversation" => Self::Conversation,
             "App" => Self::App,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9555,7 +9555,7 @@ impl From<&str> for JourneySegmentScope {
         match v {
             "Session" => Self::Session,
             "Customer" => Self::Customer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10107,7 +10107,7 @@ impl From<&str> for JourneyViewChartGroupByTime {
             "Week" => Self::Week,
             "Month" => Self::Month,
             "Year" => Self::Year,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10257,7 +10257,7 @@ impl From<&str> for JourneyViewChartDisplayAttributesType {
             "Column" => Self::Column,
             "Bar" => Self::Bar,
             "Line" => Self::Line,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10493,7 +10493,7 @@ impl From<&str> for JourneyViewChartMetricAggregate {
             "Maximum" => Self::Maximum,
             "Average" => Self::Average,
             "Sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10951,7 +10951,7 @@ impl From<&str> for JourneyViewElementAttributesType {
     fn from(v: &str) -> Self {
         match v {
             "Event" => Self::Event,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11156,7 +11156,7 @@ impl From<&str> for JourneyViewElementFilterType {
     fn from(v: &str) -> Self {
         match v {
             "And" => Self::And,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11295,7 +11295,7 @@ impl From<&str> for JourneyViewElementFilterNumberPredicateOperator {
         match v {
             "Matches" => Self::Matches,
             "NotMatches" => Self::NotMatches,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11434,7 +11434,7 @@ impl From<&str> for JourneyViewElementFilterPredicateOperator {
         match v {
             "Matches" => Self::Matches,
             "NotMatches" => Self::NotMatches,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11830,7 +11830,7 @@ impl From<&str> for JourneyViewJobStatus {
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
             "Scheduled" => Self::Scheduled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12113,7 +12113,7 @@ impl From<&str> for JourneyViewLinkEventCountType {
             "All" => Self::All,
             "Concurrent" => Self::Concurrent,
             "Sequential" => Self::Sequential,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12242,7 +12242,7 @@ impl From<&str> for JourneyViewLinkTimeConstraintUnit {
             "Days" => Self::Days,
             "Weeks" => Self::Weeks,
             "Months" => Self::Months,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12856,7 +12856,7 @@ impl From<&str> for JourneyViewScheduleFrequency {
             "Daily" => Self::Daily,
             "Weekly" => Self::Weekly,
             "Monthly" => Self::Monthly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14029,7 +14029,7 @@ impl From<&str> for OutcomeAttributionJobStateResponseState {
             "Completed" => Self::Completed,
             "CompletedWithErrors" => Self::CompletedWithErrors,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14440,7 +14440,7 @@ impl From<&str> for OutcomeAttributionResultsResponseState {
             "Valid" => Self::Valid,
             "Invalid" => Self::Invalid,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15593,7 +15593,7 @@ impl From<&str> for PatchActionMediaType {
             "integrationAction" => Self::IntegrationAction,
             "architectFlow" => Self::ArchitectFlow,
             "openAction" => Self::OpenAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16182,7 +16182,7 @@ impl From<&str> for PatchActionTemplateMediaType {
             "integrationAction" => Self::IntegrationAction,
             "architectFlow" => Self::ArchitectFlow,
             "openAction" => Self::OpenAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16233,7 +16233,7 @@ impl From<&str> for PatchActionTemplateState {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16346,7 +16346,7 @@ impl From<&str> for PatchAssociatedValueFieldDataType {
         match v {
             "Number" => Self::Number,
             "Integer" => Self::Integer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16470,7 +16470,7 @@ impl From<&str> for PatchCallToActionTarget {
         match v {
             "Blank" => Self::Blank,
             "Self" => Self::SelfValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16730,7 +16730,7 @@ impl From<&str> for PatchContentOfferDisplayMode {
             "Modal" => Self::Modal,
             "Overlay" => Self::Overlay,
             "Toast" => Self::Toast,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16793,7 +16793,7 @@ impl From<&str> for PatchContentOfferLayoutMode {
             "RightText" => Self::RightText,
             "TopText" => Self::TopText,
             "BottomText" => Self::BottomText,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17364,7 +17364,7 @@ impl From<&str> for PatchCriteriaOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17514,7 +17514,7 @@ impl From<&str> for PatchCtaButtonStylePropertiesTextAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Center" => Self::Center,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17700,7 +17700,7 @@ impl From<&str> for PatchEntityTypeCriteriaOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17743,7 +17743,7 @@ impl From<&str> for PatchEntityTypeCriteriaEntityType {
     fn from(v: &str) -> Self {
         match v {
             "visit" => Self::Visit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18007,7 +18007,7 @@ impl From<&str> for PatchJourneyPatternStreamType {
             "Custom" => Self::Custom,
             "Conversation" => Self::Conversation,
             "App" => Self::App,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18428,7 +18428,7 @@ impl From<&str> for PatchTextStylePropertiesTextAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Center" => Self::Center,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18785,7 +18785,7 @@ impl From<&str> for RequestCriteriaOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19002,7 +19002,7 @@ impl From<&str> for RequestDeviceCategory {
             "mobile" => Self::Mobile,
             "tablet" => Self::Tablet,
             "other" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19194,7 +19194,7 @@ impl From<&str> for RequestEntityTypeCriteriaOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19237,7 +19237,7 @@ impl From<&str> for RequestEntityTypeCriteriaEntityType {
     fn from(v: &str) -> Self {
         match v {
             "visit" => Self::Visit,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19365,7 +19365,7 @@ impl From<&str> for RequestExternalSegmentSource {
         match v {
             "AdobeExperiencePlatform" => Self::AdobeExperiencePlatform,
             "Custom" => Self::Custom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19582,7 +19582,7 @@ impl From<&str> for RequestJourneyPatternStreamType {
             "Custom" => Self::Custom,
             "Conversation" => Self::Conversation,
             "App" => Self::App,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20220,7 +20220,7 @@ impl From<&str> for TextStylePropertiesTextAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Center" => Self::Center,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20374,7 +20374,7 @@ impl From<&str> for TouchpointMediaType {
             "Email" => Self::Email,
             "Message" => Self::Message,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20552,7 +20552,7 @@ impl From<&str> for TouchpointResponseMediaType {
             "Email" => Self::Email,
             "Message" => Self::Message,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20607,7 +20607,7 @@ impl From<&str> for TouchpointResponseState {
             "Valid" => Self::Valid,
             "Invalid" => Self::Invalid,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20924,7 +20924,7 @@ impl From<&str> for UpdateExternalEventResponseActivationStatus {
         match v {
             "Activated" => Self::Activated,
             "Deactivated" => Self::Deactivated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21144,7 +21144,7 @@ impl From<&str> for UrlConditionOperator {
             "lessThanOrEqual" => Self::LessThanOrEqual,
             "startsWith" => Self::StartsWith,
             "endsWith" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21868,7 +21868,7 @@ impl From<&str> for WebEventDeviceCategory {
             "mobile" => Self::Mobile,
             "tablet" => Self::Tablet,
             "other" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

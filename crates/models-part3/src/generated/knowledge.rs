@@ -1022,7 +1022,7 @@ impl From<&str> for ConnectionCreateResponseType {
     fn from(v: &str) -> Self {
         match v {
             "Sharepoint" => Self::Sharepoint,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1077,7 +1077,7 @@ impl From<&str> for ConnectionCreateResponseStatus {
             "Connected" => Self::Connected,
             "Expired" => Self::Expired,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1503,7 +1503,7 @@ impl From<&str> for ConnectionResponseType {
     fn from(v: &str) -> Self {
         match v {
             "Sharepoint" => Self::Sharepoint,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1558,7 +1558,7 @@ impl From<&str> for ConnectionResponseStatus {
             "Connected" => Self::Connected,
             "Expired" => Self::Expired,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1866,7 +1866,7 @@ impl From<&str> for DocumentBodyBlockType {
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
             "Table" => Self::Table,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2041,7 +2041,7 @@ impl From<&str> for DocumentBodyBlockWithHighlightType {
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
             "Table" => Self::Table,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2285,7 +2285,7 @@ impl From<&str> for DocumentBodyImagePropertiesAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Justify" => Self::Justify,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2477,7 +2477,7 @@ impl From<&str> for DocumentBodyListBlockType {
     fn from(v: &str) -> Self {
         match v {
             "ListItem" => Self::ListItem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2598,7 +2598,7 @@ impl From<&str> for DocumentBodyListBlockPropertiesUnorderedType {
             "Square" => Self::Square,
             "Circle" => Self::Circle,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2665,7 +2665,7 @@ impl From<&str> for DocumentBodyListBlockPropertiesOrderedType {
             "UpperAlpha" => Self::UpperAlpha,
             "UpperRoman" => Self::UpperRoman,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2789,7 +2789,7 @@ impl From<&str> for DocumentBodyListBlockWithHighlightType {
     fn from(v: &str) -> Self {
         match v {
             "ListItem" => Self::ListItem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2976,7 +2976,7 @@ impl From<&str> for DocumentBodyListItemPropertiesAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Justify" => Self::Justify,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3047,7 +3047,7 @@ impl From<&str> for DocumentBodyListItemPropertiesFontSize {
             "XLarge" => Self::XLarge,
             "XxLarge" => Self::XxLarge,
             "XxxLarge" => Self::XxxLarge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3118,7 +3118,7 @@ impl From<&str> for DocumentBodyListItemPropertiesFontType {
             "Heading5" => Self::Heading5,
             "Heading6" => Self::Heading6,
             "Preformatted" => Self::Preformatted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3173,7 +3173,7 @@ impl From<&str> for DocumentBodyListItemPropertiesUnorderedType {
             "Square" => Self::Square,
             "Circle" => Self::Circle,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3240,7 +3240,7 @@ impl From<&str> for DocumentBodyListItemPropertiesOrderedType {
             "UpperAlpha" => Self::UpperAlpha,
             "UpperRoman" => Self::UpperRoman,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3557,7 +3557,7 @@ impl From<&str> for DocumentBodyParagraphPropertiesFontSize {
             "XLarge" => Self::XLarge,
             "XxLarge" => Self::XxLarge,
             "XxxLarge" => Self::XxxLarge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3628,7 +3628,7 @@ impl From<&str> for DocumentBodyParagraphPropertiesFontType {
             "Heading5" => Self::Heading5,
             "Heading6" => Self::Heading6,
             "Preformatted" => Self::Preformatted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3683,7 +3683,7 @@ impl From<&str> for DocumentBodyParagraphPropertiesAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Justify" => Self::Justify,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4051,7 +4051,7 @@ impl From<&str> for DocumentBodyTableCaptionItemType {
             "Video" => Self::Video,
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4353,7 +4353,7 @@ impl From<&str> for DocumentBodyTableCellBlockPropertiesCellType {
         match v {
             "Cell" => Self::Cell,
             "HeaderCell" => Self::HeaderCell,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4404,7 +4404,7 @@ impl From<&str> for DocumentBodyTableCellBlockPropertiesHorizontalAlign {
             "Center" => Self::Center,
             "Left" => Self::Left,
             "Right" => Self::Right,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4455,7 +4455,7 @@ impl From<&str> for DocumentBodyTableCellBlockPropertiesVerticalAlign {
             "Top" => Self::Top,
             "Middle" => Self::Middle,
             "Bottom" => Self::Bottom,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4534,7 +4534,7 @@ impl From<&str> for DocumentBodyTableCellBlockPropertiesBorderStyle {
             "Outset" => Self::Outset,
             "Hidden" => Self::Hidden,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4593,7 +4593,7 @@ impl From<&str> for DocumentBodyTableCellBlockPropertiesScope {
             "RowGroup" => Self::RowGroup,
             "ColumnGroup" => Self::ColumnGroup,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4877,7 +4877,7 @@ impl From<&str> for DocumentBodyTablePropertiesAlignment {
             "Center" => Self::Center,
             "Left" => Self::Left,
             "Right" => Self::Right,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4956,7 +4956,7 @@ impl From<&str> for DocumentBodyTablePropertiesBorderStyle {
             "Outset" => Self::Outset,
             "Hidden" => Self::Hidden,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5185,7 +5185,7 @@ impl From<&str> for DocumentBodyTableRowBlockPropertiesRowType {
             "Header" => Self::Header,
             "Footer" => Self::Footer,
             "Body" => Self::Body,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5236,7 +5236,7 @@ impl From<&str> for DocumentBodyTableRowBlockPropertiesAlignment {
             "Center" => Self::Center,
             "Left" => Self::Left,
             "Right" => Self::Right,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5315,7 +5315,7 @@ impl From<&str> for DocumentBodyTableRowBlockPropertiesBorderStyle {
             "Outset" => Self::Outset,
             "Hidden" => Self::Hidden,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5673,7 +5673,7 @@ impl From<&str> for DocumentBodyVideoPropertiesAlign {
             "Left" => Self::Left,
             "Right" => Self::Right,
             "Justify" => Self::Justify,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6042,7 +6042,7 @@ impl From<&str> for DocumentContentBlockType {
             "Text" => Self::Text,
             "Image" => Self::Image,
             "Video" => Self::Video,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6194,7 +6194,7 @@ impl From<&str> for DocumentContentBlockWithHighlightType {
             "Text" => Self::Text,
             "Image" => Self::Image,
             "Video" => Self::Video,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6381,7 +6381,7 @@ impl From<&str> for DocumentElementLengthUnit {
             "Em" => Self::Em,
             "Percentage" => Self::Percentage,
             "Px" => Self::Px,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6541,7 +6541,7 @@ impl From<&str> for DocumentListContentBlockType {
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
             "Video" => Self::Video,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6712,7 +6712,7 @@ impl From<&str> for DocumentListContentBlockWithHighlightType {
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
             "Video" => Self::Video,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6829,7 +6829,7 @@ impl From<&str> for DocumentQueryOperator {
         match v {
             "Or" => Self::Or,
             "And" => Self::And,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6946,7 +6946,7 @@ impl From<&str> for DocumentQueryClauseOperator {
         match v {
             "Or" => Self::Or,
             "And" => Self::And,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7063,7 +7063,7 @@ impl From<&str> for DocumentQueryIntervalField {
             "dateCreated" => Self::DateCreated,
             "dateModified" => Self::DateModified,
             "datePublished" => Self::DatePublished,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7205,7 +7205,7 @@ impl From<&str> for DocumentQueryPredicateType {
             "Contains" => Self::Contains,
             "MatchAll" => Self::MatchAll,
             "MatchAny" => Self::MatchAny,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7395,7 +7395,7 @@ impl From<&str> for DocumentTableContentBlockType {
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
             "Table" => Self::Table,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7596,7 +7596,7 @@ impl From<&str> for DocumentTableContentBlockWithHighlightType {
             "OrderedList" => Self::OrderedList,
             "UnorderedList" => Self::UnorderedList,
             "Table" => Self::Table,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7834,7 +7834,7 @@ impl From<&str> for DocumentTextPropertiesFontSize {
             "XLarge" => Self::XLarge,
             "XxLarge" => Self::XxLarge,
             "XxxLarge" => Self::XxxLarge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9684,7 +9684,7 @@ impl From<&str> for KnowledgeBaseCoreLanguage {
             "he-IL" => Self::HeIl,
             "el-GR" => Self::ElGr,
             "ar-SA" => Self::ArSa,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10020,7 +10020,7 @@ impl From<&str> for KnowledgeBaseCreateRequestCoreLanguage {
             "he-IL" => Self::HeIl,
             "el-GR" => Self::ElGr,
             "ar-SA" => Self::ArSa,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10472,7 +10472,7 @@ impl From<&str> for KnowledgeConversationContextMediaType {
             "Screenshare" => Self::Screenshare,
             "Video" => Self::Video,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10583,7 +10583,7 @@ impl From<&str> for KnowledgeConversationContextMessageType {
             "Open" => Self::Open,
             "Instagram" => Self::Instagram,
             "Apple" => Self::Apple,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10748,7 +10748,7 @@ impl From<&str> for KnowledgeConversationContextResponseMediaType {
             "Screenshare" => Self::Screenshare,
             "Video" => Self::Video,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10861,7 +10861,7 @@ impl From<&str> for KnowledgeConversationTurnParticipant {
         match v {
             "External" => Self::External,
             "Internal" => Self::Internal,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11451,7 +11451,7 @@ impl From<&str> for KnowledgeDocumentChunkRequestQueryType {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
             "Suggestion" => Self::Suggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11675,7 +11675,7 @@ impl From<&str> for KnowledgeDocumentChunkResponseQueryType {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
             "Suggestion" => Self::Suggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11881,7 +11881,7 @@ impl From<&str> for KnowledgeDocumentCopyQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11940,7 +11940,7 @@ impl From<&str> for KnowledgeDocumentCopySurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12212,7 +12212,7 @@ impl From<&str> for KnowledgeDocumentFeedbackRating {
         match v {
             "Negative" => Self::Negative,
             "Positive" => Self::Positive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12259,7 +12259,7 @@ impl From<&str> for KnowledgeDocumentFeedbackReason {
         match v {
             "DocumentContent" => Self::DocumentContent,
             "SearchResults" => Self::SearchResults,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12330,7 +12330,7 @@ impl From<&str> for KnowledgeDocumentFeedbackQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12389,7 +12389,7 @@ impl From<&str> for KnowledgeDocumentFeedbackSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12436,7 +12436,7 @@ impl From<&str> for KnowledgeDocumentFeedbackState {
         match v {
             "Draft" => Self::Draft,
             "Final" => Self::Final,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12707,7 +12707,7 @@ impl From<&str> for KnowledgeDocumentFeedbackResponseRating {
         match v {
             "Negative" => Self::Negative,
             "Positive" => Self::Positive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12754,7 +12754,7 @@ impl From<&str> for KnowledgeDocumentFeedbackResponseReason {
         match v {
             "DocumentContent" => Self::DocumentContent,
             "SearchResults" => Self::SearchResults,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12825,7 +12825,7 @@ impl From<&str> for KnowledgeDocumentFeedbackResponseQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12884,7 +12884,7 @@ impl From<&str> for KnowledgeDocumentFeedbackResponseSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12931,7 +12931,7 @@ impl From<&str> for KnowledgeDocumentFeedbackResponseState {
         match v {
             "Draft" => Self::Draft,
             "Final" => Self::Final,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13142,7 +13142,7 @@ impl From<&str> for KnowledgeDocumentFeedbackUpdateRequestRating {
         match v {
             "Negative" => Self::Negative,
             "Positive" => Self::Positive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13189,7 +13189,7 @@ impl From<&str> for KnowledgeDocumentFeedbackUpdateRequestReason {
         match v {
             "DocumentContent" => Self::DocumentContent,
             "SearchResults" => Self::SearchResults,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13236,7 +13236,7 @@ impl From<&str> for KnowledgeDocumentFeedbackUpdateRequestState {
         match v {
             "Draft" => Self::Draft,
             "Final" => Self::Final,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13429,7 +13429,7 @@ impl From<&str> for KnowledgeDocumentGuestSearchQueryType {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
             "Suggestion" => Self::Suggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13633,7 +13633,7 @@ impl From<&str> for KnowledgeDocumentGuestSearchRequestQueryType {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
             "Suggestion" => Self::Suggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13892,7 +13892,7 @@ impl From<&str> for KnowledgeDocumentPresentationQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13951,7 +13951,7 @@ impl From<&str> for KnowledgeDocumentPresentationSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14133,7 +14133,7 @@ impl From<&str> for KnowledgeDocumentQueryIncludeVariations {
             "All" => Self::All,
             "AllMatching" => Self::AllMatching,
             "SingleMostRelevant" => Self::SingleMostRelevant,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14180,7 +14180,7 @@ impl From<&str> for KnowledgeDocumentQuerySortOrder {
         match v {
             "Asc" => Self::Asc,
             "Desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14239,7 +14239,7 @@ impl From<&str> for KnowledgeDocumentQuerySortBy {
             "CategoryName" => Self::CategoryName,
             "LabelName" => Self::LabelName,
             "ViewCount" => Self::ViewCount,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14672,7 +14672,7 @@ impl From<&str> for KnowledgeDocumentQueryResultState {
             "Draft" => Self::Draft,
             "Published" => Self::Published,
             "Archived" => Self::Archived,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15402,7 +15402,7 @@ impl From<&str> for KnowledgeDocumentResponseState {
             "Draft" => Self::Draft,
             "Published" => Self::Published,
             "Archived" => Self::Archived,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -15716,7 +15716,7 @@ impl From<&str> for KnowledgeDocumentSearchQueryType {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
             "Suggestion" => Self::Suggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16008,7 +16008,7 @@ impl From<&str> for KnowledgeDocumentSearchRequestQueryType {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
             "Suggestion" => Self::Suggestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16055,7 +16055,7 @@ impl From<&str> for KnowledgeDocumentSearchRequestSortOrder {
         match v {
             "Asc" => Self::Asc,
             "Desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -16114,7 +16114,7 @@ impl From<&str> for KnowledgeDocumentSearchRequestSortBy {
             "DateModified" => Self::DateModified,
             "CategoryName" => Self::CategoryName,
             "LabelName" => Self::LabelName,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17399,7 +17399,7 @@ impl From<&str> for KnowledgeDocumentViewQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17458,7 +17458,7 @@ impl From<&str> for KnowledgeDocumentViewSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17836,7 +17836,7 @@ impl From<&str> for KnowledgeDocumentsAnswerFilterLanguage {
             "he-IL" => Self::HeIl,
             "el-GR" => Self::ElGr,
             "ar-SA" => Self::ArSa,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17895,7 +17895,7 @@ impl From<&str> for KnowledgeDocumentsAnswerFilterAppType {
             "MessengerKnowledgeApp" => Self::MessengerKnowledgeApp,
             "SmartAdvisor" => Self::SmartAdvisor,
             "SupportCenter" => Self::SupportCenter,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -17966,7 +17966,7 @@ impl From<&str> for KnowledgeDocumentsAnswerFilterQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18167,7 +18167,7 @@ impl From<&str> for KnowledgeExportJobFilterVersionFilter {
         match v {
             "All" => Self::All,
             "Latest" => Self::Latest,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18307,7 +18307,7 @@ impl From<&str> for KnowledgeExportJobRequestFileType {
             "Json" => Self::Json,
             "Csv" => Self::Csv,
             "Xlsx" => Self::Xlsx,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18555,7 +18555,7 @@ impl From<&str> for KnowledgeExportJobResponseFileType {
             "Json" => Self::Json,
             "Csv" => Self::Csv,
             "Xlsx" => Self::Xlsx,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18638,7 +18638,7 @@ impl From<&str> for KnowledgeExportJobResponseStatus {
             "Failed" => Self::Failed,
             "AbortRequested" => Self::AbortRequested,
             "Aborted" => Self::Aborted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -18925,7 +18925,7 @@ impl From<&str> for KnowledgeGenerationSettingGenerationLanguage {
             "ms-MY" => Self::MsMy,
             "pl-PL" => Self::PlPl,
             "th-TH" => Self::ThTh,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19335,7 +19335,7 @@ impl From<&str> for KnowledgeGuestDocumentCopyQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19394,7 +19394,7 @@ impl From<&str> for KnowledgeGuestDocumentCopySurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19631,7 +19631,7 @@ impl From<&str> for KnowledgeGuestDocumentFeedbackRating {
         match v {
             "Negative" => Self::Negative,
             "Positive" => Self::Positive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19678,7 +19678,7 @@ impl From<&str> for KnowledgeGuestDocumentFeedbackReason {
         match v {
             "DocumentContent" => Self::DocumentContent,
             "SearchResults" => Self::SearchResults,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19749,7 +19749,7 @@ impl From<&str> for KnowledgeGuestDocumentFeedbackQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19808,7 +19808,7 @@ impl From<&str> for KnowledgeGuestDocumentFeedbackSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -19855,7 +19855,7 @@ impl From<&str> for KnowledgeGuestDocumentFeedbackState {
         match v {
             "Draft" => Self::Draft,
             "Final" => Self::Final,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20035,7 +20035,7 @@ impl From<&str> for KnowledgeGuestDocumentPresentationQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20094,7 +20094,7 @@ impl From<&str> for KnowledgeGuestDocumentPresentationSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -20376,7 +20376,7 @@ impl From<&str> for KnowledgeGuestDocumentResponseState {
             "Draft" => Self::Draft,
             "Published" => Self::Published,
             "Archived" => Self::Archived,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21251,7 +21251,7 @@ impl From<&str> for KnowledgeGuestDocumentViewQueryType {
             "Recommendation" => Self::Recommendation,
             "Suggestion" => Self::Suggestion,
             "ExpandedArticle" => Self::ExpandedArticle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21310,7 +21310,7 @@ impl From<&str> for KnowledgeGuestDocumentViewSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21459,7 +21459,7 @@ impl From<&str> for KnowledgeGuestSearchClientApplicationType {
             "MessengerKnowledgeApp" => Self::MessengerKnowledgeApp,
             "SmartAdvisor" => Self::SmartAdvisor,
             "SupportCenter" => Self::SupportCenter,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21752,7 +21752,7 @@ impl From<&str> for KnowledgeGuestSearchDocumentResponseState {
             "Draft" => Self::Draft,
             "Published" => Self::Published,
             "Archived" => Self::Archived,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -21980,7 +21980,7 @@ impl From<&str> for KnowledgeGuestSessionAppType {
         match v {
             "MessengerKnowledgeApp" => Self::MessengerKnowledgeApp,
             "SupportCenter" => Self::SupportCenter,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22410,7 +22410,7 @@ impl From<&str> for KnowledgeImportJobRequestFileType {
             "Json" => Self::Json,
             "Csv" => Self::Csv,
             "Xlsx" => Self::Xlsx,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22660,7 +22660,7 @@ impl From<&str> for KnowledgeImportJobResponseFileType {
             "Json" => Self::Json,
             "Csv" => Self::Csv,
             "Xlsx" => Self::Xlsx,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -22743,7 +22743,7 @@ impl From<&str> for KnowledgeImportJobResponseStatus {
             "Failed" => Self::Failed,
             "AbortRequested" => Self::AbortRequested,
             "Aborted" => Self::Aborted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23201,7 +23201,7 @@ impl From<&str> for KnowledgeIntegrationFilterName {
             "categories" => Self::Categories,
             "channel" => Self::Channel,
             "knowledgeBaseIds" => Self::KnowledgeBaseIds,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23248,7 +23248,7 @@ impl From<&str> for KnowledgeIntegrationFilterType {
         match v {
             "SingleSelect" => Self::SingleSelect,
             "MultiSelect" => Self::MultiSelect,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23295,7 +23295,7 @@ impl From<&str> for KnowledgeIntegrationFilterAction {
         match v {
             "None" => Self::None,
             "FilterUpdate" => Self::FilterUpdate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -23605,7 +23605,7 @@ impl From<&str> for KnowledgeOperationSourceType {
         match v {
             "Salesforce" => Self::Salesforce,
             "ServiceNow" => Self::ServiceNow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24088,7 +24088,7 @@ impl From<&str> for KnowledgeParseJobResponseStatus {
             "ImportCompleted" => Self::ImportCompleted,
             "ImportPartialCompleted" => Self::ImportPartialCompleted,
             "ImportFailed" => Self::ImportFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24413,7 +24413,7 @@ impl From<&str> for KnowledgeSearchClientApplicationType {
             "MessengerKnowledgeApp" => Self::MessengerKnowledgeApp,
             "SmartAdvisor" => Self::SmartAdvisor,
             "SupportCenter" => Self::SupportCenter,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -24761,7 +24761,7 @@ impl From<&str> for KnowledgeSearchDocumentResponseState {
             "Draft" => Self::Draft,
             "Published" => Self::Published,
             "Archived" => Self::Archived,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25602,7 +25602,7 @@ impl From<&str> for KnowledgeSourcesSearchRequestQueryType {
         match v {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -25821,7 +25821,7 @@ impl From<&str> for KnowledgeSourcesSearchRequestGenerationLanguage {
             "ms-MY" => Self::MsMy,
             "pl-PL" => Self::PlPl,
             "th-TH" => Self::ThTh,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26019,7 +26019,7 @@ impl From<&str> for KnowledgeSourcesSearchResponseQueryType {
         match v {
             "AutoSearch" => Self::AutoSearch,
             "ManualSearch" => Self::ManualSearch,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26238,7 +26238,7 @@ impl From<&str> for KnowledgeSourcesSearchResponseGenerationLanguage {
             "ms-MY" => Self::MsMy,
             "pl-PL" => Self::PlPl,
             "th-TH" => Self::ThTh,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -26623,7 +26623,7 @@ impl From<&str> for KnowledgeSyncJobResponseStatus {
             "Failed" => Self::Failed,
             "AbortRequested" => Self::AbortRequested,
             "Aborted" => Self::Aborted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27003,7 +27003,7 @@ impl From<&str> for KnowledgeV3ConversationContextMediaType {
             "Email" => Self::Email,
             "Message" => Self::Message,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27114,7 +27114,7 @@ impl From<&str> for KnowledgeV3ConversationContextMessageType {
             "Open" => Self::Open,
             "Instagram" => Self::Instagram,
             "Apple" => Self::Apple,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27263,7 +27263,7 @@ impl From<&str> for KnowledgeV3ConversationContextResponseMediaType {
             "Email" => Self::Email,
             "Message" => Self::Message,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27367,7 +27367,7 @@ impl From<&str> for KnowledgeV3PreviewConversationContextMediaType {
         match v {
             "Voice" => Self::Voice,
             "Message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -27893,7 +27893,7 @@ impl From<&str> for OperationCreatorUserResponseType {
         match v {
             "User" => Self::User,
             "OAuthClient" => Self::OAuthClient,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28157,7 +28157,7 @@ impl From<&str> for OperationResponseType {
             "Export" => Self::Export,
             "Parse" => Self::Parse,
             "Sync" => Self::Sync,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28380,7 +28380,7 @@ impl From<&str> for PresentedKnowledgeDocumentSurfacingMethod {
             "Snippet" => Self::Snippet,
             "Highlight" => Self::Highlight,
             "Generative" => Self::Generative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28523,7 +28523,7 @@ impl From<&str> for SalesforceSettingsChannel {
             "Pkb" => Self::Pkb,
             "Csp" => Self::Csp,
             "Prm" => Self::Prm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -28830,7 +28830,7 @@ impl From<&str> for SalesforceSourceResponseType {
         match v {
             "Salesforce" => Self::Salesforce,
             "ServiceNow" => Self::ServiceNow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29372,7 +29372,7 @@ impl From<&str> for ServiceNowSourceResponseType {
         match v {
             "Salesforce" => Self::Salesforce,
             "ServiceNow" => Self::ServiceNow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29650,7 +29650,7 @@ impl From<&str> for SourceBaseResponseType {
         match v {
             "Salesforce" => Self::Salesforce,
             "ServiceNow" => Self::ServiceNow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29793,7 +29793,7 @@ impl From<&str> for SourceLastSyncState {
             "Failed" => Self::Failed,
             "InProgress" => Self::InProgress,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -29955,7 +29955,7 @@ impl From<&str> for SourceSyncResponseState {
             "Failed" => Self::Failed,
             "InProgress" => Self::InProgress,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30092,7 +30092,7 @@ impl From<&str> for SyncStatusRequestStatus {
             "Failed" => Self::Failed,
             "AbortRequested" => Self::AbortRequested,
             "Aborted" => Self::Aborted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30773,7 +30773,7 @@ impl From<&str> for V3KnowledgeSearchClientApplicationType {
         match v {
             "BotFlow" => Self::BotFlow,
             "SmartAdvisor" => Self::SmartAdvisor,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -30877,7 +30877,7 @@ impl From<&str> for V3KnowledgeSearchPreviewClientApplicationType {
         match v {
             "BotFlow" => Self::BotFlow,
             "SmartAdvisor" => Self::SmartAdvisor,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31033,7 +31033,7 @@ impl From<&str> for V3SourceCreateRequestType {
         match v {
             "Sharepoint" => Self::Sharepoint,
             "FileUpload" => Self::FileUpload,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31080,7 +31080,7 @@ impl From<&str> for V3SourceCreateRequestTriggerType {
         match v {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31333,7 +31333,7 @@ impl From<&str> for V3SourceDetailedResponseType {
         match v {
             "Sharepoint" => Self::Sharepoint,
             "FileUpload" => Self::FileUpload,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31380,7 +31380,7 @@ impl From<&str> for V3SourceDetailedResponseTriggerType {
         match v {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31431,7 +31431,7 @@ impl From<&str> for V3SourceDetailedResponseStatus {
             "Active" => Self::Active,
             "Errored" => Self::Errored,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31676,7 +31676,7 @@ impl From<&str> for V3SourceExpandableListResponseType {
         match v {
             "Sharepoint" => Self::Sharepoint,
             "FileUpload" => Self::FileUpload,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31723,7 +31723,7 @@ impl From<&str> for V3SourceExpandableListResponseTriggerType {
         match v {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -31774,7 +31774,7 @@ impl From<&str> for V3SourceExpandableListResponseStatus {
             "Active" => Self::Active,
             "Errored" => Self::Errored,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32099,7 +32099,7 @@ impl From<&str> for V3SourceExpandableResponseType {
         match v {
             "Sharepoint" => Self::Sharepoint,
             "FileUpload" => Self::FileUpload,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32146,7 +32146,7 @@ impl From<&str> for V3SourceExpandableResponseTriggerType {
         match v {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32197,7 +32197,7 @@ impl From<&str> for V3SourceExpandableResponseStatus {
             "Active" => Self::Active,
             "Errored" => Self::Errored,
             "Deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32626,7 +32626,7 @@ impl From<&str> for V3SourceLastSynchronizationTriggerType {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32697,7 +32697,7 @@ impl From<&str> for V3SourceLastSynchronizationStatus {
             "Unknown" => Self::UnknownValue,
             "Cancelled" => Self::Cancelled,
             "Throttled" => Self::Throttled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -32768,7 +32768,7 @@ impl From<&str> for V3SourceLastSynchronizationIngestionStatus {
             "Failed" => Self::Failed,
             "Stopping" => Self::Stopping,
             "Stopped" => Self::Stopped,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33177,7 +33177,7 @@ impl From<&str> for V3SourceUpdateRequestTriggerType {
         match v {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33276,7 +33276,7 @@ impl From<&str> for V3StartManualSyncRequestType {
         match v {
             "Incremental" => Self::Incremental,
             "Full" => Self::Full,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33521,7 +33521,7 @@ impl From<&str> for V3SynchronizationType {
         match v {
             "Incremental" => Self::Incremental,
             "Full" => Self::Full,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33572,7 +33572,7 @@ impl From<&str> for V3SynchronizationTriggerType {
             "Scheduled" => Self::Scheduled,
             "Manual" => Self::Manual,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33643,7 +33643,7 @@ impl From<&str> for V3SynchronizationStatus {
             "Unknown" => Self::UnknownValue,
             "Cancelled" => Self::Cancelled,
             "Throttled" => Self::Throttled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -33714,7 +33714,7 @@ impl From<&str> for V3SynchronizationIngestionStatus {
             "Failed" => Self::Failed,
             "Stopping" => Self::Stopping,
             "Stopped" => Self::Stopped,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -34265,7 +34265,7 @@ impl From<&str> for V3SynchronizationUpdateRequestStatus {
         match v {
             "Completed" => Self::Completed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

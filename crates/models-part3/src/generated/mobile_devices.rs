@@ -339,7 +339,7 @@ impl From<&str> for UserDeviceType {
         match v {
             "android" => Self::Android,
             "ios" => Self::Ios,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

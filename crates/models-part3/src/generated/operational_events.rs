@@ -443,7 +443,7 @@ impl From<&str> for EventQueryRequestSortOrder {
         match v {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -495,7 +495,7 @@ impl From<&str> for ApprovalNamespaceNamespace {
             "workforce.management.self.schedule" => Self::WorkforceManagementSelfSchedule,
             "workforce.management.shift.trading" => Self::WorkforceManagementShiftTrading,
             "system" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -586,7 +586,7 @@ impl From<&str> for ApprovalNamespaceStatus {
             "ChangeImplemented" => Self::ChangeImplemented,
             "ImplementingRollback" => Self::ImplementingRollback,
             "RollbackImplemented" => Self::RollbackImplemented,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -637,7 +637,7 @@ impl From<&str> for ApprovalNamespaceType {
             "Primary" => Self::Primary,
             "Secondary" => Self::Secondary,
             "System" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1624,7 +1624,7 @@ impl From<&str> for LimitChangeRequestDetailsNamespace {
             "workforce.management.self.schedule" => Self::WorkforceManagementSelfSchedule,
             "workforce.management.shift.trading" => Self::WorkforceManagementShiftTrading,
             "system" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1715,7 +1715,7 @@ impl From<&str> for LimitChangeRequestDetailsStatus {
             "ChangeImplemented" => Self::ChangeImplemented,
             "ImplementingRollback" => Self::ImplementingRollback,
             "RollbackImplemented" => Self::RollbackImplemented,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1774,7 +1774,7 @@ impl From<&str> for LimitChangeRequestDetailsRejectReason {
             "PlatformMisuse" => Self::PlatformMisuse,
             "PlatformStability" => Self::PlatformStability,
             "OtherReason" => Self::OtherReason,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2305,7 +2305,7 @@ impl From<&str> for OrgAuthSettingsTokenStorageLocation {
         match v {
             "persistent" => Self::Persistent,
             "session" => Self::Session,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2839,7 +2839,7 @@ impl From<&str> for StatusChangeStatus {
             "ChangeImplemented" => Self::ChangeImplemented,
             "ImplementingRollback" => Self::ImplementingRollback,
             "RollbackImplemented" => Self::RollbackImplemented,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2930,7 +2930,7 @@ impl From<&str> for StatusChangePreviousStatus {
             "ChangeImplemented" => Self::ChangeImplemented,
             "ImplementingRollback" => Self::ImplementingRollback,
             "RollbackImplemented" => Self::RollbackImplemented,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3349,7 +3349,7 @@ impl From<&str> for StatusChangeNamespace {
             "workforce.management.self.schedule" => Self::WorkforceManagementSelfSchedule,
             "workforce.management.shift.trading" => Self::WorkforceManagementShiftTrading,
             "system" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3408,7 +3408,7 @@ impl From<&str> for StatusChangeRejectReason {
             "PlatformMisuse" => Self::PlatformMisuse,
             "PlatformStability" => Self::PlatformStability,
             "OtherReason" => Self::OtherReason,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -666,7 +666,7 @@ impl From<&str> for AgentScoringRuleSamplingType {
         match v {
             "All" => Self::All,
             "Percentage" => Self::Percentage,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -713,7 +713,7 @@ impl From<&str> for AgentScoringRuleSubmissionType {
         match v {
             "Automated" => Self::Automated,
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -764,7 +764,7 @@ impl From<&str> for AgentScoringRuleAgentToScore {
             "First" => Self::First,
             "Last" => Self::Last,
             "Each" => Self::Each,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1582,7 +1582,7 @@ impl From<&str> for CreateSurveyResponseStatus {
             "OptOut" => Self::OptOut,
             "Error" => Self::Error,
             "Expired" => Self::Expired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1629,7 +1629,7 @@ impl From<&str> for CreateSurveyResponseSurveyType {
         match v {
             "Web" => Self::Web,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1929,7 +1929,7 @@ impl From<&str> for EvaluationAggregationQueryMeAlternateTimeDimension {
             "evaluationCreatedDate" => Self::EvaluationCreatedDate,
             "evaluationReleaseDate" => Self::EvaluationReleaseDate,
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2198,7 +2198,7 @@ impl From<&str> for EvaluationCreateBodyResourceType {
     fn from(v: &str) -> Self {
         match v {
             "EMAIL" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2257,7 +2257,7 @@ impl From<&str> for EvaluationCreateBodyStatus {
             "FINISHED" => Self::Finished,
             "INREVIEW" => Self::Inreview,
             "RETRACTED" => Self::Retracted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3277,7 +3277,7 @@ impl From<&str> for EvaluationFormResponseWeightMode {
         match v {
             "SCALED" => Self::Scaled,
             "OFF" => Self::Off,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3638,7 +3638,7 @@ impl From<&str> for EvaluationFormSearchResponseWeightMode {
         match v {
             "SCALED" => Self::Scaled,
             "OFF" => Self::Off,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4178,7 +4178,7 @@ impl From<&str> for EvaluationResponseStatus {
             "FINISHED" => Self::Finished,
             "INREVIEW" => Self::Inreview,
             "RETRACTED" => Self::Retracted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4221,7 +4221,7 @@ impl From<&str> for EvaluationResponseResourceType {
     fn from(v: &str) -> Self {
         match v {
             "EMAIL" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4717,7 +4717,7 @@ impl From<&str> for EvaluationSearchAggregationDTOField {
             "createdDate" => Self::CreatedDate,
             "submittedDate" => Self::SubmittedDate,
             "releaseDate" => Self::ReleaseDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4784,7 +4784,7 @@ impl From<&str> for EvaluationSearchAggregationDTOType {
             "AVERAGE" => Self::Average,
             "RANGE" => Self::Range,
             "DATE_HISTOGRAM" => Self::DateHistogram,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5120,7 +5120,7 @@ impl From<&str> for EvaluationSearchCriteriaDTOType {
             "LESS_THAN_EQUAL_TO" => Self::LessThanEqualTo,
             "RANGE" => Self::Range,
             "REQUIRED_FIELDS" => Self::RequiredFields,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5279,7 +5279,7 @@ impl From<&str> for EvaluationSearchCriteriaDTOField {
             "questionScore" => Self::QuestionScore,
             "questionMarkedNA" => Self::QuestionMarkedNa,
             "failedKillQuestion" => Self::FailedKillQuestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5326,7 +5326,7 @@ impl From<&str> for EvaluationSearchCriteriaDTOOperator {
         match v {
             "AND" => Self::And,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5869,7 +5869,7 @@ impl From<&str> for EvaluationSearchItemResponseStatus {
             "FINISHED" => Self::Finished,
             "INREVIEW" => Self::Inreview,
             "RETRACTED" => Self::Retracted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5912,7 +5912,7 @@ impl From<&str> for EvaluationSearchItemResponseResourceType {
     fn from(v: &str) -> Self {
         match v {
             "EMAIL" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6079,7 +6079,7 @@ impl From<&str> for EvaluationSearchRequestDTOSortOrder {
         match v {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6134,7 +6134,7 @@ impl From<&str> for EvaluationSearchRequestDTOSortBy {
             "createdDate" => Self::CreatedDate,
             "submittedDate" => Self::SubmittedDate,
             "releaseDate" => Self::ReleaseDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6528,7 +6528,7 @@ impl From<&str> for EvaluationSearchSubAggregationDTOField {
             "createdDate" => Self::CreatedDate,
             "submittedDate" => Self::SubmittedDate,
             "releaseDate" => Self::ReleaseDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6595,7 +6595,7 @@ impl From<&str> for EvaluationSearchSubAggregationDTOType {
             "AVERAGE" => Self::Average,
             "RANGE" => Self::Range,
             "DATE_HISTOGRAM" => Self::DateHistogram,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7348,7 +7348,7 @@ impl From<&str> for QualityAuditLogMessageServiceName {
             "RecordingPlaybackService" => Self::RecordingPlaybackService,
             "QualityService" => Self::QualityService,
             "HorusService" => Self::HorusService,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7399,7 +7399,7 @@ impl From<&str> for QualityAuditLogMessageLevel {
             "User" => Self::User,
             "System" => Self::System,
             "GENESYS_INTERNAL" => Self::GenesysInternal,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7450,7 +7450,7 @@ impl From<&str> for QualityAuditLogMessageStatus {
             "Success" => Self::Success,
             "Failure" => Self::Failure,
             "Warning" => Self::Warning,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7549,7 +7549,7 @@ impl From<&str> for QualityAuditLogMessageAction {
             "UpdateRetention" => Self::UpdateRetention,
             "Start" => Self::Start,
             "Stop" => Self::Stop,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7620,7 +7620,7 @@ impl From<&str> for QualityAuditLogMessageEntityType {
             "Survey" => Self::Survey,
             "SnippetRecording" => Self::SnippetRecording,
             "ScreenMonitoring" => Self::ScreenMonitoring,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7871,7 +7871,7 @@ impl From<&str> for QualityAuditQueryExecutionStatusResponseState {
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8016,7 +8016,7 @@ impl From<&str> for QualityAuditQueryFilterProperty {
             "EntityId" => Self::EntityId,
             "ConversationId" => Self::ConversationId,
             "ServiceName" => Self::ServiceName,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8246,7 +8246,7 @@ impl From<&str> for ScorableSurveyStatus {
             "OptOut" => Self::OptOut,
             "Error" => Self::Error,
             "Expired" => Self::Expired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8510,7 +8510,7 @@ impl From<&str> for SurveyStatus {
             "OptOut" => Self::OptOut,
             "Error" => Self::Error,
             "Expired" => Self::Expired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8557,7 +8557,7 @@ impl From<&str> for SurveySurveyType {
         match v {
             "Web" => Self::Web,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9475,7 +9475,7 @@ impl From<&str> for SurveyQuestionType {
             "freeTextQuestion" => Self::FreeTextQuestion,
             "npsQuestion" => Self::NpsQuestion,
             "readOnlyTextBlockQuestion" => Self::ReadOnlyTextBlockQuestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -483,7 +483,7 @@ impl From<&str> for ScimEmailType {
         match v {
             "work" => Self::Work,
             "other" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -796,7 +796,7 @@ impl From<&str> for ScimMetadataResourceType {
             "ServiceProviderConfig" => Self::ServiceProviderConfig,
             "ResourceType" => Self::ResourceType,
             "Schema" => Self::Schema,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -956,7 +956,7 @@ impl From<&str> for ScimPhoneNumberType {
             "zoomphone" => Self::Zoomphone,
             "eightbyeight" => Self::Eightbyeight,
             "ringcentral" => Self::Ringcentral,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1282,7 +1282,7 @@ impl From<&str> for ScimServiceProviderConfigAuthenticationSchemeType {
             "oauthbearertoken" => Self::Oauthbearertoken,
             "httpbasic" => Self::Httpbasic,
             "httpdigest" => Self::Httpdigest,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2379,7 +2379,7 @@ impl From<&str> for ScimV2GroupReferenceType {
             "ServiceProviderConfig" => Self::ServiceProviderConfig,
             "ResourceType" => Self::ResourceType,
             "Schema" => Self::Schema,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2515,7 +2515,7 @@ impl From<&str> for ScimV2MemberReferenceType {
             "ServiceProviderConfig" => Self::ServiceProviderConfig,
             "ResourceType" => Self::ResourceType,
             "Schema" => Self::Schema,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2645,7 +2645,7 @@ impl From<&str> for ScimV2PatchOperationOp {
             "add" => Self::Add,
             "replace" => Self::Replace,
             "remove" => Self::Remove,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2953,7 +2953,7 @@ impl From<&str> for ScimV2SchemaAttributeType {
             "dateTime" => Self::DateTime,
             "reference" => Self::Reference,
             "complex" => Self::Complex,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3008,7 +3008,7 @@ impl From<&str> for ScimV2SchemaAttributeMutability {
             "readOnly" => Self::ReadOnly,
             "immutable" => Self::Immutable,
             "writeOnly" => Self::WriteOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3063,7 +3063,7 @@ impl From<&str> for ScimV2SchemaAttributeReturned {
             "never" => Self::Never,
             "default" => Self::Default,
             "request" => Self::Request,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3114,7 +3114,7 @@ impl From<&str> for ScimV2SchemaAttributeUniqueness {
             "none" => Self::None,
             "server" => Self::Server,
             "global" => Self::Global,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -425,7 +425,7 @@ impl From<&str> for CategoryRequestInteractionType {
             "Voice" => Self::Voice,
             "Digital" => Self::Digital,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -826,7 +826,7 @@ impl From<&str> for ConversationCategoryInteractionType {
             "Voice" => Self::Voice,
             "Digital" => Self::Digital,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -965,7 +965,7 @@ impl From<&str> for ConversationInsightType {
             "Reason" => Self::Reason,
             "Resolution" => Self::Resolution,
             "ActionItem" => Self::ActionItem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1135,7 +1135,7 @@ impl From<&str> for ConversationMetricsSentimentTrendClass {
             "NoChange" => Self::NoChange,
             "SlightlyImproving" => Self::SlightlyImproving,
             "Improving" => Self::Improving,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1599,7 +1599,7 @@ impl From<&str> for DictionaryFeedbackSource {
     fn from(v: &str) -> Self {
         match v {
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1646,7 +1646,7 @@ impl From<&str> for DictionaryFeedbackTranscriptionEngine {
         match v {
             "Genesys" => Self::Genesys,
             "GenesysExtended" => Self::GenesysExtended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1705,7 +1705,7 @@ impl From<&str> for DictionaryFeedbackStatus {
             "Failed" => Self::Failed,
             "Saved" => Self::Saved,
             "Invalid" => Self::Invalid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1911,7 +1911,7 @@ impl From<&str> for DictionaryFeedbackExamplePhraseSource {
     fn from(v: &str) -> Self {
         match v {
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2208,7 +2208,7 @@ impl From<&str> for GenAIPhrasesJobState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2526,7 +2526,7 @@ impl From<&str> for GenAIPhrasesJobsState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2581,7 +2581,7 @@ impl From<&str> for GenAIPhrasesJobsEntityType {
             "PROGRAM" => Self::Program,
             "PROGRAM_TOPIC_LINK" => Self::ProgramTopicLink,
             "TOPIC_PHRASE" => Self::TopicPhrase,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2735,7 +2735,7 @@ impl From<&str> for GeneralProgramJobState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2999,7 +2999,7 @@ impl From<&str> for GeneralProgramJobRequestDialect {
             "zh-HK" => Self::ZhHk,
             "zh-TW" => Self::ZhTw,
             "zu-ZA" => Self::ZuZa,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3050,7 +3050,7 @@ impl From<&str> for GeneralProgramJobRequestMode {
             "Skip" => Self::Skip,
             "Merge" => Self::Merge,
             "ReplaceMerge" => Self::ReplaceMerge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3272,7 +3272,7 @@ impl From<&str> for InfixOperatorOperatorType {
             "Or" => Self::Or,
             "And" => Self::And,
             "Near" => Self::Near,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3571,7 +3571,7 @@ impl From<&str> for ListedDictionaryFeedbackSource {
     fn from(v: &str) -> Self {
         match v {
             "Manual" => Self::Manual,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3618,7 +3618,7 @@ impl From<&str> for ListedDictionaryFeedbackTranscriptionEngine {
         match v {
             "Genesys" => Self::Genesys,
             "GenesysExtended" => Self::GenesysExtended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3677,7 +3677,7 @@ impl From<&str> for ListedDictionaryFeedbackStatus {
             "Failed" => Self::Failed,
             "Saved" => Self::Saved,
             "Invalid" => Self::Invalid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4047,7 +4047,7 @@ impl From<&str> for ListedTopicStrictness {
             "72" => Self::V72,
             "85" => Self::V85,
             "90" => Self::V90,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4094,7 +4094,7 @@ impl From<&str> for ListedTopicMatchingType {
         match v {
             "Lexical" => Self::Lexical,
             "Semantic" => Self::Semantic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4145,7 +4145,7 @@ impl From<&str> for ListedTopicParticipants {
             "External" => Self::External,
             "Internal" => Self::Internal,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4344,7 +4344,7 @@ impl From<&str> for OperandType {
             "Term" => Self::Term,
             "Topic" => Self::Topic,
             "OperandGroup" => Self::OperandGroup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4479,7 +4479,7 @@ impl From<&str> for OperandPositionStartingPositionDirection {
         match v {
             "FromStart" => Self::FromStart,
             "FromEnd" => Self::FromEnd,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4526,7 +4526,7 @@ impl From<&str> for OperandPositionEndingPositionDirection {
         match v {
             "FromStart" => Self::FromStart,
             "FromEnd" => Self::FromEnd,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4877,7 +4877,7 @@ impl From<&str> for PhraseStrictness {
             "72" => Self::V72,
             "85" => Self::V85,
             "90" => Self::V90,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4932,7 +4932,7 @@ impl From<&str> for PhraseSentiment {
             "Positive" => Self::Positive,
             "Neutral" => Self::Neutral,
             "Negative" => Self::Negative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5598,7 +5598,7 @@ impl From<&str> for ProgramJobState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6251,7 +6251,7 @@ impl From<&str> for ProgramTopicLinksJobState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6373,7 +6373,7 @@ impl From<&str> for ProgramTranscriptionEngineEngine {
             "Genesys" => Self::Genesys,
             "GenesysExtended" => Self::GenesysExtended,
             "TranscriptionConnector" => Self::TranscriptionConnector,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7060,7 +7060,7 @@ impl From<&str> for ReprocessJobResponseJobStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7345,7 +7345,7 @@ impl From<&str> for SentimentFeedbackFeedbackValue {
             "Neutral" => Self::Neutral,
             "Positive" => Self::Positive,
             "Negative" => Self::Negative,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7736,7 +7736,7 @@ impl From<&str> for SpeechTextAnalyticsConversationSummarySummaryType {
             "Conversation" => Self::Conversation,
             "Agent" => Self::Agent,
             "VirtualAgent" => Self::VirtualAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7791,7 +7791,7 @@ impl From<&str> for SpeechTextAnalyticsConversationSummaryMediaType {
             "Message" => Self::Message,
             "Call" => Self::Call,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8218,7 +8218,7 @@ impl From<&str> for StaCategoryInteractionType {
             "Voice" => Self::Voice,
             "Digital" => Self::Digital,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8390,7 +8390,7 @@ impl From<&str> for SupportedDialectsTranscriptionEngineEngine {
             "Genesys" => Self::Genesys,
             "GenesysExtended" => Self::GenesysExtended,
             "TranscriptionConnector" => Self::TranscriptionConnector,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8511,7 +8511,7 @@ impl From<&str> for TermParticipantType {
             "Internal" => Self::Internal,
             "External" => Self::External,
             "Both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8683,7 +8683,7 @@ impl From<&str> for TestTopicPhraseJobState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8920,7 +8920,7 @@ impl From<&str> for TestTopicPhraseJobsState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8975,7 +8975,7 @@ impl From<&str> for TestTopicPhraseJobsEntityType {
             "PROGRAM" => Self::Program,
             "PROGRAM_TOPIC_LINK" => Self::ProgramTopicLink,
             "TOPIC_PHRASE" => Self::TopicPhrase,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9106,7 +9106,7 @@ impl From<&str> for TestTopicPhrasePhraseStrictness {
             "72" => Self::V72,
             "85" => Self::V85,
             "90" => Self::V90,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9272,7 +9272,7 @@ impl From<&str> for TestTopicPhraseTopicStrictness {
             "72" => Self::V72,
             "85" => Self::V85,
             "90" => Self::V90,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9319,7 +9319,7 @@ impl From<&str> for TestTopicPhraseTopicMatchingType {
         match v {
             "Lexical" => Self::Lexical,
             "Semantic" => Self::Semantic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9370,7 +9370,7 @@ impl From<&str> for TestTopicPhraseTopicParticipants {
             "External" => Self::External,
             "Internal" => Self::Internal,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9626,7 +9626,7 @@ impl From<&str> for TopicStrictness {
             "72" => Self::V72,
             "85" => Self::V85,
             "90" => Self::V90,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9673,7 +9673,7 @@ impl From<&str> for TopicMatchingType {
         match v {
             "Lexical" => Self::Lexical,
             "Semantic" => Self::Semantic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9724,7 +9724,7 @@ impl From<&str> for TopicParticipants {
             "External" => Self::External,
             "Internal" => Self::Internal,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9887,7 +9887,7 @@ impl From<&str> for TopicJobState {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10148,7 +10148,7 @@ impl From<&str> for TopicRequestStrictness {
             "72" => Self::V72,
             "85" => Self::V85,
             "90" => Self::V90,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10195,7 +10195,7 @@ impl From<&str> for TopicRequestMatchingType {
         match v {
             "Lexical" => Self::Lexical,
             "Semantic" => Self::Semantic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10246,7 +10246,7 @@ impl From<&str> for TopicRequestParticipants {
             "External" => Self::External,
             "Internal" => Self::Internal,
             "All" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10959,7 +10959,7 @@ impl From<&str> for TranscriptsFiltersMediaType {
             "chat" => Self::Chat,
             "callback" => Self::Callback,
             "all" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11204,7 +11204,7 @@ impl From<&str> for UnifiedGeneralTopicStatus {
             "UpToDate" => Self::UpToDate,
             "ToBeCreated" => Self::ToBeCreated,
             "CreatedByUser" => Self::CreatedByUser,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -462,7 +462,7 @@ impl From<&str> for DIDState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -517,7 +517,7 @@ impl From<&str> for DIDOwnerType {
             "PHONE" => Self::Phone,
             "IVR_CONFIG" => Self::IvrConfig,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -844,7 +844,7 @@ impl From<&str> for DIDNumberOwnerType {
             "PHONE" => Self::Phone,
             "IVR_CONFIG" => Self::IvrConfig,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1261,7 +1261,7 @@ impl From<&str> for DIDPoolState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1308,7 +1308,7 @@ impl From<&str> for DIDPoolProvider {
         match v {
             "PURE_CLOUD" => Self::PureCloud,
             "PURE_CLOUD_VOICE" => Self::PureCloudVoice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1962,7 +1962,7 @@ impl From<&str> for DomainCertificateAuthorityState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2009,7 +2009,7 @@ impl From<&str> for DomainCertificateAuthorityType {
         match v {
             "MANAGED" => Self::Managed,
             "REMOTE" => Self::Remote,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2687,7 +2687,7 @@ impl From<&str> for DomainLogicalInterfaceState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2734,7 +2734,7 @@ impl From<&str> for DomainLogicalInterfaceInterfaceType {
         match v {
             "DIAGNOSTIC" => Self::Diagnostic,
             "SYSTEM" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2797,7 +2797,7 @@ impl From<&str> for DomainLogicalInterfaceCurrentState {
             "OK" => Self::Ok,
             "EXCEPTION" => Self::Exception,
             "DELETING" => Self::Deleting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2940,7 +2940,7 @@ impl From<&str> for DomainNetworkAddressType {
             "dns" => Self::Dns,
             "gateway" => Self::Gateway,
             "tdm" => Self::Tdm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3466,7 +3466,7 @@ impl From<&str> for DomainPhysicalInterfaceState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3998,7 +3998,7 @@ impl From<&str> for EdgeLogsJobState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4304,7 +4304,7 @@ impl From<&str> for EdgeLogsJobFileState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4359,7 +4359,7 @@ impl From<&str> for EdgeLogsJobFileUploadStatus {
             "NOT_UPLOADED" => Self::NotUploaded,
             "UPLOADED" => Self::Uploaded,
             "ERROR_ON_UPLOAD" => Self::ErrorOnUpload,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4670,7 +4670,7 @@ impl From<&str> for EdgeLogsJobResponseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5620,7 +5620,7 @@ impl From<&str> for EdgeOfflineConfigurationCertType {
             "Public" => Self::Public,
             "China" => Self::China,
             "NotRequested" => Self::NotRequested,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6226,7 +6226,7 @@ impl From<&str> for EdgeTrunkBaseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6277,7 +6277,7 @@ impl From<&str> for EdgeTrunkBaseTrunkType {
             "EXTERNAL" => Self::External,
             "PHONE" => Self::Phone,
             "EDGE" => Self::Edge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6833,7 +6833,7 @@ impl From<&str> for ExtensionState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6888,7 +6888,7 @@ impl From<&str> for ExtensionOwnerType {
             "PHONE" => Self::Phone,
             "IVR_CONFIG" => Self::IvrConfig,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7292,7 +7292,7 @@ impl From<&str> for ExtensionPoolState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7997,7 +7997,7 @@ impl From<&str> for LineState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8255,7 +8255,7 @@ impl From<&str> for LineBaseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8970,7 +8970,7 @@ impl From<&str> for MediaEndpointStatisticsSourceType {
         match v {
             "Client" => Self::Client,
             "Server" => Self::Server,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9091,7 +9091,7 @@ impl From<&str> for MediaIceSelectedCandidateType {
             "srflx" => Self::Srflx,
             "prflx" => Self::Prflx,
             "relay" => Self::Relay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9730,7 +9730,7 @@ impl From<&str> for MediaStatisticsTrunkInfoType {
             "station" => Self::Station,
             "station.cdm" => Self::StationCdm,
             "station.cdm.webrtc" => Self::StationCdmWebrtc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10048,7 +10048,7 @@ impl From<&str> for MetabaseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10139,7 +10139,7 @@ impl From<&str> for MetabaseType {
             "TIE_INDIRECT" => Self::TieIndirect,
             "TIE_CLOUD_PROXY" => Self::TieCloudProxy,
             "TIE_CLOUD_PROXY_CALLSESSION" => Self::TieCloudProxyCallsession,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10442,7 +10442,7 @@ impl From<&str> for NumberPlanState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10746,7 +10746,7 @@ impl From<&str> for OutboundRouteState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10793,7 +10793,7 @@ impl From<&str> for OutboundRouteDistribution {
         match v {
             "SEQUENTIAL" => Self::Sequential,
             "RANDOM" => Self::Random,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11075,7 +11075,7 @@ impl From<&str> for OutboundRouteBaseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11122,7 +11122,7 @@ impl From<&str> for OutboundRouteBaseDistribution {
         match v {
             "SEQUENTIAL" => Self::Sequential,
             "RANDOM" => Self::Random,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -11794,7 +11794,7 @@ impl From<&str> for PhoneState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12078,7 +12078,7 @@ impl From<&str> for PhoneBaseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12900,7 +12900,7 @@ impl From<&str> for PhoneStatusOperationalStatus {
             "DEGRADED" => Self::Degraded,
             "OFFLINE" => Self::Offline,
             "UNKNOWN" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -12955,7 +12955,7 @@ impl From<&str> for PhoneStatusEdgesStatus {
             "MIXED_SERVICE" => Self::MixedService,
             "OUT_OF_SERVICE" => Self::OutOfService,
             "NO_EDGES" => Self::NoEdges,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13002,7 +13002,7 @@ impl From<&str> for PhoneStatusPhoneAssignmentToEdgeType {
         match v {
             "PRIMARY" => Self::Primary,
             "SECONDARY" => Self::Secondary,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13906,7 +13906,7 @@ impl From<&str> for TelephonySearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -13957,7 +13957,7 @@ impl From<&str> for TelephonySearchCriteriaType {
             "EXACT" => Self::Exact,
             "STARTS_WITH" => Self::StartsWith,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14122,7 +14122,7 @@ impl From<&str> for TelephonySearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14538,7 +14538,7 @@ impl From<&str> for TrunkState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14589,7 +14589,7 @@ impl From<&str> for TrunkTrunkType {
             "EXTERNAL" => Self::External,
             "PHONE" => Self::Phone,
             "EDGE" => Self::Edge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14640,7 +14640,7 @@ impl From<&str> for TrunkOptionsEnabledStatus {
             "ENABLED" => Self::Enabled,
             "DISABLED" => Self::Disabled,
             "NOT_SUPPORTED" => Self::NotSupported,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -14691,7 +14691,7 @@ impl From<&str> for TrunkRegistersEnabledStatus {
             "ENABLED" => Self::Enabled,
             "DISABLED" => Self::Disabled,
             "NOT_SUPPORTED" => Self::NotSupported,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

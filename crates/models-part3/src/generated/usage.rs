@@ -137,7 +137,7 @@ impl From<&str> for ApiUsageOrganizationQueryGranularity {
             "Day" => Self::Day,
             "Week" => Self::Week,
             "Month" => Self::Month,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -463,7 +463,7 @@ impl From<&str> for ClientPublicApiUsageHttpMethod {
             "PATCH" => Self::Patch,
             "DELETE" => Self::Delete,
             "HEAD" => Self::Head,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -656,7 +656,7 @@ impl From<&str> for ClientPublicApiUsageQueryRequestGranularity {
             "Day" => Self::Day,
             "Week" => Self::Week,
             "Month" => Self::Month,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -822,7 +822,7 @@ impl From<&str> for ClientPublicApiUsageResultsResponseQueryStatus {
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1146,7 +1146,7 @@ impl From<&str> for OrganizationPublicApiUsageHttpMethod {
             "PATCH" => Self::Patch,
             "DELETE" => Self::Delete,
             "HEAD" => Self::Head,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1350,7 +1350,7 @@ impl From<&str> for OrganizationPublicApiUsageQueryRequestGranularity {
             "Day" => Self::Day,
             "Week" => Self::Week,
             "Month" => Self::Month,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1516,7 +1516,7 @@ impl From<&str> for OrganizationPublicApiUsageResultsResponseQueryStatus {
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
             "Cancelled" => Self::Cancelled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1714,7 +1714,7 @@ impl From<&str> for UsageQuerySortByOrder {
         match v {
             "Asc" => Self::Asc,
             "Desc" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

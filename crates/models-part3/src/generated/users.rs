@@ -480,7 +480,7 @@ impl From<&str> for CallForwardingVoicemail {
             "PURECLOUD" => Self::Purecloud,
             "LASTCALL" => Self::Lastcall,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -648,7 +648,7 @@ impl From<&str> for CallTargetType {
         match v {
             "STATION" => Self::Station,
             "PHONENUMBER" => Self::Phonenumber,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1065,7 +1065,7 @@ impl From<&str> for ChatItemChatType {
             "group" => Self::Group,
             "oneOnOne" => Self::OneOnOne,
             "supervisorAssistance" => Self::SupervisorAssistance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1321,7 +1321,7 @@ impl From<&str> for ChatPresenceSystemPresence {
             "Training" => Self::Training,
             "Meeting" => Self::Meeting,
             "Break" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1610,7 +1610,7 @@ impl From<&str> for CreateUserState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1781,7 +1781,7 @@ impl From<&str> for CreateVerifierRequestAlgorithm {
             "SHA1" => Self::Sha1,
             "SHA256" => Self::Sha256,
             "SHA512" => Self::Sha512,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1946,7 +1946,7 @@ impl From<&str> for CreateVerifierResponseType {
         match v {
             "totp" => Self::Totp,
             "webauthn" => Self::Webauthn,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2375,7 +2375,7 @@ impl From<&str> for DevelopmentActivityArchivalMode {
         match v {
             "Graceful" => Self::Graceful,
             "Immediate" => Self::Immediate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2438,7 +2438,7 @@ impl From<&str> for DevelopmentActivityType {
             "Assessment" => Self::Assessment,
             "External" => Self::External,
             "Native" => Self::Native,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2497,7 +2497,7 @@ impl From<&str> for DevelopmentActivityStatus {
             "Completed" => Self::Completed,
             "InvalidSchedule" => Self::InvalidSchedule,
             "NotCompleted" => Self::NotCompleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2703,7 +2703,7 @@ impl From<&str> for DevelopmentActivityAggregateQueryRequestClauseType {
         match v {
             "And" => Self::And,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2820,7 +2820,7 @@ impl From<&str> for DevelopmentActivityAggregateQueryRequestFilterType {
         match v {
             "And" => Self::And,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2945,7 +2945,7 @@ impl From<&str> for DevelopmentActivityAggregateQueryRequestPredicateDimension {
             "type" => Self::Type,
             "moduleId" => Self::ModuleId,
             "isPassed" => Self::IsPassed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3222,7 +3222,7 @@ impl From<&str> for DevelopmentActivityAggregateQueryResponseMetricMetric {
             "nFailedActivities" => Self::NFailedActivities,
             "oActivityScore" => Self::OActivityScore,
             "nNotCompletedActivities" => Self::NNotCompletedActivities,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4385,7 +4385,7 @@ impl From<&str> for UpdateUserState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5734,7 +5734,7 @@ impl From<&str> for UserMeState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5906,7 +5906,7 @@ impl From<&str> for UserProfileState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6173,7 +6173,7 @@ impl From<&str> for UserStateState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6236,7 +6236,7 @@ impl From<&str> for UserStateStateChangeReason {
             "Performance" => Self::Performance,
             "Conduct" => Self::Conduct,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6467,7 +6467,7 @@ impl From<&str> for VerifierType {
         match v {
             "totp" => Self::Totp,
             "webauthn" => Self::Webauthn,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

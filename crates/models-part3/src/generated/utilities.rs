@@ -226,7 +226,7 @@ impl From<&str> for IpAddressRangeService {
             "bot-connector" => Self::BotConnector,
             "byo-smpp" => Self::ByoSmpp,
             "encryption" => Self::Encryption,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -277,7 +277,7 @@ impl From<&str> for IpAddressRangeDirection {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
             "both" => Self::Both,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -149,7 +149,7 @@ impl From<&str> for AgentVideoSettingsBackground {
             "BLUR" => Self::Blur,
             "NONE" => Self::None,
             "IMAGE" => Self::Image,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -860,7 +860,7 @@ impl From<&str> for ConversationDisconnectSettingsType {
         match v {
             "Send" => Self::Send,
             "ReadOnly" => Self::ReadOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1296,7 +1296,7 @@ impl From<&str> for ExpandableWebDeploymentStatus {
             "Inactive" => Self::Inactive,
             "Error" => Self::Error,
             "Deleting" => Self::Deleting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2147,7 +2147,7 @@ impl From<&str> for JourneyEventsSettingsPageviewConfig {
             "Auto" => Self::Auto,
             "Once" => Self::Once,
             "Off" => Self::Off,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2341,7 +2341,7 @@ impl From<&str> for LauncherButtonSettingsVisibility {
             "On" => Self::On,
             "Off" => Self::Off,
             "OnDemand" => Self::OnDemand,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2392,7 +2392,7 @@ impl From<&str> for LauncherButtonSettingsDisplayType {
             "IconAndText" => Self::IconAndText,
             "Icon" => Self::Icon,
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2517,7 +2517,7 @@ impl From<&str> for LocalizedLabelsKey {
             "PushNotificationTitle" => Self::PushNotificationTitle,
             "PushNotificationBody" => Self::PushNotificationBody,
             "MessengerLauncherButtonText" => Self::MessengerLauncherButtonText,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2872,7 +2872,7 @@ impl From<&str> for MessengerSettingsSessionPersistenceType {
         match v {
             "AcrossSubdomains" => Self::AcrossSubdomains,
             "DomainOrSubdomainOnly" => Self::DomainOrSubdomainOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3040,7 +3040,7 @@ impl From<&str> for NotificationsSettingsNotificationContentType {
         match v {
             "IncludeMessagesContent" => Self::IncludeMessagesContent,
             "ExcludeMessagesContent" => Self::ExcludeMessagesContent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3161,7 +3161,7 @@ impl From<&str> for PauseCriteriaCondition {
             "StartsWith" => Self::StartsWith,
             "EndsWith" => Self::EndsWith,
             "Equals" => Self::Equals,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3289,7 +3289,7 @@ impl From<&str> for PositionSettingsAlignment {
             "Auto" => Self::Auto,
             "Left" => Self::Left,
             "Right" => Self::Right,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3402,7 +3402,7 @@ impl From<&str> for PushIntegrationProvider {
         match v {
             "APNS" => Self::Apns,
             "FCM" => Self::Fcm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3783,7 +3783,7 @@ impl From<&str> for SupportCenterCustomMessageType {
         match v {
             "Welcome" => Self::Welcome,
             "Fallback" => Self::Fallback,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4466,7 +4466,7 @@ impl From<&str> for SupportCenterModuleSettingType {
             "Results" => Self::Results,
             "Article" => Self::Article,
             "TopViewedArticles" => Self::TopViewedArticles,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4587,7 +4587,7 @@ impl From<&str> for SupportCenterScreenType {
             "Category" => Self::Category,
             "SearchResults" => Self::SearchResults,
             "Article" => Self::Article,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4777,7 +4777,7 @@ impl From<&str> for SupportCenterSettingsRouterType {
         match v {
             "Hash" => Self::Hash,
             "Browser" => Self::Browser,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5368,7 +5368,7 @@ impl From<&str> for WebDeploymentStatus {
             "Inactive" => Self::Inactive,
             "Error" => Self::Error,
             "Deleting" => Self::Deleting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5792,7 +5792,7 @@ impl From<&str> for WebDeploymentConfigurationVersionStatus {
             "Inactive" => Self::Inactive,
             "Error" => Self::Error,
             "Deleting" => Self::Deleting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6326,7 +6326,7 @@ impl From<&str> for WebDeploymentConfigurationVersionResponseStatus {
             "Inactive" => Self::Inactive,
             "Error" => Self::Error,
             "Deleting" => Self::Deleting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

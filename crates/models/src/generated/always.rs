@@ -716,7 +716,7 @@ impl From<&str> for LimitNamespace {
             "workforce.management.self.schedule" => Self::WorkforceManagementSelfSchedule,
             "workforce.management.shift.trading" => Self::WorkforceManagementShiftTrading,
             "system" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -107,7 +107,7 @@ impl From<&str> for ConversationChannelMetadataSubType {
             "GoogleBusinessProfile" => Self::GoogleBusinessProfile,
             "RoadsideAssistance" => Self::RoadsideAssistance,
             "YouTube" => Self::YouTube,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -342,7 +342,7 @@ impl From<&str> for ConversationEnrichmentSentimentV2Tag {
             "Positive" => Self::Positive,
             "Negative" => Self::Negative,
             "Neutral" => Self::Neutral,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -575,7 +575,7 @@ impl From<&str> for ConversationMessagingChannelPlatform {
             "Apple" => Self::Apple,
             "Sms" => Self::Sms,
             "LinkedIn" => Self::LinkedIn,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -622,7 +622,7 @@ impl From<&str> for ConversationMessagingChannelType {
         match v {
             "Public" => Self::Public,
             "Private" => Self::Private,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -829,7 +829,7 @@ impl From<&str> for ConversationMessagingFromRecipientIdType {
             "Email" => Self::Email,
             "Phone" => Self::Phone,
             "Opaque" => Self::Opaque,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1040,7 +1040,7 @@ impl From<&str> for ConversationMessagingToRecipientIdType {
             "Phone" => Self::Phone,
             "Opaque" => Self::Opaque,
             "Topic" => Self::Topic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1317,7 +1317,7 @@ impl From<&str> for ConversationNormalizedMessageType {
             "Event" => Self::Event,
             "Message" => Self::Message,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1380,7 +1380,7 @@ impl From<&str> for ConversationNormalizedMessageStatus {
             "Failed" => Self::Failed,
             "Published" => Self::Published,
             "Removed" => Self::Removed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1427,7 +1427,7 @@ impl From<&str> for ConversationNormalizedMessageOriginatingEntity {
         match v {
             "Human" => Self::Human,
             "Bot" => Self::Bot,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1474,7 +1474,7 @@ impl From<&str> for ConversationNormalizedMessageDirection {
         match v {
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1710,7 +1710,7 @@ impl From<&str> for ConversationReasonCode {
             "InvalidMediaContentLength" => Self::InvalidMediaContentLength,
             "RecipientOptedOut" => Self::RecipientOptedOut,
             "DataFiltered" => Self::DataFiltered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1859,7 +1859,7 @@ impl From<&str> for ConversationRecipientAdditionalIdentifierType {
             "Bsuid" => Self::Bsuid,
             "ParentBsuid" => Self::ParentBsuid,
             "Username" => Self::Username,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -178,7 +178,7 @@ impl From<&str> for JourneyAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -304,7 +304,7 @@ impl From<&str> for JourneyAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -454,7 +454,7 @@ impl From<&str> for JourneyAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -653,7 +653,7 @@ impl From<&str> for JourneyAggregateQueryPredicateDimension {
             "touchpointRequestedRouting" => Self::TouchpointRequestedRouting,
             "touchpointUsedRouting" => Self::TouchpointUsedRouting,
             "touchpointWrapupCode" => Self::TouchpointWrapupCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -704,7 +704,7 @@ impl From<&str> for JourneyAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -941,7 +941,7 @@ impl From<&str> for JourneyAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1162,7 +1162,7 @@ impl From<&str> for JourneyAggregationViewTarget {
             "nWebActionsTimedout" => Self::NWebActionsTimedout,
             "oJourneyOutcomeTouchpointValue" => Self::OJourneyOutcomeTouchpointValue,
             "oJourneyOutcomeValue" => Self::OJourneyOutcomeValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1205,7 +1205,7 @@ impl From<&str> for JourneyAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1464,7 +1464,7 @@ impl From<&str> for JourneyAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -409,7 +409,7 @@ impl From<&str> for FlowType {
             "VOICESURVEY" => Self::Voicesurvey,
             "WORKFLOW" => Self::Workflow,
             "WORKITEM" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -130,7 +130,7 @@ impl From<&str> for ConversationProfileLanguageCode {
             "en-GB" => Self::EnGb,
             "en-IN" => Self::EnIn,
             "en-US" => Self::EnUs,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -478,7 +478,7 @@ impl From<&str> for KnowledgeBaseWithDialectReferenceLanguageCode {
             "ms-MY" => Self::MsMy,
             "he-IL" => Self::HeIl,
             "el-GR" => Self::ElGr,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -623,7 +623,7 @@ impl From<&str> for KnowledgeSuggestionConfigVendorName {
             "GenesysKnowledge" => Self::GenesysKnowledge,
             "GenesysKnowledgeV3" => Self::GenesysKnowledgeV3,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -731,7 +731,7 @@ impl From<&str> for TranscriptionConfigVendorName {
             "GoogleDialogflow" => Self::GoogleDialogflow,
             "Unknown" => Self::UnknownValue,
             "Genesys" => Self::Genesys,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -114,7 +114,7 @@ impl From<&str> for AnalyticsAgentGroupAgentGroupType {
             "Group" => Self::Group,
             "SkillGroup" => Self::SkillGroup,
             "Team" => Self::Team,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -515,7 +515,7 @@ impl From<&str> for AnalyticsConversationConversationInitiator {
             "voicemail" => Self::Voicemail,
             "voicesurveyflow" => Self::Voicesurveyflow,
             "workflow" => Self::Workflow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -562,7 +562,7 @@ impl From<&str> for AnalyticsConversationOriginatingDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1144,7 +1144,7 @@ impl From<&str> for AnalyticsConversationSegmentDisconnectType {
             "transfer" => Self::Transfer,
             "transportFailure" => Self::TransportFailure,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1271,7 +1271,7 @@ impl From<&str> for AnalyticsConversationSegmentSegmentType {
             "uploading" => Self::Uploading,
             "voicemail" => Self::Voicemail,
             "wrapup" => Self::Wrapup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1672,7 +1672,7 @@ impl From<&str> for AnalyticsConversationWithoutAttributesConversationInitiator 
             "voicemail" => Self::Voicemail,
             "voicesurveyflow" => Self::Voicesurveyflow,
             "workflow" => Self::Workflow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1719,7 +1719,7 @@ impl From<&str> for AnalyticsConversationWithoutAttributesOriginatingDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2066,7 +2066,7 @@ impl From<&str> for AnalyticsEvaluationEvaluationStatus {
             "InReview" => Self::InReview,
             "Pending" => Self::Pending,
             "Retracted" => Self::Retracted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2334,7 +2334,7 @@ impl From<&str> for AnalyticsFlowEntryType {
             "dnis" => Self::Dnis,
             "flow" => Self::Flow,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2457,7 +2457,7 @@ impl From<&str> for AnalyticsFlowFlowType {
             "VOICESURVEY" => Self::Voicesurvey,
             "WORKFLOW" => Self::Workflow,
             "WORKITEM" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2929,7 +2929,7 @@ impl From<&str> for AnalyticsParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3044,7 +3044,7 @@ impl From<&str> for AnalyticsParticipantPurpose {
             "voicemail" => Self::Voicemail,
             "voicesurveyflow" => Self::Voicesurveyflow,
             "workflow" => Self::Workflow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3241,7 +3241,7 @@ impl From<&str> for AnalyticsParticipantWithoutAttributesFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3356,7 +3356,7 @@ impl From<&str> for AnalyticsParticipantWithoutAttributesPurpose {
             "voicemail" => Self::Voicemail,
             "voicesurveyflow" => Self::Voicesurveyflow,
             "workflow" => Self::Workflow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3496,7 +3496,7 @@ impl From<&str> for AnalyticsPropertyPropertyType {
             "date" => Self::Date,
             "string" => Self::String,
             "uuid" => Self::Uuid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4746,7 +4746,7 @@ impl From<&str> for AnalyticsSessionDeliveryStatus {
             "Read" => Self::Read,
             "Received" => Self::Received,
             "Sent" => Self::Sent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4793,7 +4793,7 @@ impl From<&str> for AnalyticsSessionDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4968,7 +4968,7 @@ impl From<&str> for AnalyticsSessionEngagementSource {
             "YouTube" => Self::YouTube,
             "Zendesk" => Self::Zendesk,
             "OpenMessaging" => Self::OpenMessaging,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5051,7 +5051,7 @@ impl From<&str> for AnalyticsSessionMediaType {
             "unknown" => Self::UnknownValue,
             "video" => Self::Video,
             "voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5106,7 +5106,7 @@ impl From<&str> for AnalyticsSessionRoutingRuleType {
             "Conditional" => Self::Conditional,
             "Predictive" => Self::Predictive,
             "Preferred" => Self::Preferred,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5181,7 +5181,7 @@ impl From<&str> for AnalyticsSessionUsedRouting {
             "Preferred" => Self::Preferred,
             "Standard" => Self::Standard,
             "Vip" => Self::Vip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5490,7 +5490,7 @@ impl From<&str> for AnalyticsSurveySurveyType {
         match v {
             "Web" => Self::Web,
             "Voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5936,7 +5936,7 @@ impl From<&str> for ConversationActivityEntityDataMetric {
             "oLongestInteracting" => Self::OLongestInteracting,
             "oLongestWaiting" => Self::OLongestWaiting,
             "oWaiting" => Self::OWaiting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6011,7 +6011,7 @@ impl From<&str> for ConversationActivityEntityDataActiveRouting {
             "Preferred" => Self::Preferred,
             "Standard" => Self::Standard,
             "Vip" => Self::Vip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6058,7 +6058,7 @@ impl From<&str> for ConversationActivityEntityDataDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6141,7 +6141,7 @@ impl From<&str> for ConversationActivityEntityDataMediaType {
             "unknown" => Self::UnknownValue,
             "video" => Self::Video,
             "voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6216,7 +6216,7 @@ impl From<&str> for ConversationActivityEntityDataUsedRouting {
             "Preferred" => Self::Preferred,
             "Standard" => Self::Standard,
             "Vip" => Self::Vip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6374,7 +6374,7 @@ impl From<&str> for ConversationActivityMetricValueMetric {
             "oLongestInteracting" => Self::OLongestInteracting,
             "oLongestWaiting" => Self::OLongestWaiting,
             "oWaiting" => Self::OWaiting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6514,7 +6514,7 @@ impl From<&str> for ConversationActivityQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6631,7 +6631,7 @@ impl From<&str> for ConversationActivityQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6757,7 +6757,7 @@ impl From<&str> for ConversationActivityQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6884,7 +6884,7 @@ impl From<&str> for ConversationActivityQueryMetricMetric {
             "oLongestInteracting" => Self::OLongestInteracting,
             "oLongestWaiting" => Self::OLongestWaiting,
             "oWaiting" => Self::OWaiting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7023,7 +7023,7 @@ impl From<&str> for ConversationActivityQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7150,7 +7150,7 @@ impl From<&str> for ConversationActivityQueryPredicateDimension {
             "teamId" => Self::TeamId,
             "usedRouting" => Self::UsedRouting,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7201,7 +7201,7 @@ impl From<&str> for ConversationActivityQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7391,7 +7391,7 @@ impl From<&str> for ConversationActivityResponseEntityIdDimension {
             "teamId" => Self::TeamId,
             "usedRouting" => Self::UsedRouting,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7638,7 +7638,7 @@ impl From<&str> for ConversationAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7764,7 +7764,7 @@ impl From<&str> for ConversationAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7914,7 +7914,7 @@ impl From<&str> for ConversationAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8289,7 +8289,7 @@ impl From<&str> for ConversationAggregateQueryPredicateDimension {
             "videoPresent" => Self::VideoPresent,
             "waitingInteractionCount" => Self::WaitingInteractionCount,
             "wrapUpCode" => Self::WrapUpCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8340,7 +8340,7 @@ impl From<&str> for ConversationAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8610,7 +8610,7 @@ impl From<&str> for ConversationAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8661,7 +8661,7 @@ impl From<&str> for ConversationAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9082,7 +9082,7 @@ impl From<&str> for ConversationAggregationSortName {
             "tTransmitting" => Self::TTransmitting,
             "tUserResponseTime" => Self::TUserResponseTime,
             "tVoicemail" => Self::TVoicemail,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9141,7 +9141,7 @@ impl From<&str> for ConversationAggregationSortFunction {
             "max" => Self::Max,
             "min" => Self::Min,
             "sum" => Self::Sum,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9602,7 +9602,7 @@ impl From<&str> for ConversationAggregationViewTarget {
             "tUserResponseTime" => Self::TUserResponseTime,
             "tVoicemail" => Self::TVoicemail,
             "tWait" => Self::TWait,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9645,7 +9645,7 @@ impl From<&str> for ConversationAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9937,7 +9937,7 @@ impl From<&str> for ConversationAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -9988,7 +9988,7 @@ impl From<&str> for ConversationAsyncAggregationQueryQueryType {
             "bottomN" => Self::BottomN,
             "groupBy" => Self::GroupBy,
             "topN" => Self::TopN,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10192,7 +10192,7 @@ impl From<&str> for ConversationQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -10247,7 +10247,7 @@ impl From<&str> for ConversationQueryOrderBy {
             "conversationEnd" => Self::ConversationEnd,
             "segmentStart" => Self::SegmentStart,
             "segmentEnd" => Self::SegmentEnd,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

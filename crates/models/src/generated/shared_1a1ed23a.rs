@@ -157,7 +157,7 @@ impl From<&str> for GamificationContestPrizeImageUploadUrlRequestContentType {
             "image/jpeg" => Self::ImageJpeg,
             "image/jpg" => Self::ImageJpg,
             "image/png" => Self::ImagePng,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -200,7 +200,7 @@ impl From<&str> for GamificationContestPrizeImageUploadUrlRequestServerSideEncry
     fn from(v: &str) -> Self {
         match v {
             "AES256" => Self::Aes256,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -335,7 +335,7 @@ impl From<&str> for SearchAggregationType {
             "CONTAINS" => Self::Contains,
             "STARTS_WITH" => Self::StartsWith,
             "ENDS_WITH" => Self::EndsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -527,7 +527,7 @@ impl From<&str> for SearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -630,7 +630,7 @@ impl From<&str> for SearchCriteriaType {
             "QUERY_STRING" => Self::QueryString,
             "MATCH_ALL" => Self::MatchAll,
             "REGEX" => Self::Regex,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -834,7 +834,7 @@ impl From<&str> for SearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1017,7 +1017,7 @@ impl From<&str> for SuggestSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

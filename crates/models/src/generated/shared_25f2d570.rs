@@ -322,7 +322,7 @@ impl From<&str> for DomainEdgeSoftwareUpdateDtoStatus {
             "FAILED" => Self::Failed,
             "SUCCEEDED" => Self::Succeeded,
             "DELETE" => Self::Delete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -982,7 +982,7 @@ impl From<&str> for EdgeState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1069,7 +1069,7 @@ impl From<&str> for EdgeStatusCode {
             "UNPAIRING" => Self::Unpairing,
             "UNPAIRED" => Self::Unpaired,
             "INITIALIZING" => Self::Initializing,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1116,7 +1116,7 @@ impl From<&str> for EdgeOnlineStatus {
         match v {
             "ONLINE" => Self::Online,
             "OFFLINE" => Self::Offline,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1175,7 +1175,7 @@ impl From<&str> for EdgeEdgeDeploymentType {
             "CDM" => Self::Cdm,
             "CHS" => Self::Chs,
             "INVALID" => Self::Invalid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1230,7 +1230,7 @@ impl From<&str> for EdgeCertType {
             "Public" => Self::Public,
             "China" => Self::China,
             "NotRequested" => Self::NotRequested,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1289,7 +1289,7 @@ impl From<&str> for EdgeCallDrainingState {
             "WAIT_TIMEOUT" => Self::WaitTimeout,
             "TERMINATE" => Self::Terminate,
             "COMPLETE" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1793,7 +1793,7 @@ impl From<&str> for EdgeGroupState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2391,7 +2391,7 @@ impl From<&str> for SiteState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2438,7 +2438,7 @@ impl From<&str> for SiteMediaModel {
         match v {
             "Premises" => Self::Premises,
             "Cloud" => Self::Cloud,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2646,7 +2646,7 @@ impl From<&str> for SiteConnectionType {
             "Direct" => Self::Direct,
             "Indirect" => Self::Indirect,
             "CloudProxy" => Self::CloudProxy,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2693,7 +2693,7 @@ impl From<&str> for SiteConnectionMediaModel {
         match v {
             "Premises" => Self::Premises,
             "Cloud" => Self::Cloud,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2889,7 +2889,7 @@ impl From<&str> for SiteSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2936,7 +2936,7 @@ impl From<&str> for SiteSearchCriteriaType {
         match v {
             "EXACT" => Self::Exact,
             "CONTAINS" => Self::Contains,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3103,7 +3103,7 @@ impl From<&str> for SiteSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3566,7 +3566,7 @@ impl From<&str> for TrunkBaseState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3617,7 +3617,7 @@ impl From<&str> for TrunkBaseTrunkType {
             "EXTERNAL" => Self::External,
             "PHONE" => Self::Phone,
             "EDGE" => Self::Edge,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -592,7 +592,7 @@ impl From<&str> for CampaignDialingMode {
             "predictive" => Self::Predictive,
             "progressive" => Self::Progressive,
             "external" => Self::External,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -659,7 +659,7 @@ impl From<&str> for CampaignCampaignStatus {
             "invalid" => Self::Invalid,
             "forced_off" => Self::ForcedOff,
             "forced_stopping" => Self::ForcedStopping,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -784,7 +784,7 @@ impl From<&str> for ContactSortDirection {
         match v {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -165,7 +165,7 @@ impl From<&str> for ContactMediaType {
             "PHONE" => Self::Phone,
             "EMAIL" => Self::Email,
             "SMS" => Self::Sms,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -240,7 +240,7 @@ impl From<&str> for ContactType {
             "MOBILE" => Self::Mobile,
             "MAIN" => Self::Main,
             "OTHER" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -190,7 +190,7 @@ impl From<&str> for ConversationContentAttachmentMediaType {
             "Audio" => Self::Audio,
             "File" => Self::File,
             "Link" => Self::Link,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -434,7 +434,7 @@ impl From<&str> for ConversationNotificationTemplateButtonType {
             "QuickReply" => Self::QuickReply,
             "PhoneNumber" => Self::PhoneNumber,
             "Url" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -571,7 +571,7 @@ impl From<&str> for ConversationNotificationTemplateHeaderType {
         match v {
             "Text" => Self::Text,
             "Media" => Self::Media,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -148,7 +148,7 @@ impl From<&str> for ConversationContentButtonResponseType {
             "DatePicker" => Self::DatePicker,
             "ListPicker" => Self::ListPicker,
             "Form" => Self::Form,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -342,7 +342,7 @@ impl From<&str> for ConversationContentDatePickerDateDisplayFormat {
             "dayMonthYear" => Self::DayMonthYear,
             "monthDayYear" => Self::MonthDayYear,
             "yearMonthDay" => Self::YearMonthDay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -749,7 +749,7 @@ impl From<&str> for ConversationContentInputKeyboardType {
             "Decimal" => Self::Decimal,
             "Websearch" => Self::Websearch,
             "URL" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -940,7 +940,7 @@ impl From<&str> for ConversationContentInputAutoCompleteType {
             "DateTime" => Self::DateTime,
             "FlightNumber" => Self::FlightNumber,
             "Url" => Self::Url,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1669,7 +1669,7 @@ impl From<&str> for ConversationFormPageComponentFormComponentType {
             "DatePicker" => Self::DatePicker,
             "WheelPicker" => Self::WheelPicker,
             "Input" => Self::Input,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1848,7 +1848,7 @@ impl From<&str> for ConversationFormResponseContentContentType {
     fn from(v: &str) -> Self {
         match v {
             "ButtonResponse" => Self::ButtonResponse,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -144,7 +144,7 @@ impl From<&str> for LocationAddressVerificationDetailsStatus {
             "Retry" => Self::Retry,
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -408,7 +408,7 @@ impl From<&str> for LocationDefinitionState {
         match v {
             "active" => Self::Active,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -528,7 +528,7 @@ impl From<&str> for LocationEmergencyNumberType {
         match v {
             "default" => Self::Default,
             "elin" => Self::Elin,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -189,7 +189,7 @@ impl From<&str> for TranscriptSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -260,7 +260,7 @@ impl From<&str> for TranscriptSearchCriteriaType {
             "GREATER_THAN" => Self::GreaterThan,
             "LESS_THAN" => Self::LessThan,
             "REQUIRED_FIELDS" => Self::RequiredFields,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -440,7 +440,7 @@ impl From<&str> for TranscriptSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -159,7 +159,7 @@ impl From<&str> for LanguageState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -395,7 +395,7 @@ impl From<&str> for TeamActivityMetricValueMetric {
             "oTeamOnQueueUsers" => Self::OTeamOnQueueUsers,
             "oTeamPresences" => Self::OTeamPresences,
             "oTeamRoutingStatuses" => Self::OTeamRoutingStatuses,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -535,7 +535,7 @@ impl From<&str> for TeamActivityQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -652,7 +652,7 @@ impl From<&str> for TeamActivityQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -778,7 +778,7 @@ impl From<&str> for TeamActivityQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -901,7 +901,7 @@ impl From<&str> for TeamActivityQueryMetricMetric {
             "oTeamOnQueueUsers" => Self::OTeamOnQueueUsers,
             "oTeamPresences" => Self::OTeamPresences,
             "oTeamRoutingStatuses" => Self::OTeamRoutingStatuses,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1040,7 +1040,7 @@ impl From<&str> for TeamActivityQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1115,7 +1115,7 @@ impl From<&str> for TeamActivityQueryPredicateDimension {
             "systemPresence" => Self::SystemPresence,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1166,7 +1166,7 @@ impl From<&str> for TeamActivityQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1304,7 +1304,7 @@ impl From<&str> for TeamActivityResponseEntityIdDimension {
             "systemPresence" => Self::SystemPresence,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -228,7 +228,7 @@ impl From<&str> for DownloadResponseState {
         match v {
             "Running" => Self::Running,
             "Completed" => Self::Completed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

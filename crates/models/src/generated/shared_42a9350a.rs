@@ -238,7 +238,7 @@ impl From<&str> for AssistantState {
         match v {
             "Active" => Self::Active,
             "Inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -1011,7 +1011,7 @@ impl From<&str> for DomainResourceConditionNodeOperator {
             "GT" => Self::Gt,
             "LE" => Self::Le,
             "LT" => Self::Lt,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1058,7 +1058,7 @@ impl From<&str> for DomainResourceConditionNodeConjunction {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1206,7 +1206,7 @@ impl From<&str> for DomainResourceConditionValueType {
             "USER" => Self::User,
             "TEAM" => Self::Team,
             "QUEUE" => Self::Queue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1757,7 +1757,7 @@ impl From<&str> for QueueFullReferenceScoringMethod {
         match v {
             "TimestampAndPriority" => Self::TimestampAndPriority,
             "PriorityOnly" => Self::PriorityOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1808,7 +1808,7 @@ impl From<&str> for QueueFullReferenceLastAgentRoutingMode {
             "Disabled" => Self::Disabled,
             "QueueMembersOnly" => Self::QueueMembersOnly,
             "AnyAgent" => Self::AnyAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1859,7 +1859,7 @@ impl From<&str> for QueueFullReferenceSkillEvaluationMethod {
             "NONE" => Self::None,
             "BEST" => Self::Best,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2495,7 +2495,7 @@ impl From<&str> for UserFullReferenceState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -165,7 +165,7 @@ impl From<&str> for TextBotUserAgentName {
             "Instagram" => Self::Instagram,
             "Other" => Self::Other,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

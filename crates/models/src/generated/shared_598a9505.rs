@@ -175,7 +175,7 @@ impl From<&str> for AcwSettingsWrapupPrompt {
             "MANDATORY_TIMEOUT" => Self::MandatoryTimeout,
             "MANDATORY_FORCED_TIMEOUT" => Self::MandatoryForcedTimeout,
             "AGENT_REQUESTED" => Self::AgentRequested,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -596,7 +596,7 @@ impl From<&str> for CallbackMediaSettingsMode {
         match v {
             "AgentFirst" => Self::AgentFirst,
             "CustomerFirst" => Self::CustomerFirst,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -647,7 +647,7 @@ impl From<&str> for CallbackMediaSettingsLiveVoiceReactionType {
             "HangUp" => Self::HangUp,
             "TransferToQueue" => Self::TransferToQueue,
             "TransferToFlow" => Self::TransferToFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -698,7 +698,7 @@ impl From<&str> for CallbackMediaSettingsAnsweringMachineReactionType {
             "HangUp" => Self::HangUp,
             "TransferToQueue" => Self::TransferToQueue,
             "TransferToFlow" => Self::TransferToFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -815,7 +815,7 @@ impl From<&str> for CannedResponseLibrariesMode {
             "All" => Self::All,
             "SelectedOnly" => Self::SelectedOnly,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1021,7 +1021,7 @@ impl From<&str> for ConditionalGroupActivationConditionOperator {
             "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
             "EqualTo" => Self::EqualTo,
             "NotEqualTo" => Self::NotEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1281,7 +1281,7 @@ impl From<&str> for ConditionalGroupActivationSimpleMetricMetric {
             "EstimatedWaitTime" => Self::EstimatedWaitTime,
             "IdleAgentCount" => Self::IdleAgentCount,
             "ServiceLevel" => Self::ServiceLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1493,7 +1493,7 @@ impl From<&str> for ConditionalGroupRoutingRuleMetric {
         match v {
             "EstimatedWaitTime" => Self::EstimatedWaitTime,
             "ServiceLevel" => Self::ServiceLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1548,7 +1548,7 @@ impl From<&str> for ConditionalGroupRoutingRuleOperator {
             "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
             "LessThan" => Self::LessThan,
             "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1993,7 +1993,7 @@ impl From<&str> for ExpansionCriteriumType {
     fn from(v: &str) -> Self {
         match v {
             "TIMEOUT_SECONDS" => Self::TimeoutSeconds,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2117,7 +2117,7 @@ impl From<&str> for InactivityTimeoutSettingsActionType {
         match v {
             "DISCONNECT" => Self::Disconnect,
             "SEND_TO_ARCHITECT_FLOW" => Self::SendToArchitectFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2426,7 +2426,7 @@ impl From<&str> for InboundRouteHistoryInclusion {
             "Include" => Self::Include,
             "Exclude" => Self::Exclude,
             "Optional" => Self::Optional,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2481,7 +2481,7 @@ impl From<&str> for InboundRouteStatus {
             "Active" => Self::Active,
             "Removing" => Self::Removing,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2739,7 +2739,7 @@ impl From<&str> for MemberGroupType {
             "TEAM" => Self::Team,
             "GROUP" => Self::Group,
             "SKILLGROUP" => Self::Skillgroup,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3370,7 +3370,7 @@ impl From<&str> for RoutingRuleOperator {
         match v {
             "MEETS_THRESHOLD" => Self::MeetsThreshold,
             "ANY" => Self::Any,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3509,7 +3509,7 @@ impl From<&str> for SignatureInclusionType {
             "Draft" => Self::Draft,
             "Send" => Self::Send,
             "SendOnce" => Self::SendOnce,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

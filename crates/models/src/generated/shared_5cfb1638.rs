@@ -168,7 +168,7 @@ impl From<&str> for FieldConfigEntityType {
             "person" => Self::Person,
             "group" => Self::Group,
             "org" => Self::Org,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

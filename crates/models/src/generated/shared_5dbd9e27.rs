@@ -131,7 +131,7 @@ impl From<&str> for ConversationEventCoBrowseType {
             "OfferingExpired" => Self::OfferingExpired,
             "OfferingAccepted" => Self::OfferingAccepted,
             "OfferingRejected" => Self::OfferingRejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -281,7 +281,7 @@ impl From<&str> for ConversationEventPresenceType {
             "Authenticate" => Self::Authenticate,
             "AuthenticateFailure" => Self::AuthenticateFailure,
             "AuthenticateCancel" => Self::AuthenticateCancel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -392,7 +392,7 @@ impl From<&str> for ConversationEventTypingType {
     fn from(v: &str) -> Self {
         match v {
             "On" => Self::On,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -526,7 +526,7 @@ impl From<&str> for ConversationEventVideoType {
             "OfferingExpired" => Self::OfferingExpired,
             "OfferingAccepted" => Self::OfferingAccepted,
             "OfferingRejected" => Self::OfferingRejected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -686,7 +686,7 @@ impl From<&str> for ConversationMessageEventEventType {
             "Presence" => Self::Presence,
             "Video" => Self::Video,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -134,7 +134,7 @@ impl From<&str> for UploadUrlRequestServerSideEncryption {
     fn from(v: &str) -> Self {
         match v {
             "AES256" => Self::Aes256,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -265,7 +265,7 @@ impl From<&str> for GetUploadSourceUrlJobStatusResponseStatus {
             "InProgress" => Self::InProgress,
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -390,7 +390,7 @@ impl From<&str> for ObservationValueDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -465,7 +465,7 @@ impl From<&str> for ObservationValueUsedRouting {
             "Preferred" => Self::Preferred,
             "Standard" => Self::Standard,
             "Vip" => Self::Vip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

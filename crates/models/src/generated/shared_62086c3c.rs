@@ -164,7 +164,7 @@ impl From<&str> for CobrowseWebMessagingSessionCommunicationType {
             "Call" => Self::Call,
             "Message" => Self::Message,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

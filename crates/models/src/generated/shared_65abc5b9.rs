@@ -327,7 +327,7 @@ impl From<&str> for FlowVersionType {
             "PUBLISH" => Self::Publish,
             "CHECKIN" => Self::Checkin,
             "SAVE" => Self::Save,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

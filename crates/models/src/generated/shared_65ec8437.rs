@@ -193,7 +193,7 @@ impl From<&str> for TeamSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -240,7 +240,7 @@ impl From<&str> for TeamSearchCriteriaType {
         match v {
             "EXACT" => Self::Exact,
             "STARTS_WITH" => Self::StartsWith,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -400,7 +400,7 @@ impl From<&str> for TeamSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -219,7 +219,7 @@ impl From<&str> for RoomRoomType {
             "group" => Self::Group,
             "oneOnOne" => Self::OneOnOne,
             "supervisorAssistance" => Self::SupervisorAssistance,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -135,7 +135,7 @@ impl From<&str> for ApiUsageClientQueryGranularity {
             "Day" => Self::Day,
             "Week" => Self::Week,
             "Month" => Self::Month,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -260,7 +260,7 @@ impl From<&str> for ApiUsageQueryResultQueryStatus {
             "Complete" => Self::Complete,
             "Failed" => Self::Failed,
             "Running" => Self::Running,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

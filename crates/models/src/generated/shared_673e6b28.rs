@@ -474,7 +474,7 @@ impl From<&str> for ReportingTurnActionActionType {
             "FindDivisionAction" => Self::FindDivisionAction,
             "FindDivisionsAction" => Self::FindDivisionsAction,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -140,7 +140,7 @@ impl From<&str> for AiAnswerFailureType {
             "ParsingError" => Self::ParsingError,
             "ServiceError" => Self::ServiceError,
             "LowHistoricalAccuracyError" => Self::LowHistoricalAccuracyError,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -284,7 +284,7 @@ impl From<&str> for AiScoringFailureType {
             "DuplicateFormSameAgent" => Self::DuplicateFormSameAgent,
             "Unauthorized" => Self::Unauthorized,
             "DuplicateAutomatedFormWithCopiedScore" => Self::DuplicateAutomatedFormWithCopiedScore,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1038,7 +1038,7 @@ impl From<&str> for EvaluationStatus {
             "FINISHED" => Self::Finished,
             "INREVIEW" => Self::Inreview,
             "RETRACTED" => Self::Retracted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1081,7 +1081,7 @@ impl From<&str> for EvaluationResourceType {
     fn from(v: &str) -> Self {
         match v {
             "EMAIL" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1817,7 +1817,7 @@ impl From<&str> for EvaluationSourceType {
             "User" => Self::User,
             "Unknown" => Self::UnknownValue,
             "Program" => Self::Program,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -328,7 +328,7 @@ impl From<&str> for OrganizationPresenceDefinitionType {
         match v {
             "System" => Self::System,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -407,7 +407,7 @@ impl From<&str> for OrganizationPresenceDefinitionSystemPresence {
             "Training" => Self::Training,
             "Meeting" => Self::Meeting,
             "Break" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

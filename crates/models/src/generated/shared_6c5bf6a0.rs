@@ -204,7 +204,7 @@ impl From<&str> for AsyncConversationQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -259,7 +259,7 @@ impl From<&str> for AsyncConversationQueryOrderBy {
             "conversationEnd" => Self::ConversationEnd,
             "segmentStart" => Self::SegmentStart,
             "segmentEnd" => Self::SegmentEnd,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -376,7 +376,7 @@ impl From<&str> for ConversationDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -502,7 +502,7 @@ impl From<&str> for ConversationDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -663,7 +663,7 @@ impl From<&str> for ConversationDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -746,7 +746,7 @@ impl From<&str> for ConversationDetailQueryPredicateDimension {
             "mediaStatsMinConversationMos" => Self::MediaStatsMinConversationMos,
             "originatingDirection" => Self::OriginatingDirection,
             "originatingSocialMediaPublic" => Self::OriginatingSocialMediaPublic,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1137,7 +1137,7 @@ impl From<&str> for ConversationDetailQueryPredicateMetric {
             "tTransmitting" => Self::TTransmitting,
             "tUserResponseTime" => Self::TUserResponseTime,
             "tVoicemail" => Self::TVoicemail,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1188,7 +1188,7 @@ impl From<&str> for ConversationDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1305,7 +1305,7 @@ impl From<&str> for EvaluationDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1431,7 +1431,7 @@ impl From<&str> for EvaluationDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1592,7 +1592,7 @@ impl From<&str> for EvaluationDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1695,7 +1695,7 @@ impl From<&str> for EvaluationDetailQueryPredicateDimension {
             "rescored" => Self::Rescored,
             "systemSubmitted" => Self::SystemSubmitted,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1742,7 +1742,7 @@ impl From<&str> for EvaluationDetailQueryPredicateMetric {
         match v {
             "oTotalCriticalScore" => Self::OTotalCriticalScore,
             "oTotalScore" => Self::OTotalScore,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1793,7 +1793,7 @@ impl From<&str> for EvaluationDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1910,7 +1910,7 @@ impl From<&str> for ResolutionDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2036,7 +2036,7 @@ impl From<&str> for ResolutionDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2186,7 +2186,7 @@ impl From<&str> for ResolutionDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2229,7 +2229,7 @@ impl From<&str> for ResolutionDetailQueryPredicateMetric {
     fn from(v: &str) -> Self {
         match v {
             "nNextContactAvoided" => Self::NNextContactAvoided,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2280,7 +2280,7 @@ impl From<&str> for ResolutionDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2397,7 +2397,7 @@ impl From<&str> for SegmentDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2523,7 +2523,7 @@ impl From<&str> for SegmentDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2706,7 +2706,7 @@ impl From<&str> for SegmentDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3065,7 +3065,7 @@ impl From<&str> for SegmentDetailQueryPredicateDimension {
             "userId" => Self::UserId,
             "wrapUpCode" => Self::WrapUpCode,
             "wrapUpNote" => Self::WrapUpNote,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3128,7 +3128,7 @@ impl From<&str> for SegmentDetailQueryPredicatePropertyType {
             "date" => Self::Date,
             "string" => Self::String,
             "uuid" => Self::Uuid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3171,7 +3171,7 @@ impl From<&str> for SegmentDetailQueryPredicateMetric {
     fn from(v: &str) -> Self {
         match v {
             "tSegmentDuration" => Self::TSegmentDuration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3222,7 +3222,7 @@ impl From<&str> for SegmentDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3339,7 +3339,7 @@ impl From<&str> for SurveyDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3465,7 +3465,7 @@ impl From<&str> for SurveyDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3626,7 +3626,7 @@ impl From<&str> for SurveyDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3709,7 +3709,7 @@ impl From<&str> for SurveyDetailQueryPredicateDimension {
             "surveyStatus" => Self::SurveyStatus,
             "surveyType" => Self::SurveyType,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3752,7 +3752,7 @@ impl From<&str> for SurveyDetailQueryPredicateMetric {
     fn from(v: &str) -> Self {
         match v {
             "oSurveyTotalScore" => Self::OSurveyTotalScore,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3803,7 +3803,7 @@ impl From<&str> for SurveyDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -148,7 +148,7 @@ impl From<&str> for AnswerOptionBuiltInType {
         match v {
             "Selected" => Self::Selected,
             "Unselected" => Self::Unselected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -261,7 +261,7 @@ impl From<&str> for AssistanceConditionOperator {
         match v {
             "EXISTS" => Self::Exists,
             "NOTEXISTS" => Self::Notexists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -372,7 +372,7 @@ impl From<&str> for VisibilityConditionCombiningOperation {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -136,7 +136,7 @@ impl From<&str> for AudioFormatEncoding {
             "ULAW" => Self::Ulaw,
             "ALAW" => Self::Alaw,
             "PCM" => Self::Pcm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -507,7 +507,7 @@ impl From<&str> for PromptAssetUploadStatus {
             "uploaded" => Self::Uploaded,
             "transcoded" => Self::Transcoded,
             "transcodeFailed" => Self::TranscodeFailed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -222,7 +222,7 @@ impl From<&str> for OperationActionName {
             "STATE_CHANGE" => Self::StateChange,
             "UPDATE" => Self::Update,
             "VALIDATE" => Self::Validate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -289,7 +289,7 @@ impl From<&str> for OperationActionStatus {
             "PENDING_BACKEND_NOTIFICATION" => Self::PendingBackendNotification,
             "SUCCESS" => Self::Success,
             "FAILURE" => Self::Failure,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

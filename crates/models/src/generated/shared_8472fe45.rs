@@ -249,7 +249,7 @@ impl From<&str> for OrganizationState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -316,7 +316,7 @@ impl From<&str> for OrganizationProductPlatform {
             "PureConnect" => Self::PureConnect,
             "PureConnectCloud" => Self::PureConnectCloud,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

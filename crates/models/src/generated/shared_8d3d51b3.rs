@@ -133,7 +133,7 @@ impl From<&str> for AnalyticsRoutingStatusRecordRoutingStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -517,7 +517,7 @@ impl From<&str> for AnalyticsUserPresenceRecordSystemPresence {
             "TRAINING" => Self::Training,
             "MEETING" => Self::Meeting,
             "BREAK" => Self::Break,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -677,7 +677,7 @@ impl From<&str> for AsyncUserDetailsQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -794,7 +794,7 @@ impl From<&str> for PresenceDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -920,7 +920,7 @@ impl From<&str> for PresenceDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1070,7 +1070,7 @@ impl From<&str> for PresenceDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1117,7 +1117,7 @@ impl From<&str> for PresenceDetailQueryPredicateDimension {
         match v {
             "organizationPresenceId" => Self::OrganizationPresenceId,
             "systemPresence" => Self::SystemPresence,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1168,7 +1168,7 @@ impl From<&str> for PresenceDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1285,7 +1285,7 @@ impl From<&str> for RoutingStatusDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1411,7 +1411,7 @@ impl From<&str> for RoutingStatusDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1561,7 +1561,7 @@ impl From<&str> for RoutingStatusDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1604,7 +1604,7 @@ impl From<&str> for RoutingStatusDetailQueryPredicateDimension {
     fn from(v: &str) -> Self {
         match v {
             "routingStatus" => Self::RoutingStatus,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1655,7 +1655,7 @@ impl From<&str> for RoutingStatusDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2034,7 +2034,7 @@ impl From<&str> for UserActivityMetricValueMetric {
         match v {
             "oActiveQueues" => Self::OActiveQueues,
             "oMemberQueues" => Self::OMemberQueues,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2174,7 +2174,7 @@ impl From<&str> for UserActivityQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2291,7 +2291,7 @@ impl From<&str> for UserActivityQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2417,7 +2417,7 @@ impl From<&str> for UserActivityQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2532,7 +2532,7 @@ impl From<&str> for UserActivityQueryMetricMetric {
         match v {
             "oActiveQueues" => Self::OActiveQueues,
             "oMemberQueues" => Self::OMemberQueues,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2671,7 +2671,7 @@ impl From<&str> for UserActivityQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2746,7 +2746,7 @@ impl From<&str> for UserActivityQueryPredicateDimension {
             "systemPresence" => Self::SystemPresence,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2797,7 +2797,7 @@ impl From<&str> for UserActivityQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2935,7 +2935,7 @@ impl From<&str> for UserActivityResponseEntityIdDimension {
             "systemPresence" => Self::SystemPresence,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3116,7 +3116,7 @@ impl From<&str> for UserAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3242,7 +3242,7 @@ impl From<&str> for UserAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3392,7 +3392,7 @@ impl From<&str> for UserAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3435,7 +3435,7 @@ impl From<&str> for UserAggregateQueryPredicateDimension {
     fn from(v: &str) -> Self {
         match v {
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3486,7 +3486,7 @@ impl From<&str> for UserAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3734,7 +3734,7 @@ impl From<&str> for UserAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3879,7 +3879,7 @@ impl From<&str> for UserAggregationViewTarget {
             "tAgentRoutingStatus" => Self::TAgentRoutingStatus,
             "tOrganizationPresence" => Self::TOrganizationPresence,
             "tSystemPresence" => Self::TSystemPresence,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3922,7 +3922,7 @@ impl From<&str> for UserAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4192,7 +4192,7 @@ impl From<&str> for UserAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4309,7 +4309,7 @@ impl From<&str> for UserDetailQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4435,7 +4435,7 @@ impl From<&str> for UserDetailQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4585,7 +4585,7 @@ impl From<&str> for UserDetailQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4628,7 +4628,7 @@ impl From<&str> for UserDetailQueryPredicateDimension {
     fn from(v: &str) -> Self {
         match v {
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4679,7 +4679,7 @@ impl From<&str> for UserDetailQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4861,7 +4861,7 @@ impl From<&str> for UserDetailsQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5120,7 +5120,7 @@ impl From<&str> for UserObservationQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5246,7 +5246,7 @@ impl From<&str> for UserObservationQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5396,7 +5396,7 @@ impl From<&str> for UserObservationQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5439,7 +5439,7 @@ impl From<&str> for UserObservationQueryPredicateDimension {
     fn from(v: &str) -> Self {
         match v {
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5490,7 +5490,7 @@ impl From<&str> for UserObservationQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

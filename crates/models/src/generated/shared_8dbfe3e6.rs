@@ -855,7 +855,7 @@ impl From<&str> for EvaluationQuestionType {
             "freeTextQuestion" => Self::FreeTextQuestion,
             "npsQuestion" => Self::NpsQuestion,
             "readOnlyTextBlockQuestion" => Self::ReadOnlyTextBlockQuestion,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -902,7 +902,7 @@ impl From<&str> for EvaluationQuestionAutomatedScoringFocus {
         match v {
             "FullInteraction" => Self::FullInteraction,
             "EvaluatedAgent" => Self::EvaluatedAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1263,7 +1263,7 @@ impl From<&str> for EvaluationSettingsAssigneeType {
             "Original" => Self::Original,
             "Individual" => Self::Individual,
             "None" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

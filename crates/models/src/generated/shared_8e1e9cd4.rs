@@ -265,7 +265,7 @@ impl From<&str> for AdjustableLiveSpeakerDetectionMode {
             "low" => Self::Low,
             "medium" => Self::Medium,
             "high" => Self::High,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -399,7 +399,7 @@ impl From<&str> for AfterCallWorkState {
             "skipped" => Self::Skipped,
             "pending" => Self::Pending,
             "complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -837,7 +837,7 @@ impl From<&str> for CobrowsesessionState {
             "terminated" => Self::Terminated,
             "scheduled" => Self::Scheduled,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -912,7 +912,7 @@ impl From<&str> for CobrowsesessionInitialState {
             "terminated" => Self::Terminated,
             "scheduled" => Self::Scheduled,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1007,7 +1007,7 @@ impl From<&str> for CobrowsesessionDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1364,7 +1364,7 @@ impl From<&str> for ConversationChatState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1435,7 +1435,7 @@ impl From<&str> for ConversationChatInitialState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1482,7 +1482,7 @@ impl From<&str> for ConversationChatDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1569,7 +1569,7 @@ impl From<&str> for ConversationChatDisconnectType {
             "other" => Self::Other,
             "uncallable" => Self::Uncallable,
             "timeout" => Self::Timeout,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1775,7 +1775,7 @@ impl From<&str> for ConversationMessageMetadataType {
             "Event" => Self::Event,
             "Message" => Self::Message,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1972,7 +1972,7 @@ impl From<&str> for ConversationMessageMetadataContentContentType {
             "RichLink" => Self::RichLink,
             "NotificationResponse" => Self::NotificationResponse,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2055,7 +2055,7 @@ impl From<&str> for ConversationMessageMetadataContentSubType {
             "QuickReply" => Self::QuickReply,
             "Postback" => Self::Postback,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2180,7 +2180,7 @@ impl From<&str> for ConversationMessageMetadataEventEventType {
             "Presence" => Self::Presence,
             "Video" => Self::Video,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2275,7 +2275,7 @@ impl From<&str> for ConversationMessageMetadataEventSubType {
             "AuthenticateFailure" => Self::AuthenticateFailure,
             "AuthenticateCancel" => Self::AuthenticateCancel,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2738,7 +2738,7 @@ impl From<&str> for DisconnectReasonType {
         match v {
             "q850" => Self::Q850,
             "sip" => Self::Sip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3565,7 +3565,7 @@ impl From<&str> for EmailState {
             "none" => Self::None,
             "parked" => Self::Parked,
             "transmitting" => Self::Transmitting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3628,7 +3628,7 @@ impl From<&str> for EmailInitialState {
             "none" => Self::None,
             "parked" => Self::Parked,
             "transmitting" => Self::Transmitting,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3675,7 +3675,7 @@ impl From<&str> for EmailDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3778,7 +3778,7 @@ impl From<&str> for EmailDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4170,7 +4170,7 @@ impl From<&str> for InternalMessageState {
             "alerting" => Self::Alerting,
             "connected" => Self::Connected,
             "disconnected" => Self::Disconnected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4221,7 +4221,7 @@ impl From<&str> for InternalMessageInitialState {
             "alerting" => Self::Alerting,
             "connected" => Self::Connected,
             "disconnected" => Self::Disconnected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4276,7 +4276,7 @@ impl From<&str> for InternalMessageDisconnectType {
             "system" => Self::System,
             "peer" => Self::Peer,
             "transfer" => Self::Transfer,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4879,7 +4879,7 @@ impl From<&str> for MessageState {
             "connected" => Self::Connected,
             "parked" => Self::Parked,
             "disconnected" => Self::Disconnected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4934,7 +4934,7 @@ impl From<&str> for MessageInitialState {
             "connected" => Self::Connected,
             "parked" => Self::Parked,
             "disconnected" => Self::Disconnected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4981,7 +4981,7 @@ impl From<&str> for MessageDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5096,7 +5096,7 @@ impl From<&str> for MessageDisconnectType {
             "inactivity" => Self::Inactivity,
             "session.expired" => Self::SessionExpired,
             "takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5183,7 +5183,7 @@ impl From<&str> for MessageType {
             "webmessaging" => Self::Webmessaging,
             "whatsapp" => Self::Whatsapp,
             "unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5358,7 +5358,7 @@ impl From<&str> for MessageEngagementSource {
             "YouTube" => Self::YouTube,
             "Zendesk" => Self::Zendesk,
             "OpenMessaging" => Self::OpenMessaging,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5587,7 +5587,7 @@ impl From<&str> for MessageDetailsMessageStatus {
             "read" => Self::Read,
             "removed" => Self::Removed,
             "published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -5634,7 +5634,7 @@ impl From<&str> for MessageDetailsSocialVisibility {
         match v {
             "private" => Self::Private,
             "public" => Self::Public,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6009,7 +6009,7 @@ impl From<&str> for RecordersStateAdhocState {
             "ACTIVE" => Self::Active,
             "PAUSED" => Self::Paused,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6060,7 +6060,7 @@ impl From<&str> for RecordersStateCustomerExperienceState {
             "ACTIVE" => Self::Active,
             "PAUSED" => Self::Paused,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6111,7 +6111,7 @@ impl From<&str> for RecordersStateAgentExperienceState {
             "ACTIVE" => Self::Active,
             "PAUSED" => Self::Paused,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6162,7 +6162,7 @@ impl From<&str> for RecordersStateSnippetState {
             "ACTIVE" => Self::Active,
             "PAUSED" => Self::Paused,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6389,7 +6389,7 @@ impl From<&str> for ScreenMonitoringInitialState {
             "none" => Self::None,
             "connected" => Self::Connected,
             "disconnected" => Self::Disconnected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6440,7 +6440,7 @@ impl From<&str> for ScreenMonitoringState {
             "none" => Self::None,
             "connected" => Self::Connected,
             "disconnected" => Self::Disconnected,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6483,7 +6483,7 @@ impl From<&str> for ScreenMonitoringDisconnectType {
     fn from(v: &str) -> Self {
         match v {
             "system" => Self::System,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6534,7 +6534,7 @@ impl From<&str> for ScreenMonitoringMonitoringType {
             "Unknown" => Self::UnknownValue,
             "AgentLevel" => Self::AgentLevel,
             "ConversationLevel" => Self::ConversationLevel,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6825,7 +6825,7 @@ impl From<&str> for ScreenshareState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6896,7 +6896,7 @@ impl From<&str> for ScreenshareInitialState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -6999,7 +6999,7 @@ impl From<&str> for ScreenshareDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7437,7 +7437,7 @@ impl From<&str> for SocialExpressionState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7540,7 +7540,7 @@ impl From<&str> for SocialExpressionDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7864,7 +7864,7 @@ impl From<&str> for VideoState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -7935,7 +7935,7 @@ impl From<&str> for VideoInitialState {
             "disconnected" => Self::Disconnected,
             "terminated" => Self::Terminated,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8038,7 +8038,7 @@ impl From<&str> for VideoDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -8163,7 +8163,7 @@ impl From<&str> for VoicemailUploadStatus {
             "failed" => Self::Failed,
             "timeout" => Self::Timeout,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

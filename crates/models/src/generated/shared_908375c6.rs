@@ -178,7 +178,7 @@ impl From<&str> for EvaluationAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -304,7 +304,7 @@ impl From<&str> for EvaluationAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -454,7 +454,7 @@ impl From<&str> for EvaluationAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -573,7 +573,7 @@ impl From<&str> for EvaluationAggregateQueryPredicateDimension {
             "systemSubmitted" => Self::SystemSubmitted,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -624,7 +624,7 @@ impl From<&str> for EvaluationAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -873,7 +873,7 @@ impl From<&str> for EvaluationAggregationQueryAlternateTimeDimension {
             "evaluationCreatedDate" => Self::EvaluationCreatedDate,
             "evaluationReleaseDate" => Self::EvaluationReleaseDate,
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1026,7 +1026,7 @@ impl From<&str> for EvaluationAggregationViewTarget {
             "nEvaluationsRescored" => Self::NEvaluationsRescored,
             "oTotalCriticalScore" => Self::OTotalCriticalScore,
             "oTotalScore" => Self::OTotalScore,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1069,7 +1069,7 @@ impl From<&str> for EvaluationAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1340,7 +1340,7 @@ impl From<&str> for EvaluationAsyncAggregationQueryAlternateTimeDimension {
             "evaluationCreatedDate" => Self::EvaluationCreatedDate,
             "evaluationReleaseDate" => Self::EvaluationReleaseDate,
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1521,7 +1521,7 @@ impl From<&str> for SurveyAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1647,7 +1647,7 @@ impl From<&str> for SurveyAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1797,7 +1797,7 @@ impl From<&str> for SurveyAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1932,7 +1932,7 @@ impl From<&str> for SurveyAggregateQueryPredicateDimension {
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
             "wrapUpCode" => Self::WrapUpCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1983,7 +1983,7 @@ impl From<&str> for SurveyAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2224,7 +2224,7 @@ impl From<&str> for SurveyAggregationQueryAlternateTimeDimension {
         match v {
             "eventTime" => Self::EventTime,
             "surveyCreatedDate" => Self::SurveyCreatedDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2433,7 +2433,7 @@ impl From<&str> for SurveyAggregationViewTarget {
             "oSurveyQuestionGroupScore" => Self::OSurveyQuestionGroupScore,
             "oSurveyQuestionScore" => Self::OSurveyQuestionScore,
             "oSurveyTotalScore" => Self::OSurveyTotalScore,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2476,7 +2476,7 @@ impl From<&str> for SurveyAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2739,7 +2739,7 @@ impl From<&str> for SurveyAsyncAggregationQueryAlternateTimeDimension {
         match v {
             "eventTime" => Self::EventTime,
             "surveyCreatedDate" => Self::SurveyCreatedDate,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

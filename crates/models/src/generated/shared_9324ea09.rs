@@ -256,7 +256,7 @@ impl From<&str> for QueueObservationQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -382,7 +382,7 @@ impl From<&str> for QueueObservationQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -532,7 +532,7 @@ impl From<&str> for QueueObservationQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -579,7 +579,7 @@ impl From<&str> for QueueObservationQueryPredicateDimension {
         match v {
             "mediaType" => Self::MediaType,
             "queueId" => Self::QueueId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -630,7 +630,7 @@ impl From<&str> for QueueObservationQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1097,7 +1097,7 @@ impl From<&str> for RoutingActivityMetricValueMetric {
             "oOnQueueUsers" => Self::OOnQueueUsers,
             "oUserPresences" => Self::OUserPresences,
             "oUserRoutingStatuses" => Self::OUserRoutingStatuses,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1237,7 +1237,7 @@ impl From<&str> for RoutingActivityQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1354,7 +1354,7 @@ impl From<&str> for RoutingActivityQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1480,7 +1480,7 @@ impl From<&str> for RoutingActivityQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1611,7 +1611,7 @@ impl From<&str> for RoutingActivityQueryMetricMetric {
             "oOnQueueUsers" => Self::OOnQueueUsers,
             "oUserPresences" => Self::OUserPresences,
             "oUserRoutingStatuses" => Self::OUserRoutingStatuses,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1750,7 +1750,7 @@ impl From<&str> for RoutingActivityQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1825,7 +1825,7 @@ impl From<&str> for RoutingActivityQueryPredicateDimension {
             "systemPresence" => Self::SystemPresence,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1876,7 +1876,7 @@ impl From<&str> for RoutingActivityQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2014,7 +2014,7 @@ impl From<&str> for RoutingActivityResponseEntityIdDimension {
             "systemPresence" => Self::SystemPresence,
             "teamId" => Self::TeamId,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -193,7 +193,7 @@ impl From<&str> for LocationSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -264,7 +264,7 @@ impl From<&str> for LocationSearchCriteriaType {
             "TERMS" => Self::Terms,
             "REQUIRED_FIELDS" => Self::RequiredFields,
             "MATCH_ALL" => Self::MatchAll,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -431,7 +431,7 @@ impl From<&str> for LocationSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -236,7 +236,7 @@ impl From<&str> for OrgOAuthClientAuthorizedGrantType {
             "SAML2-BEARER" => Self::Saml2Bearer,
             "PASSWORD" => Self::Password,
             "CLIENT-CREDENTIALS" => Self::ClientCredentials,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -287,7 +287,7 @@ impl From<&str> for OrgOAuthClientState {
             "active" => Self::Active,
             "disabled" => Self::Disabled,
             "inactive" => Self::Inactive,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -518,7 +518,7 @@ impl From<&str> for CallState {
             "uploading" => Self::Uploading,
             "transmitting" => Self::Transmitting,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -601,7 +601,7 @@ impl From<&str> for CallInitialState {
             "uploading" => Self::Uploading,
             "transmitting" => Self::Transmitting,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -648,7 +648,7 @@ impl From<&str> for CallDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -699,7 +699,7 @@ impl From<&str> for CallRecordingState {
             "none" => Self::None,
             "active" => Self::Active,
             "paused" => Self::Paused,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -810,7 +810,7 @@ impl From<&str> for CallDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1248,7 +1248,7 @@ impl From<&str> for CallbackState {
             "terminated" => Self::Terminated,
             "scheduled" => Self::Scheduled,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1323,7 +1323,7 @@ impl From<&str> for CallbackInitialState {
             "terminated" => Self::Terminated,
             "scheduled" => Self::Scheduled,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1370,7 +1370,7 @@ impl From<&str> for CallbackDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1473,7 +1473,7 @@ impl From<&str> for CallbackDisconnectType {
             "other" => Self::Other,
             "spam" => Self::Spam,
             "uncallable" => Self::Uncallable,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1760,7 +1760,7 @@ impl From<&str> for ConversationRecordingState {
             "ACTIVE" => Self::Active,
             "PAUSED" => Self::Paused,
             "NONE" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1847,7 +1847,7 @@ impl From<&str> for ConversationState {
             "transmitting" => Self::Transmitting,
             "parked" => Self::Parked,
             "none" => Self::None,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2476,7 +2476,7 @@ impl From<&str> for ParticipantWrapupPrompt {
             "agentRequested" => Self::AgentRequested,
             "timeout" => Self::Timeout,
             "forcedTimeout" => Self::ForcedTimeout,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2539,7 +2539,7 @@ impl From<&str> for ParticipantScreenRecordingState {
             "stopped" => Self::Stopped,
             "error" => Self::Error,
             "timeout" => Self::Timeout,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2582,7 +2582,7 @@ impl From<&str> for ParticipantFlaggedReason {
     fn from(v: &str) -> Self {
         match v {
             "general" => Self::General,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2891,7 +2891,7 @@ impl From<&str> for TransferResponseState {
             "Failed" => Self::Failed,
             "Timeout" => Self::Timeout,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2938,7 +2938,7 @@ impl From<&str> for TransferResponseTransferType {
         match v {
             "Attended" => Self::Attended,
             "Unattended" => Self::Unattended,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

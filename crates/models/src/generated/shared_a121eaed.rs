@@ -223,7 +223,7 @@ impl From<&str> for AgentMaxUtilizationResponseLevel {
         match v {
             "Agent" => Self::Agent,
             "Organization" => Self::Organization,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -611,7 +611,7 @@ impl From<&str> for RoutingSkillState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -816,7 +816,7 @@ impl From<&str> for SkillGroupStatus {
         match v {
             "InProgress" => Self::InProgress,
             "Complete" => Self::Complete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -950,7 +950,7 @@ impl From<&str> for SkillGroupConditionOperation {
             "And" => Self::And,
             "Not" => Self::Not,
             "Or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1107,7 +1107,7 @@ impl From<&str> for SkillGroupLanguageConditionComparator {
             "GreaterThan" => Self::GreaterThan,
             "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
             "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1264,7 +1264,7 @@ impl From<&str> for SkillGroupRoutingConditionComparator {
             "GreaterThan" => Self::GreaterThan,
             "GreaterThanOrEqualTo" => Self::GreaterThanOrEqualTo,
             "LessThanOrEqualTo" => Self::LessThanOrEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1944,7 +1944,7 @@ impl From<&str> for UserQueueScoringMethod {
         match v {
             "TimestampAndPriority" => Self::TimestampAndPriority,
             "PriorityOnly" => Self::PriorityOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1995,7 +1995,7 @@ impl From<&str> for UserQueueLastAgentRoutingMode {
             "Disabled" => Self::Disabled,
             "QueueMembersOnly" => Self::QueueMembersOnly,
             "AnyAgent" => Self::AnyAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2046,7 +2046,7 @@ impl From<&str> for UserQueueSkillEvaluationMethod {
             "NONE" => Self::None,
             "BEST" => Self::Best,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -420,7 +420,7 @@ impl From<&str> for ContactIdentifierType {
             "Cookie" => Self::Cookie,
             "ExternalId" => Self::ExternalId,
             "SocialInstagramHandle" => Self::SocialInstagramHandle,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -920,7 +920,7 @@ impl From<&str> for ExternalContactType {
             "Ephemeral" => Self::Ephemeral,
             "Identified" => Self::Identified,
             "Curated" => Self::Curated,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1029,7 +1029,7 @@ impl From<&str> for ExternalDataSourcePlatform {
     fn from(v: &str) -> Self {
         match v {
             "SALESFORCE" => Self::Salesforce,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1537,7 +1537,7 @@ impl From<&str> for ExternalOrganizationIdentifierType {
     fn from(v: &str) -> Self {
         match v {
             "ExternalId" => Self::ExternalId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

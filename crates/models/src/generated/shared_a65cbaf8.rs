@@ -620,7 +620,7 @@ impl From<&str> for ConversationChannelType {
             "Screenshare" => Self::Screenshare,
             "Message" => Self::Message,
             "InternalMessage" => Self::InternalMessage,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -699,7 +699,7 @@ impl From<&str> for ConversationChannelMessageType {
             "Open" => Self::Open,
             "Instagram" => Self::Instagram,
             "Apple" => Self::Apple,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1133,7 +1133,7 @@ impl From<&str> for DeviceCategory {
             "mobile" => Self::Mobile,
             "tablet" => Self::Tablet,
             "other" => Self::Other,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2149,7 +2149,7 @@ impl From<&str> for ReferrerMedium {
             "email" => Self::Email,
             "unknown" => Self::UnknownValue,
             "paid" => Self::Paid,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3421,7 +3421,7 @@ impl From<&str> for SessionOriginatingDirection {
             "Unknown" => Self::UnknownValue,
             "Inbound" => Self::Inbound,
             "Outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3544,7 +3544,7 @@ impl From<&str> for SessionLastUserDisconnectType {
             "DoNotDisturbTransfer" => Self::DoNotDisturbTransfer,
             "SessionExpired" => Self::SessionExpired,
             "Takeover" => Self::Takeover,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3599,7 +3599,7 @@ impl From<&str> for SessionLastAcdOutcome {
             "Abandon" => Self::Abandon,
             "Answered" => Self::Answered,
             "FlowOut" => Self::FlowOut,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3658,7 +3658,7 @@ impl From<&str> for SessionCaseStatus {
             "InProgress" => Self::InProgress,
             "Terminated" => Self::Terminated,
             "Closed" => Self::Closed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -551,7 +551,7 @@ impl From<&str> for QueueScoringMethod {
         match v {
             "TimestampAndPriority" => Self::TimestampAndPriority,
             "PriorityOnly" => Self::PriorityOnly,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -602,7 +602,7 @@ impl From<&str> for QueueLastAgentRoutingMode {
             "Disabled" => Self::Disabled,
             "QueueMembersOnly" => Self::QueueMembersOnly,
             "AnyAgent" => Self::AnyAgent,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -653,7 +653,7 @@ impl From<&str> for QueueSkillEvaluationMethod {
             "NONE" => Self::None,
             "BEST" => Self::Best,
             "ALL" => Self::All,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

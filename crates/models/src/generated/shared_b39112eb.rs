@@ -207,7 +207,7 @@ impl From<&str> for InboundOnlySettingInbound {
         match v {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -759,7 +759,7 @@ impl From<&str> for SettingDirectionInbound {
         match v {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -806,7 +806,7 @@ impl From<&str> for SettingDirectionOutbound {
         match v {
             "Enabled" => Self::Enabled,
             "Disabled" => Self::Disabled,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

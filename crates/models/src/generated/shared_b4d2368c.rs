@@ -469,7 +469,7 @@ impl From<&str> for VoicemailRetentionPolicyVoicemailRetentionPolicyType {
             "RETAIN_INDEFINITELY" => Self::RetainIndefinitely,
             "RETAIN_WITH_TTL" => Self::RetainWithTtl,
             "IMMEDIATE_DELETE" => Self::ImmediateDelete,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -665,7 +665,7 @@ impl From<&str> for VoicemailSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -740,7 +740,7 @@ impl From<&str> for VoicemailSearchCriteriaType {
             "REQUIRED_FIELDS" => Self::RequiredFields,
             "MATCH_ALL" => Self::MatchAll,
             "DATE_RANGE" => Self::DateRange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -907,7 +907,7 @@ impl From<&str> for VoicemailSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -682,7 +682,7 @@ impl From<&str> for GroupState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -729,7 +729,7 @@ impl From<&str> for GroupType {
         match v {
             "official" => Self::Official,
             "social" => Self::Social,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -780,7 +780,7 @@ impl From<&str> for GroupVisibility {
             "public" => Self::Public,
             "owners" => Self::Owners,
             "members" => Self::Members,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -932,7 +932,7 @@ impl From<&str> for GroupContactType {
         match v {
             "GROUPRING" => Self::Groupring,
             "GROUPPHONE" => Self::Groupphone,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -975,7 +975,7 @@ impl From<&str> for GroupContactMediaType {
     fn from(v: &str) -> Self {
         match v {
             "PHONE" => Self::Phone,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1514,7 +1514,7 @@ impl From<&str> for ResourceConditionNodeConjunction {
         match v {
             "AND" => Self::And,
             "OR" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1577,7 +1577,7 @@ impl From<&str> for ResourceConditionNodeOperator {
             "GT" => Self::Gt,
             "LE" => Self::Le,
             "LT" => Self::Lt,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1698,7 +1698,7 @@ impl From<&str> for ResourceConditionValueType {
             "USER" => Self::User,
             "QUEUE" => Self::Queue,
             "TEAM" => Self::Team,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1977,7 +1977,7 @@ impl From<&str> for RoutingStatusStatus {
             "INTERACTING" => Self::Interacting,
             "NOT_RESPONDING" => Self::NotResponding,
             "COMMUNICATING" => Self::Communicating,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2482,7 +2482,7 @@ impl From<&str> for UserStateEnum {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2843,7 +2843,7 @@ impl From<&str> for UserRoutingLanguageState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3002,7 +3002,7 @@ impl From<&str> for UserRoutingSkillState {
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "deleted" => Self::Deleted,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

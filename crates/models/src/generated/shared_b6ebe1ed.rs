@@ -256,7 +256,7 @@ impl From<&str> for ConversationContentCardActionType {
             "Link" => Self::Link,
             "Postback" => Self::Postback,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -632,7 +632,7 @@ impl From<&str> for ConversationContentNotificationResponseNotificationStatus {
         match v {
             "Accepted" => Self::Accepted,
             "Declined" => Self::Declined,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -938,7 +938,7 @@ impl From<&str> for ConversationContentPaymentRequestPaymentPlatform {
     fn from(v: &str) -> Self {
         match v {
             "ApplePay" => Self::ApplePay,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1066,7 +1066,7 @@ impl From<&str> for ConversationContentPaymentResponsePaymentStatus {
         match v {
             "Completed" => Self::Completed,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1248,7 +1248,7 @@ impl From<&str> for ConversationContentPushDeviceType {
         match v {
             "Android" => Self::Android,
             "IOS" => Self::Ios,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1397,7 +1397,7 @@ impl From<&str> for ConversationContentQuickReplyAction {
     fn from(v: &str) -> Self {
         match v {
             "Message" => Self::Message,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1641,7 +1641,7 @@ impl From<&str> for ConversationContentReactionReactionType {
             "Rating" => Self::Rating,
             "Repost" => Self::Repost,
             "Save" => Self::Save,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1753,7 +1753,7 @@ impl From<&str> for ConversationContentRequiredContactFieldContactField {
             "Name" => Self::Name,
             "Phone" => Self::Phone,
             "Email" => Self::Email,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1877,7 +1877,7 @@ impl From<&str> for ConversationContentStoryType {
         match v {
             "Mention" => Self::Mention,
             "Reply" => Self::Reply,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1988,7 +1988,7 @@ impl From<&str> for ConversationContentTextType {
     fn from(v: &str) -> Self {
         match v {
             "Text" => Self::Text,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2385,7 +2385,7 @@ impl From<&str> for ConversationMessageContentContentType {
             "RichLink" => Self::RichLink,
             "NotificationResponse" => Self::NotificationResponse,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2684,7 +2684,7 @@ impl From<&str> for ConversationPushProviderIntegrationProvider {
         match v {
             "FCM" => Self::Fcm,
             "APNS" => Self::Apns,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -155,7 +155,7 @@ impl From<&str> for ConversationCustomAttributesSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -351,7 +351,7 @@ impl From<&str> for ConversationParticipantSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -398,7 +398,7 @@ impl From<&str> for ConversationParticipantSearchCriteriaType {
         match v {
             "EXACT" => Self::Exact,
             "DATE_RANGE" => Self::DateRange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -550,7 +550,7 @@ impl From<&str> for ConversationParticipantSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

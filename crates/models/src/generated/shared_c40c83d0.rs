@@ -160,7 +160,7 @@ impl From<&str> for AutoSearchConfigType {
             "ArticlesOnly" => Self::ArticlesOnly,
             "ArticlesWithAnswerHighlights" => Self::ArticlesWithAnswerHighlights,
             "AnswerGeneration" => Self::AnswerGeneration,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -394,7 +394,7 @@ impl From<&str> for CopilotNluEngineType {
     fn from(v: &str) -> Self {
         match v {
             "NluV3" => Self::NluV3,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -521,7 +521,7 @@ impl From<&str> for CopilotActionActionType {
             "Script" => Self::Script,
             "Checklist" => Self::Checklist,
             "ThirdPartyAction" => Self::ThirdPartyAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -650,7 +650,7 @@ impl From<&str> for CopilotConditionConditionType {
             "ConversationTransfer" => Self::ConversationTransfer,
             "ConversationEnd" => Self::ConversationEnd,
             "Sentiment" => Self::Sentiment,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -777,7 +777,7 @@ impl From<&str> for CopilotFallbackActionActionType {
             "Script" => Self::Script,
             "KnowledgeSearch" => Self::KnowledgeSearch,
             "ThirdPartyAction" => Self::ThirdPartyAction,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -208,7 +208,7 @@ impl From<&str> for AsyncQueryStatusState {
             "CANCELLED" => Self::Cancelled,
             "FULFILLED" => Self::Fulfilled,
             "EXPIRED" => Self::Expired,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

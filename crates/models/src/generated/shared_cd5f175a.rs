@@ -211,7 +211,7 @@ impl From<&str> for WorkspaceType {
         match v {
             "USER" => Self::User,
             "GROUP" => Self::Group,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -449,7 +449,7 @@ impl From<&str> for FlowActivityEntityDataMetric {
     fn from(v: &str) -> Self {
         match v {
             "oFlow" => Self::OFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -524,7 +524,7 @@ impl From<&str> for FlowActivityEntityDataActiveRouting {
             "Preferred" => Self::Preferred,
             "Standard" => Self::Standard,
             "Vip" => Self::Vip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -571,7 +571,7 @@ impl From<&str> for FlowActivityEntityDataDirection {
         match v {
             "inbound" => Self::Inbound,
             "outbound" => Self::Outbound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -694,7 +694,7 @@ impl From<&str> for FlowActivityEntityDataFlowType {
             "VOICESURVEY" => Self::Voicesurvey,
             "WORKFLOW" => Self::Workflow,
             "WORKITEM" => Self::Workitem,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -777,7 +777,7 @@ impl From<&str> for FlowActivityEntityDataMediaType {
             "unknown" => Self::UnknownValue,
             "video" => Self::Video,
             "voice" => Self::Voice,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -852,7 +852,7 @@ impl From<&str> for FlowActivityEntityDataUsedRouting {
             "Preferred" => Self::Preferred,
             "Standard" => Self::Standard,
             "Vip" => Self::Vip,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -983,7 +983,7 @@ impl From<&str> for FlowActivityMetricValueMetric {
     fn from(v: &str) -> Self {
         match v {
             "oFlow" => Self::OFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1123,7 +1123,7 @@ impl From<&str> for FlowActivityQueryOrder {
             "asc" => Self::Asc,
             "desc" => Self::Desc,
             "unordered" => Self::Unordered,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1240,7 +1240,7 @@ impl From<&str> for FlowActivityQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1366,7 +1366,7 @@ impl From<&str> for FlowActivityQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1477,7 +1477,7 @@ impl From<&str> for FlowActivityQueryMetricMetric {
     fn from(v: &str) -> Self {
         match v {
             "oFlow" => Self::OFlow,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1616,7 +1616,7 @@ impl From<&str> for FlowActivityQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1751,7 +1751,7 @@ impl From<&str> for FlowActivityQueryPredicateDimension {
             "teamId" => Self::TeamId,
             "usedRouting" => Self::UsedRouting,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1802,7 +1802,7 @@ impl From<&str> for FlowActivityQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2000,7 +2000,7 @@ impl From<&str> for FlowActivityResponseEntityIdDimension {
             "teamId" => Self::TeamId,
             "usedRouting" => Self::UsedRouting,
             "userId" => Self::UserId,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2247,7 +2247,7 @@ impl From<&str> for FlowAggregateQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2373,7 +2373,7 @@ impl From<&str> for FlowAggregateQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2523,7 +2523,7 @@ impl From<&str> for FlowAggregateQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -2966,7 +2966,7 @@ impl From<&str> for FlowAggregateQueryPredicateDimension {
             "videoPresent" => Self::VideoPresent,
             "waitingInteractionCount" => Self::WaitingInteractionCount,
             "wrapUpCode" => Self::WrapUpCode,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3017,7 +3017,7 @@ impl From<&str> for FlowAggregateQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3254,7 +3254,7 @@ impl From<&str> for FlowAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3423,7 +3423,7 @@ impl From<&str> for FlowAggregationViewTarget {
             "tFlowDisconnect" => Self::TFlowDisconnect,
             "tFlowExit" => Self::TFlowExit,
             "tFlowOutcome" => Self::TFlowOutcome,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3466,7 +3466,7 @@ impl From<&str> for FlowAggregationViewFunction {
     fn from(v: &str) -> Self {
         match v {
             "rangeBound" => Self::RangeBound,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3725,7 +3725,7 @@ impl From<&str> for FlowAsyncAggregationQueryAlternateTimeDimension {
     fn from(v: &str) -> Self {
         match v {
             "eventTime" => Self::EventTime,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -3984,7 +3984,7 @@ impl From<&str> for FlowObservationQueryClauseType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4110,7 +4110,7 @@ impl From<&str> for FlowObservationQueryFilterType {
         match v {
             "and" => Self::And,
             "or" => Self::Or,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4260,7 +4260,7 @@ impl From<&str> for FlowObservationQueryPredicateType {
             "dimension" => Self::Dimension,
             "property" => Self::Property,
             "metric" => Self::Metric,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4307,7 +4307,7 @@ impl From<&str> for FlowObservationQueryPredicateDimension {
         match v {
             "flowId" => Self::FlowId,
             "mediaType" => Self::MediaType,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -4358,7 +4358,7 @@ impl From<&str> for FlowObservationQueryPredicateOperator {
             "matches" => Self::Matches,
             "exists" => Self::Exists,
             "notExists" => Self::NotExists,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -110,7 +110,7 @@ impl From<&str> for AuditQuerySortName {
     fn from(v: &str) -> Self {
         match v {
             "Timestamp" => Self::Timestamp,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -157,7 +157,7 @@ impl From<&str> for AuditQuerySortSortOrder {
         match v {
             "ascending" => Self::Ascending,
             "descending" => Self::Descending,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -861,7 +861,7 @@ impl From<&str> for NamedEntityTypeMechanismType {
             "List" => Self::List,
             "Regex" => Self::Regex,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -912,7 +912,7 @@ impl From<&str> for NamedEntityTypeMechanismSubType {
             "Alphanumeric" => Self::Alphanumeric,
             "NumberSequence" => Self::NumberSequence,
             "FreeForm" => Self::FreeForm,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1414,7 +1414,7 @@ impl From<&str> for NluDomainVersionTrainingStatus {
             "Trained" => Self::Trained,
             "Error" => Self::Error,
             "Unknown" => Self::UnknownValue,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1469,7 +1469,7 @@ impl From<&str> for NluDomainVersionEvaluationStatus {
             "Evaluating" => Self::Evaluating,
             "Evaluated" => Self::Evaluated,
             "Error" => Self::Error,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -1683,7 +1683,7 @@ impl From<&str> for NluUtteranceSource {
         match v {
             "Generated" => Self::Generated,
             "User" => Self::User,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

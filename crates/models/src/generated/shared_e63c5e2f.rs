@@ -137,7 +137,7 @@ impl From<&str> for AggregationResultType {
         match v {
             "termFrequency" => Self::TermFrequency,
             "numericRange" => Self::NumericRange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -369,7 +369,7 @@ impl From<&str> for AnalyticsQueryAggregationType {
         match v {
             "termFrequency" => Self::TermFrequency,
             "numericRange" => Self::NumericRange,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

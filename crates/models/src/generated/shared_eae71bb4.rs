@@ -334,7 +334,7 @@ impl From<&str> for KnowledgeBaseReferenceLanguageCode {
             "he-IL" => Self::HeIl,
             "el-GR" => Self::ElGr,
             "ar-SA" => Self::ArSa,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

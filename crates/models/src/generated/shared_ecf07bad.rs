@@ -193,7 +193,7 @@ impl From<&str> for UserSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -288,7 +288,7 @@ impl From<&str> for UserSearchCriteriaType {
             "LESS_THAN_EQUAL_TO" => Self::LessThanEqualTo,
             "GREATER_THAN" => Self::GreaterThan,
             "GREATER_THAN_EQUAL_TO" => Self::GreaterThanEqualTo,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -477,7 +477,7 @@ impl From<&str> for UserSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -532,7 +532,7 @@ impl From<&str> for UserSearchRequestIntegrationPresenceSource {
             "ZoomPhone" => Self::ZoomPhone,
             "EightByEight" => Self::EightByEight,
             "RingCentral" => Self::RingCentral,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

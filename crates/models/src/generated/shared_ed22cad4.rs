@@ -249,7 +249,7 @@ impl From<&str> for AgenticVirtualAgentStatus {
         match v {
             "Draft" => Self::Draft,
             "Published" => Self::Published,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -471,7 +471,7 @@ impl From<&str> for AgenticVirtualAgentJobStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -575,7 +575,7 @@ impl From<&str> for AgenticVirtualAgentVersionPublishStatus {
         match v {
             "TestReady" => Self::TestReady,
             "ProductionReady" => Self::ProductionReady,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -711,7 +711,7 @@ impl From<&str> for AgenticVirtualAgentVersionPublishJobStatus {
             "InProgress" => Self::InProgress,
             "Succeeded" => Self::Succeeded,
             "Failed" => Self::Failed,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -140,7 +140,7 @@ impl From<&str> for RequestMappingAttributeType {
             "Number" => Self::Number,
             "Integer" => Self::Integer,
             "Boolean" => Self::Boolean,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -187,7 +187,7 @@ impl From<&str> for RequestMappingMappingType {
         match v {
             "Lookup" => Self::Lookup,
             "HardCoded" => Self::HardCoded,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -193,7 +193,7 @@ impl From<&str> for GroupSearchCriteriaOperator {
             "AND" => Self::And,
             "OR" => Self::Or,
             "NOT" => Self::Not,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -264,7 +264,7 @@ impl From<&str> for GroupSearchCriteriaType {
             "TERMS" => Self::Terms,
             "REQUIRED_FIELDS" => Self::RequiredFields,
             "MATCH_ALL" => Self::MatchAll,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }
@@ -420,7 +420,7 @@ impl From<&str> for GroupSearchRequestSortOrder {
             "ASC" => Self::Asc,
             "DESC" => Self::Desc,
             "SCORE" => Self::Score,
-            _ => Self::Unknown(v.to_owned()),
+            _ => Self::Unknown(json::unknown_enum_value(v)),
         }
     }
 }

@@ -38,6 +38,30 @@ pub use reader::{JsonReader, MAX_DEPTH};
 pub use unknown::UnknownFields;
 pub use writer::{ArrayWriter, JsonWriter, ObjectWriter};
 
+thread_local! {
+    static UNKNOWN_SEEN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many unknown properties and unknown enum values this thread has decoded so far: what
+/// the spec does not describe. The model tests assert that a sample made from the spec leaves
+/// it unchanged (a property decoded under the wrong name would land in `unknown_fields`).
+pub fn unknown_seen() -> u64 {
+    UNKNOWN_SEEN.with(|c| c.get())
+}
+
+fn note_unknown() {
+    UNKNOWN_SEEN.with(|c| c.set(c.get().wrapping_add(1)));
+}
+
+/// An enum value this version of the spec does not list (generated enums call it to build
+/// their `Unknown` variant).
+#[doc(hidden)]
+#[cold]
+pub fn unknown_enum_value(v: &str) -> String {
+    note_unknown();
+    v.to_owned()
+}
+
 use serde_json::Value;
 use time::{Date, OffsetDateTime};
 

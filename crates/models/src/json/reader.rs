@@ -1090,6 +1090,7 @@ impl<'a> JsonReader<'a> {
         extra: &mut super::UnknownFields,
     ) -> Result<(), DecodeError> {
         let v = self.read_value()?;
+        super::note_unknown();
         extra.insert(key, v);
         Ok(())
     }
