@@ -30,15 +30,35 @@ pub fn sanitize(text: &str) -> String {
             continue;
         }
         blank = false;
-        let line = line
-            .replace("```", "'''")
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
-        out.push_str(&line);
+        let line = line.replace("```", "'''");
+        escape_outside_code(&line, &mut out);
         out.push('\n');
     }
     out
+}
+
+/// Escapes `&`, `<` and `>` for rustdoc's Markdown, except inside inline code spans (`` `…` ``),
+/// where rustdoc shows text literally: `Vec<String>` in backticks must stay as it is (escaped,
+/// it showed as `Vec&lt;String&gt;`). An unmatched backtick opens no span.
+pub(crate) fn escape_outside_code(line: &str, out: &mut String) {
+    let parts: Vec<&str> = line.split('`').collect();
+    let balanced = parts.len() % 2 == 1;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let in_code = i % 2 == 1 && (balanced || i + 1 < parts.len());
+        if in_code {
+            out.push_str(part);
+        } else {
+            out.push_str(
+                &part
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;"),
+            );
+        }
+    }
 }
 
 /// The Rust spelling of a type. `m` is the path prefix for models and enums (`""` inside the

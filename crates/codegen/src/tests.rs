@@ -192,6 +192,11 @@ fn emits_api_groups_and_builders() {
     assert!(!users.contains("```"));
     assert!(!users.contains("///     let"));
     assert!(users.contains("&lt;b&gt;bold&lt;/b&gt;"));
+    // Code spans are shown literally by rustdoc: not escaped.
+    assert!(!users.contains("`Vec&lt;"));
+    let mut out = String::new();
+    crate::rust::escape_outside_code("a <b> `Vec<String>` & `x<y", &mut out);
+    assert_eq!(out, "a &lt;b&gt; `Vec<String>` &amp; `x&lt;y");
     // The builder of a two-group operation lives once, in its first group, gated by both.
     let api_mod = file(&files, "crates/sdk/src/generated/api/mod.rs");
     assert!(api_mod.contains(

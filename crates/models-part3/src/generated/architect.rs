@@ -606,7 +606,7 @@ pub struct ArchitectJobMessageDetail {
     ///
     /// JSON `method`.
     pub method: Option<String>,
-    /// The body of the request, reported as sent and without redaction. Omitted when the request had no body, so it is absent for ordinary GET lookups and present for calls such as POST searches. Truncated to 4096 characters with a `...&lt;truncated N chars&gt;` suffix when longer.
+    /// The body of the request, reported as sent and without redaction. Omitted when the request had no body, so it is absent for ordinary GET lookups and present for calls such as POST searches. Truncated to 4096 characters with a `...<truncated N chars>` suffix when longer.
     ///
     /// JSON `requestBody`.
     pub request_body: Option<String>,
@@ -622,7 +622,7 @@ pub struct ArchitectJobMessageDetail {
     ///
     /// JSON `correlationId`.
     pub correlation_id: Option<String>,
-    /// The body of the response, reported as received and without redaction. Because entries are captured for requests that succeeded as well, this can carry data returned by a lookup that was unrelated to the failure. Omitted when the response had no body. Truncated to 4096 characters with a `...&lt;truncated N chars&gt;` suffix when longer.
+    /// The body of the response, reported as received and without redaction. Because entries are captured for requests that succeeded as well, this can carry data returned by a lookup that was unrelated to the failure. Omitted when the response had no body. Truncated to 4096 characters with a `...<truncated N chars>` suffix when longer.
     ///
     /// JSON `responseBody`.
     pub response_body: Option<String>,

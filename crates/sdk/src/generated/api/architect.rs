@@ -2078,7 +2078,7 @@ impl ArchitectApi {
     /// - `datatableId` (path, required, positional): id of datatable
     /// - `dataTableRow` (body, required, `set_data_table_row`):
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn post_flows_datatable_rows(&self, datatable_id: impl Into<String>) -> PostFlowsDatatableRows {
         PostFlowsDatatableRows {
             client: self.client.clone(),
@@ -2099,7 +2099,7 @@ impl ArchitectApi {
     /// - `rowId` (path, required, positional): The key for the row
     /// - `showbrief` (query, `set_showbrief`): if true returns just the key field for the row Default: `true`.
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn get_flows_datatable_row(&self, datatable_id: impl Into<String>, row_id: impl Into<String>) -> GetFlowsDatatableRow {
         GetFlowsDatatableRow {
             client: self.client.clone(),
@@ -2121,7 +2121,7 @@ impl ArchitectApi {
     /// - `rowId` (path, required, positional): the key for the row
     /// - `body` (body, `set_body`): datatable row
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn put_flows_datatable_row(&self, datatable_id: impl Into<String>, row_id: impl Into<String>) -> PutFlowsDatatableRow {
         PutFlowsDatatableRow {
             client: self.client.clone(),

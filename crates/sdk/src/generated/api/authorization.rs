@@ -279,7 +279,7 @@ impl AuthorizationApi {
     /// - `permission` (query, required, `set_permission`): The permission string, including the object to access, e.g. routing:queue:view
     /// - `name` (query, `set_name`): Search term to filter by division name
     ///
-    /// Returns `Vec&lt;models::AuthzDivision&gt;`.
+    /// Returns `Vec<models::AuthzDivision>`.
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_authorization_divisionspermitted_me(&self) -> GetAuthorizationDivisionspermittedMe {
         GetAuthorizationDivisionspermittedMe {
@@ -925,7 +925,7 @@ impl AuthorizationApi {
     /// - `roleId` (path, required, positional): Role ID
     /// - `body` (body, required, `set_body`): List of user IDs
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn put_authorization_role_users_add(&self, role_id: impl Into<String>) -> PutAuthorizationRoleUsersAdd {
         PutAuthorizationRoleUsersAdd {
             client: self.client.clone(),
@@ -943,7 +943,7 @@ impl AuthorizationApi {
     /// - `roleId` (path, required, positional): Role ID
     /// - `body` (body, required, `set_body`): List of user IDs
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn put_authorization_role_users_remove(&self, role_id: impl Into<String>) -> PutAuthorizationRoleUsersRemove {
         PutAuthorizationRoleUsersRemove {
             client: self.client.clone(),
@@ -1008,7 +1008,7 @@ impl AuthorizationApi {
     /// Parameters:
     /// - `id` (query, `set_id`): id
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn get_authorization_subjects_rolecounts(&self) -> GetAuthorizationSubjectsRolecounts {
         GetAuthorizationSubjectsRolecounts {
             client: self.client.clone(),

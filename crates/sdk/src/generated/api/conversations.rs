@@ -583,7 +583,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     pub fn get_conversations_callback_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCallbackParticipantWrapupcodes {
         GetConversationsCallbackParticipantWrapupcodes {
             client: self.client.clone(),
@@ -1305,7 +1305,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     pub fn get_conversations_call_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCallParticipantWrapupcodes {
         GetConversationsCallParticipantWrapupcodes {
             client: self.client.clone(),
@@ -1577,7 +1577,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_conversations_cobrowsesession_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsCobrowsesessionParticipantWrapupcodes {
         GetConversationsCobrowsesessionParticipantWrapupcodes {
@@ -2203,7 +2203,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     pub fn get_conversations_email_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsEmailParticipantWrapupcodes {
         GetConversationsEmailParticipantWrapupcodes {
             client: self.client.clone(),
@@ -2975,7 +2975,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversationId
     /// - `participantId` (path, required, positional): participantId
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     pub fn get_conversations_message_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationsMessageParticipantWrapupcodes {
         GetConversationsMessageParticipantWrapupcodes {
             client: self.client.clone(),
@@ -5625,7 +5625,7 @@ impl ConversationsApi {
     /// - `conversationId` (path, required, positional): conversation ID
     /// - `participantId` (path, required, positional): participant ID
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     pub fn get_conversation_participant_wrapupcodes(&self, conversation_id: impl Into<String>, participant_id: impl Into<String>) -> GetConversationParticipantWrapupcodes {
         GetConversationParticipantWrapupcodes {
             client: self.client.clone(),

@@ -251,7 +251,7 @@ impl IntegrationsApi {
     ///
     /// `GET /api/v2/integrations/actions/functions/runtimes` (`getIntegrationsActionsFunctionsRuntimes`)
     ///
-    /// Returns `Vec&lt;models::FunctionRuntime&gt;`.
+    /// Returns `Vec<models::FunctionRuntime>`.
     pub fn get_integrations_actions_functions_runtimes(&self) -> GetIntegrationsActionsFunctionsRuntimes {
         GetIntegrationsActionsFunctionsRuntimes {
             client: self.client.clone(),
@@ -912,7 +912,7 @@ impl IntegrationsApi {
     ///
     /// `GET /api/v2/integrations/credentials/types` (`getIntegrationsCredentialsTypes`)
     ///
-    /// Returns `Vec&lt;models::CredentialType&gt;`.
+    /// Returns `Vec<models::CredentialType>`.
     pub fn get_integrations_credentials_types(&self) -> GetIntegrationsCredentialsTypes {
         GetIntegrationsCredentialsTypes {
             client: self.client.clone(),

@@ -202,7 +202,7 @@ impl IntentsApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Customer intent IDs to retrieve
     ///
-    /// Returns `Vec&lt;models::CustomerIntentResponse&gt;`.
+    /// Returns `Vec<models::CustomerIntentResponse>`.
     pub fn post_intents_customerintents_bulk_retrieve(&self) -> PostIntentsCustomerintentsBulkRetrieve {
         PostIntentsCustomerintentsBulkRetrieve {
             client: self.client.clone(),

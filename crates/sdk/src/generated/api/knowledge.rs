@@ -1737,7 +1737,7 @@ impl KnowledgeApi {
     /// - `expand` (query, `set_expand`): The specified entity attributes will be filled. Comma separated values expected.
     /// - `ids` (query, `set_ids`): If specified, retrieves integration sources with specified IDs.
     ///
-    /// Returns `Vec&lt;models::SourceBaseResponse&gt;`.
+    /// Returns `Vec<models::SourceBaseResponse>`.
     pub fn get_knowledge_knowledgebase_sources(&self, knowledge_base_id: impl Into<String>) -> GetKnowledgeKnowledgebaseSources {
         GetKnowledgeKnowledgebaseSources {
             client: self.client.clone(),

@@ -98,7 +98,7 @@ impl LanguagesApi {
     /// Parameters:
     /// - `language` (query, required, `set_language`): The language of the builtin translation to retrieve
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn get_languages_translations_builtin(&self) -> GetLanguagesTranslationsBuiltin {
         GetLanguagesTranslationsBuiltin {
             client: self.client.clone(),
@@ -114,7 +114,7 @@ impl LanguagesApi {
     /// Parameters:
     /// - `language` (query, required, `set_language`): The language of the translation to retrieve for the organization
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn get_languages_translations_organization(&self) -> GetLanguagesTranslationsOrganization {
         GetLanguagesTranslationsOrganization {
             client: self.client.clone(),
@@ -130,7 +130,7 @@ impl LanguagesApi {
     /// Parameters:
     /// - `userId` (path, required, positional): The user id
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn get_languages_translations_user(&self, user_id: impl Into<String>) -> GetLanguagesTranslationsUser {
         GetLanguagesTranslationsUser {
             client: self.client.clone(),

@@ -35,7 +35,7 @@ impl LicenseApi {
     ///
     /// `GET /api/v2/license/definitions` (`getLicenseDefinitions`)
     ///
-    /// Returns `Vec&lt;models::LicenseDefinition&gt;`.
+    /// Returns `Vec<models::LicenseDefinition>`.
     pub fn get_license_definitions(&self) -> GetLicenseDefinitions {
         GetLicenseDefinitions {
             client: self.client.clone(),
@@ -66,7 +66,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The roleIds to use while inferring licenses
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn post_license_infer(&self) -> PostLicenseInfer {
         PostLicenseInfer {
             client: self.client.clone(),
@@ -84,7 +84,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The permissions to use while inferring licenses
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn post_license_infer_permissions(&self) -> PostLicenseInferPermissions {
         PostLicenseInferPermissions {
             client: self.client.clone(),
@@ -100,7 +100,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The license assignments to update.
     ///
-    /// Returns `Vec&lt;models::LicenseUpdateStatus&gt;`.
+    /// Returns `Vec<models::LicenseUpdateStatus>`.
     pub fn post_license_organization(&self) -> PostLicenseOrganization {
         PostLicenseOrganization {
             client: self.client.clone(),
@@ -168,7 +168,7 @@ impl LicenseApi {
     /// Parameters:
     /// - `body` (body, `set_body`): The user IDs to fetch.
     ///
-    /// Returns `BTreeMap&lt;String, Value&gt;`.
+    /// Returns `BTreeMap<String, Value>`.
     pub fn post_license_users(&self) -> PostLicenseUsers {
         PostLicenseUsers {
             client: self.client.clone(),

@@ -592,7 +592,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Campaign IDs
     ///
-    /// Returns `Vec&lt;models::CampaignProgress&gt;`.
+    /// Returns `Vec<models::CampaignProgress>`.
     pub fn post_outbound_campaigns_progress(&self) -> PostOutboundCampaignsProgress {
         PostOutboundCampaignsProgress {
             client: self.client.clone(),
@@ -1281,7 +1281,7 @@ impl OutboundApi {
     /// - `clearSystemData` (query, `set_clear_system_data`): Clear system data. True means the system columns (attempts, callable status, etc) stored on the contact will be cleared if the contact already exists; false means they won't.
     /// - `doNotQueue` (query, `set_do_not_queue`): Do not queue. True means that updated contacts will not have their positions in the queue altered, so contacts that have already been dialed will not be redialed. For new contacts, this parameter has no effect; False means that updated contacts will be re-queued, according to the 'priority' parameter.
     ///
-    /// Returns `Vec&lt;models::DialerContact&gt;`.
+    /// Returns `Vec<models::DialerContact>`.
     pub fn post_outbound_contactlist_contacts(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContacts {
         PostOutboundContactlistContacts {
             client: self.client.clone(),
@@ -1320,7 +1320,7 @@ impl OutboundApi {
     /// - `contactListId` (path, required, positional): Contact List ID
     /// - `body` (body, required, `set_body`): ContactIds to get.
     ///
-    /// Returns `Vec&lt;models::DialerContact&gt;`.
+    /// Returns `Vec<models::DialerContact>`.
     pub fn post_outbound_contactlist_contacts_bulk(&self, contact_list_id: impl Into<String>) -> PostOutboundContactlistContactsBulk {
         PostOutboundContactlistContactsBulk {
             client: self.client.clone(),
@@ -2669,7 +2669,7 @@ impl OutboundApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): Messaging Campaign IDs
     ///
-    /// Returns `Vec&lt;models::CampaignProgress&gt;`.
+    /// Returns `Vec<models::CampaignProgress>`.
     pub fn post_outbound_messagingcampaigns_progress(&self) -> PostOutboundMessagingcampaignsProgress {
         PostOutboundMessagingcampaignsProgress {
             client: self.client.clone(),
@@ -2912,7 +2912,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/campaigns` (`getOutboundSchedulesCampaigns`)
     ///
-    /// Returns `Vec&lt;models::CampaignSchedule&gt;`.
+    /// Returns `Vec<models::CampaignSchedule>`.
     pub fn get_outbound_schedules_campaigns(&self) -> GetOutboundSchedulesCampaigns {
         GetOutboundSchedulesCampaigns {
             client: self.client.clone(),
@@ -3098,7 +3098,7 @@ impl OutboundApi {
     ///
     /// `GET /api/v2/outbound/schedules/sequences` (`getOutboundSchedulesSequences`)
     ///
-    /// Returns `Vec&lt;models::SequenceSchedule&gt;`.
+    /// Returns `Vec<models::SequenceSchedule>`.
     pub fn get_outbound_schedules_sequences(&self) -> GetOutboundSchedulesSequences {
         GetOutboundSchedulesSequences {
             client: self.client.clone(),

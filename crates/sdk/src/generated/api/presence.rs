@@ -372,7 +372,7 @@ impl PresenceApi {
     ///
     /// `GET /api/v2/systempresences` (`getSystempresences`)
     ///
-    /// Returns `Vec&lt;models::SystemPresence&gt;`.
+    /// Returns `Vec<models::SystemPresence>`.
     pub fn get_systempresences(&self) -> GetSystempresences {
         GetSystempresences {
             client: self.client.clone(),
@@ -387,7 +387,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): List of User presences
     ///
-    /// Returns `Vec&lt;models::UserPresence&gt;`.
+    /// Returns `Vec<models::UserPresence>`.
     pub fn put_users_presences_bulk(&self) -> PutUsersPresencesBulk {
         PutUsersPresencesBulk {
             client: self.client.clone(),
@@ -403,7 +403,7 @@ impl PresenceApi {
     /// Parameters:
     /// - `id` (query, `set_id`): A comma separated list of user IDs to fetch their presence status in bulk. Limit 50.
     ///
-    /// Returns `Vec&lt;models::UcUserPresence&gt;`.
+    /// Returns `Vec<models::UcUserPresence>`.
     pub fn get_users_presences_purecloud_bulk(&self) -> GetUsersPresencesPurecloudBulk {
         GetUsersPresencesPurecloudBulk {
             client: self.client.clone(),
@@ -420,7 +420,7 @@ impl PresenceApi {
     /// - `sourceId` (path, required, positional): The requested presence source ID.
     /// - `id` (query, `set_id`): A comma separated list of user IDs to fetch their presence status in bulk. Limit 50.
     ///
-    /// Returns `Vec&lt;models::UcUserPresence&gt;`.
+    /// Returns `Vec<models::UcUserPresence>`.
     pub fn get_users_presence_bulk(&self, source_id: impl Into<String>) -> GetUsersPresenceBulk {
         GetUsersPresenceBulk {
             client: self.client.clone(),

@@ -498,7 +498,7 @@ impl QualityApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): conversationId
     ///
-    /// Returns `Vec&lt;models::Survey&gt;`.
+    /// Returns `Vec<models::Survey>`.
     pub fn get_quality_conversation_surveys(&self, conversation_id: impl Into<String>) -> GetQualityConversationSurveys {
         GetQualityConversationSurveys {
             client: self.client.clone(),
@@ -776,7 +776,7 @@ impl QualityApi {
     /// Parameters:
     /// - `contextId` (query, required, `set_context_id`): A comma-delimited list of valid evaluation form context ids
     ///
-    /// Returns `Vec&lt;models::EvaluationFormResponse&gt;`.
+    /// Returns `Vec<models::EvaluationFormResponse>`.
     pub fn get_quality_forms_evaluations_bulk_contexts(&self) -> GetQualityFormsEvaluationsBulkContexts {
         GetQualityFormsEvaluationsBulkContexts {
             client: self.client.clone(),
@@ -945,7 +945,7 @@ impl QualityApi {
     /// - `contextId` (query, required, `set_context_id`): A comma-delimited list of valid survey form context ids. The maximum number of ids allowed in this list is 100.
     /// - `published` (query, `set_published`): If true, the latest published version will be included. If false, only the unpublished version will be included. Default: `true`.
     ///
-    /// Returns `Vec&lt;models::SurveyForm&gt;`.
+    /// Returns `Vec<models::SurveyForm>`.
     pub fn get_quality_forms_surveys_bulk_contexts(&self) -> GetQualityFormsSurveysBulkContexts {
         GetQualityFormsSurveysBulkContexts {
             client: self.client.clone(),

@@ -38,7 +38,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `conversationId` (path, required, positional): Conversation ID
     ///
-    /// Returns `Vec&lt;models::RecordingMetadata&gt;`.
+    /// Returns `Vec<models::RecordingMetadata>`.
     pub fn get_conversation_recordingmetadata(&self, conversation_id: impl Into<String>) -> GetConversationRecordingmetadata {
         GetConversationRecordingmetadata {
             client: self.client.clone(),
@@ -79,7 +79,7 @@ impl RecordingApi {
     /// - `locale` (query, `set_locale`): The locale used for redacting sensitive information in requested files, as an ISO 639-1 code
     /// - `includePauseAnnotationsForScreenRecordings` (query, `set_include_pause_annotations_for_screen_recordings`): Include applicable Secure Pause annotations from all audio recordings to all screen recordings Default: `false`.
     ///
-    /// Returns `Vec&lt;models::Recording&gt;`.
+    /// Returns `Vec<models::Recording>`.
     pub fn get_conversation_recordings(&self, conversation_id: impl Into<String>) -> GetConversationRecordings {
         GetConversationRecordings {
             client: self.client.clone(),
@@ -161,7 +161,7 @@ impl RecordingApi {
     /// - `conversationId` (path, required, positional): Conversation ID
     /// - `recordingId` (path, required, positional): Recording ID
     ///
-    /// Returns `Vec&lt;models::Annotation&gt;`.
+    /// Returns `Vec<models::Annotation>`.
     pub fn get_conversation_recording_annotations(&self, conversation_id: impl Into<String>, recording_id: impl Into<String>) -> GetConversationRecordingAnnotations {
         GetConversationRecordingAnnotations {
             client: self.client.clone(),
@@ -1058,7 +1058,7 @@ impl RecordingApi {
     /// Parameters:
     /// - `body` (body, required, `set_body`): conversationIds
     ///
-    /// Returns `Vec&lt;models::AddressableEntityRef&gt;`.
+    /// Returns `Vec<models::AddressableEntityRef>`.
     pub fn post_recordings_deletionprotection(&self) -> PostRecordingsDeletionprotection {
         PostRecordingsDeletionprotection {
             client: self.client.clone(),

@@ -1143,7 +1143,7 @@ impl RoutingApi {
     ///
     /// `GET /api/v2/routing/predictors/keyperformanceindicatortypes` (`getRoutingPredictorsKeyperformanceindicatortypes`)
     ///
-    /// Returns `Vec&lt;models::KeyPerformanceIndicatorType&gt;`.
+    /// Returns `Vec<models::KeyPerformanceIndicatorType>`.
     pub fn get_routing_predictors_keyperformanceindicatortypes(&self) -> GetRoutingPredictorsKeyperformanceindicatortypes {
         GetRoutingPredictorsKeyperformanceindicatortypes {
             client: self.client.clone(),
@@ -1814,7 +1814,7 @@ impl RoutingApi {
     /// - `queueId` (path, required, positional): Queue ID
     /// - `body` (body, required, `set_body`): List of wrapup codes
     ///
-    /// Returns `Vec&lt;models::WrapupCode&gt;`.
+    /// Returns `Vec<models::WrapupCode>`.
     pub fn post_routing_queue_wrapupcodes(&self, queue_id: impl Into<String>) -> PostRoutingQueueWrapupcodes {
         PostRoutingQueueWrapupcodes {
             client: self.client.clone(),
@@ -2813,7 +2813,7 @@ impl RoutingApi {
     /// Parameters:
     /// - `labelId` (path, required, positional): Utilization Label ID
     ///
-    /// Returns `Vec&lt;Value&gt;`.
+    /// Returns `Vec<Value>`.
     pub fn get_routing_utilization_label_agents(&self, label_id: impl Into<String>) -> GetRoutingUtilizationLabelAgents {
         GetRoutingUtilizationLabelAgents {
             client: self.client.clone(),

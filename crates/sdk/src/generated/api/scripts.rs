@@ -227,7 +227,7 @@ impl ScriptsApi {
     /// - `scriptId` (path, required, positional): Script ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `Vec&lt;models::Page&gt;`.
+    /// Returns `Vec<models::Page>`.
     pub fn get_scripts_published_script_id_pages(&self, script_id: impl Into<String>) -> GetScriptsPublishedScriptIdPages {
         GetScriptsPublishedScriptIdPages {
             client: self.client.clone(),
@@ -341,7 +341,7 @@ impl ScriptsApi {
     /// - `scriptId` (path, required, positional): Script ID
     /// - `scriptDataVersion` (query, `set_script_data_version`): Advanced usage - controls the data version of the script
     ///
-    /// Returns `Vec&lt;models::Page&gt;`.
+    /// Returns `Vec<models::Page>`.
     pub fn get_script_pages(&self, script_id: impl Into<String>) -> GetScriptPages {
         GetScriptPages {
             client: self.client.clone(),

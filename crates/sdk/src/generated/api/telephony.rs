@@ -201,7 +201,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/organization/link` (`getTelephonyOrganizationLink`)
     ///
-    /// Returns `Vec&lt;models::OrganizationLinkResponse&gt;`.
+    /// Returns `Vec<models::OrganizationLinkResponse>`.
     pub fn get_telephony_organization_link(&self) -> GetTelephonyOrganizationLink {
         GetTelephonyOrganizationLink {
             client: self.client.clone(),
@@ -247,7 +247,7 @@ impl TelephonyApi {
     ///
     /// `GET /api/v2/telephony/organization/link/regions` (`getTelephonyOrganizationLinkRegions`)
     ///
-    /// Returns `Vec&lt;models::RegionResponse&gt;`.
+    /// Returns `Vec<models::RegionResponse>`.
     pub fn get_telephony_organization_link_regions(&self) -> GetTelephonyOrganizationLinkRegions {
         GetTelephonyOrganizationLinkRegions {
             client: self.client.clone(),

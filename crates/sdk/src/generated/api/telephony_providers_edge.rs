@@ -852,7 +852,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `edgeIds` (query, required, `set_edge_ids`): Comma separated list of Edge Id's. Maximum of 100 edge ids allowed.
     ///
-    /// Returns `Vec&lt;models::EdgeMetrics&gt;`.
+    /// Returns `Vec<models::EdgeMetrics>`.
     pub fn get_telephony_providers_edges_metrics(&self) -> GetTelephonyProvidersEdgesMetrics {
         GetTelephonyProvidersEdgesMetrics {
             client: self.client.clone(),
@@ -1330,7 +1330,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `siteId` (path, required, positional): Site ID
     ///
-    /// Returns `Vec&lt;models::NumberPlan&gt;`.
+    /// Returns `Vec<models::NumberPlan>`.
     pub fn get_telephony_providers_edges_site_numberplans(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteNumberplans {
         GetTelephonyProvidersEdgesSiteNumberplans {
             client: self.client.clone(),
@@ -1347,7 +1347,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `body` (body, required, `set_body`): List of number plans
     ///
-    /// Returns `Vec&lt;models::NumberPlan&gt;`.
+    /// Returns `Vec<models::NumberPlan>`.
     pub fn put_telephony_providers_edges_site_numberplans(&self, site_id: impl Into<String>) -> PutTelephonyProvidersEdgesSiteNumberplans {
         PutTelephonyProvidersEdgesSiteNumberplans {
             client: self.client.clone(),
@@ -1365,7 +1365,7 @@ impl TelephonyProvidersEdgeApi {
     /// - `siteId` (path, required, positional): Site ID
     /// - `classification` (query, `set_classification`): Classification
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn get_telephony_providers_edges_site_numberplans_classifications(&self, site_id: impl Into<String>) -> GetTelephonyProvidersEdgesSiteNumberplansClassifications {
         GetTelephonyProvidersEdgesSiteNumberplansClassifications {
             client: self.client.clone(),
@@ -1784,7 +1784,7 @@ impl TelephonyProvidersEdgeApi {
     /// Parameters:
     /// - `trunkIds` (query, required, `set_trunk_ids`): Comma separated list of Trunk Id's
     ///
-    /// Returns `Vec&lt;models::TrunkMetrics&gt;`.
+    /// Returns `Vec<models::TrunkMetrics>`.
     pub fn get_telephony_providers_edges_trunks_metrics(&self) -> GetTelephonyProvidersEdgesTrunksMetrics {
         GetTelephonyProvidersEdgesTrunksMetrics {
             client: self.client.clone(),

@@ -257,7 +257,7 @@ impl UsersApi {
     /// - `permission` (query, required, `set_permission`): The permission string, including the object to access, e.g. routing:queue:view
     /// - `name` (query, `set_name`): Search term to filter by division name
     ///
-    /// Returns `Vec&lt;models::AuthzDivision&gt;`.
+    /// Returns `Vec<models::AuthzDivision>`.
     #[deprecated(note = "deprecated by the Platform API")]
     pub fn get_authorization_divisionspermitted_me(&self) -> super::authorization::GetAuthorizationDivisionspermittedMe {
         super::authorization::GetAuthorizationDivisionspermittedMe {
@@ -1539,7 +1539,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): user ID
     /// - `schemaIds` (query, required, `set_schema_ids`):
     ///
-    /// Returns `Vec&lt;Value&gt;`.
+    /// Returns `Vec<Value>`.
     pub fn get_user_customattributes_bulk(&self, user_id: impl Into<String>) -> GetUserCustomattributesBulk {
         GetUserCustomattributesBulk {
             client: self.client.clone(),
@@ -1611,7 +1611,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `Vec&lt;models::User&gt;`.
+    /// Returns `Vec<models::User>`.
     pub fn get_user_directreports(&self, user_id: impl Into<String>) -> GetUserDirectreports {
         GetUserDirectreports {
             client: self.client.clone(),
@@ -1628,7 +1628,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `Vec&lt;models::UserExternalIdentifier&gt;`.
+    /// Returns `Vec<models::UserExternalIdentifier>`.
     pub fn get_user_externalid(&self, user_id: impl Into<String>) -> GetUserExternalid {
         GetUserExternalid {
             client: self.client.clone(),
@@ -1647,7 +1647,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`):
     ///
-    /// Returns `Vec&lt;models::UserExternalIdentifier&gt;`.
+    /// Returns `Vec<models::UserExternalIdentifier>`.
     pub fn post_user_externalid(&self, user_id: impl Into<String>) -> PostUserExternalid {
         PostUserExternalid {
             client: self.client.clone(),
@@ -1866,7 +1866,7 @@ impl UsersApi {
     /// Parameters:
     /// - `userId` (path, required, positional): User ID
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn get_user_profileskills(&self, user_id: impl Into<String>) -> GetUserProfileskills {
         GetUserProfileskills {
             client: self.client.clone(),
@@ -1883,7 +1883,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `body` (body, required, `set_body`): Skills
     ///
-    /// Returns `Vec&lt;String&gt;`.
+    /// Returns `Vec<String>`.
     pub fn put_user_profileskills(&self, user_id: impl Into<String>) -> PutUserProfileskills {
         PutUserProfileskills {
             client: self.client.clone(),
@@ -2351,7 +2351,7 @@ impl UsersApi {
     /// - `userId` (path, required, positional): User ID
     /// - `expand` (query, `set_expand`): Which fields, if any, to expand
     ///
-    /// Returns `Vec&lt;models::User&gt;`.
+    /// Returns `Vec<models::User>`.
     pub fn get_user_superiors(&self, user_id: impl Into<String>) -> GetUserSuperiors {
         GetUserSuperiors {
             client: self.client.clone(),

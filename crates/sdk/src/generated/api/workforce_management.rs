@@ -38,7 +38,7 @@ impl WorkforceManagementApi {
     /// Parameters:
     /// - `userId` (query, required, `set_user_id`): User Id(s) for which to fetch current schedule adherence information.  Min 1, Max of 100 userIds per request
     ///
-    /// Returns `Vec&lt;models::UserScheduleAdherence&gt;`.
+    /// Returns `Vec<models::UserScheduleAdherence>`.
     pub fn get_workforcemanagement_adherence(&self) -> GetWorkforcemanagementAdherence {
         GetWorkforcemanagementAdherence {
             client: self.client.clone(),
