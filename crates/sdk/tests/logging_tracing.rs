@@ -8,7 +8,7 @@ mod redaction;
 use redaction::{assert_clean, client, exercise, server};
 use std::sync::{Arc, Mutex};
 
-/// A `tracing` subscriber that keeps every event's fields as text.
+/// A `tracing` subscriber that keeps every event's fields, and every span's, as text.
 struct Events(Arc<Mutex<Vec<String>>>);
 
 struct Fields(String);
@@ -23,10 +23,21 @@ impl tracing::Subscriber for Events {
     fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
         true
     }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+    fn new_span(&self, a: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut f = Fields(format!(
+            "SPAN {} {}",
+            a.metadata().level(),
+            a.metadata().name()
+        ));
+        a.record(&mut f);
+        self.0.lock().unwrap().push(f.0);
         tracing::span::Id::from_u64(1)
     }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record(&self, _: &tracing::span::Id, r: &tracing::span::Record<'_>) {
+        let mut f = Fields("SPAN-RECORD".to_owned());
+        r.record(&mut f);
+        self.0.lock().unwrap().push(f.0);
+    }
     fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
     fn event(&self, e: &tracing::Event<'_>) {
         let mut f = Fields(format!(
@@ -61,4 +72,11 @@ async fn tracing_events_have_levels_and_no_secrets() {
         "{all}"
     );
     assert!(all.contains("logged in"));
+    // One span per call, with what identifies it, and what it ended with.
+    assert!(
+        all.contains("SPAN INFO genesys_cloud.call operation=\"getAuthorizationPermissions\" method=GET path=\"/api/v2/authorization/permissions\""),
+        "{all}"
+    );
+    assert!(all.contains("SPAN-RECORD status=200"), "{all}");
+    assert!(all.contains("duration_ms="), "{all}");
 }

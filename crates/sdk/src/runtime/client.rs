@@ -1206,8 +1206,51 @@ impl Client {
     /// The one request pipeline: token (renewed when expired), retries, transport; a 401
     /// renews the token and resends once; a non-2xx answer becomes an error. Not generic:
     /// every operation shares this code.
+    ///
+    /// Each call runs in a `tracing` span `genesys_cloud.call` (INFO) with the operation id,
+    /// method and path template, and once it ends its status, `inin-correlation-id`, error kind
+    /// and duration: the per-attempt events (`sending request`, `response`, `retrying`, token
+    /// renewals) are inside it.
     pub fn send_raw(self, request: ApiRequest) -> BoxFuture<'static, Result<RawResponse, Error>> {
-        Box::pin(async move { self.inner.run(request).await })
+        use tracing::field::Empty;
+        use tracing::Instrument;
+        let span = tracing::info_span!(
+            "genesys_cloud.call",
+            operation = request.operation_id(),
+            method = %request.method(),
+            path = request.path_template(),
+            status = Empty,
+            correlation_id = Empty,
+            error = Empty,
+            duration_ms = Empty,
+        );
+        let record = span.clone();
+        Box::pin(
+            async move {
+                let watch = Stopwatch::start();
+                let result = self.inner.run(request).await;
+                if !record.is_disabled() {
+                    let (status, id) = match &result {
+                        Ok(r) => (Some(r.status), super::response::correlation_id(&r.headers)),
+                        Err(e) => {
+                            record.record("error", tracing::field::debug(e.kind()));
+                            (e.status(), e.correlation_id())
+                        }
+                    };
+                    if let Some(st) = status {
+                        record.record("status", st);
+                    }
+                    if let Some(id) = id {
+                        record.record("correlation_id", id);
+                    }
+                    if let Some(d) = watch.elapsed() {
+                        record.record("duration_ms", d.as_millis() as u64);
+                    }
+                }
+                result
+            }
+            .instrument(span),
+        )
     }
 }
 

@@ -166,6 +166,7 @@ impl<T: ParamValue> QueryParam for Option<Vec<T>> {
 pub struct ApiRequest {
     method: Method,
     path: String,
+    template: &'static str,
     operation_id: &'static str,
     query: String,
     headers: Vec<(String, String)>,
@@ -190,6 +191,7 @@ impl ApiRequest {
         ApiRequest {
             method,
             path: path.to_owned(),
+            template: path,
             operation_id,
             query: String::new(),
             headers: Vec::new(),
@@ -335,6 +337,10 @@ impl ApiRequest {
     /// The JSON body.
     pub fn body(&self) -> Option<&[u8]> {
         self.options.raw_body.as_deref().or(self.body.as_deref())
+    }
+    /// The path template of the operation (`/api/v2/users/{userId}`).
+    pub fn path_template(&self) -> &'static str {
+        self.template
     }
     /// The operation id (`getUsersMe`).
     pub fn operation_id(&self) -> &'static str {
