@@ -130,6 +130,15 @@ impl Hostile {
         .await
     }
 
+    /// A server that writes `prefix` (raw HTTP) and then stalls for 30 s.
+    async fn stalling(prefix: &'static [u8]) -> Hostile {
+        Hostile::start(move |mut c| async move {
+            c.write(prefix).await;
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        })
+        .await
+    }
+
     fn hits(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
@@ -290,11 +299,7 @@ async fn reset_mid_body_is_a_transport_error() {
 
 #[tokio::test]
 async fn stall_before_the_status_line_times_out() {
-    let s = Hostile::start(|c| async move {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-        drop(c)
-    })
-    .await;
+    let s = Hostile::stalling(b"").await;
     let e = expect_error(get(&client(&s.url)), ErrorKind::Timeout, QUICK).await;
     assert!(e.to_string().contains("timed out"), "{e}");
 }
@@ -303,11 +308,7 @@ async fn stall_before_the_status_line_times_out() {
 /// timeout ends it (the bearer token is never sent: it would only go inside TLS).
 #[tokio::test]
 async fn stall_during_the_tls_handshake_times_out() {
-    let s = Hostile::start(|c| async move {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-        drop(c)
-    })
-    .await;
+    let s = Hostile::stalling(b"").await;
     let url = s.url.replace("http://", "https://");
     let c = builder(&url)
         .connect_timeout(Duration::from_millis(500))
@@ -321,23 +322,16 @@ async fn stall_during_the_tls_handshake_times_out() {
 
 #[tokio::test]
 async fn stall_after_the_headers_times_out() {
-    let s = Hostile::start(|mut c| async move {
-        c.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\n\r\n")
-            .await;
-        tokio::time::sleep(Duration::from_secs(30)).await;
-    })
+    let s = Hostile::stalling(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\n\r\n",
+    )
     .await;
     expect_error(get(&client(&s.url)), ErrorKind::Timeout, QUICK).await;
 }
 
 #[tokio::test]
 async fn stall_mid_body_times_out() {
-    let s = Hostile::start(|mut c| async move {
-        c.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"ent\r\n")
-            .await;
-        tokio::time::sleep(Duration::from_secs(30)).await;
-    })
-    .await;
+    let s = Hostile::stalling(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{\"ent\r\n").await;
     expect_error(get(&client(&s.url)), ErrorKind::Timeout, QUICK).await;
 }
 
@@ -614,11 +608,9 @@ async fn endless_body_stops_at_the_default_limit() {
 
 #[tokio::test]
 async fn a_huge_content_length_is_refused_before_reading() {
-    let s = Hostile::start(|mut c| async move {
-        c.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2000000000\r\n\r\n{")
-            .await;
-        tokio::time::sleep(Duration::from_secs(30)).await;
-    })
+    let s = Hostile::stalling(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2000000000\r\n\r\n{",
+    )
     .await;
     let e = expect_error(get(&client(&s.url)), ErrorKind::Transport, QUICK).await;
     assert!(e.to_string().contains("Content-Length"), "{e}");
