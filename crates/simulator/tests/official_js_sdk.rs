@@ -297,3 +297,34 @@ async fn listed_presence_definitions_are_the_ones_presence_accepts() {
     );
     sim.shutdown().await;
 }
+
+/// `postProcessautomationTriggerTest(triggerId, {body: '{"key1": "value1"}'})`: the body is
+/// declared `type: string`, and a JSON text given as a string goes out as it is (axios sends a
+/// string that parses as JSON unquoted), so the event document arrives as a document. The
+/// Python SDK quotes the same string into a JSON string literal; both are taken.
+#[tokio::test]
+async fn a_string_body_is_taken_as_the_document_sent() {
+    let sim = start().await;
+    let http = Http::for_sim(&sim);
+    let token = sim.issue_token(Some("sim.user@example.com"));
+    let auth = format!("Bearer {token}");
+    for body in [r#"{"key1": "value1"}"#, r#""{\"key1\": \"value1\"}""#] {
+        let r = http
+            .send(
+                "POST",
+                "/api/v2/processautomation/triggers/3fa85f64-5717-4562-b3fc-2c963f66afa6/test",
+                &[
+                    ("accept", "application/json"),
+                    ("content-type", "application/json"),
+                    ("authorization", &auth),
+                    UA,
+                    ENCODING,
+                ],
+                Some(body.as_bytes().to_vec()),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{body}: {}", r.text());
+        assert_api_headers(&r);
+    }
+    sim.shutdown().await;
+}
