@@ -2,8 +2,10 @@
 # The official JavaScript SDK (npm package purecloud-platform-client-v2, pinned in
 # tests/js-sdk/package.json) as a real client of the simulator: builds and starts
 # purecloud-simulator on a free port, installs the SDK (only when tests/js-sdk/node_modules is
-# missing or older than the lockfile), and runs the README snippets and the SDK's own integration
-# flow under `node --test`.
+# missing or older than the lockfile), and runs under `node --test` the README snippets, the SDK's
+# own integration flow, and the sweep: every operation of the spec that the pinned package has,
+# through the SDK's generated method (operations swept, answers decoded cleanly, failures: must
+# be zero).
 #
 #   scripts/js-sdk-test.sh                      # everything
 #   scripts/js-sdk-test.sh tests/js-sdk/seed.test.mjs   # chosen test files (paths from the repo root)

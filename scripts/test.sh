@@ -5,9 +5,10 @@
 #   3. every test of the workspace with every API group enabled: generator unit tests, the JSON
 #      codec, the simulator (all 3,356 operations over HTTP), the SDK's request-building test for
 #      every operation, the round trip of every model, the SDK against the simulator,
-#   4. the official SDKs against the simulator: the JavaScript SDK's README snippets and its own
-#      integration flow (tests/js-sdk, Node); the Python SDK over every operation, each answer
-#      decoded into its typed model, and its own integration flow (tests/python-sdk),
+#   4. the official SDKs against the simulator: the JavaScript SDK over every operation it has,
+#      each answer JSON of the declared shape, its README snippets and its own integration flow
+#      (tests/js-sdk, Node); the Python SDK over every operation, each answer decoded into its
+#      typed model, and its own integration flow (tests/python-sdk),
 #   5. the SDK built for wasm32 and tested in headless Chromium against the simulator,
 #   6. docs build (default features) and the publishable crates package.
 set -euo pipefail
@@ -33,7 +34,7 @@ env -u GENESYS_CLOUD_CLIENT_ID -u GENESYS_CLOUD_CLIENT_SECRET \
 grep -q "Hello, Sim User!" target/quickstart.out && grep -q "^Done.$" target/quickstart.out
 echo "quickstart: ok ($(wc -l < target/quickstart.out) lines of output)"
 
-step "the official JavaScript SDK (npm purecloud-platform-client-v2) against the simulator"
+step "the official JavaScript SDK (npm purecloud-platform-client-v2) against the simulator: every operation, its README snippets and integration flow"
 scripts/js-sdk-test.sh
 
 step "the official Python SDK (PyPI PureCloudPlatformClientV2) against the simulator: every operation, its integration flow"

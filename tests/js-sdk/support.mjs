@@ -33,6 +33,18 @@ export function recordingConsole() {
   };
 }
 
+/** Calls one of the simulator's `/__sim` endpoints; returns the decoded JSON (or null). */
+export async function admin(method, path, body) {
+  const r = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
 /** A token minted by the simulator's admin endpoint (`user` absent: no user context). */
 export async function simToken(user) {
   const r = await fetch(`${baseUrl}/__sim/tokens`, {
