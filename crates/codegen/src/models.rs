@@ -90,14 +90,7 @@ pub fn emit(api: &Api) -> ModelFiles {
         if ci > 0 {
             crates[ci].features.extend(fs.iter().cloned());
         }
-        let module = match fs.len() {
-            0 => "always".to_owned(),
-            1 => fs.iter().next().expect("one").replace('-', "_"),
-            _ => {
-                let joined: Vec<&str> = fs.iter().map(String::as_str).collect();
-                format!("shared_{:08x}", rust::fnv(&joined.join(",")))
-            }
-        };
+        let module = module_name(fs);
         assert!(
             used_names.insert(module.clone()),
             "module name clash: {module}"
@@ -123,10 +116,11 @@ pub fn emit(api: &Api) -> ModelFiles {
             out.push_str("#[allow(unused_imports)]\nuse purecloud_platform_client_v2_models::json::{self, DecodeError, FromJson, JsonObject, JsonReader, JsonWriter, ToJson};\n#[allow(unused_imports)]\nuse purecloud_platform_client_v2_models::*;\n");
         }
         out.push_str("#[allow(unused_imports)]\nuse serde_json::Value;\n#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n#[allow(unused_imports)]\nuse time::{Date, OffsetDateTime};\n");
+        let needs = feature_note(fs);
         for m in models {
-            model(&mut out, m, &placement);
+            model(&mut out, m, &placement, &needs);
             for e in &m.enums {
-                enumeration(&mut out, e);
+                enumeration(&mut out, e, &needs);
             }
         }
         crates[ci].files.push((format!("{module}.rs"), out));
@@ -148,6 +142,43 @@ pub fn emit(api: &Api) -> ModelFiles {
     }
 }
 
+/// The file (module) of the models one feature set needs, named so a reader can place it:
+/// `users.rs` for one group, `routing_and_users.rs` for up to three, else the first group,
+/// how many others and a short hash (`analytics_and_12_more_3f2a9c1e.rs`).
+fn module_name(fs: &BTreeSet<String>) -> String {
+    let names: Vec<String> = fs.iter().map(|f| f.replace('-', "_")).collect();
+    match names.len() {
+        0 => "always".to_owned(),
+        1..=3 => names.join("_and_"),
+        n => {
+            let joined: Vec<&str> = fs.iter().map(String::as_str).collect();
+            format!(
+                "{}_and_{}_more_{:08x}",
+                names[0],
+                n - 1,
+                rust::fnv(&joined.join(","))
+            )
+        }
+    }
+}
+
+/// The doc line that says which features compile a model (rustdoc shows no `cfg` of items
+/// re-exported from the model crates, so the docs say it in words).
+fn feature_note(fs: &BTreeSet<String>) -> String {
+    const SHOWN: usize = 6;
+    let names: Vec<String> = fs.iter().map(|f| format!("`{f}`")).collect();
+    match names.len() {
+        0 => "Always compiled.".to_owned(),
+        1 => format!("Compiled with the {} feature.", names[0]),
+        n if n <= SHOWN => format!("Compiled with any of the features {}.", names.join(", ")),
+        n => format!(
+            "Compiled with any of the features {} or {} other API groups that use it.",
+            names[..SHOWN].join(", "),
+            n - SHOWN
+        ),
+    }
+}
+
 fn field_ty(t: &Ty, boxed: bool) -> String {
     let inner = rust::ty(t, "");
     if boxed {
@@ -157,10 +188,10 @@ fn field_ty(t: &Ty, boxed: bool) -> String {
     }
 }
 
-fn model(out: &mut String, m: &Model, placement: &Placement) {
+fn model(out: &mut String, m: &Model, placement: &Placement, needs: &str) {
     let _ = writeln!(
         out,
-        "\n/// The `{}` definition of the Platform API.\n///\n/// Every property is optional so that a response missing one still decodes; properties this\n/// version does not know are kept in `{}` and written back unchanged.\n#[derive({})]\n#[non_exhaustive]\npub struct {} {{",
+        "\n/// The `{}` definition of the Platform API.\n///\n/// Every property is optional so that a response missing one still decodes; properties this\n/// version does not know are kept in `{}` and written back unchanged.\n///\n/// {needs}\n#[derive({})]\n#[non_exhaustive]\npub struct {} {{",
         m.name, m.unknown_ident, std::env::var("PCG_DERIVES").unwrap_or("Clone, Debug, Default, PartialEq".into()), m.name
     );
     for p in &m.props {
@@ -269,10 +300,10 @@ fn model(out: &mut String, m: &Model, placement: &Placement) {
     );
 }
 
-fn enumeration(out: &mut String, e: &EnumDef) {
+fn enumeration(out: &mut String, e: &EnumDef, needs: &str) {
     let _ = writeln!(
         out,
-        "\n/// Values of [`{}::{}`](struct@{}) (JSON `{}`).\n///\n/// A value this version does not list decodes as `Unknown` and is written back unchanged.\n#[derive(Clone, Debug, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum {} {{",
+        "\n/// Values of [`{}::{}`](struct@{}) (JSON `{}`).\n///\n/// A value this version does not list decodes as `Unknown` and is written back unchanged.\n///\n/// {needs}\n#[derive(Clone, Debug, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum {} {{",
         e.owner,
         crate::names::field_ident(&e.property),
         e.owner,

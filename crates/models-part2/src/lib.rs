@@ -2,6 +2,8 @@
 //! `purecloud-platform-client-v2-models` so that several crates of models compile at once. Use them
 //! through `purecloud_platform_client_v2::models`, which re-exports every part.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[allow(
     clippy::all,
     rustdoc::broken_intra_doc_links,

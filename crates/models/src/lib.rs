@@ -9,6 +9,8 @@
 //! any enabled group needs it. `notification-events` adds the definitions no operation uses (the
 //! Notifications API event bodies); `full` enables everything.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod json;
 
 #[allow(

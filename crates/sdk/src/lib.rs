@@ -21,6 +21,8 @@
 //! ```
 
 #![warn(missing_debug_implementations)]
+// docs.rs builds every feature with `--cfg docsrs`: each item then says which feature enables it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// Every definition of the Platform API (the ones the enabled features need), and the JSON
 /// codec ([`models::json`]). The models live in four crates (a shared one, then three parts

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `assistant-copilot-variations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantCopilotVariation {
@@ -212,6 +214,8 @@ impl ToJson for AssistantCopilotVariation {
 /// Values of [`AssistantCopilotVariation::state`](struct@AssistantCopilotVariation) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `assistant-copilot-variations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssistantCopilotVariationState {
@@ -260,6 +264,8 @@ impl ToJson for AssistantCopilotVariationState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `assistant-copilot-variations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantCopilotVariationListing {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingCharge {
@@ -207,6 +209,8 @@ impl ToJson for BillingCharge {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingContract {
@@ -404,6 +408,8 @@ impl ToJson for BillingContract {
 /// Values of [`BillingContract::status`](struct@BillingContract) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingContractStatus {
@@ -452,6 +458,8 @@ impl ToJson for BillingContractStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingContractListing {
@@ -529,6 +537,8 @@ impl ToJson for BillingContractListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingContractPeriod {
@@ -616,6 +626,8 @@ impl ToJson for BillingContractPeriod {
 /// Values of [`BillingContractPeriod::status`](struct@BillingContractPeriod) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingContractPeriodStatus {
@@ -664,6 +676,8 @@ impl ToJson for BillingContractPeriodStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingContractPeriodDetail {
@@ -770,6 +784,8 @@ impl ToJson for BillingContractPeriodDetail {
 /// Values of [`BillingContractPeriodDetail::status`](struct@BillingContractPeriodDetail) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingContractPeriodDetailStatus {
@@ -818,6 +834,8 @@ impl ToJson for BillingContractPeriodDetailStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingInvoice {
@@ -1015,6 +1033,8 @@ impl ToJson for BillingInvoice {
 /// Values of [`BillingInvoice::payment_status`](struct@BillingInvoice) (JSON `paymentStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingInvoicePaymentStatus {
@@ -1063,6 +1083,8 @@ impl ToJson for BillingInvoicePaymentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingInvoiceItem {
@@ -1216,6 +1238,8 @@ impl ToJson for BillingInvoiceItem {
 /// Values of [`BillingInvoiceItem::unit_of_measure`](struct@BillingInvoiceItem) (JSON `unitOfMeasure`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingInvoiceItemUnitOfMeasure {
@@ -1400,6 +1424,8 @@ impl ToJson for BillingInvoiceItemUnitOfMeasure {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingInvoiceItemListing {
@@ -1477,6 +1503,8 @@ impl ToJson for BillingInvoiceItemListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingInvoiceListing {
@@ -1554,6 +1582,8 @@ impl ToJson for BillingInvoiceListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPlan {
@@ -1653,6 +1683,8 @@ impl ToJson for BillingPlan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPlanItem {
@@ -1850,6 +1882,8 @@ impl ToJson for BillingPlanItem {
 /// Values of [`BillingPlanItem::unit_of_measure`](struct@BillingPlanItem) (JSON `unitOfMeasure`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingPlanItemUnitOfMeasure {
@@ -2034,6 +2068,8 @@ impl ToJson for BillingPlanItemUnitOfMeasure {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingProduct {
@@ -2121,6 +2157,8 @@ impl ToJson for BillingProduct {
 /// Values of [`BillingProduct::unit_of_measure`](struct@BillingProduct) (JSON `unitOfMeasure`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingProductUnitOfMeasure {
@@ -2305,6 +2343,8 @@ impl ToJson for BillingProductUnitOfMeasure {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingUsage {
@@ -2388,6 +2428,8 @@ impl ToJson for BillingUsage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingUsageReport {
@@ -2509,6 +2551,8 @@ impl ToJson for BillingUsageReport {
 /// Values of [`BillingUsageReport::status`](struct@BillingUsageReport) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingUsageReportStatus {
@@ -2557,6 +2601,8 @@ impl ToJson for BillingUsageReportStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingUsageResource {
@@ -2627,6 +2673,8 @@ impl ToJson for BillingUsageResource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingWallet {
@@ -2824,6 +2872,8 @@ impl ToJson for BillingWallet {
 /// Values of [`BillingWallet::unit_of_measure`](struct@BillingWallet) (JSON `unitOfMeasure`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingWalletUnitOfMeasure {
@@ -3008,6 +3058,8 @@ impl ToJson for BillingWalletUnitOfMeasure {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Customer {
@@ -3085,6 +3137,8 @@ impl ToJson for Customer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceAddress {
@@ -3282,6 +3336,8 @@ impl ToJson for InvoiceAddress {
 /// Values of [`InvoiceAddress::address_type`](struct@InvoiceAddress) (JSON `addressType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InvoiceAddressAddressType {
@@ -3338,6 +3394,8 @@ impl ToJson for InvoiceAddressAddressType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionOverviewUsage {
@@ -3526,6 +3584,8 @@ impl ToJson for SubscriptionOverviewUsage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrusteeBillingOverview {
@@ -3759,6 +3819,8 @@ impl ToJson for TrusteeBillingOverview {
 /// Values of [`TrusteeBillingOverview::subscription_type`](struct@TrusteeBillingOverview) (JSON `subscriptionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `billing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrusteeBillingOverviewSubscriptionType {

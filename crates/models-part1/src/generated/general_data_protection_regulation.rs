@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DialerContactId {
@@ -82,6 +84,8 @@ impl ToJson for DialerContactId {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GDPRJourneyCustomer {
@@ -148,6 +152,8 @@ impl ToJson for GDPRJourneyCustomer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GDPRRequest {
@@ -320,6 +326,8 @@ impl ToJson for GDPRRequest {
 /// Values of [`GDPRRequest::request_type`](struct@GDPRRequest) (JSON `requestType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GDPRRequestRequestType {
@@ -371,6 +379,8 @@ impl ToJson for GDPRRequestRequestType {
 /// Values of [`GDPRRequest::status`](struct@GDPRRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GDPRRequestStatus {
@@ -439,6 +449,8 @@ impl ToJson for GDPRRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GDPRRequestEntityListing {
@@ -570,6 +582,8 @@ impl ToJson for GDPRRequestEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GDPRSubject {
@@ -707,6 +721,8 @@ impl ToJson for GDPRSubject {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GDPRSubjectEntityListing {
@@ -838,6 +854,8 @@ impl ToJson for GDPRSubjectEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplacementTerm {
@@ -910,6 +928,8 @@ impl ToJson for ReplacementTerm {
 /// Values of [`ReplacementTerm::r#type`](struct@ReplacementTerm) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplacementTermType {
@@ -990,6 +1010,8 @@ impl ToJson for ReplacementTermType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialHandle {
@@ -1053,6 +1075,8 @@ impl ToJson for SocialHandle {
 /// Values of [`SocialHandle::r#type`](struct@SocialHandle) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `general-data-protection-regulation` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialHandleType {

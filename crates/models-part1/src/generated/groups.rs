@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicGroupDefinition {
@@ -111,6 +113,8 @@ impl ToJson for DynamicGroupDefinition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicGroupLanguageSkillCondition {
@@ -204,6 +208,8 @@ impl ToJson for DynamicGroupLanguageSkillCondition {
 /// Values of [`DynamicGroupLanguageSkillCondition::comparator`](struct@DynamicGroupLanguageSkillCondition) (JSON `comparator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DynamicGroupLanguageSkillConditionComparator {
@@ -268,6 +274,8 @@ impl ToJson for DynamicGroupLanguageSkillConditionComparator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicGroupQuery {
@@ -325,6 +333,8 @@ impl ToJson for DynamicGroupQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicGroupQueryPreview {
@@ -377,6 +387,8 @@ impl ToJson for DynamicGroupQueryPreview {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicGroupRoutingSkillCondition {
@@ -470,6 +482,8 @@ impl ToJson for DynamicGroupRoutingSkillCondition {
 /// Values of [`DynamicGroupRoutingSkillCondition::comparator`](struct@DynamicGroupRoutingSkillCondition) (JSON `comparator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DynamicGroupRoutingSkillConditionComparator {
@@ -534,6 +548,8 @@ impl ToJson for DynamicGroupRoutingSkillConditionComparator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicGroupSkillCondition {
@@ -616,6 +632,8 @@ impl ToJson for DynamicGroupSkillCondition {
 /// Values of [`DynamicGroupSkillCondition::operation`](struct@DynamicGroupSkillCondition) (JSON `operation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DynamicGroupSkillConditionOperation {
@@ -668,6 +686,8 @@ impl ToJson for DynamicGroupSkillConditionOperation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupCreate {
@@ -908,6 +928,8 @@ impl ToJson for GroupCreate {
 /// Values of [`GroupCreate::state`](struct@GroupCreate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupCreateState {
@@ -959,6 +981,8 @@ impl ToJson for GroupCreateState {
 /// Values of [`GroupCreate::r#type`](struct@GroupCreate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupCreateType {
@@ -1006,6 +1030,8 @@ impl ToJson for GroupCreateType {
 /// Values of [`GroupCreate::visibility`](struct@GroupCreate) (JSON `visibility`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupCreateVisibility {
@@ -1058,6 +1084,8 @@ impl ToJson for GroupCreateVisibility {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupEntityListing {
@@ -1189,6 +1217,8 @@ impl ToJson for GroupEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupMembersUpdate {
@@ -1254,6 +1284,8 @@ impl ToJson for GroupMembersUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupProfile {
@@ -1363,6 +1395,8 @@ impl ToJson for GroupProfile {
 /// Values of [`GroupProfile::state`](struct@GroupProfile) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupProfileState {
@@ -1415,6 +1449,8 @@ impl ToJson for GroupProfileState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupProfileEntityListing {
@@ -1546,6 +1582,8 @@ impl ToJson for GroupProfileEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupUpdate {
@@ -1747,6 +1785,8 @@ impl ToJson for GroupUpdate {
 /// Values of [`GroupUpdate::state`](struct@GroupUpdate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupUpdateState {
@@ -1798,6 +1838,8 @@ impl ToJson for GroupUpdateState {
 /// Values of [`GroupUpdate::visibility`](struct@GroupUpdate) (JSON `visibility`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `groups` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GroupUpdateVisibility {

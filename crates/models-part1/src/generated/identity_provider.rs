@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ADFS {
@@ -235,6 +237,8 @@ impl ToJson for ADFS {
 /// Values of [`ADFS::name_identifier_format`](struct@ADFS) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ADFSNameIdentifierFormat {
@@ -306,6 +310,8 @@ impl ToJson for ADFSNameIdentifierFormat {
 /// Values of [`ADFS::sso_binding`](struct@ADFS) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ADFSSsoBinding {
@@ -354,6 +360,8 @@ impl ToJson for ADFSSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomProvider {
@@ -578,6 +586,8 @@ impl ToJson for CustomProvider {
 /// Values of [`CustomProvider::name_identifier_format`](struct@CustomProvider) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomProviderNameIdentifierFormat {
@@ -649,6 +659,8 @@ impl ToJson for CustomProviderNameIdentifierFormat {
 /// Values of [`CustomProvider::sso_binding`](struct@CustomProvider) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomProviderSsoBinding {
@@ -697,6 +709,8 @@ impl ToJson for CustomProviderSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerInteractionCenter {
@@ -912,6 +926,8 @@ impl ToJson for CustomerInteractionCenter {
 /// Values of [`CustomerInteractionCenter::name_identifier_format`](struct@CustomerInteractionCenter) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerInteractionCenterNameIdentifierFormat {
@@ -983,6 +999,8 @@ impl ToJson for CustomerInteractionCenterNameIdentifierFormat {
 /// Values of [`CustomerInteractionCenter::sso_binding`](struct@CustomerInteractionCenter) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerInteractionCenterSsoBinding {
@@ -1031,6 +1049,8 @@ impl ToJson for CustomerInteractionCenterSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GSuite {
@@ -1246,6 +1266,8 @@ impl ToJson for GSuite {
 /// Values of [`GSuite::name_identifier_format`](struct@GSuite) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GSuiteNameIdentifierFormat {
@@ -1317,6 +1339,8 @@ impl ToJson for GSuiteNameIdentifierFormat {
 /// Values of [`GSuite::sso_binding`](struct@GSuite) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GSuiteSsoBinding {
@@ -1365,6 +1389,8 @@ impl ToJson for GSuiteSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenericSAML {
@@ -1589,6 +1615,8 @@ impl ToJson for GenericSAML {
 /// Values of [`GenericSAML::name_identifier_format`](struct@GenericSAML) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GenericSAMLNameIdentifierFormat {
@@ -1660,6 +1688,8 @@ impl ToJson for GenericSAMLNameIdentifierFormat {
 /// Values of [`GenericSAML::sso_binding`](struct@GenericSAML) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GenericSAMLSsoBinding {
@@ -1708,6 +1738,8 @@ impl ToJson for GenericSAMLSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityNow {
@@ -1923,6 +1955,8 @@ impl ToJson for IdentityNow {
 /// Values of [`IdentityNow::name_identifier_format`](struct@IdentityNow) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentityNowNameIdentifierFormat {
@@ -1994,6 +2028,8 @@ impl ToJson for IdentityNowNameIdentifierFormat {
 /// Values of [`IdentityNow::sso_binding`](struct@IdentityNow) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentityNowSsoBinding {
@@ -2042,6 +2078,8 @@ impl ToJson for IdentityNowSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityProvider {
@@ -2123,6 +2161,8 @@ impl ToJson for IdentityProvider {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityProviderEntityListing {
@@ -2254,6 +2294,8 @@ impl ToJson for IdentityProviderEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Okta {
@@ -2469,6 +2511,8 @@ impl ToJson for Okta {
 /// Values of [`Okta::name_identifier_format`](struct@Okta) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OktaNameIdentifierFormat {
@@ -2540,6 +2584,8 @@ impl ToJson for OktaNameIdentifierFormat {
 /// Values of [`Okta::sso_binding`](struct@Okta) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OktaSsoBinding {
@@ -2588,6 +2634,8 @@ impl ToJson for OktaSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OneLogin {
@@ -2803,6 +2851,8 @@ impl ToJson for OneLogin {
 /// Values of [`OneLogin::name_identifier_format`](struct@OneLogin) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OneLoginNameIdentifierFormat {
@@ -2874,6 +2924,8 @@ impl ToJson for OneLoginNameIdentifierFormat {
 /// Values of [`OneLogin::sso_binding`](struct@OneLogin) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OneLoginSsoBinding {
@@ -2922,6 +2974,8 @@ impl ToJson for OneLoginSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PingIdentity {
@@ -3137,6 +3191,8 @@ impl ToJson for PingIdentity {
 /// Values of [`PingIdentity::name_identifier_format`](struct@PingIdentity) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PingIdentityNameIdentifierFormat {
@@ -3208,6 +3264,8 @@ impl ToJson for PingIdentityNameIdentifierFormat {
 /// Values of [`PingIdentity::sso_binding`](struct@PingIdentity) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PingIdentitySsoBinding {
@@ -3256,6 +3314,8 @@ impl ToJson for PingIdentitySsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PureCloud {
@@ -3337,6 +3397,8 @@ impl ToJson for PureCloud {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PureEngage {
@@ -3561,6 +3623,8 @@ impl ToJson for PureEngage {
 /// Values of [`PureEngage::name_identifier_format`](struct@PureEngage) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PureEngageNameIdentifierFormat {
@@ -3632,6 +3696,8 @@ impl ToJson for PureEngageNameIdentifierFormat {
 /// Values of [`PureEngage::sso_binding`](struct@PureEngage) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PureEngageSsoBinding {
@@ -3680,6 +3746,8 @@ impl ToJson for PureEngageSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SAMLProvider {
@@ -3898,6 +3966,8 @@ impl ToJson for SAMLProvider {
 /// Values of [`SAMLProvider::name_identifier_format`](struct@SAMLProvider) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SAMLProviderNameIdentifierFormat {
@@ -3969,6 +4039,8 @@ impl ToJson for SAMLProviderNameIdentifierFormat {
 /// Values of [`SAMLProvider::sso_binding`](struct@SAMLProvider) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SAMLProviderSsoBinding {
@@ -4017,6 +4089,8 @@ impl ToJson for SAMLProviderSsoBinding {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Salesforce {
@@ -4232,6 +4306,8 @@ impl ToJson for Salesforce {
 /// Values of [`Salesforce::name_identifier_format`](struct@Salesforce) (JSON `nameIdentifierFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SalesforceNameIdentifierFormat {
@@ -4303,6 +4379,8 @@ impl ToJson for SalesforceNameIdentifierFormat {
 /// Values of [`Salesforce::sso_binding`](struct@Salesforce) (JSON `ssoBinding`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `identity-provider` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SalesforceSsoBinding {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContextEntity {
@@ -77,6 +79,8 @@ impl ToJson for ContextEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContextIntent {
@@ -134,6 +138,8 @@ impl ToJson for ContextIntent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectedDialogAct {
@@ -200,6 +206,8 @@ impl ToJson for DetectedDialogAct {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectedIntent {
@@ -277,6 +285,8 @@ impl ToJson for DetectedIntent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectedNamedEntity {
@@ -365,6 +375,8 @@ impl ToJson for DetectedNamedEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectedNamedEntityValue {
@@ -442,6 +454,8 @@ impl ToJson for DetectedNamedEntityValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Draft {
@@ -579,6 +593,8 @@ impl ToJson for Draft {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DraftIntents {
@@ -673,6 +689,8 @@ impl ToJson for DraftIntents {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DraftListing {
@@ -750,6 +768,8 @@ impl ToJson for DraftListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DraftRequest {
@@ -813,6 +833,8 @@ impl ToJson for DraftRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DraftTopicRequest {
@@ -907,6 +929,8 @@ impl ToJson for DraftTopicRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DraftTopics {
@@ -1054,6 +1078,8 @@ impl ToJson for DraftTopics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnorePhrase {
@@ -1134,6 +1160,8 @@ impl ToJson for IgnorePhrase {
 /// Values of [`IgnorePhrase::participant`](struct@IgnorePhrase) (JSON `participant`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnorePhraseParticipant {
@@ -1185,6 +1213,8 @@ impl ToJson for IgnorePhraseParticipant {
 /// Values of [`IgnorePhrase::media_type`](struct@IgnorePhrase) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnorePhraseMediaType {
@@ -1241,6 +1271,8 @@ impl ToJson for IgnorePhraseMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnorePhrasesRequest {
@@ -1295,6 +1327,8 @@ impl ToJson for IgnorePhrasesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnorePhrasesResponse {
@@ -1375,6 +1409,8 @@ impl ToJson for IgnorePhrasesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoreTopic {
@@ -1455,6 +1491,8 @@ impl ToJson for IgnoreTopic {
 /// Values of [`IgnoreTopic::participant`](struct@IgnoreTopic) (JSON `participant`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnoreTopicParticipant {
@@ -1506,6 +1544,8 @@ impl ToJson for IgnoreTopicParticipant {
 /// Values of [`IgnoreTopic::media_type`](struct@IgnoreTopic) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnoreTopicMediaType {
@@ -1562,6 +1602,8 @@ impl ToJson for IgnoreTopicMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoreTopicsRequest {
@@ -1616,6 +1658,8 @@ impl ToJson for IgnoreTopicsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoreTopicsResponse {
@@ -1696,6 +1740,8 @@ impl ToJson for IgnoreTopicsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoredMinedEntity {
@@ -1815,6 +1861,8 @@ impl ToJson for IgnoredMinedEntity {
 /// Values of [`IgnoredMinedEntity::participant`](struct@IgnoredMinedEntity) (JSON `participant`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnoredMinedEntityParticipant {
@@ -1866,6 +1914,8 @@ impl ToJson for IgnoredMinedEntityParticipant {
 /// Values of [`IgnoredMinedEntity::media_type`](struct@IgnoredMinedEntity) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnoredMinedEntityMediaType {
@@ -1922,6 +1972,8 @@ impl ToJson for IgnoredMinedEntityMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoredMinedPhraseListing {
@@ -2053,6 +2105,8 @@ impl ToJson for IgnoredMinedPhraseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoredMinedTopicListing {
@@ -2184,6 +2238,8 @@ impl ToJson for IgnoredMinedTopicListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntentFeedback {
@@ -2271,6 +2327,8 @@ impl ToJson for IntentFeedback {
 /// Values of [`IntentFeedback::assessment`](struct@IntentFeedback) (JSON `assessment`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IntentFeedbackAssessment {
@@ -2327,6 +2385,8 @@ impl ToJson for IntentFeedbackAssessment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinedIntentsListing {
@@ -2404,6 +2464,8 @@ impl ToJson for MinedIntentsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Miner {
@@ -2716,6 +2778,8 @@ impl ToJson for Miner {
 /// Values of [`Miner::language`](struct@Miner) (JSON `language`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerLanguage {
@@ -2883,6 +2947,8 @@ impl ToJson for MinerLanguage {
 /// Values of [`Miner::miner_type`](struct@Miner) (JSON `minerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerMinerType {
@@ -2930,6 +2996,8 @@ impl ToJson for MinerMinerType {
 /// Values of [`Miner::status`](struct@Miner) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerStatus {
@@ -3041,6 +3109,8 @@ impl ToJson for MinerStatus {
 /// Values of [`Miner::media_type`](struct@Miner) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerMediaType {
@@ -3096,6 +3166,8 @@ impl ToJson for MinerMediaType {
 /// Values of [`Miner::participant_type`](struct@Miner) (JSON `participantType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerParticipantType {
@@ -3148,6 +3220,8 @@ impl ToJson for MinerParticipantType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerErrorInfo {
@@ -3232,6 +3306,8 @@ impl ToJson for MinerErrorInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerExecuteRequest {
@@ -3338,6 +3414,8 @@ impl ToJson for MinerExecuteRequest {
 /// Values of [`MinerExecuteRequest::media_type`](struct@MinerExecuteRequest) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerExecuteRequestMediaType {
@@ -3393,6 +3471,8 @@ impl ToJson for MinerExecuteRequestMediaType {
 /// Values of [`MinerExecuteRequest::participant_type`](struct@MinerExecuteRequest) (JSON `participantType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinerExecuteRequestParticipantType {
@@ -3445,6 +3525,8 @@ impl ToJson for MinerExecuteRequestParticipantType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerIntent {
@@ -3555,6 +3637,8 @@ impl ToJson for MinerIntent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerListing {
@@ -3632,6 +3716,8 @@ impl ToJson for MinerListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerTopic {
@@ -3778,6 +3864,8 @@ impl ToJson for MinerTopic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerTopicPhrase {
@@ -3885,6 +3973,8 @@ impl ToJson for MinerTopicPhrase {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinerTopicsListing {
@@ -3962,6 +4052,8 @@ impl ToJson for MinerTopicsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluConfusionMatrixColumn {
@@ -4032,6 +4124,8 @@ impl ToJson for NluConfusionMatrixColumn {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluConfusionMatrixRow {
@@ -4102,6 +4196,8 @@ impl ToJson for NluConfusionMatrixRow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDetectionContext {
@@ -4168,6 +4264,8 @@ impl ToJson for NluDetectionContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDetectionInput {
@@ -4236,6 +4334,8 @@ impl ToJson for NluDetectionInput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDetectionOutput {
@@ -4302,6 +4402,8 @@ impl ToJson for NluDetectionOutput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDetectionRequest {
@@ -4367,6 +4469,8 @@ impl ToJson for NluDetectionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDetectionResponse {
@@ -4437,6 +4541,8 @@ impl ToJson for NluDetectionResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDomainListing {
@@ -4568,6 +4674,8 @@ impl ToJson for NluDomainListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDomainVersionListing {
@@ -4699,6 +4807,8 @@ impl ToJson for NluDomainVersionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDomainVersionQualityReport {
@@ -4779,6 +4889,8 @@ impl ToJson for NluDomainVersionQualityReport {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluDomainVersionTrainingResponse {
@@ -4840,6 +4952,8 @@ impl ToJson for NluDomainVersionTrainingResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluFeedbackListing {
@@ -4971,6 +5085,8 @@ impl ToJson for NluFeedbackListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluFeedbackRequest {
@@ -5062,6 +5178,8 @@ impl ToJson for NluFeedbackRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluFeedbackResponse {
@@ -5183,6 +5301,8 @@ impl ToJson for NluFeedbackResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluOrganization {
@@ -5246,6 +5366,8 @@ impl ToJson for NluOrganization {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluQualityReportSummary {
@@ -5303,6 +5425,8 @@ impl ToJson for NluQualityReportSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NluQualityReportSummaryMetric {
@@ -5373,6 +5497,8 @@ impl ToJson for NluQualityReportSummaryMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveEntitiesRequest {
@@ -5427,6 +5553,8 @@ impl ToJson for RemoveEntitiesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveEntity {
@@ -5484,6 +5612,8 @@ impl ToJson for RemoveEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedEntityTypeStatus {
@@ -5538,6 +5668,8 @@ impl ToJson for SupportedEntityTypeStatus {
 /// Values of [`SupportedEntityTypeStatus::list_slot_type`](struct@SupportedEntityTypeStatus) (JSON `listSlotType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportedEntityTypeStatusListSlotType {
@@ -5590,6 +5722,8 @@ impl ToJson for SupportedEntityTypeStatusListSlotType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedLanguagesInfoDefinition {
@@ -5688,6 +5822,8 @@ impl ToJson for SupportedLanguagesInfoDefinition {
 /// Values of [`SupportedLanguagesInfoDefinition::status`](struct@SupportedLanguagesInfoDefinition) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportedLanguagesInfoDefinitionStatus {
@@ -5740,6 +5876,8 @@ impl ToJson for SupportedLanguagesInfoDefinitionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicPhrase {
@@ -5811,6 +5949,8 @@ impl ToJson for TopicPhrase {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `language-understanding` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Utterance {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleInvitation {
@@ -115,6 +117,8 @@ impl ToJson for AppleInvitation {
 /// Values of [`AppleInvitation::template_type`](struct@AppleInvitation) (JSON `templateType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppleInvitationTemplateType {
@@ -159,6 +163,8 @@ impl ToJson for AppleInvitationTemplateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Button {
@@ -246,6 +252,8 @@ impl ToJson for Button {
 /// Values of [`Button::r#type`](struct@Button) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ButtonType {
@@ -298,6 +306,8 @@ impl ToJson for ButtonType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CardBodyText {
@@ -367,6 +377,8 @@ impl ToJson for CardBodyText {
 /// Values of [`CardBodyText::content_type`](struct@CardBodyText) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardBodyTextContentType {
@@ -411,6 +423,8 @@ impl ToJson for CardBodyTextContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Carousel {
@@ -468,6 +482,8 @@ impl ToJson for Carousel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarouselCard {
@@ -549,6 +565,8 @@ impl ToJson for CarouselCard {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponseAssetRequest {
@@ -625,6 +643,8 @@ impl ToJson for CreateResponseAssetRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateResponseAssetResponse {
@@ -699,6 +719,8 @@ impl ToJson for CreateResponseAssetResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainEntityListingResponseDivisionView {
@@ -833,6 +855,8 @@ impl ToJson for DomainEntityListingResponseDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FooterTemplate {
@@ -898,6 +922,8 @@ impl ToJson for FooterTemplate {
 /// Values of [`FooterTemplate::r#type`](struct@FooterTemplate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FooterTemplateType {
@@ -942,6 +968,8 @@ impl ToJson for FooterTemplateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Form {
@@ -1062,6 +1090,8 @@ impl ToJson for Form {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormDatePicker {
@@ -1152,6 +1182,8 @@ impl ToJson for FormDatePicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormIntroduction {
@@ -1246,6 +1278,8 @@ impl ToJson for FormIntroduction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormListPicker {
@@ -1314,6 +1348,8 @@ impl ToJson for FormListPicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormListPickerItem {
@@ -1393,6 +1429,8 @@ impl ToJson for FormListPickerItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormListPickerSection {
@@ -1474,6 +1512,8 @@ impl ToJson for FormListPickerSection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormMessage {
@@ -1553,6 +1593,8 @@ impl ToJson for FormMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormPage {
@@ -1636,6 +1678,8 @@ impl ToJson for FormPage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormPageComponent {
@@ -1736,6 +1780,8 @@ impl ToJson for FormPageComponent {
 /// Values of [`FormPageComponent::form_component_type`](struct@FormPageComponent) (JSON `formComponentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FormPageComponentFormComponentType {
@@ -1792,6 +1838,8 @@ impl ToJson for FormPageComponentFormComponentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Input {
@@ -1927,6 +1975,8 @@ impl ToJson for Input {
 /// Values of [`Input::keyboard_type`](struct@Input) (JSON `keyboardType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputKeyboardType {
@@ -1998,6 +2048,8 @@ impl ToJson for InputKeyboardType {
 /// Values of [`Input::auto_complete_type`](struct@Input) (JSON `autoCompleteType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InputAutoCompleteType {
@@ -2190,6 +2242,8 @@ impl ToJson for InputAutoCompleteType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Library {
@@ -2323,6 +2377,8 @@ impl ToJson for Library {
 /// Values of [`Library::response_type`](struct@Library) (JSON `responseType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LibraryResponseType {
@@ -2387,6 +2443,8 @@ impl ToJson for LibraryResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LibraryBatchRequest {
@@ -2441,6 +2499,8 @@ impl ToJson for LibraryBatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LibraryDivisionView {
@@ -2516,6 +2576,8 @@ impl ToJson for LibraryDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LibraryDivisionViewEntityListing {
@@ -2647,6 +2709,8 @@ impl ToJson for LibraryDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LibraryEntityListing {
@@ -2778,6 +2842,8 @@ impl ToJson for LibraryEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageFooter {
@@ -2843,6 +2909,8 @@ impl ToJson for MessageFooter {
 /// Values of [`MessageFooter::r#type`](struct@MessageFooter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageFooterType {
@@ -2887,6 +2955,8 @@ impl ToJson for MessageFooterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageHeader {
@@ -2952,6 +3022,8 @@ impl ToJson for MessageHeader {
 /// Values of [`MessageHeader::r#type`](struct@MessageHeader) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageHeaderType {
@@ -3008,6 +3080,8 @@ impl ToJson for MessageHeaderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingTemplate {
@@ -3063,6 +3137,8 @@ impl ToJson for MessagingTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCriteriaGroup {
@@ -3151,6 +3227,8 @@ impl ToJson for QueryCriteriaGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCriteriaItem {
@@ -3234,6 +3312,8 @@ impl ToJson for QueryCriteriaItem {
 /// Values of [`QueryCriteriaItem::key`](struct@QueryCriteriaItem) (JSON `key`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryCriteriaItemKey {
@@ -3289,6 +3369,8 @@ impl ToJson for QueryCriteriaItemKey {
 /// Values of [`QueryCriteriaItem::operator`](struct@QueryCriteriaItem) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryCriteriaItemOperator {
@@ -3353,6 +3435,8 @@ impl ToJson for QueryCriteriaItemOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCriteriaQuery {
@@ -3407,6 +3491,8 @@ impl ToJson for QueryCriteriaQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Response {
@@ -3637,6 +3723,8 @@ impl ToJson for Response {
 /// Values of [`Response::interaction_type`](struct@Response) (JSON `interactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseInteractionType {
@@ -3688,6 +3776,8 @@ impl ToJson for ResponseInteractionType {
 /// Values of [`Response::response_type`](struct@Response) (JSON `responseType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseResponseType {
@@ -3752,6 +3842,8 @@ impl ToJson for ResponseResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAsset {
@@ -3926,6 +4018,8 @@ impl ToJson for ResponseAsset {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetBulkRequest {
@@ -4001,6 +4095,8 @@ impl ToJson for ResponseAssetBulkRequest {
 /// Values of [`ResponseAssetBulkRequest::sort_order`](struct@ResponseAssetBulkRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseAssetBulkRequestSortOrder {
@@ -4049,6 +4145,8 @@ impl ToJson for ResponseAssetBulkRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetEntityListing {
@@ -4112,6 +4210,8 @@ impl ToJson for ResponseAssetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetFilter {
@@ -4221,6 +4321,8 @@ impl ToJson for ResponseAssetFilter {
 /// Values of [`ResponseAssetFilter::r#type`](struct@ResponseAssetFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseAssetFilterType {
@@ -4289,6 +4391,8 @@ impl ToJson for ResponseAssetFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetRequest {
@@ -4354,6 +4458,8 @@ impl ToJson for ResponseAssetRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetSearchRequest {
@@ -4451,6 +4557,8 @@ impl ToJson for ResponseAssetSearchRequest {
 /// Values of [`ResponseAssetSearchRequest::sort_order`](struct@ResponseAssetSearchRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseAssetSearchRequestSortOrder {
@@ -4499,6 +4607,8 @@ impl ToJson for ResponseAssetSearchRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetSearchResults {
@@ -4595,6 +4705,8 @@ impl ToJson for ResponseAssetSearchResults {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseAssetStatus {
@@ -4679,6 +4791,8 @@ impl ToJson for ResponseAssetStatus {
 /// Values of [`ResponseAssetStatus::status`](struct@ResponseAssetStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseAssetStatusStatus {
@@ -4731,6 +4845,8 @@ impl ToJson for ResponseAssetStatusStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseDivisionView {
@@ -4871,6 +4987,8 @@ impl ToJson for ResponseDivisionView {
 /// Values of [`ResponseDivisionView::response_type`](struct@ResponseDivisionView) (JSON `responseType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseDivisionViewResponseType {
@@ -4935,6 +5053,8 @@ impl ToJson for ResponseDivisionViewResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseDivisionViewQueryResults {
@@ -4989,6 +5109,8 @@ impl ToJson for ResponseDivisionViewQueryResults {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseEntityList {
@@ -5125,6 +5247,8 @@ impl ToJson for ResponseEntityList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseEntityListing {
@@ -5256,6 +5380,8 @@ impl ToJson for ResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseFilter {
@@ -5338,6 +5464,8 @@ impl ToJson for ResponseFilter {
 /// Values of [`ResponseFilter::operator`](struct@ResponseFilter) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseFilterOperator {
@@ -5402,6 +5530,8 @@ impl ToJson for ResponseFilterOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseQueryRequest {
@@ -5487,6 +5617,8 @@ impl ToJson for ResponseQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseQueryResults {
@@ -5541,6 +5673,8 @@ impl ToJson for ResponseQueryResults {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseSubstitution {
@@ -5620,6 +5754,8 @@ impl ToJson for ResponseSubstitution {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseText {
@@ -5698,6 +5834,8 @@ impl ToJson for ResponseText {
 /// Values of [`ResponseText::content_type`](struct@ResponseText) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseTextContentType {
@@ -5745,6 +5883,8 @@ impl ToJson for ResponseTextContentType {
 /// Values of [`ResponseText::r#type`](struct@ResponseText) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseTextType {
@@ -5793,6 +5933,8 @@ impl ToJson for ResponseTextType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RmsAssetAddressableRef {
@@ -5876,6 +6018,8 @@ impl ToJson for RmsAssetAddressableRef {
 /// Values of [`RmsAssetAddressableRef::asset_usage`](struct@RmsAssetAddressableRef) (JSON `assetUsage`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RmsAssetAddressableRefAssetUsage {
@@ -5920,6 +6064,8 @@ impl ToJson for RmsAssetAddressableRefAssetUsage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatusInfo {
@@ -5986,6 +6132,8 @@ impl ToJson for StatusInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppDefinition {
@@ -6154,6 +6302,8 @@ impl ToJson for WhatsAppDefinition {
 /// Values of [`WhatsAppDefinition::category`](struct@WhatsAppDefinition) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WhatsAppDefinitionCategory {
@@ -6198,6 +6348,8 @@ impl ToJson for WhatsAppDefinitionCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WheelPicker {
@@ -6266,6 +6418,8 @@ impl ToJson for WheelPicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `response-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WheelPickerItem {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenMonitorSettings {
@@ -79,6 +81,8 @@ impl ToJson for ScreenMonitorSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenMonitoringDetails {
@@ -133,6 +137,8 @@ impl ToJson for ScreenMonitoringDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenMonitoringSession {
@@ -272,6 +278,8 @@ impl ToJson for ScreenMonitoringSession {
 /// Values of [`ScreenMonitoringSession::monitoring_type`](struct@ScreenMonitoringSession) (JSON `monitoringType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScreenMonitoringSessionMonitoringType {
@@ -320,6 +328,8 @@ impl ToJson for ScreenMonitoringSessionMonitoringType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenMonitoringSessionEntityListing {
@@ -370,6 +380,8 @@ impl ToJson for ScreenMonitoringSessionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenMonitoringUserDetails {
@@ -436,6 +448,8 @@ impl ToJson for ScreenMonitoringUserDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenMonitoringUserDetailsEntityListing {
@@ -486,6 +500,8 @@ impl ToJson for ScreenMonitoringUserDetailsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `screen-monitoring` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartScreenMonitorResponseBody {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationResult {
@@ -286,6 +288,8 @@ impl ToJson for DocumentationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationSearchCriteria {
@@ -430,6 +434,8 @@ impl ToJson for DocumentationSearchCriteria {
 /// Values of [`DocumentationSearchCriteria::operator`](struct@DocumentationSearchCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationSearchCriteriaOperator {
@@ -481,6 +487,8 @@ impl ToJson for DocumentationSearchCriteriaOperator {
 /// Values of [`DocumentationSearchCriteria::r#type`](struct@DocumentationSearchCriteria) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationSearchCriteriaType {
@@ -557,6 +565,8 @@ impl ToJson for DocumentationSearchCriteriaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationSearchRequest {
@@ -661,6 +671,8 @@ impl ToJson for DocumentationSearchRequest {
 /// Values of [`DocumentationSearchRequest::sort_order`](struct@DocumentationSearchRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationSearchRequestSortOrder {
@@ -713,6 +725,8 @@ impl ToJson for DocumentationSearchRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationSearchResponse {
@@ -865,6 +879,8 @@ impl ToJson for DocumentationSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationV2SearchAggregation {
@@ -974,6 +990,8 @@ impl ToJson for DocumentationV2SearchAggregation {
 /// Values of [`DocumentationV2SearchAggregation::r#type`](struct@DocumentationV2SearchAggregation) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationV2SearchAggregationType {
@@ -1022,6 +1040,8 @@ impl ToJson for DocumentationV2SearchAggregationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationV2SearchCriteria {
@@ -1162,6 +1182,8 @@ impl ToJson for DocumentationV2SearchCriteria {
 /// Values of [`DocumentationV2SearchCriteria::operator`](struct@DocumentationV2SearchCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationV2SearchCriteriaOperator {
@@ -1213,6 +1235,8 @@ impl ToJson for DocumentationV2SearchCriteriaOperator {
 /// Values of [`DocumentationV2SearchCriteria::r#type`](struct@DocumentationV2SearchCriteria) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationV2SearchCriteriaType {
@@ -1261,6 +1285,8 @@ impl ToJson for DocumentationV2SearchCriteriaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentationV2SearchRequest {
@@ -1391,6 +1417,8 @@ impl ToJson for DocumentationV2SearchRequest {
 /// Values of [`DocumentationV2SearchRequest::sort_order`](struct@DocumentationV2SearchRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentationV2SearchRequestSortOrder {
@@ -1443,6 +1471,8 @@ impl ToJson for DocumentationV2SearchRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GKNDocumentationResult {
@@ -1533,6 +1563,8 @@ impl ToJson for GKNDocumentationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GKNDocumentationSearchCriteria {
@@ -1677,6 +1709,8 @@ impl ToJson for GKNDocumentationSearchCriteria {
 /// Values of [`GKNDocumentationSearchCriteria::operator`](struct@GKNDocumentationSearchCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GKNDocumentationSearchCriteriaOperator {
@@ -1728,6 +1762,8 @@ impl ToJson for GKNDocumentationSearchCriteriaOperator {
 /// Values of [`GKNDocumentationSearchCriteria::r#type`](struct@GKNDocumentationSearchCriteria) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GKNDocumentationSearchCriteriaType {
@@ -1772,6 +1808,8 @@ impl ToJson for GKNDocumentationSearchCriteriaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GKNDocumentationSearchRequest {
@@ -1876,6 +1914,8 @@ impl ToJson for GKNDocumentationSearchRequest {
 /// Values of [`GKNDocumentationSearchRequest::sort_order`](struct@GKNDocumentationSearchRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GKNDocumentationSearchRequestSortOrder {
@@ -1928,6 +1968,8 @@ impl ToJson for GKNDocumentationSearchRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `search` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GKNDocumentationSearchResponse {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesCreateRuleRequest {
@@ -110,6 +112,8 @@ impl ToJson for UsersRulesCreateRuleRequest {
 /// Values of [`UsersRulesCreateRuleRequest::r#type`](struct@UsersRulesCreateRuleRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesCreateRuleRequestType {
@@ -158,6 +162,8 @@ impl ToJson for UsersRulesCreateRuleRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesCriteria {
@@ -238,6 +244,8 @@ impl ToJson for UsersRulesCriteria {
 /// Values of [`UsersRulesCriteria::operator`](struct@UsersRulesCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesCriteriaOperator {
@@ -282,6 +290,8 @@ impl ToJson for UsersRulesCriteriaOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesDependent {
@@ -413,6 +423,8 @@ impl ToJson for UsersRulesDependent {
 /// Values of [`UsersRulesDependent::r#type`](struct@UsersRulesDependent) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesDependentType {
@@ -461,6 +473,8 @@ impl ToJson for UsersRulesDependentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesDependentList {
@@ -592,6 +606,8 @@ impl ToJson for UsersRulesDependentList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesDependentRule {
@@ -658,6 +674,8 @@ impl ToJson for UsersRulesDependentRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesGroupItem {
@@ -751,6 +769,8 @@ impl ToJson for UsersRulesGroupItem {
 /// Values of [`UsersRulesGroupItem::operator`](struct@UsersRulesGroupItem) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesGroupItemOperator {
@@ -798,6 +818,8 @@ impl ToJson for UsersRulesGroupItemOperator {
 /// Values of [`UsersRulesGroupItem::container`](struct@UsersRulesGroupItem) (JSON `container`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesGroupItemContainer {
@@ -882,6 +904,8 @@ impl ToJson for UsersRulesGroupItemContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesLastRunMetadata {
@@ -970,6 +994,8 @@ impl ToJson for UsersRulesLastRunMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesLockedCriteriaSettingsCriteria {
@@ -1039,6 +1065,8 @@ impl ToJson for UsersRulesLockedCriteriaSettingsCriteria {
 /// Values of [`UsersRulesLockedCriteriaSettingsCriteria::operator`](struct@UsersRulesLockedCriteriaSettingsCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesLockedCriteriaSettingsCriteriaOperator {
@@ -1083,6 +1111,8 @@ impl ToJson for UsersRulesLockedCriteriaSettingsCriteriaOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesLockedCriteriaSettingsGroup {
@@ -1163,6 +1193,8 @@ impl ToJson for UsersRulesLockedCriteriaSettingsGroup {
 /// Values of [`UsersRulesLockedCriteriaSettingsGroup::container`](struct@UsersRulesLockedCriteriaSettingsGroup) (JSON `container`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesLockedCriteriaSettingsGroupContainer {
@@ -1247,6 +1279,8 @@ impl ToJson for UsersRulesLockedCriteriaSettingsGroupContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesQueryResponse {
@@ -1342,6 +1376,8 @@ impl ToJson for UsersRulesQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesQueryRuleRequest {
@@ -1421,6 +1457,8 @@ impl ToJson for UsersRulesQueryRuleRequest {
 /// Values of [`UsersRulesQueryRuleRequest::r#type`](struct@UsersRulesQueryRuleRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesQueryRuleRequestType {
@@ -1469,6 +1507,8 @@ impl ToJson for UsersRulesQueryRuleRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesRule {
@@ -1653,6 +1693,8 @@ impl ToJson for UsersRulesRule {
 /// Values of [`UsersRulesRule::r#type`](struct@UsersRulesRule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsersRulesRuleType {
@@ -1701,6 +1743,8 @@ impl ToJson for UsersRulesRuleType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesRuleList {
@@ -1832,6 +1876,8 @@ impl ToJson for UsersRulesRuleList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesRuleSettings {
@@ -1895,6 +1941,8 @@ impl ToJson for UsersRulesRuleSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesUpdateRuleRequest {
@@ -1978,6 +2026,8 @@ impl ToJson for UsersRulesUpdateRuleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesValue {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyVoicemailMessage {
@@ -96,6 +98,8 @@ impl ToJson for CopyVoicemailMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupEmailPolicy {
@@ -158,6 +162,8 @@ impl ToJson for GroupEmailPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PINConfiguration {
@@ -220,6 +226,8 @@ impl ToJson for PINConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoicemailGroupPolicy {
@@ -423,6 +431,8 @@ impl ToJson for VoicemailGroupPolicy {
 /// Values of [`VoicemailGroupPolicy::group_alert_type`](struct@VoicemailGroupPolicy) (JSON `groupAlertType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VoicemailGroupPolicyGroupAlertType {
@@ -475,6 +485,8 @@ impl ToJson for VoicemailGroupPolicyGroupAlertType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoicemailMailboxInfo {
@@ -658,6 +670,8 @@ impl ToJson for VoicemailMailboxInfo {
 /// Values of [`VoicemailMailboxInfo::owner_type`](struct@VoicemailMailboxInfo) (JSON `ownerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VoicemailMailboxInfoOwnerType {
@@ -710,6 +724,8 @@ impl ToJson for VoicemailMailboxInfoOwnerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoicemailMediaInfo {
@@ -789,6 +805,8 @@ impl ToJson for VoicemailMediaInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoicemailMessageEntityListing {
@@ -920,6 +938,8 @@ impl ToJson for VoicemailMessageEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoicemailOrganizationPolicy {
@@ -1082,6 +1102,8 @@ impl ToJson for VoicemailOrganizationPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `voicemail` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VoicemailUserPolicy {

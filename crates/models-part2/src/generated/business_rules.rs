@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkAddDecisionTableRowsRequest {
@@ -74,6 +76,8 @@ impl ToJson for BulkAddDecisionTableRowsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkAddDecisionTableRowsResponse {
@@ -141,6 +145,8 @@ impl ToJson for BulkAddDecisionTableRowsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkDeleteDecisionTableRowsRequest {
@@ -195,6 +201,8 @@ impl ToJson for BulkDeleteDecisionTableRowsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateDecisionTableRowsRequest {
@@ -249,6 +257,8 @@ impl ToJson for BulkUpdateDecisionTableRowsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateDecisionTableRowsResponse {
@@ -316,6 +326,8 @@ impl ToJson for BulkUpdateDecisionTableRowsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessRulesDataSchema {
@@ -461,6 +473,8 @@ impl ToJson for BusinessRulesDataSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessRulesDataSchemaListing {
@@ -538,6 +552,8 @@ impl ToJson for BusinessRulesDataSchemaListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessRulesParentSchemaRef {
@@ -620,6 +636,8 @@ impl ToJson for BusinessRulesParentSchemaRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessRulesSchemaCreateRequest {
@@ -674,6 +692,8 @@ impl ToJson for BusinessRulesSchemaCreateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessRulesSchemaUpdateRequest {
@@ -752,6 +772,8 @@ impl ToJson for BusinessRulesSchemaUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Contractual {
@@ -820,6 +842,8 @@ impl ToJson for Contractual {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyDecisionTableRequest {
@@ -885,6 +909,8 @@ impl ToJson for CopyDecisionTableRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDecisionTableColumnsRequest {
@@ -955,6 +981,8 @@ impl ToJson for CreateDecisionTableColumnsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDecisionTableImportJobRequest {
@@ -1021,6 +1049,8 @@ impl ToJson for CreateDecisionTableImportJobRequest {
 /// Values of [`CreateDecisionTableImportJobRequest::import_mode`](struct@CreateDecisionTableImportJobRequest) (JSON `importMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateDecisionTableImportJobRequestImportMode {
@@ -1069,6 +1099,8 @@ impl ToJson for CreateDecisionTableImportJobRequestImportMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDecisionTableRequest {
@@ -1173,6 +1205,8 @@ impl ToJson for CreateDecisionTableRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDecisionTableRowRequest {
@@ -1254,6 +1288,8 @@ impl ToJson for CreateDecisionTableRowRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDecisionTableSnapshotRequest {
@@ -1319,6 +1355,8 @@ impl ToJson for CreateDecisionTableSnapshotRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDecisionTableVersionRequest {
@@ -1371,6 +1409,8 @@ impl ToJson for CreateDecisionTableVersionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTable {
@@ -1566,6 +1606,8 @@ impl ToJson for DecisionTable {
 /// Values of [`DecisionTable::latest_version_status`](struct@DecisionTable) (JSON `latestVersionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableLatestVersionStatus {
@@ -1626,6 +1668,8 @@ impl ToJson for DecisionTableLatestVersionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableColumnDefaultRowValue {
@@ -1702,6 +1746,8 @@ impl ToJson for DecisionTableColumnDefaultRowValue {
 /// Values of [`DecisionTableColumnDefaultRowValue::special`](struct@DecisionTableColumnDefaultRowValue) (JSON `special`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableColumnDefaultRowValueSpecial {
@@ -1758,6 +1804,8 @@ impl ToJson for DecisionTableColumnDefaultRowValueSpecial {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableColumns {
@@ -1824,6 +1872,8 @@ impl ToJson for DecisionTableColumns {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableContract {
@@ -1912,6 +1962,8 @@ impl ToJson for DecisionTableContract {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableExecutionRequest {
@@ -1966,6 +2018,8 @@ impl ToJson for DecisionTableExecutionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableExecutionResponse {
@@ -2051,6 +2105,8 @@ impl ToJson for DecisionTableExecutionResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableExportJob {
@@ -2259,6 +2315,8 @@ impl ToJson for DecisionTableExportJob {
 /// Values of [`DecisionTableExportJob::status`](struct@DecisionTableExportJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableExportJobStatus {
@@ -2310,6 +2368,8 @@ impl ToJson for DecisionTableExportJobStatus {
 /// Values of [`DecisionTableExportJob::export_type`](struct@DecisionTableExportJob) (JSON `exportType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableExportJobExportType {
@@ -2357,6 +2417,8 @@ impl ToJson for DecisionTableExportJobExportType {
 /// Values of [`DecisionTableExportJob::format`](struct@DecisionTableExportJob) (JSON `format`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableExportJobFormat {
@@ -2401,6 +2463,8 @@ impl ToJson for DecisionTableExportJobFormat {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableExportJobError {
@@ -2500,6 +2564,8 @@ impl ToJson for DecisionTableExportJobError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableExportJobListing {
@@ -2577,6 +2643,8 @@ impl ToJson for DecisionTableExportJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableExportJobRequest {
@@ -2652,6 +2720,8 @@ impl ToJson for DecisionTableExportJobRequest {
 /// Values of [`DecisionTableExportJobRequest::export_type`](struct@DecisionTableExportJobRequest) (JSON `exportType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableExportJobRequestExportType {
@@ -2699,6 +2769,8 @@ impl ToJson for DecisionTableExportJobRequestExportType {
 /// Values of [`DecisionTableExportJobRequest::format`](struct@DecisionTableExportJobRequest) (JSON `format`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableExportJobRequestFormat {
@@ -2743,6 +2815,8 @@ impl ToJson for DecisionTableExportJobRequestFormat {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableImportJob {
@@ -2955,6 +3029,8 @@ impl ToJson for DecisionTableImportJob {
 /// Values of [`DecisionTableImportJob::status`](struct@DecisionTableImportJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableImportJobStatus {
@@ -3014,6 +3090,8 @@ impl ToJson for DecisionTableImportJobStatus {
 /// Values of [`DecisionTableImportJob::import_mode`](struct@DecisionTableImportJob) (JSON `importMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableImportJobImportMode {
@@ -3062,6 +3140,8 @@ impl ToJson for DecisionTableImportJobImportMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableImportJobError {
@@ -3161,6 +3241,8 @@ impl ToJson for DecisionTableImportJobError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableImportJobListing {
@@ -3238,6 +3320,8 @@ impl ToJson for DecisionTableImportJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableImportRowMetrics {
@@ -3381,6 +3465,8 @@ impl ToJson for DecisionTableImportRowMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableInputColumn {
@@ -3460,6 +3546,8 @@ impl ToJson for DecisionTableInputColumn {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableInputColumnExpression {
@@ -3529,6 +3617,8 @@ impl ToJson for DecisionTableInputColumnExpression {
 /// Values of [`DecisionTableInputColumnExpression::comparator`](struct@DecisionTableInputColumnExpression) (JSON `comparator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableInputColumnExpressionComparator {
@@ -3665,6 +3755,8 @@ impl ToJson for DecisionTableInputColumnExpressionComparator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableInputColumnRequest {
@@ -3733,6 +3825,8 @@ impl ToJson for DecisionTableInputColumnRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableJobValidationError {
@@ -3887,6 +3981,8 @@ impl ToJson for DecisionTableJobValidationError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableListing {
@@ -3964,6 +4060,8 @@ impl ToJson for DecisionTableListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableOutputColumn {
@@ -4043,6 +4141,8 @@ impl ToJson for DecisionTableOutputColumn {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableOutputColumnRequest {
@@ -4111,6 +4211,8 @@ impl ToJson for DecisionTableOutputColumnRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableRow {
@@ -4245,6 +4347,8 @@ impl ToJson for DecisionTableRow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableRowEntityRef {
@@ -4307,6 +4411,8 @@ impl ToJson for DecisionTableRowEntityRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableRowExecutionOutput {
@@ -4390,6 +4496,8 @@ impl ToJson for DecisionTableRowExecutionOutput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableRowListing {
@@ -4521,6 +4629,8 @@ impl ToJson for DecisionTableRowListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableRowParameterValue {
@@ -4573,6 +4683,8 @@ impl ToJson for DecisionTableRowParameterValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableSnapshot {
@@ -4661,6 +4773,8 @@ impl ToJson for DecisionTableSnapshot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableVersion {
@@ -4900,6 +5014,8 @@ impl ToJson for DecisionTableVersion {
 /// Values of [`DecisionTableVersion::status`](struct@DecisionTableVersion) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionTableVersionStatus {
@@ -4960,6 +5076,8 @@ impl ToJson for DecisionTableVersionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableVersionEntity {
@@ -5057,6 +5175,8 @@ impl ToJson for DecisionTableVersionEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionTableVersionListing {
@@ -5134,6 +5254,8 @@ impl ToJson for DecisionTableVersionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Definition {
@@ -5240,6 +5362,8 @@ impl ToJson for Definition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JsonSchemaWithDefinitions {
@@ -5365,6 +5489,8 @@ impl ToJson for JsonSchemaWithDefinitions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Literal {
@@ -5496,6 +5622,8 @@ impl ToJson for Literal {
 /// Values of [`Literal::special`](struct@Literal) (JSON `special`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LiteralSpecial {
@@ -5552,6 +5680,8 @@ impl ToJson for LiteralSpecial {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutputValue {
@@ -5623,6 +5753,8 @@ impl ToJson for OutputValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDecisionTableRowRequest {
@@ -5686,6 +5818,8 @@ impl ToJson for PutDecisionTableRowRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RollbackDecisionTableVersionRequest {
@@ -5738,6 +5872,8 @@ impl ToJson for RollbackDecisionTableVersionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Row {
@@ -5821,6 +5957,8 @@ impl ToJson for Row {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RowSearchFilter {
@@ -5878,6 +6016,8 @@ impl ToJson for RowSearchFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RowSearchPredicate {
@@ -5969,6 +6109,8 @@ impl ToJson for RowSearchPredicate {
 /// Values of [`RowSearchPredicate::operator`](struct@RowSearchPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RowSearchPredicateOperator {
@@ -6036,6 +6178,8 @@ impl ToJson for RowSearchPredicateOperator {
 /// Values of [`RowSearchPredicate::special`](struct@RowSearchPredicate) (JSON `special`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RowSearchPredicateSpecial {
@@ -6092,6 +6236,8 @@ impl ToJson for RowSearchPredicateSpecial {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchDecisionTableRowsRequest {
@@ -6146,6 +6292,8 @@ impl ToJson for SearchDecisionTableRowsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDecisionTableColumnsRequest {
@@ -6212,6 +6360,8 @@ impl ToJson for UpdateDecisionTableColumnsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDecisionTableImportJobRequest {
@@ -6265,6 +6415,8 @@ impl ToJson for UpdateDecisionTableImportJobRequest {
 /// Values of [`UpdateDecisionTableImportJobRequest::status`](struct@UpdateDecisionTableImportJobRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateDecisionTableImportJobRequestStatus {
@@ -6325,6 +6477,8 @@ impl ToJson for UpdateDecisionTableImportJobRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDecisionTableRequest {
@@ -6399,6 +6553,8 @@ impl ToJson for UpdateDecisionTableRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateDecisionTableVersionRequest {
@@ -6451,6 +6607,8 @@ impl ToJson for UpdateDecisionTableVersionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `business-rules` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRowIndexRequest {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Case {
@@ -316,6 +318,8 @@ impl ToJson for Case {
 /// Values of [`Case::status`](struct@Case) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseStatus {
@@ -383,6 +387,8 @@ impl ToJson for CaseStatus {
 /// Values of [`Case::priority`](struct@Case) (JSON `priority`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CasePriority {
@@ -442,6 +448,8 @@ impl ToJson for CasePriority {
 /// Values of [`Case::creation_status`](struct@Case) (JSON `creationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseCreationStatus {
@@ -498,6 +506,8 @@ impl ToJson for CaseCreationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseAssociation {
@@ -649,6 +659,8 @@ impl ToJson for CaseAssociation {
 /// Values of [`CaseAssociation::association_type`](struct@CaseAssociation) (JSON `associationType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseAssociationAssociationType {
@@ -701,6 +713,8 @@ impl ToJson for CaseAssociationAssociationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseAssociationCreate {
@@ -764,6 +778,8 @@ impl ToJson for CaseAssociationCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseAssociationListing {
@@ -841,6 +857,8 @@ impl ToJson for CaseAssociationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseAssociationQuery {
@@ -926,6 +944,8 @@ impl ToJson for CaseAssociationQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseAssociationQueryEntityListing {
@@ -1012,6 +1032,8 @@ impl ToJson for CaseAssociationQueryEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseCreate {
@@ -1167,6 +1189,8 @@ impl ToJson for CaseCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseDateDueUpdate {
@@ -1221,6 +1245,8 @@ impl ToJson for CaseDateDueUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseDescriptionUpdate {
@@ -1273,6 +1299,8 @@ impl ToJson for CaseDescriptionUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseExternalContactReference {
@@ -1361,6 +1389,8 @@ impl ToJson for CaseExternalContactReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseExternalIdUpdate {
@@ -1413,6 +1443,8 @@ impl ToJson for CaseExternalIdUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseListing {
@@ -1490,6 +1522,8 @@ impl ToJson for CaseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseOwnerUpdate {
@@ -1544,6 +1578,8 @@ impl ToJson for CaseOwnerUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CasePriorityUpdate {
@@ -1597,6 +1633,8 @@ impl ToJson for CasePriorityUpdate {
 /// Values of [`CasePriorityUpdate::priority`](struct@CasePriorityUpdate) (JSON `priority`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CasePriorityUpdatePriority {
@@ -1657,6 +1695,8 @@ impl ToJson for CasePriorityUpdatePriority {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseQueryJobCreate {
@@ -1766,6 +1806,8 @@ impl ToJson for CaseQueryJobCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseQueryJobError {
@@ -1832,6 +1874,8 @@ impl ToJson for CaseQueryJobError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseQueryJobFilter {
@@ -1914,6 +1958,8 @@ impl ToJson for CaseQueryJobFilter {
 /// Values of [`CaseQueryJobFilter::operator`](struct@CaseQueryJobFilter) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseQueryJobFilterOperator {
@@ -1994,6 +2040,8 @@ impl ToJson for CaseQueryJobFilterOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseQueryJobResponse {
@@ -2100,6 +2148,8 @@ impl ToJson for CaseQueryJobResponse {
 /// Values of [`CaseQueryJobResponse::state`](struct@CaseQueryJobResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseQueryJobResponseState {
@@ -2156,6 +2206,8 @@ impl ToJson for CaseQueryJobResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseQueryJobResultsResponse {
@@ -2242,6 +2294,8 @@ impl ToJson for CaseQueryJobResultsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseQueryJobSort {
@@ -2307,6 +2361,8 @@ impl ToJson for CaseQueryJobSort {
 /// Values of [`CaseQueryJobSort::name`](struct@CaseQueryJobSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseQueryJobSortName {
@@ -2363,6 +2419,8 @@ impl ToJson for CaseQueryJobSortName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseReference {
@@ -2429,6 +2487,8 @@ impl ToJson for CaseReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseSummaryUpdate {
@@ -2483,6 +2543,8 @@ impl ToJson for CaseSummaryUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseUserReference {
@@ -2580,6 +2642,8 @@ impl ToJson for CaseUserReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Caseplan {
@@ -2830,6 +2894,8 @@ impl ToJson for Caseplan {
 /// Values of [`Caseplan::version_state`](struct@Caseplan) (JSON `versionState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseplanVersionState {
@@ -2882,6 +2948,8 @@ impl ToJson for CaseplanVersionState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanCreate {
@@ -3041,6 +3109,8 @@ impl ToJson for CaseplanCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanCreateResponse {
@@ -3310,6 +3380,8 @@ impl ToJson for CaseplanCreateResponse {
 /// Values of [`CaseplanCreateResponse::version_state`](struct@CaseplanCreateResponse) (JSON `versionState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseplanCreateResponseVersionState {
@@ -3362,6 +3434,8 @@ impl ToJson for CaseplanCreateResponseVersionState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanDataSchema {
@@ -3430,6 +3504,8 @@ impl ToJson for CaseplanDataSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanDataSchemaListing {
@@ -3480,6 +3556,8 @@ impl ToJson for CaseplanDataSchemaListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanDataSchemaRequest {
@@ -3534,6 +3612,8 @@ impl ToJson for CaseplanDataSchemaRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanFilter {
@@ -3616,6 +3696,8 @@ impl ToJson for CaseplanFilter {
 /// Values of [`CaseplanFilter::operator`](struct@CaseplanFilter) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseplanFilterOperator {
@@ -3668,6 +3750,8 @@ impl ToJson for CaseplanFilterOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanListing {
@@ -3745,6 +3829,8 @@ impl ToJson for CaseplanListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanQueryEntityListing {
@@ -3831,6 +3917,8 @@ impl ToJson for CaseplanQueryEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanQueryRequest {
@@ -3948,6 +4036,8 @@ impl ToJson for CaseplanQueryRequest {
 /// Values of [`CaseplanQueryRequest::name_search_type`](struct@CaseplanQueryRequest) (JSON `nameSearchType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseplanQueryRequestNameSearchType {
@@ -3996,6 +4086,8 @@ impl ToJson for CaseplanQueryRequestNameSearchType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanReference {
@@ -4082,6 +4174,8 @@ impl ToJson for CaseplanReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseplanUpdate {
@@ -4211,6 +4305,8 @@ impl ToJson for CaseplanUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Comment {
@@ -4332,6 +4428,8 @@ impl ToJson for Comment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommentCreate {
@@ -4386,6 +4484,8 @@ impl ToJson for CommentCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommentListing {
@@ -4463,6 +4563,8 @@ impl ToJson for CommentListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerIntentReference {
@@ -4538,6 +4640,8 @@ impl ToJson for CustomerIntentReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailureReason {
@@ -4604,6 +4708,8 @@ impl ToJson for FailureReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Intake {
@@ -4659,6 +4765,8 @@ impl ToJson for Intake {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntakeSetting {
@@ -4742,6 +4850,8 @@ impl ToJson for IntakeSetting {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntakeSettingsListing {
@@ -4792,6 +4902,8 @@ impl ToJson for IntakeSettingsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntakeSettingsUpdate {
@@ -4844,6 +4956,8 @@ impl ToJson for IntakeSettingsUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Stage {
@@ -5030,6 +5144,8 @@ impl ToJson for Stage {
 /// Values of [`Stage::status`](struct@Stage) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StageStatus {
@@ -5094,6 +5210,8 @@ impl ToJson for StageStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageListing {
@@ -5171,6 +5289,8 @@ impl ToJson for StageListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageReference {
@@ -5237,6 +5357,8 @@ impl ToJson for StageReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Stageplan {
@@ -5369,6 +5491,8 @@ impl ToJson for Stageplan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageplanCreate {
@@ -5445,6 +5569,8 @@ impl ToJson for StageplanCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageplanListing {
@@ -5522,6 +5648,8 @@ impl ToJson for StageplanListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageplanReference {
@@ -5597,6 +5725,8 @@ impl ToJson for StageplanReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageplanReposition {
@@ -5649,6 +5779,8 @@ impl ToJson for StageplanReposition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StageplanUpdate {
@@ -5712,6 +5844,8 @@ impl ToJson for StageplanUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Step {
@@ -5920,6 +6054,8 @@ impl ToJson for Step {
 /// Values of [`Step::status`](struct@Step) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StepStatus {
@@ -5984,6 +6120,8 @@ impl ToJson for StepStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepListing {
@@ -6061,6 +6199,8 @@ impl ToJson for StepListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepReference {
@@ -6127,6 +6267,8 @@ impl ToJson for StepReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Stepplan {
@@ -6291,6 +6433,8 @@ impl ToJson for Stepplan {
 /// Values of [`Stepplan::activity_type`](struct@Stepplan) (JSON `activityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StepplanActivityType {
@@ -6343,6 +6487,8 @@ impl ToJson for StepplanActivityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepplanListing {
@@ -6420,6 +6566,8 @@ impl ToJson for StepplanListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepplanUpdate {
@@ -6504,6 +6652,8 @@ impl ToJson for StepplanUpdate {
 /// Values of [`StepplanUpdate::activity_type`](struct@StepplanUpdate) (JSON `activityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StepplanUpdateActivityType {
@@ -6556,6 +6706,8 @@ impl ToJson for StepplanUpdateActivityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepplansWorktypeReference {
@@ -6631,6 +6783,8 @@ impl ToJson for StepplansWorktypeReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TerminateJob {
@@ -6748,6 +6902,8 @@ impl ToJson for TerminateJob {
 /// Values of [`TerminateJob::status`](struct@TerminateJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminateJobStatus {
@@ -6807,6 +6963,8 @@ impl ToJson for TerminateJobStatus {
 /// Values of [`TerminateJob::job_type`](struct@TerminateJob) (JSON `jobType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TerminateJobJobType {
@@ -6855,6 +7013,8 @@ impl ToJson for TerminateJobJobType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemActivityReference {
@@ -6921,6 +7081,8 @@ impl ToJson for WorkitemActivityReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemSettings {
@@ -6976,6 +7138,8 @@ impl ToJson for WorkitemSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `case-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemSettingsResponse {

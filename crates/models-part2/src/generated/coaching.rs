@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddConversationRequest {
@@ -74,6 +76,8 @@ impl ToJson for AddConversationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddConversationResponse {
@@ -137,6 +141,8 @@ impl ToJson for AddConversationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableTime {
@@ -235,6 +241,8 @@ impl ToJson for AvailableTime {
 /// Values of [`AvailableTime::activity_category`](struct@AvailableTime) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AvailableTimeActivityCategory {
@@ -307,6 +315,8 @@ impl ToJson for AvailableTimeActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAnnotation {
@@ -451,6 +461,8 @@ impl ToJson for CoachingAnnotation {
 /// Values of [`CoachingAnnotation::access_type`](struct@CoachingAnnotation) (JSON `accessType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingAnnotationAccessType {
@@ -499,6 +511,8 @@ impl ToJson for CoachingAnnotationAccessType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAnnotationCreateRequest {
@@ -565,6 +579,8 @@ impl ToJson for CoachingAnnotationCreateRequest {
 /// Values of [`CoachingAnnotationCreateRequest::access_type`](struct@CoachingAnnotationCreateRequest) (JSON `accessType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingAnnotationCreateRequestAccessType {
@@ -613,6 +629,8 @@ impl ToJson for CoachingAnnotationCreateRequestAccessType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAnnotationList {
@@ -744,6 +762,8 @@ impl ToJson for CoachingAnnotationList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentAggregateRequest {
@@ -833,6 +853,8 @@ impl ToJson for CoachingAppointmentAggregateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentAggregateResponse {
@@ -885,6 +907,8 @@ impl ToJson for CoachingAppointmentAggregateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentReference {
@@ -951,6 +975,8 @@ impl ToJson for CoachingAppointmentReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentResponse {
@@ -1228,6 +1254,8 @@ impl ToJson for CoachingAppointmentResponse {
 /// Values of [`CoachingAppointmentResponse::status`](struct@CoachingAppointmentResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingAppointmentResponseStatus {
@@ -1284,6 +1312,8 @@ impl ToJson for CoachingAppointmentResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentResponseList {
@@ -1415,6 +1445,8 @@ impl ToJson for CoachingAppointmentResponseList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentStatusRequest {
@@ -1468,6 +1500,8 @@ impl ToJson for CoachingAppointmentStatusRequest {
 /// Values of [`CoachingAppointmentStatusRequest::status`](struct@CoachingAppointmentStatusRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingAppointmentStatusRequestStatus {
@@ -1520,6 +1554,8 @@ impl ToJson for CoachingAppointmentStatusRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentStatusResponse {
@@ -1607,6 +1643,8 @@ impl ToJson for CoachingAppointmentStatusResponse {
 /// Values of [`CoachingAppointmentStatusResponse::status`](struct@CoachingAppointmentStatusResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingAppointmentStatusResponseStatus {
@@ -1663,6 +1701,8 @@ impl ToJson for CoachingAppointmentStatusResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingAppointmentStatusResponseList {
@@ -1749,6 +1789,8 @@ impl ToJson for CoachingAppointmentStatusResponseList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingNotification {
@@ -1913,6 +1955,8 @@ impl ToJson for CoachingNotification {
 /// Values of [`CoachingNotification::action_type`](struct@CoachingNotification) (JSON `actionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingNotificationActionType {
@@ -1980,6 +2024,8 @@ impl ToJson for CoachingNotificationActionType {
 /// Values of [`CoachingNotification::relationship`](struct@CoachingNotification) (JSON `relationship`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingNotificationRelationship {
@@ -2031,6 +2077,8 @@ impl ToJson for CoachingNotificationRelationship {
 /// Values of [`CoachingNotification::status`](struct@CoachingNotification) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingNotificationStatus {
@@ -2087,6 +2135,8 @@ impl ToJson for CoachingNotificationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingNotificationList {
@@ -2218,6 +2268,8 @@ impl ToJson for CoachingNotificationList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingScheduleSlotsJobRequest {
@@ -2334,6 +2386,8 @@ impl ToJson for CoachingScheduleSlotsJobRequest {
 /// Values of [`CoachingScheduleSlotsJobRequest::slots_type`](struct@CoachingScheduleSlotsJobRequest) (JSON `slotsType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingScheduleSlotsJobRequestSlotsType {
@@ -2378,6 +2432,8 @@ impl ToJson for CoachingScheduleSlotsJobRequestSlotsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingScheduleSlotsJobResponse {
@@ -2517,6 +2573,8 @@ impl ToJson for CoachingScheduleSlotsJobResponse {
 /// Values of [`CoachingScheduleSlotsJobResponse::slots_type`](struct@CoachingScheduleSlotsJobResponse) (JSON `slotsType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingScheduleSlotsJobResponseSlotsType {
@@ -2561,6 +2619,8 @@ impl ToJson for CoachingScheduleSlotsJobResponseSlotsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingScheduleSlotsJobResult {
@@ -2648,6 +2708,8 @@ impl ToJson for CoachingScheduleSlotsJobResult {
 /// Values of [`CoachingScheduleSlotsJobResult::status`](struct@CoachingScheduleSlotsJobResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingScheduleSlotsJobResultStatus {
@@ -2700,6 +2762,8 @@ impl ToJson for CoachingScheduleSlotsJobResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingScheduleSlotsJobSchedule {
@@ -2784,6 +2848,8 @@ impl ToJson for CoachingScheduleSlotsJobSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingScheduleSlotsJobSlot {
@@ -2850,6 +2916,8 @@ impl ToJson for CoachingScheduleSlotsJobSlot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingSlot {
@@ -2948,6 +3016,8 @@ impl ToJson for CoachingSlot {
 /// Values of [`CoachingSlot::difference_rating`](struct@CoachingSlot) (JSON `differenceRating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoachingSlotDifferenceRating {
@@ -3000,6 +3070,8 @@ impl ToJson for CoachingSlotDifferenceRating {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingSlotsRequest {
@@ -3102,6 +3174,8 @@ impl ToJson for CoachingSlotsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoachingSlotsResponse {
@@ -3187,6 +3261,8 @@ impl ToJson for CoachingSlotsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCoachingAppointmentRequest {
@@ -3381,6 +3457,8 @@ impl ToJson for CreateCoachingAppointmentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentReference {
@@ -3447,6 +3525,8 @@ impl ToJson for DocumentReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FullDayTimeOffMarker {
@@ -3557,6 +3637,8 @@ impl ToJson for FullDayTimeOffMarker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRequestClause {
@@ -3626,6 +3708,8 @@ impl ToJson for QueryRequestClause {
 /// Values of [`QueryRequestClause::r#type`](struct@QueryRequestClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryRequestClauseType {
@@ -3674,6 +3758,8 @@ impl ToJson for QueryRequestClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRequestFilter {
@@ -3743,6 +3829,8 @@ impl ToJson for QueryRequestFilter {
 /// Values of [`QueryRequestFilter::r#type`](struct@QueryRequestFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryRequestFilterType {
@@ -3791,6 +3879,8 @@ impl ToJson for QueryRequestFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRequestPredicate {
@@ -3860,6 +3950,8 @@ impl ToJson for QueryRequestPredicate {
 /// Values of [`QueryRequestPredicate::dimension`](struct@QueryRequestPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryRequestPredicateDimension {
@@ -3912,6 +4004,8 @@ impl ToJson for QueryRequestPredicateDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResponseData {
@@ -3978,6 +4072,8 @@ impl ToJson for QueryResponseData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResponseGroupedData {
@@ -4044,6 +4140,8 @@ impl ToJson for QueryResponseGroupedData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResponseMetric {
@@ -4109,6 +4207,8 @@ impl ToJson for QueryResponseMetric {
 /// Values of [`QueryResponseMetric::metric`](struct@QueryResponseMetric) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryResponseMetricMetric {
@@ -4173,6 +4273,8 @@ impl ToJson for QueryResponseMetricMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResponseStats {
@@ -4228,6 +4330,8 @@ impl ToJson for QueryResponseStats {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleActivity {
@@ -4359,6 +4463,8 @@ impl ToJson for ScheduleActivity {
 /// Values of [`ScheduleActivity::external_activity_type`](struct@ScheduleActivity) (JSON `externalActivityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleActivityExternalActivityType {
@@ -4415,6 +4521,8 @@ impl ToJson for ScheduleActivityExternalActivityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCoachingAppointmentRequest {
@@ -4587,6 +4695,8 @@ impl ToJson for UpdateCoachingAppointmentRequest {
 /// Values of [`UpdateCoachingAppointmentRequest::status`](struct@UpdateCoachingAppointmentRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCoachingAppointmentRequestStatus {
@@ -4639,6 +4749,8 @@ impl ToJson for UpdateCoachingAppointmentRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserAvailableTimes {
@@ -4705,6 +4817,8 @@ impl ToJson for UserAvailableTimes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmBusinessUnitReference {
@@ -4773,6 +4887,8 @@ impl ToJson for WfmBusinessUnitReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmScheduleActivity {
@@ -4850,6 +4966,8 @@ impl ToJson for WfmScheduleActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `coaching` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmScheduleReference {

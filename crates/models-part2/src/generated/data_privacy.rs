@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `data-privacy` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaskingRule {
@@ -194,6 +196,8 @@ impl ToJson for MaskingRule {
 /// Values of [`MaskingRule::r#type`](struct@MaskingRule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `data-privacy` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MaskingRuleType {
@@ -245,6 +249,8 @@ impl ToJson for MaskingRuleType {
 /// Values of [`MaskingRule::direction`](struct@MaskingRule) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `data-privacy` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MaskingRuleDirection {
@@ -293,6 +299,8 @@ impl ToJson for MaskingRuleDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `data-privacy` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaskingRuleListing {
@@ -343,6 +351,8 @@ impl ToJson for MaskingRuleListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `data-privacy` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaskingRuleValidateRequest {
@@ -410,6 +420,8 @@ impl ToJson for MaskingRuleValidateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `data-privacy` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaskingRuleValidateResponse {

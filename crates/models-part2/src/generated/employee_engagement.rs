@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Celebration {
@@ -162,6 +164,8 @@ impl ToJson for Celebration {
 /// Values of [`Celebration::r#type`](struct@Celebration) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CelebrationType {
@@ -210,6 +214,8 @@ impl ToJson for CelebrationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CelebrationStateParam {
@@ -261,6 +267,8 @@ impl ToJson for CelebrationStateParam {
 /// Values of [`CelebrationStateParam::state`](struct@CelebrationStateParam) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CelebrationStateParamState {
@@ -305,6 +313,8 @@ impl ToJson for CelebrationStateParamState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestCompleteData {
@@ -403,6 +413,8 @@ impl ToJson for ContestCompleteData {
 /// Values of [`ContestCompleteData::anonymization`](struct@ContestCompleteData) (JSON `anonymization`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestCompleteDataAnonymization {
@@ -455,6 +467,8 @@ impl ToJson for ContestCompleteDataAnonymization {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestCompleteDataScore {
@@ -510,6 +524,8 @@ impl ToJson for ContestCompleteDataScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestDataMetrics {
@@ -587,6 +603,8 @@ impl ToJson for ContestDataMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestDataPrizes {
@@ -664,6 +682,8 @@ impl ToJson for ContestDataPrizes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestDataWinners {
@@ -752,6 +772,8 @@ impl ToJson for ContestDataWinners {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestDataWinnersUsers {
@@ -829,6 +851,8 @@ impl ToJson for ContestDataWinnersUsers {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRecognition {
@@ -941,6 +965,8 @@ impl ToJson for CreateRecognition {
 /// Values of [`CreateRecognition::r#type`](struct@CreateRecognition) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateRecognitionType {
@@ -996,6 +1022,8 @@ impl ToJson for CreateRecognitionType {
 /// Values of [`CreateRecognition::context_type`](struct@CreateRecognition) (JSON `contextType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateRecognitionContextType {
@@ -1052,6 +1080,8 @@ impl ToJson for CreateRecognitionContextType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCelebrationListing {
@@ -1183,6 +1213,8 @@ impl ToJson for GetCelebrationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Recognition {
@@ -1358,6 +1390,8 @@ impl ToJson for Recognition {
 /// Values of [`Recognition::r#type`](struct@Recognition) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecognitionType {
@@ -1413,6 +1447,8 @@ impl ToJson for RecognitionType {
 /// Values of [`Recognition::context_type`](struct@Recognition) (JSON `contextType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecognitionContextType {
@@ -1469,6 +1505,8 @@ impl ToJson for RecognitionContextType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecognitionBase {
@@ -1619,6 +1657,8 @@ impl ToJson for RecognitionBase {
 /// Values of [`RecognitionBase::r#type`](struct@RecognitionBase) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecognitionBaseType {
@@ -1674,6 +1714,8 @@ impl ToJson for RecognitionBaseType {
 /// Values of [`RecognitionBase::context_type`](struct@RecognitionBase) (JSON `contextType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecognitionBaseContextType {
@@ -1730,6 +1772,8 @@ impl ToJson for RecognitionBaseContextType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Recognitions {
@@ -1816,6 +1860,8 @@ impl ToJson for Recognitions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceEntity {
@@ -1903,6 +1949,8 @@ impl ToJson for SourceEntity {
 /// Values of [`SourceEntity::r#type`](struct@SourceEntity) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `employee-engagement` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceEntityType {

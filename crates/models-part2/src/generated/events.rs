@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudioState {
@@ -86,6 +88,8 @@ impl ToJson for AudioState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AudioUpdatedEvent {
@@ -195,6 +199,8 @@ impl ToJson for AudioUpdatedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchConversationEventRequest {
@@ -588,6 +594,8 @@ impl ToJson for BatchConversationEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchEventResponse {
@@ -640,6 +648,8 @@ impl ToJson for BatchEventResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchPredictiveRoutingCustomKpiAttributionEventRequest {
@@ -692,6 +702,8 @@ impl ToJson for BatchPredictiveRoutingCustomKpiAttributionEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchUserPresenceEventRequest {
@@ -744,6 +756,8 @@ impl ToJson for BatchUserPresenceEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchUserRoutingStatusEventRequest {
@@ -796,6 +810,8 @@ impl ToJson for BatchUserRoutingStatusEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommunicationAnsweredEvent {
@@ -892,6 +908,8 @@ impl ToJson for CommunicationAnsweredEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommunicationDispositionAppliedEvent {
@@ -1021,6 +1039,8 @@ impl ToJson for CommunicationDispositionAppliedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommunicationEndedEvent {
@@ -1140,6 +1160,8 @@ impl ToJson for CommunicationEndedEvent {
 /// Values of [`CommunicationEndedEvent::disconnect_type`](struct@CommunicationEndedEvent) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommunicationEndedEventDisconnectType {
@@ -1216,6 +1238,8 @@ impl ToJson for CommunicationEndedEventDisconnectType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferEvent {
@@ -1338,6 +1362,8 @@ impl ToJson for ConsultTransferEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailBeginTransmittingEvent {
@@ -1434,6 +1460,8 @@ impl ToJson for EmailBeginTransmittingEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCommunicationAnsweredEvent {
@@ -1530,6 +1558,8 @@ impl ToJson for EmailCommunicationAnsweredEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCommunicationDispositionAppliedEvent {
@@ -1659,6 +1689,8 @@ impl ToJson for EmailCommunicationDispositionAppliedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCommunicationEndedEvent {
@@ -1767,6 +1799,8 @@ impl ToJson for EmailCommunicationEndedEvent {
 /// Values of [`EmailCommunicationEndedEvent::disconnect_type`](struct@EmailCommunicationEndedEvent) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailCommunicationEndedEventDisconnectType {
@@ -1843,6 +1877,8 @@ impl ToJson for EmailCommunicationEndedEventDisconnectType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCommunicationSentMessageEvent {
@@ -1939,6 +1975,8 @@ impl ToJson for EmailCommunicationSentMessageEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailEndTransferEvent {
@@ -2060,6 +2098,8 @@ impl ToJson for EmailEndTransferEvent {
 /// Values of [`EmailEndTransferEvent::final_state`](struct@EmailEndTransferEvent) (JSON `finalState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailEndTransferEventFinalState {
@@ -2112,6 +2152,8 @@ impl ToJson for EmailEndTransferEventFinalState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailExternalEstablishedEvent {
@@ -2256,6 +2298,8 @@ impl ToJson for EmailExternalEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailFlowEstablishedEvent {
@@ -2378,6 +2422,8 @@ impl ToJson for EmailFlowEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailHoldUpdatedEvent {
@@ -2487,6 +2533,8 @@ impl ToJson for EmailHoldUpdatedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailInitialConfiguration {
@@ -2656,6 +2704,8 @@ impl ToJson for EmailInitialConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailProgressTransferEvent {
@@ -2778,6 +2828,8 @@ impl ToJson for EmailProgressTransferEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailRoutingEstablishedEvent {
@@ -2946,6 +2998,8 @@ impl ToJson for EmailRoutingEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailRoutingTransferEvent {
@@ -3128,6 +3182,8 @@ impl ToJson for EmailRoutingTransferEvent {
 /// Values of [`EmailRoutingTransferEvent::transfer_type`](struct@EmailRoutingTransferEvent) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailRoutingTransferEventTransferType {
@@ -3176,6 +3232,8 @@ impl ToJson for EmailRoutingTransferEventTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailUserEstablishedEvent {
@@ -3333,6 +3391,8 @@ impl ToJson for EmailUserEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailUserTransferEvent {
@@ -3493,6 +3553,8 @@ impl ToJson for EmailUserTransferEvent {
 /// Values of [`EmailUserTransferEvent::transfer_type`](struct@EmailUserTransferEvent) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailUserTransferEventTransferType {
@@ -3541,6 +3603,8 @@ impl ToJson for EmailUserTransferEventTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndConsultTransferEvent {
@@ -3624,6 +3688,8 @@ impl ToJson for EndConsultTransferEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndTransferEvent {
@@ -3745,6 +3811,8 @@ impl ToJson for EndTransferEvent {
 /// Values of [`EndTransferEvent::final_state`](struct@EndTransferEvent) (JSON `finalState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EndTransferEventFinalState {
@@ -3797,6 +3865,8 @@ impl ToJson for EndTransferEventFinalState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventError {
@@ -3874,6 +3944,8 @@ impl ToJson for EventError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEstablishedEvent {
@@ -4040,6 +4112,8 @@ impl ToJson for ExternalEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HoldUpdatedEvent {
@@ -4149,6 +4223,8 @@ impl ToJson for HoldUpdatedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitialConfiguration {
@@ -4259,6 +4335,8 @@ impl ToJson for InitialConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IvrEstablishedEvent {
@@ -4425,6 +4503,8 @@ impl ToJson for IvrEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneEstablishedEvent {
@@ -4580,6 +4660,8 @@ impl ToJson for PhoneEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneTransferEvent {
@@ -4740,6 +4822,8 @@ impl ToJson for PhoneTransferEvent {
 /// Values of [`PhoneTransferEvent::transfer_type`](struct@PhoneTransferEvent) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhoneTransferEventTransferType {
@@ -4788,6 +4872,8 @@ impl ToJson for PhoneTransferEventTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictiveRoutingCustomKpiAttributionEvent {
@@ -4917,6 +5003,8 @@ impl ToJson for PredictiveRoutingCustomKpiAttributionEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgressConsultTransferEvent {
@@ -5039,6 +5127,8 @@ impl ToJson for ProgressConsultTransferEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgressTransferEvent {
@@ -5161,6 +5251,8 @@ impl ToJson for ProgressTransferEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingEstablishedEvent {
@@ -5351,6 +5443,8 @@ impl ToJson for RoutingEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingTransferEvent {
@@ -5533,6 +5627,8 @@ impl ToJson for RoutingTransferEvent {
 /// Values of [`RoutingTransferEvent::transfer_type`](struct@RoutingTransferEvent) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RoutingTransferEventTransferType {
@@ -5581,6 +5677,8 @@ impl ToJson for RoutingTransferEventTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserEstablishedEvent {
@@ -5782,6 +5880,8 @@ impl ToJson for UserEstablishedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserPresenceEvent {
@@ -5900,6 +6000,8 @@ impl ToJson for UserPresenceEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserRoutingStatusEvent {
@@ -6008,6 +6110,8 @@ impl ToJson for UserRoutingStatusEvent {
 /// Values of [`UserRoutingStatusEvent::status`](struct@UserRoutingStatusEvent) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserRoutingStatusEventStatus {
@@ -6068,6 +6172,8 @@ impl ToJson for UserRoutingStatusEventStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserTransferEvent {
@@ -6228,6 +6334,8 @@ impl ToJson for UserTransferEvent {
 /// Values of [`UserTransferEvent::transfer_type`](struct@UserTransferEvent) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `events` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserTransferEventTransferType {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkContactsEnrichRequest {
@@ -70,6 +72,8 @@ impl ToJson for BulkContactsEnrichRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkContactsEnrichResponse {
@@ -144,6 +148,8 @@ impl ToJson for BulkContactsEnrichResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkContactsRequest {
@@ -194,6 +200,8 @@ impl ToJson for BulkContactsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkContactsResponse {
@@ -268,6 +276,8 @@ impl ToJson for BulkContactsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkDeleteResponse {
@@ -342,6 +352,8 @@ impl ToJson for BulkDeleteResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorContactEnrichRequest {
@@ -452,6 +464,8 @@ impl ToJson for BulkEntityErrorContactEnrichRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorEntity {
@@ -562,6 +576,8 @@ impl ToJson for BulkEntityErrorEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorExternalContact {
@@ -672,6 +688,8 @@ impl ToJson for BulkEntityErrorExternalContact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorExternalOrganization {
@@ -782,6 +800,8 @@ impl ToJson for BulkEntityErrorExternalOrganization {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorExternalOrganizationEnrichRequest {
@@ -892,6 +912,8 @@ impl ToJson for BulkEntityErrorExternalOrganizationEnrichRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorNote {
@@ -1002,6 +1024,8 @@ impl ToJson for BulkEntityErrorNote {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorRelationship {
@@ -1112,6 +1136,8 @@ impl ToJson for BulkEntityErrorRelationship {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkFetchContactsResponse {
@@ -1186,6 +1212,8 @@ impl ToJson for BulkFetchContactsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkFetchNotesResponse {
@@ -1260,6 +1288,8 @@ impl ToJson for BulkFetchNotesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkFetchOrganizationsResponse {
@@ -1334,6 +1364,8 @@ impl ToJson for BulkFetchOrganizationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkFetchRelationshipsResponse {
@@ -1408,6 +1440,8 @@ impl ToJson for BulkFetchRelationshipsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkIdsRequest {
@@ -1458,6 +1492,8 @@ impl ToJson for BulkIdsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkNotesRequest {
@@ -1508,6 +1544,8 @@ impl ToJson for BulkNotesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkNotesResponse {
@@ -1582,6 +1620,8 @@ impl ToJson for BulkNotesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOrganizationsEnrichRequest {
@@ -1632,6 +1672,8 @@ impl ToJson for BulkOrganizationsEnrichRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOrganizationsEnrichResponse {
@@ -1706,6 +1748,8 @@ impl ToJson for BulkOrganizationsEnrichResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOrganizationsRequest {
@@ -1756,6 +1800,8 @@ impl ToJson for BulkOrganizationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOrganizationsResponse {
@@ -1830,6 +1876,8 @@ impl ToJson for BulkOrganizationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkRelationshipsRequest {
@@ -1880,6 +1928,8 @@ impl ToJson for BulkRelationshipsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkRelationshipsResponse {
@@ -1954,6 +2004,8 @@ impl ToJson for BulkRelationshipsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultExternalContactContactEnrichRequestBulkEntityErrorContactEnrichRequest {
@@ -2053,6 +2105,8 @@ impl ToJson for BulkResponseResultExternalContactContactEnrichRequestBulkEntityE
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
@@ -2152,6 +2206,8 @@ impl ToJson for BulkResponseResultExternalContactEntityBulkEntityErrorEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultExternalContactExternalContactBulkEntityErrorExternalContact {
@@ -2251,6 +2307,8 @@ impl ToJson for BulkResponseResultExternalContactExternalContactBulkEntityErrorE
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntity {
@@ -2350,6 +2408,8 @@ impl ToJson for BulkResponseResultExternalOrganizationEntityBulkEntityErrorEntit
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultExternalOrganizationExternalOrganizationBulkEntityErrorExternalOrganization {
@@ -2449,6 +2509,8 @@ impl ToJson for BulkResponseResultExternalOrganizationExternalOrganizationBulkEn
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultExternalOrganizationExternalOrganizationEnrichRequestBulkEntityErrorExternalOrganizationEnrichRequest {
@@ -2548,6 +2610,8 @@ impl ToJson for BulkResponseResultExternalOrganizationExternalOrganizationEnrich
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultNoteEntityBulkEntityErrorEntity {
@@ -2647,6 +2711,8 @@ impl ToJson for BulkResponseResultNoteEntityBulkEntityErrorEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultNoteNoteBulkEntityErrorNote {
@@ -2746,6 +2812,8 @@ impl ToJson for BulkResponseResultNoteNoteBulkEntityErrorNote {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
@@ -2845,6 +2913,8 @@ impl ToJson for BulkResponseResultRelationshipEntityBulkEntityErrorEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultRelationshipRelationshipBulkEntityErrorRelationship {
@@ -2944,6 +3014,8 @@ impl ToJson for BulkResponseResultRelationshipRelationshipBulkEntityErrorRelatio
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultVoidEntityBulkEntityErrorEntity {
@@ -3043,6 +3115,8 @@ impl ToJson for BulkResponseResultVoidEntityBulkEntityErrorEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Cluster {
@@ -3164,6 +3238,8 @@ impl ToJson for Cluster {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterList {
@@ -3252,6 +3328,8 @@ impl ToJson for ClusterList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterScan {
@@ -3343,6 +3421,8 @@ impl ToJson for ClusterScan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterScanList {
@@ -3431,6 +3511,8 @@ impl ToJson for ClusterScanList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterScanStatistics {
@@ -3497,6 +3579,8 @@ impl ToJson for ClusterScanStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterStatistics {
@@ -3574,6 +3658,8 @@ impl ToJson for ClusterStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactEnrichOptions {
@@ -3629,6 +3715,8 @@ impl ToJson for ContactEnrichOptions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactEnrichRequest {
@@ -3756,6 +3844,8 @@ impl ToJson for ContactEnrichRequest {
 /// Values of [`ContactEnrichRequest::action`](struct@ContactEnrichRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactEnrichRequestAction {
@@ -3812,6 +3902,8 @@ impl ToJson for ContactEnrichRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactIdentifierListing {
@@ -3862,6 +3954,8 @@ impl ToJson for ContactIdentifierListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportField {
@@ -3932,6 +4026,8 @@ impl ToJson for ContactImportField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportJobEntityListing {
@@ -4020,6 +4116,8 @@ impl ToJson for ContactImportJobEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportJobMetadata {
@@ -4127,6 +4225,8 @@ impl ToJson for ContactImportJobMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportJobRequest {
@@ -4192,6 +4292,8 @@ impl ToJson for ContactImportJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportJobResponse {
@@ -4334,6 +4436,8 @@ impl ToJson for ContactImportJobResponse {
 /// Values of [`ContactImportJobResponse::status`](struct@ContactImportJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactImportJobResponseStatus {
@@ -4393,6 +4497,8 @@ impl ToJson for ContactImportJobResponseStatus {
 /// Values of [`ContactImportJobResponse::execution_step`](struct@ContactImportJobResponse) (JSON `executionStep`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactImportJobResponseExecutionStep {
@@ -4445,6 +4551,8 @@ impl ToJson for ContactImportJobResponseExecutionStep {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportJobStatusUpdateRequest {
@@ -4511,6 +4619,8 @@ impl ToJson for ContactImportJobStatusUpdateRequest {
 /// Values of [`ContactImportJobStatusUpdateRequest::status`](struct@ContactImportJobStatusUpdateRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactImportJobStatusUpdateRequestStatus {
@@ -4563,6 +4673,8 @@ impl ToJson for ContactImportJobStatusUpdateRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportJobStatusUpdateResponse {
@@ -4621,6 +4733,8 @@ impl ToJson for ContactImportJobStatusUpdateResponse {
 /// Values of [`ContactImportJobStatusUpdateResponse::status`](struct@ContactImportJobStatusUpdateResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactImportJobStatusUpdateResponseStatus {
@@ -4673,6 +4787,8 @@ impl ToJson for ContactImportJobStatusUpdateResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportSettings {
@@ -4813,6 +4929,8 @@ impl ToJson for ContactImportSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactImportSettingsEntityListing {
@@ -4901,6 +5019,8 @@ impl ToJson for ContactImportSettingsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListing {
@@ -5041,6 +5161,8 @@ impl ToJson for ContactListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactSearchOperation {
@@ -5096,6 +5218,8 @@ impl ToJson for ContactSearchOperation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactSearchRequest {
@@ -5192,6 +5316,8 @@ impl ToJson for ContactSearchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactSimpleSearch {
@@ -5269,6 +5395,8 @@ impl ToJson for ContactSimpleSearch {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactVertex {
@@ -5335,6 +5463,8 @@ impl ToJson for ContactVertex {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExport {
@@ -5488,6 +5618,8 @@ impl ToJson for ContactsExport {
 /// Values of [`ContactsExport::status`](struct@ContactsExport) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsExportStatus {
@@ -5540,6 +5672,8 @@ impl ToJson for ContactsExportStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportComparisonFieldFilter {
@@ -5609,6 +5743,8 @@ impl ToJson for ContactsExportComparisonFieldFilter {
 /// Values of [`ContactsExportComparisonFieldFilter::field`](struct@ContactsExportComparisonFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsExportComparisonFieldFilterField {
@@ -5657,6 +5793,8 @@ impl ToJson for ContactsExportComparisonFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportFieldFilter {
@@ -5726,6 +5864,8 @@ impl ToJson for ContactsExportFieldFilter {
 /// Values of [`ContactsExportFieldFilter::field`](struct@ContactsExportFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsExportFieldFilterField {
@@ -5790,6 +5930,8 @@ impl ToJson for ContactsExportFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportFieldListFilter {
@@ -5859,6 +6001,8 @@ impl ToJson for ContactsExportFieldListFilter {
 /// Values of [`ContactsExportFieldListFilter::field`](struct@ContactsExportFieldListFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsExportFieldListFilterField {
@@ -5923,6 +6067,8 @@ impl ToJson for ContactsExportFieldListFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportFilter {
@@ -6047,6 +6193,8 @@ impl ToJson for ContactsExportFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportListing {
@@ -6124,6 +6272,8 @@ impl ToJson for ContactsExportListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportQueryConditions {
@@ -6190,6 +6340,8 @@ impl ToJson for ContactsExportQueryConditions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsPatchChange {
@@ -6270,6 +6422,8 @@ impl ToJson for ContactsPatchChange {
 /// Values of [`ContactsPatchChange::action`](struct@ContactsPatchChange) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsPatchChangeAction {
@@ -6334,6 +6488,8 @@ impl ToJson for ContactsPatchChangeAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationAssociation {
@@ -6424,6 +6580,8 @@ impl ToJson for ConversationAssociation {
 /// Values of [`ConversationAssociation::media_type`](struct@ConversationAssociation) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationAssociationMediaType {
@@ -6508,6 +6666,8 @@ impl ToJson for ConversationAssociationMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvJobRequest {
@@ -6586,6 +6746,8 @@ impl ToJson for CsvJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvJobResponse {
@@ -6640,6 +6802,8 @@ impl ToJson for CsvJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvMappingEntry {
@@ -6710,6 +6874,8 @@ impl ToJson for CsvMappingEntry {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvSettings {
@@ -6800,6 +6966,8 @@ impl ToJson for CsvSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvUploadDetailsResponse {
@@ -6878,6 +7046,8 @@ impl ToJson for CsvUploadDetailsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvUploadPreviewResponse {
@@ -6958,6 +7128,8 @@ impl ToJson for CsvUploadPreviewResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvUploadRequest {
@@ -7023,6 +7195,8 @@ impl ToJson for CsvUploadRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvUploadResponse {
@@ -7103,6 +7277,8 @@ impl ToJson for CsvUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CursorContactListing {
@@ -7191,6 +7367,8 @@ impl ToJson for CursorContactListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CursorExternalSourceListing {
@@ -7279,6 +7457,8 @@ impl ToJson for CursorExternalSourceListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CursorNoteListing {
@@ -7367,6 +7547,8 @@ impl ToJson for CursorNoteListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CursorOrganizationListing {
@@ -7455,6 +7637,8 @@ impl ToJson for CursorOrganizationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CursorRelationshipListing {
@@ -7543,6 +7727,8 @@ impl ToJson for CursorRelationshipListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnrichFieldRule {
@@ -7619,6 +7805,8 @@ impl ToJson for EnrichFieldRule {
 /// Values of [`EnrichFieldRule::action`](struct@EnrichFieldRule) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnrichFieldRuleAction {
@@ -7670,6 +7858,8 @@ impl ToJson for EnrichFieldRuleAction {
 /// Values of [`EnrichFieldRule::array_action`](struct@EnrichFieldRule) (JSON `arrayAction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnrichFieldRuleArrayAction {
@@ -7722,6 +7912,8 @@ impl ToJson for EnrichFieldRuleArrayAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnrichFieldRules {
@@ -7798,6 +7990,8 @@ impl ToJson for EnrichFieldRules {
 /// Values of [`EnrichFieldRules::default_action`](struct@EnrichFieldRules) (JSON `defaultAction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnrichFieldRulesDefaultAction {
@@ -7849,6 +8043,8 @@ impl ToJson for EnrichFieldRulesDefaultAction {
 /// Values of [`EnrichFieldRules::default_array_action`](struct@EnrichFieldRules) (JSON `defaultArrayAction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnrichFieldRulesDefaultArrayAction {
@@ -7901,6 +8097,8 @@ impl ToJson for EnrichFieldRulesDefaultArrayAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalContactsEntity {
@@ -7956,6 +8154,8 @@ impl ToJson for ExternalContactsEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalContactsPatchRequest {
@@ -8008,6 +8208,8 @@ impl ToJson for ExternalContactsPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalOrganizationEnrichRequest {
@@ -8120,6 +8322,8 @@ impl ToJson for ExternalOrganizationEnrichRequest {
 /// Values of [`ExternalOrganizationEnrichRequest::action`](struct@ExternalOrganizationEnrichRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalOrganizationEnrichRequestAction {
@@ -8172,6 +8376,8 @@ impl ToJson for ExternalOrganizationEnrichRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalOrganizationIdentifierClaimRequest {
@@ -8238,6 +8444,8 @@ impl ToJson for ExternalOrganizationIdentifierClaimRequest {
 /// Values of [`ExternalOrganizationIdentifierClaimRequest::operation`](struct@ExternalOrganizationIdentifierClaimRequest) (JSON `operation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalOrganizationIdentifierClaimRequestOperation {
@@ -8286,6 +8494,8 @@ impl ToJson for ExternalOrganizationIdentifierClaimRequestOperation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalOrganizationIdentifierListing {
@@ -8336,6 +8546,8 @@ impl ToJson for ExternalOrganizationIdentifierListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalOrganizationListing {
@@ -8476,6 +8688,8 @@ impl ToJson for ExternalOrganizationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalOrganizationTrustorLink {
@@ -8572,6 +8786,8 @@ impl ToJson for ExternalOrganizationTrustorLink {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Graph {
@@ -8638,6 +8854,8 @@ impl ToJson for Graph {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GraphEdge {
@@ -8704,6 +8922,8 @@ impl ToJson for GraphEdge {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GraphSettings {
@@ -8778,6 +8998,8 @@ impl ToJson for GraphSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GraphVertices {
@@ -8844,6 +9066,8 @@ impl ToJson for GraphVertices {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Header {
@@ -8910,6 +9134,8 @@ impl ToJson for Header {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentifierClaimRequest {
@@ -8976,6 +9202,8 @@ impl ToJson for IdentifierClaimRequest {
 /// Values of [`IdentifierClaimRequest::operation`](struct@IdentifierClaimRequest) (JSON `operation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentifierClaimRequestOperation {
@@ -9024,6 +9252,8 @@ impl ToJson for IdentifierClaimRequestOperation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentifierVertex {
@@ -9100,6 +9330,8 @@ impl ToJson for IdentifierVertex {
 /// Values of [`IdentifierVertex::normalized_type`](struct@IdentifierVertex) (JSON `normalizedType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdentifierVertexNormalizedType {
@@ -9172,6 +9404,8 @@ impl ToJson for IdentifierVertexNormalizedType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Listing {
@@ -9249,6 +9483,8 @@ impl ToJson for Listing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MergeContactsRequest {
@@ -9314,6 +9550,8 @@ impl ToJson for MergeContactsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MergeError {
@@ -9380,6 +9618,8 @@ impl ToJson for MergeError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MergeInfo {
@@ -9456,6 +9696,8 @@ impl ToJson for MergeInfo {
 /// Values of [`MergeInfo::status`](struct@MergeInfo) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MergeInfoStatus {
@@ -9524,6 +9766,8 @@ impl ToJson for MergeInfoStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MergeRequest {
@@ -9591,6 +9835,8 @@ impl ToJson for MergeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Note {
@@ -9749,6 +9995,8 @@ impl ToJson for Note {
 /// Values of [`Note::entity_type`](struct@Note) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NoteEntityType {
@@ -9797,6 +10045,8 @@ impl ToJson for NoteEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NoteListing {
@@ -9937,6 +10187,8 @@ impl ToJson for NoteListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExport {
@@ -10090,6 +10342,8 @@ impl ToJson for NotesExport {
 /// Values of [`NotesExport::status`](struct@NotesExport) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotesExportStatus {
@@ -10142,6 +10396,8 @@ impl ToJson for NotesExportStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExportComparisonFieldFilter {
@@ -10211,6 +10467,8 @@ impl ToJson for NotesExportComparisonFieldFilter {
 /// Values of [`NotesExportComparisonFieldFilter::field`](struct@NotesExportComparisonFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotesExportComparisonFieldFilterField {
@@ -10259,6 +10517,8 @@ impl ToJson for NotesExportComparisonFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExportFieldFilter {
@@ -10328,6 +10588,8 @@ impl ToJson for NotesExportFieldFilter {
 /// Values of [`NotesExportFieldFilter::field`](struct@NotesExportFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotesExportFieldFilterField {
@@ -10376,6 +10638,8 @@ impl ToJson for NotesExportFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExportFieldListFilter {
@@ -10445,6 +10709,8 @@ impl ToJson for NotesExportFieldListFilter {
 /// Values of [`NotesExportFieldListFilter::field`](struct@NotesExportFieldListFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotesExportFieldListFilterField {
@@ -10493,6 +10759,8 @@ impl ToJson for NotesExportFieldListFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExportFilter {
@@ -10617,6 +10885,8 @@ impl ToJson for NotesExportFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExportListing {
@@ -10694,6 +10964,8 @@ impl ToJson for NotesExportListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotesExportQueryConditions {
@@ -10760,6 +11032,8 @@ impl ToJson for NotesExportQueryConditions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExport {
@@ -10913,6 +11187,8 @@ impl ToJson for OrganizationsExport {
 /// Values of [`OrganizationsExport::status`](struct@OrganizationsExport) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationsExportStatus {
@@ -10965,6 +11241,8 @@ impl ToJson for OrganizationsExportStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExportComparisonFieldFilter {
@@ -11034,6 +11312,8 @@ impl ToJson for OrganizationsExportComparisonFieldFilter {
 /// Values of [`OrganizationsExportComparisonFieldFilter::field`](struct@OrganizationsExportComparisonFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationsExportComparisonFieldFilterField {
@@ -11082,6 +11362,8 @@ impl ToJson for OrganizationsExportComparisonFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExportFieldFilter {
@@ -11151,6 +11433,8 @@ impl ToJson for OrganizationsExportFieldFilter {
 /// Values of [`OrganizationsExportFieldFilter::field`](struct@OrganizationsExportFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationsExportFieldFilterField {
@@ -11203,6 +11487,8 @@ impl ToJson for OrganizationsExportFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExportFieldListFilter {
@@ -11272,6 +11558,8 @@ impl ToJson for OrganizationsExportFieldListFilter {
 /// Values of [`OrganizationsExportFieldListFilter::field`](struct@OrganizationsExportFieldListFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationsExportFieldListFilterField {
@@ -11324,6 +11612,8 @@ impl ToJson for OrganizationsExportFieldListFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExportFilter {
@@ -11448,6 +11738,8 @@ impl ToJson for OrganizationsExportFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExportListing {
@@ -11525,6 +11817,8 @@ impl ToJson for OrganizationsExportListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationsExportQueryConditions {
@@ -11591,6 +11885,8 @@ impl ToJson for OrganizationsExportQueryConditions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Relationship {
@@ -11721,6 +12017,8 @@ impl ToJson for Relationship {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipListing {
@@ -11861,6 +12159,8 @@ impl ToJson for RelationshipListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExport {
@@ -12014,6 +12314,8 @@ impl ToJson for RelationshipsExport {
 /// Values of [`RelationshipsExport::status`](struct@RelationshipsExport) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RelationshipsExportStatus {
@@ -12066,6 +12368,8 @@ impl ToJson for RelationshipsExportStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExportComparisonFieldFilter {
@@ -12135,6 +12439,8 @@ impl ToJson for RelationshipsExportComparisonFieldFilter {
 /// Values of [`RelationshipsExportComparisonFieldFilter::field`](struct@RelationshipsExportComparisonFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RelationshipsExportComparisonFieldFilterField {
@@ -12183,6 +12489,8 @@ impl ToJson for RelationshipsExportComparisonFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExportFieldFilter {
@@ -12252,6 +12560,8 @@ impl ToJson for RelationshipsExportFieldFilter {
 /// Values of [`RelationshipsExportFieldFilter::field`](struct@RelationshipsExportFieldFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RelationshipsExportFieldFilterField {
@@ -12300,6 +12610,8 @@ impl ToJson for RelationshipsExportFieldFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExportFieldListFilter {
@@ -12369,6 +12681,8 @@ impl ToJson for RelationshipsExportFieldListFilter {
 /// Values of [`RelationshipsExportFieldListFilter::field`](struct@RelationshipsExportFieldListFilter) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RelationshipsExportFieldListFilterField {
@@ -12417,6 +12731,8 @@ impl ToJson for RelationshipsExportFieldListFilterField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExportFilter {
@@ -12541,6 +12857,8 @@ impl ToJson for RelationshipsExportFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExportListing {
@@ -12618,6 +12936,8 @@ impl ToJson for RelationshipsExportListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelationshipsExportQueryConditions {
@@ -12684,6 +13004,8 @@ impl ToJson for RelationshipsExportQueryConditions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReverseWhitepagesLookupResult {
@@ -12734,6 +13056,8 @@ impl ToJson for ReverseWhitepagesLookupResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationError {
@@ -12804,6 +13128,8 @@ impl ToJson for ValidationError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `external-contacts` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationResult {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceleratorInput {
@@ -96,6 +98,8 @@ impl ToJson for AcceleratorInput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceleratorList {
@@ -227,6 +231,8 @@ impl ToJson for AcceleratorList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceleratorMetadata {
@@ -358,6 +364,8 @@ impl ToJson for AcceleratorMetadata {
 /// Values of [`AcceleratorMetadata::origin`](struct@AcceleratorMetadata) (JSON `origin`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcceleratorMetadataOrigin {
@@ -409,6 +417,8 @@ impl ToJson for AcceleratorMetadataOrigin {
 /// Values of [`AcceleratorMetadata::r#type`](struct@AcceleratorMetadata) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcceleratorMetadataType {
@@ -461,6 +471,8 @@ impl ToJson for AcceleratorMetadataType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceleratorParameter {
@@ -531,6 +543,8 @@ impl ToJson for AcceleratorParameter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcceleratorSpecification {
@@ -714,6 +728,8 @@ impl ToJson for AcceleratorSpecification {
 /// Values of [`AcceleratorSpecification::origin`](struct@AcceleratorSpecification) (JSON `origin`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcceleratorSpecificationOrigin {
@@ -765,6 +781,8 @@ impl ToJson for AcceleratorSpecificationOrigin {
 /// Values of [`AcceleratorSpecification::r#type`](struct@AcceleratorSpecification) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AcceleratorSpecificationType {
@@ -817,6 +835,8 @@ impl ToJson for AcceleratorSpecificationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InfrastructureascodeJob {
@@ -969,6 +989,8 @@ impl ToJson for InfrastructureascodeJob {
 /// Values of [`InfrastructureascodeJob::status`](struct@InfrastructureascodeJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InfrastructureascodeJobStatus {
@@ -1045,6 +1067,8 @@ impl ToJson for InfrastructureascodeJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataDocumentation {
@@ -1111,6 +1135,8 @@ impl ToJson for MetadataDocumentation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataPresentation {
@@ -1177,6 +1203,8 @@ impl ToJson for MetadataPresentation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataProperty {
@@ -1295,6 +1323,8 @@ impl ToJson for MetadataProperty {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataResultEntity {
@@ -1371,6 +1401,8 @@ impl ToJson for MetadataResultEntity {
 /// Values of [`MetadataResultEntity::visibility`](struct@MetadataResultEntity) (JSON `visibility`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetadataResultEntityVisibility {
@@ -1419,6 +1451,8 @@ impl ToJson for MetadataResultEntityVisibility {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataResults {
@@ -1474,6 +1508,8 @@ impl ToJson for MetadataResults {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `infrastructure-as-code` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataSchema {

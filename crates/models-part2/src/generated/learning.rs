@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentForm {
@@ -145,6 +147,8 @@ impl ToJson for AssessmentForm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentFormQuestion {
@@ -310,6 +314,8 @@ impl ToJson for AssessmentFormQuestion {
 /// Values of [`AssessmentFormQuestion::r#type`](struct@AssessmentFormQuestion) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssessmentFormQuestionType {
@@ -366,6 +372,8 @@ impl ToJson for AssessmentFormQuestionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentFormQuestionGroup {
@@ -536,6 +544,8 @@ impl ToJson for AssessmentFormQuestionGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentQuestionGroupScore {
@@ -758,6 +768,8 @@ impl ToJson for AssessmentQuestionGroupScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentQuestionScore {
@@ -892,6 +904,8 @@ impl ToJson for AssessmentQuestionScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentScoringSet {
@@ -1026,6 +1040,8 @@ impl ToJson for AssessmentScoringSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignedLearningModule {
@@ -1381,6 +1397,8 @@ impl ToJson for AssignedLearningModule {
 /// Values of [`AssignedLearningModule::source`](struct@AssignedLearningModule) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignedLearningModuleSource {
@@ -1428,6 +1446,8 @@ impl ToJson for AssignedLearningModuleSource {
 /// Values of [`AssignedLearningModule::r#type`](struct@AssignedLearningModule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignedLearningModuleType {
@@ -1487,6 +1507,8 @@ impl ToJson for AssignedLearningModuleType {
 /// Values of [`AssignedLearningModule::archival_mode`](struct@AssignedLearningModule) (JSON `archivalMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssignedLearningModuleArchivalMode {
@@ -1535,6 +1557,8 @@ impl ToJson for AssignedLearningModuleArchivalMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignedLearningModuleDomainEntityListing {
@@ -1666,6 +1690,8 @@ impl ToJson for AssignedLearningModuleDomainEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisallowedEntityLearningAssignmentItem {
@@ -1732,6 +1758,8 @@ impl ToJson for DisallowedEntityLearningAssignmentItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisallowedEntityLearningAssignmentReference {
@@ -1798,6 +1826,8 @@ impl ToJson for DisallowedEntityLearningAssignmentReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssessment {
@@ -1929,6 +1959,8 @@ impl ToJson for LearningAssessment {
 /// Values of [`LearningAssessment::status`](struct@LearningAssessment) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssessmentStatus {
@@ -1981,6 +2013,8 @@ impl ToJson for LearningAssessmentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssessmentScoringRequest {
@@ -2048,6 +2082,8 @@ impl ToJson for LearningAssessmentScoringRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignment {
@@ -2377,6 +2413,8 @@ impl ToJson for LearningAssignment {
 /// Values of [`LearningAssignment::state`](struct@LearningAssignment) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentState {
@@ -2441,6 +2479,8 @@ impl ToJson for LearningAssignmentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateParam {
@@ -2530,6 +2570,8 @@ impl ToJson for LearningAssignmentAggregateParam {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryRequestClause {
@@ -2599,6 +2641,8 @@ impl ToJson for LearningAssignmentAggregateQueryRequestClause {
 /// Values of [`LearningAssignmentAggregateQueryRequestClause::r#type`](struct@LearningAssignmentAggregateQueryRequestClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentAggregateQueryRequestClauseType {
@@ -2647,6 +2691,8 @@ impl ToJson for LearningAssignmentAggregateQueryRequestClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryRequestFilter {
@@ -2716,6 +2762,8 @@ impl ToJson for LearningAssignmentAggregateQueryRequestFilter {
 /// Values of [`LearningAssignmentAggregateQueryRequestFilter::r#type`](struct@LearningAssignmentAggregateQueryRequestFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentAggregateQueryRequestFilterType {
@@ -2764,6 +2812,8 @@ impl ToJson for LearningAssignmentAggregateQueryRequestFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryRequestPredicate {
@@ -2833,6 +2883,8 @@ impl ToJson for LearningAssignmentAggregateQueryRequestPredicate {
 /// Values of [`LearningAssignmentAggregateQueryRequestPredicate::dimension`](struct@LearningAssignmentAggregateQueryRequestPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentAggregateQueryRequestPredicateDimension {
@@ -2889,6 +2941,8 @@ impl ToJson for LearningAssignmentAggregateQueryRequestPredicateDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryResponseData {
@@ -2955,6 +3009,8 @@ impl ToJson for LearningAssignmentAggregateQueryResponseData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryResponseGroupedData {
@@ -3021,6 +3077,8 @@ impl ToJson for LearningAssignmentAggregateQueryResponseGroupedData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryResponseMetric {
@@ -3086,6 +3144,8 @@ impl ToJson for LearningAssignmentAggregateQueryResponseMetric {
 /// Values of [`LearningAssignmentAggregateQueryResponseMetric::metric`](struct@LearningAssignmentAggregateQueryResponseMetric) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentAggregateQueryResponseMetricMetric {
@@ -3166,6 +3226,8 @@ impl ToJson for LearningAssignmentAggregateQueryResponseMetricMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateQueryResponseStats {
@@ -3254,6 +3316,8 @@ impl ToJson for LearningAssignmentAggregateQueryResponseStats {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentAggregateResponse {
@@ -3306,6 +3370,8 @@ impl ToJson for LearningAssignmentAggregateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentBulkAddResponse {
@@ -3369,6 +3435,8 @@ impl ToJson for LearningAssignmentBulkAddResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentBulkRemoveResponse {
@@ -3432,6 +3500,8 @@ impl ToJson for LearningAssignmentBulkRemoveResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentCreate {
@@ -3532,6 +3602,8 @@ impl ToJson for LearningAssignmentCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentEntity {
@@ -3585,6 +3657,8 @@ impl ToJson for LearningAssignmentEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentExternalUpdate {
@@ -3658,6 +3732,8 @@ impl ToJson for LearningAssignmentExternalUpdate {
 /// Values of [`LearningAssignmentExternalUpdate::state`](struct@LearningAssignmentExternalUpdate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentExternalUpdateState {
@@ -3722,6 +3798,8 @@ impl ToJson for LearningAssignmentExternalUpdateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentItem {
@@ -3795,6 +3873,8 @@ impl ToJson for LearningAssignmentItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentReference {
@@ -3861,6 +3941,8 @@ impl ToJson for LearningAssignmentReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentReschedule {
@@ -3937,6 +4019,8 @@ impl ToJson for LearningAssignmentReschedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentStep {
@@ -4093,6 +4177,8 @@ impl ToJson for LearningAssignmentStep {
 /// Values of [`LearningAssignmentStep::success_status`](struct@LearningAssignmentStep) (JSON `successStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentStepSuccessStatus {
@@ -4144,6 +4230,8 @@ impl ToJson for LearningAssignmentStepSuccessStatus {
 /// Values of [`LearningAssignmentStep::completion_status`](struct@LearningAssignmentStep) (JSON `completionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentStepCompletionStatus {
@@ -4200,6 +4288,8 @@ impl ToJson for LearningAssignmentStepCompletionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentStepScoStructure {
@@ -4298,6 +4388,8 @@ impl ToJson for LearningAssignmentStepScoStructure {
 /// Values of [`LearningAssignmentStepScoStructure::success_status`](struct@LearningAssignmentStepScoStructure) (JSON `successStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentStepScoStructureSuccessStatus {
@@ -4349,6 +4441,8 @@ impl ToJson for LearningAssignmentStepScoStructureSuccessStatus {
 /// Values of [`LearningAssignmentStepScoStructure::completion_status`](struct@LearningAssignmentStepScoStructure) (JSON `completionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentStepScoStructureCompletionStatus {
@@ -4405,6 +4499,8 @@ impl ToJson for LearningAssignmentStepScoStructureCompletionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentStepSignedCookie {
@@ -4471,6 +4567,8 @@ impl ToJson for LearningAssignmentStepSignedCookie {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentUpdate {
@@ -4533,6 +4631,8 @@ impl ToJson for LearningAssignmentUpdate {
 /// Values of [`LearningAssignmentUpdate::state`](struct@LearningAssignmentUpdate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningAssignmentUpdateState {
@@ -4597,6 +4697,8 @@ impl ToJson for LearningAssignmentUpdateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentUser {
@@ -4672,6 +4774,8 @@ impl ToJson for LearningAssignmentUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentUserListing {
@@ -4816,6 +4920,8 @@ impl ToJson for LearningAssignmentUserListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentUserQuery {
@@ -4881,6 +4987,8 @@ impl ToJson for LearningAssignmentUserQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningAssignmentsDomainEntity {
@@ -5012,6 +5120,8 @@ impl ToJson for LearningAssignmentsDomainEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningCoverArtThumbnail {
@@ -5078,6 +5188,8 @@ impl ToJson for LearningCoverArtThumbnail {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModule {
@@ -5425,6 +5537,8 @@ impl ToJson for LearningModule {
 /// Values of [`LearningModule::source`](struct@LearningModule) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleSource {
@@ -5472,6 +5586,8 @@ impl ToJson for LearningModuleSource {
 /// Values of [`LearningModule::r#type`](struct@LearningModule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleType {
@@ -5531,6 +5647,8 @@ impl ToJson for LearningModuleType {
 /// Values of [`LearningModule::archival_mode`](struct@LearningModule) (JSON `archivalMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleArchivalMode {
@@ -5579,6 +5697,8 @@ impl ToJson for LearningModuleArchivalMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleAutoAssignRequest {
@@ -5649,6 +5769,8 @@ impl ToJson for LearningModuleAutoAssignRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleAutoAssignResponse {
@@ -5719,6 +5841,8 @@ impl ToJson for LearningModuleAutoAssignResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleCoverArtRequest {
@@ -5776,6 +5900,8 @@ impl ToJson for LearningModuleCoverArtRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleCoverArtResponse {
@@ -5864,6 +5990,8 @@ impl ToJson for LearningModuleCoverArtResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleInformStep {
@@ -6004,6 +6132,8 @@ impl ToJson for LearningModuleInformStep {
 /// Values of [`LearningModuleInformStep::r#type`](struct@LearningModuleInformStep) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleInformStepType {
@@ -6064,6 +6194,8 @@ impl ToJson for LearningModuleInformStepType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleInformStepRequest {
@@ -6201,6 +6333,8 @@ impl ToJson for LearningModuleInformStepRequest {
 /// Values of [`LearningModuleInformStepRequest::r#type`](struct@LearningModuleInformStepRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleInformStepRequestType {
@@ -6261,6 +6395,8 @@ impl ToJson for LearningModuleInformStepRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleJobRequest {
@@ -6314,6 +6450,8 @@ impl ToJson for LearningModuleJobRequest {
 /// Values of [`LearningModuleJobRequest::action`](struct@LearningModuleJobRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleJobRequestAction {
@@ -6374,6 +6512,8 @@ impl ToJson for LearningModuleJobRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleJobResponse {
@@ -6447,6 +6587,8 @@ impl ToJson for LearningModuleJobResponse {
 /// Values of [`LearningModuleJobResponse::status`](struct@LearningModuleJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleJobResponseStatus {
@@ -6503,6 +6645,8 @@ impl ToJson for LearningModuleJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleList {
@@ -6645,6 +6789,8 @@ impl ToJson for LearningModuleList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleMigrateResponse {
@@ -6699,6 +6845,8 @@ impl ToJson for LearningModuleMigrateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewGetResponse {
@@ -6841,6 +6989,8 @@ impl ToJson for LearningModulePreviewGetResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewGetResponseAssignment {
@@ -6961,6 +7111,8 @@ impl ToJson for LearningModulePreviewGetResponseAssignment {
 /// Values of [`LearningModulePreviewGetResponseAssignment::state`](struct@LearningModulePreviewGetResponseAssignment) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewGetResponseAssignmentState {
@@ -7025,6 +7177,8 @@ impl ToJson for LearningModulePreviewGetResponseAssignmentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewGetResponseStep {
@@ -7156,6 +7310,8 @@ impl ToJson for LearningModulePreviewGetResponseStep {
 /// Values of [`LearningModulePreviewGetResponseStep::success_status`](struct@LearningModulePreviewGetResponseStep) (JSON `successStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewGetResponseStepSuccessStatus {
@@ -7207,6 +7363,8 @@ impl ToJson for LearningModulePreviewGetResponseStepSuccessStatus {
 /// Values of [`LearningModulePreviewGetResponseStep::completion_status`](struct@LearningModulePreviewGetResponseStep) (JSON `completionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewGetResponseStepCompletionStatus {
@@ -7263,6 +7421,8 @@ impl ToJson for LearningModulePreviewGetResponseStepCompletionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewGetScoStructure {
@@ -7383,6 +7543,8 @@ impl ToJson for LearningModulePreviewGetScoStructure {
 /// Values of [`LearningModulePreviewGetScoStructure::success_status`](struct@LearningModulePreviewGetScoStructure) (JSON `successStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewGetScoStructureSuccessStatus {
@@ -7434,6 +7596,8 @@ impl ToJson for LearningModulePreviewGetScoStructureSuccessStatus {
 /// Values of [`LearningModulePreviewGetScoStructure::completion_status`](struct@LearningModulePreviewGetScoStructure) (JSON `completionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewGetScoStructureCompletionStatus {
@@ -7490,6 +7654,8 @@ impl ToJson for LearningModulePreviewGetScoStructureCompletionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateRequest {
@@ -7585,6 +7751,8 @@ impl ToJson for LearningModulePreviewUpdateRequest {
 /// Values of [`LearningModulePreviewUpdateRequest::state`](struct@LearningModulePreviewUpdateRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewUpdateRequestState {
@@ -7649,6 +7817,8 @@ impl ToJson for LearningModulePreviewUpdateRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateRequestCurrentStep {
@@ -7726,6 +7896,8 @@ impl ToJson for LearningModulePreviewUpdateRequestCurrentStep {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateResponse {
@@ -7789,6 +7961,8 @@ impl ToJson for LearningModulePreviewUpdateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateResponseAssignment {
@@ -7920,6 +8094,8 @@ impl ToJson for LearningModulePreviewUpdateResponseAssignment {
 /// Values of [`LearningModulePreviewUpdateResponseAssignment::state`](struct@LearningModulePreviewUpdateResponseAssignment) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewUpdateResponseAssignmentState {
@@ -7984,6 +8160,8 @@ impl ToJson for LearningModulePreviewUpdateResponseAssignmentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateResponseCurrentStep {
@@ -8039,6 +8217,8 @@ impl ToJson for LearningModulePreviewUpdateResponseCurrentStep {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateScoStructure {
@@ -8148,6 +8328,8 @@ impl ToJson for LearningModulePreviewUpdateScoStructure {
 /// Values of [`LearningModulePreviewUpdateScoStructure::success_status`](struct@LearningModulePreviewUpdateScoStructure) (JSON `successStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewUpdateScoStructureSuccessStatus {
@@ -8199,6 +8381,8 @@ impl ToJson for LearningModulePreviewUpdateScoStructureSuccessStatus {
 /// Values of [`LearningModulePreviewUpdateScoStructure::completion_status`](struct@LearningModulePreviewUpdateScoStructure) (JSON `completionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewUpdateScoStructureCompletionStatus {
@@ -8255,6 +8439,8 @@ impl ToJson for LearningModulePreviewUpdateScoStructureCompletionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePreviewUpdateStep {
@@ -8364,6 +8550,8 @@ impl ToJson for LearningModulePreviewUpdateStep {
 /// Values of [`LearningModulePreviewUpdateStep::success_status`](struct@LearningModulePreviewUpdateStep) (JSON `successStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewUpdateStepSuccessStatus {
@@ -8415,6 +8603,8 @@ impl ToJson for LearningModulePreviewUpdateStepSuccessStatus {
 /// Values of [`LearningModulePreviewUpdateStep::completion_status`](struct@LearningModulePreviewUpdateStep) (JSON `completionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModulePreviewUpdateStepCompletionStatus {
@@ -8471,6 +8661,8 @@ impl ToJson for LearningModulePreviewUpdateStepCompletionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePublishRequest {
@@ -8523,6 +8715,8 @@ impl ToJson for LearningModulePublishRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModulePublishResponse {
@@ -8597,6 +8791,8 @@ impl ToJson for LearningModulePublishResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleReassignSummary {
@@ -8696,6 +8892,8 @@ impl ToJson for LearningModuleReassignSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleRequest {
@@ -8883,6 +9081,8 @@ impl ToJson for LearningModuleRequest {
 /// Values of [`LearningModuleRequest::r#type`](struct@LearningModuleRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleRequestType {
@@ -8943,6 +9143,8 @@ impl ToJson for LearningModuleRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleRule {
@@ -9035,6 +9237,8 @@ impl ToJson for LearningModuleRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleRuleParts {
@@ -9130,6 +9334,8 @@ impl ToJson for LearningModuleRuleParts {
 /// Values of [`LearningModuleRuleParts::operation`](struct@LearningModuleRuleParts) (JSON `operation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleRulePartsOperation {
@@ -9177,6 +9383,8 @@ impl ToJson for LearningModuleRulePartsOperation {
 /// Values of [`LearningModuleRuleParts::selector`](struct@LearningModuleRuleParts) (JSON `selector`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningModuleRulePartsSelector {
@@ -9253,6 +9461,8 @@ impl ToJson for LearningModuleRulePartsSelector {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningModuleSummary {
@@ -9341,6 +9551,8 @@ impl ToJson for LearningModuleSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsJobRequest {
@@ -9446,6 +9658,8 @@ impl ToJson for LearningScheduleSlotsJobRequest {
 /// Values of [`LearningScheduleSlotsJobRequest::slots_type`](struct@LearningScheduleSlotsJobRequest) (JSON `slotsType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningScheduleSlotsJobRequestSlotsType {
@@ -9490,6 +9704,8 @@ impl ToJson for LearningScheduleSlotsJobRequestSlotsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsJobResponse {
@@ -9618,6 +9834,8 @@ impl ToJson for LearningScheduleSlotsJobResponse {
 /// Values of [`LearningScheduleSlotsJobResponse::slots_type`](struct@LearningScheduleSlotsJobResponse) (JSON `slotsType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningScheduleSlotsJobResponseSlotsType {
@@ -9662,6 +9880,8 @@ impl ToJson for LearningScheduleSlotsJobResponseSlotsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsJobResult {
@@ -9738,6 +9958,8 @@ impl ToJson for LearningScheduleSlotsJobResult {
 /// Values of [`LearningScheduleSlotsJobResult::status`](struct@LearningScheduleSlotsJobResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningScheduleSlotsJobResultStatus {
@@ -9790,6 +10012,8 @@ impl ToJson for LearningScheduleSlotsJobResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsJobSchedule {
@@ -9874,6 +10098,8 @@ impl ToJson for LearningScheduleSlotsJobSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsJobSlot {
@@ -9940,6 +10166,8 @@ impl ToJson for LearningScheduleSlotsJobSlot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsQueryRequest {
@@ -10031,6 +10259,8 @@ impl ToJson for LearningScheduleSlotsQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScheduleSlotsQueryResponse {
@@ -10094,6 +10324,8 @@ impl ToJson for LearningScheduleSlotsQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScormResponse {
@@ -10200,6 +10432,8 @@ impl ToJson for LearningScormResponse {
 /// Values of [`LearningScormResponse::status`](struct@LearningScormResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningScormResponseStatus {
@@ -10256,6 +10490,8 @@ impl ToJson for LearningScormResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScormUploadRequest {
@@ -10310,6 +10546,8 @@ impl ToJson for LearningScormUploadRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningScormUploadResponse {
@@ -10405,6 +10643,8 @@ impl ToJson for LearningScormUploadResponse {
 /// Values of [`LearningScormUploadResponse::status`](struct@LearningScormUploadResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningScormUploadResponseStatus {
@@ -10461,6 +10701,8 @@ impl ToJson for LearningScormUploadResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningShareableContentObject {
@@ -10682,6 +10924,8 @@ impl ToJson for LearningShareableContentObject {
 /// Values of [`LearningShareableContentObject::lesson_status`](struct@LearningShareableContentObject) (JSON `lessonStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningShareableContentObjectLessonStatus {
@@ -10745,6 +10989,8 @@ impl ToJson for LearningShareableContentObjectLessonStatus {
 /// Values of [`LearningShareableContentObject::exit`](struct@LearningShareableContentObject) (JSON `exit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningShareableContentObjectExit {
@@ -10800,6 +11046,8 @@ impl ToJson for LearningShareableContentObjectExit {
 /// Values of [`LearningShareableContentObject::credit`](struct@LearningShareableContentObject) (JSON `credit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningShareableContentObjectCredit {
@@ -10847,6 +11095,8 @@ impl ToJson for LearningShareableContentObjectCredit {
 /// Values of [`LearningShareableContentObject::entry`](struct@LearningShareableContentObject) (JSON `entry`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningShareableContentObjectEntry {
@@ -10898,6 +11148,8 @@ impl ToJson for LearningShareableContentObjectEntry {
 /// Values of [`LearningShareableContentObject::mode`](struct@LearningShareableContentObject) (JSON `mode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningShareableContentObjectMode {
@@ -10950,6 +11202,8 @@ impl ToJson for LearningShareableContentObjectMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningSlot {
@@ -11037,6 +11291,8 @@ impl ToJson for LearningSlot {
 /// Values of [`LearningSlot::difference_rating`](struct@LearningSlot) (JSON `differenceRating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningSlotDifferenceRating {
@@ -11089,6 +11345,8 @@ impl ToJson for LearningSlotDifferenceRating {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningSlotFullDayTimeOffMarker {
@@ -11199,6 +11457,8 @@ impl ToJson for LearningSlotFullDayTimeOffMarker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningSlotScheduleActivity {
@@ -11330,6 +11590,8 @@ impl ToJson for LearningSlotScheduleActivity {
 /// Values of [`LearningSlotScheduleActivity::external_activity_type`](struct@LearningSlotScheduleActivity) (JSON `externalActivityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningSlotScheduleActivityExternalActivityType {
@@ -11386,6 +11648,8 @@ impl ToJson for LearningSlotScheduleActivityExternalActivityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningSlotWfmScheduleActivity {
@@ -11463,6 +11727,8 @@ impl ToJson for LearningSlotWfmScheduleActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReviewAssessmentResults {
@@ -11529,6 +11795,8 @@ impl ToJson for ReviewAssessmentResults {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `learning` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersRulesRuleReference {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogCaptureDownloadExecutionResponse {
@@ -136,6 +138,8 @@ impl ToJson for LogCaptureDownloadExecutionResponse {
 /// Values of [`LogCaptureDownloadExecutionResponse::state`](struct@LogCaptureDownloadExecutionResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogCaptureDownloadExecutionResponseState {
@@ -188,6 +192,8 @@ impl ToJson for LogCaptureDownloadExecutionResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogCaptureQueryRequest {
@@ -265,6 +271,8 @@ impl ToJson for LogCaptureQueryRequest {
 /// Values of [`LogCaptureQueryRequest::sort_order`](struct@LogCaptureQueryRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogCaptureQueryRequestSortOrder {
@@ -313,6 +321,8 @@ impl ToJson for LogCaptureQueryRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogCaptureQueryResponse {
@@ -381,6 +391,8 @@ impl ToJson for LogCaptureQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogCaptureUserConfiguration {
@@ -481,6 +493,8 @@ impl ToJson for LogCaptureUserConfiguration {
 /// Values of [`LogCaptureUserConfiguration::capture_method`](struct@LogCaptureUserConfiguration) (JSON `captureMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LogCaptureUserConfigurationCaptureMethod {
@@ -529,6 +543,8 @@ impl ToJson for LogCaptureUserConfigurationCaptureMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogCaptureUserConfigurationListing {
@@ -597,6 +613,8 @@ impl ToJson for LogCaptureUserConfigurationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogCaptureUserConfigurationResponse {
@@ -684,6 +702,8 @@ impl ToJson for LogCaptureUserConfigurationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `log-capture` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogEntry {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAuthorization {
@@ -168,6 +170,8 @@ impl ToJson for OAuthAuthorization {
 /// Values of [`OAuthAuthorization::state`](struct@OAuthAuthorization) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthAuthorizationState {
@@ -224,6 +228,8 @@ impl ToJson for OAuthAuthorizationState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAuthorizationListing {
@@ -292,6 +298,8 @@ impl ToJson for OAuthAuthorizationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthClient {
@@ -527,6 +535,8 @@ impl ToJson for OAuthClient {
 /// Values of [`OAuthClient::authorized_grant_type`](struct@OAuthClient) (JSON `authorizedGrantType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthClientAuthorizedGrantType {
@@ -586,6 +596,8 @@ impl ToJson for OAuthClientAuthorizedGrantType {
 /// Values of [`OAuthClient::state`](struct@OAuthClient) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthClientState {
@@ -638,6 +650,8 @@ impl ToJson for OAuthClientState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthClientEntityListing {
@@ -769,6 +783,8 @@ impl ToJson for OAuthClientEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthClientRequest {
@@ -921,6 +937,8 @@ impl ToJson for OAuthClientRequest {
 /// Values of [`OAuthClientRequest::authorized_grant_type`](struct@OAuthClientRequest) (JSON `authorizedGrantType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthClientRequestAuthorizedGrantType {
@@ -980,6 +998,8 @@ impl ToJson for OAuthClientRequestAuthorizedGrantType {
 /// Values of [`OAuthClientRequest::state`](struct@OAuthClientRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthClientRequestState {
@@ -1032,6 +1052,8 @@ impl ToJson for OAuthClientRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthScope {
@@ -1107,6 +1129,8 @@ impl ToJson for OAuthScope {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `o-auth` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthScopeListing {

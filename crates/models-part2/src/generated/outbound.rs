@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Agent {
@@ -72,6 +74,8 @@ impl ToJson for Agent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentOwnedMappingPreview {
@@ -182,6 +186,8 @@ impl ToJson for AgentOwnedMappingPreview {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentOwnedMappingPreviewListing {
@@ -232,6 +238,8 @@ impl ToJson for AgentOwnedMappingPreviewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alteration {
@@ -308,6 +316,8 @@ impl ToJson for Alteration {
 /// Values of [`Alteration::r#type`](struct@Alteration) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlterationType {
@@ -356,6 +366,8 @@ impl ToJson for AlterationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppendToDncActionSettings {
@@ -434,6 +446,8 @@ impl ToJson for AppendToDncActionSettings {
 /// Values of [`AppendToDncActionSettings::list_type`](struct@AppendToDncActionSettings) (JSON `listType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppendToDncActionSettingsListType {
@@ -482,6 +496,8 @@ impl ToJson for AppendToDncActionSettingsListType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptLimits {
@@ -644,6 +660,8 @@ impl ToJson for AttemptLimits {
 /// Values of [`AttemptLimits::reset_period`](struct@AttemptLimits) (JSON `resetPeriod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttemptLimitsResetPeriod {
@@ -808,6 +826,8 @@ impl ToJson for AttemptLimitsResetPeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptLimitsEntityListing {
@@ -939,6 +959,8 @@ impl ToJson for AttemptLimitsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AtzmTimeSlot {
@@ -1005,6 +1027,8 @@ impl ToJson for AtzmTimeSlot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AtzmTimeSlotWithTimeZone {
@@ -1082,6 +1106,8 @@ impl ToJson for AtzmTimeSlotWithTimeZone {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutomaticTimeZoneMappingSettings {
@@ -1148,6 +1174,8 @@ impl ToJson for AutomaticTimeZoneMappingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorContactList {
@@ -1258,6 +1286,8 @@ impl ToJson for BulkEntityErrorContactList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultContactListContactListBulkEntityErrorContactList {
@@ -1357,6 +1387,8 @@ impl ToJson for BulkResponseResultContactListContactListBulkEntityErrorContactLi
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallBasic {
@@ -1794,6 +1826,8 @@ impl ToJson for CallBasic {
 /// Values of [`CallBasic::state`](struct@CallBasic) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallBasicState {
@@ -1877,6 +1911,8 @@ impl ToJson for CallBasicState {
 /// Values of [`CallBasic::initial_state`](struct@CallBasic) (JSON `initialState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallBasicInitialState {
@@ -1960,6 +1996,8 @@ impl ToJson for CallBasicInitialState {
 /// Values of [`CallBasic::direction`](struct@CallBasic) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallBasicDirection {
@@ -2007,6 +2045,8 @@ impl ToJson for CallBasicDirection {
 /// Values of [`CallBasic::recording_state`](struct@CallBasic) (JSON `recordingState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallBasicRecordingState {
@@ -2058,6 +2098,8 @@ impl ToJson for CallBasicRecordingState {
 /// Values of [`CallBasic::disconnect_type`](struct@CallBasic) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallBasicDisconnectType {
@@ -2170,6 +2212,8 @@ impl ToJson for CallBasicDisconnectType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallRecord {
@@ -2233,6 +2277,8 @@ impl ToJson for CallRecord {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallableContactsDiagnostic {
@@ -2321,6 +2367,8 @@ impl ToJson for CallableContactsDiagnostic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallableTime {
@@ -2402,6 +2450,8 @@ impl ToJson for CallableTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallableTimeSet {
@@ -2527,6 +2577,8 @@ impl ToJson for CallableTimeSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallableTimeSetEntityListing {
@@ -2658,6 +2710,8 @@ impl ToJson for CallableTimeSetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallableWindow {
@@ -2724,6 +2778,8 @@ impl ToJson for CallableWindow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackBasic {
@@ -3086,6 +3142,8 @@ impl ToJson for CallbackBasic {
 /// Values of [`CallbackBasic::state`](struct@CallbackBasic) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackBasicState {
@@ -3161,6 +3219,8 @@ impl ToJson for CallbackBasicState {
 /// Values of [`CallbackBasic::initial_state`](struct@CallbackBasic) (JSON `initialState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackBasicInitialState {
@@ -3236,6 +3296,8 @@ impl ToJson for CallbackBasicInitialState {
 /// Values of [`CallbackBasic::direction`](struct@CallbackBasic) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackBasicDirection {
@@ -3283,6 +3345,8 @@ impl ToJson for CallbackBasicDirection {
 /// Values of [`CallbackBasic::disconnect_type`](struct@CallbackBasic) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackBasicDisconnectType {
@@ -3387,6 +3451,8 @@ impl ToJson for CallbackBasicDisconnectType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignBusinessCategoryMetrics {
@@ -3464,6 +3530,8 @@ impl ToJson for CampaignBusinessCategoryMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDiagnosticCampaignHealthState {
@@ -3540,6 +3608,8 @@ impl ToJson for CampaignDiagnosticCampaignHealthState {
 /// Values of [`CampaignDiagnosticCampaignHealthState::state`](struct@CampaignDiagnosticCampaignHealthState) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignDiagnosticCampaignHealthStateState {
@@ -3604,6 +3674,8 @@ impl ToJson for CampaignDiagnosticCampaignHealthStateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDiagnosticCampaignState {
@@ -3691,6 +3763,8 @@ impl ToJson for CampaignDiagnosticCampaignState {
 /// Values of [`CampaignDiagnosticCampaignState::state`](struct@CampaignDiagnosticCampaignState) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignDiagnosticCampaignStateState {
@@ -3758,6 +3832,8 @@ impl ToJson for CampaignDiagnosticCampaignStateState {
 /// Values of [`CampaignDiagnosticCampaignState::dialing_mode`](struct@CampaignDiagnosticCampaignState) (JSON `dialingMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignDiagnosticCampaignStateDialingMode {
@@ -3822,6 +3898,8 @@ impl ToJson for CampaignDiagnosticCampaignStateDialingMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDiagnosticConfigChange {
@@ -3909,6 +3987,8 @@ impl ToJson for CampaignDiagnosticConfigChange {
 /// Values of [`CampaignDiagnosticConfigChange::action`](struct@CampaignDiagnosticConfigChange) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignDiagnosticConfigChangeAction {
@@ -3961,6 +4041,8 @@ impl ToJson for CampaignDiagnosticConfigChangeAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDiagnosticSummary {
@@ -4079,6 +4161,8 @@ impl ToJson for CampaignDiagnosticSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDiagnosticWindow {
@@ -4155,6 +4239,8 @@ impl ToJson for CampaignDiagnosticWindow {
 /// Values of [`CampaignDiagnosticWindow::state`](struct@CampaignDiagnosticWindow) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignDiagnosticWindowState {
@@ -4199,6 +4285,8 @@ impl ToJson for CampaignDiagnosticWindowState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDiagnostics {
@@ -4394,6 +4482,8 @@ impl ToJson for CampaignDiagnostics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDivisionView {
@@ -4480,6 +4570,8 @@ impl ToJson for CampaignDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignDivisionViewListing {
@@ -4611,6 +4703,8 @@ impl ToJson for CampaignDivisionViewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignEntityListing {
@@ -4742,6 +4836,8 @@ impl ToJson for CampaignEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignInteraction {
@@ -4994,6 +5090,8 @@ impl ToJson for CampaignInteraction {
 /// Values of [`CampaignInteraction::disposition`](struct@CampaignInteraction) (JSON `disposition`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignInteractionDisposition {
@@ -5066,6 +5164,8 @@ impl ToJson for CampaignInteractionDisposition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignInteractions {
@@ -5161,6 +5261,8 @@ impl ToJson for CampaignInteractions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignLinesUtilization {
@@ -5227,6 +5329,8 @@ impl ToJson for CampaignLinesUtilization {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignOutboundLinesAllocation {
@@ -5315,6 +5419,8 @@ impl ToJson for CampaignOutboundLinesAllocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignOutboundLinesDistribution {
@@ -5433,6 +5539,8 @@ impl ToJson for CampaignOutboundLinesDistribution {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignOutboundLinesReservation {
@@ -5499,6 +5607,8 @@ impl ToJson for CampaignOutboundLinesReservation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignPatchRequest {
@@ -5595,6 +5705,8 @@ impl ToJson for CampaignPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignPerformanceData {
@@ -5794,6 +5906,8 @@ impl ToJson for CampaignPerformanceData {
 /// Values of [`CampaignPerformanceData::campaign_status`](struct@CampaignPerformanceData) (JSON `campaignStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignPerformanceDataCampaignStatus {
@@ -5861,6 +5975,8 @@ impl ToJson for CampaignPerformanceDataCampaignStatus {
 /// Values of [`CampaignPerformanceData::dialing_mode`](struct@CampaignPerformanceData) (JSON `dialingMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignPerformanceDataDialingMode {
@@ -5925,6 +6041,8 @@ impl ToJson for CampaignPerformanceDataDialingMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignPerformanceDataContactRate {
@@ -5980,6 +6098,8 @@ impl ToJson for CampaignPerformanceDataContactRate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignPerformanceDataListing {
@@ -6030,6 +6150,8 @@ impl ToJson for CampaignPerformanceDataListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignPerformanceDataProgress {
@@ -6085,6 +6207,8 @@ impl ToJson for CampaignPerformanceDataProgress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignProgress {
@@ -6210,6 +6334,8 @@ impl ToJson for CampaignProgress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRule {
@@ -6435,6 +6561,8 @@ impl ToJson for CampaignRule {
 /// Values of [`CampaignRule::campaign_rule_processing`](struct@CampaignRule) (JSON `campaignRuleProcessing`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleCampaignRuleProcessing {
@@ -6479,6 +6607,8 @@ impl ToJson for CampaignRuleCampaignRuleProcessing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleAction {
@@ -6568,6 +6698,8 @@ impl ToJson for CampaignRuleAction {
 /// Values of [`CampaignRuleAction::action_type`](struct@CampaignRuleAction) (JSON `actionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleActionActionType {
@@ -6668,6 +6800,8 @@ impl ToJson for CampaignRuleActionActionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleActionEntities {
@@ -6767,6 +6901,8 @@ impl ToJson for CampaignRuleActionEntities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleCampaignRunTimeSettings {
@@ -6822,6 +6958,8 @@ impl ToJson for CampaignRuleCampaignRunTimeSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleCampaignWaitTimeSettings {
@@ -6878,6 +7016,8 @@ impl ToJson for CampaignRuleCampaignWaitTimeSettings {
 /// Values of [`CampaignRuleCampaignWaitTimeSettings::wait_type`](struct@CampaignRuleCampaignWaitTimeSettings) (JSON `waitType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleCampaignWaitTimeSettingsWaitType {
@@ -6930,6 +7070,8 @@ impl ToJson for CampaignRuleCampaignWaitTimeSettingsWaitType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleCondition {
@@ -7041,6 +7183,8 @@ impl ToJson for CampaignRuleCondition {
 /// Values of [`CampaignRuleCondition::condition_type`](struct@CampaignRuleCondition) (JSON `conditionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleConditionConditionType {
@@ -7145,6 +7289,8 @@ impl ToJson for CampaignRuleConditionConditionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleConditionGroup {
@@ -7215,6 +7361,8 @@ impl ToJson for CampaignRuleConditionGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleDateTimeConditionParameters {
@@ -7325,6 +7473,8 @@ impl ToJson for CampaignRuleDateTimeConditionParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleDayOfMonthInterval {
@@ -7391,6 +7541,8 @@ impl ToJson for CampaignRuleDayOfMonthInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleDayOfMonthParameters {
@@ -7468,6 +7620,8 @@ impl ToJson for CampaignRuleDayOfMonthParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleDayOfWeekInterval {
@@ -7534,6 +7688,8 @@ impl ToJson for CampaignRuleDayOfWeekInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleDayOfWeekParameters {
@@ -7600,6 +7756,8 @@ impl ToJson for CampaignRuleDayOfWeekParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleEntities {
@@ -7688,6 +7846,8 @@ impl ToJson for CampaignRuleEntities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleEntityListing {
@@ -7819,6 +7979,8 @@ impl ToJson for CampaignRuleEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleExecutionSettings {
@@ -7886,6 +8048,8 @@ impl ToJson for CampaignRuleExecutionSettings {
 /// Values of [`CampaignRuleExecutionSettings::frequency`](struct@CampaignRuleExecutionSettings) (JSON `frequency`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleExecutionSettingsFrequency {
@@ -7934,6 +8098,8 @@ impl ToJson for CampaignRuleExecutionSettingsFrequency {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleParameters {
@@ -8142,6 +8308,8 @@ impl ToJson for CampaignRuleParameters {
 /// Values of [`CampaignRuleParameters::operator`](struct@CampaignRuleParameters) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleParametersOperator {
@@ -8217,6 +8385,8 @@ impl ToJson for CampaignRuleParametersOperator {
 /// Values of [`CampaignRuleParameters::priority`](struct@CampaignRuleParameters) (JSON `priority`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleParametersPriority {
@@ -8276,6 +8446,8 @@ impl ToJson for CampaignRuleParametersPriority {
 /// Values of [`CampaignRuleParameters::dialing_mode`](struct@CampaignRuleParameters) (JSON `dialingMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleParametersDialingMode {
@@ -8340,6 +8512,8 @@ impl ToJson for CampaignRuleParametersDialingMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleSpecificDateInterval {
@@ -8406,6 +8580,8 @@ impl ToJson for CampaignRuleSpecificDateInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleSpecificDateParameters {
@@ -8483,6 +8659,8 @@ impl ToJson for CampaignRuleSpecificDateParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleTimeOfDayInterval {
@@ -8549,6 +8727,8 @@ impl ToJson for CampaignRuleTimeOfDayInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleTimeOfDayParameters {
@@ -8615,6 +8795,8 @@ impl ToJson for CampaignRuleTimeOfDayParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleWarning {
@@ -8695,6 +8877,8 @@ impl ToJson for CampaignRuleWarning {
 /// Values of [`CampaignRuleWarning::code`](struct@CampaignRuleWarning) (JSON `code`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleWarningCode {
@@ -8791,6 +8975,8 @@ impl ToJson for CampaignRuleWarningCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleWarningParameters {
@@ -8878,6 +9064,8 @@ impl ToJson for CampaignRuleWarningParameters {
 /// Values of [`CampaignRuleWarningParameters::action_type`](struct@CampaignRuleWarningParameters) (JSON `actionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleWarningParametersActionType {
@@ -8977,6 +9165,8 @@ impl ToJson for CampaignRuleWarningParametersActionType {
 /// Values of [`CampaignRuleWarningParameters::condition_type`](struct@CampaignRuleWarningParameters) (JSON `conditionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignRuleWarningParametersConditionType {
@@ -9081,6 +9271,8 @@ impl ToJson for CampaignRuleWarningParametersConditionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleWeekDayOfMonth {
@@ -9160,6 +9352,8 @@ impl ToJson for CampaignRuleWeekDayOfMonth {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleWeekDayOfMonthInterval {
@@ -9230,6 +9424,8 @@ impl ToJson for CampaignRuleWeekDayOfMonthInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignRuleWeekDayOfMonthParameters {
@@ -9296,6 +9492,8 @@ impl ToJson for CampaignRuleWeekDayOfMonthParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignSchedule {
@@ -9452,6 +9650,8 @@ impl ToJson for CampaignSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignSequence {
@@ -9620,6 +9820,8 @@ impl ToJson for CampaignSequence {
 /// Values of [`CampaignSequence::status`](struct@CampaignSequence) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CampaignSequenceStatus {
@@ -9672,6 +9874,8 @@ impl ToJson for CampaignSequenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignSequenceEntityListing {
@@ -9803,6 +10007,8 @@ impl ToJson for CampaignSequenceEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignSkillStatistics {
@@ -9869,6 +10075,8 @@ impl ToJson for CampaignSkillStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignStats {
@@ -10042,6 +10250,8 @@ impl ToJson for CampaignStats {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CampaignTimeSlot {
@@ -10125,6 +10335,8 @@ impl ToJson for CampaignTimeSlot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Column {
@@ -10213,6 +10425,8 @@ impl ToJson for Column {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnDataTypeSpecification {
@@ -10311,6 +10525,8 @@ impl ToJson for ColumnDataTypeSpecification {
 /// Values of [`ColumnDataTypeSpecification::column_data_type`](struct@ColumnDataTypeSpecification) (JSON `columnDataType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ColumnDataTypeSpecificationColumnDataType {
@@ -10367,6 +10583,8 @@ impl ToJson for ColumnDataTypeSpecificationColumnDataType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ColumnStatus {
@@ -10419,6 +10637,8 @@ impl ToJson for ColumnStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonCampaign {
@@ -10517,6 +10737,8 @@ impl ToJson for CommonCampaign {
 /// Values of [`CommonCampaign::media_type`](struct@CommonCampaign) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonCampaignMediaType {
@@ -10573,6 +10795,8 @@ impl ToJson for CommonCampaignMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonCampaignDivisionView {
@@ -10671,6 +10895,8 @@ impl ToJson for CommonCampaignDivisionView {
 /// Values of [`CommonCampaignDivisionView::media_type`](struct@CommonCampaignDivisionView) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonCampaignDivisionViewMediaType {
@@ -10727,6 +10953,8 @@ impl ToJson for CommonCampaignDivisionViewMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonCampaignDivisionViewEntityListing {
@@ -10858,6 +11086,8 @@ impl ToJson for CommonCampaignDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonCampaignEntityListing {
@@ -10989,6 +11219,8 @@ impl ToJson for CommonCampaignEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Condition {
@@ -11241,6 +11473,8 @@ impl ToJson for Condition {
 /// Values of [`Condition::r#type`](struct@Condition) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConditionType {
@@ -11316,6 +11550,8 @@ impl ToJson for ConditionType {
 /// Values of [`Condition::value_type`](struct@Condition) (JSON `valueType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConditionValueType {
@@ -11371,6 +11607,8 @@ impl ToJson for ConditionValueType {
 /// Values of [`Condition::operator`](struct@Condition) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConditionOperator {
@@ -11458,6 +11696,8 @@ impl ToJson for ConditionOperator {
 /// Values of [`Condition::property_type`](struct@Condition) (JSON `propertyType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConditionPropertyType {
@@ -11514,6 +11754,8 @@ impl ToJson for ConditionPropertyType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigurationOverrides {
@@ -11569,6 +11811,8 @@ impl ToJson for ConfigurationOverrides {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectRate {
@@ -11646,6 +11890,8 @@ impl ToJson for ConnectRate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactAddressConditionSettings {
@@ -11715,6 +11961,8 @@ impl ToJson for ContactAddressConditionSettings {
 /// Values of [`ContactAddressConditionSettings::operator`](struct@ContactAddressConditionSettings) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactAddressConditionSettingsOperator {
@@ -11771,6 +12019,8 @@ impl ToJson for ContactAddressConditionSettingsOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactAddressTypeConditionSettings {
@@ -11840,6 +12090,8 @@ impl ToJson for ContactAddressTypeConditionSettings {
 /// Values of [`ContactAddressTypeConditionSettings::operator`](struct@ContactAddressTypeConditionSettings) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactAddressTypeConditionSettingsOperator {
@@ -11896,6 +12148,8 @@ impl ToJson for ContactAddressTypeConditionSettingsOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBulkEditRequest {
@@ -11992,6 +12246,8 @@ impl ToJson for ContactBulkEditRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBulkSearchCriteria {
@@ -12057,6 +12313,8 @@ impl ToJson for ContactBulkSearchCriteria {
 /// Values of [`ContactBulkSearchCriteria::filter_type`](struct@ContactBulkSearchCriteria) (JSON `filterType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactBulkSearchCriteriaFilterType {
@@ -12105,6 +12363,8 @@ impl ToJson for ContactBulkSearchCriteriaFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactBulkSearchParameters {
@@ -12179,6 +12439,8 @@ impl ToJson for ContactBulkSearchParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactCallbackRequest {
@@ -12285,6 +12547,8 @@ impl ToJson for ContactCallbackRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactColumnConditionSettings {
@@ -12380,6 +12644,8 @@ impl ToJson for ContactColumnConditionSettings {
 /// Values of [`ContactColumnConditionSettings::operator`](struct@ContactColumnConditionSettings) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactColumnConditionSettingsOperator {
@@ -12459,6 +12725,8 @@ impl ToJson for ContactColumnConditionSettingsOperator {
 /// Values of [`ContactColumnConditionSettings::value_type`](struct@ContactColumnConditionSettings) (JSON `valueType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactColumnConditionSettingsValueType {
@@ -12515,6 +12783,8 @@ impl ToJson for ContactColumnConditionSettingsValueType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactColumnTimeZone {
@@ -12577,6 +12847,8 @@ impl ToJson for ContactColumnTimeZone {
 /// Values of [`ContactColumnTimeZone::column_type`](struct@ContactColumnTimeZone) (JSON `columnType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactColumnTimeZoneColumnType {
@@ -12625,6 +12897,8 @@ impl ToJson for ContactColumnTimeZoneColumnType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactColumnToDataActionFieldMapping {
@@ -12695,6 +12969,8 @@ impl ToJson for ContactColumnToDataActionFieldMapping {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactList {
@@ -13005,6 +13281,8 @@ impl ToJson for ContactList {
 /// Values of [`ContactList::retention_type`](struct@ContactList) (JSON `retentionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListRetentionType {
@@ -13057,6 +13335,8 @@ impl ToJson for ContactListRetentionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListDivisionView {
@@ -13211,6 +13491,8 @@ impl ToJson for ContactListDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListDivisionViewListing {
@@ -13342,6 +13624,8 @@ impl ToJson for ContactListDivisionViewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListEntityListing {
@@ -13473,6 +13757,8 @@ impl ToJson for ContactListEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListFilter {
@@ -13639,6 +13925,8 @@ impl ToJson for ContactListFilter {
 /// Values of [`ContactListFilter::source_type`](struct@ContactListFilter) (JSON `sourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListFilterSourceType {
@@ -13686,6 +13974,8 @@ impl ToJson for ContactListFilterSourceType {
 /// Values of [`ContactListFilter::filter_type`](struct@ContactListFilter) (JSON `filterType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListFilterFilterType {
@@ -13734,6 +14024,8 @@ impl ToJson for ContactListFilterFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListFilterBulkRetrieveBody {
@@ -13788,6 +14080,8 @@ impl ToJson for ContactListFilterBulkRetrieveBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListFilterClause {
@@ -13853,6 +14147,8 @@ impl ToJson for ContactListFilterClause {
 /// Values of [`ContactListFilterClause::filter_type`](struct@ContactListFilterClause) (JSON `filterType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListFilterClauseFilterType {
@@ -13901,6 +14197,8 @@ impl ToJson for ContactListFilterClauseFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListFilterEntityListing {
@@ -14032,6 +14330,8 @@ impl ToJson for ContactListFilterEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListFilterPredicate {
@@ -14141,6 +14441,8 @@ impl ToJson for ContactListFilterPredicate {
 /// Values of [`ContactListFilterPredicate::column_type`](struct@ContactListFilterPredicate) (JSON `columnType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListFilterPredicateColumnType {
@@ -14188,6 +14490,8 @@ impl ToJson for ContactListFilterPredicateColumnType {
 /// Values of [`ContactListFilterPredicate::operator`](struct@ContactListFilterPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListFilterPredicateOperator {
@@ -14276,6 +14580,8 @@ impl ToJson for ContactListFilterPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListFilterRange {
@@ -14375,6 +14681,8 @@ impl ToJson for ContactListFilterRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListTemplate {
@@ -14638,6 +14946,8 @@ impl ToJson for ContactListTemplate {
 /// Values of [`ContactListTemplate::retention_type`](struct@ContactListTemplate) (JSON `retentionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactListTemplateRetentionType {
@@ -14690,6 +15000,8 @@ impl ToJson for ContactListTemplateRetentionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListTemplateBulkRetrieveBody {
@@ -14744,6 +15056,8 @@ impl ToJson for ContactListTemplateBulkRetrieveBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListTemplateEntityListing {
@@ -14875,6 +15189,8 @@ impl ToJson for ContactListTemplateEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListUploadUrlRequest {
@@ -15050,6 +15366,8 @@ impl ToJson for ContactListUploadUrlRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListingRequest {
@@ -15150,6 +15468,8 @@ impl ToJson for ContactListingRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListingResponse {
@@ -15290,6 +15610,8 @@ impl ToJson for ContactListingResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListsBulkEditRequest {
@@ -15353,6 +15675,8 @@ impl ToJson for ContactListsBulkEditRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactListsBulkEditResponse {
@@ -15427,6 +15751,8 @@ impl ToJson for ContactListsBulkEditResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactPhoneNumberColumn {
@@ -15519,6 +15845,8 @@ impl ToJson for ContactPhoneNumberColumn {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactableStatus {
@@ -15582,6 +15910,8 @@ impl ToJson for ContactableStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsBulkOperationJob {
@@ -15724,6 +16054,8 @@ impl ToJson for ContactsBulkOperationJob {
 /// Values of [`ContactsBulkOperationJob::state`](struct@ContactsBulkOperationJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsBulkOperationJobState {
@@ -15775,6 +16107,8 @@ impl ToJson for ContactsBulkOperationJobState {
 /// Values of [`ContactsBulkOperationJob::r#type`](struct@ContactsBulkOperationJob) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContactsBulkOperationJobType {
@@ -15823,6 +16157,8 @@ impl ToJson for ContactsBulkOperationJobType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsBulkOperationJobListing {
@@ -15891,6 +16227,8 @@ impl ToJson for ContactsBulkOperationJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsExportRequest {
@@ -15965,6 +16303,8 @@ impl ToJson for ContactsExportRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationBasic {
@@ -16128,6 +16468,8 @@ impl ToJson for ConversationBasic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DNCListUploadUrlRequest {
@@ -16261,6 +16603,8 @@ impl ToJson for DNCListUploadUrlRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataActionConditionPredicate {
@@ -16369,6 +16713,8 @@ impl ToJson for DataActionConditionPredicate {
 /// Values of [`DataActionConditionPredicate::output_operator`](struct@DataActionConditionPredicate) (JSON `outputOperator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataActionConditionPredicateOutputOperator {
@@ -16449,6 +16795,8 @@ impl ToJson for DataActionConditionPredicateOutputOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataActionConditionSettings {
@@ -16552,6 +16900,8 @@ impl ToJson for DataActionConditionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataActionContactColumnFieldMapping {
@@ -16622,6 +16972,8 @@ impl ToJson for DataActionContactColumnFieldMapping {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DialerAction {
@@ -16768,6 +17120,8 @@ impl ToJson for DialerAction {
 /// Values of [`DialerAction::r#type`](struct@DialerAction) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DialerActionType {
@@ -16819,6 +17173,8 @@ impl ToJson for DialerActionType {
 /// Values of [`DialerAction::action_type_name`](struct@DialerAction) (JSON `actionTypeName`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DialerActionActionTypeName {
@@ -16902,6 +17258,8 @@ impl ToJson for DialerActionActionTypeName {
 /// Values of [`DialerAction::update_option`](struct@DialerAction) (JSON `updateOption`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DialerActionUpdateOption {
@@ -16958,6 +17316,8 @@ impl ToJson for DialerActionUpdateOption {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DialerContact {
@@ -17204,6 +17564,8 @@ impl ToJson for DialerContact {
 /// Values of [`DialerContact::retention_type`](struct@DialerContact) (JSON `retentionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DialerContactRetentionType {
@@ -17260,6 +17622,8 @@ impl ToJson for DialerContactRetentionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DialerEventEntityListing {
@@ -17391,6 +17755,8 @@ impl ToJson for DialerEventEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DialerRule {
@@ -17506,6 +17872,8 @@ impl ToJson for DialerRule {
 /// Values of [`DialerRule::category`](struct@DialerRule) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DialerRuleCategory {
@@ -17554,6 +17922,8 @@ impl ToJson for DialerRuleCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitalAction {
@@ -17686,6 +18056,8 @@ impl ToJson for DigitalAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitalCondition {
@@ -17829,6 +18201,8 @@ impl ToJson for DigitalCondition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitalDataActionConditionPredicate {
@@ -17937,6 +18311,8 @@ impl ToJson for DigitalDataActionConditionPredicate {
 /// Values of [`DigitalDataActionConditionPredicate::output_operator`](struct@DigitalDataActionConditionPredicate) (JSON `outputOperator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DigitalDataActionConditionPredicateOutputOperator {
@@ -18017,6 +18393,8 @@ impl ToJson for DigitalDataActionConditionPredicateOutputOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitalRule {
@@ -18136,6 +18514,8 @@ impl ToJson for DigitalRule {
 /// Values of [`DigitalRule::category`](struct@DigitalRule) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DigitalRuleCategory {
@@ -18184,6 +18564,8 @@ impl ToJson for DigitalRuleCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitalRuleSet {
@@ -18316,6 +18698,8 @@ impl ToJson for DigitalRuleSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitalRuleSetEntityListing {
@@ -18447,6 +18831,8 @@ impl ToJson for DigitalRuleSetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DivisionedDomainEntityRef {
@@ -18529,6 +18915,8 @@ impl ToJson for DivisionedDomainEntityRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncList {
@@ -18752,6 +19140,8 @@ impl ToJson for DncList {
 /// Values of [`DncList::dnc_source_type`](struct@DncList) (JSON `dncSourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncListDncSourceType {
@@ -18807,6 +19197,8 @@ impl ToJson for DncListDncSourceType {
 /// Values of [`DncList::contact_method`](struct@DncList) (JSON `contactMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncListContactMethod {
@@ -18863,6 +19255,8 @@ impl ToJson for DncListContactMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncListCreate {
@@ -19083,6 +19477,8 @@ impl ToJson for DncListCreate {
 /// Values of [`DncListCreate::dnc_source_type`](struct@DncListCreate) (JSON `dncSourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncListCreateDncSourceType {
@@ -19138,6 +19534,8 @@ impl ToJson for DncListCreateDncSourceType {
 /// Values of [`DncListCreate::contact_method`](struct@DncListCreate) (JSON `contactMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncListCreateContactMethod {
@@ -19194,6 +19592,8 @@ impl ToJson for DncListCreateContactMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncListDivisionView {
@@ -19323,6 +19723,8 @@ impl ToJson for DncListDivisionView {
 /// Values of [`DncListDivisionView::dnc_source_type`](struct@DncListDivisionView) (JSON `dncSourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncListDivisionViewDncSourceType {
@@ -19378,6 +19780,8 @@ impl ToJson for DncListDivisionViewDncSourceType {
 /// Values of [`DncListDivisionView::contact_method`](struct@DncListDivisionView) (JSON `contactMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncListDivisionViewContactMethod {
@@ -19434,6 +19838,8 @@ impl ToJson for DncListDivisionViewContactMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncListDivisionViewListing {
@@ -19565,6 +19971,8 @@ impl ToJson for DncListDivisionViewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncListEntityListing {
@@ -19696,6 +20104,8 @@ impl ToJson for DncListEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncPatchCustomExclusionColumnsRequest {
@@ -19769,6 +20179,8 @@ impl ToJson for DncPatchCustomExclusionColumnsRequest {
 /// Values of [`DncPatchCustomExclusionColumnsRequest::action`](struct@DncPatchCustomExclusionColumnsRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncPatchCustomExclusionColumnsRequestAction {
@@ -19817,6 +20229,8 @@ impl ToJson for DncPatchCustomExclusionColumnsRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncPatchEmailsRequest {
@@ -19890,6 +20304,8 @@ impl ToJson for DncPatchEmailsRequest {
 /// Values of [`DncPatchEmailsRequest::action`](struct@DncPatchEmailsRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncPatchEmailsRequestAction {
@@ -19938,6 +20354,8 @@ impl ToJson for DncPatchEmailsRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncPatchPhoneNumbersRequest {
@@ -20011,6 +20429,8 @@ impl ToJson for DncPatchPhoneNumbersRequest {
 /// Values of [`DncPatchPhoneNumbersRequest::action`](struct@DncPatchPhoneNumbersRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncPatchPhoneNumbersRequestAction {
@@ -20059,6 +20479,8 @@ impl ToJson for DncPatchPhoneNumbersRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DncPatchWhatsAppNumbersRequest {
@@ -20132,6 +20554,8 @@ impl ToJson for DncPatchWhatsAppNumbersRequest {
 /// Values of [`DncPatchWhatsAppNumbersRequest::action`](struct@DncPatchWhatsAppNumbersRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DncPatchWhatsAppNumbersRequestAction {
@@ -20180,6 +20604,8 @@ impl ToJson for DncPatchWhatsAppNumbersRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynamicLineBalancingSettingsPatchRequest {
@@ -20246,6 +20672,8 @@ impl ToJson for DynamicLineBalancingSettingsPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCampaignSchedule {
@@ -20402,6 +20830,8 @@ impl ToJson for EmailCampaignSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCampaignScheduleEntityListing {
@@ -20533,6 +20963,8 @@ impl ToJson for EmailCampaignScheduleEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailColumn {
@@ -20625,6 +21057,8 @@ impl ToJson for EmailColumn {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailConfig {
@@ -20717,6 +21151,8 @@ impl ToJson for EmailConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventLog {
@@ -20856,6 +21292,8 @@ impl ToJson for EventLog {
 /// Values of [`EventLog::level`](struct@EventLog) (JSON `level`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventLogLevel {
@@ -20907,6 +21345,8 @@ impl ToJson for EventLogLevel {
 /// Values of [`EventLog::category`](struct@EventLog) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventLogCategory {
@@ -21027,6 +21467,8 @@ impl ToJson for EventLogCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventMessage {
@@ -21124,6 +21566,8 @@ impl ToJson for EventMessage {
 /// Values of [`EventMessage::code`](struct@EventMessage) (JSON `code`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventMessageCode {
@@ -21636,6 +22080,8 @@ impl ToJson for EventMessageCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportUri {
@@ -21697,6 +22143,8 @@ impl ToJson for ExportUri {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileSpecificationTemplate {
@@ -21909,6 +22357,8 @@ impl ToJson for FileSpecificationTemplate {
 /// Values of [`FileSpecificationTemplate::format`](struct@FileSpecificationTemplate) (JSON `format`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FileSpecificationTemplateFormat {
@@ -21956,6 +22406,8 @@ impl ToJson for FileSpecificationTemplateFormat {
 /// Values of [`FileSpecificationTemplate::delimiter`](struct@FileSpecificationTemplate) (JSON `delimiter`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FileSpecificationTemplateDelimiter {
@@ -22020,6 +22472,8 @@ impl ToJson for FileSpecificationTemplateDelimiter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileSpecificationTemplateEntityListing {
@@ -22151,6 +22605,8 @@ impl ToJson for FileSpecificationTemplateEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FilterPreviewResponse {
@@ -22219,6 +22675,8 @@ impl ToJson for FilterPreviewResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FromEmailAddress {
@@ -22298,6 +22756,8 @@ impl ToJson for FromEmailAddress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportStatus {
@@ -22426,6 +22886,8 @@ impl ToJson for ImportStatus {
 /// Values of [`ImportStatus::state`](struct@ImportStatus) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportStatusState {
@@ -22474,6 +22936,8 @@ impl ToJson for ImportStatusState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportTemplate {
@@ -22662,6 +23126,8 @@ impl ToJson for ImportTemplate {
 /// Values of [`ImportTemplate::list_name_format`](struct@ImportTemplate) (JSON `listNameFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportTemplateListNameFormat {
@@ -22730,6 +23196,8 @@ impl ToJson for ImportTemplateListNameFormat {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportTemplateEntityListing {
@@ -22861,6 +23329,8 @@ impl ToJson for ImportTemplateEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LastAttemptByColumnConditionSettings {
@@ -22963,6 +23433,8 @@ impl ToJson for LastAttemptByColumnConditionSettings {
 /// Values of [`LastAttemptByColumnConditionSettings::operator`](struct@LastAttemptByColumnConditionSettings) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LastAttemptByColumnConditionSettingsOperator {
@@ -23011,6 +23483,8 @@ impl ToJson for LastAttemptByColumnConditionSettingsOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LastAttemptOverallConditionSettings {
@@ -23093,6 +23567,8 @@ impl ToJson for LastAttemptOverallConditionSettings {
 /// Values of [`LastAttemptOverallConditionSettings::operator`](struct@LastAttemptOverallConditionSettings) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LastAttemptOverallConditionSettingsOperator {
@@ -23141,6 +23617,8 @@ impl ToJson for LastAttemptOverallConditionSettingsOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LastResultByColumnConditionSettings {
@@ -23251,6 +23729,8 @@ impl ToJson for LastResultByColumnConditionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LastResultOverallConditionSettings {
@@ -23328,6 +23808,8 @@ impl ToJson for LastResultOverallConditionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MarkContactUncontactableActionSettings {
@@ -23385,6 +23867,8 @@ impl ToJson for MarkContactUncontactableActionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageEvaluation {
@@ -23480,6 +23964,8 @@ impl ToJson for MessageEvaluation {
 /// Values of [`MessageEvaluation::message_type`](struct@MessageEvaluation) (JSON `messageType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageEvaluationMessageType {
@@ -23532,6 +24018,8 @@ impl ToJson for MessageEvaluationMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaign {
@@ -23808,6 +24296,8 @@ impl ToJson for MessagingCampaign {
 /// Values of [`MessagingCampaign::campaign_status`](struct@MessagingCampaign) (JSON `campaignStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessagingCampaignCampaignStatus {
@@ -23876,6 +24366,8 @@ impl ToJson for MessagingCampaignCampaignStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaignDiagnostics {
@@ -23939,6 +24431,8 @@ impl ToJson for MessagingCampaignDiagnostics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaignDivisionView {
@@ -24025,6 +24519,8 @@ impl ToJson for MessagingCampaignDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaignDivisionViewEntityListing {
@@ -24156,6 +24652,8 @@ impl ToJson for MessagingCampaignDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaignEntityListing {
@@ -24287,6 +24785,8 @@ impl ToJson for MessagingCampaignEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaignSchedule {
@@ -24443,6 +24943,8 @@ impl ToJson for MessagingCampaignSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingCampaignScheduleEntityListing {
@@ -24574,6 +25076,8 @@ impl ToJson for MessagingCampaignScheduleEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NextOccurrenceDetails {
@@ -24640,6 +25144,8 @@ impl ToJson for NextOccurrenceDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OccurrenceDetails {
@@ -24706,6 +25212,8 @@ impl ToJson for OccurrenceDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundSettings {
@@ -24931,6 +25439,8 @@ impl ToJson for OutboundSettings {
 /// Values of [`OutboundSettings::compliance_abandon_rate_denominator`](struct@OutboundSettings) (JSON `complianceAbandonRateDenominator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundSettingsComplianceAbandonRateDenominator {
@@ -24978,6 +25488,8 @@ impl ToJson for OutboundSettingsComplianceAbandonRateDenominator {
 /// Values of [`OutboundSettings::contact_list_default_retention_type`](struct@OutboundSettings) (JSON `contactListDefaultRetentionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundSettingsContactListDefaultRetentionType {
@@ -25030,6 +25542,8 @@ impl ToJson for OutboundSettingsContactListDefaultRetentionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PagedSkillCombinationListing {
@@ -25116,6 +25630,8 @@ impl ToJson for PagedSkillCombinationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParticipantBasic {
@@ -25685,6 +26201,8 @@ impl ToJson for ParticipantBasic {
 /// Values of [`ParticipantBasic::wrapup_prompt`](struct@ParticipantBasic) (JSON `wrapupPrompt`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParticipantBasicWrapupPrompt {
@@ -25744,6 +26262,8 @@ impl ToJson for ParticipantBasicWrapupPrompt {
 /// Values of [`ParticipantBasic::screen_recording_state`](struct@ParticipantBasic) (JSON `screenRecordingState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParticipantBasicScreenRecordingState {
@@ -25807,6 +26327,8 @@ impl ToJson for ParticipantBasicScreenRecordingState {
 /// Values of [`ParticipantBasic::flagged_reason`](struct@ParticipantBasic) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParticipantBasicFlaggedReason {
@@ -25851,6 +26373,8 @@ impl ToJson for ParticipantBasicFlaggedReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Pattern {
@@ -25931,6 +26455,8 @@ impl ToJson for Pattern {
 /// Values of [`Pattern::r#type`](struct@Pattern) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatternType {
@@ -25979,6 +26505,8 @@ impl ToJson for PatternType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumberStatus {
@@ -26031,6 +26559,8 @@ impl ToJson for PhoneNumberStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PreprocessingRule {
@@ -26119,6 +26649,8 @@ impl ToJson for PreprocessingRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueUtilizationDiagnostic {
@@ -26262,6 +26794,8 @@ impl ToJson for QueueUtilizationDiagnostic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Range {
@@ -26340,6 +26874,8 @@ impl ToJson for Range {
 /// Values of [`Range::r#type`](struct@Range) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RangeType {
@@ -26392,6 +26928,8 @@ impl ToJson for RangeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reaction {
@@ -26467,6 +27005,8 @@ impl ToJson for Reaction {
 /// Values of [`Reaction::reaction_type`](struct@Reaction) (JSON `reactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReactionReactionType {
@@ -26523,6 +27063,8 @@ impl ToJson for ReactionReactionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecallEntry {
@@ -26582,6 +27124,8 @@ impl ToJson for RecallEntry {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reoccurrence {
@@ -26720,6 +27264,8 @@ impl ToJson for Reoccurrence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplyToEmailAddress {
@@ -26790,6 +27336,8 @@ impl ToJson for ReplyToEmailAddress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseSet {
@@ -26947,6 +27495,8 @@ impl ToJson for ResponseSet {
 /// Values of [`ResponseSet::live_speaker_detection_mode`](struct@ResponseSet) (JSON `liveSpeakerDetectionMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResponseSetLiveSpeakerDetectionMode {
@@ -27003,6 +27553,8 @@ impl ToJson for ResponseSetLiveSpeakerDetectionMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseSetEntityListing {
@@ -27134,6 +27686,8 @@ impl ToJson for ResponseSetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleSet {
@@ -27281,6 +27835,8 @@ impl ToJson for RuleSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleSetDiagnostic {
@@ -27347,6 +27903,8 @@ impl ToJson for RuleSetDiagnostic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleSetEntityListing {
@@ -27478,6 +28036,8 @@ impl ToJson for RuleSetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleInterval {
@@ -27548,6 +28108,8 @@ impl ToJson for ScheduleInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SequenceSchedule {
@@ -27704,6 +28266,8 @@ impl ToJson for SequenceSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetContentTemplateActionSettings {
@@ -27787,6 +28351,8 @@ impl ToJson for SetContentTemplateActionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSmsPhoneNumberActionSettings {
@@ -27844,6 +28410,8 @@ impl ToJson for SetSmsPhoneNumberActionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetWhatsAppIntegrationActionSettings {
@@ -27901,6 +28469,8 @@ impl ToJson for SetWhatsAppIntegrationActionSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillCombinationInfo {
@@ -27978,6 +28548,8 @@ impl ToJson for SkillCombinationInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsConfig {
@@ -28072,6 +28644,8 @@ impl ToJson for SmsConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsPhoneNumberRef {
@@ -28138,6 +28712,8 @@ impl ToJson for SmsPhoneNumberRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SplittingInformation {
@@ -28225,6 +28801,8 @@ impl ToJson for SplittingInformation {
 /// Values of [`SplittingInformation::criteria`](struct@SplittingInformation) (JSON `criteria`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SplittingInformationCriteria {
@@ -28281,6 +28859,8 @@ impl ToJson for SplittingInformationCriteria {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeAndDateSubCondition {
@@ -28390,6 +28970,8 @@ impl ToJson for TimeAndDateSubCondition {
 /// Values of [`TimeAndDateSubCondition::r#type`](struct@TimeAndDateSubCondition) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeAndDateSubConditionType {
@@ -28445,6 +29027,8 @@ impl ToJson for TimeAndDateSubConditionType {
 /// Values of [`TimeAndDateSubCondition::operator`](struct@TimeAndDateSubCondition) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeAndDateSubConditionOperator {
@@ -28533,6 +29117,8 @@ impl ToJson for TimeAndDateSubConditionOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeAndDateSubConditionRange {
@@ -28610,6 +29196,8 @@ impl ToJson for TimeAndDateSubConditionRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeZoneMappingPreview {
@@ -28750,6 +29338,8 @@ impl ToJson for TimeZoneMappingPreview {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactColumnActionSettings {
@@ -28819,6 +29409,8 @@ impl ToJson for UpdateContactColumnActionSettings {
 /// Values of [`UpdateContactColumnActionSettings::update_option`](struct@UpdateContactColumnActionSettings) (JSON `updateOption`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateContactColumnActionSettingsUpdateOption {
@@ -28875,6 +29467,8 @@ impl ToJson for UpdateContactColumnActionSettingsUpdateOption {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppCampaignSchedule {
@@ -29031,6 +29625,8 @@ impl ToJson for WhatsAppCampaignSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppCampaignScheduleEntityListing {
@@ -29162,6 +29758,8 @@ impl ToJson for WhatsAppCampaignScheduleEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppColumn {
@@ -29254,6 +29852,8 @@ impl ToJson for WhatsAppColumn {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppConfig {
@@ -29337,6 +29937,8 @@ impl ToJson for WhatsAppConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapUpCodeMapping {
@@ -29464,6 +30066,8 @@ impl ToJson for WrapUpCodeMapping {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WritableDialerContact {
@@ -29654,6 +30258,8 @@ impl ToJson for WritableDialerContact {
 /// Values of [`WritableDialerContact::retention_type`](struct@WritableDialerContact) (JSON `retentionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `outbound` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WritableDialerContactRetentionType {

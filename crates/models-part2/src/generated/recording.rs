@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcknowledgeScreenRecordingRequest {
@@ -88,6 +90,8 @@ impl ToJson for AcknowledgeScreenRecordingRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Annotation {
@@ -292,6 +296,8 @@ impl ToJson for Annotation {
 /// Values of [`Annotation::reason`](struct@Annotation) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnnotationReason {
@@ -348,6 +354,8 @@ impl ToJson for AnnotationReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchiveRetention {
@@ -409,6 +417,8 @@ impl ToJson for ArchiveRetention {
 /// Values of [`ArchiveRetention::storage_medium`](struct@ArchiveRetention) (JSON `storageMedium`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchiveRetentionStorageMedium {
@@ -453,6 +463,8 @@ impl ToJson for ArchiveRetentionStorageMedium {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDownloadJobResult {
@@ -552,6 +564,8 @@ impl ToJson for BatchDownloadJobResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDownloadJobStatusResult {
@@ -680,6 +694,8 @@ impl ToJson for BatchDownloadJobStatusResult {
 /// Values of [`BatchDownloadJobStatusResult::status`](struct@BatchDownloadJobStatusResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BatchDownloadJobStatusResultStatus {
@@ -728,6 +744,8 @@ impl ToJson for BatchDownloadJobStatusResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDownloadJobSubmission {
@@ -782,6 +800,8 @@ impl ToJson for BatchDownloadJobSubmission {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDownloadJobSubmissionResult {
@@ -845,6 +865,8 @@ impl ToJson for BatchDownloadJobSubmissionResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDownloadRequest {
@@ -911,6 +933,8 @@ impl ToJson for BatchDownloadRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ButtonResponse {
@@ -1012,6 +1036,8 @@ impl ToJson for ButtonResponse {
 /// Values of [`ButtonResponse::r#type`](struct@ButtonResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ButtonResponseType {
@@ -1071,6 +1097,8 @@ impl ToJson for ButtonResponseType {
 /// Values of [`ButtonResponse::message_type`](struct@ButtonResponse) (JSON `messageType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ButtonResponseMessageType {
@@ -1123,6 +1151,8 @@ impl ToJson for ButtonResponseMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CalibrationAssignment {
@@ -1203,6 +1233,8 @@ impl ToJson for CalibrationAssignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallMediaPolicy {
@@ -1269,6 +1301,8 @@ impl ToJson for CallMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallMediaPolicyConditions {
@@ -1398,6 +1432,8 @@ impl ToJson for CallMediaPolicyConditions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Card {
@@ -1497,6 +1533,8 @@ impl ToJson for Card {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CardAction {
@@ -1598,6 +1636,8 @@ impl ToJson for CardAction {
 /// Values of [`CardAction::r#type`](struct@CardAction) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardActionType {
@@ -1646,6 +1686,8 @@ impl ToJson for CardActionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMediaPolicy {
@@ -1712,6 +1754,8 @@ impl ToJson for ChatMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMediaPolicyConditions {
@@ -1832,6 +1876,8 @@ impl ToJson for ChatMediaPolicyConditions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMessage {
@@ -2001,6 +2047,8 @@ impl ToJson for ChatMessage {
 /// Values of [`ChatMessage::body_type`](struct@ChatMessage) (JSON `bodyType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatMessageBodyType {
@@ -2069,6 +2117,8 @@ impl ToJson for ChatMessageBodyType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatMessageUser {
@@ -2158,6 +2208,8 @@ impl ToJson for ChatMessageUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationDeletionProtectionQuery {
@@ -2212,6 +2264,8 @@ impl ToJson for ConversationDeletionProtectionQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformCallMediaPolicy {
@@ -2278,6 +2332,8 @@ impl ToJson for CrossPlatformCallMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformChatMediaPolicy {
@@ -2344,6 +2400,8 @@ impl ToJson for CrossPlatformChatMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformEmailMediaPolicy {
@@ -2410,6 +2468,8 @@ impl ToJson for CrossPlatformEmailMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformMediaPolicies {
@@ -2498,6 +2558,8 @@ impl ToJson for CrossPlatformMediaPolicies {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformMessageMediaPolicy {
@@ -2564,6 +2626,8 @@ impl ToJson for CrossPlatformMessageMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformPolicy {
@@ -2727,6 +2791,8 @@ impl ToJson for CrossPlatformPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformPolicyActions {
@@ -2860,6 +2926,8 @@ impl ToJson for CrossPlatformPolicyActions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformPolicyCreate {
@@ -3027,6 +3095,8 @@ impl ToJson for CrossPlatformPolicyCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossPlatformPolicyUpdate {
@@ -3077,6 +3147,8 @@ impl ToJson for CrossPlatformPolicyUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DatePicker {
@@ -3178,6 +3250,8 @@ impl ToJson for DatePicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DatePickerAvailableDateTime {
@@ -3244,6 +3318,8 @@ impl ToJson for DatePickerAvailableDateTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRetention {
@@ -3297,6 +3373,8 @@ impl ToJson for DeleteRetention {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DurationCondition {
@@ -3376,6 +3454,8 @@ impl ToJson for DurationCondition {
 /// Values of [`DurationCondition::duration_target`](struct@DurationCondition) (JSON `durationTarget`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DurationConditionDurationTarget {
@@ -3423,6 +3503,8 @@ impl ToJson for DurationConditionDurationTarget {
 /// Values of [`DurationCondition::duration_mode`](struct@DurationCondition) (JSON `durationMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DurationConditionDurationMode {
@@ -3475,6 +3557,8 @@ impl ToJson for DurationConditionDurationMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailAttachment {
@@ -3564,6 +3648,8 @@ impl ToJson for EmailAttachment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMediaPolicy {
@@ -3630,6 +3716,8 @@ impl ToJson for EmailMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMediaPolicyConditions {
@@ -3749,6 +3837,8 @@ impl ToJson for EmailMediaPolicyConditions {
 /// Values of [`EmailMediaPolicyConditions::customer_participation`](struct@EmailMediaPolicyConditions) (JSON `customerParticipation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMediaPolicyConditionsCustomerParticipation {
@@ -3797,6 +3887,8 @@ impl ToJson for EmailMediaPolicyConditionsCustomerParticipation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptionKey {
@@ -3937,6 +4029,8 @@ impl ToJson for EncryptionKey {
 /// Values of [`EncryptionKey::key_configuration_type`](struct@EncryptionKey) (JSON `keyConfigurationType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EncryptionKeyKeyConfigurationType {
@@ -3993,6 +4087,8 @@ impl ToJson for EncryptionKeyKeyConfigurationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptionKeyEntityListing {
@@ -4124,6 +4220,8 @@ impl ToJson for EncryptionKeyEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Endpoint {
@@ -4370,6 +4468,8 @@ impl ToJson for Endpoint {
 /// Values of [`Endpoint::state`](struct@Endpoint) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EndpointState {
@@ -4422,6 +4522,8 @@ impl ToJson for EndpointState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationAssignment {
@@ -4484,6 +4586,8 @@ impl ToJson for EvaluationAssignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecuteRecordingJobsQuery {
@@ -4537,6 +4641,8 @@ impl ToJson for ExecuteRecordingJobsQuery {
 /// Values of [`ExecuteRecordingJobsQuery::state`](struct@ExecuteRecordingJobsQuery) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExecuteRecordingJobsQueryState {
@@ -4581,6 +4687,8 @@ impl ToJson for ExecuteRecordingJobsQueryState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailedDeleteProtectionUpdate {
@@ -4652,6 +4760,8 @@ impl ToJson for FailedDeleteProtectionUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailedRecordingEntityListing {
@@ -4783,6 +4893,8 @@ impl ToJson for FailedRecordingEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiateScreenRecording {
@@ -4854,6 +4966,8 @@ impl ToJson for InitiateScreenRecording {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationExport {
@@ -4922,6 +5036,8 @@ impl ToJson for IntegrationExport {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InteractiveApplication {
@@ -4988,6 +5104,8 @@ impl ToJson for InteractiveApplication {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyRotationSchedule {
@@ -5072,6 +5190,8 @@ impl ToJson for KeyRotationSchedule {
 /// Values of [`KeyRotationSchedule::period`](struct@KeyRotationSchedule) (JSON `period`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyRotationSchedulePeriod {
@@ -5132,6 +5252,8 @@ impl ToJson for KeyRotationSchedulePeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPicker {
@@ -5233,6 +5355,8 @@ impl ToJson for ListPicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPickerItem {
@@ -5327,6 +5451,8 @@ impl ToJson for ListPickerItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPickerSection {
@@ -5410,6 +5536,8 @@ impl ToJson for ListPickerSection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalEncryptionConfiguration {
@@ -5524,6 +5652,8 @@ impl ToJson for LocalEncryptionConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalEncryptionKeyRequest {
@@ -5604,6 +5734,8 @@ impl ToJson for LocalEncryptionKeyRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManageDeleteProtectionResult {
@@ -5656,6 +5788,8 @@ impl ToJson for ManageDeleteProtectionResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaPolicies {
@@ -5744,6 +5878,8 @@ impl ToJson for MediaPolicies {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaResult {
@@ -5803,6 +5939,8 @@ impl ToJson for MediaResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaAttachment {
@@ -5901,6 +6039,8 @@ impl ToJson for MessageMediaAttachment {
 /// Values of [`MessageMediaAttachment::media_type`](struct@MessageMediaAttachment) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaAttachmentMediaType {
@@ -5953,6 +6093,8 @@ impl ToJson for MessageMediaAttachmentMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaPolicy {
@@ -6019,6 +6161,8 @@ impl ToJson for MessageMediaPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaPolicyConditions {
@@ -6138,6 +6282,8 @@ impl ToJson for MessageMediaPolicyConditions {
 /// Values of [`MessageMediaPolicyConditions::customer_participation`](struct@MessageMediaPolicyConditions) (JSON `customerParticipation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaPolicyConditionsCustomerParticipation {
@@ -6186,6 +6332,8 @@ impl ToJson for MessageMediaPolicyConditionsCustomerParticipation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageStickerAttachment {
@@ -6252,6 +6400,8 @@ impl ToJson for MessageStickerAttachment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MeteredAssignmentByAgent {
@@ -6350,6 +6500,8 @@ impl ToJson for MeteredAssignmentByAgent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MeteredEvaluationAssignment {
@@ -6448,6 +6600,8 @@ impl ToJson for MeteredEvaluationAssignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrphanRecording {
@@ -6647,6 +6801,8 @@ impl ToJson for OrphanRecording {
 /// Values of [`OrphanRecording::provider_type`](struct@OrphanRecording) (JSON `providerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrphanRecordingProviderType {
@@ -6710,6 +6866,8 @@ impl ToJson for OrphanRecordingProviderType {
 /// Values of [`OrphanRecording::media_type`](struct@OrphanRecording) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrphanRecordingMediaType {
@@ -6765,6 +6923,8 @@ impl ToJson for OrphanRecordingMediaType {
 /// Values of [`OrphanRecording::media_subtype`](struct@OrphanRecording) (JSON `mediaSubtype`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrphanRecordingMediaSubtype {
@@ -6824,6 +6984,8 @@ impl ToJson for OrphanRecordingMediaSubtype {
 /// Values of [`OrphanRecording::file_state`](struct@OrphanRecording) (JSON `fileState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrphanRecordingFileState {
@@ -6887,6 +7049,8 @@ impl ToJson for OrphanRecordingFileState {
 /// Values of [`OrphanRecording::orphan_status`](struct@OrphanRecording) (JSON `orphanStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrphanRecordingOrphanStatus {
@@ -6946,6 +7110,8 @@ impl ToJson for OrphanRecordingOrphanStatus {
 /// Values of [`OrphanRecording::region`](struct@OrphanRecording) (JSON `region`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrphanRecordingRegion {
@@ -7066,6 +7232,8 @@ impl ToJson for OrphanRecordingRegion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrphanRecordingListing {
@@ -7197,6 +7365,8 @@ impl ToJson for OrphanRecordingListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrphanUpdateRequest {
@@ -7293,6 +7463,8 @@ impl ToJson for OrphanUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentLineItem {
@@ -7359,6 +7531,8 @@ impl ToJson for PaymentLineItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentRequest {
@@ -7470,6 +7644,8 @@ impl ToJson for PaymentRequest {
 /// Values of [`PaymentRequest::payment_platform`](struct@PaymentRequest) (JSON `paymentPlatform`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentRequestPaymentPlatform {
@@ -7514,6 +7690,8 @@ impl ToJson for PaymentRequestPaymentPlatform {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentResponse {
@@ -7590,6 +7768,8 @@ impl ToJson for PaymentResponse {
 /// Values of [`PaymentResponse::payment_status`](struct@PaymentResponse) (JSON `paymentStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentResponsePaymentStatus {
@@ -7638,6 +7818,8 @@ impl ToJson for PaymentResponsePaymentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
@@ -7804,6 +7986,8 @@ impl ToJson for Policy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyActions {
@@ -7955,6 +8139,8 @@ impl ToJson for PolicyActions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyConditions {
@@ -8094,6 +8280,8 @@ impl ToJson for PolicyConditions {
 /// Values of [`PolicyConditions::customer_participation`](struct@PolicyConditions) (JSON `customerParticipation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyConditionsCustomerParticipation {
@@ -8142,6 +8330,8 @@ impl ToJson for PolicyConditionsCustomerParticipation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyCreate {
@@ -8309,6 +8499,8 @@ impl ToJson for PolicyCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyEntityListing {
@@ -8440,6 +8632,8 @@ impl ToJson for PolicyEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyErrorMessage {
@@ -8549,6 +8743,8 @@ impl ToJson for PolicyErrorMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyErrors {
@@ -8602,6 +8798,8 @@ impl ToJson for PolicyErrors {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyUpdate {
@@ -8652,6 +8850,8 @@ impl ToJson for PolicyUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyUser {
@@ -9102,6 +9302,8 @@ impl ToJson for PolicyUser {
 /// Values of [`PolicyUser::state`](struct@PolicyUser) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PolicyUserState {
@@ -9154,6 +9356,8 @@ impl ToJson for PolicyUserState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishedSurveyFormReference {
@@ -9240,6 +9444,8 @@ impl ToJson for PublishedSurveyFormReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuickReply {
@@ -9338,6 +9544,8 @@ impl ToJson for QuickReply {
 /// Values of [`QuickReply::action`](struct@QuickReply) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QuickReplyAction {
@@ -9382,6 +9590,8 @@ impl ToJson for QuickReplyAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReceivedReplyMessage {
@@ -9448,6 +9658,8 @@ impl ToJson for ReceivedReplyMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Recording {
@@ -9869,6 +10081,8 @@ impl ToJson for Recording {
 /// Values of [`Recording::media_subtype`](struct@Recording) (JSON `mediaSubtype`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMediaSubtype {
@@ -9928,6 +10142,8 @@ impl ToJson for RecordingMediaSubtype {
 /// Values of [`Recording::file_state`](struct@Recording) (JSON `fileState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingFileState {
@@ -9995,6 +10211,8 @@ impl ToJson for RecordingFileState {
 /// Values of [`Recording::archive_medium`](struct@Recording) (JSON `archiveMedium`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingArchiveMedium {
@@ -10038,6 +10256,8 @@ impl ToJson for RecordingArchiveMedium {
 /// Values of [`Recording::recording_file_role`](struct@Recording) (JSON `recordingFileRole`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingRecordingFileRole {
@@ -10085,6 +10305,8 @@ impl ToJson for RecordingRecordingFileRole {
 /// Values of [`Recording::recording_error_status`](struct@Recording) (JSON `recordingErrorStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingRecordingErrorStatus {
@@ -10129,6 +10351,8 @@ impl ToJson for RecordingRecordingErrorStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingAttachment {
@@ -10238,6 +10462,8 @@ impl ToJson for RecordingAttachment {
 /// Values of [`RecordingAttachment::media_type`](struct@RecordingAttachment) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingAttachmentMediaType {
@@ -10298,6 +10524,8 @@ impl ToJson for RecordingAttachmentMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingContentStory {
@@ -10374,6 +10602,8 @@ impl ToJson for RecordingContentStory {
 /// Values of [`RecordingContentStory::r#type`](struct@RecordingContentStory) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingContentStoryType {
@@ -10422,6 +10652,8 @@ impl ToJson for RecordingContentStoryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingEmailMessage {
@@ -10569,6 +10801,8 @@ impl ToJson for RecordingEmailMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingEncryptionConfiguration {
@@ -10693,6 +10927,8 @@ impl ToJson for RecordingEncryptionConfiguration {
 /// Values of [`RecordingEncryptionConfiguration::key_configuration_type`](struct@RecordingEncryptionConfiguration) (JSON `keyConfigurationType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingEncryptionConfigurationKeyConfigurationType {
@@ -10749,6 +10985,8 @@ impl ToJson for RecordingEncryptionConfigurationKeyConfigurationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingEncryptionConfigurationListing {
@@ -10817,6 +11055,8 @@ impl ToJson for RecordingEncryptionConfigurationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingForm {
@@ -10938,6 +11178,8 @@ impl ToJson for RecordingForm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingFormPage {
@@ -11015,6 +11257,8 @@ impl ToJson for RecordingFormPage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingFormPageComponent {
@@ -11113,6 +11357,8 @@ impl ToJson for RecordingFormPageComponent {
 /// Values of [`RecordingFormPageComponent::form_component_type`](struct@RecordingFormPageComponent) (JSON `formComponentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingFormPageComponentFormComponentType {
@@ -11169,6 +11415,8 @@ impl ToJson for RecordingFormPageComponentFormComponentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingFormResponseComponent {
@@ -11235,6 +11483,8 @@ impl ToJson for RecordingFormResponseComponent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingFormResponseContent {
@@ -11300,6 +11550,8 @@ impl ToJson for RecordingFormResponseContent {
 /// Values of [`RecordingFormResponseContent::content_type`](struct@RecordingFormResponseContent) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingFormResponseContentContentType {
@@ -11344,6 +11596,8 @@ impl ToJson for RecordingFormResponseContentContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingInput {
@@ -11432,6 +11686,8 @@ impl ToJson for RecordingInput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingIntroduction {
@@ -11498,6 +11754,8 @@ impl ToJson for RecordingIntroduction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingJob {
@@ -11697,6 +11955,8 @@ impl ToJson for RecordingJob {
 /// Values of [`RecordingJob::state`](struct@RecordingJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingJobState {
@@ -11761,6 +12021,8 @@ impl ToJson for RecordingJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingJobEntityListing {
@@ -11892,6 +12154,8 @@ impl ToJson for RecordingJobEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingJobFailedRecording {
@@ -11958,6 +12222,8 @@ impl ToJson for RecordingJobFailedRecording {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingJobsQuery {
@@ -12146,6 +12412,8 @@ impl ToJson for RecordingJobsQuery {
 /// Values of [`RecordingJobsQuery::action`](struct@RecordingJobsQuery) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingJobsQueryAction {
@@ -12198,6 +12466,8 @@ impl ToJson for RecordingJobsQueryAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingLocation {
@@ -12297,6 +12567,8 @@ impl ToJson for RecordingLocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingMessageReceipt {
@@ -12384,6 +12656,8 @@ impl ToJson for RecordingMessageReceipt {
 /// Values of [`RecordingMessageReceipt::status`](struct@RecordingMessageReceipt) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMessageReceiptStatus {
@@ -12448,6 +12722,8 @@ impl ToJson for RecordingMessageReceiptStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingMessageReceiptReason {
@@ -12513,6 +12789,8 @@ impl ToJson for RecordingMessageReceiptReason {
 /// Values of [`RecordingMessageReceiptReason::code`](struct@RecordingMessageReceiptReason) (JSON `code`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMessageReceiptReasonCode {
@@ -12605,6 +12883,8 @@ impl ToJson for RecordingMessageReceiptReasonCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingMessagingMessage {
@@ -13011,6 +13291,8 @@ impl ToJson for RecordingMessagingMessage {
 /// Values of [`RecordingMessagingMessage::content_type`](struct@RecordingMessagingMessage) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMessagingMessageContentType {
@@ -13138,6 +13420,8 @@ impl ToJson for RecordingMessagingMessageContentType {
 /// Values of [`RecordingMessagingMessage::social_visibility`](struct@RecordingMessagingMessage) (JSON `socialVisibility`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMessagingMessageSocialVisibility {
@@ -13186,6 +13470,8 @@ impl ToJson for RecordingMessagingMessageSocialVisibility {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingMetadata {
@@ -13463,6 +13749,8 @@ impl ToJson for RecordingMetadata {
 /// Values of [`RecordingMetadata::media_subtype`](struct@RecordingMetadata) (JSON `mediaSubtype`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMetadataMediaSubtype {
@@ -13522,6 +13810,8 @@ impl ToJson for RecordingMetadataMediaSubtype {
 /// Values of [`RecordingMetadata::file_state`](struct@RecordingMetadata) (JSON `fileState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMetadataFileState {
@@ -13589,6 +13879,8 @@ impl ToJson for RecordingMetadataFileState {
 /// Values of [`RecordingMetadata::archive_medium`](struct@RecordingMetadata) (JSON `archiveMedium`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMetadataArchiveMedium {
@@ -13632,6 +13924,8 @@ impl ToJson for RecordingMetadataArchiveMedium {
 /// Values of [`RecordingMetadata::region`](struct@RecordingMetadata) (JSON `region`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingMetadataRegion {
@@ -13752,6 +14046,8 @@ impl ToJson for RecordingMetadataRegion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingNotificationResponse {
@@ -13839,6 +14135,8 @@ impl ToJson for RecordingNotificationResponse {
 /// Values of [`RecordingNotificationResponse::notification_status`](struct@RecordingNotificationResponse) (JSON `notificationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingNotificationResponseNotificationStatus {
@@ -13887,6 +14185,8 @@ impl ToJson for RecordingNotificationResponseNotificationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingNotificationTemplate {
@@ -14008,6 +14308,8 @@ impl ToJson for RecordingNotificationTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingRetention {
@@ -14135,6 +14437,8 @@ impl ToJson for RecordingRetention {
 /// Values of [`RecordingRetention::archive_medium`](struct@RecordingRetention) (JSON `archiveMedium`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingRetentionArchiveMedium {
@@ -14179,6 +14483,8 @@ impl ToJson for RecordingRetentionArchiveMedium {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingRetentionCursorEntityListing {
@@ -14256,6 +14562,8 @@ impl ToJson for RecordingRetentionCursorEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingRoadsideAssistance {
@@ -14355,6 +14663,8 @@ impl ToJson for RecordingRoadsideAssistance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingSettings {
@@ -14462,6 +14772,8 @@ impl ToJson for RecordingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingTemplateBody {
@@ -14517,6 +14829,8 @@ impl ToJson for RecordingTemplateBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingTemplateButton {
@@ -14626,6 +14940,8 @@ impl ToJson for RecordingTemplateButton {
 /// Values of [`RecordingTemplateButton::r#type`](struct@RecordingTemplateButton) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingTemplateButtonType {
@@ -14678,6 +14994,8 @@ impl ToJson for RecordingTemplateButtonType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingTemplateCard {
@@ -14755,6 +15073,8 @@ impl ToJson for RecordingTemplateCard {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingTemplateCarousel {
@@ -14810,6 +15130,8 @@ impl ToJson for RecordingTemplateCarousel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingTemplateFooter {
@@ -14865,6 +15187,8 @@ impl ToJson for RecordingTemplateFooter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingTemplateHeader {
@@ -14941,6 +15265,8 @@ impl ToJson for RecordingTemplateHeader {
 /// Values of [`RecordingTemplateHeader::r#type`](struct@RecordingTemplateHeader) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingTemplateHeaderType {
@@ -14989,6 +15315,8 @@ impl ToJson for RecordingTemplateHeaderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingUploadReport {
@@ -15082,6 +15410,8 @@ impl ToJson for RecordingUploadReport {
 /// Values of [`RecordingUploadReport::state`](struct@RecordingUploadReport) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingUploadReportState {
@@ -15134,6 +15464,8 @@ impl ToJson for RecordingUploadReportState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingUploadReportRequest {
@@ -15198,6 +15530,8 @@ impl ToJson for RecordingUploadReportRequest {
 /// Values of [`RecordingUploadReportRequest::upload_status`](struct@RecordingUploadReportRequest) (JSON `uploadStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecordingUploadReportRequestUploadStatus {
@@ -15254,6 +15588,8 @@ impl ToJson for RecordingUploadReportRequestUploadStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingWheelPicker {
@@ -15320,6 +15656,8 @@ impl ToJson for RecordingWheelPicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordingWheelPickerItem {
@@ -15408,6 +15746,8 @@ impl ToJson for RecordingWheelPickerItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RetentionDuration {
@@ -15470,6 +15810,8 @@ impl ToJson for RetentionDuration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RichLink {
@@ -15580,6 +15922,8 @@ impl ToJson for RichLink {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RichLinkHeader {
@@ -15656,6 +16000,8 @@ impl ToJson for RichLinkHeader {
 /// Values of [`RichLinkHeader::r#type`](struct@RichLinkHeader) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RichLinkHeaderType {
@@ -15712,6 +16058,8 @@ impl ToJson for RichLinkHeaderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenRecordingActiveSessions {
@@ -15764,6 +16112,8 @@ impl ToJson for ScreenRecordingActiveSessions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenRecordingMetaData {
@@ -15871,6 +16221,8 @@ impl ToJson for ScreenRecordingMetaData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScreenRecordingMetaDataRequest {
@@ -15939,6 +16291,8 @@ impl ToJson for ScreenRecordingMetaDataRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyAssignment {
@@ -16051,6 +16405,8 @@ impl ToJson for SurveyAssignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeAllowed {
@@ -16122,6 +16478,8 @@ impl ToJson for TimeAllowed {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeInterval {
@@ -16202,6 +16560,8 @@ impl ToJson for TimeInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `recording` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeSlot {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentJobListing {
@@ -88,6 +90,8 @@ impl ToJson for AssessmentJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssessmentListing {
@@ -165,6 +169,8 @@ impl ToJson for AssessmentListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthorizedDomains {
@@ -220,6 +226,8 @@ impl ToJson for AuthorizedDomains {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableMediaType {
@@ -286,6 +294,8 @@ impl ToJson for AvailableMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableMediaTypeEntityListing {
@@ -336,6 +346,8 @@ impl ToJson for AvailableMediaTypeEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BenefitAssessment {
@@ -467,6 +479,8 @@ impl ToJson for BenefitAssessment {
 /// Values of [`BenefitAssessment::state`](struct@BenefitAssessment) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BenefitAssessmentState {
@@ -519,6 +533,8 @@ impl ToJson for BenefitAssessmentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BenefitAssessmentJob {
@@ -617,6 +633,8 @@ impl ToJson for BenefitAssessmentJob {
 /// Values of [`BenefitAssessmentJob::state`](struct@BenefitAssessmentJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BenefitAssessmentJobState {
@@ -665,6 +683,8 @@ impl ToJson for BenefitAssessmentJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Check {
@@ -730,6 +750,8 @@ impl ToJson for Check {
 /// Values of [`Check::result`](struct@Check) (JSON `result`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckResult {
@@ -789,6 +811,8 @@ impl ToJson for CheckResult {
 /// Values of [`Check::r#type`](struct@Check) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckType {
@@ -873,6 +897,8 @@ impl ToJson for CheckType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComparisonPeriod {
@@ -994,6 +1020,8 @@ impl ToJson for ComparisonPeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComparisonPeriodListing {
@@ -1062,6 +1090,8 @@ impl ToJson for ComparisonPeriodListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Compliance {
@@ -1145,6 +1175,8 @@ impl ToJson for Compliance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComplianceResponse {
@@ -1202,6 +1234,8 @@ impl ToJson for ComplianceResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactCenterSettings {
@@ -1254,6 +1288,8 @@ impl ToJson for ContactCenterSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBenefitAssessmentJobRequest {
@@ -1306,6 +1342,8 @@ impl ToJson for CreateBenefitAssessmentJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBenefitAssessmentRequest {
@@ -1360,6 +1398,8 @@ impl ToJson for CreateBenefitAssessmentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKpiRequest {
@@ -1461,6 +1501,8 @@ impl ToJson for CreateKpiRequest {
 /// Values of [`CreateKpiRequest::kpi_type`](struct@CreateKpiRequest) (JSON `kpiType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateKpiRequestKpiType {
@@ -1516,6 +1558,8 @@ impl ToJson for CreateKpiRequestKpiType {
 /// Values of [`CreateKpiRequest::source`](struct@CreateKpiRequest) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateKpiRequestSource {
@@ -1568,6 +1612,8 @@ impl ToJson for CreateKpiRequestSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePredictorRequest {
@@ -1668,6 +1714,8 @@ impl ToJson for CreatePredictorRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateQueueRequest {
@@ -2183,6 +2231,8 @@ impl ToJson for CreateQueueRequest {
 /// Values of [`CreateQueueRequest::scoring_method`](struct@CreateQueueRequest) (JSON `scoringMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateQueueRequestScoringMethod {
@@ -2230,6 +2280,8 @@ impl ToJson for CreateQueueRequestScoringMethod {
 /// Values of [`CreateQueueRequest::last_agent_routing_mode`](struct@CreateQueueRequest) (JSON `lastAgentRoutingMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateQueueRequestLastAgentRoutingMode {
@@ -2281,6 +2333,8 @@ impl ToJson for CreateQueueRequestLastAgentRoutingMode {
 /// Values of [`CreateQueueRequest::skill_evaluation_method`](struct@CreateQueueRequest) (JSON `skillEvaluationMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateQueueRequestSkillEvaluationMethod {
@@ -2333,6 +2387,8 @@ impl ToJson for CreateQueueRequestSkillEvaluationMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoutingSkill {
@@ -2398,6 +2454,8 @@ impl ToJson for CreateRoutingSkill {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUtilizationLabelRequest {
@@ -2463,6 +2521,8 @@ impl ToJson for CreateUtilizationLabelRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomSmtpServerRequest {
@@ -2518,6 +2578,8 @@ impl ToJson for CustomSmtpServerRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DmarcResult {
@@ -2611,6 +2673,8 @@ impl ToJson for DmarcResult {
 /// Values of [`DmarcResult::status`](struct@DmarcResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DmarcResultStatus {
@@ -2662,6 +2726,8 @@ impl ToJson for DmarcResultStatus {
 /// Values of [`DmarcResult::detected_policy`](struct@DmarcResult) (JSON `detectedPolicy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DmarcResultDetectedPolicy {
@@ -2718,6 +2784,8 @@ impl ToJson for DmarcResultDetectedPolicy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DnsRecordEntry {
@@ -2794,6 +2862,8 @@ impl ToJson for DnsRecordEntry {
 /// Values of [`DnsRecordEntry::verification_status`](struct@DnsRecordEntry) (JSON `verificationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DnsRecordEntryVerificationStatus {
@@ -2850,6 +2920,8 @@ impl ToJson for DnsRecordEntryVerificationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Domains {
@@ -2927,6 +2999,8 @@ impl ToJson for Domains {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailErrorInfo {
@@ -2993,6 +3067,8 @@ impl ToJson for EmailErrorInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailOutboundDomainResult {
@@ -3100,6 +3176,8 @@ impl ToJson for EmailOutboundDomainResult {
 /// Values of [`EmailOutboundDomainResult::sender_status`](struct@EmailOutboundDomainResult) (JSON `senderStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailOutboundDomainResultSenderStatus {
@@ -3159,6 +3237,8 @@ impl ToJson for EmailOutboundDomainResultSenderStatus {
 /// Values of [`EmailOutboundDomainResult::sender_type`](struct@EmailOutboundDomainResult) (JSON `senderType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailOutboundDomainResultSenderType {
@@ -3215,6 +3295,8 @@ impl ToJson for EmailOutboundDomainResultSenderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailSetting {
@@ -3310,6 +3392,8 @@ impl ToJson for EmailSetting {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailSettingEntityListing {
@@ -3441,6 +3525,8 @@ impl ToJson for EmailSettingEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailSettingReference {
@@ -3518,6 +3604,8 @@ impl ToJson for EmailSettingReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailSetup {
@@ -3570,6 +3658,8 @@ impl ToJson for EmailSetup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimatedWaitTimePredictions {
@@ -3624,6 +3714,8 @@ impl ToJson for EstimatedWaitTimePredictions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GraphApiSettings {
@@ -3700,6 +3792,8 @@ impl ToJson for GraphApiSettings {
 /// Values of [`GraphApiSettings::status`](struct@GraphApiSettings) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GraphApiSettingsStatus {
@@ -3760,6 +3854,8 @@ impl ToJson for GraphApiSettingsStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HelpSettings {
@@ -3830,6 +3926,8 @@ impl ToJson for HelpSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityResolutionQueueConfig {
@@ -3880,6 +3978,8 @@ impl ToJson for IdentityResolutionQueueConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImapSettings {
@@ -3956,6 +4056,8 @@ impl ToJson for ImapSettings {
 /// Values of [`ImapSettings::status`](struct@ImapSettings) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImapSettingsStatus {
@@ -4020,6 +4122,8 @@ impl ToJson for ImapSettingsStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InboundDomain {
@@ -4182,6 +4286,8 @@ impl ToJson for InboundDomain {
 /// Values of [`InboundDomain::mx_record_status`](struct@InboundDomain) (JSON `mxRecordStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InboundDomainMxRecordStatus {
@@ -4234,6 +4340,8 @@ impl ToJson for InboundDomainMxRecordStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InboundDomainCreateRequest {
@@ -4354,6 +4462,8 @@ impl ToJson for InboundDomainCreateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InboundDomainEntityListing {
@@ -4485,6 +4595,8 @@ impl ToJson for InboundDomainEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InboundDomainPatchRequest {
@@ -4581,6 +4693,8 @@ impl ToJson for InboundDomainPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InboundRouteEntityListing {
@@ -4712,6 +4826,8 @@ impl ToJson for InboundRouteEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyPerformanceIndicator {
@@ -4920,6 +5036,8 @@ impl ToJson for KeyPerformanceIndicator {
 /// Values of [`KeyPerformanceIndicator::optimization_type`](struct@KeyPerformanceIndicator) (JSON `optimizationType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorOptimizationType {
@@ -4967,6 +5085,8 @@ impl ToJson for KeyPerformanceIndicatorOptimizationType {
 /// Values of [`KeyPerformanceIndicator::problem_type`](struct@KeyPerformanceIndicator) (JSON `problemType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorProblemType {
@@ -5014,6 +5134,8 @@ impl ToJson for KeyPerformanceIndicatorProblemType {
 /// Values of [`KeyPerformanceIndicator::kpi_type`](struct@KeyPerformanceIndicator) (JSON `kpiType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorKpiType {
@@ -5077,6 +5199,8 @@ impl ToJson for KeyPerformanceIndicatorKpiType {
 /// Values of [`KeyPerformanceIndicator::source`](struct@KeyPerformanceIndicator) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorSource {
@@ -5128,6 +5252,8 @@ impl ToJson for KeyPerformanceIndicatorSource {
 /// Values of [`KeyPerformanceIndicator::status`](struct@KeyPerformanceIndicator) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorStatus {
@@ -5175,6 +5301,8 @@ impl ToJson for KeyPerformanceIndicatorStatus {
 /// Values of [`KeyPerformanceIndicator::kpi_group`](struct@KeyPerformanceIndicator) (JSON `kpiGroup`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorKpiGroup {
@@ -5223,6 +5351,8 @@ impl ToJson for KeyPerformanceIndicatorKpiGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyPerformanceIndicatorAssessment {
@@ -5299,6 +5429,8 @@ impl ToJson for KeyPerformanceIndicatorAssessment {
 /// Values of [`KeyPerformanceIndicatorAssessment::assessment_result`](struct@KeyPerformanceIndicatorAssessment) (JSON `assessmentResult`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorAssessmentAssessmentResult {
@@ -5359,6 +5491,8 @@ impl ToJson for KeyPerformanceIndicatorAssessmentAssessmentResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyPerformanceIndicatorEntityListing {
@@ -5409,6 +5543,8 @@ impl ToJson for KeyPerformanceIndicatorEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyPerformanceIndicatorType {
@@ -5474,6 +5610,8 @@ impl ToJson for KeyPerformanceIndicatorType {
 /// Values of [`KeyPerformanceIndicatorType::id`](struct@KeyPerformanceIndicatorType) (JSON `id`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyPerformanceIndicatorTypeId {
@@ -5538,6 +5676,8 @@ impl ToJson for KeyPerformanceIndicatorTypeId {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KpiResult {
@@ -5647,6 +5787,8 @@ impl ToJson for KpiResult {
 /// Values of [`KpiResult::media_type`](struct@KpiResult) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KpiResultMediaType {
@@ -5699,6 +5841,8 @@ impl ToJson for KpiResultMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MailFromResult {
@@ -5777,6 +5921,8 @@ impl ToJson for MailFromResult {
 /// Values of [`MailFromResult::status`](struct@MailFromResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MailFromResultStatus {
@@ -5833,6 +5979,8 @@ impl ToJson for MailFromResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OptInSettings {
@@ -5903,6 +6051,8 @@ impl ToJson for OptInSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundDomain {
@@ -6034,6 +6184,8 @@ impl ToJson for OutboundDomain {
 /// Values of [`OutboundDomain::sender_type`](struct@OutboundDomain) (JSON `senderType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundDomainSenderType {
@@ -6090,6 +6242,8 @@ impl ToJson for OutboundDomainSenderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundDomainCreateRequest {
@@ -6178,6 +6332,8 @@ impl ToJson for OutboundDomainCreateRequest {
 /// Values of [`OutboundDomainCreateRequest::sender_type`](struct@OutboundDomainCreateRequest) (JSON `senderType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundDomainCreateRequestSenderType {
@@ -6234,6 +6390,8 @@ impl ToJson for OutboundDomainCreateRequestSenderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundDomainEntityListing {
@@ -6365,6 +6523,8 @@ impl ToJson for OutboundDomainEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundDomainPatchRequest {
@@ -6438,6 +6598,8 @@ impl ToJson for OutboundDomainPatchRequest {
 /// Values of [`OutboundDomainPatchRequest::sender_type`](struct@OutboundDomainPatchRequest) (JSON `senderType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundDomainPatchRequestSenderType {
@@ -6494,6 +6656,8 @@ impl ToJson for OutboundDomainPatchRequestSenderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundQueueIdentityResolutionConfig {
@@ -6573,6 +6737,8 @@ impl ToJson for OutboundQueueIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeConfig {
@@ -6628,6 +6794,8 @@ impl ToJson for OutcomeConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchPredictorRequest {
@@ -6702,6 +6870,8 @@ impl ToJson for PatchPredictorRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictionResults {
@@ -6793,6 +6963,8 @@ impl ToJson for PredictionResults {
 /// Values of [`PredictionResults::intent`](struct@PredictionResults) (JSON `intent`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictionResultsIntent {
@@ -6864,6 +7036,8 @@ impl ToJson for PredictionResultsIntent {
 /// Values of [`PredictionResults::formula`](struct@PredictionResults) (JSON `formula`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictionResultsFormula {
@@ -6928,6 +7102,8 @@ impl ToJson for PredictionResultsFormula {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Predictor {
@@ -7107,6 +7283,8 @@ impl ToJson for Predictor {
 /// Values of [`Predictor::state`](struct@Predictor) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorState {
@@ -7159,6 +7337,8 @@ impl ToJson for PredictorState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorListing {
@@ -7236,6 +7416,8 @@ impl ToJson for PredictorListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorModel {
@@ -7354,6 +7536,8 @@ impl ToJson for PredictorModel {
 /// Values of [`PredictorModel::media_type`](struct@PredictorModel) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorModelMediaType {
@@ -7406,6 +7590,8 @@ impl ToJson for PredictorModelMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorModelBrief {
@@ -7493,6 +7679,8 @@ impl ToJson for PredictorModelBrief {
 /// Values of [`PredictorModelBrief::media_type`](struct@PredictorModelBrief) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorModelBriefMediaType {
@@ -7544,6 +7732,8 @@ impl ToJson for PredictorModelBriefMediaType {
 /// Values of [`PredictorModelBrief::state`](struct@PredictorModelBrief) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorModelBriefState {
@@ -7600,6 +7790,8 @@ impl ToJson for PredictorModelBriefState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorModelFeature {
@@ -7676,6 +7868,8 @@ impl ToJson for PredictorModelFeature {
 /// Values of [`PredictorModelFeature::r#type`](struct@PredictorModelFeature) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorModelFeatureType {
@@ -7728,6 +7922,8 @@ impl ToJson for PredictorModelFeatureType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorModelFeatureListing {
@@ -7778,6 +7974,8 @@ impl ToJson for PredictorModelFeatureListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorModelRetrainingError {
@@ -7858,6 +8056,8 @@ impl ToJson for PredictorModelRetrainingError {
 /// Values of [`PredictorModelRetrainingError::error_code`](struct@PredictorModelRetrainingError) (JSON `errorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorModelRetrainingErrorErrorCode {
@@ -7910,6 +8110,8 @@ impl ToJson for PredictorModelRetrainingErrorErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorModels {
@@ -7969,6 +8171,8 @@ impl ToJson for PredictorModels {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorSchedule {
@@ -8036,6 +8240,8 @@ impl ToJson for PredictorSchedule {
 /// Values of [`PredictorSchedule::schedule_type`](struct@PredictorSchedule) (JSON `scheduleType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PredictorScheduleScheduleType {
@@ -8084,6 +8290,8 @@ impl ToJson for PredictorScheduleScheduleType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PredictorWorkloadBalancing {
@@ -8163,6 +8371,8 @@ impl ToJson for PredictorWorkloadBalancing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueEntityListing {
@@ -8294,6 +8504,8 @@ impl ToJson for QueueEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueMember {
@@ -8414,6 +8626,8 @@ impl ToJson for QueueMember {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueMemberEntityListing {
@@ -8518,6 +8732,8 @@ impl ToJson for QueueMemberEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueMemberEntityListingV1 {
@@ -8649,6 +8865,8 @@ impl ToJson for QueueMemberEntityListingV1 {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueRequest {
@@ -9153,6 +9371,8 @@ impl ToJson for QueueRequest {
 /// Values of [`QueueRequest::scoring_method`](struct@QueueRequest) (JSON `scoringMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueueRequestScoringMethod {
@@ -9200,6 +9420,8 @@ impl ToJson for QueueRequestScoringMethod {
 /// Values of [`QueueRequest::last_agent_routing_mode`](struct@QueueRequest) (JSON `lastAgentRoutingMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueueRequestLastAgentRoutingMode {
@@ -9251,6 +9473,8 @@ impl ToJson for QueueRequestLastAgentRoutingMode {
 /// Values of [`QueueRequest::skill_evaluation_method`](struct@QueueRequest) (JSON `skillEvaluationMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueueRequestSkillEvaluationMethod {
@@ -9303,6 +9527,8 @@ impl ToJson for QueueRequestSkillEvaluationMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Recipient {
@@ -9443,6 +9669,8 @@ impl ToJson for Recipient {
 /// Values of [`Recipient::messenger_type`](struct@Recipient) (JSON `messengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecipientMessengerType {
@@ -9519,6 +9747,8 @@ impl ToJson for RecipientMessengerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecipientFlow {
@@ -9574,6 +9804,8 @@ impl ToJson for RecipientFlow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecipientListing {
@@ -9705,6 +9937,8 @@ impl ToJson for RecipientListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecipientRequest {
@@ -9757,6 +9991,8 @@ impl ToJson for RecipientRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
@@ -9840,6 +10076,8 @@ impl ToJson for Record {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestScoredAgent {
@@ -9906,6 +10144,8 @@ impl ToJson for RequestScoredAgent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteIdentityResolutionConfig {
@@ -9982,6 +10222,8 @@ impl ToJson for RouteIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingConversationAttributesRequest {
@@ -10087,6 +10329,8 @@ impl ToJson for RoutingConversationAttributesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingConversationAttributesResponse {
@@ -10205,6 +10449,8 @@ impl ToJson for RoutingConversationAttributesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingSettings {
@@ -10257,6 +10503,8 @@ impl ToJson for RoutingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SMSAvailablePhoneNumberEntityListing {
@@ -10307,6 +10555,8 @@ impl ToJson for SMSAvailablePhoneNumberEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillEntityListing {
@@ -10438,6 +10688,8 @@ impl ToJson for SkillEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillExpression {
@@ -10535,6 +10787,8 @@ impl ToJson for SkillExpression {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillExpressionData {
@@ -10589,6 +10843,8 @@ impl ToJson for SkillExpressionData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillExpressionEntityListing {
@@ -10720,6 +10976,8 @@ impl ToJson for SkillExpressionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillExpressionValidationError {
@@ -10797,6 +11055,8 @@ impl ToJson for SkillExpressionValidationError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillExpressionValidationResult {
@@ -10893,6 +11153,8 @@ impl ToJson for SkillExpressionValidationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupDefinition {
@@ -11027,6 +11289,8 @@ impl ToJson for SkillGroupDefinition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupEntityListing {
@@ -11104,6 +11368,8 @@ impl ToJson for SkillGroupEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupMemberDivisionList {
@@ -11154,6 +11420,8 @@ impl ToJson for SkillGroupMemberDivisionList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupMemberDivisions {
@@ -11213,6 +11481,8 @@ impl ToJson for SkillGroupMemberDivisions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupMemberEntityListing {
@@ -11290,6 +11560,8 @@ impl ToJson for SkillGroupMemberEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillGroupWithMemberDivisions {
@@ -11455,6 +11727,8 @@ impl ToJson for SkillGroupWithMemberDivisions {
 /// Values of [`SkillGroupWithMemberDivisions::status`](struct@SkillGroupWithMemberDivisions) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SkillGroupWithMemberDivisionsStatus {
@@ -11503,6 +11777,8 @@ impl ToJson for SkillGroupWithMemberDivisionsStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkillReference {
@@ -11580,6 +11856,8 @@ impl ToJson for SkillReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsAddress {
@@ -11724,6 +12002,8 @@ impl ToJson for SmsAddress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsAddressEntityListing {
@@ -11855,6 +12135,8 @@ impl ToJson for SmsAddressEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsAddressProvision {
@@ -12007,6 +12289,8 @@ impl ToJson for SmsAddressProvision {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsAlphanumericProvision {
@@ -12083,6 +12367,8 @@ impl ToJson for SmsAlphanumericProvision {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsAvailablePhoneNumber {
@@ -12234,6 +12520,8 @@ impl ToJson for SmsAvailablePhoneNumber {
 /// Values of [`SmsAvailablePhoneNumber::phone_number_type`](struct@SmsAvailablePhoneNumber) (JSON `phoneNumberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsAvailablePhoneNumberPhoneNumberType {
@@ -12293,6 +12581,8 @@ impl ToJson for SmsAvailablePhoneNumberPhoneNumberType {
 /// Values of [`SmsAvailablePhoneNumber::address_requirement`](struct@SmsAvailablePhoneNumber) (JSON `addressRequirement`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsAvailablePhoneNumberAddressRequirement {
@@ -12349,6 +12639,8 @@ impl ToJson for SmsAvailablePhoneNumberAddressRequirement {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsIdentityResolutionConfig {
@@ -12425,6 +12717,8 @@ impl ToJson for SmsIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsPhoneNumber {
@@ -12778,6 +13072,8 @@ impl ToJson for SmsPhoneNumber {
 /// Values of [`SmsPhoneNumber::phone_number_type`](struct@SmsPhoneNumber) (JSON `phoneNumberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsPhoneNumberPhoneNumberType {
@@ -12837,6 +13133,8 @@ impl ToJson for SmsPhoneNumberPhoneNumberType {
 /// Values of [`SmsPhoneNumber::phone_number_status`](struct@SmsPhoneNumber) (JSON `phoneNumberStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsPhoneNumberPhoneNumberStatus {
@@ -12900,6 +13198,8 @@ impl ToJson for SmsPhoneNumberPhoneNumberStatus {
 /// Values of [`SmsPhoneNumber::auto_renewable`](struct@SmsPhoneNumber) (JSON `autoRenewable`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsPhoneNumberAutoRenewable {
@@ -12943,6 +13243,8 @@ impl ToJson for SmsPhoneNumberAutoRenewable {
 /// Values of [`SmsPhoneNumber::short_code_billing_type`](struct@SmsPhoneNumber) (JSON `shortCodeBillingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsPhoneNumberShortCodeBillingType {
@@ -12991,6 +13293,8 @@ impl ToJson for SmsPhoneNumberShortCodeBillingType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsPhoneNumberEntityListing {
@@ -13122,6 +13426,8 @@ impl ToJson for SmsPhoneNumberEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsPhoneNumberImport {
@@ -13258,6 +13564,8 @@ impl ToJson for SmsPhoneNumberImport {
 /// Values of [`SmsPhoneNumberImport::phone_number_type`](struct@SmsPhoneNumberImport) (JSON `phoneNumberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsPhoneNumberImportPhoneNumberType {
@@ -13314,6 +13622,8 @@ impl ToJson for SmsPhoneNumberImportPhoneNumberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsPhoneNumberPatchRequest {
@@ -13388,6 +13698,8 @@ impl ToJson for SmsPhoneNumberPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsPhoneNumberProvision {
@@ -13520,6 +13832,8 @@ impl ToJson for SmsPhoneNumberProvision {
 /// Values of [`SmsPhoneNumberProvision::phone_number_type`](struct@SmsPhoneNumberProvision) (JSON `phoneNumberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsPhoneNumberProvisionPhoneNumberType {
@@ -13576,6 +13890,8 @@ impl ToJson for SmsPhoneNumberProvisionPhoneNumberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsProvisioningStatus {
@@ -13663,6 +13979,8 @@ impl ToJson for SmsProvisioningStatus {
 /// Values of [`SmsProvisioningStatus::action`](struct@SmsProvisioningStatus) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsProvisioningStatusAction {
@@ -13718,6 +14036,8 @@ impl ToJson for SmsProvisioningStatusAction {
 /// Values of [`SmsProvisioningStatus::state`](struct@SmsProvisioningStatus) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SmsProvisioningStatusState {
@@ -13770,6 +14090,8 @@ impl ToJson for SmsProvisioningStatusState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StopSettings {
@@ -13840,6 +14162,8 @@ impl ToJson for StopSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestMessage {
@@ -13964,6 +14288,8 @@ impl ToJson for TestMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptionSettings {
@@ -14074,6 +14400,8 @@ impl ToJson for TranscriptionSettings {
 /// Values of [`TranscriptionSettings::transcription`](struct@TranscriptionSettings) (JSON `transcription`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptionSettingsTranscription {
@@ -14126,6 +14454,8 @@ impl ToJson for TranscriptionSettingsTranscription {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateKpiRequest {
@@ -14199,6 +14529,8 @@ impl ToJson for UpdateKpiRequest {
 /// Values of [`UpdateKpiRequest::status`](struct@UpdateKpiRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateKpiRequestStatus {
@@ -14247,6 +14579,8 @@ impl ToJson for UpdateKpiRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSkillDivisionRequest {
@@ -14299,6 +14633,8 @@ impl ToJson for UpdateSkillDivisionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUtilizationLabelRequest {
@@ -14353,6 +14689,8 @@ impl ToJson for UpdateUtilizationLabelRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UtilizationLabel {
@@ -14431,6 +14769,8 @@ impl ToJson for UtilizationLabel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UtilizationLabelEntityListing {
@@ -14562,6 +14902,8 @@ impl ToJson for UtilizationLabelEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UtilizationResponse {
@@ -14636,6 +14978,8 @@ impl ToJson for UtilizationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationResult {
@@ -14701,6 +15045,8 @@ impl ToJson for VerificationResult {
 /// Values of [`VerificationResult::status`](struct@VerificationResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerificationResultStatus {
@@ -14757,6 +15103,8 @@ impl ToJson for VerificationResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapUpCodeConfig {
@@ -14814,6 +15162,8 @@ impl ToJson for WrapUpCodeConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapUpCodeReference {
@@ -14869,6 +15219,8 @@ impl ToJson for WrapUpCodeReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapupCodeEntityListing {
@@ -15000,6 +15352,8 @@ impl ToJson for WrapupCodeEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `routing` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapupCodeRequest {

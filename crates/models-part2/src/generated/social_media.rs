@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentModeration {
@@ -87,6 +89,8 @@ impl ToJson for ContentModeration {
 /// Values of [`ContentModeration::flag`](struct@ContentModeration) (JSON `flag`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentModerationFlag {
@@ -139,6 +143,8 @@ impl ToJson for ContentModerationFlag {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentReaction {
@@ -208,6 +214,8 @@ impl ToJson for ContentReaction {
 /// Values of [`ContentReaction::reaction_type`](struct@ContentReaction) (JSON `reactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentReactionReactionType {
@@ -300,6 +308,8 @@ impl ToJson for ContentReactionReactionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataIngestionRuleStatusPatchRequest {
@@ -353,6 +363,8 @@ impl ToJson for DataIngestionRuleStatusPatchRequest {
 /// Values of [`DataIngestionRuleStatusPatchRequest::status`](struct@DataIngestionRuleStatusPatchRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataIngestionRuleStatusPatchRequestStatus {
@@ -401,6 +413,8 @@ impl ToJson for DataIngestionRuleStatusPatchRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataIngestionRulesMetadata {
@@ -478,6 +492,8 @@ impl ToJson for DataIngestionRulesMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EscalationRuleRequest {
@@ -647,6 +663,8 @@ impl ToJson for EscalationRuleRequest {
 /// Values of [`EscalationRuleRequest::status`](struct@EscalationRuleRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EscalationRuleRequestStatus {
@@ -695,6 +713,8 @@ impl ToJson for EscalationRuleRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EscalationRuleResponse {
@@ -907,6 +927,8 @@ impl ToJson for EscalationRuleResponse {
 /// Values of [`EscalationRuleResponse::status`](struct@EscalationRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EscalationRuleResponseStatus {
@@ -955,6 +977,8 @@ impl ToJson for EscalationRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EscalationTarget {
@@ -1035,6 +1059,8 @@ impl ToJson for EscalationTarget {
 /// Values of [`EscalationTarget::target_type`](struct@EscalationTarget) (JSON `targetType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EscalationTargetTargetType {
@@ -1078,6 +1104,8 @@ impl ToJson for EscalationTargetTargetType {
 /// Values of [`EscalationTarget::destination`](struct@EscalationTarget) (JSON `destination`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EscalationTargetDestination {
@@ -1126,6 +1154,8 @@ impl ToJson for EscalationTargetDestination {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookDataIngestionRuleRequest {
@@ -1202,6 +1232,8 @@ impl ToJson for FacebookDataIngestionRuleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookDataIngestionRuleResponse {
@@ -1363,6 +1395,8 @@ impl ToJson for FacebookDataIngestionRuleResponse {
 /// Values of [`FacebookDataIngestionRuleResponse::status`](struct@FacebookDataIngestionRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FacebookDataIngestionRuleResponseStatus {
@@ -1427,6 +1461,8 @@ impl ToJson for FacebookDataIngestionRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookDataIngestionRuleVersionResponse {
@@ -1591,6 +1627,8 @@ impl ToJson for FacebookDataIngestionRuleVersionResponse {
 /// Values of [`FacebookDataIngestionRuleVersionResponse::status`](struct@FacebookDataIngestionRuleVersionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FacebookDataIngestionRuleVersionResponseStatus {
@@ -1655,6 +1693,8 @@ impl ToJson for FacebookDataIngestionRuleVersionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookDataIngestionRuleVersionResponseEntityListing {
@@ -1786,6 +1826,8 @@ impl ToJson for FacebookDataIngestionRuleVersionResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenericDataIngestionRuleResponse {
@@ -1950,6 +1992,8 @@ impl ToJson for GenericDataIngestionRuleResponse {
 /// Values of [`GenericDataIngestionRuleResponse::status`](struct@GenericDataIngestionRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GenericDataIngestionRuleResponseStatus {
@@ -2014,6 +2058,8 @@ impl ToJson for GenericDataIngestionRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenericDataIngestionRuleResponseEntityListing {
@@ -2145,6 +2191,8 @@ impl ToJson for GenericDataIngestionRuleResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileDataIngestionRuleRequest {
@@ -2236,6 +2284,8 @@ impl ToJson for GoogleBusinessProfileDataIngestionRuleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileDataIngestionRuleResponse {
@@ -2408,6 +2458,8 @@ impl ToJson for GoogleBusinessProfileDataIngestionRuleResponse {
 /// Values of [`GoogleBusinessProfileDataIngestionRuleResponse::status`](struct@GoogleBusinessProfileDataIngestionRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GoogleBusinessProfileDataIngestionRuleResponseStatus {
@@ -2472,6 +2524,8 @@ impl ToJson for GoogleBusinessProfileDataIngestionRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileDataIngestionRuleVersionResponse {
@@ -2647,6 +2701,8 @@ impl ToJson for GoogleBusinessProfileDataIngestionRuleVersionResponse {
 /// Values of [`GoogleBusinessProfileDataIngestionRuleVersionResponse::status`](struct@GoogleBusinessProfileDataIngestionRuleVersionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GoogleBusinessProfileDataIngestionRuleVersionResponseStatus {
@@ -2711,6 +2767,8 @@ impl ToJson for GoogleBusinessProfileDataIngestionRuleVersionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListing {
@@ -2842,6 +2900,8 @@ impl ToJson for GoogleBusinessProfileDataIngestionRuleVersionResponseEntityListi
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramDataIngestionRuleRequest {
@@ -2920,6 +2980,8 @@ impl ToJson for InstagramDataIngestionRuleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramDataIngestionRuleResponse {
@@ -3081,6 +3143,8 @@ impl ToJson for InstagramDataIngestionRuleResponse {
 /// Values of [`InstagramDataIngestionRuleResponse::status`](struct@InstagramDataIngestionRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstagramDataIngestionRuleResponseStatus {
@@ -3145,6 +3209,8 @@ impl ToJson for InstagramDataIngestionRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramDataIngestionRuleVersionResponse {
@@ -3309,6 +3375,8 @@ impl ToJson for InstagramDataIngestionRuleVersionResponse {
 /// Values of [`InstagramDataIngestionRuleVersionResponse::status`](struct@InstagramDataIngestionRuleVersionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstagramDataIngestionRuleVersionResponseStatus {
@@ -3373,6 +3441,8 @@ impl ToJson for InstagramDataIngestionRuleVersionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramDataIngestionRuleVersionResponseEntityListing {
@@ -3504,6 +3574,8 @@ impl ToJson for InstagramDataIngestionRuleVersionResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManualEscalationRequest {
@@ -3569,6 +3641,8 @@ impl ToJson for ManualEscalationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManualEscalationResponse {
@@ -3653,6 +3727,8 @@ impl ToJson for ManualEscalationResponse {
 /// Values of [`ManualEscalationResponse::escalation_status`](struct@ManualEscalationResponse) (JSON `escalationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ManualEscalationResponseEscalationStatus {
@@ -3717,6 +3793,8 @@ impl ToJson for ManualEscalationResponseEscalationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenDataIngestionRuleRequest {
@@ -3795,6 +3873,8 @@ impl ToJson for OpenDataIngestionRuleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenDataIngestionRuleResponse {
@@ -3956,6 +4036,8 @@ impl ToJson for OpenDataIngestionRuleResponse {
 /// Values of [`OpenDataIngestionRuleResponse::status`](struct@OpenDataIngestionRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenDataIngestionRuleResponseStatus {
@@ -4020,6 +4102,8 @@ impl ToJson for OpenDataIngestionRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenDataIngestionRuleVersionResponse {
@@ -4184,6 +4268,8 @@ impl ToJson for OpenDataIngestionRuleVersionResponse {
 /// Values of [`OpenDataIngestionRuleVersionResponse::status`](struct@OpenDataIngestionRuleVersionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenDataIngestionRuleVersionResponseStatus {
@@ -4248,6 +4334,8 @@ impl ToJson for OpenDataIngestionRuleVersionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenDataIngestionRuleVersionResponseEntityListing {
@@ -4379,6 +4467,8 @@ impl ToJson for OpenDataIngestionRuleVersionResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaChannel {
@@ -4529,6 +4619,8 @@ impl ToJson for OpenSocialMediaChannel {
 /// Values of [`OpenSocialMediaChannel::platform`](struct@OpenSocialMediaChannel) (JSON `platform`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaChannelPlatform {
@@ -4572,6 +4664,8 @@ impl ToJson for OpenSocialMediaChannelPlatform {
 /// Values of [`OpenSocialMediaChannel::r#type`](struct@OpenSocialMediaChannel) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaChannelType {
@@ -4616,6 +4710,8 @@ impl ToJson for OpenSocialMediaChannelType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaMessageContent {
@@ -4705,6 +4801,8 @@ impl ToJson for OpenSocialMediaMessageContent {
 /// Values of [`OpenSocialMediaMessageContent::content_type`](struct@OpenSocialMediaMessageContent) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaMessageContentContentType {
@@ -4757,6 +4855,8 @@ impl ToJson for OpenSocialMediaMessageContentContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaNormalizedMessage {
@@ -4879,6 +4979,8 @@ impl ToJson for OpenSocialMediaNormalizedMessage {
 /// Values of [`OpenSocialMediaNormalizedMessage::r#type`](struct@OpenSocialMediaNormalizedMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaNormalizedMessageType {
@@ -4923,6 +5025,8 @@ impl ToJson for OpenSocialMediaNormalizedMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaPublicMetadata {
@@ -5035,6 +5139,8 @@ impl ToJson for OpenSocialMediaPublicMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaReactionsChannel {
@@ -5148,6 +5254,8 @@ impl ToJson for OpenSocialMediaReactionsChannel {
 /// Values of [`OpenSocialMediaReactionsChannel::platform`](struct@OpenSocialMediaReactionsChannel) (JSON `platform`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaReactionsChannelPlatform {
@@ -5191,6 +5299,8 @@ impl ToJson for OpenSocialMediaReactionsChannelPlatform {
 /// Values of [`OpenSocialMediaReactionsChannel::r#type`](struct@OpenSocialMediaReactionsChannel) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaReactionsChannelType {
@@ -5235,6 +5345,8 @@ impl ToJson for OpenSocialMediaReactionsChannelType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaReactionsEvent {
@@ -5292,6 +5404,8 @@ impl ToJson for OpenSocialMediaReactionsEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaReactionsNormalizedEvent {
@@ -5384,6 +5498,8 @@ impl ToJson for OpenSocialMediaReactionsNormalizedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaReactionsRequest {
@@ -5438,6 +5554,8 @@ impl ToJson for OpenSocialMediaReactionsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaRecipient {
@@ -5560,6 +5678,8 @@ impl ToJson for OpenSocialMediaRecipient {
 /// Values of [`OpenSocialMediaRecipient::id_type`](struct@OpenSocialMediaRecipient) (JSON `idType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaRecipientIdType {
@@ -5616,6 +5736,8 @@ impl ToJson for OpenSocialMediaRecipientIdType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialMediaRecipientAdditionalIdentifier {
@@ -5685,6 +5807,8 @@ impl ToJson for OpenSocialMediaRecipientAdditionalIdentifier {
 /// Values of [`OpenSocialMediaRecipientAdditionalIdentifier::r#type`](struct@OpenSocialMediaRecipientAdditionalIdentifier) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenSocialMediaRecipientAdditionalIdentifierType {
@@ -5741,6 +5865,8 @@ impl ToJson for OpenSocialMediaRecipientAdditionalIdentifierType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialNormalizedMessageEntityListing {
@@ -5872,6 +5998,8 @@ impl ToJson for OpenSocialNormalizedMessageEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenSocialReactionsNormalizedEventEntityListing {
@@ -6003,6 +6131,8 @@ impl ToJson for OpenSocialReactionsNormalizedEventEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OverrideEscalationTarget {
@@ -6060,6 +6190,8 @@ impl ToJson for OverrideEscalationTarget {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialEscalationResponseEntityListing {
@@ -6191,6 +6323,8 @@ impl ToJson for SocialEscalationResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaAggregateDataContainer {
@@ -6255,6 +6389,8 @@ impl ToJson for SocialMediaAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaAggregateMetricData {
@@ -6326,6 +6462,8 @@ impl ToJson for SocialMediaAggregateMetricData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaAsyncAggregateQueryResponse {
@@ -6387,6 +6525,8 @@ impl ToJson for SocialMediaAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaAsyncAggregationQuery {
@@ -6509,6 +6649,8 @@ impl ToJson for SocialMediaAsyncAggregationQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaAsyncDetailQuery {
@@ -6606,6 +6748,8 @@ impl ToJson for SocialMediaAsyncDetailQuery {
 /// Values of [`SocialMediaAsyncDetailQuery::order`](struct@SocialMediaAsyncDetailQuery) (JSON `order`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaAsyncDetailQueryOrder {
@@ -6654,6 +6798,8 @@ impl ToJson for SocialMediaAsyncDetailQueryOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaAsyncDetailQueryResponse {
@@ -6715,6 +6861,8 @@ impl ToJson for SocialMediaAsyncDetailQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaDetailDataContainer {
@@ -6777,6 +6925,8 @@ impl ToJson for SocialMediaDetailDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaDetailMessageContainer {
@@ -6857,6 +7007,8 @@ impl ToJson for SocialMediaDetailMessageContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaMessageEscalationInfo {
@@ -6909,6 +7061,8 @@ impl ToJson for SocialMediaMessageEscalationInfo {
 /// Values of [`SocialMediaMessageEscalationInfo::escalation_status`](struct@SocialMediaMessageEscalationInfo) (JSON `escalationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaMessageEscalationInfoEscalationStatus {
@@ -6973,6 +7127,8 @@ impl ToJson for SocialMediaMessageEscalationInfoEscalationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaQueryClause {
@@ -7042,6 +7198,8 @@ impl ToJson for SocialMediaQueryClause {
 /// Values of [`SocialMediaQueryClause::r#type`](struct@SocialMediaQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaQueryClauseType {
@@ -7090,6 +7248,8 @@ impl ToJson for SocialMediaQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaQueryFilter {
@@ -7168,6 +7328,8 @@ impl ToJson for SocialMediaQueryFilter {
 /// Values of [`SocialMediaQueryFilter::r#type`](struct@SocialMediaQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaQueryFilterType {
@@ -7216,6 +7378,8 @@ impl ToJson for SocialMediaQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaQueryPredicate {
@@ -7314,6 +7478,8 @@ impl ToJson for SocialMediaQueryPredicate {
 /// Values of [`SocialMediaQueryPredicate::r#type`](struct@SocialMediaQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaQueryPredicateType {
@@ -7365,6 +7531,8 @@ impl ToJson for SocialMediaQueryPredicateType {
 /// Values of [`SocialMediaQueryPredicate::dimension`](struct@SocialMediaQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaQueryPredicateDimension {
@@ -7484,6 +7652,8 @@ impl ToJson for SocialMediaQueryPredicateDimension {
 /// Values of [`SocialMediaQueryPredicate::operator`](struct@SocialMediaQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaQueryPredicateOperator {
@@ -7536,6 +7706,8 @@ impl ToJson for SocialMediaQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaStatisticalResponse {
@@ -7598,6 +7770,8 @@ impl ToJson for SocialMediaStatisticalResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaStatisticalSummary {
@@ -7786,6 +7960,8 @@ impl ToJson for SocialMediaStatisticalSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialTopicPatchRequest {
@@ -7860,6 +8036,8 @@ impl ToJson for SocialTopicPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialTopicRequest {
@@ -7938,6 +8116,8 @@ impl ToJson for SocialTopicRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialTopicResponse {
@@ -8066,6 +8246,8 @@ impl ToJson for SocialTopicResponse {
 /// Values of [`SocialTopicResponse::status`](struct@SocialTopicResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialTopicResponseStatus {
@@ -8118,6 +8300,8 @@ impl ToJson for SocialTopicResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialTopicWithDataIngestionRuleMetadataResponse {
@@ -8260,6 +8444,8 @@ impl ToJson for SocialTopicWithDataIngestionRuleMetadataResponse {
 /// Values of [`SocialTopicWithDataIngestionRuleMetadataResponse::status`](struct@SocialTopicWithDataIngestionRuleMetadataResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialTopicWithDataIngestionRuleMetadataResponseStatus {
@@ -8312,6 +8498,8 @@ impl ToJson for SocialTopicWithDataIngestionRuleMetadataResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
@@ -8443,6 +8631,8 @@ impl ToJson for SocialTopicWithDataIngestionRuleMetadataResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TweetUsage {
@@ -8520,6 +8710,8 @@ impl ToJson for TweetUsage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterDataHistoricalTweetRequest {
@@ -8585,6 +8777,8 @@ impl ToJson for TwitterDataHistoricalTweetRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterDataHistoricalTweetResponse {
@@ -8659,6 +8853,8 @@ impl ToJson for TwitterDataHistoricalTweetResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterDataIngestionRuleRequest {
@@ -8748,6 +8944,8 @@ impl ToJson for TwitterDataIngestionRuleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterDataIngestionRuleResponse {
@@ -8920,6 +9118,8 @@ impl ToJson for TwitterDataIngestionRuleResponse {
 /// Values of [`TwitterDataIngestionRuleResponse::status`](struct@TwitterDataIngestionRuleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TwitterDataIngestionRuleResponseStatus {
@@ -8984,6 +9184,8 @@ impl ToJson for TwitterDataIngestionRuleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterDataIngestionRuleVersionResponse {
@@ -9159,6 +9361,8 @@ impl ToJson for TwitterDataIngestionRuleVersionResponse {
 /// Values of [`TwitterDataIngestionRuleVersionResponse::status`](struct@TwitterDataIngestionRuleVersionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TwitterDataIngestionRuleVersionResponseStatus {
@@ -9223,6 +9427,8 @@ impl ToJson for TwitterDataIngestionRuleVersionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `social-media` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterDataIngestionRuleVersionResponseEntityListing {

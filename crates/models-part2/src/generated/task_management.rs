@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoStatusTransitionDetail {
@@ -97,6 +99,8 @@ impl ToJson for AutoStatusTransitionDetail {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJob {
@@ -250,6 +254,8 @@ impl ToJson for BulkJob {
 /// Values of [`BulkJob::state`](struct@BulkJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkJobState {
@@ -317,6 +323,8 @@ impl ToJson for BulkJobState {
 /// Values of [`BulkJob::action`](struct@BulkJob) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkJobAction {
@@ -365,6 +373,8 @@ impl ToJson for BulkJobAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobAddRequest {
@@ -419,6 +429,8 @@ impl ToJson for BulkJobAddRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobAddResponse {
@@ -493,6 +505,8 @@ impl ToJson for BulkJobAddResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobAddResult {
@@ -559,6 +573,8 @@ impl ToJson for BulkJobAddResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobAddWorkitemSummary {
@@ -656,6 +672,8 @@ impl ToJson for BulkJobAddWorkitemSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobEntity {
@@ -711,6 +729,8 @@ impl ToJson for BulkJobEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobError {
@@ -777,6 +797,8 @@ impl ToJson for BulkJobError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobTerminateRequest {
@@ -831,6 +853,8 @@ impl ToJson for BulkJobTerminateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobTerminateResult {
@@ -897,6 +921,8 @@ impl ToJson for BulkJobTerminateResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobTerminateResultEntity {
@@ -963,6 +989,8 @@ impl ToJson for BulkJobTerminateResultEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobTerminateResultsResponse {
@@ -1037,6 +1065,8 @@ impl ToJson for BulkJobTerminateResultsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobUpdate {
@@ -1090,6 +1120,8 @@ impl ToJson for BulkJobUpdate {
 /// Values of [`BulkJobUpdate::state`](struct@BulkJobUpdate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkJobUpdateState {
@@ -1138,6 +1170,8 @@ impl ToJson for BulkJobUpdateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkJobsListing {
@@ -1224,6 +1258,8 @@ impl ToJson for BulkJobsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalContactReference {
@@ -1312,6 +1348,8 @@ impl ToJson for ExternalContactReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementErrorDetails {
@@ -1378,6 +1416,8 @@ impl ToJson for TaskManagementErrorDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Workbin {
@@ -1510,6 +1550,8 @@ impl ToJson for Workbin {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinChangeListing {
@@ -1596,6 +1638,8 @@ impl ToJson for WorkbinChangeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinCreate {
@@ -1672,6 +1716,8 @@ impl ToJson for WorkbinCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinDelta {
@@ -1752,6 +1798,8 @@ impl ToJson for WorkbinDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinQueryEntityListing {
@@ -1849,6 +1897,8 @@ impl ToJson for WorkbinQueryEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinQueryRequest {
@@ -1957,6 +2007,8 @@ impl ToJson for WorkbinQueryRequest {
 /// Values of [`WorkbinQueryRequest::select`](struct@WorkbinQueryRequest) (JSON `select`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkbinQueryRequestSelect {
@@ -2001,6 +2053,8 @@ impl ToJson for WorkbinQueryRequestSelect {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinQuerySort {
@@ -2066,6 +2120,8 @@ impl ToJson for WorkbinQuerySort {
 /// Values of [`WorkbinQuerySort::name`](struct@WorkbinQuerySort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkbinQuerySortName {
@@ -2114,6 +2170,8 @@ impl ToJson for WorkbinQuerySortName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinReference {
@@ -2189,6 +2247,8 @@ impl ToJson for WorkbinReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinUpdate {
@@ -2252,6 +2312,8 @@ impl ToJson for WorkbinUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinVersion {
@@ -2395,6 +2457,8 @@ impl ToJson for WorkbinVersion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkbinVersionListing {
@@ -2481,6 +2545,8 @@ impl ToJson for WorkbinVersionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Workitem {
@@ -2931,6 +2997,8 @@ impl ToJson for Workitem {
 /// Values of [`Workitem::status_category`](struct@Workitem) (JSON `statusCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemStatusCategory {
@@ -2990,6 +3058,8 @@ impl ToJson for WorkitemStatusCategory {
 /// Values of [`Workitem::assignment_state`](struct@Workitem) (JSON `assignmentState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemAssignmentState {
@@ -3082,6 +3152,8 @@ impl ToJson for WorkitemAssignmentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemChangeListing {
@@ -3168,6 +3240,8 @@ impl ToJson for WorkitemChangeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemCommonCreate {
@@ -3425,6 +3499,8 @@ impl ToJson for WorkitemCommonCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemCreate {
@@ -3723,6 +3799,8 @@ impl ToJson for WorkitemCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDateBasedCondition {
@@ -3792,6 +3870,8 @@ impl ToJson for WorkitemDateBasedCondition {
 /// Values of [`WorkitemDateBasedCondition::attribute`](struct@WorkitemDateBasedCondition) (JSON `attribute`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemDateBasedConditionAttribute {
@@ -3848,6 +3928,8 @@ impl ToJson for WorkitemDateBasedConditionAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDateBasedConditionUpdate {
@@ -3913,6 +3995,8 @@ impl ToJson for WorkitemDateBasedConditionUpdate {
 /// Values of [`WorkitemDateBasedConditionUpdate::attribute`](struct@WorkitemDateBasedConditionUpdate) (JSON `attribute`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemDateBasedConditionUpdateAttribute {
@@ -3969,6 +4053,8 @@ impl ToJson for WorkitemDateBasedConditionUpdateAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDateBasedRule {
@@ -4087,6 +4173,8 @@ impl ToJson for WorkitemDateBasedRule {
 /// Values of [`WorkitemDateBasedRule::r#type`](struct@WorkitemDateBasedRule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemDateBasedRuleType {
@@ -4139,6 +4227,8 @@ impl ToJson for WorkitemDateBasedRuleType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDateBasedRuleCreate {
@@ -4206,6 +4296,8 @@ impl ToJson for WorkitemDateBasedRuleCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDateBasedRuleListing {
@@ -4292,6 +4384,8 @@ impl ToJson for WorkitemDateBasedRuleListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDateBasedRuleUpdate {
@@ -4355,6 +4449,8 @@ impl ToJson for WorkitemDateBasedRuleUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemDelta {
@@ -4678,6 +4774,8 @@ impl ToJson for WorkitemDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemFilter {
@@ -4773,6 +4871,8 @@ impl ToJson for WorkitemFilter {
 /// Values of [`WorkitemFilter::r#type`](struct@WorkitemFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemFilterType {
@@ -4820,6 +4920,8 @@ impl ToJson for WorkitemFilterType {
 /// Values of [`WorkitemFilter::operator`](struct@WorkitemFilter) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemFilterOperator {
@@ -4900,6 +5002,8 @@ impl ToJson for WorkitemFilterOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemFlowReference {
@@ -4975,6 +5079,8 @@ impl ToJson for WorkitemFlowReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemLanguageReference {
@@ -5050,6 +5156,8 @@ impl ToJson for WorkitemLanguageReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemManualAssign {
@@ -5104,6 +5212,8 @@ impl ToJson for WorkitemManualAssign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnAttributeChangeCondition {
@@ -5204,6 +5314,8 @@ impl ToJson for WorkitemOnAttributeChangeCondition {
 /// Values of [`WorkitemOnAttributeChangeCondition::attribute`](struct@WorkitemOnAttributeChangeCondition) (JSON `attribute`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemOnAttributeChangeConditionAttribute {
@@ -5275,6 +5387,8 @@ impl ToJson for WorkitemOnAttributeChangeConditionAttribute {
 /// Values of [`WorkitemOnAttributeChangeCondition::operator`](struct@WorkitemOnAttributeChangeCondition) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemOnAttributeChangeConditionOperator {
@@ -5335,6 +5449,8 @@ impl ToJson for WorkitemOnAttributeChangeConditionOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnAttributeChangeConditionUpdate {
@@ -5435,6 +5551,8 @@ impl ToJson for WorkitemOnAttributeChangeConditionUpdate {
 /// Values of [`WorkitemOnAttributeChangeConditionUpdate::attribute`](struct@WorkitemOnAttributeChangeConditionUpdate) (JSON `attribute`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemOnAttributeChangeConditionUpdateAttribute {
@@ -5506,6 +5624,8 @@ impl ToJson for WorkitemOnAttributeChangeConditionUpdateAttribute {
 /// Values of [`WorkitemOnAttributeChangeConditionUpdate::operator`](struct@WorkitemOnAttributeChangeConditionUpdate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemOnAttributeChangeConditionUpdateOperator {
@@ -5566,6 +5686,8 @@ impl ToJson for WorkitemOnAttributeChangeConditionUpdateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnAttributeChangeRule {
@@ -5684,6 +5806,8 @@ impl ToJson for WorkitemOnAttributeChangeRule {
 /// Values of [`WorkitemOnAttributeChangeRule::r#type`](struct@WorkitemOnAttributeChangeRule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemOnAttributeChangeRuleType {
@@ -5736,6 +5860,8 @@ impl ToJson for WorkitemOnAttributeChangeRuleType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnAttributeChangeRuleCreate {
@@ -5803,6 +5929,8 @@ impl ToJson for WorkitemOnAttributeChangeRuleCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnAttributeChangeRuleListing {
@@ -5889,6 +6017,8 @@ impl ToJson for WorkitemOnAttributeChangeRuleListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnAttributeChangeRuleUpdate {
@@ -5952,6 +6082,8 @@ impl ToJson for WorkitemOnAttributeChangeRuleUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnCreateRule {
@@ -6059,6 +6191,8 @@ impl ToJson for WorkitemOnCreateRule {
 /// Values of [`WorkitemOnCreateRule::r#type`](struct@WorkitemOnCreateRule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemOnCreateRuleType {
@@ -6111,6 +6245,8 @@ impl ToJson for WorkitemOnCreateRuleType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnCreateRuleCreate {
@@ -6165,6 +6301,8 @@ impl ToJson for WorkitemOnCreateRuleCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnCreateRuleListing {
@@ -6251,6 +6389,8 @@ impl ToJson for WorkitemOnCreateRuleListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemOnCreateRuleUpdate {
@@ -6303,6 +6443,8 @@ impl ToJson for WorkitemOnCreateRuleUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemPagedEntityListing {
@@ -6389,6 +6531,8 @@ impl ToJson for WorkitemPagedEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemPostQueryEntityListing {
@@ -6484,6 +6628,8 @@ impl ToJson for WorkitemPostQueryEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobCreate {
@@ -6626,6 +6772,8 @@ impl ToJson for WorkitemQueryJobCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobError {
@@ -6692,6 +6840,8 @@ impl ToJson for WorkitemQueryJobError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobFilter {
@@ -6774,6 +6924,8 @@ impl ToJson for WorkitemQueryJobFilter {
 /// Values of [`WorkitemQueryJobFilter::operator`](struct@WorkitemQueryJobFilter) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobFilterOperator {
@@ -6854,6 +7006,8 @@ impl ToJson for WorkitemQueryJobFilterOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobQueryFilters {
@@ -6934,6 +7088,8 @@ impl ToJson for WorkitemQueryJobQueryFilters {
 /// Values of [`WorkitemQueryJobQueryFilters::name`](struct@WorkitemQueryJobQueryFilters) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobQueryFiltersName {
@@ -6977,6 +7133,8 @@ impl ToJson for WorkitemQueryJobQueryFiltersName {
 /// Values of [`WorkitemQueryJobQueryFilters::operator`](struct@WorkitemQueryJobQueryFilters) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobQueryFiltersOperator {
@@ -7025,6 +7183,8 @@ impl ToJson for WorkitemQueryJobQueryFiltersOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobQueryFiltersCriteria {
@@ -7092,6 +7252,8 @@ impl ToJson for WorkitemQueryJobQueryFiltersCriteria {
 /// Values of [`WorkitemQueryJobQueryFiltersCriteria::operator`](struct@WorkitemQueryJobQueryFiltersCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobQueryFiltersCriteriaOperator {
@@ -7140,6 +7302,8 @@ impl ToJson for WorkitemQueryJobQueryFiltersCriteriaOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobQueryFiltersPredicate {
@@ -7220,6 +7384,8 @@ impl ToJson for WorkitemQueryJobQueryFiltersPredicate {
 /// Values of [`WorkitemQueryJobQueryFiltersPredicate::operator`](struct@WorkitemQueryJobQueryFiltersPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobQueryFiltersPredicateOperator {
@@ -7304,6 +7470,8 @@ impl ToJson for WorkitemQueryJobQueryFiltersPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobResponse {
@@ -7410,6 +7578,8 @@ impl ToJson for WorkitemQueryJobResponse {
 /// Values of [`WorkitemQueryJobResponse::state`](struct@WorkitemQueryJobResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobResponseState {
@@ -7466,6 +7636,8 @@ impl ToJson for WorkitemQueryJobResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryJobSort {
@@ -7542,6 +7714,8 @@ impl ToJson for WorkitemQueryJobSort {
 /// Values of [`WorkitemQueryJobSort::name`](struct@WorkitemQueryJobSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryJobSortName {
@@ -7598,6 +7772,8 @@ impl ToJson for WorkitemQueryJobSortName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueryPostRequest {
@@ -7717,6 +7893,8 @@ impl ToJson for WorkitemQueryPostRequest {
 /// Values of [`WorkitemQueryPostRequest::select`](struct@WorkitemQueryPostRequest) (JSON `select`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQueryPostRequestSelect {
@@ -7761,6 +7939,8 @@ impl ToJson for WorkitemQueryPostRequestSelect {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQuerySort {
@@ -7826,6 +8006,8 @@ impl ToJson for WorkitemQuerySort {
 /// Values of [`WorkitemQuerySort::name`](struct@WorkitemQuerySort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemQuerySortName {
@@ -7874,6 +8056,8 @@ impl ToJson for WorkitemQuerySortName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemQueueReference {
@@ -7949,6 +8133,8 @@ impl ToJson for WorkitemQueueReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemRoutingSkillReference {
@@ -8024,6 +8210,8 @@ impl ToJson for WorkitemRoutingSkillReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemRuleAction {
@@ -8076,6 +8264,8 @@ impl ToJson for WorkitemRuleAction {
 /// Values of [`WorkitemRuleAction::r#type`](struct@WorkitemRuleAction) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemRuleActionType {
@@ -8120,6 +8310,8 @@ impl ToJson for WorkitemRuleActionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemRuleSettings {
@@ -8175,6 +8367,8 @@ impl ToJson for WorkitemRuleSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemSchema {
@@ -8263,6 +8457,8 @@ impl ToJson for WorkitemSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemScoredAgent {
@@ -8329,6 +8525,8 @@ impl ToJson for WorkitemScoredAgent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemScoredAgentDelta {
@@ -8391,6 +8589,8 @@ impl ToJson for WorkitemScoredAgentDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemScoredAgentRequest {
@@ -8457,6 +8657,8 @@ impl ToJson for WorkitemScoredAgentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemScriptReference {
@@ -8532,6 +8734,8 @@ impl ToJson for WorkitemScriptReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemStatus {
@@ -8694,6 +8898,8 @@ impl ToJson for WorkitemStatus {
 /// Values of [`WorkitemStatus::category`](struct@WorkitemStatus) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemStatusCategoryEnum {
@@ -8754,6 +8960,8 @@ impl ToJson for WorkitemStatusCategoryEnum {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemStatusCreate {
@@ -8886,6 +9094,8 @@ impl ToJson for WorkitemStatusCreate {
 /// Values of [`WorkitemStatusCreate::category`](struct@WorkitemStatusCreate) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemStatusCreateCategory {
@@ -8946,6 +9156,8 @@ impl ToJson for WorkitemStatusCreateCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemStatusListing {
@@ -9014,6 +9226,8 @@ impl ToJson for WorkitemStatusListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemStatusReference {
@@ -9092,6 +9306,8 @@ impl ToJson for WorkitemStatusReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemStatusUpdate {
@@ -9210,6 +9426,8 @@ impl ToJson for WorkitemStatusUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemTerminate {
@@ -9262,6 +9480,8 @@ impl ToJson for WorkitemTerminate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemUpdate {
@@ -9566,6 +9786,8 @@ impl ToJson for WorkitemUpdate {
 /// Values of [`WorkitemUpdate::assignment_state`](struct@WorkitemUpdate) (JSON `assignmentState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemUpdateAssignmentState {
@@ -9657,6 +9879,8 @@ impl ToJson for WorkitemUpdateAssignmentState {
 /// Values of [`WorkitemUpdate::assignment_operation`](struct@WorkitemUpdate) (JSON `assignmentOperation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemUpdateAssignmentOperation {
@@ -9705,6 +9929,8 @@ impl ToJson for WorkitemUpdateAssignmentOperation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemUtilizationLabelReference {
@@ -9771,6 +9997,8 @@ impl ToJson for WorkitemUtilizationLabelReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemVersion {
@@ -10232,6 +10460,8 @@ impl ToJson for WorkitemVersion {
 /// Values of [`WorkitemVersion::status_category`](struct@WorkitemVersion) (JSON `statusCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemVersionStatusCategory {
@@ -10291,6 +10521,8 @@ impl ToJson for WorkitemVersionStatusCategory {
 /// Values of [`WorkitemVersion::assignment_state`](struct@WorkitemVersion) (JSON `assignmentState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemVersionAssignmentState {
@@ -10383,6 +10615,8 @@ impl ToJson for WorkitemVersionAssignmentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemVersionListing {
@@ -10469,6 +10703,8 @@ impl ToJson for WorkitemVersionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemWrapup {
@@ -10568,6 +10804,8 @@ impl ToJson for WorkitemWrapup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemWrapupEntityListing {
@@ -10645,6 +10883,8 @@ impl ToJson for WorkitemWrapupEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemWrapupUpdate {
@@ -10711,6 +10951,8 @@ impl ToJson for WorkitemWrapupUpdate {
 /// Values of [`WorkitemWrapupUpdate::action`](struct@WorkitemWrapupUpdate) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemWrapupUpdateAction {
@@ -10759,6 +11001,8 @@ impl ToJson for WorkitemWrapupUpdateAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeBoolean {
@@ -10825,6 +11069,8 @@ impl ToJson for WorkitemsAttributeChangeBoolean {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeInstant {
@@ -10891,6 +11137,8 @@ impl ToJson for WorkitemsAttributeChangeInstant {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeInteger {
@@ -10957,6 +11205,8 @@ impl ToJson for WorkitemsAttributeChangeInteger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeList {
@@ -11023,6 +11273,8 @@ impl ToJson for WorkitemsAttributeChangeList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
@@ -11089,6 +11341,8 @@ impl ToJson for WorkitemsAttributeChangeListWorkitemScoredAgentDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeMap {
@@ -11155,6 +11409,8 @@ impl ToJson for WorkitemsAttributeChangeMap {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeString {
@@ -11221,6 +11477,8 @@ impl ToJson for WorkitemsAttributeChangeString {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeWorkitemRuleSettings {
@@ -11287,6 +11545,8 @@ impl ToJson for WorkitemsAttributeChangeWorkitemRuleSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeWorkitemStatusCategory {
@@ -11352,6 +11612,8 @@ impl ToJson for WorkitemsAttributeChangeWorkitemStatusCategory {
 /// Values of [`WorkitemsAttributeChangeWorkitemStatusCategory::new_value`](struct@WorkitemsAttributeChangeWorkitemStatusCategory) (JSON `newValue`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemsAttributeChangeWorkitemStatusCategoryNewValue {
@@ -11411,6 +11673,8 @@ impl ToJson for WorkitemsAttributeChangeWorkitemStatusCategoryNewValue {
 /// Values of [`WorkitemsAttributeChangeWorkitemStatusCategory::old_value`](struct@WorkitemsAttributeChangeWorkitemStatusCategory) (JSON `oldValue`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkitemsAttributeChangeWorkitemStatusCategoryOldValue {
@@ -11471,6 +11735,8 @@ impl ToJson for WorkitemsAttributeChangeWorkitemStatusCategoryOldValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsAttributeChangeWrapupDelta {
@@ -11537,6 +11803,8 @@ impl ToJson for WorkitemsAttributeChangeWrapupDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsChangeWorkbinDelta {
@@ -11614,6 +11882,8 @@ impl ToJson for WorkitemsChangeWorkbinDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsChangeWorkitemDelta {
@@ -11691,6 +11961,8 @@ impl ToJson for WorkitemsChangeWorkitemDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemsChangeWorktypeDelta {
@@ -11768,6 +12040,8 @@ impl ToJson for WorkitemsChangeWorktypeDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Worktype {
@@ -12098,6 +12372,8 @@ impl ToJson for Worktype {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeChangeListing {
@@ -12184,6 +12460,8 @@ impl ToJson for WorktypeChangeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeCreate {
@@ -12449,6 +12727,8 @@ impl ToJson for WorktypeCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeDelta {
@@ -12700,6 +12980,8 @@ impl ToJson for WorktypeDelta {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeQueryEntityListing {
@@ -12797,6 +13079,8 @@ impl ToJson for WorktypeQueryEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeQueryRequest {
@@ -12916,6 +13200,8 @@ impl ToJson for WorktypeQueryRequest {
 /// Values of [`WorktypeQueryRequest::select`](struct@WorktypeQueryRequest) (JSON `select`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorktypeQueryRequestSelect {
@@ -12959,6 +13245,8 @@ impl ToJson for WorktypeQueryRequestSelect {
 /// Values of [`WorktypeQueryRequest::expands`](struct@WorktypeQueryRequest) (JSON `expands`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorktypeQueryRequestExpands {
@@ -13003,6 +13291,8 @@ impl ToJson for WorktypeQueryRequestExpands {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeQuerySort {
@@ -13068,6 +13358,8 @@ impl ToJson for WorktypeQuerySort {
 /// Values of [`WorktypeQuerySort::name`](struct@WorktypeQuerySort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorktypeQuerySortName {
@@ -13116,6 +13408,8 @@ impl ToJson for WorktypeQuerySortName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeUpdate {
@@ -13366,6 +13660,8 @@ impl ToJson for WorktypeUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeVersion {
@@ -13707,6 +14003,8 @@ impl ToJson for WorktypeVersion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorktypeVersionListing {
@@ -13793,6 +14091,8 @@ impl ToJson for WorktypeVersionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapupDelta {
@@ -13863,6 +14163,8 @@ impl ToJson for WrapupDelta {
 /// Values of [`WrapupDelta::action`](struct@WrapupDelta) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WrapupDeltaAction {
@@ -13911,6 +14213,8 @@ impl ToJson for WrapupDeltaAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `task-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapupIdReference {

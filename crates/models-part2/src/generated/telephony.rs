@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentGreeting {
@@ -127,6 +129,8 @@ impl ToJson for AgentGreeting {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkEntityErrorPrefix {
@@ -237,6 +241,8 @@ impl ToJson for BulkEntityErrorPrefix {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkPrefixesRequest {
@@ -291,6 +297,8 @@ impl ToJson for BulkPrefixesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkPrefixesResponse {
@@ -365,6 +373,8 @@ impl ToJson for BulkPrefixesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
@@ -464,6 +474,8 @@ impl ToJson for BulkResponseResultPrefixPrefixBulkEntityErrorPrefix {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallSimulationResult {
@@ -539,6 +551,8 @@ impl ToJson for CallSimulationResult {
 /// Values of [`CallSimulationResult::level`](struct@CallSimulationResult) (JSON `level`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallSimulationResultLevel {
@@ -599,6 +613,8 @@ impl ToJson for CallSimulationResultLevel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Callheader {
@@ -682,6 +698,8 @@ impl ToJson for Callheader {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Callmessage {
@@ -765,6 +783,8 @@ impl ToJson for Callmessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationLink {
@@ -832,6 +852,8 @@ impl ToJson for CreateOrganizationLink {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisasterRecoveryAllRoutingRequest {
@@ -912,6 +934,8 @@ impl ToJson for DisasterRecoveryAllRoutingRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HomerRecord {
@@ -1515,6 +1539,8 @@ impl ToJson for HomerRecord {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaRegions {
@@ -1589,6 +1615,8 @@ impl ToJson for MediaRegions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberRouting {
@@ -1720,6 +1748,8 @@ impl ToJson for NumberRouting {
 /// Values of [`NumberRouting::status`](struct@NumberRouting) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NumberRoutingStatus {
@@ -1772,6 +1802,8 @@ impl ToJson for NumberRoutingStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberRoutingListing {
@@ -1849,6 +1881,8 @@ impl ToJson for NumberRoutingListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberRoutingRequest {
@@ -1926,6 +1960,8 @@ impl ToJson for NumberRoutingRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberRoutingResetOrganizationRequest {
@@ -1980,6 +2016,8 @@ impl ToJson for NumberRoutingResetOrganizationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationCallMetrics {
@@ -2137,6 +2175,8 @@ impl ToJson for OrganizationCallMetrics {
 /// Values of [`OrganizationCallMetrics::cpu_intensity`](struct@OrganizationCallMetrics) (JSON `cpuIntensity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationCallMetricsCpuIntensity {
@@ -2192,6 +2232,8 @@ impl ToJson for OrganizationCallMetricsCpuIntensity {
 /// Values of [`OrganizationCallMetrics::memory_intensity`](struct@OrganizationCallMetrics) (JSON `memoryIntensity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationCallMetricsMemoryIntensity {
@@ -2247,6 +2289,8 @@ impl ToJson for OrganizationCallMetricsMemoryIntensity {
 /// Values of [`OrganizationCallMetrics::auto_scale_in_progress`](struct@OrganizationCallMetrics) (JSON `autoScaleInProgress`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationCallMetricsAutoScaleInProgress {
@@ -2303,6 +2347,8 @@ impl ToJson for OrganizationCallMetricsAutoScaleInProgress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationLink {
@@ -2406,6 +2452,8 @@ impl ToJson for OrganizationLink {
 /// Values of [`OrganizationLink::status`](struct@OrganizationLink) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationLinkStatus {
@@ -2462,6 +2510,8 @@ impl ToJson for OrganizationLinkStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationLinkApprovalRequest {
@@ -2516,6 +2566,8 @@ impl ToJson for OrganizationLinkApprovalRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationLinkResponse {
@@ -2625,6 +2677,8 @@ impl ToJson for OrganizationLinkResponse {
 /// Values of [`OrganizationLinkResponse::status`](struct@OrganizationLinkResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationLinkResponseStatus {
@@ -2681,6 +2735,8 @@ impl ToJson for OrganizationLinkResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Prefix {
@@ -2773,6 +2829,8 @@ impl ToJson for Prefix {
 /// Values of [`Prefix::r#type`](struct@Prefix) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrefixType {
@@ -2820,6 +2878,8 @@ impl ToJson for PrefixType {
 /// Values of [`Prefix::action`](struct@Prefix) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrefixAction {
@@ -2868,6 +2928,8 @@ impl ToJson for PrefixAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrefixListing {
@@ -2945,6 +3007,8 @@ impl ToJson for PrefixListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrefixListingItem {
@@ -3021,6 +3085,8 @@ impl ToJson for PrefixListingItem {
 /// Values of [`PrefixListingItem::r#type`](struct@PrefixListingItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrefixListingItemType {
@@ -3069,6 +3135,8 @@ impl ToJson for PrefixListingItemType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegionResponse {
@@ -3124,6 +3192,8 @@ impl ToJson for RegionResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SIPSearchPublicRequest {
@@ -3277,6 +3347,8 @@ impl ToJson for SIPSearchPublicRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SelfAgentGreeting {
@@ -3384,6 +3456,8 @@ impl ToJson for SelfAgentGreeting {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignedUrlResponse {
@@ -3467,6 +3541,8 @@ impl ToJson for SignedUrlResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SipDownloadResponse {
@@ -3530,6 +3606,8 @@ impl ToJson for SipDownloadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SipSearchResult {
@@ -3659,6 +3737,8 @@ impl ToJson for SipSearchResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TelephonySettings {

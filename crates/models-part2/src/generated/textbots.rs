@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AmazonLexRequest {
@@ -86,6 +88,8 @@ impl ToJson for AmazonLexRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotSearchResponse {
@@ -201,6 +205,8 @@ impl ToJson for BotSearchResponse {
 /// Values of [`BotSearchResponse::bot_type`](struct@BotSearchResponse) (JSON `botType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotSearchResponseBotType {
@@ -281,6 +287,8 @@ impl ToJson for BotSearchResponseBotType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotSearchResponseEntityListing {
@@ -331,6 +339,8 @@ impl ToJson for BotSearchResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Format {
@@ -386,6 +396,8 @@ impl ToJson for Format {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenesysBotConnector {
@@ -441,6 +453,8 @@ impl ToJson for GenesysBotConnector {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleDialogflowCustomSettings {
@@ -529,6 +543,8 @@ impl ToJson for GoogleDialogflowCustomSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NuanceMixDlgSettings {
@@ -595,6 +611,8 @@ impl ToJson for NuanceMixDlgSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PostTextMessage {
@@ -676,6 +694,8 @@ impl ToJson for PostTextMessage {
 /// Values of [`PostTextMessage::r#type`](struct@PostTextMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PostTextMessageType {
@@ -740,6 +760,8 @@ impl ToJson for PostTextMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PostTextRequest {
@@ -942,6 +964,8 @@ impl ToJson for PostTextRequest {
 /// Values of [`PostTextRequest::messaging_platform_type`](struct@PostTextRequest) (JSON `messagingPlatformType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PostTextRequestMessagingPlatformType {
@@ -1054,6 +1078,8 @@ impl ToJson for PostTextRequestMessagingPlatformType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PostTextResponse {
@@ -1206,6 +1232,8 @@ impl ToJson for PostTextResponse {
 /// Values of [`PostTextResponse::bot_state`](struct@PostTextResponse) (JSON `botState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PostTextResponseBotState {
@@ -1258,6 +1286,8 @@ impl ToJson for PostTextResponseBotState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotChannel {
@@ -1353,6 +1383,8 @@ impl ToJson for TextBotChannel {
 /// Values of [`TextBotChannel::name`](struct@TextBotChannel) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotChannelName {
@@ -1405,6 +1437,8 @@ impl ToJson for TextBotChannelName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotDisconnectAction {
@@ -1494,6 +1528,8 @@ impl ToJson for TextBotDisconnectAction {
 /// Values of [`TextBotDisconnectAction::reason`](struct@TextBotDisconnectAction) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotDisconnectActionReason {
@@ -1554,6 +1590,8 @@ impl ToJson for TextBotDisconnectActionReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotErrorInputEvent {
@@ -1624,6 +1662,8 @@ impl ToJson for TextBotErrorInputEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotExitAction {
@@ -1735,6 +1775,8 @@ impl ToJson for TextBotExitAction {
 /// Values of [`TextBotExitAction::reason`](struct@TextBotExitAction) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotExitActionReason {
@@ -1795,6 +1837,8 @@ impl ToJson for TextBotExitActionReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlow {
@@ -1852,6 +1896,8 @@ impl ToJson for TextBotFlow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowLaunchRequest {
@@ -1965,6 +2011,8 @@ impl ToJson for TextBotFlowLaunchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowLaunchResponse {
@@ -2019,6 +2067,8 @@ impl ToJson for TextBotFlowLaunchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowLocation {
@@ -2102,6 +2152,8 @@ impl ToJson for TextBotFlowLocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowMilestone {
@@ -2185,6 +2237,8 @@ impl ToJson for TextBotFlowMilestone {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowOutcome {
@@ -2283,6 +2337,8 @@ impl ToJson for TextBotFlowOutcome {
 /// Values of [`TextBotFlowOutcome::outcome_value`](struct@TextBotFlowOutcome) (JSON `outcomeValue`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotFlowOutcomeOutcomeValue {
@@ -2331,6 +2387,8 @@ impl ToJson for TextBotFlowOutcomeOutcomeValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowTurnRequest {
@@ -2428,6 +2486,8 @@ impl ToJson for TextBotFlowTurnRequest {
 /// Values of [`TextBotFlowTurnRequest::input_event_type`](struct@TextBotFlowTurnRequest) (JSON `inputEventType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotFlowTurnRequestInputEventType {
@@ -2500,6 +2560,8 @@ impl ToJson for TextBotFlowTurnRequestInputEventType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotFlowTurnResponse {
@@ -2621,6 +2683,8 @@ impl ToJson for TextBotFlowTurnResponse {
 /// Values of [`TextBotFlowTurnResponse::next_action_type`](struct@TextBotFlowTurnResponse) (JSON `nextActionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotFlowTurnResponseNextActionType {
@@ -2677,6 +2741,8 @@ impl ToJson for TextBotFlowTurnResponseNextActionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotInputOutputData {
@@ -2734,6 +2800,8 @@ impl ToJson for TextBotInputOutputData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotModeConstraints {
@@ -2789,6 +2857,8 @@ impl ToJson for TextBotModeConstraints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotModeOutputPrompts {
@@ -2846,6 +2916,8 @@ impl ToJson for TextBotModeOutputPrompts {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotOutputPrompts {
@@ -2914,6 +2986,8 @@ impl ToJson for TextBotOutputPrompts {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotPromptSegment {
@@ -3005,6 +3079,8 @@ impl ToJson for TextBotPromptSegment {
 /// Values of [`TextBotPromptSegment::r#type`](struct@TextBotPromptSegment) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotPromptSegmentType {
@@ -3057,6 +3133,8 @@ impl ToJson for TextBotPromptSegmentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotTextModeConstraints {
@@ -3125,6 +3203,8 @@ impl ToJson for TextBotTextModeConstraints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotTranscript {
@@ -3193,6 +3273,8 @@ impl ToJson for TextBotTranscript {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotTurnReference {
@@ -3250,6 +3332,8 @@ impl ToJson for TextBotTurnReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotUserInputAlternative {
@@ -3307,6 +3391,8 @@ impl ToJson for TextBotUserInputAlternative {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotUserInputEvent {
@@ -3376,6 +3462,8 @@ impl ToJson for TextBotUserInputEvent {
 /// Values of [`TextBotUserInputEvent::mode`](struct@TextBotUserInputEvent) (JSON `mode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextBotUserInputEventMode {
@@ -3420,6 +3508,8 @@ impl ToJson for TextBotUserInputEventMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotWaitForInputAction {
@@ -3477,6 +3567,8 @@ impl ToJson for TextBotWaitForInputAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `textbots` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextBotsRichMediaInputEvent {

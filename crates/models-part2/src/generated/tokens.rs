@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `tokens` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdleTokenTimeout {
@@ -115,6 +117,8 @@ impl ToJson for IdleTokenTimeout {
 /// Values of [`IdleTokenTimeout::inactivity_timeout_unit`](struct@IdleTokenTimeout) (JSON `inactivityTimeoutUnit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `tokens` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IdleTokenTimeoutInactivityTimeoutUnit {
@@ -163,6 +167,8 @@ impl ToJson for IdleTokenTimeoutInactivityTimeoutUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `tokens` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InactivityTimeoutGroupBundle {
@@ -256,6 +262,8 @@ impl ToJson for InactivityTimeoutGroupBundle {
 /// Values of [`InactivityTimeoutGroupBundle::inactivity_timeout_unit`](struct@InactivityTimeoutGroupBundle) (JSON `inactivityTimeoutUnit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `tokens` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InactivityTimeoutGroupBundleInactivityTimeoutUnit {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `uploads` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Empty {
@@ -55,6 +57,8 @@ impl ToJson for Empty {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `uploads` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LearningCoverArtUploadUrlRequest {
@@ -150,6 +154,8 @@ impl ToJson for LearningCoverArtUploadUrlRequest {
 /// Values of [`LearningCoverArtUploadUrlRequest::content_type`](struct@LearningCoverArtUploadUrlRequest) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `uploads` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningCoverArtUploadUrlRequestContentType {
@@ -209,6 +215,8 @@ impl ToJson for LearningCoverArtUploadUrlRequestContentType {
 /// Values of [`LearningCoverArtUploadUrlRequest::server_side_encryption`](struct@LearningCoverArtUploadUrlRequest) (JSON `serverSideEncryption`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `uploads` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LearningCoverArtUploadUrlRequestServerSideEncryption {

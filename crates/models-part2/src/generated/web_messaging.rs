@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ButtonComponent {
@@ -86,6 +88,8 @@ impl ToJson for ButtonComponent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentActions {
@@ -163,6 +167,8 @@ impl ToJson for ContentActions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentCard {
@@ -280,6 +286,8 @@ impl ToJson for ContentCard {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentCardAction {
@@ -370,6 +378,8 @@ impl ToJson for ContentCardAction {
 /// Values of [`ContentCardAction::r#type`](struct@ContentCardAction) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentCardActionType {
@@ -418,6 +428,8 @@ impl ToJson for ContentCardActionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentCarousel {
@@ -475,6 +487,8 @@ impl ToJson for ContentCarousel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentDatePicker {
@@ -587,6 +601,8 @@ impl ToJson for ContentDatePicker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentDatePickerAvailableTime {
@@ -653,6 +669,8 @@ impl ToJson for ContentDatePickerAvailableTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PushDeviceInsertRequest {
@@ -745,6 +763,8 @@ impl ToJson for PushDeviceInsertRequest {
 /// Values of [`PushDeviceInsertRequest::notification_provider`](struct@PushDeviceInsertRequest) (JSON `notificationProvider`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PushDeviceInsertRequestNotificationProvider {
@@ -792,6 +812,8 @@ impl ToJson for PushDeviceInsertRequestNotificationProvider {
 /// Values of [`PushDeviceInsertRequest::device_type`](struct@PushDeviceInsertRequest) (JSON `deviceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PushDeviceInsertRequestDeviceType {
@@ -840,6 +862,8 @@ impl ToJson for PushDeviceInsertRequestDeviceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PushDeviceUpdateRequest {
@@ -903,6 +927,8 @@ impl ToJson for PushDeviceUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reason {
@@ -970,6 +996,8 @@ impl ToJson for Reason {
 /// Values of [`Reason::code`](struct@Reason) (JSON `code`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReasonCode {
@@ -1062,6 +1090,8 @@ impl ToJson for ReasonCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecipientAdditionalIdentifier {
@@ -1131,6 +1161,8 @@ impl ToJson for RecipientAdditionalIdentifier {
 /// Values of [`RecipientAdditionalIdentifier::r#type`](struct@RecipientAdditionalIdentifier) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecipientAdditionalIdentifierType {
@@ -1191,6 +1223,8 @@ impl ToJson for RecipientAdditionalIdentifierType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingAttachment {
@@ -1322,6 +1356,8 @@ impl ToJson for WebMessagingAttachment {
 /// Values of [`WebMessagingAttachment::media_type`](struct@WebMessagingAttachment) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingAttachmentMediaType {
@@ -1382,6 +1418,8 @@ impl ToJson for WebMessagingAttachmentMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingButtonResponse {
@@ -1486,6 +1524,8 @@ impl ToJson for WebMessagingButtonResponse {
 /// Values of [`WebMessagingButtonResponse::r#type`](struct@WebMessagingButtonResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingButtonResponseType {
@@ -1546,6 +1586,8 @@ impl ToJson for WebMessagingButtonResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingChannel {
@@ -1634,6 +1676,8 @@ impl ToJson for WebMessagingChannel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingContent {
@@ -1787,6 +1831,8 @@ impl ToJson for WebMessagingContent {
 /// Values of [`WebMessagingContent::content_type`](struct@WebMessagingContent) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingContentContentType {
@@ -1863,6 +1909,8 @@ impl ToJson for WebMessagingContentContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingEvent {
@@ -1952,6 +2000,8 @@ impl ToJson for WebMessagingEvent {
 /// Values of [`WebMessagingEvent::event_type`](struct@WebMessagingEvent) (JSON `eventType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingEventEventType {
@@ -2004,6 +2054,8 @@ impl ToJson for WebMessagingEventEventType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingEventCoBrowse {
@@ -2082,6 +2134,8 @@ impl ToJson for WebMessagingEventCoBrowse {
 /// Values of [`WebMessagingEventCoBrowse::r#type`](struct@WebMessagingEventCoBrowse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingEventCoBrowseType {
@@ -2138,6 +2192,8 @@ impl ToJson for WebMessagingEventCoBrowseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingEventPresence {
@@ -2194,6 +2250,8 @@ impl ToJson for WebMessagingEventPresence {
 /// Values of [`WebMessagingEventPresence::r#type`](struct@WebMessagingEventPresence) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingEventPresenceType {
@@ -2254,6 +2312,8 @@ impl ToJson for WebMessagingEventPresenceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingEventVideo {
@@ -2332,6 +2392,8 @@ impl ToJson for WebMessagingEventVideo {
 /// Values of [`WebMessagingEventVideo::r#type`](struct@WebMessagingEventVideo) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingEventVideoType {
@@ -2388,6 +2450,8 @@ impl ToJson for WebMessagingEventVideoType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingGeneric {
@@ -2487,6 +2551,8 @@ impl ToJson for WebMessagingGeneric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingMessage {
@@ -2651,6 +2717,8 @@ impl ToJson for WebMessagingMessage {
 /// Values of [`WebMessagingMessage::r#type`](struct@WebMessagingMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingMessageType {
@@ -2706,6 +2774,8 @@ impl ToJson for WebMessagingMessageType {
 /// Values of [`WebMessagingMessage::status`](struct@WebMessagingMessage) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingMessageStatus {
@@ -2769,6 +2839,8 @@ impl ToJson for WebMessagingMessageStatus {
 /// Values of [`WebMessagingMessage::direction`](struct@WebMessagingMessage) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingMessageDirection {
@@ -2816,6 +2888,8 @@ impl ToJson for WebMessagingMessageDirection {
 /// Values of [`WebMessagingMessage::originating_entity`](struct@WebMessagingMessage) (JSON `originatingEntity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingMessageOriginatingEntity {
@@ -2864,6 +2938,8 @@ impl ToJson for WebMessagingMessageOriginatingEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingMessageEntityList {
@@ -2950,6 +3026,8 @@ impl ToJson for WebMessagingMessageEntityList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingQuickReply {
@@ -3041,6 +3119,8 @@ impl ToJson for WebMessagingQuickReply {
 /// Values of [`WebMessagingQuickReply::action`](struct@WebMessagingQuickReply) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebMessagingQuickReplyAction {
@@ -3085,6 +3165,8 @@ impl ToJson for WebMessagingQuickReplyAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-messaging` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingRecipient {

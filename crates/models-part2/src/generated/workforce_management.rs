@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCode {
@@ -185,6 +187,8 @@ impl ToJson for ActivityCode {
 /// Values of [`ActivityCode::category`](struct@ActivityCode) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityCodeCategory {
@@ -257,6 +261,8 @@ impl ToJson for ActivityCodeCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCodeContainer {
@@ -322,6 +328,8 @@ impl ToJson for ActivityCodeContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCodeReference {
@@ -390,6 +398,8 @@ impl ToJson for ActivityCodeReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCodeStyle {
@@ -459,6 +469,8 @@ impl ToJson for ActivityCodeStyle {
 /// Values of [`ActivityCodeStyle::text_color_theme`](struct@ActivityCodeStyle) (JSON `textColorTheme`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityCodeStyleTextColorTheme {
@@ -507,6 +519,8 @@ impl ToJson for ActivityCodeStyleTextColorTheme {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCodeSummary {
@@ -595,6 +609,8 @@ impl ToJson for ActivityCodeSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCodesReference {
@@ -661,6 +677,8 @@ impl ToJson for ActivityCodesReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanAbandonRateImpactOverride {
@@ -718,6 +736,8 @@ impl ToJson for ActivityPlanAbandonRateImpactOverride {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanAsaImpactOverride {
@@ -775,6 +795,8 @@ impl ToJson for ActivityPlanAsaImpactOverride {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanDeletionOccurrenceIds {
@@ -827,6 +849,8 @@ impl ToJson for ActivityPlanDeletionOccurrenceIds {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanDeletionSessionIds {
@@ -879,6 +903,8 @@ impl ToJson for ActivityPlanDeletionSessionIds {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanDeletionSessionUserIds {
@@ -931,6 +957,8 @@ impl ToJson for ActivityPlanDeletionSessionUserIds {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanJobException {
@@ -1000,6 +1028,8 @@ impl ToJson for ActivityPlanJobException {
 /// Values of [`ActivityPlanJobException::exception_type`](struct@ActivityPlanJobException) (JSON `exceptionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanJobExceptionExceptionType {
@@ -1072,6 +1102,8 @@ impl ToJson for ActivityPlanJobExceptionExceptionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanJobListing {
@@ -1122,6 +1154,8 @@ impl ToJson for ActivityPlanJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanJobResponse {
@@ -1263,6 +1297,8 @@ impl ToJson for ActivityPlanJobResponse {
 /// Values of [`ActivityPlanJobResponse::status`](struct@ActivityPlanJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanJobResponseStatus {
@@ -1314,6 +1350,8 @@ impl ToJson for ActivityPlanJobResponseStatus {
 /// Values of [`ActivityPlanJobResponse::r#type`](struct@ActivityPlanJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanJobResponseType {
@@ -1390,6 +1428,8 @@ impl ToJson for ActivityPlanJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanListItem {
@@ -1642,6 +1682,8 @@ impl ToJson for ActivityPlanListItem {
 /// Values of [`ActivityPlanListItem::r#type`](struct@ActivityPlanListItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanListItemType {
@@ -1689,6 +1731,8 @@ impl ToJson for ActivityPlanListItemType {
 /// Values of [`ActivityPlanListItem::optimization_objective`](struct@ActivityPlanListItem) (JSON `optimizationObjective`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanListItemOptimizationObjective {
@@ -1736,6 +1780,8 @@ impl ToJson for ActivityPlanListItemOptimizationObjective {
 /// Values of [`ActivityPlanListItem::state`](struct@ActivityPlanListItem) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanListItemState {
@@ -1784,6 +1830,8 @@ impl ToJson for ActivityPlanListItemState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanListing {
@@ -1834,6 +1882,8 @@ impl ToJson for ActivityPlanListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanOccurrenceReference {
@@ -1905,6 +1955,8 @@ impl ToJson for ActivityPlanOccurrenceReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanOccurrenceSessionsUsersStructureReference {
@@ -1986,6 +2038,8 @@ impl ToJson for ActivityPlanOccurrenceSessionsUsersStructureReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanOccurrencesDeletionJobResponse {
@@ -2092,6 +2146,8 @@ impl ToJson for ActivityPlanOccurrencesDeletionJobResponse {
 /// Values of [`ActivityPlanOccurrencesDeletionJobResponse::status`](struct@ActivityPlanOccurrencesDeletionJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanOccurrencesDeletionJobResponseStatus {
@@ -2144,6 +2200,8 @@ impl ToJson for ActivityPlanOccurrencesDeletionJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanReference {
@@ -2212,6 +2270,8 @@ impl ToJson for ActivityPlanReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanResponse {
@@ -2581,6 +2641,8 @@ impl ToJson for ActivityPlanResponse {
 /// Values of [`ActivityPlanResponse::r#type`](struct@ActivityPlanResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanResponseType {
@@ -2628,6 +2690,8 @@ impl ToJson for ActivityPlanResponseType {
 /// Values of [`ActivityPlanResponse::optimization_objective`](struct@ActivityPlanResponse) (JSON `optimizationObjective`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanResponseOptimizationObjective {
@@ -2675,6 +2739,8 @@ impl ToJson for ActivityPlanResponseOptimizationObjective {
 /// Values of [`ActivityPlanResponse::state`](struct@ActivityPlanResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanResponseState {
@@ -2723,6 +2789,8 @@ impl ToJson for ActivityPlanResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanRunJobResponse {
@@ -2837,6 +2905,8 @@ impl ToJson for ActivityPlanRunJobResponse {
 /// Values of [`ActivityPlanRunJobResponse::status`](struct@ActivityPlanRunJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivityPlanRunJobResponseStatus {
@@ -2889,6 +2959,8 @@ impl ToJson for ActivityPlanRunJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanServiceGoalImpactOverrides {
@@ -2972,6 +3044,8 @@ impl ToJson for ActivityPlanServiceGoalImpactOverrides {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanServiceLevelImpactOverride {
@@ -3029,6 +3103,8 @@ impl ToJson for ActivityPlanServiceLevelImpactOverride {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanSessionStructureReference {
@@ -3108,6 +3184,8 @@ impl ToJson for ActivityPlanSessionStructureReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanStructureWithOccurrenceSessionsUsersReference {
@@ -3189,6 +3267,8 @@ impl ToJson for ActivityPlanStructureWithOccurrenceSessionsUsersReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityPlanStructureWithOccurrencesReference {
@@ -3266,6 +3346,8 @@ impl ToJson for ActivityPlanStructureWithOccurrencesReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddAdherenceAdjustmentAgentRequest {
@@ -3351,6 +3433,8 @@ impl ToJson for AddAdherenceAdjustmentAgentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddAdherenceExplanationAdminRequest {
@@ -3452,6 +3536,8 @@ impl ToJson for AddAdherenceExplanationAdminRequest {
 /// Values of [`AddAdherenceExplanationAdminRequest::r#type`](struct@AddAdherenceExplanationAdminRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddAdherenceExplanationAdminRequestType {
@@ -3495,6 +3581,8 @@ impl ToJson for AddAdherenceExplanationAdminRequestType {
 /// Values of [`AddAdherenceExplanationAdminRequest::status`](struct@AddAdherenceExplanationAdminRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddAdherenceExplanationAdminRequestStatus {
@@ -3547,6 +3635,8 @@ impl ToJson for AddAdherenceExplanationAdminRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddAdherenceExplanationAgentRequest {
@@ -3637,6 +3727,8 @@ impl ToJson for AddAdherenceExplanationAgentRequest {
 /// Values of [`AddAdherenceExplanationAgentRequest::r#type`](struct@AddAdherenceExplanationAgentRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddAdherenceExplanationAgentRequestType {
@@ -3681,6 +3773,8 @@ impl ToJson for AddAdherenceExplanationAgentRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddOpportunityBody {
@@ -3837,6 +3931,8 @@ impl ToJson for AddOpportunityBody {
 /// Values of [`AddOpportunityBody::approval_type`](struct@AddOpportunityBody) (JSON `approvalType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddOpportunityBodyApprovalType {
@@ -3885,6 +3981,8 @@ impl ToJson for AddOpportunityBodyApprovalType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddShiftTradeJobRequest {
@@ -3983,6 +4081,8 @@ impl ToJson for AddShiftTradeJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddShiftTradeRequest {
@@ -4083,6 +4183,8 @@ impl ToJson for AddShiftTradeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddWorkPlanRotationAgentRequest {
@@ -4166,6 +4268,8 @@ impl ToJson for AddWorkPlanRotationAgentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddWorkPlanRotationRequest {
@@ -4257,6 +4361,8 @@ impl ToJson for AddWorkPlanRotationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceAdjustment {
@@ -4465,6 +4571,8 @@ impl ToJson for AdherenceAdjustment {
 /// Values of [`AdherenceAdjustment::status`](struct@AdherenceAdjustment) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceAdjustmentStatus {
@@ -4517,6 +4625,8 @@ impl ToJson for AdherenceAdjustmentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceAdjustmentsListing {
@@ -4570,6 +4680,8 @@ impl ToJson for AdherenceAdjustmentsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceAdjustmentsReasonCode {
@@ -4666,6 +4778,8 @@ impl ToJson for AdherenceAdjustmentsReasonCode {
 /// Values of [`AdherenceAdjustmentsReasonCode::state`](struct@AdherenceAdjustmentsReasonCode) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceAdjustmentsReasonCodeState {
@@ -4718,6 +4832,8 @@ impl ToJson for AdherenceAdjustmentsReasonCodeState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceAdjustmentsReasonCodeReference {
@@ -4784,6 +4900,8 @@ impl ToJson for AdherenceAdjustmentsReasonCodeReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceAdjustmentsReasonCodesListing {
@@ -4834,6 +4952,8 @@ impl ToJson for AdherenceAdjustmentsReasonCodesListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationAsyncResponse {
@@ -4886,6 +5006,8 @@ impl ToJson for AdherenceExplanationAsyncResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationJob {
@@ -5025,6 +5147,8 @@ impl ToJson for AdherenceExplanationJob {
 /// Values of [`AdherenceExplanationJob::r#type`](struct@AdherenceExplanationJob) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationJobType {
@@ -5080,6 +5204,8 @@ impl ToJson for AdherenceExplanationJobType {
 /// Values of [`AdherenceExplanationJob::status`](struct@AdherenceExplanationJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationJobStatus {
@@ -5132,6 +5258,8 @@ impl ToJson for AdherenceExplanationJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationJobReference {
@@ -5219,6 +5347,8 @@ impl ToJson for AdherenceExplanationJobReference {
 /// Values of [`AdherenceExplanationJobReference::r#type`](struct@AdherenceExplanationJobReference) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationJobReferenceType {
@@ -5274,6 +5404,8 @@ impl ToJson for AdherenceExplanationJobReferenceType {
 /// Values of [`AdherenceExplanationJobReference::status`](struct@AdherenceExplanationJobReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationJobReferenceStatus {
@@ -5326,6 +5458,8 @@ impl ToJson for AdherenceExplanationJobReferenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationListing {
@@ -5379,6 +5513,8 @@ impl ToJson for AdherenceExplanationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationListingAgentQueryResponse {
@@ -5432,6 +5568,8 @@ impl ToJson for AdherenceExplanationListingAgentQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationListingBuQueryResponse {
@@ -5485,6 +5623,8 @@ impl ToJson for AdherenceExplanationListingBuQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationNotification {
@@ -5638,6 +5778,8 @@ impl ToJson for AdherenceExplanationNotification {
 /// Values of [`AdherenceExplanationNotification::status`](struct@AdherenceExplanationNotification) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationNotificationStatus {
@@ -5689,6 +5831,8 @@ impl ToJson for AdherenceExplanationNotificationStatus {
 /// Values of [`AdherenceExplanationNotification::r#type`](struct@AdherenceExplanationNotification) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationNotificationType {
@@ -5733,6 +5877,8 @@ impl ToJson for AdherenceExplanationNotificationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceExplanationResponse {
@@ -5925,6 +6071,8 @@ impl ToJson for AdherenceExplanationResponse {
 /// Values of [`AdherenceExplanationResponse::r#type`](struct@AdherenceExplanationResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationResponseType {
@@ -5968,6 +6116,8 @@ impl ToJson for AdherenceExplanationResponseType {
 /// Values of [`AdherenceExplanationResponse::status`](struct@AdherenceExplanationResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdherenceExplanationResponseStatus {
@@ -6020,6 +6170,8 @@ impl ToJson for AdherenceExplanationResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdherenceSettings {
@@ -6141,6 +6293,8 @@ impl ToJson for AdherenceSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminAgentScheduleBidBiddingPreference {
@@ -6267,6 +6421,8 @@ impl ToJson for AdminAgentScheduleBidBiddingPreference {
 /// Values of [`AdminAgentScheduleBidBiddingPreference::override_reason`](struct@AdminAgentScheduleBidBiddingPreference) (JSON `overrideReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminAgentScheduleBidBiddingPreferenceOverrideReason {
@@ -6323,6 +6479,8 @@ impl ToJson for AdminAgentScheduleBidBiddingPreferenceOverrideReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminAgentScheduleBidPreferenceResponse {
@@ -6386,6 +6544,8 @@ impl ToJson for AdminAgentScheduleBidPreferenceResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminAgentScheduleSetPreferences {
@@ -6489,6 +6649,8 @@ impl ToJson for AdminAgentScheduleSetPreferences {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminAgentWorkPlanBiddingPreference {
@@ -6602,6 +6764,8 @@ impl ToJson for AdminAgentWorkPlanBiddingPreference {
 /// Values of [`AdminAgentWorkPlanBiddingPreference::override_reason`](struct@AdminAgentWorkPlanBiddingPreference) (JSON `overrideReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminAgentWorkPlanBiddingPreferenceOverrideReason {
@@ -6658,6 +6822,8 @@ impl ToJson for AdminAgentWorkPlanBiddingPreferenceOverrideReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminAgentWorkPlanPreferenceResponse {
@@ -6749,6 +6915,8 @@ impl ToJson for AdminAgentWorkPlanPreferenceResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminBulkUpdateAlternativeShiftTradeState {
@@ -6831,6 +6999,8 @@ impl ToJson for AdminBulkUpdateAlternativeShiftTradeState {
 /// Values of [`AdminBulkUpdateAlternativeShiftTradeState::state`](struct@AdminBulkUpdateAlternativeShiftTradeState) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminBulkUpdateAlternativeShiftTradeStateState {
@@ -6879,6 +7049,8 @@ impl ToJson for AdminBulkUpdateAlternativeShiftTradeStateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminBulkUpdateAlternativeShiftTradeStateRequest {
@@ -6942,6 +7114,8 @@ impl ToJson for AdminBulkUpdateAlternativeShiftTradeStateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdminTimeOffRequestPatch {
@@ -7116,6 +7290,8 @@ impl ToJson for AdminTimeOffRequestPatch {
 /// Values of [`AdminTimeOffRequestPatch::status`](struct@AdminTimeOffRequestPatch) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AdminTimeOffRequestPatchStatus {
@@ -7168,6 +7344,8 @@ impl ToJson for AdminTimeOffRequestPatchStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentAddOpportunityEnrollment {
@@ -7225,6 +7403,8 @@ impl ToJson for AgentAddOpportunityEnrollment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentAdherenceDayMetrics {
@@ -7404,6 +7584,8 @@ impl ToJson for AgentAdherenceDayMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentAdherenceScheduledActivity {
@@ -7487,6 +7669,8 @@ impl ToJson for AgentAdherenceScheduledActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentAssignedScheduleSetList {
@@ -7544,6 +7728,8 @@ impl ToJson for AgentAssignedScheduleSetList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentAssignedShiftSet {
@@ -7640,6 +7826,8 @@ impl ToJson for AgentAssignedShiftSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBidScheduleSetOverrideRequest {
@@ -7718,6 +7906,8 @@ impl ToJson for AgentBidScheduleSetOverrideRequest {
 /// Values of [`AgentBidScheduleSetOverrideRequest::override_reason`](struct@AgentBidScheduleSetOverrideRequest) (JSON `overrideReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentBidScheduleSetOverrideRequestOverrideReason {
@@ -7774,6 +7964,8 @@ impl ToJson for AgentBidScheduleSetOverrideRequestOverrideReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBidWorkPlanOverrideRequest {
@@ -7852,6 +8044,8 @@ impl ToJson for AgentBidWorkPlanOverrideRequest {
 /// Values of [`AgentBidWorkPlanOverrideRequest::override_reason`](struct@AgentBidWorkPlanOverrideRequest) (JSON `overrideReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentBidWorkPlanOverrideRequestOverrideReason {
@@ -7908,6 +8102,8 @@ impl ToJson for AgentBidWorkPlanOverrideRequestOverrideReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBulkAddOpportunityEnrollment {
@@ -7976,6 +8172,8 @@ impl ToJson for AgentBulkAddOpportunityEnrollment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBulkAddOpportunityEnrollmentResult {
@@ -8056,6 +8254,8 @@ impl ToJson for AgentBulkAddOpportunityEnrollmentResult {
 /// Values of [`AgentBulkAddOpportunityEnrollmentResult::status`](struct@AgentBulkAddOpportunityEnrollmentResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentBulkAddOpportunityEnrollmentResultStatus {
@@ -8104,6 +8304,8 @@ impl ToJson for AgentBulkAddOpportunityEnrollmentResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBulkAddOpportunityEnrollmentsRequest {
@@ -8158,6 +8360,8 @@ impl ToJson for AgentBulkAddOpportunityEnrollmentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBulkAddOpportunityEnrollmentsResponse {
@@ -8225,6 +8429,8 @@ impl ToJson for AgentBulkAddOpportunityEnrollmentsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
@@ -8291,6 +8497,8 @@ impl ToJson for AgentBulkStatusUpdateOpportunityEnrollmentsRequest {
 /// Values of [`AgentBulkStatusUpdateOpportunityEnrollmentsRequest::status`](struct@AgentBulkStatusUpdateOpportunityEnrollmentsRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentBulkStatusUpdateOpportunityEnrollmentsRequestStatus {
@@ -8335,6 +8543,8 @@ impl ToJson for AgentBulkStatusUpdateOpportunityEnrollmentsRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
@@ -8402,6 +8612,8 @@ impl ToJson for AgentBulkStatusUpdateOpportunityEnrollmentsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentBusinessUnitOpportunities {
@@ -8481,6 +8693,8 @@ impl ToJson for AgentBusinessUnitOpportunities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCountRange {
@@ -8551,6 +8765,8 @@ impl ToJson for AgentCountRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentEffectiveBid {
@@ -8676,6 +8892,8 @@ impl ToJson for AgentEffectiveBid {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentIntegrationAssociationRequest {
@@ -8759,6 +8977,8 @@ impl ToJson for AgentIntegrationAssociationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentIntegrationAssociationResponse {
@@ -8842,6 +9062,8 @@ impl ToJson for AgentIntegrationAssociationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentIntegrationsRequest {
@@ -8907,6 +9129,8 @@ impl ToJson for AgentIntegrationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentIntegrationsResponse {
@@ -8999,6 +9223,8 @@ impl ToJson for AgentIntegrationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentManagementUnitReference {
@@ -9073,6 +9299,8 @@ impl ToJson for AgentManagementUnitReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentMuQueryResponse {
@@ -9172,6 +9400,8 @@ impl ToJson for AgentMuQueryResponse {
 /// Values of [`AgentMuQueryResponse::status`](struct@AgentMuQueryResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentMuQueryResponseStatus {
@@ -9228,6 +9458,8 @@ impl ToJson for AgentMuQueryResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentMuScheduleItem {
@@ -9311,6 +9543,8 @@ impl ToJson for AgentMuScheduleItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentMuScheduleQuery {
@@ -9378,6 +9612,8 @@ impl ToJson for AgentMuScheduleQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentMuScheduleResult {
@@ -9448,6 +9684,8 @@ impl ToJson for AgentMuScheduleResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentMuScheduleShift {
@@ -9531,6 +9769,8 @@ impl ToJson for AgentMuScheduleShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentOpportunityEnrollmentResult {
@@ -9655,6 +9895,8 @@ impl ToJson for AgentOpportunityEnrollmentResult {
 /// Values of [`AgentOpportunityEnrollmentResult::status`](struct@AgentOpportunityEnrollmentResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentOpportunityEnrollmentResultStatus {
@@ -9714,6 +9956,8 @@ impl ToJson for AgentOpportunityEnrollmentResultStatus {
 /// Values of [`AgentOpportunityEnrollmentResult::system_message_code`](struct@AgentOpportunityEnrollmentResult) (JSON `systemMessageCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentOpportunityEnrollmentResultSystemMessageCode {
@@ -9881,6 +10125,8 @@ impl ToJson for AgentOpportunityEnrollmentResultSystemMessageCode {
 /// Values of [`AgentOpportunityEnrollmentResult::denial_code`](struct@AgentOpportunityEnrollmentResult) (JSON `denialCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentOpportunityEnrollmentResultDenialCode {
@@ -9941,6 +10187,8 @@ impl ToJson for AgentOpportunityEnrollmentResultDenialCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentPossibleWorkShiftsRequest {
@@ -10008,6 +10256,8 @@ impl ToJson for AgentPossibleWorkShiftsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentPossibleWorkShiftsResponse {
@@ -10104,6 +10354,8 @@ impl ToJson for AgentPossibleWorkShiftsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueryAdherenceAdjustmentsRequest {
@@ -10189,6 +10441,8 @@ impl ToJson for AgentQueryAdherenceAdjustmentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueryAdherenceExplanationsRequest {
@@ -10256,6 +10510,8 @@ impl ToJson for AgentQueryAdherenceExplanationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueryAdherenceExplanationsResponse {
@@ -10330,6 +10586,8 @@ impl ToJson for AgentQueryAdherenceExplanationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueryOpportunities {
@@ -10398,6 +10656,8 @@ impl ToJson for AgentQueryOpportunities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueryOpportunitiesResponse {
@@ -10461,6 +10721,8 @@ impl ToJson for AgentQueryOpportunitiesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueryOpportunityResult {
@@ -10654,6 +10916,8 @@ impl ToJson for AgentQueryOpportunityResult {
 /// Values of [`AgentQueryOpportunityResult::status`](struct@AgentQueryOpportunityResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentQueryOpportunityResultStatus {
@@ -10714,6 +10978,8 @@ impl ToJson for AgentQueryOpportunityResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentQueueTimeRequest {
@@ -10808,6 +11074,8 @@ impl ToJson for AgentQueueTimeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleBid {
@@ -10949,6 +11217,8 @@ impl ToJson for AgentScheduleBid {
 /// Values of [`AgentScheduleBid::status`](struct@AgentScheduleBid) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScheduleBidStatus {
@@ -11020,6 +11290,8 @@ impl ToJson for AgentScheduleBidStatus {
 /// Values of [`AgentScheduleBid::bid_type`](struct@AgentScheduleBid) (JSON `bidType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScheduleBidBidType {
@@ -11068,6 +11340,8 @@ impl ToJson for AgentScheduleBidBidType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleBidScheduleSetResponse {
@@ -11133,6 +11407,8 @@ impl ToJson for AgentScheduleBidScheduleSetResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleBiddingPreferencePriority {
@@ -11201,6 +11477,8 @@ impl ToJson for AgentScheduleBiddingPreferencePriority {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleBiddingPreferenceResponse {
@@ -11322,6 +11600,8 @@ impl ToJson for AgentScheduleBiddingPreferenceResponse {
 /// Values of [`AgentScheduleBiddingPreferenceResponse::override_reason`](struct@AgentScheduleBiddingPreferenceResponse) (JSON `overrideReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScheduleBiddingPreferenceResponseOverrideReason {
@@ -11378,6 +11658,8 @@ impl ToJson for AgentScheduleBiddingPreferenceResponseOverrideReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleBids {
@@ -11467,6 +11749,8 @@ impl ToJson for AgentScheduleBids {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleShiftActivity {
@@ -11549,6 +11833,8 @@ impl ToJson for AgentScheduleShiftActivity {
 /// Values of [`AgentScheduleShiftActivity::activity_category`](struct@AgentScheduleShiftActivity) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScheduleShiftActivityActivityCategory {
@@ -11621,6 +11907,8 @@ impl ToJson for AgentScheduleShiftActivityActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScheduleUnavailableTime {
@@ -11689,6 +11977,8 @@ impl ToJson for AgentScheduleUnavailableTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentSchedulingPreference {
@@ -11769,6 +12059,8 @@ impl ToJson for AgentSchedulingPreference {
 /// Values of [`AgentSchedulingPreference::preference_level`](struct@AgentSchedulingPreference) (JSON `preferenceLevel`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentSchedulingPreferencePreferenceLevel {
@@ -11825,6 +12117,8 @@ impl ToJson for AgentSchedulingPreferencePreferenceLevel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentSchedulingPreferenceListing {
@@ -11875,6 +12169,8 @@ impl ToJson for AgentSchedulingPreferenceListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentTimeOffRequestPatch {
@@ -11970,6 +12266,8 @@ impl ToJson for AgentTimeOffRequestPatch {
 /// Values of [`AgentTimeOffRequestPatch::status`](struct@AgentTimeOffRequestPatch) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentTimeOffRequestPatchStatus {
@@ -12014,6 +12312,8 @@ impl ToJson for AgentTimeOffRequestPatchStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUpdateAlternativeShiftTradeRequest {
@@ -12089,6 +12389,8 @@ impl ToJson for AgentUpdateAlternativeShiftTradeRequest {
 /// Values of [`AgentUpdateAlternativeShiftTradeRequest::state`](struct@AgentUpdateAlternativeShiftTradeRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUpdateAlternativeShiftTradeRequestState {
@@ -12133,6 +12435,8 @@ impl ToJson for AgentUpdateAlternativeShiftTradeRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlan {
@@ -12299,6 +12603,8 @@ impl ToJson for AgentWorkPlan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanActivity {
@@ -12369,6 +12675,8 @@ impl ToJson for AgentWorkPlanActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanBid {
@@ -12521,6 +12829,8 @@ impl ToJson for AgentWorkPlanBid {
 /// Values of [`AgentWorkPlanBid::status`](struct@AgentWorkPlanBid) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentWorkPlanBidStatus {
@@ -12592,6 +12902,8 @@ impl ToJson for AgentWorkPlanBidStatus {
 /// Values of [`AgentWorkPlanBid::bid_type`](struct@AgentWorkPlanBid) (JSON `bidType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentWorkPlanBidBidType {
@@ -12640,6 +12952,8 @@ impl ToJson for AgentWorkPlanBidBidType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanBiddingPreference {
@@ -12708,6 +13022,8 @@ impl ToJson for AgentWorkPlanBiddingPreference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanBiddingPreferenceRequest {
@@ -12776,6 +13092,8 @@ impl ToJson for AgentWorkPlanBiddingPreferenceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanBiddingPreferenceResponse {
@@ -12897,6 +13215,8 @@ impl ToJson for AgentWorkPlanBiddingPreferenceResponse {
 /// Values of [`AgentWorkPlanBiddingPreferenceResponse::override_reason`](struct@AgentWorkPlanBiddingPreferenceResponse) (JSON `overrideReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentWorkPlanBiddingPreferenceResponseOverrideReason {
@@ -12953,6 +13273,8 @@ impl ToJson for AgentWorkPlanBiddingPreferenceResponseOverrideReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanBids {
@@ -13040,6 +13362,8 @@ impl ToJson for AgentWorkPlanBids {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanListResponse {
@@ -13103,6 +13427,8 @@ impl ToJson for AgentWorkPlanListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlanShift {
@@ -13316,6 +13642,8 @@ impl ToJson for AgentWorkPlanShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentWorkPlans {
@@ -13386,6 +13714,8 @@ impl ToJson for AgentWorkPlans {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsBidAssignedScheduleSetOverrideRequest {
@@ -13440,6 +13770,8 @@ impl ToJson for AgentsBidAssignedScheduleSetOverrideRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsBidAssignedWorkPlanOverrideRequest {
@@ -13494,6 +13826,8 @@ impl ToJson for AgentsBidAssignedWorkPlanOverrideRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsEffectiveScheduleSetResponse {
@@ -13548,6 +13882,8 @@ impl ToJson for AgentsEffectiveScheduleSetResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsIntegrationsListing {
@@ -13598,6 +13934,8 @@ impl ToJson for AgentsIntegrationsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentsWorkPlansResponse {
@@ -13661,6 +13999,8 @@ impl ToJson for AgentsWorkPlansResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregateHistoricalAvailability {
@@ -13727,6 +14067,8 @@ impl ToJson for AggregateHistoricalAvailability {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedExportJobRequest {
@@ -13833,6 +14175,8 @@ impl ToJson for AggregatedExportJobRequest {
 /// Values of [`AggregatedExportJobRequest::granularity`](struct@AggregatedExportJobRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregatedExportJobRequestGranularity {
@@ -13893,6 +14237,8 @@ impl ToJson for AggregatedExportJobRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedExportSnapshotJobRequest {
@@ -14012,6 +14358,8 @@ impl ToJson for AggregatedExportSnapshotJobRequest {
 /// Values of [`AggregatedExportSnapshotJobRequest::granularity`](struct@AggregatedExportSnapshotJobRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregatedExportSnapshotJobRequestGranularity {
@@ -14071,6 +14419,8 @@ impl ToJson for AggregatedExportSnapshotJobRequestGranularity {
 /// Values of [`AggregatedExportSnapshotJobRequest::snapshot_id`](struct@AggregatedExportSnapshotJobRequest) (JSON `snapshotId`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregatedExportSnapshotJobRequestSnapshotId {
@@ -14143,6 +14493,8 @@ impl ToJson for AggregatedExportSnapshotJobRequestSnapshotId {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedHistoricalExportJobResponse {
@@ -14206,6 +14558,8 @@ impl ToJson for AggregatedHistoricalExportJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedHistoricalExportJobStatus {
@@ -14305,6 +14659,8 @@ impl ToJson for AggregatedHistoricalExportJobStatus {
 /// Values of [`AggregatedHistoricalExportJobStatus::status`](struct@AggregatedHistoricalExportJobStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregatedHistoricalExportJobStatusStatus {
@@ -14357,6 +14713,8 @@ impl ToJson for AggregatedHistoricalExportJobStatusStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedSessionExportJobResponse {
@@ -14420,6 +14778,8 @@ impl ToJson for AggregatedSessionExportJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedSessionExportJobStatus {
@@ -14519,6 +14879,8 @@ impl ToJson for AggregatedSessionExportJobStatus {
 /// Values of [`AggregatedSessionExportJobStatus::status`](struct@AggregatedSessionExportJobStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregatedSessionExportJobStatusStatus {
@@ -14571,6 +14933,8 @@ impl ToJson for AggregatedSessionExportJobStatusStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedSnapshotExportJobResponse {
@@ -14634,6 +14998,8 @@ impl ToJson for AggregatedSnapshotExportJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AggregatedSnapshotExportJobStatus {
@@ -14733,6 +15099,8 @@ impl ToJson for AggregatedSnapshotExportJobStatus {
 /// Values of [`AggregatedSnapshotExportJobStatus::status`](struct@AggregatedSnapshotExportJobStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregatedSnapshotExportJobStatusStatus {
@@ -14785,6 +15153,8 @@ impl ToJson for AggregatedSnapshotExportJobStatusStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftAgentScheduledShift {
@@ -14894,6 +15264,8 @@ impl ToJson for AlternativeShiftAgentScheduledShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftAsyncResponse {
@@ -14948,6 +15320,8 @@ impl ToJson for AlternativeShiftAsyncResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftBuSettingsResponse {
@@ -15041,6 +15415,8 @@ impl ToJson for AlternativeShiftBuSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftBulkUpdateTradesResponseTemplate {
@@ -15094,6 +15470,8 @@ impl ToJson for AlternativeShiftBulkUpdateTradesResponseTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftJobReference {
@@ -15185,6 +15563,8 @@ impl ToJson for AlternativeShiftJobReference {
 /// Values of [`AlternativeShiftJobReference::status`](struct@AlternativeShiftJobReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftJobReferenceStatus {
@@ -15236,6 +15616,8 @@ impl ToJson for AlternativeShiftJobReferenceStatus {
 /// Values of [`AlternativeShiftJobReference::r#type`](struct@AlternativeShiftJobReference) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftJobReferenceType {
@@ -15296,6 +15678,8 @@ impl ToJson for AlternativeShiftJobReferenceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftJobResponse {
@@ -15442,6 +15826,8 @@ impl ToJson for AlternativeShiftJobResponse {
 /// Values of [`AlternativeShiftJobResponse::status`](struct@AlternativeShiftJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftJobResponseStatus {
@@ -15493,6 +15879,8 @@ impl ToJson for AlternativeShiftJobResponseStatus {
 /// Values of [`AlternativeShiftJobResponse::r#type`](struct@AlternativeShiftJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftJobResponseType {
@@ -15553,6 +15941,8 @@ impl ToJson for AlternativeShiftJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftNotification {
@@ -15703,6 +16093,8 @@ impl ToJson for AlternativeShiftNotification {
 /// Values of [`AlternativeShiftNotification::granularity`](struct@AlternativeShiftNotification) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftNotificationGranularity {
@@ -15746,6 +16138,8 @@ impl ToJson for AlternativeShiftNotificationGranularity {
 /// Values of [`AlternativeShiftNotification::new_state`](struct@AlternativeShiftNotification) (JSON `newState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftNotificationNewState {
@@ -15806,6 +16200,8 @@ impl ToJson for AlternativeShiftNotificationNewState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftOffersRequest {
@@ -15873,6 +16269,8 @@ impl ToJson for AlternativeShiftOffersRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftOffersViewResponseTemplate {
@@ -16021,6 +16419,8 @@ impl ToJson for AlternativeShiftOffersViewResponseTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftScheduleLookup {
@@ -16091,6 +16491,8 @@ impl ToJson for AlternativeShiftScheduleLookup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftSearchOffersRequest {
@@ -16182,6 +16584,8 @@ impl ToJson for AlternativeShiftSearchOffersRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftTradeBulkUpdateTemplateItem {
@@ -16297,6 +16701,8 @@ impl ToJson for AlternativeShiftTradeBulkUpdateTemplateItem {
 /// Values of [`AlternativeShiftTradeBulkUpdateTemplateItem::state`](struct@AlternativeShiftTradeBulkUpdateTemplateItem) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftTradeBulkUpdateTemplateItemState {
@@ -16356,6 +16762,8 @@ impl ToJson for AlternativeShiftTradeBulkUpdateTemplateItemState {
 /// Values of [`AlternativeShiftTradeBulkUpdateTemplateItem::failure_reason`](struct@AlternativeShiftTradeBulkUpdateTemplateItem) (JSON `failureReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftTradeBulkUpdateTemplateItemFailureReason {
@@ -16404,6 +16812,8 @@ impl ToJson for AlternativeShiftTradeBulkUpdateTemplateItemFailureReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftTradeListing {
@@ -16457,6 +16867,8 @@ impl ToJson for AlternativeShiftTradeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftTradeResponse {
@@ -16716,6 +17128,8 @@ impl ToJson for AlternativeShiftTradeResponse {
 /// Values of [`AlternativeShiftTradeResponse::state`](struct@AlternativeShiftTradeResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftTradeResponseState {
@@ -16775,6 +17189,8 @@ impl ToJson for AlternativeShiftTradeResponseState {
 /// Values of [`AlternativeShiftTradeResponse::processing_status`](struct@AlternativeShiftTradeResponse) (JSON `processingStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlternativeShiftTradeResponseProcessingStatus {
@@ -16839,6 +17255,8 @@ impl ToJson for AlternativeShiftTradeResponseProcessingStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlternativeShiftTradesViewResponseTemplate {
@@ -16892,6 +17310,8 @@ impl ToJson for AlternativeShiftTradesViewResponseTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignedAgentDetails {
@@ -16960,6 +17380,8 @@ impl ToJson for AssignedAgentDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsyncForecastOperationResult {
@@ -17044,6 +17466,8 @@ impl ToJson for AsyncForecastOperationResult {
 /// Values of [`AsyncForecastOperationResult::status`](struct@AsyncForecastOperationResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AsyncForecastOperationResultStatus {
@@ -17100,6 +17524,8 @@ impl ToJson for AsyncForecastOperationResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsyncIntradayResponse {
@@ -17173,6 +17599,8 @@ impl ToJson for AsyncIntradayResponse {
 /// Values of [`AsyncIntradayResponse::status`](struct@AsyncIntradayResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AsyncIntradayResponseStatus {
@@ -17229,6 +17657,8 @@ impl ToJson for AsyncIntradayResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailabilityRange {
@@ -17299,6 +17729,8 @@ impl ToJson for AvailabilityRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableTimeOffRange {
@@ -17408,6 +17840,8 @@ impl ToJson for AvailableTimeOffRange {
 /// Values of [`AvailableTimeOffRange::granularity`](struct@AvailableTimeOffRange) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AvailableTimeOffRangeGranularity {
@@ -17456,6 +17890,8 @@ impl ToJson for AvailableTimeOffRangeGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableTimeOffRequest {
@@ -17532,6 +17968,8 @@ impl ToJson for AvailableTimeOffRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableTimeOffResponse {
@@ -17582,6 +18020,8 @@ impl ToJson for AvailableTimeOffResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BidGroupScheduleSet {
@@ -17639,6 +18079,8 @@ impl ToJson for BidGroupScheduleSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BidGroupWorkPlanRequest {
@@ -17729,6 +18171,8 @@ impl ToJson for BidGroupWorkPlanRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BidGroupWorkPlanResponse {
@@ -17839,6 +18283,8 @@ impl ToJson for BidGroupWorkPlanResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BidGroupWorkPlanRotationRequest {
@@ -17909,6 +18355,8 @@ impl ToJson for BidGroupWorkPlanRotationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BidGroupWorkPlanRotationResponse {
@@ -18003,6 +18451,8 @@ impl ToJson for BidGroupWorkPlanRotationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAbandonRate {
@@ -18071,6 +18521,8 @@ impl ToJson for BuAbandonRate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuActivitySettingsRequest {
@@ -18126,6 +18578,8 @@ impl ToJson for BuActivitySettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuActivitySettingsResponse {
@@ -18181,6 +18635,8 @@ impl ToJson for BuActivitySettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAdherenceAdjustmentsQueryJob {
@@ -18287,6 +18743,8 @@ impl ToJson for BuAdherenceAdjustmentsQueryJob {
 /// Values of [`BuAdherenceAdjustmentsQueryJob::status`](struct@BuAdherenceAdjustmentsQueryJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAdherenceAdjustmentsQueryJobStatus {
@@ -18339,6 +18797,8 @@ impl ToJson for BuAdherenceAdjustmentsQueryJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAdherenceAdjustmentsQueryJobsReference {
@@ -18426,6 +18886,8 @@ impl ToJson for BuAdherenceAdjustmentsQueryJobsReference {
 /// Values of [`BuAdherenceAdjustmentsQueryJobsReference::status`](struct@BuAdherenceAdjustmentsQueryJobsReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAdherenceAdjustmentsQueryJobsReferenceStatus {
@@ -18478,6 +18940,8 @@ impl ToJson for BuAdherenceAdjustmentsQueryJobsReferenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAdherenceAdjustmentsQueryJobsReferenceListing {
@@ -18528,6 +18992,8 @@ impl ToJson for BuAdherenceAdjustmentsQueryJobsReferenceListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAdherenceAdjustmentsSettings {
@@ -18591,6 +19057,8 @@ impl ToJson for BuAdherenceAdjustmentsSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleActivity {
@@ -18752,6 +19220,8 @@ impl ToJson for BuAgentScheduleActivity {
 /// Values of [`BuAgentScheduleActivity::external_activity_type`](struct@BuAgentScheduleActivity) (JSON `externalActivityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAgentScheduleActivityExternalActivityType {
@@ -18808,6 +19278,8 @@ impl ToJson for BuAgentScheduleActivityExternalActivityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleHistoryChange {
@@ -18899,6 +19371,8 @@ impl ToJson for BuAgentScheduleHistoryChange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleHistoryChangeMetadata {
@@ -18965,6 +19439,8 @@ impl ToJson for BuAgentScheduleHistoryChangeMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleHistoryDeletedChange {
@@ -19042,6 +19518,8 @@ impl ToJson for BuAgentScheduleHistoryDeletedChange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleHistoryDroppedChange {
@@ -19130,6 +19608,8 @@ impl ToJson for BuAgentScheduleHistoryDroppedChange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleHistoryResponse {
@@ -19215,6 +19695,8 @@ impl ToJson for BuAgentScheduleHistoryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentSchedulePublishedScheduleReference {
@@ -19303,6 +19785,8 @@ impl ToJson for BuAgentSchedulePublishedScheduleReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleQueryResponse {
@@ -19413,6 +19897,8 @@ impl ToJson for BuAgentScheduleQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleRescheduleResponse {
@@ -19512,6 +19998,8 @@ impl ToJson for BuAgentScheduleRescheduleResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleSearchResponse {
@@ -19589,6 +20077,8 @@ impl ToJson for BuAgentScheduleSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleShift {
@@ -19721,6 +20211,8 @@ impl ToJson for BuAgentScheduleShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleShiftRequest {
@@ -19853,6 +20345,8 @@ impl ToJson for BuAgentScheduleShiftRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentScheduleUpdate {
@@ -19918,6 +20412,8 @@ impl ToJson for BuAgentScheduleUpdate {
 /// Values of [`BuAgentScheduleUpdate::r#type`](struct@BuAgentScheduleUpdate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAgentScheduleUpdateType {
@@ -19970,6 +20466,8 @@ impl ToJson for BuAgentScheduleUpdateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentSchedulesQueryResponse {
@@ -20036,6 +20534,8 @@ impl ToJson for BuAgentSchedulesQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAgentSchedulesSearchResponse {
@@ -20113,6 +20613,8 @@ impl ToJson for BuAgentSchedulesSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAlternativeShiftJobResponse {
@@ -20261,6 +20763,8 @@ impl ToJson for BuAlternativeShiftJobResponse {
 /// Values of [`BuAlternativeShiftJobResponse::status`](struct@BuAlternativeShiftJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAlternativeShiftJobResponseStatus {
@@ -20312,6 +20816,8 @@ impl ToJson for BuAlternativeShiftJobResponseStatus {
 /// Values of [`BuAlternativeShiftJobResponse::r#type`](struct@BuAlternativeShiftJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAlternativeShiftJobResponseType {
@@ -20372,6 +20878,8 @@ impl ToJson for BuAlternativeShiftJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAsyncAgentSchedulesQueryResponse {
@@ -20467,6 +20975,8 @@ impl ToJson for BuAsyncAgentSchedulesQueryResponse {
 /// Values of [`BuAsyncAgentSchedulesQueryResponse::status`](struct@BuAsyncAgentSchedulesQueryResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAsyncAgentSchedulesQueryResponseStatus {
@@ -20523,6 +21033,8 @@ impl ToJson for BuAsyncAgentSchedulesQueryResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAsyncAgentSchedulesSearchResponse {
@@ -20618,6 +21130,8 @@ impl ToJson for BuAsyncAgentSchedulesSearchResponse {
 /// Values of [`BuAsyncAgentSchedulesSearchResponse::status`](struct@BuAsyncAgentSchedulesSearchResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAsyncAgentSchedulesSearchResponseStatus {
@@ -20674,6 +21188,8 @@ impl ToJson for BuAsyncAgentSchedulesSearchResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAsyncScheduleResponse {
@@ -20747,6 +21263,8 @@ impl ToJson for BuAsyncScheduleResponse {
 /// Values of [`BuAsyncScheduleResponse::status`](struct@BuAsyncScheduleResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAsyncScheduleResponseStatus {
@@ -20803,6 +21321,8 @@ impl ToJson for BuAsyncScheduleResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAsyncScheduleRunResponse {
@@ -20876,6 +21396,8 @@ impl ToJson for BuAsyncScheduleRunResponse {
 /// Values of [`BuAsyncScheduleRunResponse::status`](struct@BuAsyncScheduleRunResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuAsyncScheduleRunResponseStatus {
@@ -20932,6 +21454,8 @@ impl ToJson for BuAsyncScheduleRunResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuAverageSpeedOfAnswer {
@@ -21000,6 +21524,8 @@ impl ToJson for BuAverageSpeedOfAnswer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuConvertTimeOffGranularityLimitJobListing {
@@ -21050,6 +21576,8 @@ impl ToJson for BuConvertTimeOffGranularityLimitJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuConvertTimeOffLimitGranularityJobProgress {
@@ -21138,6 +21666,8 @@ impl ToJson for BuConvertTimeOffLimitGranularityJobProgress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuConvertTimeOffLimitGranularityJobRequest {
@@ -21202,6 +21732,8 @@ impl ToJson for BuConvertTimeOffLimitGranularityJobRequest {
 /// Values of [`BuConvertTimeOffLimitGranularityJobRequest::granularity`](struct@BuConvertTimeOffLimitGranularityJobRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuConvertTimeOffLimitGranularityJobRequestGranularity {
@@ -21250,6 +21782,8 @@ impl ToJson for BuConvertTimeOffLimitGranularityJobRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuConvertTimeOffLimitGranularityJobResponse {
@@ -21365,6 +21899,8 @@ impl ToJson for BuConvertTimeOffLimitGranularityJobResponse {
 /// Values of [`BuConvertTimeOffLimitGranularityJobResponse::status`](struct@BuConvertTimeOffLimitGranularityJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuConvertTimeOffLimitGranularityJobResponseStatus {
@@ -21417,6 +21953,8 @@ impl ToJson for BuConvertTimeOffLimitGranularityJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuCopyScheduleRequest {
@@ -21495,6 +22033,8 @@ impl ToJson for BuCopyScheduleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuCreateBlankScheduleRequest {
@@ -21573,6 +22113,8 @@ impl ToJson for BuCreateBlankScheduleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuCreateTimeOffLimitRequest {
@@ -21657,6 +22199,8 @@ impl ToJson for BuCreateTimeOffLimitRequest {
 /// Values of [`BuCreateTimeOffLimitRequest::granularity`](struct@BuCreateTimeOffLimitRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuCreateTimeOffLimitRequestGranularity {
@@ -21705,6 +22249,8 @@ impl ToJson for BuCreateTimeOffLimitRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuCreateTimeOffPlanRequest {
@@ -21879,6 +22425,8 @@ impl ToJson for BuCreateTimeOffPlanRequest {
 /// Values of [`BuCreateTimeOffPlanRequest::auto_approval_rule`](struct@BuCreateTimeOffPlanRequest) (JSON `autoApprovalRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuCreateTimeOffPlanRequestAutoApprovalRule {
@@ -21939,6 +22487,8 @@ impl ToJson for BuCreateTimeOffPlanRequestAutoApprovalRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuCurrentAgentScheduleSearchResponse {
@@ -22046,6 +22596,8 @@ impl ToJson for BuCurrentAgentScheduleSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastGenerationPlanningGroupResult {
@@ -22112,6 +22664,8 @@ impl ToJson for BuForecastGenerationPlanningGroupResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastGenerationResult {
@@ -22167,6 +22721,8 @@ impl ToJson for BuForecastGenerationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastModificationResponse {
@@ -22367,6 +22923,8 @@ impl ToJson for BuForecastModificationResponse {
 /// Values of [`BuForecastModificationResponse::r#type`](struct@BuForecastModificationResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastModificationResponseType {
@@ -22442,6 +23000,8 @@ impl ToJson for BuForecastModificationResponseType {
 /// Values of [`BuForecastModificationResponse::metric`](struct@BuForecastModificationResponse) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastModificationResponseMetric {
@@ -22489,6 +23049,8 @@ impl ToJson for BuForecastModificationResponseMetric {
 /// Values of [`BuForecastModificationResponse::legacy_metric`](struct@BuForecastModificationResponse) (JSON `legacyMetric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastModificationResponseLegacyMetric {
@@ -22545,6 +23107,8 @@ impl ToJson for BuForecastModificationResponseLegacyMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastResult {
@@ -22633,6 +23197,8 @@ impl ToJson for BuForecastResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastResultResponse {
@@ -22696,6 +23262,8 @@ impl ToJson for BuForecastResultResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastStaffingRequirementsResult {
@@ -22790,6 +23358,8 @@ impl ToJson for BuForecastStaffingRequirementsResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastStaffingRequirementsResultResponse {
@@ -22919,6 +23489,8 @@ impl ToJson for BuForecastStaffingRequirementsResultResponse {
 /// Values of [`BuForecastStaffingRequirementsResultResponse::state`](struct@BuForecastStaffingRequirementsResultResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastStaffingRequirementsResultResponseState {
@@ -22971,6 +23543,8 @@ impl ToJson for BuForecastStaffingRequirementsResultResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuForecastTimeSeriesResult {
@@ -23047,6 +23621,8 @@ impl ToJson for BuForecastTimeSeriesResult {
 /// Values of [`BuForecastTimeSeriesResult::metric`](struct@BuForecastTimeSeriesResult) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastTimeSeriesResultMetric {
@@ -23094,6 +23670,8 @@ impl ToJson for BuForecastTimeSeriesResultMetric {
 /// Values of [`BuForecastTimeSeriesResult::forecasting_method`](struct@BuForecastTimeSeriesResult) (JSON `forecastingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastTimeSeriesResultForecastingMethod {
@@ -23237,6 +23815,8 @@ impl ToJson for BuForecastTimeSeriesResultForecastingMethod {
 /// Values of [`BuForecastTimeSeriesResult::forecast_type`](struct@BuForecastTimeSeriesResult) (JSON `forecastType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuForecastTimeSeriesResultForecastType {
@@ -23285,6 +23865,8 @@ impl ToJson for BuForecastTimeSeriesResultForecastType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuFullDayTimeOffMarker {
@@ -23450,6 +24032,8 @@ impl ToJson for BuFullDayTimeOffMarker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuGenerateScheduleRequest {
@@ -23539,6 +24123,8 @@ impl ToJson for BuGenerateScheduleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuGetCurrentAgentScheduleRequest {
@@ -23606,6 +24192,8 @@ impl ToJson for BuGetCurrentAgentScheduleRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
@@ -23670,6 +24258,8 @@ impl ToJson for BuHeadcountForecastBuPlanningGroupHeadcountForecastResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema {
@@ -23734,6 +24324,8 @@ impl ToJson for BuHeadcountForecastBuPlanningGroupHeadcountForecastUploadSchema 
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuHeadcountForecastResponse {
@@ -23797,6 +24389,8 @@ impl ToJson for BuHeadcountForecastResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuImportAgentScheduleUploadSchema {
@@ -23898,6 +24492,8 @@ impl ToJson for BuImportAgentScheduleUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuImportShortTermForecastSchema {
@@ -24003,6 +24599,8 @@ impl ToJson for BuImportShortTermForecastSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuImportTimeOffLimitValue {
@@ -24071,6 +24669,8 @@ impl ToJson for BuImportTimeOffLimitValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuImportTimeOffLimitValuesRequest {
@@ -24125,6 +24725,8 @@ impl ToJson for BuImportTimeOffLimitValuesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuImportTimeOffLimitValuesSchema {
@@ -24195,6 +24797,8 @@ impl ToJson for BuImportTimeOffLimitValuesSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuImportTimeOffLimitValuesUploadResponse {
@@ -24280,6 +24884,8 @@ impl ToJson for BuImportTimeOffLimitValuesUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuIntradayDataGroup {
@@ -24400,6 +25006,8 @@ impl ToJson for BuIntradayDataGroup {
 /// Values of [`BuIntradayDataGroup::media_type`](struct@BuIntradayDataGroup) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuIntradayDataGroupMediaType {
@@ -24464,6 +25072,8 @@ impl ToJson for BuIntradayDataGroupMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuIntradayForecastData {
@@ -24533,6 +25143,8 @@ impl ToJson for BuIntradayForecastData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuIntradayResponse {
@@ -24664,6 +25276,8 @@ impl ToJson for BuIntradayResponse {
 /// Values of [`BuIntradayResponse::no_data_reason`](struct@BuIntradayResponse) (JSON `noDataReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuIntradayResponseNoDataReason {
@@ -24712,6 +25326,8 @@ impl ToJson for BuIntradayResponseNoDataReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuIntradayScheduleData {
@@ -24770,6 +25386,8 @@ impl ToJson for BuIntradayScheduleData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuListAlternativeShiftTradesResponse {
@@ -24833,6 +25451,8 @@ impl ToJson for BuListAlternativeShiftTradesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuManagementUnitScheduleSummary {
@@ -24932,6 +25552,8 @@ impl ToJson for BuManagementUnitScheduleSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuNotificationSettingsRequest {
@@ -24987,6 +25609,8 @@ impl ToJson for BuNotificationSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuNotificationSettingsResponse {
@@ -25042,6 +25666,8 @@ impl ToJson for BuNotificationSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuPlanningGroupHeadcountForecastResult {
@@ -25119,6 +25745,8 @@ impl ToJson for BuPlanningGroupHeadcountForecastResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuPlanningGroupHeadcountForecastUploadSchema {
@@ -25198,6 +25826,8 @@ impl ToJson for BuPlanningGroupHeadcountForecastUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuQueryAdherenceAdjustmentsRequest {
@@ -25305,6 +25935,8 @@ impl ToJson for BuQueryAdherenceAdjustmentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuQueryAdherenceExplanationsRequest {
@@ -25394,6 +26026,8 @@ impl ToJson for BuQueryAdherenceExplanationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuQueryAdherenceExplanationsResponse {
@@ -25468,6 +26102,8 @@ impl ToJson for BuQueryAdherenceExplanationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuQueryAgentSchedulesRequest {
@@ -25544,6 +26180,8 @@ impl ToJson for BuQueryAgentSchedulesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuRescheduleAgentScheduleResult {
@@ -25621,6 +26259,8 @@ impl ToJson for BuRescheduleAgentScheduleResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuRescheduleRequest {
@@ -25803,6 +26443,8 @@ impl ToJson for BuRescheduleRequest {
 /// Values of [`BuRescheduleRequest::activity_smoothing_type`](struct@BuRescheduleRequest) (JSON `activitySmoothingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuRescheduleRequestActivitySmoothingType {
@@ -25855,6 +26497,8 @@ impl ToJson for BuRescheduleRequestActivitySmoothingType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuRescheduleResult {
@@ -25951,6 +26595,8 @@ impl ToJson for BuRescheduleResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleListItem {
@@ -26094,6 +26740,8 @@ impl ToJson for BuScheduleListItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleListing {
@@ -26144,6 +26792,8 @@ impl ToJson for BuScheduleListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleMetadata {
@@ -26298,6 +26948,8 @@ impl ToJson for BuScheduleMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleNotificationsCategorySettings {
@@ -26380,6 +27032,8 @@ impl ToJson for BuScheduleNotificationsCategorySettings {
 /// Values of [`BuScheduleNotificationsCategorySettings::activity_category`](struct@BuScheduleNotificationsCategorySettings) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuScheduleNotificationsCategorySettingsActivityCategory {
@@ -26452,6 +27106,8 @@ impl ToJson for BuScheduleNotificationsCategorySettingsActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleNotificationsSettingsRequest {
@@ -26518,6 +27174,8 @@ impl ToJson for BuScheduleNotificationsSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleNotificationsSettingsResponse {
@@ -26588,6 +27246,8 @@ impl ToJson for BuScheduleNotificationsSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleReference {
@@ -26668,6 +27328,8 @@ impl ToJson for BuScheduleReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleReferenceForMuRoute {
@@ -26756,6 +27418,8 @@ impl ToJson for BuScheduleReferenceForMuRoute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleRun {
@@ -27002,6 +27666,8 @@ impl ToJson for BuScheduleRun {
 /// Values of [`BuScheduleRun::state`](struct@BuScheduleRun) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuScheduleRunState {
@@ -27066,6 +27732,8 @@ impl ToJson for BuScheduleRunState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuScheduleRunListing {
@@ -27116,6 +27784,8 @@ impl ToJson for BuScheduleRunListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuSchedulerSettingsRequest {
@@ -27181,6 +27851,8 @@ impl ToJson for BuSchedulerSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuSchedulerSettingsResponse {
@@ -27248,6 +27920,8 @@ impl ToJson for BuSchedulerSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuSchedulingSettingsRequest {
@@ -27368,6 +28042,8 @@ impl ToJson for BuSchedulingSettingsRequest {
 /// Values of [`BuSchedulingSettingsRequest::activity_smoothing_type`](struct@BuSchedulingSettingsRequest) (JSON `activitySmoothingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuSchedulingSettingsRequestActivitySmoothingType {
@@ -27420,6 +28096,8 @@ impl ToJson for BuSchedulingSettingsRequestActivitySmoothingType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuSchedulingSettingsResponse {
@@ -27554,6 +28232,8 @@ impl ToJson for BuSchedulingSettingsResponse {
 /// Values of [`BuSchedulingSettingsResponse::activity_smoothing_type`](struct@BuSchedulingSettingsResponse) (JSON `activitySmoothingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuSchedulingSettingsResponseActivitySmoothingType {
@@ -27606,6 +28286,8 @@ impl ToJson for BuSchedulingSettingsResponseActivitySmoothingType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuSearchAgentSchedulesRequest {
@@ -27684,6 +28366,8 @@ impl ToJson for BuSearchAgentSchedulesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuServiceLevel {
@@ -27763,6 +28447,8 @@ impl ToJson for BuServiceLevel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuSetTimeOffLimitValuesRequest {
@@ -27826,6 +28512,8 @@ impl ToJson for BuSetTimeOffLimitValuesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuShortTermForecast {
@@ -28047,6 +28735,8 @@ impl ToJson for BuShortTermForecast {
 /// Values of [`BuShortTermForecast::creation_method`](struct@BuShortTermForecast) (JSON `creationMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuShortTermForecastCreationMethod {
@@ -28103,6 +28793,8 @@ impl ToJson for BuShortTermForecastCreationMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuShortTermForecastListItem {
@@ -28247,6 +28939,8 @@ impl ToJson for BuShortTermForecastListItem {
 /// Values of [`BuShortTermForecastListItem::creation_method`](struct@BuShortTermForecastListItem) (JSON `creationMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuShortTermForecastListItemCreationMethod {
@@ -28303,6 +28997,8 @@ impl ToJson for BuShortTermForecastListItemCreationMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuShortTermForecastListing {
@@ -28353,6 +29049,8 @@ impl ToJson for BuShortTermForecastListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuShortTermForecastReference {
@@ -28443,6 +29141,8 @@ impl ToJson for BuShortTermForecastReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuShortTermForecastWeekReference {
@@ -28548,6 +29248,8 @@ impl ToJson for BuShortTermForecastWeekReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuShortTermForecastingSettings {
@@ -28603,6 +29305,8 @@ impl ToJson for BuShortTermForecastingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitListing {
@@ -28653,6 +29357,8 @@ impl ToJson for BuTimeOffLimitListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitRange {
@@ -28732,6 +29438,8 @@ impl ToJson for BuTimeOffLimitRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitReference {
@@ -28803,6 +29511,8 @@ impl ToJson for BuTimeOffLimitReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitResponse {
@@ -28927,6 +29637,8 @@ impl ToJson for BuTimeOffLimitResponse {
 /// Values of [`BuTimeOffLimitResponse::granularity`](struct@BuTimeOffLimitResponse) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuTimeOffLimitResponseGranularity {
@@ -28975,6 +29687,8 @@ impl ToJson for BuTimeOffLimitResponseGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitValueRange {
@@ -29146,6 +29860,8 @@ impl ToJson for BuTimeOffLimitValueRange {
 /// Values of [`BuTimeOffLimitValueRange::granularity`](struct@BuTimeOffLimitValueRange) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuTimeOffLimitValueRangeGranularity {
@@ -29194,6 +29910,8 @@ impl ToJson for BuTimeOffLimitValueRangeGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitValues {
@@ -29273,6 +29991,8 @@ impl ToJson for BuTimeOffLimitValues {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitValuesForGranularityResponse {
@@ -29363,6 +30083,8 @@ impl ToJson for BuTimeOffLimitValuesForGranularityResponse {
 /// Values of [`BuTimeOffLimitValuesForGranularityResponse::granularity`](struct@BuTimeOffLimitValuesForGranularityResponse) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuTimeOffLimitValuesForGranularityResponseGranularity {
@@ -29411,6 +30133,8 @@ impl ToJson for BuTimeOffLimitValuesForGranularityResponseGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitValuesImportUploadUrlRequest {
@@ -29465,6 +30189,8 @@ impl ToJson for BuTimeOffLimitValuesImportUploadUrlRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffLimitValuesResponse {
@@ -29515,6 +30241,8 @@ impl ToJson for BuTimeOffLimitValuesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffPlanListing {
@@ -29576,6 +30304,8 @@ impl ToJson for BuTimeOffPlanListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuTimeOffPlanResponse {
@@ -29811,6 +30541,8 @@ impl ToJson for BuTimeOffPlanResponse {
 /// Values of [`BuTimeOffPlanResponse::auto_approval_rule`](struct@BuTimeOffPlanResponse) (JSON `autoApprovalRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuTimeOffPlanResponseAutoApprovalRule {
@@ -29871,6 +30603,8 @@ impl ToJson for BuTimeOffPlanResponseAutoApprovalRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuUpdateAgentScheduleShift {
@@ -30014,6 +30748,8 @@ impl ToJson for BuUpdateAgentScheduleShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuUpdateAgentScheduleUploadSchema {
@@ -30137,6 +30873,8 @@ impl ToJson for BuUpdateAgentScheduleUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuUpdateTimeOffPlanRequest {
@@ -30322,6 +31060,8 @@ impl ToJson for BuUpdateTimeOffPlanRequest {
 /// Values of [`BuUpdateTimeOffPlanRequest::auto_approval_rule`](struct@BuUpdateTimeOffPlanRequest) (JSON `autoApprovalRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BuUpdateTimeOffPlanRequestAutoApprovalRule {
@@ -30382,6 +31122,8 @@ impl ToJson for BuUpdateTimeOffPlanRequestAutoApprovalRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuUserListing {
@@ -30436,6 +31178,8 @@ impl ToJson for BuUserListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkAddOpportunitiesRequest {
@@ -30501,6 +31245,8 @@ impl ToJson for BulkAddOpportunitiesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkAddOpportunitiesResponse {
@@ -30555,6 +31301,8 @@ impl ToJson for BulkAddOpportunitiesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesEnrollmentResult {
@@ -30635,6 +31383,8 @@ impl ToJson for BulkOpportunitiesEnrollmentResult {
 /// Values of [`BulkOpportunitiesEnrollmentResult::status`](struct@BulkOpportunitiesEnrollmentResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkOpportunitiesEnrollmentResultStatus {
@@ -30683,6 +31433,8 @@ impl ToJson for BulkOpportunitiesEnrollmentResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesError {
@@ -30739,6 +31491,8 @@ impl ToJson for BulkOpportunitiesError {
 /// Values of [`BulkOpportunitiesError::error_code`](struct@BulkOpportunitiesError) (JSON `errorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkOpportunitiesErrorErrorCode {
@@ -30907,6 +31661,8 @@ impl ToJson for BulkOpportunitiesErrorErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesExternalActivitiesRequest {
@@ -30961,6 +31717,8 @@ impl ToJson for BulkOpportunitiesExternalActivitiesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesReferenceResult {
@@ -31041,6 +31799,8 @@ impl ToJson for BulkOpportunitiesReferenceResult {
 /// Values of [`BulkOpportunitiesReferenceResult::status`](struct@BulkOpportunitiesReferenceResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkOpportunitiesReferenceResultStatus {
@@ -31089,6 +31849,8 @@ impl ToJson for BulkOpportunitiesReferenceResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesRequest {
@@ -31143,6 +31905,8 @@ impl ToJson for BulkOpportunitiesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesStatusUpdateRequest {
@@ -31209,6 +31973,8 @@ impl ToJson for BulkOpportunitiesStatusUpdateRequest {
 /// Values of [`BulkOpportunitiesStatusUpdateRequest::status`](struct@BulkOpportunitiesStatusUpdateRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkOpportunitiesStatusUpdateRequestStatus {
@@ -31253,6 +32019,8 @@ impl ToJson for BulkOpportunitiesStatusUpdateRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunitiesStatusUpdateResponse {
@@ -31320,6 +32088,8 @@ impl ToJson for BulkOpportunitiesStatusUpdateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkOpportunityEnrollmentsStatusUpdateRequest {
@@ -31397,6 +32167,8 @@ impl ToJson for BulkOpportunityEnrollmentsStatusUpdateRequest {
 /// Values of [`BulkOpportunityEnrollmentsStatusUpdateRequest::status`](struct@BulkOpportunityEnrollmentsStatusUpdateRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkOpportunityEnrollmentsStatusUpdateRequestStatus {
@@ -31445,6 +32217,8 @@ impl ToJson for BulkOpportunityEnrollmentsStatusUpdateRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkPublishOpportunitiesResponse {
@@ -31512,6 +32286,8 @@ impl ToJson for BulkPublishOpportunitiesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkRemoveOpportunitiesResponse {
@@ -31579,6 +32355,8 @@ impl ToJson for BulkRemoveOpportunitiesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkRemoveOpportunitiesResult {
@@ -31659,6 +32437,8 @@ impl ToJson for BulkRemoveOpportunitiesResult {
 /// Values of [`BulkRemoveOpportunitiesResult::status`](struct@BulkRemoveOpportunitiesResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkRemoveOpportunitiesResultStatus {
@@ -31707,6 +32487,8 @@ impl ToJson for BulkRemoveOpportunitiesResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkShiftTradeStateUpdateRequest {
@@ -31761,6 +32543,8 @@ impl ToJson for BulkShiftTradeStateUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateActivityCodeRequest {
@@ -31813,6 +32597,8 @@ impl ToJson for BulkUpdateActivityCodeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateActivityCodeRequestItem {
@@ -32003,6 +32789,8 @@ impl ToJson for BulkUpdateActivityCodeRequestItem {
 /// Values of [`BulkUpdateActivityCodeRequestItem::category`](struct@BulkUpdateActivityCodeRequestItem) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUpdateActivityCodeRequestItemCategory {
@@ -32075,6 +32863,8 @@ impl ToJson for BulkUpdateActivityCodeRequestItemCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateActivityCodeResponse {
@@ -32125,6 +32915,8 @@ impl ToJson for BulkUpdateActivityCodeResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateAgentUnavailableTimesResponse {
@@ -32188,6 +32980,8 @@ impl ToJson for BulkUpdateAgentUnavailableTimesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateAgentUnavailableTimesResultItem {
@@ -32253,6 +33047,8 @@ impl ToJson for BulkUpdateAgentUnavailableTimesResultItem {
 /// Values of [`BulkUpdateAgentUnavailableTimesResultItem::status`](struct@BulkUpdateAgentUnavailableTimesResultItem) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUpdateAgentUnavailableTimesResultItemStatus {
@@ -32305,6 +33101,8 @@ impl ToJson for BulkUpdateAgentUnavailableTimesResultItemStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateOpportunityEnrollmentsStatusResponse {
@@ -32372,6 +33170,8 @@ impl ToJson for BulkUpdateOpportunityEnrollmentsStatusResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateShiftTradeListJobRequest {
@@ -32452,6 +33252,8 @@ impl ToJson for BulkUpdateShiftTradeListJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateShiftTradeStateRequestItem {
@@ -32532,6 +33334,8 @@ impl ToJson for BulkUpdateShiftTradeStateRequestItem {
 /// Values of [`BulkUpdateShiftTradeStateRequestItem::state`](struct@BulkUpdateShiftTradeStateRequestItem) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUpdateShiftTradeStateRequestItemState {
@@ -32596,6 +33400,8 @@ impl ToJson for BulkUpdateShiftTradeStateRequestItemState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateShiftTradeStateResponse {
@@ -32669,6 +33475,8 @@ impl ToJson for BulkUpdateShiftTradeStateResponse {
 /// Values of [`BulkUpdateShiftTradeStateResponse::status`](struct@BulkUpdateShiftTradeStateResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUpdateShiftTradeStateResponseStatus {
@@ -32725,6 +33533,8 @@ impl ToJson for BulkUpdateShiftTradeStateResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateShiftTradeStateResult {
@@ -32778,6 +33588,8 @@ impl ToJson for BulkUpdateShiftTradeStateResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkUpdateShiftTradeStateResultItem {
@@ -32890,6 +33702,8 @@ impl ToJson for BulkUpdateShiftTradeStateResultItem {
 /// Values of [`BulkUpdateShiftTradeStateResultItem::state`](struct@BulkUpdateShiftTradeStateResultItem) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUpdateShiftTradeStateResultItemState {
@@ -32953,6 +33767,8 @@ impl ToJson for BulkUpdateShiftTradeStateResultItemState {
 /// Values of [`BulkUpdateShiftTradeStateResultItem::failure_reason`](struct@BulkUpdateShiftTradeStateResultItem) (JSON `failureReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BulkUpdateShiftTradeStateResultItemFailureReason {
@@ -33037,6 +33853,8 @@ impl ToJson for BulkUpdateShiftTradeStateResultItemFailureReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitActivityCode {
@@ -33267,6 +34085,8 @@ impl ToJson for BusinessUnitActivityCode {
 /// Values of [`BusinessUnitActivityCode::category`](struct@BusinessUnitActivityCode) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BusinessUnitActivityCodeCategory {
@@ -33339,6 +34159,8 @@ impl ToJson for BusinessUnitActivityCodeCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitActivityCodeListing {
@@ -33400,6 +34222,8 @@ impl ToJson for BusinessUnitActivityCodeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitListItem {
@@ -33497,6 +34321,8 @@ impl ToJson for BusinessUnitListItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitListing {
@@ -33547,6 +34373,8 @@ impl ToJson for BusinessUnitListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitReference {
@@ -33613,6 +34441,8 @@ impl ToJson for BusinessUnitReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitResponse {
@@ -33707,6 +34537,8 @@ impl ToJson for BusinessUnitResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitSchedulingPreferencesSettingsResponse {
@@ -33761,6 +34593,8 @@ impl ToJson for BusinessUnitSchedulingPreferencesSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessUnitSettingsResponse {
@@ -33898,6 +34732,8 @@ impl ToJson for BusinessUnitSettingsResponse {
 /// Values of [`BusinessUnitSettingsResponse::start_day_of_week`](struct@BusinessUnitSettingsResponse) (JSON `startDayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BusinessUnitSettingsResponseStartDayOfWeek {
@@ -33966,6 +34802,8 @@ impl ToJson for BusinessUnitSettingsResponseStartDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CalendarUrlResponse {
@@ -34029,6 +34867,8 @@ impl ToJson for CalendarUrlResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanDeleteRequest {
@@ -34083,6 +34923,8 @@ impl ToJson for CapacityPlanDeleteRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanForecastInputsResponse {
@@ -34174,6 +35016,8 @@ impl ToJson for CapacityPlanForecastInputsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanForecastInputsTemplate {
@@ -34280,6 +35124,8 @@ impl ToJson for CapacityPlanForecastInputsTemplate {
 /// Values of [`CapacityPlanForecastInputsTemplate::granularity`](struct@CapacityPlanForecastInputsTemplate) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CapacityPlanForecastInputsTemplateGranularity {
@@ -34328,6 +35174,8 @@ impl ToJson for CapacityPlanForecastInputsTemplateGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanForecastMetrics {
@@ -34398,6 +35246,8 @@ impl ToJson for CapacityPlanForecastMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanListItem {
@@ -34514,6 +35364,8 @@ impl ToJson for CapacityPlanListItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanMetadata {
@@ -34619,6 +35471,8 @@ impl ToJson for CapacityPlanMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanMetricsSummary {
@@ -34830,6 +35684,8 @@ impl ToJson for CapacityPlanMetricsSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanReference {
@@ -34907,6 +35763,8 @@ impl ToJson for CapacityPlanReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanRequest {
@@ -35037,6 +35895,8 @@ impl ToJson for CapacityPlanRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanResponse {
@@ -35185,6 +36045,8 @@ impl ToJson for CapacityPlanResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanStaffingGroupAllocationsResponse {
@@ -35276,6 +36138,8 @@ impl ToJson for CapacityPlanStaffingGroupAllocationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
@@ -35326,6 +36190,8 @@ impl ToJson for CapacityPlanStaffingGroupMetricChangeHistoryListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanStaffingGroupMetricChangeResponse {
@@ -35492,6 +36358,8 @@ impl ToJson for CapacityPlanStaffingGroupMetricChangeResponse {
 /// Values of [`CapacityPlanStaffingGroupMetricChangeResponse::metric`](struct@CapacityPlanStaffingGroupMetricChangeResponse) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CapacityPlanStaffingGroupMetricChangeResponseMetric {
@@ -35556,6 +36424,8 @@ impl ToJson for CapacityPlanStaffingGroupMetricChangeResponseMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanStaffingRequirementResult {
@@ -35694,6 +36564,8 @@ impl ToJson for CapacityPlanStaffingRequirementResult {
 /// Values of [`CapacityPlanStaffingRequirementResult::status`](struct@CapacityPlanStaffingRequirementResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CapacityPlanStaffingRequirementResultStatus {
@@ -35749,6 +36621,8 @@ impl ToJson for CapacityPlanStaffingRequirementResultStatus {
 /// Values of [`CapacityPlanStaffingRequirementResult::granularity`](struct@CapacityPlanStaffingRequirementResult) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CapacityPlanStaffingRequirementResultGranularity {
@@ -35796,6 +36670,8 @@ impl ToJson for CapacityPlanStaffingRequirementResultGranularity {
 /// Values of [`CapacityPlanStaffingRequirementResult::error_code`](struct@CapacityPlanStaffingRequirementResult) (JSON `errorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CapacityPlanStaffingRequirementResultErrorCode {
@@ -35856,6 +36732,8 @@ impl ToJson for CapacityPlanStaffingRequirementResultErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanningPlanningGroupAllocation {
@@ -35965,6 +36843,8 @@ impl ToJson for CapacityPlanningPlanningGroupAllocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlansListResponse {
@@ -36015,6 +36895,8 @@ impl ToJson for CapacityPlansListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComputedData {
@@ -36081,6 +36963,8 @@ impl ToJson for ComputedData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConstraintConflictMessage {
@@ -36147,6 +37031,8 @@ impl ToJson for ConstraintConflictMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinuousForecastGetSessionResponse {
@@ -36237,6 +37123,8 @@ impl ToJson for ContinuousForecastGetSessionResponse {
 /// Values of [`ContinuousForecastGetSessionResponse::state`](struct@ContinuousForecastGetSessionResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContinuousForecastGetSessionResponseState {
@@ -36289,6 +37177,8 @@ impl ToJson for ContinuousForecastGetSessionResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinuousForecastSessionResponse {
@@ -36362,6 +37252,8 @@ impl ToJson for ContinuousForecastSessionResponse {
 /// Values of [`ContinuousForecastSessionResponse::state`](struct@ContinuousForecastSessionResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContinuousForecastSessionResponseState {
@@ -36414,6 +37306,8 @@ impl ToJson for ContinuousForecastSessionResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinuousForecastSnapshotResponse {
@@ -36488,6 +37382,8 @@ impl ToJson for ContinuousForecastSnapshotResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinuousForecastTimeSeries {
@@ -36554,6 +37450,8 @@ impl ToJson for ContinuousForecastTimeSeries {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContinuousForecastWeeks {
@@ -36620,6 +37518,8 @@ impl ToJson for ContinuousForecastWeeks {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyBuForecastRequest {
@@ -36687,6 +37587,8 @@ impl ToJson for CopyBuForecastRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyCapacityPlanRequest {
@@ -36789,6 +37691,8 @@ impl ToJson for CopyCapacityPlanRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyScheduleBid {
@@ -36843,6 +37747,8 @@ impl ToJson for CopyScheduleBid {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyWorkPlan {
@@ -36897,6 +37803,8 @@ impl ToJson for CopyWorkPlan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyWorkPlanBid {
@@ -36951,6 +37859,8 @@ impl ToJson for CopyWorkPlanBid {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyWorkPlanRotationRequest {
@@ -37005,6 +37915,8 @@ impl ToJson for CopyWorkPlanRotationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActivityCodeRequest {
@@ -37181,6 +38093,8 @@ impl ToJson for CreateActivityCodeRequest {
 /// Values of [`CreateActivityCodeRequest::category`](struct@CreateActivityCodeRequest) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateActivityCodeRequestCategory {
@@ -37253,6 +38167,8 @@ impl ToJson for CreateActivityCodeRequestCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActivityPlanRequest {
@@ -37520,6 +38436,8 @@ impl ToJson for CreateActivityPlanRequest {
 /// Values of [`CreateActivityPlanRequest::r#type`](struct@CreateActivityPlanRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateActivityPlanRequestType {
@@ -37567,6 +38485,8 @@ impl ToJson for CreateActivityPlanRequestType {
 /// Values of [`CreateActivityPlanRequest::optimization_objective`](struct@CreateActivityPlanRequest) (JSON `optimizationObjective`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateActivityPlanRequestOptimizationObjective {
@@ -37614,6 +38534,8 @@ impl ToJson for CreateActivityPlanRequestOptimizationObjective {
 /// Values of [`CreateActivityPlanRequest::state`](struct@CreateActivityPlanRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateActivityPlanRequestState {
@@ -37662,6 +38584,8 @@ impl ToJson for CreateActivityPlanRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdherenceAdjustmentsReasonCodeRequest {
@@ -37727,6 +38651,8 @@ impl ToJson for CreateAdherenceAdjustmentsReasonCodeRequest {
 /// Values of [`CreateAdherenceAdjustmentsReasonCodeRequest::state`](struct@CreateAdherenceAdjustmentsReasonCodeRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateAdherenceAdjustmentsReasonCodeRequestState {
@@ -37775,6 +38701,8 @@ impl ToJson for CreateAdherenceAdjustmentsReasonCodeRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdherenceAdjustmentsReasonCodesBulkRequest {
@@ -37827,6 +38755,8 @@ impl ToJson for CreateAdherenceAdjustmentsReasonCodesBulkRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminTimeOffRequest {
@@ -38005,6 +38935,8 @@ impl ToJson for CreateAdminTimeOffRequest {
 /// Values of [`CreateAdminTimeOffRequest::status`](struct@CreateAdminTimeOffRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateAdminTimeOffRequestStatus {
@@ -38053,6 +38985,8 @@ impl ToJson for CreateAdminTimeOffRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentTimeOffRequest {
@@ -38195,6 +39129,8 @@ impl ToJson for CreateAgentTimeOffRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAlternativeShiftTradeRequest {
@@ -38305,6 +39241,8 @@ impl ToJson for CreateAlternativeShiftTradeRequest {
 /// Values of [`CreateAlternativeShiftTradeRequest::alternative_shift_trade_granularity`](struct@CreateAlternativeShiftTradeRequest) (JSON `alternativeShiftTradeGranularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateAlternativeShiftTradeRequestAlternativeShiftTradeGranularity {
@@ -38349,6 +39287,8 @@ impl ToJson for CreateAlternativeShiftTradeRequestAlternativeShiftTradeGranulari
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBusinessUnitRequest {
@@ -38429,6 +39369,8 @@ impl ToJson for CreateBusinessUnitRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBusinessUnitSettingsRequest {
@@ -38553,6 +39495,8 @@ impl ToJson for CreateBusinessUnitSettingsRequest {
 /// Values of [`CreateBusinessUnitSettingsRequest::start_day_of_week`](struct@CreateBusinessUnitSettingsRequest) (JSON `startDayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateBusinessUnitSettingsRequestStartDayOfWeek {
@@ -38621,6 +39565,8 @@ impl ToJson for CreateBusinessUnitSettingsRequestStartDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCapacityPlanStaffingGroupMetricChangeRequest {
@@ -38761,6 +39707,8 @@ impl ToJson for CreateCapacityPlanStaffingGroupMetricChangeRequest {
 /// Values of [`CreateCapacityPlanStaffingGroupMetricChangeRequest::metric`](struct@CreateCapacityPlanStaffingGroupMetricChangeRequest) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCapacityPlanStaffingGroupMetricChangeRequestMetric {
@@ -38825,6 +39773,8 @@ impl ToJson for CreateCapacityPlanStaffingGroupMetricChangeRequestMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateManagementUnitApiRequest {
@@ -38935,6 +39885,8 @@ impl ToJson for CreateManagementUnitApiRequest {
 /// Values of [`CreateManagementUnitApiRequest::start_day_of_week`](struct@CreateManagementUnitApiRequest) (JSON `startDayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateManagementUnitApiRequestStartDayOfWeek {
@@ -39003,6 +39955,8 @@ impl ToJson for CreateManagementUnitApiRequestStartDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateManagementUnitSettingsRequest {
@@ -39102,6 +40056,8 @@ impl ToJson for CreateManagementUnitSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePlanningGroupRequest {
@@ -39182,6 +40138,8 @@ impl ToJson for CreatePlanningGroupRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScheduleBid {
@@ -39335,6 +40293,8 @@ impl ToJson for CreateScheduleBid {
 /// Values of [`CreateScheduleBid::agent_ranking_type`](struct@CreateScheduleBid) (JSON `agentRankingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateScheduleBidAgentRankingType {
@@ -39382,6 +40342,8 @@ impl ToJson for CreateScheduleBidAgentRankingType {
 /// Values of [`CreateScheduleBid::ranking_tiebreaker_type`](struct@CreateScheduleBid) (JSON `rankingTiebreakerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateScheduleBidRankingTiebreakerType {
@@ -39438,6 +40400,8 @@ impl ToJson for CreateScheduleBidRankingTiebreakerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateServiceGoalTemplate {
@@ -39536,6 +40500,8 @@ impl ToJson for CreateServiceGoalTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStaffingGroupAllocation {
@@ -39632,6 +40598,8 @@ impl ToJson for CreateStaffingGroupAllocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateStaffingGroupRequest {
@@ -39719,6 +40687,8 @@ impl ToJson for CreateStaffingGroupRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTimeOffLimitRequest {
@@ -39781,6 +40751,8 @@ impl ToJson for CreateTimeOffLimitRequest {
 /// Values of [`CreateTimeOffLimitRequest::granularity`](struct@CreateTimeOffLimitRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateTimeOffLimitRequestGranularity {
@@ -39829,6 +40801,8 @@ impl ToJson for CreateTimeOffLimitRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTimeOffPlanBusinessUnitAssociation {
@@ -39895,6 +40869,8 @@ impl ToJson for CreateTimeOffPlanBusinessUnitAssociation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTimeOffPlanManagementUnitAssociation {
@@ -39963,6 +40939,8 @@ impl ToJson for CreateTimeOffPlanManagementUnitAssociation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTimeOffPlanRequest {
@@ -40086,6 +41064,8 @@ impl ToJson for CreateTimeOffPlanRequest {
 /// Values of [`CreateTimeOffPlanRequest::auto_approval_rule`](struct@CreateTimeOffPlanRequest) (JSON `autoApprovalRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateTimeOffPlanRequestAutoApprovalRule {
@@ -40146,6 +41126,8 @@ impl ToJson for CreateTimeOffPlanRequestAutoApprovalRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkPlan {
@@ -40529,6 +41511,8 @@ impl ToJson for CreateWorkPlan {
 /// Values of [`CreateWorkPlan::shift_start_variance_type`](struct@CreateWorkPlan) (JSON `shiftStartVarianceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateWorkPlanShiftStartVarianceType {
@@ -40576,6 +41560,8 @@ impl ToJson for CreateWorkPlanShiftStartVarianceType {
 /// Values of [`CreateWorkPlan::shift_start_variance_period`](struct@CreateWorkPlan) (JSON `shiftStartVariancePeriod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateWorkPlanShiftStartVariancePeriod {
@@ -40624,6 +41610,8 @@ impl ToJson for CreateWorkPlanShiftStartVariancePeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkPlanActivity {
@@ -40822,6 +41810,8 @@ impl ToJson for CreateWorkPlanActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkPlanBid {
@@ -40975,6 +41965,8 @@ impl ToJson for CreateWorkPlanBid {
 /// Values of [`CreateWorkPlanBid::agent_ranking_type`](struct@CreateWorkPlanBid) (JSON `agentRankingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateWorkPlanBidAgentRankingType {
@@ -41022,6 +42014,8 @@ impl ToJson for CreateWorkPlanBidAgentRankingType {
 /// Values of [`CreateWorkPlanBid::ranking_tiebreaker_type`](struct@CreateWorkPlanBid) (JSON `rankingTiebreakerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateWorkPlanBidRankingTiebreakerType {
@@ -41078,6 +42072,8 @@ impl ToJson for CreateWorkPlanBidRankingTiebreakerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWorkPlanShift {
@@ -41376,6 +42372,8 @@ impl ToJson for CreateWorkPlanShift {
 /// Values of [`CreateWorkPlanShift::day_off_rule`](struct@CreateWorkPlanShift) (JSON `dayOffRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateWorkPlanShiftDayOffRule {
@@ -41424,6 +42422,8 @@ impl ToJson for CreateWorkPlanShiftDayOffRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CsvExportErrorDetails {
@@ -41494,6 +42494,8 @@ impl ToJson for CsvExportErrorDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentAgentAdherenceAdjustment {
@@ -41702,6 +42704,8 @@ impl ToJson for CurrentAgentAdherenceAdjustment {
 /// Values of [`CurrentAgentAdherenceAdjustment::status`](struct@CurrentAgentAdherenceAdjustment) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CurrentAgentAdherenceAdjustmentStatus {
@@ -41754,6 +42758,8 @@ impl ToJson for CurrentAgentAdherenceAdjustmentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentAgentCursorAdherenceAdjustmentsListing {
@@ -41831,6 +42837,8 @@ impl ToJson for CurrentAgentCursorAdherenceAdjustmentsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentUserScheduleRequestBody {
@@ -41909,6 +42917,8 @@ impl ToJson for CurrentUserScheduleRequestBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CurrentUserTimeOffIntegrationStatusRequest {
@@ -41963,6 +42973,8 @@ impl ToJson for CurrentUserTimeOffIntegrationStatusRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CursorAdherenceAdjustmentsListing {
@@ -42040,6 +43052,8 @@ impl ToJson for CursorAdherenceAdjustmentsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Daily {
@@ -42106,6 +43120,8 @@ impl ToJson for Daily {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DailyPossibleShift {
@@ -42215,6 +43231,8 @@ impl ToJson for DailyPossibleShift {
 /// Values of [`DailyPossibleShift::day_of_week`](struct@DailyPossibleShift) (JSON `dayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DailyPossibleShiftDayOfWeek {
@@ -42283,6 +43301,8 @@ impl ToJson for DailyPossibleShiftDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DateRange {
@@ -42349,6 +43369,8 @@ impl ToJson for DateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DateRangeWithOptionalEnd {
@@ -42417,6 +43439,8 @@ impl ToJson for DateRangeWithOptionalEnd {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DayOfWeekMinimums {
@@ -42487,6 +43511,8 @@ impl ToJson for DayOfWeekMinimums {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsData {
@@ -42577,6 +43603,8 @@ impl ToJson for DecisionMetricsData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsJobReference {
@@ -42645,6 +43673,8 @@ impl ToJson for DecisionMetricsJobReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsResponse {
@@ -42695,6 +43725,8 @@ impl ToJson for DecisionMetricsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsUpdateError {
@@ -42765,6 +43797,8 @@ impl ToJson for DecisionMetricsUpdateError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsUpdateJobRequest {
@@ -42819,6 +43853,8 @@ impl ToJson for DecisionMetricsUpdateJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsUpdateJobResponse {
@@ -42924,6 +43960,8 @@ impl ToJson for DecisionMetricsUpdateJobResponse {
 /// Values of [`DecisionMetricsUpdateJobResponse::status`](struct@DecisionMetricsUpdateJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecisionMetricsUpdateJobResponseStatus {
@@ -42976,6 +44014,8 @@ impl ToJson for DecisionMetricsUpdateJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsUploadData {
@@ -43055,6 +44095,8 @@ impl ToJson for DecisionMetricsUploadData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsUploadResponse {
@@ -43140,6 +44182,8 @@ impl ToJson for DecisionMetricsUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecisionMetricsUploadSchema {
@@ -43197,6 +44241,8 @@ impl ToJson for DecisionMetricsUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletableUserReference {
@@ -43274,6 +44320,8 @@ impl ToJson for DeletableUserReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateAvailableFullDayTimeOffRequest {
@@ -43342,6 +44390,8 @@ impl ToJson for EstimateAvailableFullDayTimeOffRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateAvailableFullDayTimeOffResponse {
@@ -43470,6 +44520,8 @@ impl ToJson for EstimateAvailableFullDayTimeOffResponse {
 /// Values of [`EstimateAvailableFullDayTimeOffResponse::override_date_type`](struct@EstimateAvailableFullDayTimeOffResponse) (JSON `overrideDateType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EstimateAvailableFullDayTimeOffResponseOverrideDateType {
@@ -43518,6 +44570,8 @@ impl ToJson for EstimateAvailableFullDayTimeOffResponseOverrideDateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateAvailablePartialDayTimeOffRequest {
@@ -43586,6 +44640,8 @@ impl ToJson for EstimateAvailablePartialDayTimeOffRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateAvailablePartialDayTimeOffResponse {
@@ -43692,6 +44748,8 @@ impl ToJson for EstimateAvailablePartialDayTimeOffResponse {
 /// Values of [`EstimateAvailablePartialDayTimeOffResponse::override_date_type`](struct@EstimateAvailablePartialDayTimeOffResponse) (JSON `overrideDateType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EstimateAvailablePartialDayTimeOffResponseOverrideDateType {
@@ -43740,6 +44798,8 @@ impl ToJson for EstimateAvailablePartialDayTimeOffResponseOverrideDateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateAvailableTimeOffRequest {
@@ -43829,6 +44889,8 @@ impl ToJson for EstimateAvailableTimeOffRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateAvailableTimeOffResponse {
@@ -43931,6 +44993,8 @@ impl ToJson for EstimateAvailableTimeOffResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluateShiftTradeListJobRequest {
@@ -43998,6 +45062,8 @@ impl ToJson for EvaluateShiftTradeListJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluateShiftTradeListJobResponseItem {
@@ -44051,6 +45117,8 @@ impl ToJson for EvaluateShiftTradeListJobResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluatedShiftTradeResponseItem {
@@ -44122,6 +45190,8 @@ impl ToJson for EvaluatedShiftTradeResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FixedAvailability {
@@ -44199,6 +45269,8 @@ impl ToJson for FixedAvailability {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastAbandonRateResponse {
@@ -44254,6 +45326,8 @@ impl ToJson for ForecastAbandonRateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastAverageSpeedOfAnswerResponse {
@@ -44309,6 +45383,8 @@ impl ToJson for ForecastAverageSpeedOfAnswerResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastInputPlanningGroupData {
@@ -44379,6 +45455,8 @@ impl ToJson for ForecastInputPlanningGroupData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastMetadata {
@@ -44488,6 +45566,8 @@ impl ToJson for ForecastMetadata {
 /// Values of [`ForecastMetadata::source`](struct@ForecastMetadata) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ForecastMetadataSource {
@@ -44536,6 +45616,8 @@ impl ToJson for ForecastMetadataSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastPlanningGroupData {
@@ -44619,6 +45701,8 @@ impl ToJson for ForecastPlanningGroupData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastPlanningGroupResponse {
@@ -44707,6 +45791,8 @@ impl ToJson for ForecastPlanningGroupResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastPlanningGroupsResponse {
@@ -44771,6 +45857,8 @@ impl ToJson for ForecastPlanningGroupsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastServiceGoalTemplateImpactOverrideResponse {
@@ -44848,6 +45936,8 @@ impl ToJson for ForecastServiceGoalTemplateImpactOverrideResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastServiceGoalTemplateResponse {
@@ -44936,6 +46026,8 @@ impl ToJson for ForecastServiceGoalTemplateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastServiceLevelResponse {
@@ -45002,6 +46094,8 @@ impl ToJson for ForecastServiceLevelResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForecastSourceDayPointer {
@@ -45100,6 +46194,8 @@ impl ToJson for ForecastSourceDayPointer {
 /// Values of [`ForecastSourceDayPointer::day_of_week`](struct@ForecastSourceDayPointer) (JSON `dayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ForecastSourceDayPointerDayOfWeek {
@@ -45172,6 +46268,8 @@ impl ToJson for ForecastSourceDayPointerDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateBuForecastRequest {
@@ -45248,6 +46346,8 @@ impl ToJson for GenerateBuForecastRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAgentsWorkPlansRequest {
@@ -45328,6 +46428,8 @@ impl ToJson for GetAgentsWorkPlansRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupSettings {
@@ -45416,6 +46518,8 @@ impl ToJson for GroupSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeadcountForecast {
@@ -45486,6 +46590,8 @@ impl ToJson for HeadcountForecast {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeadcountInterval {
@@ -45556,6 +46662,8 @@ impl ToJson for HeadcountInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalAdherenceActuals {
@@ -45643,6 +46751,8 @@ impl ToJson for HistoricalAdherenceActuals {
 /// Values of [`HistoricalAdherenceActuals::actual_activity_category`](struct@HistoricalAdherenceActuals) (JSON `actualActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceActualsActualActivityCategory {
@@ -45719,6 +46829,8 @@ impl ToJson for HistoricalAdherenceActualsActualActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalAdherenceDayMetrics {
@@ -45884,6 +46996,8 @@ impl ToJson for HistoricalAdherenceDayMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalAdherenceExceptionInfo {
@@ -46048,6 +47162,8 @@ impl ToJson for HistoricalAdherenceExceptionInfo {
 /// Values of [`HistoricalAdherenceExceptionInfo::scheduled_activity_category`](struct@HistoricalAdherenceExceptionInfo) (JSON `scheduledActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceExceptionInfoScheduledActivityCategory {
@@ -46123,6 +47239,8 @@ impl ToJson for HistoricalAdherenceExceptionInfoScheduledActivityCategory {
 /// Values of [`HistoricalAdherenceExceptionInfo::actual_activity_category`](struct@HistoricalAdherenceExceptionInfo) (JSON `actualActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceExceptionInfoActualActivityCategory {
@@ -46198,6 +47316,8 @@ impl ToJson for HistoricalAdherenceExceptionInfoActualActivityCategory {
 /// Values of [`HistoricalAdherenceExceptionInfo::system_presence`](struct@HistoricalAdherenceExceptionInfo) (JSON `systemPresence`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceExceptionInfoSystemPresence {
@@ -46277,6 +47397,8 @@ impl ToJson for HistoricalAdherenceExceptionInfoSystemPresence {
 /// Values of [`HistoricalAdherenceExceptionInfo::routing_status`](struct@HistoricalAdherenceExceptionInfo) (JSON `routingStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceExceptionInfoRoutingStatus {
@@ -46336,6 +47458,8 @@ impl ToJson for HistoricalAdherenceExceptionInfoRoutingStatus {
 /// Values of [`HistoricalAdherenceExceptionInfo::impact`](struct@HistoricalAdherenceExceptionInfo) (JSON `impact`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceExceptionInfoImpact {
@@ -46392,6 +47516,8 @@ impl ToJson for HistoricalAdherenceExceptionInfoImpact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalAdherenceQueryResult {
@@ -46556,6 +47682,8 @@ impl ToJson for HistoricalAdherenceQueryResult {
 /// Values of [`HistoricalAdherenceQueryResult::impact`](struct@HistoricalAdherenceQueryResult) (JSON `impact`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalAdherenceQueryResultImpact {
@@ -46612,6 +47740,8 @@ impl ToJson for HistoricalAdherenceQueryResultImpact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalData {
@@ -46678,6 +47808,8 @@ impl ToJson for HistoricalData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalDataDeleteEntity {
@@ -46739,6 +47871,8 @@ impl ToJson for HistoricalDataDeleteEntity {
 /// Values of [`HistoricalDataDeleteEntity::status`](struct@HistoricalDataDeleteEntity) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalDataDeleteEntityStatus {
@@ -46787,6 +47921,8 @@ impl ToJson for HistoricalDataDeleteEntityStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalDataDisallowedDeleteEntity {
@@ -46852,6 +47988,8 @@ impl ToJson for HistoricalDataDisallowedDeleteEntity {
 /// Values of [`HistoricalDataDisallowedDeleteEntity::reason`](struct@HistoricalDataDisallowedDeleteEntity) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalDataDisallowedDeleteEntityReason {
@@ -46908,6 +48046,8 @@ impl ToJson for HistoricalDataDisallowedDeleteEntityReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalDataJobEntityStatus {
@@ -46984,6 +48124,8 @@ impl ToJson for HistoricalDataJobEntityStatus {
 /// Values of [`HistoricalDataJobEntityStatus::state`](struct@HistoricalDataJobEntityStatus) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalDataJobEntityStatusState {
@@ -47036,6 +48178,8 @@ impl ToJson for HistoricalDataJobEntityStatusState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalImportDeleteFilesJobRequest {
@@ -47090,6 +48234,8 @@ impl ToJson for HistoricalImportDeleteFilesJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalImportDeleteFilesJobResponse {
@@ -47185,6 +48331,8 @@ impl ToJson for HistoricalImportDeleteFilesJobResponse {
 /// Values of [`HistoricalImportDeleteFilesJobResponse::state`](struct@HistoricalImportDeleteFilesJobResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalImportDeleteFilesJobResponseState {
@@ -47237,6 +48385,8 @@ impl ToJson for HistoricalImportDeleteFilesJobResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalImportOverallDeleteStatusResponse {
@@ -47299,6 +48449,8 @@ impl ToJson for HistoricalImportOverallDeleteStatusResponse {
 /// Values of [`HistoricalImportOverallDeleteStatusResponse::status`](struct@HistoricalImportOverallDeleteStatusResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalImportOverallDeleteStatusResponseStatus {
@@ -47347,6 +48499,8 @@ impl ToJson for HistoricalImportOverallDeleteStatusResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalImportStatus {
@@ -47514,6 +48668,8 @@ impl ToJson for HistoricalImportStatus {
 /// Values of [`HistoricalImportStatus::status`](struct@HistoricalImportStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalImportStatusStatus {
@@ -47585,6 +48741,8 @@ impl ToJson for HistoricalImportStatusStatus {
 /// Values of [`HistoricalImportStatus::r#type`](struct@HistoricalImportStatus) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalImportStatusType {
@@ -47633,6 +48791,8 @@ impl ToJson for HistoricalImportStatusType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalImportStatusJobResponse {
@@ -47707,6 +48867,8 @@ impl ToJson for HistoricalImportStatusJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalImportStatusListing {
@@ -47768,6 +48930,8 @@ impl ToJson for HistoricalImportStatusListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalShrinkageActivityCategoryResponse {
@@ -47844,6 +49008,8 @@ impl ToJson for HistoricalShrinkageActivityCategoryResponse {
 /// Values of [`HistoricalShrinkageActivityCategoryResponse::activity_category`](struct@HistoricalShrinkageActivityCategoryResponse) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoricalShrinkageActivityCategoryResponseActivityCategory {
@@ -47920,6 +49086,8 @@ impl ToJson for HistoricalShrinkageActivityCategoryResponseActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalShrinkageActivityCodeResponse {
@@ -47986,6 +49154,8 @@ impl ToJson for HistoricalShrinkageActivityCodeResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalShrinkageAggregateResponse {
@@ -48118,6 +49288,8 @@ impl ToJson for HistoricalShrinkageAggregateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalShrinkageResult {
@@ -48239,6 +49411,8 @@ impl ToJson for HistoricalShrinkageResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalShrinkageResultListing {
@@ -48292,6 +49466,8 @@ impl ToJson for HistoricalShrinkageResultListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HrisTimeOffType {
@@ -48386,6 +49562,8 @@ impl ToJson for HrisTimeOffType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HrisTimeOffTypeResponse {
@@ -48467,6 +49645,8 @@ impl ToJson for HrisTimeOffTypeResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HrisTimeOffTypesJobReference {
@@ -48543,6 +49723,8 @@ impl ToJson for HrisTimeOffTypesJobReference {
 /// Values of [`HrisTimeOffTypesJobReference::status`](struct@HrisTimeOffTypesJobReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HrisTimeOffTypesJobReferenceStatus {
@@ -48595,6 +49777,8 @@ impl ToJson for HrisTimeOffTypesJobReferenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HrisTimeOffTypesJobResponse {
@@ -48655,6 +49839,8 @@ impl ToJson for HrisTimeOffTypesJobResponse {
 /// Values of [`HrisTimeOffTypesJobResponse::status`](struct@HrisTimeOffTypesJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HrisTimeOffTypesJobResponseStatus {
@@ -48707,6 +49893,8 @@ impl ToJson for HrisTimeOffTypesJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HrisTimeOffTypesResponse {
@@ -48770,6 +49958,8 @@ impl ToJson for HrisTimeOffTypesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoredActivityCategories {
@@ -48825,6 +50015,8 @@ impl ToJson for IgnoredActivityCategories {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoredActivityCodeIds {
@@ -48880,6 +50072,8 @@ impl ToJson for IgnoredActivityCodeIds {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportForecastResponse {
@@ -48953,6 +50147,8 @@ impl ToJson for ImportForecastResponse {
 /// Values of [`ImportForecastResponse::status`](struct@ImportForecastResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImportForecastResponseStatus {
@@ -49009,6 +50205,8 @@ impl ToJson for ImportForecastResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportForecastUploadResponse {
@@ -49094,6 +50292,8 @@ impl ToJson for ImportForecastUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportScheduleUploadResponse {
@@ -49179,6 +50379,8 @@ impl ToJson for ImportScheduleUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportScheduleUploadSchema {
@@ -49293,6 +50495,8 @@ impl ToJson for ImportScheduleUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiatingAlternativeShift {
@@ -49363,6 +50567,8 @@ impl ToJson for InitiatingAlternativeShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiatingShiftRequestItem {
@@ -49446,6 +50652,8 @@ impl ToJson for InitiatingShiftRequestItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntradayPerformancePredictionData {
@@ -49526,6 +50734,8 @@ impl ToJson for IntradayPerformancePredictionData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IntradayPlanningGroupRequest {
@@ -49615,6 +50825,8 @@ impl ToJson for IntradayPlanningGroupRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LanguageReference {
@@ -49684,6 +50896,8 @@ impl ToJson for LanguageReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAlternativeShiftTradesResponse {
@@ -49747,6 +50961,8 @@ impl ToJson for ListAlternativeShiftTradesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperAgentWorkPlanField {
@@ -49800,6 +51016,8 @@ impl ToJson for ListWrapperAgentWorkPlanField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperAlternativeShiftBuSettingsActivityCategory {
@@ -49853,6 +51071,8 @@ impl ToJson for ListWrapperAlternativeShiftBuSettingsActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperAlternativeShiftBuSettingsGranularity {
@@ -49906,6 +51126,8 @@ impl ToJson for ListWrapperAlternativeShiftBuSettingsGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperBidGroupWorkPlanRequest {
@@ -49959,6 +51181,8 @@ impl ToJson for ListWrapperBidGroupWorkPlanRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperBidGroupWorkPlanRotationRequest {
@@ -50012,6 +51236,8 @@ impl ToJson for ListWrapperBidGroupWorkPlanRotationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperFixedAvailability {
@@ -50065,6 +51291,8 @@ impl ToJson for ListWrapperFixedAvailability {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperInteger {
@@ -50118,6 +51346,8 @@ impl ToJson for ListWrapperInteger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperInterval {
@@ -50173,6 +51403,8 @@ impl ToJson for ListWrapperInterval {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperOverrideDate {
@@ -50226,6 +51458,8 @@ impl ToJson for ListWrapperOverrideDate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperPlanningGroupMinimumsRequest {
@@ -50279,6 +51513,8 @@ impl ToJson for ListWrapperPlanningGroupMinimumsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperRequiredDateRange {
@@ -50332,6 +51568,8 @@ impl ToJson for ListWrapperRequiredDateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperScheduleSetRequest {
@@ -50385,6 +51623,8 @@ impl ToJson for ListWrapperScheduleSetRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperSecondaryPresence {
@@ -50438,6 +51678,8 @@ impl ToJson for ListWrapperSecondaryPresence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperShiftStartVariance {
@@ -50491,6 +51733,8 @@ impl ToJson for ListWrapperShiftStartVariance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListWrapperString {
@@ -50544,6 +51788,8 @@ impl ToJson for ListWrapperString {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalDateRange {
@@ -50610,6 +51856,8 @@ impl ToJson for LocalDateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermForecastPlanningGroupData {
@@ -50693,6 +51941,8 @@ impl ToJson for LongTermForecastPlanningGroupData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermForecastResult {
@@ -50770,6 +52020,8 @@ impl ToJson for LongTermForecastResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermForecastResultResponse {
@@ -50833,6 +52085,8 @@ impl ToJson for LongTermForecastResultResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermRequirements {
@@ -50927,6 +52181,8 @@ impl ToJson for LongTermRequirements {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermRequirementsErrorDetail {
@@ -50996,6 +52252,8 @@ impl ToJson for LongTermRequirementsErrorDetail {
 /// Values of [`LongTermRequirementsErrorDetail::internal_error_code`](struct@LongTermRequirementsErrorDetail) (JSON `internalErrorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LongTermRequirementsErrorDetailInternalErrorCode {
@@ -51056,6 +52314,8 @@ impl ToJson for LongTermRequirementsErrorDetailInternalErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermRequirementsResponse {
@@ -51142,6 +52402,8 @@ impl ToJson for LongTermRequirementsResponse {
 /// Values of [`LongTermRequirementsResponse::status`](struct@LongTermRequirementsResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LongTermRequirementsResponseStatus {
@@ -51197,6 +52459,8 @@ impl ToJson for LongTermRequirementsResponseStatus {
 /// Values of [`LongTermRequirementsResponse::error_code`](struct@LongTermRequirementsResponse) (JSON `errorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LongTermRequirementsResponseErrorCode {
@@ -51257,6 +52521,8 @@ impl ToJson for LongTermRequirementsResponseErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermRequirementsServiceGoal {
@@ -51392,6 +52658,8 @@ impl ToJson for LongTermRequirementsServiceGoal {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LongTermRequirementsServiceGoalDetail {
@@ -51462,6 +52730,8 @@ impl ToJson for LongTermRequirementsServiceGoalDetail {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnit {
@@ -51635,6 +52905,8 @@ impl ToJson for ManagementUnit {
 /// Values of [`ManagementUnit::start_day_of_week`](struct@ManagementUnit) (JSON `startDayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ManagementUnitStartDayOfWeek {
@@ -51703,6 +52975,8 @@ impl ToJson for ManagementUnitStartDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnitAvailabilitySettingsResponse {
@@ -51757,6 +53031,8 @@ impl ToJson for ManagementUnitAvailabilitySettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnitListing {
@@ -51904,6 +53180,8 @@ impl ToJson for ManagementUnitListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnitReference {
@@ -51973,6 +53251,8 @@ impl ToJson for ManagementUnitReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnitSettingsRequest {
@@ -52085,6 +53365,8 @@ impl ToJson for ManagementUnitSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnitSettingsResponse {
@@ -52197,6 +53479,8 @@ impl ToJson for ManagementUnitSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ManagementUnitUserListing {
@@ -52267,6 +53551,8 @@ impl ToJson for ManagementUnitUserListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchShiftTradeJobRequest {
@@ -52358,6 +53644,8 @@ impl ToJson for MatchShiftTradeJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchShiftTradeRequest {
@@ -52436,6 +53724,8 @@ impl ToJson for MatchShiftTradeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchShiftTradeResponse {
@@ -52521,6 +53811,8 @@ impl ToJson for MatchShiftTradeResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinimumStaffingRequest {
@@ -52605,6 +53897,8 @@ impl ToJson for MinimumStaffingRequest {
 /// Values of [`MinimumStaffingRequest::applicable_intervals`](struct@MinimumStaffingRequest) (JSON `applicableIntervals`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinimumStaffingRequestApplicableIntervals {
@@ -52653,6 +53947,8 @@ impl ToJson for MinimumStaffingRequestApplicableIntervals {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinimumStaffingResponse {
@@ -52758,6 +54054,8 @@ impl ToJson for MinimumStaffingResponse {
 /// Values of [`MinimumStaffingResponse::applicable_intervals`](struct@MinimumStaffingResponse) (JSON `applicableIntervals`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MinimumStaffingResponseApplicableIntervals {
@@ -52806,6 +54104,8 @@ impl ToJson for MinimumStaffingResponseApplicableIntervals {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModelData {
@@ -52872,6 +54172,8 @@ impl ToJson for ModelData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModelMetaData {
@@ -52938,6 +54240,8 @@ impl ToJson for ModelMetaData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModelMetaDataResult {
@@ -53004,6 +54308,8 @@ impl ToJson for ModelMetaDataResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MonthlyPlanningPeriodSettings {
@@ -53061,6 +54367,8 @@ impl ToJson for MonthlyPlanningPeriodSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAgentResponse {
@@ -53126,6 +54434,8 @@ impl ToJson for MoveAgentResponse {
 /// Values of [`MoveAgentResponse::result`](struct@MoveAgentResponse) (JSON `result`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MoveAgentResponseResult {
@@ -53198,6 +54508,8 @@ impl ToJson for MoveAgentResponseResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAgentsRequest {
@@ -53263,6 +54575,8 @@ impl ToJson for MoveAgentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveAgentsResponse {
@@ -53337,6 +54651,8 @@ impl ToJson for MoveAgentsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveManagementUnitRequest {
@@ -53391,6 +54707,8 @@ impl ToJson for MoveManagementUnitRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveManagementUnitResponse {
@@ -53453,6 +54771,8 @@ impl ToJson for MoveManagementUnitResponse {
 /// Values of [`MoveManagementUnitResponse::status`](struct@MoveManagementUnitResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MoveManagementUnitResponseStatus {
@@ -53509,6 +54829,8 @@ impl ToJson for MoveManagementUnitResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MuAgentQueueTimeRequest {
@@ -53579,6 +54901,8 @@ impl ToJson for MuAgentQueueTimeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MuAgentsWorkPlansResult {
@@ -53658,6 +54982,8 @@ impl ToJson for MuAgentsWorkPlansResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MuRescheduleResultWrapper {
@@ -53713,6 +55039,8 @@ impl ToJson for MuRescheduleResultWrapper {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotificationsResponse {
@@ -53763,6 +55091,8 @@ impl ToJson for NotificationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpportunitiesResultWithPagination {
@@ -53831,6 +55161,8 @@ impl ToJson for OpportunitiesResultWithPagination {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpportunityEnrollment {
@@ -53886,6 +55218,8 @@ impl ToJson for OpportunityEnrollment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpportunityEnrollmentCounts {
@@ -53982,6 +55316,8 @@ impl ToJson for OpportunityEnrollmentCounts {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpportunityReference {
@@ -54050,6 +55386,8 @@ impl ToJson for OpportunityReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpportunityResult {
@@ -54328,6 +55666,8 @@ impl ToJson for OpportunityResult {
 /// Values of [`OpportunityResult::status`](struct@OpportunityResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpportunityResultStatus {
@@ -54387,6 +55727,8 @@ impl ToJson for OpportunityResultStatus {
 /// Values of [`OpportunityResult::approval_type`](struct@OpportunityResult) (JSON `approvalType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpportunityResultApprovalType {
@@ -54434,6 +55776,8 @@ impl ToJson for OpportunityResultApprovalType {
 /// Values of [`OpportunityResult::system_message_code`](struct@OpportunityResult) (JSON `systemMessageCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpportunityResultSystemMessageCode {
@@ -54602,6 +55946,8 @@ impl ToJson for OpportunityResultSystemMessageCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpportunityResultWithAgentIds {
@@ -54888,6 +56234,8 @@ impl ToJson for OpportunityResultWithAgentIds {
 /// Values of [`OpportunityResultWithAgentIds::status`](struct@OpportunityResultWithAgentIds) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpportunityResultWithAgentIdsStatus {
@@ -54947,6 +56295,8 @@ impl ToJson for OpportunityResultWithAgentIdsStatus {
 /// Values of [`OpportunityResultWithAgentIds::approval_type`](struct@OpportunityResultWithAgentIds) (JSON `approvalType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpportunityResultWithAgentIdsApprovalType {
@@ -54994,6 +56344,8 @@ impl ToJson for OpportunityResultWithAgentIdsApprovalType {
 /// Values of [`OpportunityResultWithAgentIds::system_message_code`](struct@OpportunityResultWithAgentIds) (JSON `systemMessageCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpportunityResultWithAgentIdsSystemMessageCode {
@@ -55162,6 +56514,8 @@ impl ToJson for OpportunityResultWithAgentIdsSystemMessageCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Outlier {
@@ -55238,6 +56592,8 @@ impl ToJson for Outlier {
 /// Values of [`Outlier::anomaly`](struct@Outlier) (JSON `anomaly`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutlierAnomaly {
@@ -55298,6 +56654,8 @@ impl ToJson for OutlierAnomaly {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutlierData {
@@ -55364,6 +56722,8 @@ impl ToJson for OutlierData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutlierResultBody {
@@ -55430,6 +56790,8 @@ impl ToJson for OutlierResultBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutlierResultTemplate {
@@ -55485,6 +56847,8 @@ impl ToJson for OutlierResultTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OverrideDate {
@@ -55554,6 +56918,8 @@ impl ToJson for OverrideDate {
 /// Values of [`OverrideDate::r#type`](struct@OverrideDate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OverrideDateType {
@@ -55602,6 +56968,8 @@ impl ToJson for OverrideDateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchBuReschedulingOptionsManagementUnitRequest {
@@ -55670,6 +57038,8 @@ impl ToJson for PatchBuReschedulingOptionsManagementUnitRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchBuReschedulingOptionsRequest {
@@ -55725,6 +57095,8 @@ impl ToJson for PatchBuReschedulingOptionsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchBuScheduleRunRequest {
@@ -55777,6 +57149,8 @@ impl ToJson for PatchBuScheduleRunRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchOpportunityRequest {
@@ -55940,6 +57314,8 @@ impl ToJson for PatchOpportunityRequest {
 /// Values of [`PatchOpportunityRequest::approval_type`](struct@PatchOpportunityRequest) (JSON `approvalType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchOpportunityRequestApprovalType {
@@ -55988,6 +57364,8 @@ impl ToJson for PatchOpportunityRequestApprovalType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchShiftTradeRequest {
@@ -56075,6 +57453,8 @@ impl ToJson for PatchShiftTradeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PendingAndApprovedOpportunityEnrollmentCounts {
@@ -56145,6 +57525,8 @@ impl ToJson for PendingAndApprovedOpportunityEnrollmentCounts {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformancePredictionOutputs {
@@ -56228,6 +57610,8 @@ impl ToJson for PerformancePredictionOutputs {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformancePredictionRecalculationResponse {
@@ -56316,6 +57700,8 @@ impl ToJson for PerformancePredictionRecalculationResponse {
 /// Values of [`PerformancePredictionRecalculationResponse::state`](struct@PerformancePredictionRecalculationResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PerformancePredictionRecalculationResponseState {
@@ -56368,6 +57754,8 @@ impl ToJson for PerformancePredictionRecalculationResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformancePredictionRecalculationUploadResponse {
@@ -56453,6 +57841,8 @@ impl ToJson for PerformancePredictionRecalculationUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformancePredictionResponse {
@@ -56578,6 +57968,8 @@ impl ToJson for PerformancePredictionResponse {
 /// Values of [`PerformancePredictionResponse::state`](struct@PerformancePredictionResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PerformancePredictionResponseState {
@@ -56630,6 +58022,8 @@ impl ToJson for PerformancePredictionResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformancePredictionUploadSchema {
@@ -56700,6 +58094,8 @@ impl ToJson for PerformancePredictionUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroup {
@@ -56810,6 +58206,8 @@ impl ToJson for PlanningGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupList {
@@ -56871,6 +58269,8 @@ impl ToJson for PlanningGroupList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupMinimumsRequest {
@@ -56941,6 +58341,8 @@ impl ToJson for PlanningGroupMinimumsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupMinimumsResponse {
@@ -57011,6 +58413,8 @@ impl ToJson for PlanningGroupMinimumsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupModel {
@@ -57066,6 +58470,8 @@ impl ToJson for PlanningGroupModel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupOutputs {
@@ -57175,6 +58581,8 @@ impl ToJson for PlanningGroupOutputs {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupReference {
@@ -57246,6 +58654,8 @@ impl ToJson for PlanningGroupReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupRequirementOutput {
@@ -57336,6 +58746,8 @@ impl ToJson for PlanningGroupRequirementOutput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupToStaffingGroupsListing {
@@ -57386,6 +58798,8 @@ impl ToJson for PlanningGroupToStaffingGroupsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningGroupToStaffingGroupsResponse {
@@ -57454,6 +58868,8 @@ impl ToJson for PlanningGroupToStaffingGroupsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningPeriodSettings {
@@ -57524,6 +58940,8 @@ impl ToJson for PlanningPeriodSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PlanningPeriodShiftConstraints {
@@ -57601,6 +59019,8 @@ impl ToJson for PlanningPeriodShiftConstraints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PossibleWorkShiftsForWeek {
@@ -57667,6 +59087,8 @@ impl ToJson for PossibleWorkShiftsForWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessScheduleUpdateUploadRequest {
@@ -57743,6 +59165,8 @@ impl ToJson for ProcessScheduleUpdateUploadRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuarterHourly {
@@ -57809,6 +59233,8 @@ impl ToJson for QuarterHourly {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAdherenceExplanationsResponse {
@@ -57883,6 +59309,8 @@ impl ToJson for QueryAdherenceExplanationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentScheduleUnavailableTimesRequest {
@@ -57950,6 +59378,8 @@ impl ToJson for QueryAgentScheduleUnavailableTimesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentScheduleUnavailableTimesResponse {
@@ -58017,6 +59447,8 @@ impl ToJson for QueryAgentScheduleUnavailableTimesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentSchedulingPreferencesRequest {
@@ -58084,6 +59516,8 @@ impl ToJson for QueryAgentSchedulingPreferencesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentShiftTradeListJobRequest {
@@ -58138,6 +59572,8 @@ impl ToJson for QueryAgentShiftTradeListJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentUnavailableTimesRequest {
@@ -58205,6 +59641,8 @@ impl ToJson for QueryAgentUnavailableTimesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentUnavailableTimesValidationJobResponse {
@@ -58315,6 +59753,8 @@ impl ToJson for QueryAgentUnavailableTimesValidationJobResponse {
 /// Values of [`QueryAgentUnavailableTimesValidationJobResponse::status`](struct@QueryAgentUnavailableTimesValidationJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryAgentUnavailableTimesValidationJobResponseStatus {
@@ -58371,6 +59811,8 @@ impl ToJson for QueryAgentUnavailableTimesValidationJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAgentsIntegrationsRequest {
@@ -58425,6 +59867,8 @@ impl ToJson for QueryAgentsIntegrationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAvailabilityManagementUnitsSettingsRequest {
@@ -58479,6 +59923,8 @@ impl ToJson for QueryAvailabilityManagementUnitsSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAvailabilityManagementUnitsSettingsResponse {
@@ -58533,6 +59979,8 @@ impl ToJson for QueryAvailabilityManagementUnitsSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCapacityPlanStaffingGroupMetricChangeHistory {
@@ -58598,6 +60046,8 @@ impl ToJson for QueryCapacityPlanStaffingGroupMetricChangeHistory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryEffectiveScheduleSetsRequest {
@@ -58665,6 +60115,8 @@ impl ToJson for QueryEffectiveScheduleSetsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryEnrollmentOpportunityResult {
@@ -58823,6 +60275,8 @@ impl ToJson for QueryEnrollmentOpportunityResult {
 /// Values of [`QueryEnrollmentOpportunityResult::status`](struct@QueryEnrollmentOpportunityResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryEnrollmentOpportunityResultStatus {
@@ -58883,6 +60337,8 @@ impl ToJson for QueryEnrollmentOpportunityResultStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryExternalActivityOpportunitiesResponse {
@@ -58937,6 +60393,8 @@ impl ToJson for QueryExternalActivityOpportunitiesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryExternalActivityOpportunityResult {
@@ -59003,6 +60461,8 @@ impl ToJson for QueryExternalActivityOpportunityResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunitiesRequest {
@@ -59057,6 +60517,8 @@ impl ToJson for QueryOpportunitiesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunitiesResponse {
@@ -59120,6 +60582,8 @@ impl ToJson for QueryOpportunitiesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunityEnrollmentMetadata {
@@ -59243,6 +60707,8 @@ impl ToJson for QueryOpportunityEnrollmentMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunityEnrollmentResult {
@@ -59393,6 +60859,8 @@ impl ToJson for QueryOpportunityEnrollmentResult {
 /// Values of [`QueryOpportunityEnrollmentResult::status`](struct@QueryOpportunityEnrollmentResult) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryOpportunityEnrollmentResultStatus {
@@ -59452,6 +60920,8 @@ impl ToJson for QueryOpportunityEnrollmentResultStatus {
 /// Values of [`QueryOpportunityEnrollmentResult::system_message_code`](struct@QueryOpportunityEnrollmentResult) (JSON `systemMessageCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryOpportunityEnrollmentResultSystemMessageCode {
@@ -59619,6 +61089,8 @@ impl ToJson for QueryOpportunityEnrollmentResultSystemMessageCode {
 /// Values of [`QueryOpportunityEnrollmentResult::denial_code`](struct@QueryOpportunityEnrollmentResult) (JSON `denialCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryOpportunityEnrollmentResultDenialCode {
@@ -59679,6 +61151,8 @@ impl ToJson for QueryOpportunityEnrollmentResultDenialCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunityEnrollmentsRequest {
@@ -59742,6 +61216,8 @@ impl ToJson for QueryOpportunityEnrollmentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunityEnrollmentsResponse {
@@ -59805,6 +61281,8 @@ impl ToJson for QueryOpportunityEnrollmentsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOpportunityEnrollmentsResult {
@@ -59884,6 +61362,8 @@ impl ToJson for QueryOpportunityEnrollmentsResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPlanningGroupToStaffingGroupsRequest {
@@ -59947,6 +61427,8 @@ impl ToJson for QueryPlanningGroupToStaffingGroupsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryShiftTradeListJobRequest {
@@ -60027,6 +61509,8 @@ impl ToJson for QueryShiftTradeListJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTimeOffIntegrationStatusRequest {
@@ -60081,6 +61565,8 @@ impl ToJson for QueryTimeOffIntegrationStatusRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTimeOffLimitValuesForGranularityRequest {
@@ -60135,6 +61621,8 @@ impl ToJson for QueryTimeOffLimitValuesForGranularityRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTimeOffLimitValuesRequest {
@@ -60211,6 +61699,8 @@ impl ToJson for QueryTimeOffLimitValuesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryTimeOffLimitValuesResponse {
@@ -60261,6 +61751,8 @@ impl ToJson for QueryTimeOffLimitValuesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryUserStaffingGroupListRequest {
@@ -60315,6 +61807,8 @@ impl ToJson for QueryUserStaffingGroupListRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryWaitlistPositionsRequest {
@@ -60369,6 +61863,8 @@ impl ToJson for QueryWaitlistPositionsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryWeekSummaryListJobRequest {
@@ -60436,6 +61932,8 @@ impl ToJson for QueryWeekSummaryListJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryWeekSummaryListJobResponseItem {
@@ -60493,6 +61991,8 @@ impl ToJson for QueryWeekSummaryListJobResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RealTimeAdherenceExplanation {
@@ -60591,6 +62091,8 @@ impl ToJson for RealTimeAdherenceExplanation {
 /// Values of [`RealTimeAdherenceExplanation::status`](struct@RealTimeAdherenceExplanation) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RealTimeAdherenceExplanationStatus {
@@ -60643,6 +62145,8 @@ impl ToJson for RealTimeAdherenceExplanationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReceivingScheduleLookup {
@@ -60700,6 +62204,8 @@ impl ToJson for ReceivingScheduleLookup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrenceEndSettings {
@@ -60766,6 +62272,8 @@ impl ToJson for RecurrenceEndSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrencePeriod {
@@ -60835,6 +62343,8 @@ impl ToJson for RecurrencePeriod {
 /// Values of [`RecurrencePeriod::granularity`](struct@RecurrencePeriod) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RecurrencePeriodGranularity {
@@ -60883,6 +62393,8 @@ impl ToJson for RecurrencePeriodGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrenceSettings {
@@ -60966,6 +62478,8 @@ impl ToJson for RecurrenceSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrenceSettingsBase {
@@ -61023,6 +62537,8 @@ impl ToJson for RecurrenceSettingsBase {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequiredDateRange {
@@ -61096,6 +62612,8 @@ impl ToJson for RequiredDateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequiredLocalDateRange {
@@ -61166,6 +62684,8 @@ impl ToJson for RequiredLocalDateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReschedulingManagementUnitResponse {
@@ -61232,6 +62752,8 @@ impl ToJson for ReschedulingManagementUnitResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReschedulingOptionsRunResponse {
@@ -61386,6 +62908,8 @@ impl ToJson for ReschedulingOptionsRunResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutePathRequest {
@@ -61488,6 +63012,8 @@ impl ToJson for RoutePathRequest {
 /// Values of [`RoutePathRequest::media_type`](struct@RoutePathRequest) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RoutePathRequestMediaType {
@@ -61552,6 +63078,8 @@ impl ToJson for RoutePathRequestMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutePathResponse {
@@ -61639,6 +63167,8 @@ impl ToJson for RoutePathResponse {
 /// Values of [`RoutePathResponse::media_type`](struct@RoutePathResponse) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RoutePathResponseMediaType {
@@ -61703,6 +63233,8 @@ impl ToJson for RoutePathResponseMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingSkillReference {
@@ -61769,6 +63301,8 @@ impl ToJson for RoutingSkillReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBid {
@@ -62012,6 +63546,8 @@ impl ToJson for ScheduleBid {
 /// Values of [`ScheduleBid::status`](struct@ScheduleBid) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleBidStatus {
@@ -62083,6 +63619,8 @@ impl ToJson for ScheduleBidStatus {
 /// Values of [`ScheduleBid::bid_type`](struct@ScheduleBid) (JSON `bidType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleBidBidType {
@@ -62130,6 +63668,8 @@ impl ToJson for ScheduleBidBidType {
 /// Values of [`ScheduleBid::agent_ranking_type`](struct@ScheduleBid) (JSON `agentRankingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleBidAgentRankingType {
@@ -62177,6 +63717,8 @@ impl ToJson for ScheduleBidAgentRankingType {
 /// Values of [`ScheduleBid::ranking_tiebreaker_type`](struct@ScheduleBid) (JSON `rankingTiebreakerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleBidRankingTiebreakerType {
@@ -62233,6 +63775,8 @@ impl ToJson for ScheduleBidRankingTiebreakerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroup {
@@ -62373,6 +63917,8 @@ impl ToJson for ScheduleBidGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroupCreate {
@@ -62488,6 +64034,8 @@ impl ToJson for ScheduleBidGroupCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroupReference {
@@ -62556,6 +64104,8 @@ impl ToJson for ScheduleBidGroupReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroupResponse {
@@ -62647,6 +64197,8 @@ impl ToJson for ScheduleBidGroupResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroupSummary {
@@ -62804,6 +64356,8 @@ impl ToJson for ScheduleBidGroupSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroupSummaryList {
@@ -62858,6 +64412,8 @@ impl ToJson for ScheduleBidGroupSummaryList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidGroupUpdate {
@@ -62976,6 +64532,8 @@ impl ToJson for ScheduleBidGroupUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidListResponse {
@@ -63026,6 +64584,8 @@ impl ToJson for ScheduleBidListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidReference {
@@ -63103,6 +64663,8 @@ impl ToJson for ScheduleBidReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidScheduledActivity {
@@ -63222,6 +64784,8 @@ impl ToJson for ScheduleBidScheduledActivity {
 /// Values of [`ScheduleBidScheduledActivity::activity_category`](struct@ScheduleBidScheduledActivity) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleBidScheduledActivityActivityCategory {
@@ -63294,6 +64858,8 @@ impl ToJson for ScheduleBidScheduledActivityActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleBidScheduledShift {
@@ -63399,6 +64965,8 @@ impl ToJson for ScheduleBidScheduledShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGenerationMessage {
@@ -63464,6 +65032,8 @@ impl ToJson for ScheduleGenerationMessage {
 /// Values of [`ScheduleGenerationMessage::r#type`](struct@ScheduleGenerationMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleGenerationMessageType {
@@ -63756,6 +65326,8 @@ impl ToJson for ScheduleGenerationMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGenerationResult {
@@ -63855,6 +65427,8 @@ impl ToJson for ScheduleGenerationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGenerationResultSummary {
@@ -63943,6 +65517,8 @@ impl ToJson for ScheduleGenerationResultSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGenerationWarning {
@@ -64075,6 +65651,8 @@ impl ToJson for ScheduleGenerationWarning {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleReferenceWithBusinessUnit {
@@ -64169,6 +65747,8 @@ impl ToJson for ScheduleReferenceWithBusinessUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleSetError {
@@ -64247,6 +65827,8 @@ impl ToJson for ScheduleSetError {
 /// Values of [`ScheduleSetError::error_code`](struct@ScheduleSetError) (JSON `errorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleSetErrorErrorCode {
@@ -64295,6 +65877,8 @@ impl ToJson for ScheduleSetErrorErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleSetRequest {
@@ -64363,6 +65947,8 @@ impl ToJson for ScheduleSetRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleUploadProcessingResponse {
@@ -64436,6 +66022,8 @@ impl ToJson for ScheduleUploadProcessingResponse {
 /// Values of [`ScheduleUploadProcessingResponse::status`](struct@ScheduleUploadProcessingResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleUploadProcessingResponseStatus {
@@ -64492,6 +66080,8 @@ impl ToJson for ScheduleUploadProcessingResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleVisibilitySettingsRequest {
@@ -64558,6 +66148,8 @@ impl ToJson for ScheduleVisibilitySettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleVisibilitySettingsResponse {
@@ -64628,6 +66220,8 @@ impl ToJson for ScheduleVisibilitySettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulerMessageArgument {
@@ -64693,6 +66287,8 @@ impl ToJson for SchedulerMessageArgument {
 /// Values of [`SchedulerMessageArgument::r#type`](struct@SchedulerMessageArgument) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulerMessageArgumentType {
@@ -64745,6 +66341,8 @@ impl ToJson for SchedulerMessageArgumentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulerMessageSeverityCount {
@@ -64810,6 +66408,8 @@ impl ToJson for SchedulerMessageSeverityCount {
 /// Values of [`SchedulerMessageSeverityCount::severity`](struct@SchedulerMessageSeverityCount) (JSON `severity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulerMessageSeverityCountSeverity {
@@ -64866,6 +66466,8 @@ impl ToJson for SchedulerMessageSeverityCountSeverity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulerMessageTypeSeverity {
@@ -64931,6 +66533,8 @@ impl ToJson for SchedulerMessageTypeSeverity {
 /// Values of [`SchedulerMessageTypeSeverity::r#type`](struct@SchedulerMessageTypeSeverity) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulerMessageTypeSeverityType {
@@ -65222,6 +66826,8 @@ impl ToJson for SchedulerMessageTypeSeverityType {
 /// Values of [`SchedulerMessageTypeSeverity::severity`](struct@SchedulerMessageTypeSeverity) (JSON `severity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulerMessageTypeSeveritySeverity {
@@ -65278,6 +66884,8 @@ impl ToJson for SchedulerMessageTypeSeveritySeverity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingNoForecastOptionsRequest {
@@ -65343,6 +66951,8 @@ impl ToJson for SchedulingNoForecastOptionsRequest {
 /// Values of [`SchedulingNoForecastOptionsRequest::shift_length`](struct@SchedulingNoForecastOptionsRequest) (JSON `shiftLength`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingNoForecastOptionsRequestShiftLength {
@@ -65398,6 +67008,8 @@ impl ToJson for SchedulingNoForecastOptionsRequestShiftLength {
 /// Values of [`SchedulingNoForecastOptionsRequest::shift_start`](struct@SchedulingNoForecastOptionsRequest) (JSON `shiftStart`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingNoForecastOptionsRequestShiftStart {
@@ -65454,6 +67066,8 @@ impl ToJson for SchedulingNoForecastOptionsRequestShiftStart {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingOptionsRequest {
@@ -65530,6 +67144,8 @@ impl ToJson for SchedulingOptionsRequest {
 /// Values of [`SchedulingOptionsRequest::activity_smoothing_type`](struct@SchedulingOptionsRequest) (JSON `activitySmoothingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingOptionsRequestActivitySmoothingType {
@@ -65582,6 +67198,8 @@ impl ToJson for SchedulingOptionsRequestActivitySmoothingType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingPeriod {
@@ -65652,6 +67270,8 @@ impl ToJson for SchedulingPeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingPeriodBase {
@@ -65709,6 +67329,8 @@ impl ToJson for SchedulingPeriodBase {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingProcessingError {
@@ -65774,6 +67396,8 @@ impl ToJson for SchedulingProcessingError {
 /// Values of [`SchedulingProcessingError::internal_error_code`](struct@SchedulingProcessingError) (JSON `internalErrorCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingProcessingErrorInternalErrorCode {
@@ -65826,6 +67450,8 @@ impl ToJson for SchedulingProcessingErrorInternalErrorCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingSettingsRequest {
@@ -65946,6 +67572,8 @@ impl ToJson for SchedulingSettingsRequest {
 /// Values of [`SchedulingSettingsRequest::start_day_of_weekend`](struct@SchedulingSettingsRequest) (JSON `startDayOfWeekend`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingSettingsRequestStartDayOfWeekend {
@@ -66014,6 +67642,8 @@ impl ToJson for SchedulingSettingsRequestStartDayOfWeekend {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingSettingsResponse {
@@ -66134,6 +67764,8 @@ impl ToJson for SchedulingSettingsResponse {
 /// Values of [`SchedulingSettingsResponse::start_day_of_weekend`](struct@SchedulingSettingsResponse) (JSON `startDayOfWeekend`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingSettingsResponseStartDayOfWeekend {
@@ -66202,6 +67834,8 @@ impl ToJson for SchedulingSettingsResponseStartDayOfWeekend {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulingStatusResponse {
@@ -66297,6 +67931,8 @@ impl ToJson for SchedulingStatusResponse {
 /// Values of [`SchedulingStatusResponse::status`](struct@SchedulingStatusResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SchedulingStatusResponseStatus {
@@ -66357,6 +67993,8 @@ impl ToJson for SchedulingStatusResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchAlternativeShiftTradesRequest {
@@ -66420,6 +68058,8 @@ impl ToJson for SearchAlternativeShiftTradesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchShiftTradeResponse {
@@ -66497,6 +68137,8 @@ impl ToJson for SearchShiftTradeResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchShiftTradesRequest {
@@ -66562,6 +68204,8 @@ impl ToJson for SearchShiftTradesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchShiftTradesResponse {
@@ -66625,6 +68269,8 @@ impl ToJson for SearchShiftTradesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchUnmatchedShiftTradeListJobRequest {
@@ -66716,6 +68362,8 @@ impl ToJson for SearchUnmatchedShiftTradeListJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchUnmatchedShiftTradeListJobResponseItem {
@@ -66773,6 +68421,8 @@ impl ToJson for SearchUnmatchedShiftTradeListJobResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchUnmatchedShiftTradeResponseItem {
@@ -66843,6 +68493,8 @@ impl ToJson for SearchUnmatchedShiftTradeResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecondaryPresence {
@@ -66914,6 +68566,8 @@ impl ToJson for SecondaryPresence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecondaryPresenceLookupItem {
@@ -66980,6 +68634,8 @@ impl ToJson for SecondaryPresenceLookupItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceGoalTemplate {
@@ -67112,6 +68768,8 @@ impl ToJson for ServiceGoalTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceGoalTemplateImpactOverride {
@@ -67182,6 +68840,8 @@ impl ToJson for ServiceGoalTemplateImpactOverride {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceGoalTemplateList {
@@ -67243,6 +68903,8 @@ impl ToJson for ServiceGoalTemplateList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceGoalTemplateReference {
@@ -67311,6 +68973,8 @@ impl ToJson for ServiceGoalTemplateReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionFiles {
@@ -67388,6 +69052,8 @@ impl ToJson for SessionFiles {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionInfo {
@@ -67487,6 +69153,8 @@ impl ToJson for SessionInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionMetaData {
@@ -67553,6 +69221,8 @@ impl ToJson for SessionMetaData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionMetaDataResult {
@@ -67663,6 +69333,8 @@ impl ToJson for SessionMetaDataResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionMetricData {
@@ -67762,6 +69434,8 @@ impl ToJson for SessionMetricData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetTimeOffIntegrationStatusRequest {
@@ -67815,6 +69489,8 @@ impl ToJson for SetTimeOffIntegrationStatusRequest {
 /// Values of [`SetTimeOffIntegrationStatusRequest::integration_status`](struct@SetTimeOffIntegrationStatusRequest) (JSON `integrationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetTimeOffIntegrationStatusRequestIntegrationStatus {
@@ -67871,6 +69547,8 @@ impl ToJson for SetTimeOffIntegrationStatusRequestIntegrationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetTimeOffLimitValuesRequest {
@@ -67934,6 +69612,8 @@ impl ToJson for SetTimeOffLimitValuesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetWrapperDayOfWeek {
@@ -67987,6 +69667,8 @@ impl ToJson for SetWrapperDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetWrapperRoutePathRequest {
@@ -68040,6 +69722,8 @@ impl ToJson for SetWrapperRoutePathRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetWrapperString {
@@ -68093,6 +69777,8 @@ impl ToJson for SetWrapperString {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetWrapperSyncTimeOffProperty {
@@ -68146,6 +69832,8 @@ impl ToJson for SetWrapperSyncTimeOffProperty {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftSet {
@@ -68266,6 +69954,8 @@ impl ToJson for ShiftSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftSetEffectiveWorkPlan {
@@ -68343,6 +70033,8 @@ impl ToJson for ShiftSetEffectiveWorkPlan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftStartVariance {
@@ -68413,6 +70105,8 @@ impl ToJson for ShiftStartVariance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeActivityPreviewResponse {
@@ -68533,6 +70227,8 @@ impl ToJson for ShiftTradeActivityPreviewResponse {
 /// Values of [`ShiftTradeActivityPreviewResponse::external_activity_type`](struct@ShiftTradeActivityPreviewResponse) (JSON `externalActivityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeActivityPreviewResponseExternalActivityType {
@@ -68589,6 +70285,8 @@ impl ToJson for ShiftTradeActivityPreviewResponseExternalActivityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeActivityRule {
@@ -68669,6 +70367,8 @@ impl ToJson for ShiftTradeActivityRule {
 /// Values of [`ShiftTradeActivityRule::activity_category`](struct@ShiftTradeActivityRule) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeActivityRuleActivityCategory {
@@ -68740,6 +70440,8 @@ impl ToJson for ShiftTradeActivityRuleActivityCategory {
 /// Values of [`ShiftTradeActivityRule::action`](struct@ShiftTradeActivityRule) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeActivityRuleAction {
@@ -68792,6 +70494,8 @@ impl ToJson for ShiftTradeActivityRuleAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeAddTradeJobResponse {
@@ -68915,6 +70619,8 @@ impl ToJson for ShiftTradeAddTradeJobResponse {
 /// Values of [`ShiftTradeAddTradeJobResponse::status`](struct@ShiftTradeAddTradeJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeAddTradeJobResponseStatus {
@@ -68970,6 +70676,8 @@ impl ToJson for ShiftTradeAddTradeJobResponseStatus {
 /// Values of [`ShiftTradeAddTradeJobResponse::r#type`](struct@ShiftTradeAddTradeJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeAddTradeJobResponseType {
@@ -69050,6 +70758,8 @@ impl ToJson for ShiftTradeAddTradeJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeBulkUpdateTradeStateBuJobResponse {
@@ -69173,6 +70883,8 @@ impl ToJson for ShiftTradeBulkUpdateTradeStateBuJobResponse {
 /// Values of [`ShiftTradeBulkUpdateTradeStateBuJobResponse::status`](struct@ShiftTradeBulkUpdateTradeStateBuJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeBulkUpdateTradeStateBuJobResponseStatus {
@@ -69228,6 +70940,8 @@ impl ToJson for ShiftTradeBulkUpdateTradeStateBuJobResponseStatus {
 /// Values of [`ShiftTradeBulkUpdateTradeStateBuJobResponse::r#type`](struct@ShiftTradeBulkUpdateTradeStateBuJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeBulkUpdateTradeStateBuJobResponseType {
@@ -69308,6 +71022,8 @@ impl ToJson for ShiftTradeBulkUpdateTradeStateBuJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeEvaluateTradesBuJobResponse {
@@ -69431,6 +71147,8 @@ impl ToJson for ShiftTradeEvaluateTradesBuJobResponse {
 /// Values of [`ShiftTradeEvaluateTradesBuJobResponse::status`](struct@ShiftTradeEvaluateTradesBuJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeEvaluateTradesBuJobResponseStatus {
@@ -69486,6 +71204,8 @@ impl ToJson for ShiftTradeEvaluateTradesBuJobResponseStatus {
 /// Values of [`ShiftTradeEvaluateTradesBuJobResponse::r#type`](struct@ShiftTradeEvaluateTradesBuJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeEvaluateTradesBuJobResponseType {
@@ -69566,6 +71286,8 @@ impl ToJson for ShiftTradeEvaluateTradesBuJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeExternalActivityRule {
@@ -69646,6 +71368,8 @@ impl ToJson for ShiftTradeExternalActivityRule {
 /// Values of [`ShiftTradeExternalActivityRule::external_activity_type`](struct@ShiftTradeExternalActivityRule) (JSON `externalActivityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeExternalActivityRuleExternalActivityType {
@@ -69701,6 +71425,8 @@ impl ToJson for ShiftTradeExternalActivityRuleExternalActivityType {
 /// Values of [`ShiftTradeExternalActivityRule::action`](struct@ShiftTradeExternalActivityRule) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeExternalActivityRuleAction {
@@ -69749,6 +71475,8 @@ impl ToJson for ShiftTradeExternalActivityRuleAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeInitiatingSideResponseItem {
@@ -69856,6 +71584,8 @@ impl ToJson for ShiftTradeInitiatingSideResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeListJobResponse {
@@ -69909,6 +71639,8 @@ impl ToJson for ShiftTradeListJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeListResponse {
@@ -69959,6 +71691,8 @@ impl ToJson for ShiftTradeListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeMatchResponseItem {
@@ -70029,6 +71763,8 @@ impl ToJson for ShiftTradeMatchResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeMatchReviewResponse {
@@ -70128,6 +71864,8 @@ impl ToJson for ShiftTradeMatchReviewResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeMatchReviewUserResponse {
@@ -70227,6 +71965,8 @@ impl ToJson for ShiftTradeMatchReviewUserResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeMatchTradeJobResponse {
@@ -70350,6 +72090,8 @@ impl ToJson for ShiftTradeMatchTradeJobResponse {
 /// Values of [`ShiftTradeMatchTradeJobResponse::status`](struct@ShiftTradeMatchTradeJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeMatchTradeJobResponseStatus {
@@ -70405,6 +72147,8 @@ impl ToJson for ShiftTradeMatchTradeJobResponseStatus {
 /// Values of [`ShiftTradeMatchTradeJobResponse::r#type`](struct@ShiftTradeMatchTradeJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeMatchTradeJobResponseType {
@@ -70485,6 +72229,8 @@ impl ToJson for ShiftTradeMatchTradeJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeMatchViolation {
@@ -70550,6 +72296,8 @@ impl ToJson for ShiftTradeMatchViolation {
 /// Values of [`ShiftTradeMatchViolation::r#type`](struct@ShiftTradeMatchViolation) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeMatchViolationType {
@@ -70754,6 +72502,8 @@ impl ToJson for ShiftTradeMatchViolationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeMatchesSummaryResponse {
@@ -70804,6 +72554,8 @@ impl ToJson for ShiftTradeMatchesSummaryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeNotification {
@@ -70935,6 +72687,8 @@ impl ToJson for ShiftTradeNotification {
 /// Values of [`ShiftTradeNotification::new_state`](struct@ShiftTradeNotification) (JSON `newState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeNotificationNewState {
@@ -70999,6 +72753,8 @@ impl ToJson for ShiftTradeNotificationNewState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradePreviewResponse {
@@ -71054,6 +72810,8 @@ impl ToJson for ShiftTradePreviewResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeQueryAgentTradesJobResponse {
@@ -71177,6 +72935,8 @@ impl ToJson for ShiftTradeQueryAgentTradesJobResponse {
 /// Values of [`ShiftTradeQueryAgentTradesJobResponse::status`](struct@ShiftTradeQueryAgentTradesJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeQueryAgentTradesJobResponseStatus {
@@ -71232,6 +72992,8 @@ impl ToJson for ShiftTradeQueryAgentTradesJobResponseStatus {
 /// Values of [`ShiftTradeQueryAgentTradesJobResponse::r#type`](struct@ShiftTradeQueryAgentTradesJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeQueryAgentTradesJobResponseType {
@@ -71312,6 +73074,8 @@ impl ToJson for ShiftTradeQueryAgentTradesJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeQueryTradesBuJobResponse {
@@ -71435,6 +73199,8 @@ impl ToJson for ShiftTradeQueryTradesBuJobResponse {
 /// Values of [`ShiftTradeQueryTradesBuJobResponse::status`](struct@ShiftTradeQueryTradesBuJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeQueryTradesBuJobResponseStatus {
@@ -71490,6 +73256,8 @@ impl ToJson for ShiftTradeQueryTradesBuJobResponseStatus {
 /// Values of [`ShiftTradeQueryTradesBuJobResponse::r#type`](struct@ShiftTradeQueryTradesBuJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeQueryTradesBuJobResponseType {
@@ -71570,6 +73338,8 @@ impl ToJson for ShiftTradeQueryTradesBuJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeQueryWeekSummariesBuJobResponse {
@@ -71693,6 +73463,8 @@ impl ToJson for ShiftTradeQueryWeekSummariesBuJobResponse {
 /// Values of [`ShiftTradeQueryWeekSummariesBuJobResponse::status`](struct@ShiftTradeQueryWeekSummariesBuJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeQueryWeekSummariesBuJobResponseStatus {
@@ -71748,6 +73520,8 @@ impl ToJson for ShiftTradeQueryWeekSummariesBuJobResponseStatus {
 /// Values of [`ShiftTradeQueryWeekSummariesBuJobResponse::r#type`](struct@ShiftTradeQueryWeekSummariesBuJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeQueryWeekSummariesBuJobResponseType {
@@ -71828,6 +73602,8 @@ impl ToJson for ShiftTradeQueryWeekSummariesBuJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeReceivingSideResponseItem {
@@ -71896,6 +73672,8 @@ impl ToJson for ShiftTradeReceivingSideResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeResponse {
@@ -72151,6 +73929,8 @@ impl ToJson for ShiftTradeResponse {
 /// Values of [`ShiftTradeResponse::state`](struct@ShiftTradeResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeResponseState {
@@ -72215,6 +73995,8 @@ impl ToJson for ShiftTradeResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeResponseItem {
@@ -72394,6 +74176,8 @@ impl ToJson for ShiftTradeResponseItem {
 /// Values of [`ShiftTradeResponseItem::state`](struct@ShiftTradeResponseItem) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeResponseItemState {
@@ -72458,6 +74242,8 @@ impl ToJson for ShiftTradeResponseItemState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeSearchUnmatchedTradesBuJobResponse {
@@ -72581,6 +74367,8 @@ impl ToJson for ShiftTradeSearchUnmatchedTradesBuJobResponse {
 /// Values of [`ShiftTradeSearchUnmatchedTradesBuJobResponse::status`](struct@ShiftTradeSearchUnmatchedTradesBuJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSearchUnmatchedTradesBuJobResponseStatus {
@@ -72636,6 +74424,8 @@ impl ToJson for ShiftTradeSearchUnmatchedTradesBuJobResponseStatus {
 /// Values of [`ShiftTradeSearchUnmatchedTradesBuJobResponse::r#type`](struct@ShiftTradeSearchUnmatchedTradesBuJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSearchUnmatchedTradesBuJobResponseType {
@@ -72716,6 +74506,8 @@ impl ToJson for ShiftTradeSearchUnmatchedTradesBuJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeSettings {
@@ -72990,6 +74782,8 @@ impl ToJson for ShiftTradeSettings {
 /// Values of [`ShiftTradeSettings::unequal_paid`](struct@ShiftTradeSettings) (JSON `unequalPaid`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsUnequalPaid {
@@ -73041,6 +74835,8 @@ impl ToJson for ShiftTradeSettingsUnequalPaid {
 /// Values of [`ShiftTradeSettings::one_sided`](struct@ShiftTradeSettings) (JSON `oneSided`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsOneSided {
@@ -73092,6 +74888,8 @@ impl ToJson for ShiftTradeSettingsOneSided {
 /// Values of [`ShiftTradeSettings::weekly_min_paid_violations`](struct@ShiftTradeSettings) (JSON `weeklyMinPaidViolations`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsWeeklyMinPaidViolations {
@@ -73143,6 +74941,8 @@ impl ToJson for ShiftTradeSettingsWeeklyMinPaidViolations {
 /// Values of [`ShiftTradeSettings::weekly_max_paid_violations`](struct@ShiftTradeSettings) (JSON `weeklyMaxPaidViolations`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsWeeklyMaxPaidViolations {
@@ -73194,6 +74994,8 @@ impl ToJson for ShiftTradeSettingsWeeklyMaxPaidViolations {
 /// Values of [`ShiftTradeSettings::planning_period_min_paid_violations`](struct@ShiftTradeSettings) (JSON `planningPeriodMinPaidViolations`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsPlanningPeriodMinPaidViolations {
@@ -73245,6 +75047,8 @@ impl ToJson for ShiftTradeSettingsPlanningPeriodMinPaidViolations {
 /// Values of [`ShiftTradeSettings::planning_period_max_paid_violations`](struct@ShiftTradeSettings) (JSON `planningPeriodMaxPaidViolations`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsPlanningPeriodMaxPaidViolations {
@@ -73296,6 +75100,8 @@ impl ToJson for ShiftTradeSettingsPlanningPeriodMaxPaidViolations {
 /// Values of [`ShiftTradeSettings::min_minutes_between_shifts_violations`](struct@ShiftTradeSettings) (JSON `minMinutesBetweenShiftsViolations`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeSettingsMinMinutesBetweenShiftsViolations {
@@ -73348,6 +75154,8 @@ impl ToJson for ShiftTradeSettingsMinMinutesBetweenShiftsViolations {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeShiftResponseItem {
@@ -73444,6 +75252,8 @@ impl ToJson for ShiftTradeShiftResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeTargetRequestItem {
@@ -73499,6 +75309,8 @@ impl ToJson for ShiftTradeTargetRequestItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeTargetResponseItem {
@@ -73554,6 +75366,8 @@ impl ToJson for ShiftTradeTargetResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeUpdateTradeJobResponse {
@@ -73677,6 +75491,8 @@ impl ToJson for ShiftTradeUpdateTradeJobResponse {
 /// Values of [`ShiftTradeUpdateTradeJobResponse::status`](struct@ShiftTradeUpdateTradeJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeUpdateTradeJobResponseStatus {
@@ -73732,6 +75548,8 @@ impl ToJson for ShiftTradeUpdateTradeJobResponseStatus {
 /// Values of [`ShiftTradeUpdateTradeJobResponse::r#type`](struct@ShiftTradeUpdateTradeJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeUpdateTradeJobResponseType {
@@ -73812,6 +75630,8 @@ impl ToJson for ShiftTradeUpdateTradeJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeUpdateTradeStateJobResponse {
@@ -73935,6 +75755,8 @@ impl ToJson for ShiftTradeUpdateTradeStateJobResponse {
 /// Values of [`ShiftTradeUpdateTradeStateJobResponse::status`](struct@ShiftTradeUpdateTradeStateJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeUpdateTradeStateJobResponseStatus {
@@ -73990,6 +75812,8 @@ impl ToJson for ShiftTradeUpdateTradeStateJobResponseStatus {
 /// Values of [`ShiftTradeUpdateTradeStateJobResponse::r#type`](struct@ShiftTradeUpdateTradeStateJobResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShiftTradeUpdateTradeStateJobResponseType {
@@ -74070,6 +75894,8 @@ impl ToJson for ShiftTradeUpdateTradeStateJobResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShiftTradeWeekSummaryResponseItem {
@@ -74153,6 +75979,8 @@ impl ToJson for ShiftTradeWeekSummaryResponseItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShortTermForecastReference {
@@ -74245,6 +76073,8 @@ impl ToJson for ShortTermForecastReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShortTermForecastingSettings {
@@ -74300,6 +76130,8 @@ impl ToJson for ShortTermForecastingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShrinkageOverride {
@@ -74368,6 +76200,8 @@ impl ToJson for ShrinkageOverride {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShrinkageOverrides {
@@ -74434,6 +76268,8 @@ impl ToJson for ShrinkageOverrides {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotFiles {
@@ -74511,6 +76347,8 @@ impl ToJson for SnapshotFiles {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotInfo {
@@ -74610,6 +76448,8 @@ impl ToJson for SnapshotInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotMetaData {
@@ -74676,6 +76516,8 @@ impl ToJson for SnapshotMetaData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotMetaDataResult {
@@ -74742,6 +76584,8 @@ impl ToJson for SnapshotMetaDataResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotMetricData {
@@ -74808,6 +76652,8 @@ impl ToJson for SnapshotMetricData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Snapshots {
@@ -74874,6 +76720,8 @@ impl ToJson for Snapshots {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourcePlanningGroupRequest {
@@ -74944,6 +76792,8 @@ impl ToJson for SourcePlanningGroupRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupAllocation {
@@ -75150,6 +77000,8 @@ impl ToJson for StaffingGroupAllocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupAllocationsResponseTemplate {
@@ -75240,6 +77092,8 @@ impl ToJson for StaffingGroupAllocationsResponseTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupFullTimeEquivalentContribution {
@@ -75310,6 +77164,8 @@ impl ToJson for StaffingGroupFullTimeEquivalentContribution {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupListing {
@@ -75371,6 +77227,8 @@ impl ToJson for StaffingGroupListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupMetricChangeResponse {
@@ -75527,6 +77385,8 @@ impl ToJson for StaffingGroupMetricChangeResponse {
 /// Values of [`StaffingGroupMetricChangeResponse::metric`](struct@StaffingGroupMetricChangeResponse) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StaffingGroupMetricChangeResponseMetric {
@@ -75591,6 +77451,8 @@ impl ToJson for StaffingGroupMetricChangeResponseMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupReference {
@@ -75662,6 +77524,8 @@ impl ToJson for StaffingGroupReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingGroupResponse {
@@ -75789,6 +77653,8 @@ impl ToJson for StaffingGroupResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingRequirementResultResponseTemplate {
@@ -75846,6 +77712,8 @@ impl ToJson for StaffingRequirementResultResponseTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaffingRequirementsPlanningGroupData {
@@ -75938,6 +77806,8 @@ impl ToJson for StaffingRequirementsPlanningGroupData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetUnavailableTime {
@@ -75993,6 +77863,8 @@ impl ToJson for TargetUnavailableTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TeamReference {
@@ -76059,6 +77931,8 @@ impl ToJson for TeamReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffBalanceJobReference {
@@ -76135,6 +78009,8 @@ impl ToJson for TimeOffBalanceJobReference {
 /// Values of [`TimeOffBalanceJobReference::status`](struct@TimeOffBalanceJobReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffBalanceJobReferenceStatus {
@@ -76187,6 +78063,8 @@ impl ToJson for TimeOffBalanceJobReferenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffBalanceJobResponse {
@@ -76247,6 +78125,8 @@ impl ToJson for TimeOffBalanceJobResponse {
 /// Values of [`TimeOffBalanceJobResponse::status`](struct@TimeOffBalanceJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffBalanceJobResponseStatus {
@@ -76299,6 +78179,8 @@ impl ToJson for TimeOffBalanceJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffBalanceRequest {
@@ -76364,6 +78246,8 @@ impl ToJson for TimeOffBalanceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffBalanceResponse {
@@ -76467,6 +78351,8 @@ impl ToJson for TimeOffBalanceResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffBalancesResponse {
@@ -76530,6 +78416,8 @@ impl ToJson for TimeOffBalancesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffIntegrationStatusResponse {
@@ -76599,6 +78487,8 @@ impl ToJson for TimeOffIntegrationStatusResponse {
 /// Values of [`TimeOffIntegrationStatusResponse::integration_status`](struct@TimeOffIntegrationStatusResponse) (JSON `integrationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffIntegrationStatusResponseIntegrationStatus {
@@ -76655,6 +78545,8 @@ impl ToJson for TimeOffIntegrationStatusResponseIntegrationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffIntegrationStatusResponseListing {
@@ -76705,6 +78597,8 @@ impl ToJson for TimeOffIntegrationStatusResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffLimit {
@@ -76805,6 +78699,8 @@ impl ToJson for TimeOffLimit {
 /// Values of [`TimeOffLimit::granularity`](struct@TimeOffLimit) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffLimitGranularity {
@@ -76853,6 +78749,8 @@ impl ToJson for TimeOffLimitGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffLimitListing {
@@ -76903,6 +78801,8 @@ impl ToJson for TimeOffLimitListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffLimitRange {
@@ -76985,6 +78885,8 @@ impl ToJson for TimeOffLimitRange {
 /// Values of [`TimeOffLimitRange::granularity`](struct@TimeOffLimitRange) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffLimitRangeGranularity {
@@ -77033,6 +78935,8 @@ impl ToJson for TimeOffLimitRangeGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffLimitReference {
@@ -77104,6 +79008,8 @@ impl ToJson for TimeOffLimitReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffLimitValueRange {
@@ -77239,6 +79145,8 @@ impl ToJson for TimeOffLimitValueRange {
 /// Values of [`TimeOffLimitValueRange::granularity`](struct@TimeOffLimitValueRange) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffLimitValueRangeGranularity {
@@ -77287,6 +79195,8 @@ impl ToJson for TimeOffLimitValueRangeGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffLimitValues {
@@ -77383,6 +79293,8 @@ impl ToJson for TimeOffLimitValues {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffPlan {
@@ -77538,6 +79450,8 @@ impl ToJson for TimeOffPlan {
 /// Values of [`TimeOffPlan::auto_approval_rule`](struct@TimeOffPlan) (JSON `autoApprovalRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffPlanAutoApprovalRule {
@@ -77598,6 +79512,8 @@ impl ToJson for TimeOffPlanAutoApprovalRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffPlanBusinessUnitAssociation {
@@ -77664,6 +79580,8 @@ impl ToJson for TimeOffPlanBusinessUnitAssociation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffPlanListing {
@@ -77714,6 +79632,8 @@ impl ToJson for TimeOffPlanListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffPlanManagementUnitAssociation {
@@ -77782,6 +79702,8 @@ impl ToJson for TimeOffPlanManagementUnitAssociation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestList {
@@ -77863,6 +79785,8 @@ impl ToJson for TimeOffRequestList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestListItem {
@@ -78193,6 +80117,8 @@ impl ToJson for TimeOffRequestListItem {
 /// Values of [`TimeOffRequestListItem::status`](struct@TimeOffRequestListItem) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffRequestListItemStatus {
@@ -78248,6 +80174,8 @@ impl ToJson for TimeOffRequestListItemStatus {
 /// Values of [`TimeOffRequestListItem::substatus`](struct@TimeOffRequestListItem) (JSON `substatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffRequestListItemSubstatus {
@@ -78332,6 +80260,8 @@ impl ToJson for TimeOffRequestListItemSubstatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestListing {
@@ -78397,6 +80327,8 @@ impl ToJson for TimeOffRequestListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestLookup {
@@ -78467,6 +80399,8 @@ impl ToJson for TimeOffRequestLookup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestNotification {
@@ -78576,6 +80510,8 @@ impl ToJson for TimeOffRequestNotification {
 /// Values of [`TimeOffRequestNotification::status`](struct@TimeOffRequestNotification) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffRequestNotificationStatus {
@@ -78632,6 +80568,8 @@ impl ToJson for TimeOffRequestNotificationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestQueryBody {
@@ -78739,6 +80677,8 @@ impl ToJson for TimeOffRequestQueryBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestReference {
@@ -78805,6 +80745,8 @@ impl ToJson for TimeOffRequestReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffRequestResponse {
@@ -79157,6 +81099,8 @@ impl ToJson for TimeOffRequestResponse {
 /// Values of [`TimeOffRequestResponse::status`](struct@TimeOffRequestResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffRequestResponseStatus {
@@ -79212,6 +81156,8 @@ impl ToJson for TimeOffRequestResponseStatus {
 /// Values of [`TimeOffRequestResponse::substatus`](struct@TimeOffRequestResponse) (JSON `substatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffRequestResponseSubstatus {
@@ -79296,6 +81242,8 @@ impl ToJson for TimeOffRequestResponseSubstatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffSettingsRequest {
@@ -79394,6 +81342,8 @@ impl ToJson for TimeOffSettingsRequest {
 /// Values of [`TimeOffSettingsRequest::submission_range_type`](struct@TimeOffSettingsRequest) (JSON `submissionRangeType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffSettingsRequestSubmissionRangeType {
@@ -79442,6 +81392,8 @@ impl ToJson for TimeOffSettingsRequestSubmissionRangeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeOffSettingsResponse {
@@ -79540,6 +81492,8 @@ impl ToJson for TimeOffSettingsResponse {
 /// Values of [`TimeOffSettingsResponse::submission_range_type`](struct@TimeOffSettingsResponse) (JSON `submissionRangeType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TimeOffSettingsResponseSubmissionRangeType {
@@ -79588,6 +81542,8 @@ impl ToJson for TimeOffSettingsResponseSubmissionRangeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransfersFullTimeEquivalent {
@@ -79653,6 +81609,8 @@ impl ToJson for TransfersFullTimeEquivalent {
 /// Values of [`TransfersFullTimeEquivalent::transfer_type`](struct@TransfersFullTimeEquivalent) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransfersFullTimeEquivalentTransferType {
@@ -79701,6 +81659,8 @@ impl ToJson for TransfersFullTimeEquivalentTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnavailableTime {
@@ -79780,6 +81740,8 @@ impl ToJson for UnavailableTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnavailableTimeListing {
@@ -79830,6 +81792,8 @@ impl ToJson for UnavailableTimeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnavailableTimesManagementUnitSettings {
@@ -79900,6 +81864,8 @@ impl ToJson for UnavailableTimesManagementUnitSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnavailableTimesValidationResult {
@@ -79981,6 +81947,8 @@ impl ToJson for UnavailableTimesValidationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnavailableTimesViolationMessageArgument {
@@ -80050,6 +82018,8 @@ impl ToJson for UnavailableTimesViolationMessageArgument {
 /// Values of [`UnavailableTimesViolationMessageArgument::r#type`](struct@UnavailableTimesViolationMessageArgument) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UnavailableTimesViolationMessageArgumentType {
@@ -80114,6 +82084,8 @@ impl ToJson for UnavailableTimesViolationMessageArgumentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateActivityCodeRequest {
@@ -80299,6 +82271,8 @@ impl ToJson for UpdateActivityCodeRequest {
 /// Values of [`UpdateActivityCodeRequest::category`](struct@UpdateActivityCodeRequest) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateActivityCodeRequestCategory {
@@ -80371,6 +82345,8 @@ impl ToJson for UpdateActivityCodeRequestCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateActivityPlanRequest {
@@ -80576,6 +82552,8 @@ impl ToJson for UpdateActivityPlanRequest {
 /// Values of [`UpdateActivityPlanRequest::optimization_objective`](struct@UpdateActivityPlanRequest) (JSON `optimizationObjective`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateActivityPlanRequestOptimizationObjective {
@@ -80623,6 +82601,8 @@ impl ToJson for UpdateActivityPlanRequestOptimizationObjective {
 /// Values of [`UpdateActivityPlanRequest::state`](struct@UpdateActivityPlanRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateActivityPlanRequestState {
@@ -80670,6 +82650,8 @@ impl ToJson for UpdateActivityPlanRequestState {
 /// Values of [`UpdateActivityPlanRequest::r#type`](struct@UpdateActivityPlanRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateActivityPlanRequestType {
@@ -80718,6 +82700,8 @@ impl ToJson for UpdateActivityPlanRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentAdminRequest {
@@ -80824,6 +82808,8 @@ impl ToJson for UpdateAdherenceAdjustmentAdminRequest {
 /// Values of [`UpdateAdherenceAdjustmentAdminRequest::status`](struct@UpdateAdherenceAdjustmentAdminRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateAdherenceAdjustmentAdminRequestStatus {
@@ -80876,6 +82862,8 @@ impl ToJson for UpdateAdherenceAdjustmentAdminRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentAgentRequest {
@@ -80972,6 +82960,8 @@ impl ToJson for UpdateAdherenceAdjustmentAgentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentsBulkItem {
@@ -81059,6 +83049,8 @@ impl ToJson for UpdateAdherenceAdjustmentsBulkItem {
 /// Values of [`UpdateAdherenceAdjustmentsBulkItem::status`](struct@UpdateAdherenceAdjustmentsBulkItem) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateAdherenceAdjustmentsBulkItemStatus {
@@ -81111,6 +83103,8 @@ impl ToJson for UpdateAdherenceAdjustmentsBulkItemStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentsBulkRequest {
@@ -81163,6 +83157,8 @@ impl ToJson for UpdateAdherenceAdjustmentsBulkRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentsReasonCodeRequest {
@@ -81236,6 +83232,8 @@ impl ToJson for UpdateAdherenceAdjustmentsReasonCodeRequest {
 /// Values of [`UpdateAdherenceAdjustmentsReasonCodeRequest::state`](struct@UpdateAdherenceAdjustmentsReasonCodeRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateAdherenceAdjustmentsReasonCodeRequestState {
@@ -81284,6 +83282,8 @@ impl ToJson for UpdateAdherenceAdjustmentsReasonCodeRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentsReasonCodesBulkItem {
@@ -81371,6 +83371,8 @@ impl ToJson for UpdateAdherenceAdjustmentsReasonCodesBulkItem {
 /// Values of [`UpdateAdherenceAdjustmentsReasonCodesBulkItem::state`](struct@UpdateAdherenceAdjustmentsReasonCodesBulkItem) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateAdherenceAdjustmentsReasonCodesBulkItemState {
@@ -81419,6 +83421,8 @@ impl ToJson for UpdateAdherenceAdjustmentsReasonCodesBulkItemState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
@@ -81471,6 +83475,8 @@ impl ToJson for UpdateAdherenceAdjustmentsReasonCodesBulkRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAdherenceExplanationStatusRequest {
@@ -81522,6 +83528,8 @@ impl ToJson for UpdateAdherenceExplanationStatusRequest {
 /// Values of [`UpdateAdherenceExplanationStatusRequest::status`](struct@UpdateAdherenceExplanationStatusRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateAdherenceExplanationStatusRequestStatus {
@@ -81574,6 +83582,8 @@ impl ToJson for UpdateAdherenceExplanationStatusRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAgentScheduleBiddingPreference {
@@ -81641,6 +83651,8 @@ impl ToJson for UpdateAgentScheduleBiddingPreference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAgentSchedulingPreferencesRequest {
@@ -81704,6 +83716,8 @@ impl ToJson for UpdateAgentSchedulingPreferencesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAgentWorkPlanBiddingPreference {
@@ -81771,6 +83785,8 @@ impl ToJson for UpdateAgentWorkPlanBiddingPreference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAlternativeShiftBuSettingsRequest {
@@ -81858,6 +83874,8 @@ impl ToJson for UpdateAlternativeShiftBuSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBuAdherenceAdjustmentsSettingsRequest {
@@ -81921,6 +83939,8 @@ impl ToJson for UpdateBuAdherenceAdjustmentsSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBusinessUnitRequest {
@@ -81995,6 +84015,8 @@ impl ToJson for UpdateBusinessUnitRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
@@ -82047,6 +84069,8 @@ impl ToJson for UpdateBusinessUnitSchedulingPreferencesSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateBusinessUnitSettingsRequest {
@@ -82180,6 +84204,8 @@ impl ToJson for UpdateBusinessUnitSettingsRequest {
 /// Values of [`UpdateBusinessUnitSettingsRequest::start_day_of_week`](struct@UpdateBusinessUnitSettingsRequest) (JSON `startDayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateBusinessUnitSettingsRequestStartDayOfWeek {
@@ -82248,6 +84274,8 @@ impl ToJson for UpdateBusinessUnitSettingsRequestStartDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCapacityPlanRequest {
@@ -82379,6 +84407,8 @@ impl ToJson for UpdateCapacityPlanRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateManagementUnitRequest {
@@ -82453,6 +84483,8 @@ impl ToJson for UpdateManagementUnitRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateManagementUnitsSettingsRequest {
@@ -82505,6 +84537,8 @@ impl ToJson for UpdateManagementUnitsSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMuAgentRequest {
@@ -82573,6 +84607,8 @@ impl ToJson for UpdateMuAgentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMuAgentWorkPlanFailureResponse {
@@ -82653,6 +84689,8 @@ impl ToJson for UpdateMuAgentWorkPlanFailureResponse {
 /// Values of [`UpdateMuAgentWorkPlanFailureResponse::failure`](struct@UpdateMuAgentWorkPlanFailureResponse) (JSON `failure`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMuAgentWorkPlanFailureResponseFailure {
@@ -82713,6 +84751,8 @@ impl ToJson for UpdateMuAgentWorkPlanFailureResponseFailure {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMuAgentWorkPlanRequest {
@@ -82792,6 +84832,8 @@ impl ToJson for UpdateMuAgentWorkPlanRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMuAgentWorkPlansBatchRequest {
@@ -82842,6 +84884,8 @@ impl ToJson for UpdateMuAgentWorkPlansBatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMuAgentWorkPlansBatchResponse {
@@ -82896,6 +84940,8 @@ impl ToJson for UpdateMuAgentWorkPlansBatchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMuAgentsRequest {
@@ -82948,6 +84994,8 @@ impl ToJson for UpdateMuAgentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNotificationResponse {
@@ -83014,6 +85062,8 @@ impl ToJson for UpdateNotificationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNotificationsRequest {
@@ -83068,6 +85118,8 @@ impl ToJson for UpdateNotificationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateNotificationsResponse {
@@ -83118,6 +85170,8 @@ impl ToJson for UpdateNotificationsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePlanningGroupRequest {
@@ -83205,6 +85259,8 @@ impl ToJson for UpdatePlanningGroupRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScheduleBid {
@@ -83355,6 +85411,8 @@ impl ToJson for UpdateScheduleBid {
 /// Values of [`UpdateScheduleBid::agent_ranking_type`](struct@UpdateScheduleBid) (JSON `agentRankingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateScheduleBidAgentRankingType {
@@ -83402,6 +85460,8 @@ impl ToJson for UpdateScheduleBidAgentRankingType {
 /// Values of [`UpdateScheduleBid::ranking_tiebreaker_type`](struct@UpdateScheduleBid) (JSON `rankingTiebreakerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateScheduleBidRankingTiebreakerType {
@@ -83457,6 +85517,8 @@ impl ToJson for UpdateScheduleBidRankingTiebreakerType {
 /// Values of [`UpdateScheduleBid::status`](struct@UpdateScheduleBid) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateScheduleBidStatus {
@@ -83529,6 +85591,8 @@ impl ToJson for UpdateScheduleBidStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScheduleUploadResponse {
@@ -83614,6 +85678,8 @@ impl ToJson for UpdateScheduleUploadResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateScheduleUploadSchema {
@@ -83726,6 +85792,8 @@ impl ToJson for UpdateScheduleUploadSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateServiceGoalTemplate {
@@ -83835,6 +85903,8 @@ impl ToJson for UpdateServiceGoalTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateShiftTradeJobRequest {
@@ -83946,6 +86016,8 @@ impl ToJson for UpdateShiftTradeJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateShiftTradeStateJobRequest {
@@ -84025,6 +86097,8 @@ impl ToJson for UpdateShiftTradeStateJobRequest {
 /// Values of [`UpdateShiftTradeStateJobRequest::state`](struct@UpdateShiftTradeStateJobRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateShiftTradeStateJobRequestState {
@@ -84089,6 +86163,8 @@ impl ToJson for UpdateShiftTradeStateJobRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStaffingGroupRequest {
@@ -84176,6 +86252,8 @@ impl ToJson for UpdateStaffingGroupRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTimeOffLimitRequest {
@@ -84241,6 +86319,8 @@ impl ToJson for UpdateTimeOffLimitRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTimeOffPlanBusinessUnitAssociation {
@@ -84307,6 +86387,8 @@ impl ToJson for UpdateTimeOffPlanBusinessUnitAssociation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTimeOffPlanManagementUnitAssociation {
@@ -84362,6 +86444,8 @@ impl ToJson for UpdateTimeOffPlanManagementUnitAssociation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTimeOffPlanRequest {
@@ -84492,6 +86576,8 @@ impl ToJson for UpdateTimeOffPlanRequest {
 /// Values of [`UpdateTimeOffPlanRequest::auto_approval_rule`](struct@UpdateTimeOffPlanRequest) (JSON `autoApprovalRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateTimeOffPlanRequestAutoApprovalRule {
@@ -84552,6 +86638,8 @@ impl ToJson for UpdateTimeOffPlanRequestAutoApprovalRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUnavailableTime {
@@ -84640,6 +86728,8 @@ impl ToJson for UpdateUnavailableTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUnavailableTimesRequest {
@@ -84694,6 +86784,8 @@ impl ToJson for UpdateUnavailableTimesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateWorkPlanBid {
@@ -84844,6 +86936,8 @@ impl ToJson for UpdateWorkPlanBid {
 /// Values of [`UpdateWorkPlanBid::agent_ranking_type`](struct@UpdateWorkPlanBid) (JSON `agentRankingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateWorkPlanBidAgentRankingType {
@@ -84891,6 +86985,8 @@ impl ToJson for UpdateWorkPlanBidAgentRankingType {
 /// Values of [`UpdateWorkPlanBid::ranking_tiebreaker_type`](struct@UpdateWorkPlanBid) (JSON `rankingTiebreakerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateWorkPlanBidRankingTiebreakerType {
@@ -84946,6 +87042,8 @@ impl ToJson for UpdateWorkPlanBidRankingTiebreakerType {
 /// Values of [`UpdateWorkPlanBid::status`](struct@UpdateWorkPlanBid) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateWorkPlanBidStatus {
@@ -85018,6 +87116,8 @@ impl ToJson for UpdateWorkPlanBidStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateWorkPlanRotationAgentRequest {
@@ -85108,6 +87208,8 @@ impl ToJson for UpdateWorkPlanRotationAgentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateWorkPlanRotationRequest {
@@ -85217,6 +87319,8 @@ impl ToJson for UpdateWorkPlanRotationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadUrlRequestBody {
@@ -85271,6 +87375,8 @@ impl ToJson for UploadUrlRequestBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserActivity {
@@ -85385,6 +87491,8 @@ impl ToJson for UserActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserActivityAdherencePresence {
@@ -85466,6 +87574,8 @@ impl ToJson for UserActivityAdherencePresence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserActivityListing {
@@ -85516,6 +87626,8 @@ impl ToJson for UserActivityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserActivityOutOfOffice {
@@ -85582,6 +87694,8 @@ impl ToJson for UserActivityOutOfOffice {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserActivityPresenceDefinition {
@@ -85651,6 +87765,8 @@ impl ToJson for UserActivityPresenceDefinition {
 /// Values of [`UserActivityPresenceDefinition::system_presence`](struct@UserActivityPresenceDefinition) (JSON `systemPresence`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserActivityPresenceDefinitionSystemPresence {
@@ -85731,6 +87847,8 @@ impl ToJson for UserActivityPresenceDefinitionSystemPresence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserActivityRoutingStatus {
@@ -85800,6 +87918,8 @@ impl ToJson for UserActivityRoutingStatus {
 /// Values of [`UserActivityRoutingStatus::status`](struct@UserActivityRoutingStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserActivityRoutingStatusStatus {
@@ -85860,6 +87980,8 @@ impl ToJson for UserActivityRoutingStatusStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserListScheduleRequestBody {
@@ -85951,6 +88073,8 @@ impl ToJson for UserListScheduleRequestBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserNextActivityReminder {
@@ -86016,6 +88140,8 @@ impl ToJson for UserNextActivityReminder {
 /// Values of [`UserNextActivityReminder::activity_category`](struct@UserNextActivityReminder) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserNextActivityReminderActivityCategory {
@@ -86092,6 +88218,8 @@ impl ToJson for UserNextActivityReminderActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserSchedule {
@@ -86190,6 +88318,8 @@ impl ToJson for UserSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserScheduleActivity {
@@ -86311,6 +88441,8 @@ impl ToJson for UserScheduleActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserScheduleAdherence {
@@ -86616,6 +88748,8 @@ impl ToJson for UserScheduleAdherence {
 /// Values of [`UserScheduleAdherence::scheduled_activity_category`](struct@UserScheduleAdherence) (JSON `scheduledActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScheduleAdherenceScheduledActivityCategory {
@@ -86691,6 +88825,8 @@ impl ToJson for UserScheduleAdherenceScheduledActivityCategory {
 /// Values of [`UserScheduleAdherence::system_presence`](struct@UserScheduleAdherence) (JSON `systemPresence`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScheduleAdherenceSystemPresence {
@@ -86770,6 +88906,8 @@ impl ToJson for UserScheduleAdherenceSystemPresence {
 /// Values of [`UserScheduleAdherence::routing_status`](struct@UserScheduleAdherence) (JSON `routingStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScheduleAdherenceRoutingStatus {
@@ -86829,6 +88967,8 @@ impl ToJson for UserScheduleAdherenceRoutingStatus {
 /// Values of [`UserScheduleAdherence::actual_activity_category`](struct@UserScheduleAdherence) (JSON `actualActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScheduleAdherenceActualActivityCategory {
@@ -86904,6 +89044,8 @@ impl ToJson for UserScheduleAdherenceActualActivityCategory {
 /// Values of [`UserScheduleAdherence::adherence_state`](struct@UserScheduleAdherence) (JSON `adherenceState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScheduleAdherenceAdherenceState {
@@ -86967,6 +89109,8 @@ impl ToJson for UserScheduleAdherenceAdherenceState {
 /// Values of [`UserScheduleAdherence::impact`](struct@UserScheduleAdherence) (JSON `impact`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserScheduleAdherenceImpact {
@@ -87023,6 +89167,8 @@ impl ToJson for UserScheduleAdherenceImpact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserScheduleAdherenceListing {
@@ -87084,6 +89230,8 @@ impl ToJson for UserScheduleAdherenceListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserScheduleContainer {
@@ -87158,6 +89306,8 @@ impl ToJson for UserScheduleContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserScheduleFullDayTimeOffMarker {
@@ -87268,6 +89418,8 @@ impl ToJson for UserScheduleFullDayTimeOffMarker {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserScheduleShift {
@@ -87389,6 +89541,8 @@ impl ToJson for UserScheduleShift {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserSearchRule {
@@ -87446,6 +89600,8 @@ impl ToJson for UserSearchRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserSearchRulePart {
@@ -87528,6 +89684,8 @@ impl ToJson for UserSearchRulePart {
 /// Values of [`UserSearchRulePart::operation`](struct@UserSearchRulePart) (JSON `operation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserSearchRulePartOperation {
@@ -87575,6 +89733,8 @@ impl ToJson for UserSearchRulePartOperation {
 /// Values of [`UserSearchRulePart::selector`](struct@UserSearchRulePart) (JSON `selector`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserSearchRulePartSelector {
@@ -87639,6 +89799,8 @@ impl ToJson for UserSearchRulePartSelector {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserStaffingGroupListing {
@@ -87700,6 +89862,8 @@ impl ToJson for UserStaffingGroupListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserStaffingGroupResponse {
@@ -87788,6 +89952,8 @@ impl ToJson for UserStaffingGroupResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserTimeOffIntegrationStatusResponse {
@@ -87870,6 +90036,8 @@ impl ToJson for UserTimeOffIntegrationStatusResponse {
 /// Values of [`UserTimeOffIntegrationStatusResponse::integration_status`](struct@UserTimeOffIntegrationStatusResponse) (JSON `integrationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserTimeOffIntegrationStatusResponseIntegrationStatus {
@@ -87926,6 +90094,8 @@ impl ToJson for UserTimeOffIntegrationStatusResponseIntegrationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserTimeOffIntegrationStatusResponseListing {
@@ -87976,6 +90146,8 @@ impl ToJson for UserTimeOffIntegrationStatusResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserTimeOffRequestReference {
@@ -88055,6 +90227,8 @@ impl ToJson for UserTimeOffRequestReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsersActivityRequest {
@@ -88109,6 +90283,8 @@ impl ToJson for UsersActivityRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateAgentUnavailableTimesRequest {
@@ -88176,6 +90352,8 @@ impl ToJson for ValidateAgentUnavailableTimesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateAgentUnavailableTimesResponse {
@@ -88251,6 +90429,8 @@ impl ToJson for ValidateAgentUnavailableTimesResponse {
 /// Values of [`ValidateAgentUnavailableTimesResponse::status`](struct@ValidateAgentUnavailableTimesResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValidateAgentUnavailableTimesResponseStatus {
@@ -88307,6 +90487,8 @@ impl ToJson for ValidateAgentUnavailableTimesResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateWorkPlanMessages {
@@ -88373,6 +90555,8 @@ impl ToJson for ValidateWorkPlanMessages {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateWorkPlanResponse {
@@ -88447,6 +90631,8 @@ impl ToJson for ValidateWorkPlanResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationServiceAsyncResponse {
@@ -88510,6 +90696,8 @@ impl ToJson for ValidationServiceAsyncResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidationServiceRequest {
@@ -88577,6 +90765,8 @@ impl ToJson for ValidationServiceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperActivityCodeStyle {
@@ -88632,6 +90822,8 @@ impl ToJson for ValueWrapperActivityCodeStyle {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperActivityPlanServiceGoalImpactOverrides {
@@ -88687,6 +90879,8 @@ impl ToJson for ValueWrapperActivityPlanServiceGoalImpactOverrides {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperBuShortTermForecastReference {
@@ -88742,6 +90936,8 @@ impl ToJson for ValueWrapperBuShortTermForecastReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperDate {
@@ -88797,6 +90993,8 @@ impl ToJson for ValueWrapperDate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperGroupSettings {
@@ -88852,6 +91050,8 @@ impl ToJson for ValueWrapperGroupSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperHrisTimeOffType {
@@ -88907,6 +91107,8 @@ impl ToJson for ValueWrapperHrisTimeOffType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperInstant {
@@ -88962,6 +91164,8 @@ impl ToJson for ValueWrapperInstant {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperInteger {
@@ -89017,6 +91221,8 @@ impl ToJson for ValueWrapperInteger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperLocalDate {
@@ -89072,6 +91278,8 @@ impl ToJson for ValueWrapperLocalDate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperMonthlyPlanningPeriodSettings {
@@ -89127,6 +91335,8 @@ impl ToJson for ValueWrapperMonthlyPlanningPeriodSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperPlanningPeriodSettings {
@@ -89182,6 +91392,8 @@ impl ToJson for ValueWrapperPlanningPeriodSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperShiftTradeTargetRequestItem {
@@ -89237,6 +91449,8 @@ impl ToJson for ValueWrapperShiftTradeTargetRequestItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperString {
@@ -89292,6 +91506,8 @@ impl ToJson for ValueWrapperString {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueWrapperUserSearchRule {
@@ -89347,6 +91563,8 @@ impl ToJson for ValueWrapperUserSearchRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistPosition {
@@ -89435,6 +91653,8 @@ impl ToJson for WaitlistPosition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistPositionListing {
@@ -89485,6 +91705,8 @@ impl ToJson for WaitlistPositionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekSchedule {
@@ -89652,6 +91874,8 @@ impl ToJson for WeekSchedule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekScheduleGenerationResult {
@@ -89740,6 +91964,8 @@ impl ToJson for WeekScheduleGenerationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekScheduleListItemResponse {
@@ -89874,6 +92100,8 @@ impl ToJson for WeekScheduleListItemResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekScheduleListResponse {
@@ -89924,6 +92152,8 @@ impl ToJson for WeekScheduleListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekScheduleReference {
@@ -90006,6 +92236,8 @@ impl ToJson for WeekScheduleReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekScheduleResponse {
@@ -90069,6 +92301,8 @@ impl ToJson for WeekScheduleResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekShiftTradeListResponse {
@@ -90130,6 +92364,8 @@ impl ToJson for WeekShiftTradeListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekShiftTradeMatchesSummaryResponse {
@@ -90207,6 +92443,8 @@ impl ToJson for WeekShiftTradeMatchesSummaryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeekShiftTradeResponse {
@@ -90273,6 +92511,8 @@ impl ToJson for WeekShiftTradeResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Weekly {
@@ -90339,6 +92579,8 @@ impl ToJson for Weekly {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmAgent {
@@ -90514,6 +92756,8 @@ impl ToJson for WfmAgent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmAgentHistoricalAdherenceJobReference {
@@ -90590,6 +92834,8 @@ impl ToJson for WfmAgentHistoricalAdherenceJobReference {
 /// Values of [`WfmAgentHistoricalAdherenceJobReference::status`](struct@WfmAgentHistoricalAdherenceJobReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmAgentHistoricalAdherenceJobReferenceStatus {
@@ -90642,6 +92888,8 @@ impl ToJson for WfmAgentHistoricalAdherenceJobReferenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmAgentHistoricalAdherenceResponse {
@@ -90718,6 +92966,8 @@ impl ToJson for WfmAgentHistoricalAdherenceResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmAgentHistoricalAdherenceResult {
@@ -90918,6 +93168,8 @@ impl ToJson for WfmAgentHistoricalAdherenceResult {
 /// Values of [`WfmAgentHistoricalAdherenceResult::impact`](struct@WfmAgentHistoricalAdherenceResult) (JSON `impact`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmAgentHistoricalAdherenceResultImpact {
@@ -90974,6 +93226,8 @@ impl ToJson for WfmAgentHistoricalAdherenceResultImpact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmEntityMetadata {
@@ -91062,6 +93316,8 @@ impl ToJson for WfmEntityMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmForecastModificationIntervalOffsetValue {
@@ -91132,6 +93388,8 @@ impl ToJson for WfmForecastModificationIntervalOffsetValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkItem {
@@ -91248,6 +93506,8 @@ impl ToJson for WfmHistoricalAdherenceBulkItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkJobReference {
@@ -91324,6 +93584,8 @@ impl ToJson for WfmHistoricalAdherenceBulkJobReference {
 /// Values of [`WfmHistoricalAdherenceBulkJobReference::status`](struct@WfmHistoricalAdherenceBulkJobReference) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmHistoricalAdherenceBulkJobReferenceStatus {
@@ -91376,6 +93638,8 @@ impl ToJson for WfmHistoricalAdherenceBulkJobReferenceStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkQuery {
@@ -91443,6 +93707,8 @@ impl ToJson for WfmHistoricalAdherenceBulkQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkResponse {
@@ -91517,6 +93783,8 @@ impl ToJson for WfmHistoricalAdherenceBulkResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkResult {
@@ -91616,6 +93884,8 @@ impl ToJson for WfmHistoricalAdherenceBulkResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkUserDayMetrics {
@@ -91781,6 +94051,8 @@ impl ToJson for WfmHistoricalAdherenceBulkUserDayMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceBulkUserResult {
@@ -91901,6 +94173,8 @@ impl ToJson for WfmHistoricalAdherenceBulkUserResult {
 /// Values of [`WfmHistoricalAdherenceBulkUserResult::impact`](struct@WfmHistoricalAdherenceBulkUserResult) (JSON `impact`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmHistoricalAdherenceBulkUserResultImpact {
@@ -91957,6 +94231,8 @@ impl ToJson for WfmHistoricalAdherenceBulkUserResultImpact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceQuery {
@@ -92066,6 +94342,8 @@ impl ToJson for WfmHistoricalAdherenceQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceQueryForAgent {
@@ -92142,6 +94420,8 @@ impl ToJson for WfmHistoricalAdherenceQueryForAgent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceQueryForTeams {
@@ -92242,6 +94522,8 @@ impl ToJson for WfmHistoricalAdherenceQueryForTeams {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceResponse {
@@ -92337,6 +94619,8 @@ impl ToJson for WfmHistoricalAdherenceResponse {
 /// Values of [`WfmHistoricalAdherenceResponse::query_state`](struct@WfmHistoricalAdherenceResponse) (JSON `queryState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmHistoricalAdherenceResponseQueryState {
@@ -92389,6 +94673,8 @@ impl ToJson for WfmHistoricalAdherenceResponseQueryState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalAdherenceResultWrapper {
@@ -92466,6 +94752,8 @@ impl ToJson for WfmHistoricalAdherenceResultWrapper {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalShrinkageRequest {
@@ -92552,6 +94840,8 @@ impl ToJson for WfmHistoricalShrinkageRequest {
 /// Values of [`WfmHistoricalShrinkageRequest::granularity`](struct@WfmHistoricalShrinkageRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmHistoricalShrinkageRequestGranularity {
@@ -92600,6 +94890,8 @@ impl ToJson for WfmHistoricalShrinkageRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalShrinkageResponse {
@@ -92684,6 +94976,8 @@ impl ToJson for WfmHistoricalShrinkageResponse {
 /// Values of [`WfmHistoricalShrinkageResponse::state`](struct@WfmHistoricalShrinkageResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmHistoricalShrinkageResponseState {
@@ -92736,6 +95030,8 @@ impl ToJson for WfmHistoricalShrinkageResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmHistoricalShrinkageTeamsRequest {
@@ -92824,6 +95120,8 @@ impl ToJson for WfmHistoricalShrinkageTeamsRequest {
 /// Values of [`WfmHistoricalShrinkageTeamsRequest::granularity`](struct@WfmHistoricalShrinkageTeamsRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmHistoricalShrinkageTeamsRequestGranularity {
@@ -92872,6 +95170,8 @@ impl ToJson for WfmHistoricalShrinkageTeamsRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmIntegrationListing {
@@ -92922,6 +95222,8 @@ impl ToJson for WfmIntegrationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmIntegrationReference {
@@ -92988,6 +95290,8 @@ impl ToJson for WfmIntegrationReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmIntegrationResponse {
@@ -93076,6 +95380,8 @@ impl ToJson for WfmIntegrationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmIntradayPlanningGroupListing {
@@ -93136,6 +95442,8 @@ impl ToJson for WfmIntradayPlanningGroupListing {
 /// Values of [`WfmIntradayPlanningGroupListing::no_data_reason`](struct@WfmIntradayPlanningGroupListing) (JSON `noDataReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmIntradayPlanningGroupListingNoDataReason {
@@ -93184,6 +95492,8 @@ impl ToJson for WfmIntradayPlanningGroupListingNoDataReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmProcessUploadRequest {
@@ -93238,6 +95548,8 @@ impl ToJson for WfmProcessUploadRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmServiceGoalImpact {
@@ -93308,6 +95620,8 @@ impl ToJson for WfmServiceGoalImpact {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmServiceGoalImpactSettings {
@@ -93391,6 +95705,8 @@ impl ToJson for WfmServiceGoalImpactSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmTimeSpan {
@@ -93461,6 +95777,8 @@ impl ToJson for WfmTimeSpan {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmUserEntityListing {
@@ -93511,6 +95829,8 @@ impl ToJson for WfmUserEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmUserNotification {
@@ -93681,6 +96001,8 @@ impl ToJson for WfmUserNotification {
 /// Values of [`WfmUserNotification::r#type`](struct@WfmUserNotification) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WfmUserNotificationType {
@@ -93737,6 +96059,8 @@ impl ToJson for WfmUserNotificationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WfmVersionedEntityMetadata {
@@ -93838,6 +96162,8 @@ impl ToJson for WfmVersionedEntityMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlan {
@@ -94276,6 +96602,8 @@ impl ToJson for WorkPlan {
 /// Values of [`WorkPlan::shift_start_variance_type`](struct@WorkPlan) (JSON `shiftStartVarianceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanShiftStartVarianceType {
@@ -94323,6 +96651,8 @@ impl ToJson for WorkPlanShiftStartVarianceType {
 /// Values of [`WorkPlan::shift_start_variance_period`](struct@WorkPlan) (JSON `shiftStartVariancePeriod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanShiftStartVariancePeriod {
@@ -94371,6 +96701,8 @@ impl ToJson for WorkPlanShiftStartVariancePeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanActivity {
@@ -94602,6 +96934,8 @@ impl ToJson for WorkPlanActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBid {
@@ -94832,6 +97166,8 @@ impl ToJson for WorkPlanBid {
 /// Values of [`WorkPlanBid::status`](struct@WorkPlanBid) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanBidStatus {
@@ -94903,6 +97239,8 @@ impl ToJson for WorkPlanBidStatus {
 /// Values of [`WorkPlanBid::agent_ranking_type`](struct@WorkPlanBid) (JSON `agentRankingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanBidAgentRankingType {
@@ -94950,6 +97288,8 @@ impl ToJson for WorkPlanBidAgentRankingType {
 /// Values of [`WorkPlanBid::ranking_tiebreaker_type`](struct@WorkPlanBid) (JSON `rankingTiebreakerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanBidRankingTiebreakerType {
@@ -95005,6 +97345,8 @@ impl ToJson for WorkPlanBidRankingTiebreakerType {
 /// Values of [`WorkPlanBid::bid_type`](struct@WorkPlanBid) (JSON `bidType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanBidBidType {
@@ -95053,6 +97395,8 @@ impl ToJson for WorkPlanBidBidType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidGroup {
@@ -95162,6 +97506,8 @@ impl ToJson for WorkPlanBidGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidGroupCreate {
@@ -95268,6 +97614,8 @@ impl ToJson for WorkPlanBidGroupCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidGroupResponse {
@@ -95355,6 +97703,8 @@ impl ToJson for WorkPlanBidGroupResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidGroupSummary {
@@ -95488,6 +97838,8 @@ impl ToJson for WorkPlanBidGroupSummary {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidGroupSummaryList {
@@ -95542,6 +97894,8 @@ impl ToJson for WorkPlanBidGroupSummaryList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidGroupUpdate {
@@ -95638,6 +97992,8 @@ impl ToJson for WorkPlanBidGroupUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidListResponse {
@@ -95688,6 +98044,8 @@ impl ToJson for WorkPlanBidListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanBidMetadata {
@@ -95780,6 +98138,8 @@ impl ToJson for WorkPlanBidMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanConfigurationViolationMessage {
@@ -95856,6 +98216,8 @@ impl ToJson for WorkPlanConfigurationViolationMessage {
 /// Values of [`WorkPlanConfigurationViolationMessage::r#type`](struct@WorkPlanConfigurationViolationMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanConfigurationViolationMessageType {
@@ -96051,6 +98413,8 @@ impl ToJson for WorkPlanConfigurationViolationMessageType {
 /// Values of [`WorkPlanConfigurationViolationMessage::severity`](struct@WorkPlanConfigurationViolationMessage) (JSON `severity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanConfigurationViolationMessageSeverity {
@@ -96103,6 +98467,8 @@ impl ToJson for WorkPlanConfigurationViolationMessageSeverity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanConstraintConflictMessage {
@@ -96168,6 +98534,8 @@ impl ToJson for WorkPlanConstraintConflictMessage {
 /// Values of [`WorkPlanConstraintConflictMessage::r#type`](struct@WorkPlanConstraintConflictMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanConstraintConflictMessageType {
@@ -96216,6 +98584,8 @@ impl ToJson for WorkPlanConstraintConflictMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanConstraintMessage {
@@ -96281,6 +98651,8 @@ impl ToJson for WorkPlanConstraintMessage {
 /// Values of [`WorkPlanConstraintMessage::r#type`](struct@WorkPlanConstraintMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanConstraintMessageType {
@@ -96473,6 +98845,8 @@ impl ToJson for WorkPlanConstraintMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanConstraintViolationMessage {
@@ -96542,6 +98916,8 @@ impl ToJson for WorkPlanConstraintViolationMessage {
 /// Values of [`WorkPlanConstraintViolationMessage::r#type`](struct@WorkPlanConstraintViolationMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanConstraintViolationMessageType {
@@ -96606,6 +98982,8 @@ impl ToJson for WorkPlanConstraintViolationMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanConstraintsViolationMessage {
@@ -96675,6 +99053,8 @@ impl ToJson for WorkPlanConstraintsViolationMessage {
 /// Values of [`WorkPlanConstraintsViolationMessage::r#type`](struct@WorkPlanConstraintsViolationMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanConstraintsViolationMessageType {
@@ -96723,6 +99103,8 @@ impl ToJson for WorkPlanConstraintsViolationMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanListItemResponse {
@@ -97164,6 +99546,8 @@ impl ToJson for WorkPlanListItemResponse {
 /// Values of [`WorkPlanListItemResponse::shift_start_variance_type`](struct@WorkPlanListItemResponse) (JSON `shiftStartVarianceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanListItemResponseShiftStartVarianceType {
@@ -97211,6 +99595,8 @@ impl ToJson for WorkPlanListItemResponseShiftStartVarianceType {
 /// Values of [`WorkPlanListItemResponse::shift_start_variance_period`](struct@WorkPlanListItemResponse) (JSON `shiftStartVariancePeriod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanListItemResponseShiftStartVariancePeriod {
@@ -97259,6 +99645,8 @@ impl ToJson for WorkPlanListItemResponseShiftStartVariancePeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanListResponse {
@@ -97309,6 +99697,8 @@ impl ToJson for WorkPlanListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanOverride {
@@ -97392,6 +99782,8 @@ impl ToJson for WorkPlanOverride {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
@@ -97456,6 +99848,8 @@ impl ToJson for WorkPlanOverrideListWrapperWorkPlanOverrideRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanOverrideRequest {
@@ -97545,6 +99939,8 @@ impl ToJson for WorkPlanOverrideRequest {
 /// Values of [`WorkPlanOverrideRequest::action`](struct@WorkPlanOverrideRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanOverrideRequestAction {
@@ -97597,6 +99993,8 @@ impl ToJson for WorkPlanOverrideRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanPatternRequest {
@@ -97654,6 +100052,8 @@ impl ToJson for WorkPlanPatternRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanPatternResponse {
@@ -97709,6 +100109,8 @@ impl ToJson for WorkPlanPatternResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanReference {
@@ -97789,6 +100191,8 @@ impl ToJson for WorkPlanReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanRotationAgentResponse {
@@ -97866,6 +100270,8 @@ impl ToJson for WorkPlanRotationAgentResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanRotationListResponse {
@@ -97916,6 +100322,8 @@ impl ToJson for WorkPlanRotationListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanRotationReference {
@@ -97987,6 +100395,8 @@ impl ToJson for WorkPlanRotationReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanRotationResponse {
@@ -98130,6 +100540,8 @@ impl ToJson for WorkPlanRotationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanShift {
@@ -98461,6 +100873,8 @@ impl ToJson for WorkPlanShift {
 /// Values of [`WorkPlanShift::day_off_rule`](struct@WorkPlanShift) (JSON `dayOffRule`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanShiftDayOffRule {
@@ -98509,6 +100923,8 @@ impl ToJson for WorkPlanShiftDayOffRule {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanValidationMessageArgument {
@@ -98574,6 +100990,8 @@ impl ToJson for WorkPlanValidationMessageArgument {
 /// Values of [`WorkPlanValidationMessageArgument::r#type`](struct@WorkPlanValidationMessageArgument) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanValidationMessageArgumentType {
@@ -98702,6 +101120,8 @@ impl ToJson for WorkPlanValidationMessageArgumentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkPlanValidationRequest {
@@ -99127,6 +101547,8 @@ impl ToJson for WorkPlanValidationRequest {
 /// Values of [`WorkPlanValidationRequest::shift_start_variance_type`](struct@WorkPlanValidationRequest) (JSON `shiftStartVarianceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanValidationRequestShiftStartVarianceType {
@@ -99174,6 +101596,8 @@ impl ToJson for WorkPlanValidationRequestShiftStartVarianceType {
 /// Values of [`WorkPlanValidationRequest::shift_start_variance_period`](struct@WorkPlanValidationRequest) (JSON `shiftStartVariancePeriod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `workforce-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkPlanValidationRequestShiftStartVariancePeriod {

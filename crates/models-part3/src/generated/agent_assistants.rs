@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentChecklist {
@@ -169,6 +171,8 @@ impl ToJson for AgentChecklist {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentChecklistItem {
@@ -292,6 +296,8 @@ impl ToJson for AgentChecklistItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentChecklistListing {
@@ -369,6 +375,8 @@ impl ToJson for AgentChecklistListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantListing {
@@ -446,6 +454,8 @@ impl ToJson for AssistantListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueListing {
@@ -523,6 +533,8 @@ impl ToJson for AssistantQueueListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUser {
@@ -580,6 +592,8 @@ impl ToJson for AssistantQueueUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersBulkAddRequest {
@@ -634,6 +648,8 @@ impl ToJson for AssistantQueueUsersBulkAddRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersBulkRemoveRequest {
@@ -688,6 +704,8 @@ impl ToJson for AssistantQueueUsersBulkRemoveRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersJobErrorInfo {
@@ -750,6 +768,8 @@ impl ToJson for AssistantQueueUsersJobErrorInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersJobsRequest {
@@ -803,6 +823,8 @@ impl ToJson for AssistantQueueUsersJobsRequest {
 /// Values of [`AssistantQueueUsersJobsRequest::action`](struct@AssistantQueueUsersJobsRequest) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssistantQueueUsersJobsRequestAction {
@@ -851,6 +873,8 @@ impl ToJson for AssistantQueueUsersJobsRequestAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersJobsResponse {
@@ -935,6 +959,8 @@ impl ToJson for AssistantQueueUsersJobsResponse {
 /// Values of [`AssistantQueueUsersJobsResponse::status`](struct@AssistantQueueUsersJobsResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssistantQueueUsersJobsResponseStatus {
@@ -987,6 +1013,8 @@ impl ToJson for AssistantQueueUsersJobsResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersQueryRequest {
@@ -1041,6 +1069,8 @@ impl ToJson for AssistantQueueUsersQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-assistants` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssistantQueueUsersQueryResponse {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-copilot` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureSupport {
@@ -96,6 +98,8 @@ impl ToJson for FeatureSupport {
 /// Values of [`FeatureSupport::support_level`](struct@FeatureSupport) (JSON `supportLevel`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `agent-copilot` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeatureSupportSupportLevel {
@@ -144,6 +148,8 @@ impl ToJson for FeatureSupportSupportLevel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-copilot` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LanguageSupportInfoRecord {
@@ -210,6 +216,8 @@ impl ToJson for LanguageSupportInfoRecord {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `agent-copilot` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LanguageSupportResponse {

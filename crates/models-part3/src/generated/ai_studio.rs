@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthoringKnowledgeSettings {
@@ -107,6 +109,8 @@ impl ToJson for AuthoringKnowledgeSettings {
 /// Values of [`AuthoringKnowledgeSettings::knowledge_type`](struct@AuthoringKnowledgeSettings) (JSON `knowledgeType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthoringKnowledgeSettingsKnowledgeType {
@@ -155,6 +159,8 @@ impl ToJson for AuthoringKnowledgeSettingsKnowledgeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationAttribute {
@@ -225,6 +231,8 @@ impl ToJson for ConversationAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationAttributeSchema {
@@ -293,6 +301,8 @@ impl ToJson for ConversationAttributeSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGuide {
@@ -359,6 +369,8 @@ impl ToJson for CreateGuide {
 /// Values of [`CreateGuide::source`](struct@CreateGuide) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateGuideSource {
@@ -415,6 +427,8 @@ impl ToJson for CreateGuideSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGuideVersion {
@@ -502,6 +516,8 @@ impl ToJson for CreateGuideVersion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomConversationAttributeInput {
@@ -579,6 +595,8 @@ impl ToJson for CustomConversationAttributeInput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomConversationAttributeOutput {
@@ -656,6 +674,8 @@ impl ToJson for CustomConversationAttributeOutput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomConversationAttributeUpdate {
@@ -733,6 +753,8 @@ impl ToJson for CustomConversationAttributeUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataAction {
@@ -825,6 +847,8 @@ impl ToJson for DataAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateGuideContentRequest {
@@ -888,6 +912,8 @@ impl ToJson for GenerateGuideContentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GeneratedGuideContent {
@@ -965,6 +991,8 @@ impl ToJson for GeneratedGuideContent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Guide {
@@ -1107,6 +1135,8 @@ impl ToJson for Guide {
 /// Values of [`Guide::status`](struct@Guide) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideStatus {
@@ -1154,6 +1184,8 @@ impl ToJson for GuideStatus {
 /// Values of [`Guide::source`](struct@Guide) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSource {
@@ -1210,6 +1242,8 @@ impl ToJson for GuideSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideContentGenerationJob {
@@ -1312,6 +1346,8 @@ impl ToJson for GuideContentGenerationJob {
 /// Values of [`GuideContentGenerationJob::status`](struct@GuideContentGenerationJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideContentGenerationJobStatus {
@@ -1364,6 +1400,8 @@ impl ToJson for GuideContentGenerationJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideEntityListing {
@@ -1495,6 +1533,8 @@ impl ToJson for GuideEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideJob {
@@ -1588,6 +1628,8 @@ impl ToJson for GuideJob {
 /// Values of [`GuideJob::status`](struct@GuideJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideJobStatus {
@@ -1640,6 +1682,8 @@ impl ToJson for GuideJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionInputEvent {
@@ -1742,6 +1786,8 @@ impl ToJson for GuideSessionInputEvent {
 /// Values of [`GuideSessionInputEvent::r#type`](struct@GuideSessionInputEvent) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSessionInputEventType {
@@ -1793,6 +1839,8 @@ impl ToJson for GuideSessionInputEventType {
 /// Values of [`GuideSessionInputEvent::mode`](struct@GuideSessionInputEvent) (JSON `mode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSessionInputEventMode {
@@ -1837,6 +1885,8 @@ impl ToJson for GuideSessionInputEventMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionMessage {
@@ -1902,6 +1952,8 @@ impl ToJson for GuideSessionMessage {
 /// Values of [`GuideSessionMessage::role`](struct@GuideSessionMessage) (JSON `role`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSessionMessageRole {
@@ -1950,6 +2002,8 @@ impl ToJson for GuideSessionMessageRole {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnInvocationData {
@@ -2033,6 +2087,8 @@ impl ToJson for GuideSessionTurnInvocationData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnInvocationParameters {
@@ -2109,6 +2165,8 @@ impl ToJson for GuideSessionTurnInvocationParameters {
 /// Values of [`GuideSessionTurnInvocationParameters::r#type`](struct@GuideSessionTurnInvocationParameters) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSessionTurnInvocationParametersType {
@@ -2173,6 +2231,8 @@ impl ToJson for GuideSessionTurnInvocationParametersType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnInvocationResponse {
@@ -2265,6 +2325,8 @@ impl ToJson for GuideSessionTurnInvocationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnRequest {
@@ -2378,6 +2440,8 @@ impl ToJson for GuideSessionTurnRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnRequestContext {
@@ -2455,6 +2519,8 @@ impl ToJson for GuideSessionTurnRequestContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnResponse {
@@ -2572,6 +2638,8 @@ impl ToJson for GuideSessionTurnResponse {
 /// Values of [`GuideSessionTurnResponse::status`](struct@GuideSessionTurnResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSessionTurnResponseStatus {
@@ -2623,6 +2691,8 @@ impl ToJson for GuideSessionTurnResponseStatus {
 /// Values of [`GuideSessionTurnResponse::result`](struct@GuideSessionTurnResponse) (JSON `result`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideSessionTurnResponseResult {
@@ -2683,6 +2753,8 @@ impl ToJson for GuideSessionTurnResponseResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnResponseContext {
@@ -2738,6 +2810,8 @@ impl ToJson for GuideSessionTurnResponseContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionTurnResponseData {
@@ -2793,6 +2867,8 @@ impl ToJson for GuideSessionTurnResponseData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideSessionVariable {
@@ -2859,6 +2935,8 @@ impl ToJson for GuideSessionVariable {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideVersion {
@@ -3010,6 +3088,8 @@ impl ToJson for GuideVersion {
 /// Values of [`GuideVersion::state`](struct@GuideVersion) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideVersionState {
@@ -3062,6 +3142,8 @@ impl ToJson for GuideVersionState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideVersionPublish {
@@ -3116,6 +3198,8 @@ impl ToJson for GuideVersionPublish {
 /// Values of [`GuideVersionPublish::state`](struct@GuideVersionPublish) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideVersionPublishState {
@@ -3164,6 +3248,8 @@ impl ToJson for GuideVersionPublishState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideVersionPublishJob {
@@ -3266,6 +3352,8 @@ impl ToJson for GuideVersionPublishJob {
 /// Values of [`GuideVersionPublishJob::status`](struct@GuideVersionPublishJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GuideVersionPublishJobStatus {
@@ -3318,6 +3406,8 @@ impl ToJson for GuideVersionPublishJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideVersionPublishJobRequest {
@@ -3372,6 +3462,8 @@ impl ToJson for GuideVersionPublishJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideVersionRef {
@@ -3438,6 +3530,8 @@ impl ToJson for GuideVersionRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuideVersionResources {
@@ -3493,6 +3587,8 @@ impl ToJson for GuideVersionResources {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSettings {
@@ -3569,6 +3665,8 @@ impl ToJson for KnowledgeSettings {
 /// Values of [`KnowledgeSettings::knowledge_type`](struct@KnowledgeSettings) (JSON `knowledgeType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSettingsKnowledgeType {
@@ -3617,6 +3715,8 @@ impl ToJson for KnowledgeSettingsKnowledgeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummarySetting {
@@ -3865,6 +3965,8 @@ impl ToJson for SummarySetting {
 /// Values of [`SummarySetting::interaction_type`](struct@SummarySetting) (JSON `interactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummarySettingInteractionType {
@@ -3912,6 +4014,8 @@ impl ToJson for SummarySettingInteractionType {
 /// Values of [`SummarySetting::summary_type`](struct@SummarySetting) (JSON `summaryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummarySettingSummaryType {
@@ -3959,6 +4063,8 @@ impl ToJson for SummarySettingSummaryType {
 /// Values of [`SummarySetting::format`](struct@SummarySetting) (JSON `format`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummarySettingFormat {
@@ -4014,6 +4120,8 @@ impl ToJson for SummarySettingFormat {
 /// Values of [`SummarySetting::setting_type`](struct@SummarySetting) (JSON `settingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummarySettingSettingType {
@@ -4061,6 +4169,8 @@ impl ToJson for SummarySettingSettingType {
 /// Values of [`SummarySetting::service_type`](struct@SummarySetting) (JSON `serviceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummarySettingServiceType {
@@ -4109,6 +4219,8 @@ impl ToJson for SummarySettingServiceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummarySettingCustomEntity {
@@ -4175,6 +4287,8 @@ impl ToJson for SummarySettingCustomEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummarySettingEntityListing {
@@ -4306,6 +4420,8 @@ impl ToJson for SummarySettingEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummarySettingPII {
@@ -4363,6 +4479,8 @@ impl ToJson for SummarySettingPII {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummarySettingParticipantLabels {
@@ -4440,6 +4558,8 @@ impl ToJson for SummarySettingParticipantLabels {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummarySettingWithTranscript {
@@ -4520,6 +4640,8 @@ impl ToJson for SummarySettingWithTranscript {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGuide {
@@ -4572,6 +4694,8 @@ impl ToJson for UpdateGuide {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGuideVersion {
@@ -4657,6 +4781,8 @@ impl ToJson for UpdateGuideVersion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Variable {
@@ -4794,6 +4920,8 @@ impl ToJson for Variable {
 /// Values of [`Variable::r#type`](struct@Variable) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VariableType {
@@ -4857,6 +4985,8 @@ impl ToJson for VariableType {
 /// Values of [`Variable::scope`](struct@Variable) (JSON `scope`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `ai-studio` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VariableScope {

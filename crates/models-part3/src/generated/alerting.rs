@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertListing {
@@ -151,6 +153,8 @@ impl ToJson for AlertListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertNotification {
@@ -232,6 +236,8 @@ impl ToJson for AlertNotification {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertRequest {
@@ -327,6 +333,8 @@ impl ToJson for AlertRequest {
 /// Values of [`AlertRequest::r#type`](struct@AlertRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertRequestType {
@@ -383,6 +391,8 @@ impl ToJson for AlertRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertRuleProperties {
@@ -461,6 +471,8 @@ impl ToJson for AlertRuleProperties {
 /// Values of [`AlertRuleProperties::r#type`](struct@AlertRuleProperties) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertRulePropertiesType {
@@ -525,6 +537,8 @@ impl ToJson for AlertRulePropertiesType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertSummary {
@@ -618,6 +632,8 @@ impl ToJson for AlertSummary {
 /// Values of [`AlertSummary::metric_type`](struct@AlertSummary) (JSON `metricType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertSummaryMetricType {
@@ -666,6 +682,8 @@ impl ToJson for AlertSummaryMetricType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertSummaryEntity {
@@ -779,6 +797,8 @@ impl ToJson for AlertSummaryEntity {
 /// Values of [`AlertSummaryEntity::entity_type`](struct@AlertSummaryEntity) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AlertSummaryEntityEntityType {
@@ -843,6 +863,8 @@ impl ToJson for AlertSummaryEntityEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertingUnreadStatus {
@@ -897,6 +919,8 @@ impl ToJson for AlertingUnreadStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonAlert {
@@ -1170,6 +1194,8 @@ impl ToJson for CommonAlert {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonAlertBulkUpdateRequest {
@@ -1258,6 +1284,8 @@ impl ToJson for CommonAlertBulkUpdateRequest {
 /// Values of [`CommonAlertBulkUpdateRequest::r#type`](struct@CommonAlertBulkUpdateRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonAlertBulkUpdateRequestType {
@@ -1314,6 +1342,8 @@ impl ToJson for CommonAlertBulkUpdateRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonAllAlertUpdateRequest {
@@ -1378,6 +1408,8 @@ impl ToJson for CommonAllAlertUpdateRequest {
 /// Values of [`CommonAllAlertUpdateRequest::r#type`](struct@CommonAllAlertUpdateRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonAllAlertUpdateRequestType {
@@ -1434,6 +1466,8 @@ impl ToJson for CommonAllAlertUpdateRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRule {
@@ -1646,6 +1680,8 @@ impl ToJson for CommonRule {
 /// Values of [`CommonRule::r#type`](struct@CommonRule) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRuleType {
@@ -1710,6 +1746,8 @@ impl ToJson for CommonRuleType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRuleBulkDeleteRequest {
@@ -1764,6 +1802,8 @@ impl ToJson for CommonRuleBulkDeleteRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRuleBulkUpdateNotificationsRequest {
@@ -1851,6 +1891,8 @@ impl ToJson for CommonRuleBulkUpdateNotificationsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRuleConditions {
@@ -1945,6 +1987,8 @@ impl ToJson for CommonRuleConditions {
 /// Values of [`CommonRuleConditions::r#type`](struct@CommonRuleConditions) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRuleConditionsType {
@@ -1997,6 +2041,8 @@ impl ToJson for CommonRuleConditionsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRuleContainer {
@@ -2128,6 +2174,8 @@ impl ToJson for CommonRuleContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRulePredicate {
@@ -2293,6 +2341,8 @@ impl ToJson for CommonRulePredicate {
 /// Values of [`CommonRulePredicate::metric_type`](struct@CommonRulePredicate) (JSON `metricType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateMetricType {
@@ -2340,6 +2390,8 @@ impl ToJson for CommonRulePredicateMetricType {
 /// Values of [`CommonRulePredicate::metric_value_type`](struct@CommonRulePredicate) (JSON `metricValueType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateMetricValueType {
@@ -2407,6 +2459,8 @@ impl ToJson for CommonRulePredicateMetricValueType {
 /// Values of [`CommonRulePredicate::comparison_operator`](struct@CommonRulePredicate) (JSON `comparisonOperator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateComparisonOperator {
@@ -2470,6 +2524,8 @@ impl ToJson for CommonRulePredicateComparisonOperator {
 /// Values of [`CommonRulePredicate::characteristic`](struct@CommonRulePredicate) (JSON `characteristic`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateCharacteristic {
@@ -2521,6 +2577,8 @@ impl ToJson for CommonRulePredicateCharacteristic {
 /// Values of [`CommonRulePredicate::media_type`](struct@CommonRulePredicate) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateMediaType {
@@ -2580,6 +2638,8 @@ impl ToJson for CommonRulePredicateMediaType {
 /// Values of [`CommonRulePredicate::metric`](struct@CommonRulePredicate) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateMetric {
@@ -2732,6 +2792,8 @@ impl ToJson for CommonRulePredicateMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonRulePredicateEntity {
@@ -2832,6 +2894,8 @@ impl ToJson for CommonRulePredicateEntity {
 /// Values of [`CommonRulePredicateEntity::entity_type`](struct@CommonRulePredicateEntity) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommonRulePredicateEntityEntityType {
@@ -2896,6 +2960,8 @@ impl ToJson for CommonRulePredicateEntityEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAlertQuery {
@@ -3028,6 +3094,8 @@ impl ToJson for GetAlertQuery {
 /// Values of [`GetAlertQuery::rule_type`](struct@GetAlertQuery) (JSON `ruleType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAlertQueryRuleType {
@@ -3091,6 +3159,8 @@ impl ToJson for GetAlertQueryRuleType {
 /// Values of [`GetAlertQuery::query_type`](struct@GetAlertQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAlertQueryQueryType {
@@ -3138,6 +3208,8 @@ impl ToJson for GetAlertQueryQueryType {
 /// Values of [`GetAlertQuery::alert_status`](struct@GetAlertQuery) (JSON `alertStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAlertQueryAlertStatus {
@@ -3189,6 +3261,8 @@ impl ToJson for GetAlertQueryAlertStatus {
 /// Values of [`GetAlertQuery::viewed_status`](struct@GetAlertQuery) (JSON `viewedStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAlertQueryViewedStatus {
@@ -3240,6 +3314,8 @@ impl ToJson for GetAlertQueryViewedStatus {
 /// Values of [`GetAlertQuery::sort_by`](struct@GetAlertQuery) (JSON `sortBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAlertQuerySortBy {
@@ -3287,6 +3363,8 @@ impl ToJson for GetAlertQuerySortBy {
 /// Values of [`GetAlertQuery::sort_order`](struct@GetAlertQuery) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAlertQuerySortOrder {
@@ -3335,6 +3413,8 @@ impl ToJson for GetAlertQuerySortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRulesQuery {
@@ -3478,6 +3558,8 @@ impl ToJson for GetRulesQuery {
 /// Values of [`GetRulesQuery::rule_type`](struct@GetRulesQuery) (JSON `ruleType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulesQueryRuleType {
@@ -3541,6 +3623,8 @@ impl ToJson for GetRulesQueryRuleType {
 /// Values of [`GetRulesQuery::query_type`](struct@GetRulesQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulesQueryQueryType {
@@ -3588,6 +3672,8 @@ impl ToJson for GetRulesQueryQueryType {
 /// Values of [`GetRulesQuery::enabled_type`](struct@GetRulesQuery) (JSON `enabledType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulesQueryEnabledType {
@@ -3639,6 +3725,8 @@ impl ToJson for GetRulesQueryEnabledType {
 /// Values of [`GetRulesQuery::sort_by`](struct@GetRulesQuery) (JSON `sortBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulesQuerySortBy {
@@ -3686,6 +3774,8 @@ impl ToJson for GetRulesQuerySortBy {
 /// Values of [`GetRulesQuery::sort_order`](struct@GetRulesQuery) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulesQuerySortOrder {
@@ -3733,6 +3823,8 @@ impl ToJson for GetRulesQuerySortOrder {
 /// Values of [`GetRulesQuery::name_search_type`](struct@GetRulesQuery) (JSON `nameSearchType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRulesQueryNameSearchType {
@@ -3785,6 +3877,8 @@ impl ToJson for GetRulesQueryNameSearchType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifiableRuleProperties {
@@ -3930,6 +4024,8 @@ impl ToJson for ModifiableRuleProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MuteSnoozeFields {
@@ -4000,6 +4096,8 @@ impl ToJson for MuteSnoozeFields {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `alerting` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnreadFields {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregateDataContainer {
@@ -84,6 +86,8 @@ impl ToJson for ActionAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregateQueryClause {
@@ -153,6 +157,8 @@ impl ToJson for ActionAggregateQueryClause {
 /// Values of [`ActionAggregateQueryClause::r#type`](struct@ActionAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregateQueryClauseType {
@@ -201,6 +207,8 @@ impl ToJson for ActionAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregateQueryFilter {
@@ -279,6 +287,8 @@ impl ToJson for ActionAggregateQueryFilter {
 /// Values of [`ActionAggregateQueryFilter::r#type`](struct@ActionAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregateQueryFilterType {
@@ -327,6 +337,8 @@ impl ToJson for ActionAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregateQueryPredicate {
@@ -425,6 +437,8 @@ impl ToJson for ActionAggregateQueryPredicate {
 /// Values of [`ActionAggregateQueryPredicate::r#type`](struct@ActionAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregateQueryPredicateType {
@@ -476,6 +490,8 @@ impl ToJson for ActionAggregateQueryPredicateType {
 /// Values of [`ActionAggregateQueryPredicate::dimension`](struct@ActionAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregateQueryPredicateDimension {
@@ -547,6 +563,8 @@ impl ToJson for ActionAggregateQueryPredicateDimension {
 /// Values of [`ActionAggregateQueryPredicate::operator`](struct@ActionAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregateQueryPredicateOperator {
@@ -599,6 +617,8 @@ impl ToJson for ActionAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregateQueryResponse {
@@ -649,6 +669,8 @@ impl ToJson for ActionAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregationQuery {
@@ -792,6 +814,8 @@ impl ToJson for ActionAggregationQuery {
 /// Values of [`ActionAggregationQuery::alternate_time_dimension`](struct@ActionAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregationQueryAlternateTimeDimension {
@@ -836,6 +860,8 @@ impl ToJson for ActionAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAggregationView {
@@ -929,6 +955,8 @@ impl ToJson for ActionAggregationView {
 /// Values of [`ActionAggregationView::target`](struct@ActionAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregationViewTarget {
@@ -972,6 +1000,8 @@ impl ToJson for ActionAggregationViewTarget {
 /// Values of [`ActionAggregationView::function`](struct@ActionAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAggregationViewFunction {
@@ -1016,6 +1046,8 @@ impl ToJson for ActionAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAsyncAggregateQueryResponse {
@@ -1077,6 +1109,8 @@ impl ToJson for ActionAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionAsyncAggregationQuery {
@@ -1231,6 +1265,8 @@ impl ToJson for ActionAsyncAggregationQuery {
 /// Values of [`ActionAsyncAggregationQuery::alternate_time_dimension`](struct@ActionAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionAsyncAggregationQueryAlternateTimeDimension {
@@ -1275,6 +1311,8 @@ impl ToJson for ActionAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregateDataContainer {
@@ -1339,6 +1377,8 @@ impl ToJson for AgentCopilotAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregateQueryClause {
@@ -1408,6 +1448,8 @@ impl ToJson for AgentCopilotAggregateQueryClause {
 /// Values of [`AgentCopilotAggregateQueryClause::r#type`](struct@AgentCopilotAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregateQueryClauseType {
@@ -1456,6 +1498,8 @@ impl ToJson for AgentCopilotAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregateQueryFilter {
@@ -1534,6 +1578,8 @@ impl ToJson for AgentCopilotAggregateQueryFilter {
 /// Values of [`AgentCopilotAggregateQueryFilter::r#type`](struct@AgentCopilotAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregateQueryFilterType {
@@ -1582,6 +1628,8 @@ impl ToJson for AgentCopilotAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregateQueryPredicate {
@@ -1680,6 +1728,8 @@ impl ToJson for AgentCopilotAggregateQueryPredicate {
 /// Values of [`AgentCopilotAggregateQueryPredicate::r#type`](struct@AgentCopilotAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregateQueryPredicateType {
@@ -1731,6 +1781,8 @@ impl ToJson for AgentCopilotAggregateQueryPredicateType {
 /// Values of [`AgentCopilotAggregateQueryPredicate::dimension`](struct@AgentCopilotAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregateQueryPredicateDimension {
@@ -1870,6 +1922,8 @@ impl ToJson for AgentCopilotAggregateQueryPredicateDimension {
 /// Values of [`AgentCopilotAggregateQueryPredicate::operator`](struct@AgentCopilotAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregateQueryPredicateOperator {
@@ -1922,6 +1976,8 @@ impl ToJson for AgentCopilotAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregateQueryResponse {
@@ -1972,6 +2028,8 @@ impl ToJson for AgentCopilotAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregationQuery {
@@ -2148,6 +2206,8 @@ impl ToJson for AgentCopilotAggregationQuery {
 /// Values of [`AgentCopilotAggregationQuery::alternate_time_dimension`](struct@AgentCopilotAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregationQueryAlternateTimeDimension {
@@ -2191,6 +2251,8 @@ impl ToJson for AgentCopilotAggregationQueryAlternateTimeDimension {
 /// Values of [`AgentCopilotAggregationQuery::query_type`](struct@AgentCopilotAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregationQueryQueryType {
@@ -2243,6 +2305,8 @@ impl ToJson for AgentCopilotAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregationSort {
@@ -2312,6 +2376,8 @@ impl ToJson for AgentCopilotAggregationSort {
 /// Values of [`AgentCopilotAggregationSort::name`](struct@AgentCopilotAggregationSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregationSortName {
@@ -2379,6 +2445,8 @@ impl ToJson for AgentCopilotAggregationSortName {
 /// Values of [`AgentCopilotAggregationSort::function`](struct@AgentCopilotAggregationSort) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregationSortFunction {
@@ -2439,6 +2507,8 @@ impl ToJson for AgentCopilotAggregationSortFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAggregationView {
@@ -2532,6 +2602,8 @@ impl ToJson for AgentCopilotAggregationView {
 /// Values of [`AgentCopilotAggregationView::target`](struct@AgentCopilotAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregationViewTarget {
@@ -2599,6 +2671,8 @@ impl ToJson for AgentCopilotAggregationViewTarget {
 /// Values of [`AgentCopilotAggregationView::function`](struct@AgentCopilotAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAggregationViewFunction {
@@ -2643,6 +2717,8 @@ impl ToJson for AgentCopilotAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAsyncAggregateQueryResponse {
@@ -2704,6 +2780,8 @@ impl ToJson for AgentCopilotAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentCopilotAsyncAggregationQuery {
@@ -2891,6 +2969,8 @@ impl ToJson for AgentCopilotAsyncAggregationQuery {
 /// Values of [`AgentCopilotAsyncAggregationQuery::alternate_time_dimension`](struct@AgentCopilotAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAsyncAggregationQueryAlternateTimeDimension {
@@ -2934,6 +3014,8 @@ impl ToJson for AgentCopilotAsyncAggregationQueryAlternateTimeDimension {
 /// Values of [`AgentCopilotAsyncAggregationQuery::query_type`](struct@AgentCopilotAsyncAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentCopilotAsyncAggregationQueryQueryType {
@@ -2986,6 +3068,8 @@ impl ToJson for AgentCopilotAsyncAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateActivityCategoryCount {
@@ -3051,6 +3135,8 @@ impl ToJson for AgentStateActivityCategoryCount {
 /// Values of [`AgentStateActivityCategoryCount::activity_category`](struct@AgentStateActivityCategoryCount) (JSON `activityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateActivityCategoryCountActivityCategory {
@@ -3131,6 +3217,8 @@ impl ToJson for AgentStateActivityCategoryCountActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateAdherenceStateCount {
@@ -3196,6 +3284,8 @@ impl ToJson for AgentStateAdherenceStateCount {
 /// Values of [`AgentStateAdherenceStateCount::adherence_state`](struct@AgentStateAdherenceStateCount) (JSON `adherenceState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateAdherenceStateCountAdherenceState {
@@ -3260,6 +3350,8 @@ impl ToJson for AgentStateAdherenceStateCountAdherenceState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateAgentQueryClause {
@@ -3329,6 +3421,8 @@ impl ToJson for AgentStateAgentQueryClause {
 /// Values of [`AgentStateAgentQueryClause::r#type`](struct@AgentStateAgentQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateAgentQueryClauseType {
@@ -3377,6 +3471,8 @@ impl ToJson for AgentStateAgentQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateAgentQueryPredicate {
@@ -3446,6 +3542,8 @@ impl ToJson for AgentStateAgentQueryPredicate {
 /// Values of [`AgentStateAgentQueryPredicate::dimension`](struct@AgentStateAgentQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateAgentQueryPredicateDimension {
@@ -3570,6 +3668,8 @@ impl ToJson for AgentStateAgentQueryPredicateDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateCountsRequest {
@@ -3633,6 +3733,8 @@ impl ToJson for AgentStateCountsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateIsOutOfOfficeCount {
@@ -3699,6 +3801,8 @@ impl ToJson for AgentStateIsOutOfOfficeCount {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStatePresenceCount {
@@ -3775,6 +3879,8 @@ impl ToJson for AgentStatePresenceCount {
 /// Values of [`AgentStatePresenceCount::system_presence`](struct@AgentStatePresenceCount) (JSON `systemPresence`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStatePresenceCountSystemPresence {
@@ -3859,6 +3965,8 @@ impl ToJson for AgentStatePresenceCountSystemPresence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateQueryRequest {
@@ -3965,6 +4073,8 @@ impl ToJson for AgentStateQueryRequest {
 /// Values of [`AgentStateQueryRequest::user_order_by`](struct@AgentStateQueryRequest) (JSON `userOrderBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateQueryRequestUserOrderBy {
@@ -4040,6 +4150,8 @@ impl ToJson for AgentStateQueryRequestUserOrderBy {
 /// Values of [`AgentStateQueryRequest::user_order`](struct@AgentStateQueryRequest) (JSON `userOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateQueryRequestUserOrder {
@@ -4087,6 +4199,8 @@ impl ToJson for AgentStateQueryRequestUserOrder {
 /// Values of [`AgentStateQueryRequest::session_order_by`](struct@AgentStateQueryRequest) (JSON `sessionOrderBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateQueryRequestSessionOrderBy {
@@ -4134,6 +4248,8 @@ impl ToJson for AgentStateQueryRequestSessionOrderBy {
 /// Values of [`AgentStateQueryRequest::session_order`](struct@AgentStateQueryRequest) (JSON `sessionOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateQueryRequestSessionOrder {
@@ -4182,6 +4298,8 @@ impl ToJson for AgentStateQueryRequestSessionOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateRoutingStatusCount {
@@ -4247,6 +4365,8 @@ impl ToJson for AgentStateRoutingStatusCount {
 /// Values of [`AgentStateRoutingStatusCount::routing_status`](struct@AgentStateRoutingStatusCount) (JSON `routingStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateRoutingStatusCountRoutingStatus {
@@ -4311,6 +4431,8 @@ impl ToJson for AgentStateRoutingStatusCountRoutingStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateSegmentTypeCount {
@@ -4376,6 +4498,8 @@ impl ToJson for AgentStateSegmentTypeCount {
 /// Values of [`AgentStateSegmentTypeCount::segment_type`](struct@AgentStateSegmentTypeCount) (JSON `segmentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateSegmentTypeCountSegmentType {
@@ -4504,6 +4628,8 @@ impl ToJson for AgentStateSegmentTypeCountSegmentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateSessionFilter {
@@ -4582,6 +4708,8 @@ impl ToJson for AgentStateSessionFilter {
 /// Values of [`AgentStateSessionFilter::r#type`](struct@AgentStateSessionFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateSessionFilterType {
@@ -4630,6 +4758,8 @@ impl ToJson for AgentStateSessionFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateSessionQueryClause {
@@ -4699,6 +4829,8 @@ impl ToJson for AgentStateSessionQueryClause {
 /// Values of [`AgentStateSessionQueryClause::r#type`](struct@AgentStateSessionQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateSessionQueryClauseType {
@@ -4747,6 +4879,8 @@ impl ToJson for AgentStateSessionQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateSessionQueryPredicate {
@@ -4816,6 +4950,8 @@ impl ToJson for AgentStateSessionQueryPredicate {
 /// Values of [`AgentStateSessionQueryPredicate::dimension`](struct@AgentStateSessionQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateSessionQueryPredicateDimension {
@@ -4880,6 +5016,8 @@ impl ToJson for AgentStateSessionQueryPredicateDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentStateUserFilter {
@@ -4958,6 +5096,8 @@ impl ToJson for AgentStateUserFilter {
 /// Values of [`AgentStateUserFilter::r#type`](struct@AgentStateUserFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentStateUserFilterType {
@@ -5006,6 +5146,8 @@ impl ToJson for AgentStateUserFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregateDataContainer {
@@ -5070,6 +5212,8 @@ impl ToJson for AgentUtilizationAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregateQueryClause {
@@ -5139,6 +5283,8 @@ impl ToJson for AgentUtilizationAggregateQueryClause {
 /// Values of [`AgentUtilizationAggregateQueryClause::r#type`](struct@AgentUtilizationAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregateQueryClauseType {
@@ -5187,6 +5333,8 @@ impl ToJson for AgentUtilizationAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregateQueryFilter {
@@ -5265,6 +5413,8 @@ impl ToJson for AgentUtilizationAggregateQueryFilter {
 /// Values of [`AgentUtilizationAggregateQueryFilter::r#type`](struct@AgentUtilizationAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregateQueryFilterType {
@@ -5313,6 +5463,8 @@ impl ToJson for AgentUtilizationAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregateQueryPredicate {
@@ -5411,6 +5563,8 @@ impl ToJson for AgentUtilizationAggregateQueryPredicate {
 /// Values of [`AgentUtilizationAggregateQueryPredicate::r#type`](struct@AgentUtilizationAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregateQueryPredicateType {
@@ -5462,6 +5616,8 @@ impl ToJson for AgentUtilizationAggregateQueryPredicateType {
 /// Values of [`AgentUtilizationAggregateQueryPredicate::dimension`](struct@AgentUtilizationAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregateQueryPredicateDimension {
@@ -5509,6 +5665,8 @@ impl ToJson for AgentUtilizationAggregateQueryPredicateDimension {
 /// Values of [`AgentUtilizationAggregateQueryPredicate::operator`](struct@AgentUtilizationAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregateQueryPredicateOperator {
@@ -5561,6 +5719,8 @@ impl ToJson for AgentUtilizationAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregateQueryResponse {
@@ -5611,6 +5771,8 @@ impl ToJson for AgentUtilizationAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregationQuery {
@@ -5754,6 +5916,8 @@ impl ToJson for AgentUtilizationAggregationQuery {
 /// Values of [`AgentUtilizationAggregationQuery::alternate_time_dimension`](struct@AgentUtilizationAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregationQueryAlternateTimeDimension {
@@ -5798,6 +5962,8 @@ impl ToJson for AgentUtilizationAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAggregationView {
@@ -5891,6 +6057,8 @@ impl ToJson for AgentUtilizationAggregationView {
 /// Values of [`AgentUtilizationAggregationView::target`](struct@AgentUtilizationAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregationViewTarget {
@@ -5942,6 +6110,8 @@ impl ToJson for AgentUtilizationAggregationViewTarget {
 /// Values of [`AgentUtilizationAggregationView::function`](struct@AgentUtilizationAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAggregationViewFunction {
@@ -5986,6 +6156,8 @@ impl ToJson for AgentUtilizationAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAsyncAggregateQueryResponse {
@@ -6047,6 +6219,8 @@ impl ToJson for AgentUtilizationAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUtilizationAsyncAggregationQuery {
@@ -6201,6 +6375,8 @@ impl ToJson for AgentUtilizationAsyncAggregationQuery {
 /// Values of [`AgentUtilizationAsyncAggregationQuery::alternate_time_dimension`](struct@AgentUtilizationAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentUtilizationAsyncAggregationQueryAlternateTimeDimension {
@@ -6245,6 +6421,8 @@ impl ToJson for AgentUtilizationAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyticsAgentStateAgentResponse {
@@ -6508,6 +6686,8 @@ impl ToJson for AnalyticsAgentStateAgentResponse {
 /// Values of [`AnalyticsAgentStateAgentResponse::system_presence`](struct@AnalyticsAgentStateAgentResponse) (JSON `systemPresence`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentResponseSystemPresence {
@@ -6591,6 +6771,8 @@ impl ToJson for AnalyticsAgentStateAgentResponseSystemPresence {
 /// Values of [`AnalyticsAgentStateAgentResponse::routing_status`](struct@AnalyticsAgentStateAgentResponse) (JSON `routingStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentResponseRoutingStatus {
@@ -6654,6 +6836,8 @@ impl ToJson for AnalyticsAgentStateAgentResponseRoutingStatus {
 /// Values of [`AnalyticsAgentStateAgentResponse::adherence_state`](struct@AnalyticsAgentStateAgentResponse) (JSON `adherenceState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentResponseAdherenceState {
@@ -6717,6 +6901,8 @@ impl ToJson for AnalyticsAgentStateAgentResponseAdherenceState {
 /// Values of [`AnalyticsAgentStateAgentResponse::adherence_impact`](struct@AnalyticsAgentStateAgentResponse) (JSON `adherenceImpact`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentResponseAdherenceImpact {
@@ -6772,6 +6958,8 @@ impl ToJson for AnalyticsAgentStateAgentResponseAdherenceImpact {
 /// Values of [`AnalyticsAgentStateAgentResponse::scheduled_activity_category`](struct@AnalyticsAgentStateAgentResponse) (JSON `scheduledActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentResponseScheduledActivityCategory {
@@ -6851,6 +7039,8 @@ impl ToJson for AnalyticsAgentStateAgentResponseScheduledActivityCategory {
 /// Values of [`AnalyticsAgentStateAgentResponse::actual_activity_category`](struct@AnalyticsAgentStateAgentResponse) (JSON `actualActivityCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentResponseActualActivityCategory {
@@ -6931,6 +7121,8 @@ impl ToJson for AnalyticsAgentStateAgentResponseActualActivityCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyticsAgentStateAgentSessionResult {
@@ -7084,6 +7276,8 @@ impl ToJson for AnalyticsAgentStateAgentSessionResult {
 /// Values of [`AnalyticsAgentStateAgentSessionResult::segment_type`](struct@AnalyticsAgentStateAgentSessionResult) (JSON `segmentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentSessionResultSegmentType {
@@ -7211,6 +7405,8 @@ impl ToJson for AnalyticsAgentStateAgentSessionResultSegmentType {
 /// Values of [`AnalyticsAgentStateAgentSessionResult::originating_direction`](struct@AnalyticsAgentStateAgentSessionResult) (JSON `originatingDirection`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentSessionResultOriginatingDirection {
@@ -7258,6 +7454,8 @@ impl ToJson for AnalyticsAgentStateAgentSessionResultOriginatingDirection {
 /// Values of [`AnalyticsAgentStateAgentSessionResult::media_type`](struct@AnalyticsAgentStateAgentSessionResult) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AnalyticsAgentStateAgentSessionResultMediaType {
@@ -7342,6 +7540,8 @@ impl ToJson for AnalyticsAgentStateAgentSessionResultMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyticsAgentStateCountsResponse {
@@ -7460,6 +7660,8 @@ impl ToJson for AnalyticsAgentStateCountsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyticsAgentStateQueryResponse {
@@ -7512,6 +7714,8 @@ impl ToJson for AnalyticsAgentStateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyticsDataRetentionResponse {
@@ -7586,6 +7790,8 @@ impl ToJson for AnalyticsDataRetentionResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnalyticsReportingSettings {
@@ -7660,6 +7866,8 @@ impl ToJson for AnalyticsReportingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregateDataContainer {
@@ -7724,6 +7932,8 @@ impl ToJson for BotAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregateQueryClause {
@@ -7793,6 +8003,8 @@ impl ToJson for BotAggregateQueryClause {
 /// Values of [`BotAggregateQueryClause::r#type`](struct@BotAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregateQueryClauseType {
@@ -7841,6 +8053,8 @@ impl ToJson for BotAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregateQueryFilter {
@@ -7919,6 +8133,8 @@ impl ToJson for BotAggregateQueryFilter {
 /// Values of [`BotAggregateQueryFilter::r#type`](struct@BotAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregateQueryFilterType {
@@ -7967,6 +8183,8 @@ impl ToJson for BotAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregateQueryPredicate {
@@ -8065,6 +8283,8 @@ impl ToJson for BotAggregateQueryPredicate {
 /// Values of [`BotAggregateQueryPredicate::r#type`](struct@BotAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregateQueryPredicateType {
@@ -8116,6 +8336,8 @@ impl ToJson for BotAggregateQueryPredicateType {
 /// Values of [`BotAggregateQueryPredicate::dimension`](struct@BotAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregateQueryPredicateDimension {
@@ -8267,6 +8489,8 @@ impl ToJson for BotAggregateQueryPredicateDimension {
 /// Values of [`BotAggregateQueryPredicate::operator`](struct@BotAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregateQueryPredicateOperator {
@@ -8319,6 +8543,8 @@ impl ToJson for BotAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregateQueryResponse {
@@ -8369,6 +8595,8 @@ impl ToJson for BotAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregationQuery {
@@ -8545,6 +8773,8 @@ impl ToJson for BotAggregationQuery {
 /// Values of [`BotAggregationQuery::alternate_time_dimension`](struct@BotAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregationQueryAlternateTimeDimension {
@@ -8588,6 +8818,8 @@ impl ToJson for BotAggregationQueryAlternateTimeDimension {
 /// Values of [`BotAggregationQuery::query_type`](struct@BotAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregationQueryQueryType {
@@ -8640,6 +8872,8 @@ impl ToJson for BotAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregationSort {
@@ -8709,6 +8943,8 @@ impl ToJson for BotAggregationSort {
 /// Values of [`BotAggregationSort::name`](struct@BotAggregationSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregationSortName {
@@ -8800,6 +9036,8 @@ impl ToJson for BotAggregationSortName {
 /// Values of [`BotAggregationSort::function`](struct@BotAggregationSort) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregationSortFunction {
@@ -8860,6 +9098,8 @@ impl ToJson for BotAggregationSortFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAggregationView {
@@ -8953,6 +9193,8 @@ impl ToJson for BotAggregationView {
 /// Values of [`BotAggregationView::target`](struct@BotAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregationViewTarget {
@@ -9044,6 +9286,8 @@ impl ToJson for BotAggregationViewTarget {
 /// Values of [`BotAggregationView::function`](struct@BotAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAggregationViewFunction {
@@ -9088,6 +9332,8 @@ impl ToJson for BotAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAsyncAggregateQueryResponse {
@@ -9149,6 +9395,8 @@ impl ToJson for BotAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotAsyncAggregationQuery {
@@ -9336,6 +9584,8 @@ impl ToJson for BotAsyncAggregationQuery {
 /// Values of [`BotAsyncAggregationQuery::alternate_time_dimension`](struct@BotAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAsyncAggregationQueryAlternateTimeDimension {
@@ -9379,6 +9629,8 @@ impl ToJson for BotAsyncAggregationQueryAlternateTimeDimension {
 /// Values of [`BotAsyncAggregationQuery::query_type`](struct@BotAsyncAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotAsyncAggregationQueryQueryType {
@@ -9431,6 +9683,8 @@ impl ToJson for BotAsyncAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotChannel {
@@ -9526,6 +9780,8 @@ impl ToJson for BotChannel {
 /// Values of [`BotChannel::name`](struct@BotChannel) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotChannelName {
@@ -9578,6 +9834,8 @@ impl ToJson for BotChannelName {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotFlowSession {
@@ -9731,6 +9989,8 @@ impl ToJson for BotFlowSession {
 /// Values of [`BotFlowSession::bot_result`](struct@BotFlowSession) (JSON `botResult`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotFlowSessionBotResult {
@@ -9838,6 +10098,8 @@ impl ToJson for BotFlowSessionBotResult {
 /// Values of [`BotFlowSession::bot_result_category`](struct@BotFlowSession) (JSON `botResultCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotFlowSessionBotResultCategory {
@@ -9914,6 +10176,8 @@ impl ToJson for BotFlowSessionBotResultCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregateDataContainer {
@@ -9978,6 +10242,8 @@ impl ToJson for CaseManagementAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregateQueryClause {
@@ -10047,6 +10313,8 @@ impl ToJson for CaseManagementAggregateQueryClause {
 /// Values of [`CaseManagementAggregateQueryClause::r#type`](struct@CaseManagementAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregateQueryClauseType {
@@ -10095,6 +10363,8 @@ impl ToJson for CaseManagementAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregateQueryFilter {
@@ -10173,6 +10443,8 @@ impl ToJson for CaseManagementAggregateQueryFilter {
 /// Values of [`CaseManagementAggregateQueryFilter::r#type`](struct@CaseManagementAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregateQueryFilterType {
@@ -10221,6 +10493,8 @@ impl ToJson for CaseManagementAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregateQueryPredicate {
@@ -10319,6 +10593,8 @@ impl ToJson for CaseManagementAggregateQueryPredicate {
 /// Values of [`CaseManagementAggregateQueryPredicate::r#type`](struct@CaseManagementAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregateQueryPredicateType {
@@ -10370,6 +10646,8 @@ impl ToJson for CaseManagementAggregateQueryPredicateType {
 /// Values of [`CaseManagementAggregateQueryPredicate::dimension`](struct@CaseManagementAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregateQueryPredicateDimension {
@@ -10457,6 +10735,8 @@ impl ToJson for CaseManagementAggregateQueryPredicateDimension {
 /// Values of [`CaseManagementAggregateQueryPredicate::operator`](struct@CaseManagementAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregateQueryPredicateOperator {
@@ -10509,6 +10789,8 @@ impl ToJson for CaseManagementAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregateQueryResponse {
@@ -10559,6 +10841,8 @@ impl ToJson for CaseManagementAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregationQuery {
@@ -10702,6 +10986,8 @@ impl ToJson for CaseManagementAggregationQuery {
 /// Values of [`CaseManagementAggregationQuery::alternate_time_dimension`](struct@CaseManagementAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregationQueryAlternateTimeDimension {
@@ -10746,6 +11032,8 @@ impl ToJson for CaseManagementAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAggregationView {
@@ -10839,6 +11127,8 @@ impl ToJson for CaseManagementAggregationView {
 /// Values of [`CaseManagementAggregationView::target`](struct@CaseManagementAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregationViewTarget {
@@ -10918,6 +11208,8 @@ impl ToJson for CaseManagementAggregationViewTarget {
 /// Values of [`CaseManagementAggregationView::function`](struct@CaseManagementAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAggregationViewFunction {
@@ -10962,6 +11254,8 @@ impl ToJson for CaseManagementAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAsyncAggregateQueryResponse {
@@ -11023,6 +11317,8 @@ impl ToJson for CaseManagementAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaseManagementAsyncAggregationQuery {
@@ -11177,6 +11473,8 @@ impl ToJson for CaseManagementAsyncAggregationQuery {
 /// Values of [`CaseManagementAsyncAggregationQuery::alternate_time_dimension`](struct@CaseManagementAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CaseManagementAsyncAggregationQueryAlternateTimeDimension {
@@ -11221,6 +11519,8 @@ impl ToJson for CaseManagementAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChartColumn {
@@ -11286,6 +11586,8 @@ impl ToJson for ChartColumn {
 /// Values of [`ChartColumn::column_type`](struct@ChartColumn) (JSON `columnType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChartColumnColumnType {
@@ -11342,6 +11644,8 @@ impl ToJson for ChartColumnColumnType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationProperties {
@@ -11518,6 +11822,8 @@ impl ToJson for ConversationProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregateDataContainer {
@@ -11582,6 +11888,8 @@ impl ToJson for CopilotAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregateQueryClause {
@@ -11651,6 +11959,8 @@ impl ToJson for CopilotAggregateQueryClause {
 /// Values of [`CopilotAggregateQueryClause::r#type`](struct@CopilotAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregateQueryClauseType {
@@ -11699,6 +12009,8 @@ impl ToJson for CopilotAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregateQueryFilter {
@@ -11777,6 +12089,8 @@ impl ToJson for CopilotAggregateQueryFilter {
 /// Values of [`CopilotAggregateQueryFilter::r#type`](struct@CopilotAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregateQueryFilterType {
@@ -11825,6 +12139,8 @@ impl ToJson for CopilotAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregateQueryPredicate {
@@ -11923,6 +12239,8 @@ impl ToJson for CopilotAggregateQueryPredicate {
 /// Values of [`CopilotAggregateQueryPredicate::r#type`](struct@CopilotAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregateQueryPredicateType {
@@ -11974,6 +12292,8 @@ impl ToJson for CopilotAggregateQueryPredicateType {
 /// Values of [`CopilotAggregateQueryPredicate::dimension`](struct@CopilotAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregateQueryPredicateDimension {
@@ -12041,6 +12361,8 @@ impl ToJson for CopilotAggregateQueryPredicateDimension {
 /// Values of [`CopilotAggregateQueryPredicate::operator`](struct@CopilotAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregateQueryPredicateOperator {
@@ -12093,6 +12415,8 @@ impl ToJson for CopilotAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregateQueryResponse {
@@ -12143,6 +12467,8 @@ impl ToJson for CopilotAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregationQuery {
@@ -12286,6 +12612,8 @@ impl ToJson for CopilotAggregationQuery {
 /// Values of [`CopilotAggregationQuery::alternate_time_dimension`](struct@CopilotAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregationQueryAlternateTimeDimension {
@@ -12330,6 +12658,8 @@ impl ToJson for CopilotAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAggregationView {
@@ -12423,6 +12753,8 @@ impl ToJson for CopilotAggregationView {
 /// Values of [`CopilotAggregationView::target`](struct@CopilotAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregationViewTarget {
@@ -12478,6 +12810,8 @@ impl ToJson for CopilotAggregationViewTarget {
 /// Values of [`CopilotAggregationView::function`](struct@CopilotAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAggregationViewFunction {
@@ -12522,6 +12856,8 @@ impl ToJson for CopilotAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAsyncAggregateQueryResponse {
@@ -12583,6 +12919,8 @@ impl ToJson for CopilotAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotAsyncAggregationQuery {
@@ -12737,6 +13075,8 @@ impl ToJson for CopilotAsyncAggregationQuery {
 /// Values of [`CopilotAsyncAggregationQuery::alternate_time_dimension`](struct@CopilotAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CopilotAsyncAggregationQueryAlternateTimeDimension {
@@ -12781,6 +13121,8 @@ impl ToJson for CopilotAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardConfiguration {
@@ -13010,6 +13352,8 @@ impl ToJson for DashboardConfiguration {
 /// Values of [`DashboardConfiguration::layout_type`](struct@DashboardConfiguration) (JSON `layoutType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DashboardConfigurationLayoutType {
@@ -13058,6 +13402,8 @@ impl ToJson for DashboardConfigurationLayoutType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardConfigurationBulkRequest {
@@ -13112,6 +13458,8 @@ impl ToJson for DashboardConfigurationBulkRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardConfigurationListing {
@@ -13243,6 +13591,8 @@ impl ToJson for DashboardConfigurationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardConfigurationQueryRequest {
@@ -13329,6 +13679,8 @@ impl ToJson for DashboardConfigurationQueryRequest {
 /// Values of [`DashboardConfigurationQueryRequest::sort_by`](struct@DashboardConfigurationQueryRequest) (JSON `sortBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DashboardConfigurationQueryRequestSortBy {
@@ -13377,6 +13729,8 @@ impl ToJson for DashboardConfigurationQueryRequestSortBy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardUser {
@@ -13484,6 +13838,8 @@ impl ToJson for DashboardUser {
 /// Values of [`DashboardUser::state`](struct@DashboardUser) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DashboardUserState {
@@ -13532,6 +13888,8 @@ impl ToJson for DashboardUserState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardUserListing {
@@ -13663,6 +14021,8 @@ impl ToJson for DashboardUserListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardsSharedWith {
@@ -13729,6 +14089,8 @@ impl ToJson for DashboardsSharedWith {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataExtractionFileSchema {
@@ -13817,6 +14179,8 @@ impl ToJson for DataExtractionFileSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataExtractionFileSchemaListing {
@@ -13914,6 +14278,8 @@ impl ToJson for DataExtractionFileSchemaListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataExtractionFileUrl {
@@ -13980,6 +14346,8 @@ impl ToJson for DataExtractionFileUrl {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataExtractionFileUrlListing {
@@ -14030,6 +14398,8 @@ impl ToJson for DataExtractionFileUrlListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadServiceRequest {
@@ -14084,6 +14454,8 @@ impl ToJson for DownloadServiceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregateDataContainer {
@@ -14148,6 +14520,8 @@ impl ToJson for FlowExecutionAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregateQueryClause {
@@ -14217,6 +14591,8 @@ impl ToJson for FlowExecutionAggregateQueryClause {
 /// Values of [`FlowExecutionAggregateQueryClause::r#type`](struct@FlowExecutionAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregateQueryClauseType {
@@ -14265,6 +14641,8 @@ impl ToJson for FlowExecutionAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregateQueryFilter {
@@ -14343,6 +14721,8 @@ impl ToJson for FlowExecutionAggregateQueryFilter {
 /// Values of [`FlowExecutionAggregateQueryFilter::r#type`](struct@FlowExecutionAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregateQueryFilterType {
@@ -14391,6 +14771,8 @@ impl ToJson for FlowExecutionAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregateQueryPredicate {
@@ -14489,6 +14871,8 @@ impl ToJson for FlowExecutionAggregateQueryPredicate {
 /// Values of [`FlowExecutionAggregateQueryPredicate::r#type`](struct@FlowExecutionAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregateQueryPredicateType {
@@ -14540,6 +14924,8 @@ impl ToJson for FlowExecutionAggregateQueryPredicateType {
 /// Values of [`FlowExecutionAggregateQueryPredicate::dimension`](struct@FlowExecutionAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregateQueryPredicateDimension {
@@ -14595,6 +14981,8 @@ impl ToJson for FlowExecutionAggregateQueryPredicateDimension {
 /// Values of [`FlowExecutionAggregateQueryPredicate::operator`](struct@FlowExecutionAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregateQueryPredicateOperator {
@@ -14647,6 +15035,8 @@ impl ToJson for FlowExecutionAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregateQueryResponse {
@@ -14697,6 +15087,8 @@ impl ToJson for FlowExecutionAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregationQuery {
@@ -14840,6 +15232,8 @@ impl ToJson for FlowExecutionAggregationQuery {
 /// Values of [`FlowExecutionAggregationQuery::alternate_time_dimension`](struct@FlowExecutionAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregationQueryAlternateTimeDimension {
@@ -14884,6 +15278,8 @@ impl ToJson for FlowExecutionAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAggregationView {
@@ -14977,6 +15373,8 @@ impl ToJson for FlowExecutionAggregationView {
 /// Values of [`FlowExecutionAggregationView::target`](struct@FlowExecutionAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregationViewTarget {
@@ -15020,6 +15418,8 @@ impl ToJson for FlowExecutionAggregationViewTarget {
 /// Values of [`FlowExecutionAggregationView::function`](struct@FlowExecutionAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAggregationViewFunction {
@@ -15064,6 +15464,8 @@ impl ToJson for FlowExecutionAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAsyncAggregateQueryResponse {
@@ -15125,6 +15527,8 @@ impl ToJson for FlowExecutionAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionAsyncAggregationQuery {
@@ -15279,6 +15683,8 @@ impl ToJson for FlowExecutionAsyncAggregationQuery {
 /// Values of [`FlowExecutionAsyncAggregationQuery::alternate_time_dimension`](struct@FlowExecutionAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionAsyncAggregationQueryAlternateTimeDimension {
@@ -15323,6 +15729,8 @@ impl ToJson for FlowExecutionAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregateDataContainer {
@@ -15387,6 +15795,8 @@ impl ToJson for KnowledgeAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregateQueryClause {
@@ -15456,6 +15866,8 @@ impl ToJson for KnowledgeAggregateQueryClause {
 /// Values of [`KnowledgeAggregateQueryClause::r#type`](struct@KnowledgeAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregateQueryClauseType {
@@ -15504,6 +15916,8 @@ impl ToJson for KnowledgeAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregateQueryFilter {
@@ -15582,6 +15996,8 @@ impl ToJson for KnowledgeAggregateQueryFilter {
 /// Values of [`KnowledgeAggregateQueryFilter::r#type`](struct@KnowledgeAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregateQueryFilterType {
@@ -15630,6 +16046,8 @@ impl ToJson for KnowledgeAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregateQueryPredicate {
@@ -15728,6 +16146,8 @@ impl ToJson for KnowledgeAggregateQueryPredicate {
 /// Values of [`KnowledgeAggregateQueryPredicate::r#type`](struct@KnowledgeAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregateQueryPredicateType {
@@ -15779,6 +16199,8 @@ impl ToJson for KnowledgeAggregateQueryPredicateType {
 /// Values of [`KnowledgeAggregateQueryPredicate::dimension`](struct@KnowledgeAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregateQueryPredicateDimension {
@@ -15966,6 +16388,8 @@ impl ToJson for KnowledgeAggregateQueryPredicateDimension {
 /// Values of [`KnowledgeAggregateQueryPredicate::operator`](struct@KnowledgeAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregateQueryPredicateOperator {
@@ -16018,6 +16442,8 @@ impl ToJson for KnowledgeAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregateQueryResponse {
@@ -16068,6 +16494,8 @@ impl ToJson for KnowledgeAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregationQuery {
@@ -16244,6 +16672,8 @@ impl ToJson for KnowledgeAggregationQuery {
 /// Values of [`KnowledgeAggregationQuery::alternate_time_dimension`](struct@KnowledgeAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregationQueryAlternateTimeDimension {
@@ -16287,6 +16717,8 @@ impl ToJson for KnowledgeAggregationQueryAlternateTimeDimension {
 /// Values of [`KnowledgeAggregationQuery::query_type`](struct@KnowledgeAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregationQueryQueryType {
@@ -16339,6 +16771,8 @@ impl ToJson for KnowledgeAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregationSort {
@@ -16408,6 +16842,8 @@ impl ToJson for KnowledgeAggregationSort {
 /// Values of [`KnowledgeAggregationSort::name`](struct@KnowledgeAggregationSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregationSortName {
@@ -16507,6 +16943,8 @@ impl ToJson for KnowledgeAggregationSortName {
 /// Values of [`KnowledgeAggregationSort::function`](struct@KnowledgeAggregationSort) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregationSortFunction {
@@ -16567,6 +17005,8 @@ impl ToJson for KnowledgeAggregationSortFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAggregationView {
@@ -16660,6 +17100,8 @@ impl ToJson for KnowledgeAggregationView {
 /// Values of [`KnowledgeAggregationView::target`](struct@KnowledgeAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregationViewTarget {
@@ -16759,6 +17201,8 @@ impl ToJson for KnowledgeAggregationViewTarget {
 /// Values of [`KnowledgeAggregationView::function`](struct@KnowledgeAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAggregationViewFunction {
@@ -16803,6 +17247,8 @@ impl ToJson for KnowledgeAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAsyncAggregateQueryResponse {
@@ -16864,6 +17310,8 @@ impl ToJson for KnowledgeAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAsyncAggregationQuery {
@@ -17051,6 +17499,8 @@ impl ToJson for KnowledgeAsyncAggregationQuery {
 /// Values of [`KnowledgeAsyncAggregationQuery::alternate_time_dimension`](struct@KnowledgeAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAsyncAggregationQueryAlternateTimeDimension {
@@ -17094,6 +17544,8 @@ impl ToJson for KnowledgeAsyncAggregationQueryAlternateTimeDimension {
 /// Values of [`KnowledgeAsyncAggregationQuery::query_type`](struct@KnowledgeAsyncAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeAsyncAggregationQueryQueryType {
@@ -17146,6 +17598,8 @@ impl ToJson for KnowledgeAsyncAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregateDataContainer {
@@ -17210,6 +17664,8 @@ impl ToJson for RateLimitAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregateQueryClause {
@@ -17279,6 +17735,8 @@ impl ToJson for RateLimitAggregateQueryClause {
 /// Values of [`RateLimitAggregateQueryClause::r#type`](struct@RateLimitAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregateQueryClauseType {
@@ -17327,6 +17785,8 @@ impl ToJson for RateLimitAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregateQueryFilter {
@@ -17405,6 +17865,8 @@ impl ToJson for RateLimitAggregateQueryFilter {
 /// Values of [`RateLimitAggregateQueryFilter::r#type`](struct@RateLimitAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregateQueryFilterType {
@@ -17453,6 +17915,8 @@ impl ToJson for RateLimitAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregateQueryPredicate {
@@ -17551,6 +18015,8 @@ impl ToJson for RateLimitAggregateQueryPredicate {
 /// Values of [`RateLimitAggregateQueryPredicate::r#type`](struct@RateLimitAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregateQueryPredicateType {
@@ -17602,6 +18068,8 @@ impl ToJson for RateLimitAggregateQueryPredicateType {
 /// Values of [`RateLimitAggregateQueryPredicate::dimension`](struct@RateLimitAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregateQueryPredicateDimension {
@@ -17669,6 +18137,8 @@ impl ToJson for RateLimitAggregateQueryPredicateDimension {
 /// Values of [`RateLimitAggregateQueryPredicate::operator`](struct@RateLimitAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregateQueryPredicateOperator {
@@ -17721,6 +18191,8 @@ impl ToJson for RateLimitAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregateQueryResponse {
@@ -17771,6 +18243,8 @@ impl ToJson for RateLimitAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregationQuery {
@@ -17914,6 +18388,8 @@ impl ToJson for RateLimitAggregationQuery {
 /// Values of [`RateLimitAggregationQuery::alternate_time_dimension`](struct@RateLimitAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregationQueryAlternateTimeDimension {
@@ -17958,6 +18434,8 @@ impl ToJson for RateLimitAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RateLimitAggregationView {
@@ -18051,6 +18529,8 @@ impl ToJson for RateLimitAggregationView {
 /// Values of [`RateLimitAggregationView::target`](struct@RateLimitAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregationViewTarget {
@@ -18094,6 +18574,8 @@ impl ToJson for RateLimitAggregationViewTarget {
 /// Values of [`RateLimitAggregationView::function`](struct@RateLimitAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RateLimitAggregationViewFunction {
@@ -18138,6 +18620,8 @@ impl ToJson for RateLimitAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingExportJobListing {
@@ -18269,6 +18753,8 @@ impl ToJson for ReportingExportJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingExportJobRequest {
@@ -18556,6 +19042,8 @@ impl ToJson for ReportingExportJobRequest {
 /// Values of [`ReportingExportJobRequest::export_format`](struct@ReportingExportJobRequest) (JSON `exportFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobRequestExportFormat {
@@ -18603,6 +19091,8 @@ impl ToJson for ReportingExportJobRequestExportFormat {
 /// Values of [`ReportingExportJobRequest::view_type`](struct@ReportingExportJobRequest) (JSON `viewType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobRequestViewType {
@@ -19190,6 +19680,8 @@ impl ToJson for ReportingExportJobRequestViewType {
 /// Values of [`ReportingExportJobRequest::csv_delimiter`](struct@ReportingExportJobRequest) (JSON `csvDelimiter`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobRequestCsvDelimiter {
@@ -19237,6 +19729,8 @@ impl ToJson for ReportingExportJobRequestCsvDelimiter {
 /// Values of [`ReportingExportJobRequest::duration_format`](struct@ReportingExportJobRequest) (JSON `durationFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobRequestDurationFormat {
@@ -19293,6 +19787,8 @@ impl ToJson for ReportingExportJobRequestDurationFormat {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingExportJobResponse {
@@ -19732,6 +20228,8 @@ impl ToJson for ReportingExportJobResponse {
 /// Values of [`ReportingExportJobResponse::status`](struct@ReportingExportJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobResponseStatus {
@@ -19799,6 +20297,8 @@ impl ToJson for ReportingExportJobResponseStatus {
 /// Values of [`ReportingExportJobResponse::export_format`](struct@ReportingExportJobResponse) (JSON `exportFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobResponseExportFormat {
@@ -19846,6 +20346,8 @@ impl ToJson for ReportingExportJobResponseExportFormat {
 /// Values of [`ReportingExportJobResponse::view_type`](struct@ReportingExportJobResponse) (JSON `viewType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobResponseViewType {
@@ -20433,6 +20935,8 @@ impl ToJson for ReportingExportJobResponseViewType {
 /// Values of [`ReportingExportJobResponse::export_error_messages_type`](struct@ReportingExportJobResponse) (JSON `exportErrorMessagesType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobResponseExportErrorMessagesType {
@@ -20552,6 +21056,8 @@ impl ToJson for ReportingExportJobResponseExportErrorMessagesType {
 /// Values of [`ReportingExportJobResponse::csv_delimiter`](struct@ReportingExportJobResponse) (JSON `csvDelimiter`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobResponseCsvDelimiter {
@@ -20599,6 +21105,8 @@ impl ToJson for ReportingExportJobResponseCsvDelimiter {
 /// Values of [`ReportingExportJobResponse::duration_format`](struct@ReportingExportJobResponse) (JSON `durationFormat`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportJobResponseDurationFormat {
@@ -20655,6 +21163,8 @@ impl ToJson for ReportingExportJobResponseDurationFormat {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingExportMetadataJobListing {
@@ -20786,6 +21296,8 @@ impl ToJson for ReportingExportMetadataJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingExportMetadataJobResponse {
@@ -20937,6 +21449,8 @@ impl ToJson for ReportingExportMetadataJobResponse {
 /// Values of [`ReportingExportMetadataJobResponse::view_type`](struct@ReportingExportMetadataJobResponse) (JSON `viewType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingExportMetadataJobResponseViewType {
@@ -21525,6 +22039,8 @@ impl ToJson for ReportingExportMetadataJobResponseViewType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurn {
@@ -21700,6 +22216,8 @@ impl ToJson for ReportingTurn {
 /// Values of [`ReportingTurn::ask_action_result`](struct@ReportingTurn) (JSON `askActionResult`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingTurnAskActionResult {
@@ -21816,6 +22334,8 @@ impl ToJson for ReportingTurnAskActionResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnIntent {
@@ -21904,6 +22424,8 @@ impl ToJson for ReportingTurnIntent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnIntentSlot {
@@ -21992,6 +22514,8 @@ impl ToJson for ReportingTurnIntentSlot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledge {
@@ -22069,6 +22593,8 @@ impl ToJson for ReportingTurnKnowledge {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledgeDocument {
@@ -22157,6 +22683,8 @@ impl ToJson for ReportingTurnKnowledgeDocument {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledgeEvents {
@@ -22223,6 +22751,8 @@ impl ToJson for ReportingTurnKnowledgeEvents {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledgeFeedback {
@@ -22300,6 +22830,8 @@ impl ToJson for ReportingTurnKnowledgeFeedback {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledgeFeedbackEvent {
@@ -22410,6 +22942,8 @@ impl ToJson for ReportingTurnKnowledgeFeedbackEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledgeSearch {
@@ -22487,6 +23021,8 @@ impl ToJson for ReportingTurnKnowledgeSearch {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnKnowledgeSearchEvent {
@@ -22586,6 +23122,8 @@ impl ToJson for ReportingTurnKnowledgeSearchEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingTurnsResponse {
@@ -22663,6 +23201,8 @@ impl ToJson for ReportingTurnsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregateDataContainer {
@@ -22727,6 +23267,8 @@ impl ToJson for ResolutionAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregateQueryClause {
@@ -22796,6 +23338,8 @@ impl ToJson for ResolutionAggregateQueryClause {
 /// Values of [`ResolutionAggregateQueryClause::r#type`](struct@ResolutionAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregateQueryClauseType {
@@ -22844,6 +23388,8 @@ impl ToJson for ResolutionAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregateQueryFilter {
@@ -22922,6 +23468,8 @@ impl ToJson for ResolutionAggregateQueryFilter {
 /// Values of [`ResolutionAggregateQueryFilter::r#type`](struct@ResolutionAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregateQueryFilterType {
@@ -22970,6 +23518,8 @@ impl ToJson for ResolutionAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregateQueryPredicate {
@@ -23068,6 +23618,8 @@ impl ToJson for ResolutionAggregateQueryPredicate {
 /// Values of [`ResolutionAggregateQueryPredicate::r#type`](struct@ResolutionAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregateQueryPredicateType {
@@ -23119,6 +23671,8 @@ impl ToJson for ResolutionAggregateQueryPredicateType {
 /// Values of [`ResolutionAggregateQueryPredicate::dimension`](struct@ResolutionAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregateQueryPredicateDimension {
@@ -23190,6 +23744,8 @@ impl ToJson for ResolutionAggregateQueryPredicateDimension {
 /// Values of [`ResolutionAggregateQueryPredicate::operator`](struct@ResolutionAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregateQueryPredicateOperator {
@@ -23242,6 +23798,8 @@ impl ToJson for ResolutionAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregateQueryResponse {
@@ -23292,6 +23850,8 @@ impl ToJson for ResolutionAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregationQuery {
@@ -23435,6 +23995,8 @@ impl ToJson for ResolutionAggregationQuery {
 /// Values of [`ResolutionAggregationQuery::alternate_time_dimension`](struct@ResolutionAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregationQueryAlternateTimeDimension {
@@ -23483,6 +24045,8 @@ impl ToJson for ResolutionAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAggregationView {
@@ -23576,6 +24140,8 @@ impl ToJson for ResolutionAggregationView {
 /// Values of [`ResolutionAggregationView::target`](struct@ResolutionAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregationViewTarget {
@@ -23619,6 +24185,8 @@ impl ToJson for ResolutionAggregationViewTarget {
 /// Values of [`ResolutionAggregationView::function`](struct@ResolutionAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAggregationViewFunction {
@@ -23663,6 +24231,8 @@ impl ToJson for ResolutionAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAsyncAggregateQueryResponse {
@@ -23724,6 +24294,8 @@ impl ToJson for ResolutionAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResolutionAsyncAggregationQuery {
@@ -23878,6 +24450,8 @@ impl ToJson for ResolutionAsyncAggregationQuery {
 /// Values of [`ResolutionAsyncAggregationQuery::alternate_time_dimension`](struct@ResolutionAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ResolutionAsyncAggregationQueryAlternateTimeDimension {
@@ -23926,6 +24500,8 @@ impl ToJson for ResolutionAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SelectedColumns {
@@ -23992,6 +24568,8 @@ impl ToJson for SelectedColumns {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionEndDetails {
@@ -24057,6 +24635,8 @@ impl ToJson for SessionEndDetails {
 /// Values of [`SessionEndDetails::r#type`](struct@SessionEndDetails) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionEndDetailsType {
@@ -24105,6 +24685,8 @@ impl ToJson for SessionEndDetailsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionsResponse {
@@ -24182,6 +24764,8 @@ impl ToJson for SessionsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialKeyword {
@@ -24248,6 +24832,8 @@ impl ToJson for SocialKeyword {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialNumericRange {
@@ -24347,6 +24933,8 @@ impl ToJson for SocialNumericRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregateDataContainer {
@@ -24411,6 +24999,8 @@ impl ToJson for SummaryAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregateQueryClause {
@@ -24480,6 +25070,8 @@ impl ToJson for SummaryAggregateQueryClause {
 /// Values of [`SummaryAggregateQueryClause::r#type`](struct@SummaryAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregateQueryClauseType {
@@ -24528,6 +25120,8 @@ impl ToJson for SummaryAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregateQueryFilter {
@@ -24606,6 +25200,8 @@ impl ToJson for SummaryAggregateQueryFilter {
 /// Values of [`SummaryAggregateQueryFilter::r#type`](struct@SummaryAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregateQueryFilterType {
@@ -24654,6 +25250,8 @@ impl ToJson for SummaryAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregateQueryPredicate {
@@ -24752,6 +25350,8 @@ impl ToJson for SummaryAggregateQueryPredicate {
 /// Values of [`SummaryAggregateQueryPredicate::r#type`](struct@SummaryAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregateQueryPredicateType {
@@ -24803,6 +25403,8 @@ impl ToJson for SummaryAggregateQueryPredicateType {
 /// Values of [`SummaryAggregateQueryPredicate::dimension`](struct@SummaryAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregateQueryPredicateDimension {
@@ -24926,6 +25528,8 @@ impl ToJson for SummaryAggregateQueryPredicateDimension {
 /// Values of [`SummaryAggregateQueryPredicate::operator`](struct@SummaryAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregateQueryPredicateOperator {
@@ -24978,6 +25582,8 @@ impl ToJson for SummaryAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregateQueryResponse {
@@ -25028,6 +25634,8 @@ impl ToJson for SummaryAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregationQuery {
@@ -25204,6 +25812,8 @@ impl ToJson for SummaryAggregationQuery {
 /// Values of [`SummaryAggregationQuery::alternate_time_dimension`](struct@SummaryAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregationQueryAlternateTimeDimension {
@@ -25247,6 +25857,8 @@ impl ToJson for SummaryAggregationQueryAlternateTimeDimension {
 /// Values of [`SummaryAggregationQuery::query_type`](struct@SummaryAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregationQueryQueryType {
@@ -25299,6 +25911,8 @@ impl ToJson for SummaryAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregationSort {
@@ -25368,6 +25982,8 @@ impl ToJson for SummaryAggregationSort {
 /// Values of [`SummaryAggregationSort::name`](struct@SummaryAggregationSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregationSortName {
@@ -25419,6 +26035,8 @@ impl ToJson for SummaryAggregationSortName {
 /// Values of [`SummaryAggregationSort::function`](struct@SummaryAggregationSort) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregationSortFunction {
@@ -25479,6 +26097,8 @@ impl ToJson for SummaryAggregationSortFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAggregationView {
@@ -25572,6 +26192,8 @@ impl ToJson for SummaryAggregationView {
 /// Values of [`SummaryAggregationView::target`](struct@SummaryAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregationViewTarget {
@@ -25623,6 +26245,8 @@ impl ToJson for SummaryAggregationViewTarget {
 /// Values of [`SummaryAggregationView::function`](struct@SummaryAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAggregationViewFunction {
@@ -25667,6 +26291,8 @@ impl ToJson for SummaryAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAsyncAggregateQueryResponse {
@@ -25728,6 +26354,8 @@ impl ToJson for SummaryAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SummaryAsyncAggregationQuery {
@@ -25915,6 +26543,8 @@ impl ToJson for SummaryAsyncAggregationQuery {
 /// Values of [`SummaryAsyncAggregationQuery::alternate_time_dimension`](struct@SummaryAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAsyncAggregationQueryAlternateTimeDimension {
@@ -25958,6 +26588,8 @@ impl ToJson for SummaryAsyncAggregationQueryAlternateTimeDimension {
 /// Values of [`SummaryAsyncAggregationQuery::query_type`](struct@SummaryAsyncAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SummaryAsyncAggregationQueryQueryType {
@@ -26010,6 +26642,8 @@ impl ToJson for SummaryAsyncAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregateDataContainer {
@@ -26074,6 +26708,8 @@ impl ToJson for TaskManagementAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregateQueryClause {
@@ -26143,6 +26779,8 @@ impl ToJson for TaskManagementAggregateQueryClause {
 /// Values of [`TaskManagementAggregateQueryClause::r#type`](struct@TaskManagementAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregateQueryClauseType {
@@ -26191,6 +26829,8 @@ impl ToJson for TaskManagementAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregateQueryFilter {
@@ -26269,6 +26909,8 @@ impl ToJson for TaskManagementAggregateQueryFilter {
 /// Values of [`TaskManagementAggregateQueryFilter::r#type`](struct@TaskManagementAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregateQueryFilterType {
@@ -26317,6 +26959,8 @@ impl ToJson for TaskManagementAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregateQueryPredicate {
@@ -26415,6 +27059,8 @@ impl ToJson for TaskManagementAggregateQueryPredicate {
 /// Values of [`TaskManagementAggregateQueryPredicate::r#type`](struct@TaskManagementAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregateQueryPredicateType {
@@ -26466,6 +27112,8 @@ impl ToJson for TaskManagementAggregateQueryPredicateType {
 /// Values of [`TaskManagementAggregateQueryPredicate::dimension`](struct@TaskManagementAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregateQueryPredicateDimension {
@@ -26573,6 +27221,8 @@ impl ToJson for TaskManagementAggregateQueryPredicateDimension {
 /// Values of [`TaskManagementAggregateQueryPredicate::operator`](struct@TaskManagementAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregateQueryPredicateOperator {
@@ -26625,6 +27275,8 @@ impl ToJson for TaskManagementAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregateQueryResponse {
@@ -26675,6 +27327,8 @@ impl ToJson for TaskManagementAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregationQuery {
@@ -26818,6 +27472,8 @@ impl ToJson for TaskManagementAggregationQuery {
 /// Values of [`TaskManagementAggregationQuery::alternate_time_dimension`](struct@TaskManagementAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregationQueryAlternateTimeDimension {
@@ -26862,6 +27518,8 @@ impl ToJson for TaskManagementAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAggregationView {
@@ -26955,6 +27613,8 @@ impl ToJson for TaskManagementAggregationView {
 /// Values of [`TaskManagementAggregationView::target`](struct@TaskManagementAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregationViewTarget {
@@ -27122,6 +27782,8 @@ impl ToJson for TaskManagementAggregationViewTarget {
 /// Values of [`TaskManagementAggregationView::function`](struct@TaskManagementAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAggregationViewFunction {
@@ -27166,6 +27828,8 @@ impl ToJson for TaskManagementAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAsyncAggregateQueryResponse {
@@ -27227,6 +27891,8 @@ impl ToJson for TaskManagementAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementAsyncAggregationQuery {
@@ -27381,6 +28047,8 @@ impl ToJson for TaskManagementAsyncAggregationQuery {
 /// Values of [`TaskManagementAsyncAggregationQuery::alternate_time_dimension`](struct@TaskManagementAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementAsyncAggregationQueryAlternateTimeDimension {
@@ -27425,6 +28093,8 @@ impl ToJson for TaskManagementAsyncAggregationQueryAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationDataContainer {
@@ -27501,6 +28171,8 @@ impl ToJson for TaskManagementObservationDataContainer {
 /// Values of [`TaskManagementObservationDataContainer::metric`](struct@TaskManagementObservationDataContainer) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementObservationDataContainerMetric {
@@ -27596,6 +28268,8 @@ impl ToJson for TaskManagementObservationDataContainerMetric {
 /// Values of [`TaskManagementObservationDataContainer::qualifier`](struct@TaskManagementObservationDataContainer) (JSON `qualifier`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementObservationDataContainerQualifier {
@@ -27644,6 +28318,8 @@ impl ToJson for TaskManagementObservationDataContainerQualifier {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationDetailContainer {
@@ -27710,6 +28386,8 @@ impl ToJson for TaskManagementObservationDetailContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationGroupResult {
@@ -27797,6 +28475,8 @@ impl ToJson for TaskManagementObservationGroupResult {
 /// Values of [`TaskManagementObservationGroupResult::status_category`](struct@TaskManagementObservationGroupResult) (JSON `statusCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementObservationGroupResultStatusCategory {
@@ -27857,6 +28537,8 @@ impl ToJson for TaskManagementObservationGroupResultStatusCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationMetricStats {
@@ -27923,6 +28605,8 @@ impl ToJson for TaskManagementObservationMetricStats {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationPredicate {
@@ -27992,6 +28676,8 @@ impl ToJson for TaskManagementObservationPredicate {
 /// Values of [`TaskManagementObservationPredicate::dimension`](struct@TaskManagementObservationPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementObservationPredicateDimension {
@@ -28040,6 +28726,8 @@ impl ToJson for TaskManagementObservationPredicateDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationQuery {
@@ -28131,6 +28819,8 @@ impl ToJson for TaskManagementObservationQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationQueryFilter {
@@ -28188,6 +28878,8 @@ impl ToJson for TaskManagementObservationQueryFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationQueryResponse {
@@ -28273,6 +28965,8 @@ impl ToJson for TaskManagementObservationQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementObservationResult {
@@ -28339,6 +29033,8 @@ impl ToJson for TaskManagementObservationResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskManagementQueryMetric {
@@ -28406,6 +29102,8 @@ impl ToJson for TaskManagementQueryMetric {
 /// Values of [`TaskManagementQueryMetric::name`](struct@TaskManagementQueryMetric) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementQueryMetricName {
@@ -28501,6 +29199,8 @@ impl ToJson for TaskManagementQueryMetricName {
 /// Values of [`TaskManagementQueryMetric::qualifier`](struct@TaskManagementQueryMetric) (JSON `qualifier`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskManagementQueryMetricQualifier {
@@ -28549,6 +29249,8 @@ impl ToJson for TaskManagementQueryMetricQualifier {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregateDataContainer {
@@ -28613,6 +29315,8 @@ impl ToJson for TranscriptAggregateDataContainer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregateQueryClause {
@@ -28682,6 +29386,8 @@ impl ToJson for TranscriptAggregateQueryClause {
 /// Values of [`TranscriptAggregateQueryClause::r#type`](struct@TranscriptAggregateQueryClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregateQueryClauseType {
@@ -28730,6 +29436,8 @@ impl ToJson for TranscriptAggregateQueryClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregateQueryFilter {
@@ -28808,6 +29516,8 @@ impl ToJson for TranscriptAggregateQueryFilter {
 /// Values of [`TranscriptAggregateQueryFilter::r#type`](struct@TranscriptAggregateQueryFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregateQueryFilterType {
@@ -28856,6 +29566,8 @@ impl ToJson for TranscriptAggregateQueryFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregateQueryPredicate {
@@ -28954,6 +29666,8 @@ impl ToJson for TranscriptAggregateQueryPredicate {
 /// Values of [`TranscriptAggregateQueryPredicate::r#type`](struct@TranscriptAggregateQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregateQueryPredicateType {
@@ -29005,6 +29719,8 @@ impl ToJson for TranscriptAggregateQueryPredicateType {
 /// Values of [`TranscriptAggregateQueryPredicate::dimension`](struct@TranscriptAggregateQueryPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregateQueryPredicateDimension {
@@ -29128,6 +29844,8 @@ impl ToJson for TranscriptAggregateQueryPredicateDimension {
 /// Values of [`TranscriptAggregateQueryPredicate::operator`](struct@TranscriptAggregateQueryPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregateQueryPredicateOperator {
@@ -29180,6 +29898,8 @@ impl ToJson for TranscriptAggregateQueryPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregateQueryResponse {
@@ -29230,6 +29950,8 @@ impl ToJson for TranscriptAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregationQuery {
@@ -29406,6 +30128,8 @@ impl ToJson for TranscriptAggregationQuery {
 /// Values of [`TranscriptAggregationQuery::alternate_time_dimension`](struct@TranscriptAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregationQueryAlternateTimeDimension {
@@ -29449,6 +30173,8 @@ impl ToJson for TranscriptAggregationQueryAlternateTimeDimension {
 /// Values of [`TranscriptAggregationQuery::query_type`](struct@TranscriptAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregationQueryQueryType {
@@ -29501,6 +30227,8 @@ impl ToJson for TranscriptAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregationSort {
@@ -29570,6 +30298,8 @@ impl ToJson for TranscriptAggregationSort {
 /// Values of [`TranscriptAggregationSort::name`](struct@TranscriptAggregationSort) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregationSortName {
@@ -29653,6 +30383,8 @@ impl ToJson for TranscriptAggregationSortName {
 /// Values of [`TranscriptAggregationSort::function`](struct@TranscriptAggregationSort) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregationSortFunction {
@@ -29713,6 +30445,8 @@ impl ToJson for TranscriptAggregationSortFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAggregationView {
@@ -29806,6 +30540,8 @@ impl ToJson for TranscriptAggregationView {
 /// Values of [`TranscriptAggregationView::target`](struct@TranscriptAggregationView) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregationViewTarget {
@@ -29889,6 +30625,8 @@ impl ToJson for TranscriptAggregationViewTarget {
 /// Values of [`TranscriptAggregationView::function`](struct@TranscriptAggregationView) (JSON `function`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAggregationViewFunction {
@@ -29933,6 +30671,8 @@ impl ToJson for TranscriptAggregationViewFunction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAsyncAggregateQueryResponse {
@@ -29994,6 +30734,8 @@ impl ToJson for TranscriptAsyncAggregateQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptAsyncAggregationQuery {
@@ -30181,6 +30923,8 @@ impl ToJson for TranscriptAsyncAggregationQuery {
 /// Values of [`TranscriptAsyncAggregationQuery::alternate_time_dimension`](struct@TranscriptAsyncAggregationQuery) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAsyncAggregationQueryAlternateTimeDimension {
@@ -30224,6 +30968,8 @@ impl ToJson for TranscriptAsyncAggregationQueryAlternateTimeDimension {
 /// Values of [`TranscriptAsyncAggregationQuery::query_type`](struct@TranscriptAsyncAggregationQuery) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptAsyncAggregationQueryQueryType {
@@ -30276,6 +31022,8 @@ impl ToJson for TranscriptAsyncAggregationQueryQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptTopics {
@@ -30342,6 +31090,8 @@ impl ToJson for TranscriptTopics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Transcripts {
@@ -30430,6 +31180,8 @@ impl ToJson for Transcripts {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAnalyticsDataRetentionRequest {
@@ -30484,6 +31236,8 @@ impl ToJson for UpdateAnalyticsDataRetentionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ViewFilter {
@@ -33255,6 +34009,8 @@ impl ToJson for ViewFilter {
 /// Values of [`ViewFilter::available_dashboard`](struct@ViewFilter) (JSON `availableDashboard`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViewFilterAvailableDashboard {
@@ -33302,6 +34058,8 @@ impl ToJson for ViewFilterAvailableDashboard {
 /// Values of [`ViewFilter::user_state`](struct@ViewFilter) (JSON `userState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViewFilterUserState {
@@ -33357,6 +34115,8 @@ impl ToJson for ViewFilterUserState {
 /// Values of [`ViewFilter::dashboard_state`](struct@ViewFilter) (JSON `dashboardState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViewFilterDashboardState {
@@ -33404,6 +34164,8 @@ impl ToJson for ViewFilterDashboardState {
 /// Values of [`ViewFilter::dashboard_type`](struct@ViewFilter) (JSON `dashboardType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViewFilterDashboardType {
@@ -33463,6 +34225,8 @@ impl ToJson for ViewFilterDashboardType {
 /// Values of [`ViewFilter::dashboard_access_filter`](struct@ViewFilter) (JSON `dashboardAccessFilter`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViewFilterDashboardAccessFilter {
@@ -33514,6 +34278,8 @@ impl ToJson for ViewFilterDashboardAccessFilter {
 /// Values of [`ViewFilter::evaluation_role`](struct@ViewFilter) (JSON `evaluationRole`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ViewFilterEvaluationRole {
@@ -33562,6 +34328,8 @@ impl ToJson for ViewFilterEvaluationRole {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Warning {
@@ -33638,6 +34406,8 @@ impl ToJson for Warning {
 /// Values of [`Warning::range_type`](struct@Warning) (JSON `rangeType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WarningRangeType {
@@ -33690,6 +34460,8 @@ impl ToJson for WarningRangeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Widget {
@@ -34054,6 +34826,8 @@ impl ToJson for Widget {
 /// Values of [`Widget::r#type`](struct@Widget) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetType {
@@ -34129,6 +34903,8 @@ impl ToJson for WidgetType {
 /// Values of [`Widget::sort_order`](struct@Widget) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetSortOrder {
@@ -34176,6 +34952,8 @@ impl ToJson for WidgetSortOrder {
 /// Values of [`Widget::sort_key`](struct@Widget) (JSON `sortKey`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetSortKey {
@@ -34223,6 +35001,8 @@ impl ToJson for WidgetSortKey {
 /// Values of [`Widget::agent_interaction_sort_order`](struct@Widget) (JSON `agentInteractionSortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WidgetAgentInteractionSortOrder {
@@ -34271,6 +35051,8 @@ impl ToJson for WidgetAgentInteractionSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkitemStatusFilter {

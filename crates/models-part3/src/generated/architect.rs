@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectExportJobStateResponse {
@@ -126,6 +128,8 @@ impl ToJson for ArchitectExportJobStateResponse {
 /// Values of [`ArchitectExportJobStateResponse::status`](struct@ArchitectExportJobStateResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectExportJobStateResponseStatus {
@@ -181,6 +185,8 @@ impl ToJson for ArchitectExportJobStateResponseStatus {
 /// Values of [`ArchitectExportJobStateResponse::command`](struct@ArchitectExportJobStateResponse) (JSON `command`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectExportJobStateResponseCommand {
@@ -241,6 +247,8 @@ impl ToJson for ArchitectExportJobStateResponseCommand {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectFlowReference {
@@ -328,6 +336,8 @@ impl ToJson for ArchitectFlowReference {
 /// Values of [`ArchitectFlowReference::r#type`](struct@ArchitectFlowReference) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectFlowReferenceType {
@@ -452,6 +462,8 @@ impl ToJson for ArchitectFlowReferenceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectJobMessage {
@@ -539,6 +551,8 @@ impl ToJson for ArchitectJobMessage {
 /// Values of [`ArchitectJobMessage::r#type`](struct@ArchitectJobMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectJobMessageType {
@@ -591,6 +605,8 @@ impl ToJson for ArchitectJobMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectJobMessageDetail {
@@ -744,6 +760,8 @@ impl ToJson for ArchitectJobMessageDetail {
 /// Values of [`ArchitectJobMessageDetail::r#type`](struct@ArchitectJobMessageDetail) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectJobMessageDetailType {
@@ -792,6 +810,8 @@ impl ToJson for ArchitectJobMessageDetailType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectJobStateResponse {
@@ -898,6 +918,8 @@ impl ToJson for ArchitectJobStateResponse {
 /// Values of [`ArchitectJobStateResponse::status`](struct@ArchitectJobStateResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectJobStateResponseStatus {
@@ -953,6 +975,8 @@ impl ToJson for ArchitectJobStateResponseStatus {
 /// Values of [`ArchitectJobStateResponse::command`](struct@ArchitectJobStateResponse) (JSON `command`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectJobStateResponseCommand {
@@ -1013,6 +1037,8 @@ impl ToJson for ArchitectJobStateResponseCommand {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectValidateJobStateResponse {
@@ -1108,6 +1134,8 @@ impl ToJson for ArchitectValidateJobStateResponse {
 /// Values of [`ArchitectValidateJobStateResponse::status`](struct@ArchitectValidateJobStateResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectValidateJobStateResponseStatus {
@@ -1163,6 +1191,8 @@ impl ToJson for ArchitectValidateJobStateResponseStatus {
 /// Values of [`ArchitectValidateJobStateResponse::command`](struct@ArchitectValidateJobStateResponse) (JSON `command`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ArchitectValidateJobStateResponseCommand {
@@ -1223,6 +1253,8 @@ impl ToJson for ArchitectValidateJobStateResponseCommand {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfusionDetails {
@@ -1278,6 +1310,8 @@ impl ToJson for ConfusionDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfusionInfo {
@@ -1333,6 +1367,8 @@ impl ToJson for ConfusionInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfusionIntentDetails {
@@ -1430,6 +1466,8 @@ impl ToJson for ConfusionIntentDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfusionIntentInfo {
@@ -1507,6 +1545,8 @@ impl ToJson for ConfusionIntentInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfusionUtterance {
@@ -1584,6 +1624,8 @@ impl ToJson for ConfusionUtterance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumedResourcesEntityListing {
@@ -1715,6 +1757,8 @@ impl ToJson for ConsumedResourcesEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumingResourcesEntityListing {
@@ -1846,6 +1890,8 @@ impl ToJson for ConsumingResourcesEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CriteriaCategoryInfo {
@@ -1908,6 +1954,8 @@ impl ToJson for CriteriaCategoryInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CriteriaGroup {
@@ -1996,6 +2044,8 @@ impl ToJson for CriteriaGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CriteriaItem {
@@ -2075,6 +2125,8 @@ impl ToJson for CriteriaItem {
 /// Values of [`CriteriaItem::key`](struct@CriteriaItem) (JSON `key`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CriteriaItemKey {
@@ -2202,6 +2254,8 @@ impl ToJson for CriteriaItemKey {
 /// Values of [`CriteriaItem::operator`](struct@CriteriaItem) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CriteriaItemOperator {
@@ -2274,6 +2328,8 @@ impl ToJson for CriteriaItemOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CriteriaQuery {
@@ -2328,6 +2384,8 @@ impl ToJson for CriteriaQuery {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataTable {
@@ -2436,6 +2494,8 @@ impl ToJson for DataTable {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataTableExportJob {
@@ -2586,6 +2646,8 @@ impl ToJson for DataTableExportJob {
 /// Values of [`DataTableExportJob::status`](struct@DataTableExportJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataTableExportJobStatus {
@@ -2638,6 +2700,8 @@ impl ToJson for DataTableExportJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataTableImportEntityListing {
@@ -2724,6 +2788,8 @@ impl ToJson for DataTableImportEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataTableImportJob {
@@ -2921,6 +2987,8 @@ impl ToJson for DataTableImportJob {
 /// Values of [`DataTableImportJob::status`](struct@DataTableImportJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataTableImportJobStatus {
@@ -2976,6 +3044,8 @@ impl ToJson for DataTableImportJobStatus {
 /// Values of [`DataTableImportJob::import_mode`](struct@DataTableImportJob) (JSON `importMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataTableImportJobImportMode {
@@ -3024,6 +3094,8 @@ impl ToJson for DataTableImportJobImportMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataTableRowEntityListing {
@@ -3155,6 +3227,8 @@ impl ToJson for DataTableRowEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataTablesDomainEntityListing {
@@ -3286,6 +3360,8 @@ impl ToJson for DataTablesDomainEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dependency {
@@ -3405,6 +3481,8 @@ impl ToJson for Dependency {
 /// Values of [`Dependency::r#type`](struct@Dependency) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DependencyTypeEnum {
@@ -3801,6 +3879,8 @@ impl ToJson for DependencyTypeEnum {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DependencyObject {
@@ -3938,6 +4018,8 @@ impl ToJson for DependencyObject {
 /// Values of [`DependencyObject::r#type`](struct@DependencyObject) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DependencyObjectType {
@@ -4334,6 +4416,8 @@ impl ToJson for DependencyObjectType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DependencyObjectEntityListing {
@@ -4465,6 +4549,8 @@ impl ToJson for DependencyObjectEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DependencyStatus {
@@ -4607,6 +4693,8 @@ impl ToJson for DependencyStatus {
 /// Values of [`DependencyStatus::status`](struct@DependencyStatus) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DependencyStatusStatus {
@@ -4675,6 +4763,8 @@ impl ToJson for DependencyStatusStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DependencyType {
@@ -4759,6 +4849,8 @@ impl ToJson for DependencyType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DependencyTypeEntityListing {
@@ -4890,6 +4982,8 @@ impl ToJson for DependencyTypeEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmergencyCallFlow {
@@ -4956,6 +5050,8 @@ impl ToJson for EmergencyCallFlow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmergencyGroup {
@@ -5166,6 +5262,8 @@ impl ToJson for EmergencyGroup {
 /// Values of [`EmergencyGroup::state`](struct@EmergencyGroup) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmergencyGroupState {
@@ -5218,6 +5316,8 @@ impl ToJson for EmergencyGroupState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmergencyGroupDivisionView {
@@ -5308,6 +5408,8 @@ impl ToJson for EmergencyGroupDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmergencyGroupDivisionViewEntityListing {
@@ -5450,6 +5552,8 @@ impl ToJson for EmergencyGroupDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmergencyGroupListing {
@@ -5581,6 +5685,8 @@ impl ToJson for EmergencyGroupListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionDataEntity {
@@ -5669,6 +5775,8 @@ impl ToJson for ExecutionDataEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionDataFlowSettingsResponse {
@@ -5785,6 +5893,8 @@ impl ToJson for ExecutionDataFlowSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionDataRequest {
@@ -5839,6 +5949,8 @@ impl ToJson for ExecutionDataRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportDetails {
@@ -5917,6 +6029,8 @@ impl ToJson for ExportDetails {
 /// Values of [`ExportDetails::export_type`](struct@ExportDetails) (JSON `exportType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExportDetailsExportType {
@@ -5965,6 +6079,8 @@ impl ToJson for ExportDetailsExportType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailedObject {
@@ -6045,6 +6161,8 @@ impl ToJson for FailedObject {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowCharacteristics {
@@ -6177,6 +6295,8 @@ impl ToJson for FlowCharacteristics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowDivisionView {
@@ -6341,6 +6461,8 @@ impl ToJson for FlowDivisionView {
 /// Values of [`FlowDivisionView::r#type`](struct@FlowDivisionView) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowDivisionViewType {
@@ -6465,6 +6587,8 @@ impl ToJson for FlowDivisionViewType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowDivisionViewEntityListing {
@@ -6596,6 +6720,8 @@ impl ToJson for FlowDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowEntityListing {
@@ -6727,6 +6853,8 @@ impl ToJson for FlowEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionDataQueryResult {
@@ -6911,6 +7039,8 @@ impl ToJson for FlowExecutionDataQueryResult {
 /// Values of [`FlowExecutionDataQueryResult::flow_type`](struct@FlowExecutionDataQueryResult) (JSON `flowType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowExecutionDataQueryResultFlowType {
@@ -7031,6 +7161,8 @@ impl ToJson for FlowExecutionDataQueryResultFlowType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionLaunchRequest {
@@ -7118,6 +7250,8 @@ impl ToJson for FlowExecutionLaunchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowExecutionLaunchResponse {
@@ -7203,6 +7337,8 @@ impl ToJson for FlowExecutionLaunchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealth {
@@ -7288,6 +7424,8 @@ impl ToJson for FlowHealth {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthErrorInfo {
@@ -7372,6 +7510,8 @@ impl ToJson for FlowHealthErrorInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthIntent {
@@ -7476,6 +7616,8 @@ impl ToJson for FlowHealthIntent {
 /// Values of [`FlowHealthIntent::language`](struct@FlowHealthIntent) (JSON `language`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowHealthIntentLanguage {
@@ -7580,6 +7722,8 @@ impl ToJson for FlowHealthIntentLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthIntentInfo {
@@ -7666,6 +7810,8 @@ impl ToJson for FlowHealthIntentInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthIntentUtterance {
@@ -7776,6 +7922,8 @@ impl ToJson for FlowHealthIntentUtterance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthIntentVersionInfo {
@@ -7853,6 +8001,8 @@ impl ToJson for FlowHealthIntentVersionInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthUtterance {
@@ -7981,6 +8131,8 @@ impl ToJson for FlowHealthUtterance {
 /// Values of [`FlowHealthUtterance::language`](struct@FlowHealthUtterance) (JSON `language`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowHealthUtteranceLanguage {
@@ -8085,6 +8237,8 @@ impl ToJson for FlowHealthUtteranceLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowHealthVersionInfo {
@@ -8151,6 +8305,8 @@ impl ToJson for FlowHealthVersionInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowLogLevel {
@@ -8219,6 +8375,8 @@ impl ToJson for FlowLogLevel {
 /// Values of [`FlowLogLevel::level`](struct@FlowLogLevel) (JSON `level`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowLogLevelLevel {
@@ -8283,6 +8441,8 @@ impl ToJson for FlowLogLevelLevel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowLogLevelCharacteristicsDefinition {
@@ -8359,6 +8519,8 @@ impl ToJson for FlowLogLevelCharacteristicsDefinition {
 /// Values of [`FlowLogLevelCharacteristicsDefinition::minimum_level`](struct@FlowLogLevelCharacteristicsDefinition) (JSON `minimumLevel`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowLogLevelCharacteristicsDefinitionMinimumLevel {
@@ -8423,6 +8585,8 @@ impl ToJson for FlowLogLevelCharacteristicsDefinitionMinimumLevel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowLogLevelCharacteristicsDefinitions {
@@ -8486,6 +8650,8 @@ impl ToJson for FlowLogLevelCharacteristicsDefinitions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowLogLevelRequest {
@@ -8540,6 +8706,8 @@ impl ToJson for FlowLogLevelRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowMilestone {
@@ -8641,6 +8809,8 @@ impl ToJson for FlowMilestone {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowMilestoneDivisionView {
@@ -8731,6 +8901,8 @@ impl ToJson for FlowMilestoneDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowMilestoneDivisionViewEntityListing {
@@ -8862,6 +9034,8 @@ impl ToJson for FlowMilestoneDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowMilestoneListing {
@@ -8993,6 +9167,8 @@ impl ToJson for FlowMilestoneListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowOutcome {
@@ -9101,6 +9277,8 @@ impl ToJson for FlowOutcome {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowOutcomeDivisionView {
@@ -9191,6 +9369,8 @@ impl ToJson for FlowOutcomeDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowOutcomeDivisionViewEntityListing {
@@ -9322,6 +9502,8 @@ impl ToJson for FlowOutcomeDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowOutcomeListing {
@@ -9453,6 +9635,8 @@ impl ToJson for FlowOutcomeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowResultEntityListing {
@@ -9584,6 +9768,8 @@ impl ToJson for FlowResultEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowRuntimeExecution {
@@ -9751,6 +9937,8 @@ impl ToJson for FlowRuntimeExecution {
 /// Values of [`FlowRuntimeExecution::status`](struct@FlowRuntimeExecution) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowRuntimeExecutionStatus {
@@ -9815,6 +10003,8 @@ impl ToJson for FlowRuntimeExecutionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowSettingsResponse {
@@ -9944,6 +10134,8 @@ impl ToJson for FlowSettingsResponse {
 /// Values of [`FlowSettingsResponse::r#type`](struct@FlowSettingsResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowSettingsResponseType {
@@ -10064,6 +10256,8 @@ impl ToJson for FlowSettingsResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowSettingsResponseEntityListing {
@@ -10195,6 +10389,8 @@ impl ToJson for FlowSettingsResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowVersionEntityListing {
@@ -10326,6 +10522,8 @@ impl ToJson for FlowVersionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowsQueryCriteriaResponse {
@@ -10422,6 +10620,8 @@ impl ToJson for FlowsQueryCriteriaResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFlowExecutionDataJobResult {
@@ -10515,6 +10715,8 @@ impl ToJson for GetFlowExecutionDataJobResult {
 /// Values of [`GetFlowExecutionDataJobResult::job_state`](struct@GetFlowExecutionDataJobResult) (JSON `jobState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetFlowExecutionDataJobResultJobState {
@@ -10571,6 +10773,8 @@ impl ToJson for GetFlowExecutionDataJobResultJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Grammar {
@@ -10666,6 +10870,8 @@ impl ToJson for Grammar {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrammarFileUploadRequest {
@@ -10715,6 +10921,8 @@ impl ToJson for GrammarFileUploadRequest {
 /// Values of [`GrammarFileUploadRequest::file_type`](struct@GrammarFileUploadRequest) (JSON `fileType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GrammarFileUploadRequestFileType {
@@ -10763,6 +10971,8 @@ impl ToJson for GrammarFileUploadRequestFileType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrammarLanguage {
@@ -10893,6 +11103,8 @@ impl ToJson for GrammarLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrammarLanguageFileMetadata {
@@ -10980,6 +11192,8 @@ impl ToJson for GrammarLanguageFileMetadata {
 /// Values of [`GrammarLanguageFileMetadata::file_type`](struct@GrammarLanguageFileMetadata) (JSON `fileType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GrammarLanguageFileMetadataFileType {
@@ -11028,6 +11242,8 @@ impl ToJson for GrammarLanguageFileMetadataFileType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrammarLanguageUpdate {
@@ -11091,6 +11307,8 @@ impl ToJson for GrammarLanguageUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrammarListing {
@@ -11222,6 +11440,8 @@ impl ToJson for GrammarListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HealthInfo {
@@ -11331,6 +11551,8 @@ impl ToJson for HealthInfo {
 /// Values of [`HealthInfo::status`](struct@HealthInfo) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HealthInfoStatus {
@@ -11383,6 +11605,8 @@ impl ToJson for HealthInfoStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoryEntry {
@@ -11517,6 +11741,8 @@ impl ToJson for HistoryEntry {
 /// Values of [`HistoryEntry::action`](struct@HistoryEntry) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoryEntryAction {
@@ -11605,6 +11831,8 @@ impl ToJson for HistoryEntryAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoryListing {
@@ -11833,6 +12061,8 @@ impl ToJson for HistoryListing {
 /// Values of [`HistoryListing::action_name`](struct@HistoryListing) (JSON `actionName`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoryListingActionName {
@@ -11920,6 +12150,8 @@ impl ToJson for HistoryListingActionName {
 /// Values of [`HistoryListing::action_status`](struct@HistoryListing) (JSON `actionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HistoryListingActionStatus {
@@ -11988,6 +12220,8 @@ impl ToJson for HistoryListingActionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVR {
@@ -12231,6 +12465,8 @@ impl ToJson for IVR {
 /// Values of [`IVR::state`](struct@IVR) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IVRState {
@@ -12283,6 +12519,8 @@ impl ToJson for IVRState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVRDivisionView {
@@ -12373,6 +12611,8 @@ impl ToJson for IVRDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVRDivisionViewEntityListing {
@@ -12515,6 +12755,8 @@ impl ToJson for IVRDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVREntityListing {
@@ -12657,6 +12899,8 @@ impl ToJson for IVREntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IVRIdentityResolutionConfig {
@@ -12733,6 +12977,8 @@ impl ToJson for IVRIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocaleFlowVersionInfo {
@@ -12788,6 +13034,8 @@ impl ToJson for LocaleFlowVersionInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocaleHealth {
@@ -12862,6 +13110,8 @@ impl ToJson for LocaleHealth {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocaleInfo {
@@ -12935,6 +13185,8 @@ impl ToJson for LocaleInfo {
 /// Values of [`LocaleInfo::status`](struct@LocaleInfo) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocaleInfoStatus {
@@ -12987,6 +13239,8 @@ impl ToJson for LocaleInfoStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutlierInfo {
@@ -13053,6 +13307,8 @@ impl ToJson for OutlierInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromptAssetCreate {
@@ -13243,6 +13499,8 @@ impl ToJson for PromptAssetCreate {
 /// Values of [`PromptAssetCreate::upload_status`](struct@PromptAssetCreate) (JSON `uploadStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PromptAssetCreateUploadStatus {
@@ -13299,6 +13557,8 @@ impl ToJson for PromptAssetCreateUploadStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromptAssetEntityListing {
@@ -13430,6 +13690,8 @@ impl ToJson for PromptAssetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromptAssetUpload {
@@ -13493,6 +13755,8 @@ impl ToJson for PromptAssetUpload {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromptEntityListing {
@@ -13624,6 +13888,8 @@ impl ToJson for PromptEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCriteria {
@@ -13733,6 +13999,8 @@ impl ToJson for QueryCriteria {
 /// Values of [`QueryCriteria::criteria_key`](struct@QueryCriteria) (JSON `criteriaKey`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryCriteriaCriteriaKey {
@@ -13860,6 +14128,8 @@ impl ToJson for QueryCriteriaCriteriaKey {
 /// Values of [`QueryCriteria::data_type`](struct@QueryCriteria) (JSON `dataType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryCriteriaDataType {
@@ -13912,6 +14182,8 @@ impl ToJson for QueryCriteriaDataType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterArchitectExportJob {
@@ -13966,6 +14238,8 @@ impl ToJson for RegisterArchitectExportJob {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterArchitectExportJobResponse {
@@ -14050,6 +14324,8 @@ impl ToJson for RegisterArchitectExportJobResponse {
 /// Values of [`RegisterArchitectExportJobResponse::status`](struct@RegisterArchitectExportJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegisterArchitectExportJobResponseStatus {
@@ -14106,6 +14382,8 @@ impl ToJson for RegisterArchitectExportJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterArchitectJobRequest {
@@ -14158,6 +14436,8 @@ impl ToJson for RegisterArchitectJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterArchitectJobResponse {
@@ -14243,6 +14523,8 @@ impl ToJson for RegisterArchitectJobResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterArchitectValidateJob {
@@ -14297,6 +14579,8 @@ impl ToJson for RegisterArchitectValidateJob {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterArchitectValidateJobResponse {
@@ -14381,6 +14665,8 @@ impl ToJson for RegisterArchitectValidateJobResponse {
 /// Values of [`RegisterArchitectValidateJobResponse::status`](struct@RegisterArchitectValidateJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegisterArchitectValidateJobResponseStatus {
@@ -14437,6 +14723,8 @@ impl ToJson for RegisterArchitectValidateJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Schedule {
@@ -14662,6 +14950,8 @@ impl ToJson for Schedule {
 /// Values of [`Schedule::state`](struct@Schedule) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleState {
@@ -14714,6 +15004,8 @@ impl ToJson for ScheduleState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleDivisionViewEntityListing {
@@ -14856,6 +15148,8 @@ impl ToJson for ScheduleDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleEntityListing {
@@ -14998,6 +15292,8 @@ impl ToJson for ScheduleEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGroup {
@@ -15230,6 +15526,8 @@ impl ToJson for ScheduleGroup {
 /// Values of [`ScheduleGroup::state`](struct@ScheduleGroup) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleGroupState {
@@ -15282,6 +15580,8 @@ impl ToJson for ScheduleGroupState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGroupDivisionView {
@@ -15372,6 +15672,8 @@ impl ToJson for ScheduleGroupDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGroupDivisionViewEntityListing {
@@ -15514,6 +15816,8 @@ impl ToJson for ScheduleGroupDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduleGroupEntityListing {
@@ -15656,6 +15960,8 @@ impl ToJson for ScheduleGroupEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulesDivisionView {
@@ -15746,6 +16052,8 @@ impl ToJson for SchedulesDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemPrompt {
@@ -15839,6 +16147,8 @@ impl ToJson for SystemPrompt {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemPromptAsset {
@@ -16029,6 +16339,8 @@ impl ToJson for SystemPromptAsset {
 /// Values of [`SystemPromptAsset::upload_status`](struct@SystemPromptAsset) (JSON `uploadStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SystemPromptAssetUploadStatus {
@@ -16085,6 +16397,8 @@ impl ToJson for SystemPromptAssetUploadStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemPromptAssetEntityListing {
@@ -16216,6 +16530,8 @@ impl ToJson for SystemPromptAssetEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemPromptEntityListing {
@@ -16347,6 +16663,8 @@ impl ToJson for SystemPromptEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `architect` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateDetails {

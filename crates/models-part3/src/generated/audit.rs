@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditLogMessage {
@@ -272,6 +274,8 @@ impl ToJson for AuditLogMessage {
 /// Values of [`AuditLogMessage::level`](struct@AuditLogMessage) (JSON `level`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditLogMessageLevel {
@@ -323,6 +327,8 @@ impl ToJson for AuditLogMessageLevel {
 /// Values of [`AuditLogMessage::status`](struct@AuditLogMessage) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditLogMessageStatus {
@@ -375,6 +381,8 @@ impl ToJson for AuditLogMessageStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryEntity {
@@ -441,6 +449,8 @@ impl ToJson for AuditQueryEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryExecutionResultsResponse {
@@ -526,6 +536,8 @@ impl ToJson for AuditQueryExecutionResultsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryExecutionStatusResponse {
@@ -643,6 +655,8 @@ impl ToJson for AuditQueryExecutionStatusResponse {
 /// Values of [`AuditQueryExecutionStatusResponse::state`](struct@AuditQueryExecutionStatusResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditQueryExecutionStatusResponseState {
@@ -703,6 +717,8 @@ impl ToJson for AuditQueryExecutionStatusResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryFilter {
@@ -772,6 +788,8 @@ impl ToJson for AuditQueryFilter {
 /// Values of [`AuditQueryFilter::property`](struct@AuditQueryFilter) (JSON `property`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuditQueryFilterProperty {
@@ -836,6 +854,8 @@ impl ToJson for AuditQueryFilterProperty {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryRequest {
@@ -923,6 +943,8 @@ impl ToJson for AuditQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryService {
@@ -989,6 +1011,8 @@ impl ToJson for AuditQueryService {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditQueryServiceMapping {
@@ -1041,6 +1065,8 @@ impl ToJson for AuditQueryServiceMapping {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryRequest {
@@ -1150,6 +1176,8 @@ impl ToJson for AuditRealtimeQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditRealtimeQueryResultsResponse {
@@ -1236,6 +1264,8 @@ impl ToJson for AuditRealtimeQueryResultsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditRealtimeRelatedRequest {
@@ -1312,6 +1342,8 @@ impl ToJson for AuditRealtimeRelatedRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditRealtimeRelatedResultsResponse {
@@ -1362,6 +1394,8 @@ impl ToJson for AuditRealtimeRelatedResultsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EntityChange {
@@ -1461,6 +1495,8 @@ impl ToJson for EntityChange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `audit` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitiatingAction {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Attribute {
@@ -157,6 +159,8 @@ impl ToJson for Attribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttributeFilterItem {
@@ -227,6 +231,8 @@ impl ToJson for AttributeFilterItem {
 /// Values of [`AttributeFilterItem::operator`](struct@AttributeFilterItem) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttributeFilterItemOperator {
@@ -303,6 +309,8 @@ impl ToJson for AttributeFilterItemOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommandStatus {
@@ -424,6 +432,8 @@ impl ToJson for CommandStatus {
 /// Values of [`CommandStatus::status_code`](struct@CommandStatus) (JSON `statusCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommandStatusStatusCode {
@@ -483,6 +493,8 @@ impl ToJson for CommandStatusStatusCode {
 /// Values of [`CommandStatus::command_type`](struct@CommandStatus) (JSON `commandType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommandStatusCommandType {
@@ -563,6 +575,8 @@ impl ToJson for CommandStatusCommandType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommandStatusEntityListing {
@@ -694,6 +708,8 @@ impl ToJson for CommandStatusEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentFilterItem {
@@ -773,6 +789,8 @@ impl ToJson for ContentFilterItem {
 /// Values of [`ContentFilterItem::r#type`](struct@ContentFilterItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentFilterItemType {
@@ -832,6 +850,8 @@ impl ToJson for ContentFilterItemType {
 /// Values of [`ContentFilterItem::operator`](struct@ContentFilterItem) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentFilterItemOperator {
@@ -908,6 +928,8 @@ impl ToJson for ContentFilterItemOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateShareRequest {
@@ -1003,6 +1025,8 @@ impl ToJson for CreateShareRequest {
 /// Values of [`CreateShareRequest::shared_entity_type`](struct@CreateShareRequest) (JSON `sharedEntityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateShareRequestSharedEntityType {
@@ -1046,6 +1070,8 @@ impl ToJson for CreateShareRequestSharedEntityType {
 /// Values of [`CreateShareRequest::member_type`](struct@CreateShareRequest) (JSON `memberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateShareRequestMemberType {
@@ -1098,6 +1124,8 @@ impl ToJson for CreateShareRequestMemberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateShareRequestMember {
@@ -1159,6 +1187,8 @@ impl ToJson for CreateShareRequestMember {
 /// Values of [`CreateShareRequestMember::member_type`](struct@CreateShareRequestMember) (JSON `memberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateShareRequestMemberMemberType {
@@ -1211,6 +1241,8 @@ impl ToJson for CreateShareRequestMemberMemberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateShareResponse {
@@ -1354,6 +1386,8 @@ impl ToJson for CreateShareResponse {
 /// Values of [`CreateShareResponse::shared_entity_type`](struct@CreateShareResponse) (JSON `sharedEntityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateShareResponseSharedEntityType {
@@ -1397,6 +1431,8 @@ impl ToJson for CreateShareResponseSharedEntityType {
 /// Values of [`CreateShareResponse::member_type`](struct@CreateShareResponse) (JSON `memberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateShareResponseMemberType {
@@ -1449,6 +1485,8 @@ impl ToJson for CreateShareResponseMemberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Document {
@@ -1786,6 +1824,8 @@ impl ToJson for Document {
 /// Values of [`Document::system_type`](struct@Document) (JSON `systemType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentSystemType {
@@ -1837,6 +1877,8 @@ impl ToJson for DocumentSystemType {
 /// Values of [`Document::upload_method`](struct@Document) (JSON `uploadMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentUploadMethod {
@@ -1884,6 +1926,8 @@ impl ToJson for DocumentUploadMethod {
 /// Values of [`Document::sharing_status`](struct@Document) (JSON `sharingStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentSharingStatus {
@@ -1936,6 +1980,8 @@ impl ToJson for DocumentSharingStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentAttribute {
@@ -1998,6 +2044,8 @@ impl ToJson for DocumentAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentEntityListing {
@@ -2129,6 +2177,8 @@ impl ToJson for DocumentEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentUpdate {
@@ -2255,6 +2305,8 @@ impl ToJson for DocumentUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentUpload {
@@ -2340,6 +2392,8 @@ impl ToJson for DocumentUpload {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainEntityListingQueryResult {
@@ -2474,6 +2528,8 @@ impl ToJson for DomainEntityListingQueryResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacetEntry {
@@ -2589,6 +2645,8 @@ impl ToJson for FacetEntry {
 /// Values of [`FacetEntry::term_type`](struct@FacetEntry) (JSON `termType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FacetEntryTermType {
@@ -2653,6 +2711,8 @@ impl ToJson for FacetEntryTermType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacetKeyAttribute {
@@ -2724,6 +2784,8 @@ impl ToJson for FacetKeyAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacetStatistics {
@@ -2835,6 +2897,8 @@ impl ToJson for FacetStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacetTerm {
@@ -2935,6 +2999,8 @@ impl ToJson for FacetTerm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LockInfo {
@@ -3018,6 +3084,8 @@ impl ToJson for LockInfo {
 /// Values of [`LockInfo::action`](struct@LockInfo) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LockInfoAction {
@@ -3086,6 +3154,8 @@ impl ToJson for LockInfoAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemberEntity {
@@ -3139,6 +3209,8 @@ impl ToJson for MemberEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFacetInfo {
@@ -3201,6 +3273,8 @@ impl ToJson for QueryFacetInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRequest {
@@ -3314,6 +3388,8 @@ impl ToJson for QueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResult {
@@ -3398,6 +3474,8 @@ impl ToJson for QueryResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResults {
@@ -3457,6 +3535,8 @@ impl ToJson for QueryResults {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRequest {
@@ -3525,6 +3605,8 @@ impl ToJson for ReplaceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceResponse {
@@ -3619,6 +3701,8 @@ impl ToJson for ReplaceResponse {
 /// Values of [`ReplaceResponse::upload_method`](struct@ReplaceResponse) (JSON `uploadMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReplaceResponseUploadMethod {
@@ -3667,6 +3751,8 @@ impl ToJson for ReplaceResponseUploadMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityProfile {
@@ -3754,6 +3840,8 @@ impl ToJson for SecurityProfile {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityProfileEntityListing {
@@ -3885,6 +3973,8 @@ impl ToJson for SecurityProfileEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Share {
@@ -4034,6 +4124,8 @@ impl ToJson for Share {
 /// Values of [`Share::shared_entity_type`](struct@Share) (JSON `sharedEntityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShareSharedEntityType {
@@ -4077,6 +4169,8 @@ impl ToJson for ShareSharedEntityType {
 /// Values of [`Share::member_type`](struct@Share) (JSON `memberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShareMemberType {
@@ -4129,6 +4223,8 @@ impl ToJson for ShareMemberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShareEntityListing {
@@ -4260,6 +4356,8 @@ impl ToJson for ShareEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SharedEntity {
@@ -4313,6 +4411,8 @@ impl ToJson for SharedEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SharedResponse {
@@ -4399,6 +4499,8 @@ impl ToJson for SharedResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SortItem {
@@ -4461,6 +4563,8 @@ impl ToJson for SortItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagQueryRequest {
@@ -4529,6 +4633,8 @@ impl ToJson for TagQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagValue {
@@ -4626,6 +4732,8 @@ impl ToJson for TagValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagValueEntityListing {
@@ -4757,6 +4865,8 @@ impl ToJson for TagValueEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TermAttribute {
@@ -4827,6 +4937,8 @@ impl ToJson for TermAttribute {
 /// Values of [`TermAttribute::r#type`](struct@TermAttribute) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TermAttributeType {
@@ -4887,6 +4999,8 @@ impl ToJson for TermAttributeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Usage {
@@ -4937,6 +5051,8 @@ impl ToJson for Usage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageItem {
@@ -5007,6 +5123,8 @@ impl ToJson for UsageItem {
 /// Values of [`UsageItem::r#type`](struct@UsageItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsageItemType {
@@ -5063,6 +5181,8 @@ impl ToJson for UsageItemType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceCreate {
@@ -5135,6 +5255,8 @@ impl ToJson for WorkspaceCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceEntityListing {
@@ -5266,6 +5388,8 @@ impl ToJson for WorkspaceEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceMember {
@@ -5398,6 +5522,8 @@ impl ToJson for WorkspaceMember {
 /// Values of [`WorkspaceMember::member_type`](struct@WorkspaceMember) (JSON `memberType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkspaceMemberMemberType {
@@ -5446,6 +5572,8 @@ impl ToJson for WorkspaceMemberMemberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `content-management` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkspaceMemberEntityListing {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivationTrigger {
@@ -107,6 +109,8 @@ impl ToJson for ActivationTrigger {
 /// Values of [`ActivationTrigger::trigger_type`](struct@ActivationTrigger) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivationTriggerTriggerType {
@@ -155,6 +159,8 @@ impl ToJson for ActivationTriggerTriggerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalMessage {
@@ -231,6 +237,8 @@ impl ToJson for AdditionalMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalSocialMediaMessage {
@@ -307,6 +315,8 @@ impl ToJson for AdditionalSocialMediaMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AfterCallWorkUpdate {
@@ -361,6 +371,8 @@ impl ToJson for AfterCallWorkUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentAction {
@@ -454,6 +466,8 @@ impl ToJson for AgentAction {
 /// Values of [`AgentAction::agent_action`](struct@AgentAction) (JSON `agentAction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentActionAgentAction {
@@ -502,6 +516,8 @@ impl ToJson for AgentActionAgentAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentActionPayload {
@@ -567,6 +583,8 @@ impl ToJson for AgentActionPayload {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentChecklistInfo {
@@ -661,6 +679,8 @@ impl ToJson for AgentChecklistInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentChecklistResponse {
@@ -956,6 +976,8 @@ impl ToJson for AgentChecklistResponse {
 /// Values of [`AgentChecklistResponse::status`](struct@AgentChecklistResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentChecklistResponseStatus {
@@ -1011,6 +1033,8 @@ impl ToJson for AgentChecklistResponseStatus {
 /// Values of [`AgentChecklistResponse::media_type`](struct@AgentChecklistResponse) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentChecklistResponseMediaType {
@@ -1062,6 +1086,8 @@ impl ToJson for AgentChecklistResponseMediaType {
 /// Values of [`AgentChecklistResponse::direction`](struct@AgentChecklistResponse) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentChecklistResponseDirection {
@@ -1110,6 +1136,8 @@ impl ToJson for AgentChecklistResponseDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentChecklistResponseList {
@@ -1187,6 +1215,8 @@ impl ToJson for AgentChecklistResponseList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentlessEmailSendRequestDto {
@@ -1321,6 +1351,8 @@ impl ToJson for AgentlessEmailSendRequestDto {
 /// Values of [`AgentlessEmailSendRequestDto::sender_type`](struct@AgentlessEmailSendRequestDto) (JSON `senderType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentlessEmailSendRequestDtoSenderType {
@@ -1365,6 +1397,8 @@ impl ToJson for AgentlessEmailSendRequestDtoSenderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentlessEmailSendResponseDto {
@@ -1514,6 +1548,8 @@ impl ToJson for AgentlessEmailSendResponseDto {
 /// Values of [`AgentlessEmailSendResponseDto::sender_type`](struct@AgentlessEmailSendResponseDto) (JSON `senderType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentlessEmailSendResponseDtoSenderType {
@@ -1558,6 +1594,8 @@ impl ToJson for AgentlessEmailSendResponseDtoSenderType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleAuthentication {
@@ -1646,6 +1684,8 @@ impl ToJson for AppleAuthentication {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleIMessageApp {
@@ -1729,6 +1769,8 @@ impl ToJson for AppleIMessageApp {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleIdentityResolutionConfig {
@@ -1808,6 +1850,8 @@ impl ToJson for AppleIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleIntegration {
@@ -2075,6 +2119,8 @@ impl ToJson for AppleIntegration {
 /// Values of [`AppleIntegration::create_status`](struct@AppleIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AppleIntegrationCreateStatus {
@@ -2127,6 +2173,8 @@ impl ToJson for AppleIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleIntegrationEntityListing {
@@ -2258,6 +2306,8 @@ impl ToJson for AppleIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleIntegrationRequest {
@@ -2424,6 +2474,8 @@ impl ToJson for AppleIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppleIntegrationUpdateRequest {
@@ -2575,6 +2627,8 @@ impl ToJson for AppleIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplePay {
@@ -2765,6 +2819,8 @@ impl ToJson for ApplePay {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Article {
@@ -2886,6 +2942,8 @@ impl ToJson for Article {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignedWrapupCode {
@@ -2982,6 +3040,8 @@ impl ToJson for AssignedWrapupCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkCallbackDisconnectRequest {
@@ -3036,6 +3096,8 @@ impl ToJson for BulkCallbackDisconnectRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkCallbackPatchRequest {
@@ -3090,6 +3152,8 @@ impl ToJson for BulkCallbackPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BulkCallbackPatchResponse {
@@ -3164,6 +3228,8 @@ impl ToJson for BulkCallbackPatchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CachedMediaItem {
@@ -3296,6 +3362,8 @@ impl ToJson for CachedMediaItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CachedMediaItemEntityListing {
@@ -3427,6 +3495,8 @@ impl ToJson for CachedMediaItemEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallCommand {
@@ -3492,6 +3562,8 @@ impl ToJson for CallCommand {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallConversation {
@@ -3663,6 +3735,8 @@ impl ToJson for CallConversation {
 /// Values of [`CallConversation::recording_state`](struct@CallConversation) (JSON `recordingState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallConversationRecordingState {
@@ -3715,6 +3789,8 @@ impl ToJson for CallConversationRecordingState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallConversationEntityListing {
@@ -3846,6 +3922,8 @@ impl ToJson for CallConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallHistoryConversation {
@@ -4030,6 +4108,8 @@ impl ToJson for CallHistoryConversation {
 /// Values of [`CallHistoryConversation::direction`](struct@CallHistoryConversation) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallHistoryConversationDirection {
@@ -4078,6 +4158,8 @@ impl ToJson for CallHistoryConversationDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallHistoryConversationEntityListing {
@@ -4209,6 +4291,8 @@ impl ToJson for CallHistoryConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallHistoryParticipant {
@@ -4461,6 +4545,8 @@ impl ToJson for CallHistoryParticipant {
 /// Values of [`CallHistoryParticipant::direction`](struct@CallHistoryParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallHistoryParticipantDirection {
@@ -4508,6 +4594,8 @@ impl ToJson for CallHistoryParticipantDirection {
 /// Values of [`CallHistoryParticipant::disconnect_type`](struct@CallHistoryParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallHistoryParticipantDisconnectType {
@@ -4623,6 +4711,8 @@ impl ToJson for CallHistoryParticipantDisconnectType {
 /// Values of [`CallHistoryParticipant::flagged_reason`](struct@CallHistoryParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallHistoryParticipantFlaggedReason {
@@ -4667,6 +4757,8 @@ impl ToJson for CallHistoryParticipantFlaggedReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallMediaParticipant {
@@ -5348,6 +5440,8 @@ impl ToJson for CallMediaParticipant {
 /// Values of [`CallMediaParticipant::state`](struct@CallMediaParticipant) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallMediaParticipantState {
@@ -5435,6 +5529,8 @@ impl ToJson for CallMediaParticipantState {
 /// Values of [`CallMediaParticipant::direction`](struct@CallMediaParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallMediaParticipantDirection {
@@ -5482,6 +5578,8 @@ impl ToJson for CallMediaParticipantDirection {
 /// Values of [`CallMediaParticipant::disconnect_type`](struct@CallMediaParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallMediaParticipantDisconnectType {
@@ -5597,6 +5695,8 @@ impl ToJson for CallMediaParticipantDisconnectType {
 /// Values of [`CallMediaParticipant::flagged_reason`](struct@CallMediaParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallMediaParticipantFlaggedReason {
@@ -5640,6 +5740,8 @@ impl ToJson for CallMediaParticipantFlaggedReason {
 /// Values of [`CallMediaParticipant::recording_state`](struct@CallMediaParticipant) (JSON `recordingState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallMediaParticipantRecordingState {
@@ -5692,6 +5794,8 @@ impl ToJson for CallMediaParticipantRecordingState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackConversation {
@@ -5833,6 +5937,8 @@ impl ToJson for CallbackConversation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackConversationEntityListing {
@@ -5964,6 +6070,8 @@ impl ToJson for CallbackConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackDisconnectIdentifier {
@@ -6034,6 +6142,8 @@ impl ToJson for CallbackDisconnectIdentifier {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackIdentifier {
@@ -6103,6 +6213,8 @@ impl ToJson for CallbackIdentifier {
 /// Values of [`CallbackIdentifier::r#type`](struct@CallbackIdentifier) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackIdentifierType {
@@ -6155,6 +6267,8 @@ impl ToJson for CallbackIdentifierType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallbackMediaParticipant {
@@ -6715,6 +6829,8 @@ impl ToJson for CallbackMediaParticipant {
 /// Values of [`CallbackMediaParticipant::state`](struct@CallbackMediaParticipant) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackMediaParticipantState {
@@ -6802,6 +6918,8 @@ impl ToJson for CallbackMediaParticipantState {
 /// Values of [`CallbackMediaParticipant::direction`](struct@CallbackMediaParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackMediaParticipantDirection {
@@ -6849,6 +6967,8 @@ impl ToJson for CallbackMediaParticipantDirection {
 /// Values of [`CallbackMediaParticipant::disconnect_type`](struct@CallbackMediaParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackMediaParticipantDisconnectType {
@@ -6964,6 +7084,8 @@ impl ToJson for CallbackMediaParticipantDisconnectType {
 /// Values of [`CallbackMediaParticipant::flagged_reason`](struct@CallbackMediaParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallbackMediaParticipantFlaggedReason {
@@ -7008,6 +7130,8 @@ impl ToJson for CallbackMediaParticipantFlaggedReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CardParameters {
@@ -7085,6 +7209,8 @@ impl ToJson for CardParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CarouselParameters {
@@ -7140,6 +7266,8 @@ impl ToJson for CarouselParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChecklistActivationPayload {
@@ -7305,6 +7433,8 @@ impl ToJson for ChecklistActivationPayload {
 /// Values of [`ChecklistActivationPayload::activation_trigger_type`](struct@ChecklistActivationPayload) (JSON `activationTriggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistActivationPayloadActivationTriggerType {
@@ -7352,6 +7482,8 @@ impl ToJson for ChecklistActivationPayloadActivationTriggerType {
 /// Values of [`ChecklistActivationPayload::media_type`](struct@ChecklistActivationPayload) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistActivationPayloadMediaType {
@@ -7403,6 +7535,8 @@ impl ToJson for ChecklistActivationPayloadMediaType {
 /// Values of [`ChecklistActivationPayload::direction`](struct@ChecklistActivationPayload) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistActivationPayloadDirection {
@@ -7451,6 +7585,8 @@ impl ToJson for ChecklistActivationPayloadDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChecklistFinalizePayload {
@@ -7516,6 +7652,8 @@ impl ToJson for ChecklistFinalizePayload {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChecklistInferenceJobCreationResponse {
@@ -7579,6 +7717,8 @@ impl ToJson for ChecklistInferenceJobCreationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChecklistInferenceJobPayload {
@@ -7644,6 +7784,8 @@ impl ToJson for ChecklistInferenceJobPayload {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChecklistInferenceJobResponse {
@@ -7853,6 +7995,8 @@ impl ToJson for ChecklistInferenceJobResponse {
 /// Values of [`ChecklistInferenceJobResponse::status`](struct@ChecklistInferenceJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistInferenceJobResponseStatus {
@@ -7904,6 +8048,8 @@ impl ToJson for ChecklistInferenceJobResponseStatus {
 /// Values of [`ChecklistInferenceJobResponse::media_type`](struct@ChecklistInferenceJobResponse) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistInferenceJobResponseMediaType {
@@ -7955,6 +8101,8 @@ impl ToJson for ChecklistInferenceJobResponseMediaType {
 /// Values of [`ChecklistInferenceJobResponse::direction`](struct@ChecklistInferenceJobResponse) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistInferenceJobResponseDirection {
@@ -8003,6 +8151,8 @@ impl ToJson for ChecklistInferenceJobResponseDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChecklistItem {
@@ -8182,6 +8332,8 @@ impl ToJson for ChecklistItem {
 /// Values of [`ChecklistItem::state_from_model`](struct@ChecklistItem) (JSON `stateFromModel`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistItemStateFromModel {
@@ -8229,6 +8381,8 @@ impl ToJson for ChecklistItemStateFromModel {
 /// Values of [`ChecklistItem::state_from_agent`](struct@ChecklistItem) (JSON `stateFromAgent`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChecklistItemStateFromAgent {
@@ -8277,6 +8431,8 @@ impl ToJson for ChecklistItemStateFromAgent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CobrowseConversation {
@@ -8418,6 +8574,8 @@ impl ToJson for CobrowseConversation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CobrowseConversationEntityListing {
@@ -8549,6 +8707,8 @@ impl ToJson for CobrowseConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CobrowseMediaParticipant {
@@ -9065,6 +9225,8 @@ impl ToJson for CobrowseMediaParticipant {
 /// Values of [`CobrowseMediaParticipant::state`](struct@CobrowseMediaParticipant) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CobrowseMediaParticipantState {
@@ -9152,6 +9314,8 @@ impl ToJson for CobrowseMediaParticipantState {
 /// Values of [`CobrowseMediaParticipant::direction`](struct@CobrowseMediaParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CobrowseMediaParticipantDirection {
@@ -9199,6 +9363,8 @@ impl ToJson for CobrowseMediaParticipantDirection {
 /// Values of [`CobrowseMediaParticipant::disconnect_type`](struct@CobrowseMediaParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CobrowseMediaParticipantDisconnectType {
@@ -9314,6 +9480,8 @@ impl ToJson for CobrowseMediaParticipantDisconnectType {
 /// Values of [`CobrowseMediaParticipant::flagged_reason`](struct@CobrowseMediaParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CobrowseMediaParticipantFlaggedReason {
@@ -9358,6 +9526,8 @@ impl ToJson for CobrowseMediaParticipantFlaggedReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransfer {
@@ -9435,6 +9605,8 @@ impl ToJson for ConsultTransfer {
 /// Values of [`ConsultTransfer::speak_to`](struct@ConsultTransfer) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferSpeakTo {
@@ -9491,6 +9663,8 @@ impl ToJson for ConsultTransferSpeakTo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferResponse {
@@ -9545,6 +9719,8 @@ impl ToJson for ConsultTransferResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferToAddress {
@@ -9620,6 +9796,8 @@ impl ToJson for ConsultTransferToAddress {
 /// Values of [`ConsultTransferToAddress::speak_to`](struct@ConsultTransferToAddress) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferToAddressSpeakTo {
@@ -9676,6 +9854,8 @@ impl ToJson for ConsultTransferToAddressSpeakTo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferToAgent {
@@ -9762,6 +9942,8 @@ impl ToJson for ConsultTransferToAgent {
 /// Values of [`ConsultTransferToAgent::speak_to`](struct@ConsultTransferToAgent) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferToAgentSpeakTo {
@@ -9818,6 +10000,8 @@ impl ToJson for ConsultTransferToAgentSpeakTo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferToExternal {
@@ -9893,6 +10077,8 @@ impl ToJson for ConsultTransferToExternal {
 /// Values of [`ConsultTransferToExternal::speak_to`](struct@ConsultTransferToExternal) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferToExternalSpeakTo {
@@ -9949,6 +10135,8 @@ impl ToJson for ConsultTransferToExternalSpeakTo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferToExternalContact {
@@ -10039,6 +10227,8 @@ impl ToJson for ConsultTransferToExternalContact {
 /// Values of [`ConsultTransferToExternalContact::speak_to`](struct@ConsultTransferToExternalContact) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferToExternalContactSpeakTo {
@@ -10094,6 +10284,8 @@ impl ToJson for ConsultTransferToExternalContactSpeakTo {
 /// Values of [`ConsultTransferToExternalContact::phone_type`](struct@ConsultTransferToExternalContact) (JSON `phoneType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferToExternalContactPhoneType {
@@ -10150,6 +10342,8 @@ impl ToJson for ConsultTransferToExternalContactPhoneType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferToQueue {
@@ -10236,6 +10430,8 @@ impl ToJson for ConsultTransferToQueue {
 /// Values of [`ConsultTransferToQueue::speak_to`](struct@ConsultTransferToQueue) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferToQueueSpeakTo {
@@ -10292,6 +10488,8 @@ impl ToJson for ConsultTransferToQueueSpeakTo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsultTransferUpdate {
@@ -10356,6 +10554,8 @@ impl ToJson for ConsultTransferUpdate {
 /// Values of [`ConsultTransferUpdate::speak_to`](struct@ConsultTransferUpdate) (JSON `speakTo`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsultTransferUpdateSpeakTo {
@@ -10412,6 +10612,8 @@ impl ToJson for ConsultTransferUpdateSpeakTo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentButtonResponse {
@@ -10505,6 +10707,8 @@ impl ToJson for ContentButtonResponse {
 /// Values of [`ContentButtonResponse::r#type`](struct@ContentButtonResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentButtonResponseType {
@@ -10557,6 +10761,8 @@ impl ToJson for ContentButtonResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationAccessAttributesResponse {
@@ -10609,6 +10815,8 @@ impl ToJson for ConversationAccessAttributesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationAccessAttributesUpdate {
@@ -10661,6 +10869,8 @@ impl ToJson for ConversationAccessAttributesUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationContext {
@@ -10743,6 +10953,8 @@ impl ToJson for ConversationContext {
 /// Values of [`ConversationContext::participant`](struct@ConversationContext) (JSON `participant`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationContextParticipant {
@@ -10791,6 +11003,8 @@ impl ToJson for ConversationContextParticipant {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationDataSchema {
@@ -10915,6 +11129,8 @@ impl ToJson for ConversationDataSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationDataSchemaListing {
@@ -10983,6 +11199,8 @@ impl ToJson for ConversationDataSchemaListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationEditedInput {
@@ -11049,6 +11267,8 @@ impl ToJson for ConversationEditedInput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationEncryptionConfiguration {
@@ -11151,6 +11371,8 @@ impl ToJson for ConversationEncryptionConfiguration {
 /// Values of [`ConversationEncryptionConfiguration::key_configuration_type`](struct@ConversationEncryptionConfiguration) (JSON `keyConfigurationType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationEncryptionConfigurationKeyConfigurationType {
@@ -11207,6 +11429,8 @@ impl ToJson for ConversationEncryptionConfigurationKeyConfigurationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationEncryptionConfigurationListing {
@@ -11275,6 +11499,8 @@ impl ToJson for ConversationEncryptionConfigurationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationEntityListing {
@@ -11406,6 +11632,8 @@ impl ToJson for ConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationJsonSchemaDocument {
@@ -11505,6 +11733,8 @@ impl ToJson for ConversationJsonSchemaDocument {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationJsonSchemaRequest {
@@ -11610,6 +11840,8 @@ impl ToJson for ConversationJsonSchemaRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSchemaUpdateRequest {
@@ -11690,6 +11922,8 @@ impl ToJson for ConversationSchemaUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSecureAttributes {
@@ -11753,6 +11987,8 @@ impl ToJson for ConversationSecureAttributes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSessionSummary {
@@ -11950,6 +12186,8 @@ impl ToJson for ConversationSessionSummary {
 /// Values of [`ConversationSessionSummary::status`](struct@ConversationSessionSummary) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationSessionSummaryStatus {
@@ -12013,6 +12251,8 @@ impl ToJson for ConversationSessionSummaryStatus {
 /// Values of [`ConversationSessionSummary::media_type`](struct@ConversationSessionSummary) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationSessionSummaryMediaType {
@@ -12077,6 +12317,8 @@ impl ToJson for ConversationSessionSummaryMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSummariesGetResponse {
@@ -12151,6 +12393,8 @@ impl ToJson for ConversationSummariesGetResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSummary {
@@ -12337,6 +12581,8 @@ impl ToJson for ConversationSummary {
 /// Values of [`ConversationSummary::status`](struct@ConversationSummary) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationSummaryStatus {
@@ -12400,6 +12646,8 @@ impl ToJson for ConversationSummaryStatus {
 /// Values of [`ConversationSummary::media_type`](struct@ConversationSummary) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationSummaryMediaType {
@@ -12464,6 +12712,8 @@ impl ToJson for ConversationSummaryMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSummaryFollowup {
@@ -12541,6 +12791,8 @@ impl ToJson for ConversationSummaryFollowup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSummaryReason {
@@ -12618,6 +12870,8 @@ impl ToJson for ConversationSummaryReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSummaryResolution {
@@ -12706,6 +12960,8 @@ impl ToJson for ConversationSummaryResolution {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSummaryWrapupCode {
@@ -12805,6 +13061,8 @@ impl ToJson for ConversationSummaryWrapupCode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationTagsUpdate {
@@ -12859,6 +13117,8 @@ impl ToJson for ConversationTagsUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationThreadingWindow {
@@ -12935,6 +13195,8 @@ impl ToJson for ConversationThreadingWindow {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationThreadingWindowSetting {
@@ -13004,6 +13266,8 @@ impl ToJson for ConversationThreadingWindowSetting {
 /// Values of [`ConversationThreadingWindowSetting::messenger_type`](struct@ConversationThreadingWindowSetting) (JSON `messengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationThreadingWindowSettingMessengerType {
@@ -13080,6 +13344,8 @@ impl ToJson for ConversationThreadingWindowSettingMessengerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationUser {
@@ -13134,6 +13400,8 @@ impl ToJson for ConversationUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationUtilizationLabelUpdate {
@@ -13186,6 +13454,8 @@ impl ToJson for ConversationUtilizationLabelUpdate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotContextEntity {
@@ -13252,6 +13522,8 @@ impl ToJson for CopilotContextEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotContextValueItem {
@@ -13318,6 +13590,8 @@ impl ToJson for CopilotContextValueItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopilotContextValues {
@@ -13370,6 +13644,8 @@ impl ToJson for CopilotContextValues {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyAttachmentsRequest {
@@ -13437,6 +13713,8 @@ impl ToJson for CopyAttachmentsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CoverSheet {
@@ -13503,6 +13781,8 @@ impl ToJson for CoverSheet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallRequest {
@@ -13720,6 +14000,8 @@ impl ToJson for CreateCallRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallResponse {
@@ -13792,6 +14074,8 @@ impl ToJson for CreateCallResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallbackCommand {
@@ -13966,6 +14250,8 @@ impl ToJson for CreateCallbackCommand {
 /// Values of [`CreateCallbackCommand::customer_first_callback_delivery_mode`](struct@CreateCallbackCommand) (JSON `customerFirstCallbackDeliveryMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCallbackCommandCustomerFirstCallbackDeliveryMode {
@@ -14018,6 +14304,8 @@ impl ToJson for CreateCallbackCommandCustomerFirstCallbackDeliveryMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallbackOnConversationCommand {
@@ -14192,6 +14480,8 @@ impl ToJson for CreateCallbackOnConversationCommand {
 /// Values of [`CreateCallbackOnConversationCommand::customer_first_callback_delivery_mode`](struct@CreateCallbackOnConversationCommand) (JSON `customerFirstCallbackDeliveryMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCallbackOnConversationCommandCustomerFirstCallbackDeliveryMode {
@@ -14244,6 +14534,8 @@ impl ToJson for CreateCallbackOnConversationCommandCustomerFirstCallbackDelivery
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCallbackResponse {
@@ -14311,6 +14603,8 @@ impl ToJson for CreateCallbackResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEmailRequest {
@@ -14551,6 +14845,8 @@ impl ToJson for CreateEmailRequest {
 /// Values of [`CreateEmailRequest::direction`](struct@CreateEmailRequest) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateEmailRequestDirection {
@@ -14599,6 +14895,8 @@ impl ToJson for CreateEmailRequestDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJoinVideoResponse {
@@ -14673,6 +14971,8 @@ impl ToJson for CreateJoinVideoResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOutboundMessagingConversationRequest {
@@ -14785,6 +15085,8 @@ impl ToJson for CreateOutboundMessagingConversationRequest {
 /// Values of [`CreateOutboundMessagingConversationRequest::to_address_messenger_type`](struct@CreateOutboundMessagingConversationRequest) (JSON `toAddressMessengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateOutboundMessagingConversationRequestToAddressMessengerType {
@@ -14837,6 +15139,8 @@ impl ToJson for CreateOutboundMessagingConversationRequestToAddressMessengerType
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOutboundMessagingConversationResponse {
@@ -14900,6 +15204,8 @@ impl ToJson for CreateOutboundMessagingConversationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecureSession {
@@ -14989,6 +15295,8 @@ impl ToJson for CreateSecureSession {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributes {
@@ -15155,6 +15463,8 @@ impl ToJson for CustomAttributes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributesBulkUpdateResponse {
@@ -15229,6 +15539,8 @@ impl ToJson for CustomAttributesBulkUpdateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributesBulkUpdateResponseMap {
@@ -15281,6 +15593,8 @@ impl ToJson for CustomAttributesBulkUpdateResponseMap {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributesIdResponse {
@@ -15333,6 +15647,8 @@ impl ToJson for CustomAttributesIdResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributesListing {
@@ -15383,6 +15699,8 @@ impl ToJson for CustomAttributesListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributesPatchRequest {
@@ -15475,6 +15793,8 @@ impl ToJson for CustomAttributesPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomAttributesUpdateRequest {
@@ -15578,6 +15898,8 @@ impl ToJson for CustomAttributesUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Destination {
@@ -15669,6 +15991,8 @@ impl ToJson for Destination {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Digits {
@@ -15721,6 +16045,8 @@ impl ToJson for Digits {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DraftManipulationRequest {
@@ -15783,6 +16109,8 @@ impl ToJson for DraftManipulationRequest {
 /// Values of [`DraftManipulationRequest::draft_type`](struct@DraftManipulationRequest) (JSON `draftType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DraftManipulationRequestDraftType {
@@ -15835,6 +16163,8 @@ impl ToJson for DraftManipulationRequestDraftType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailConversation {
@@ -15976,6 +16306,8 @@ impl ToJson for EmailConversation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailConversationEntityListing {
@@ -16107,6 +16439,8 @@ impl ToJson for EmailConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMediaParticipant {
@@ -16634,6 +16968,8 @@ impl ToJson for EmailMediaParticipant {
 /// Values of [`EmailMediaParticipant::state`](struct@EmailMediaParticipant) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMediaParticipantState {
@@ -16721,6 +17057,8 @@ impl ToJson for EmailMediaParticipantState {
 /// Values of [`EmailMediaParticipant::direction`](struct@EmailMediaParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMediaParticipantDirection {
@@ -16768,6 +17106,8 @@ impl ToJson for EmailMediaParticipantDirection {
 /// Values of [`EmailMediaParticipant::disconnect_type`](struct@EmailMediaParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMediaParticipantDisconnectType {
@@ -16883,6 +17223,8 @@ impl ToJson for EmailMediaParticipantDisconnectType {
 /// Values of [`EmailMediaParticipant::flagged_reason`](struct@EmailMediaParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMediaParticipantFlaggedReason {
@@ -16927,6 +17269,8 @@ impl ToJson for EmailMediaParticipantFlaggedReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMessage {
@@ -17169,6 +17513,8 @@ impl ToJson for EmailMessage {
 /// Values of [`EmailMessage::state`](struct@EmailMessage) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMessageState {
@@ -17220,6 +17566,8 @@ impl ToJson for EmailMessageState {
 /// Values of [`EmailMessage::draft_type`](struct@EmailMessage) (JSON `draftType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMessageDraftType {
@@ -17272,6 +17620,8 @@ impl ToJson for EmailMessageDraftType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMessagePreview {
@@ -17504,6 +17854,8 @@ impl ToJson for EmailMessagePreview {
 /// Values of [`EmailMessagePreview::state`](struct@EmailMessagePreview) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMessagePreviewState {
@@ -17555,6 +17907,8 @@ impl ToJson for EmailMessagePreviewState {
 /// Values of [`EmailMessagePreview::draft_type`](struct@EmailMessagePreview) (JSON `draftType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EmailMessagePreviewDraftType {
@@ -17607,6 +17961,8 @@ impl ToJson for EmailMessagePreviewDraftType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMessagePreviewListing {
@@ -17738,6 +18094,8 @@ impl ToJson for EmailMessagePreviewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailMessageReply {
@@ -17928,6 +18286,8 @@ impl ToJson for EmailMessageReply {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmailsSettings {
@@ -17978,6 +18338,8 @@ impl ToJson for EmailsSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EngagementRequest {
@@ -18040,6 +18402,8 @@ impl ToJson for EngagementRequest {
 /// Values of [`EngagementRequest::visibility`](struct@EngagementRequest) (JSON `visibility`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EngagementRequestVisibility {
@@ -18091,6 +18455,8 @@ impl ToJson for EngagementRequestVisibility {
 /// Values of [`EngagementRequest::status`](struct@EngagementRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EngagementRequestStatus {
@@ -18143,6 +18509,8 @@ impl ToJson for EngagementRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookAppCredentials {
@@ -18197,6 +18565,8 @@ impl ToJson for FacebookAppCredentials {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookIdentityResolutionConfig {
@@ -18273,6 +18643,8 @@ impl ToJson for FacebookIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookIntegration {
@@ -18520,6 +18892,8 @@ impl ToJson for FacebookIntegration {
 /// Values of [`FacebookIntegration::create_status`](struct@FacebookIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FacebookIntegrationCreateStatus {
@@ -18572,6 +18946,8 @@ impl ToJson for FacebookIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookIntegrationEntityListing {
@@ -18703,6 +19079,8 @@ impl ToJson for FacebookIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookIntegrationRequest {
@@ -18856,6 +19234,8 @@ impl ToJson for FacebookIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookIntegrationUpdateRequest {
@@ -18974,6 +19354,8 @@ impl ToJson for FacebookIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookPermission {
@@ -19039,6 +19421,8 @@ impl ToJson for FacebookPermission {
 /// Values of [`FacebookPermission::r#type`](struct@FacebookPermission) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FacebookPermissionType {
@@ -19099,6 +19483,8 @@ impl ToJson for FacebookPermissionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FacebookPermissionEntityListing {
@@ -19149,6 +19535,8 @@ impl ToJson for FacebookPermissionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Faq {
@@ -19259,6 +19647,8 @@ impl ToJson for Faq {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FaxSendRequest {
@@ -19398,6 +19788,8 @@ impl ToJson for FaxSendRequest {
 /// Values of [`FaxSendRequest::content_type`](struct@FaxSendRequest) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FaxSendRequestContentType {
@@ -19458,6 +19850,8 @@ impl ToJson for FaxSendRequestContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FaxSendResponse {
@@ -19556,6 +19950,8 @@ impl ToJson for FaxSendResponse {
 /// Values of [`FaxSendResponse::upload_method_type`](struct@FaxSendResponse) (JSON `uploadMethodType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FaxSendResponseUploadMethodType {
@@ -19604,6 +20000,8 @@ impl ToJson for FaxSendResponseUploadMethodType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Feedback {
@@ -19681,6 +20079,8 @@ impl ToJson for Feedback {
 /// Values of [`Feedback::relevance`](struct@Feedback) (JSON `relevance`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeedbackRelevance {
@@ -19733,6 +20133,8 @@ impl ToJson for FeedbackRelevance {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FeedbackAddRequest {
@@ -19797,6 +20199,8 @@ impl ToJson for FeedbackAddRequest {
 /// Values of [`FeedbackAddRequest::rating`](struct@FeedbackAddRequest) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeedbackAddRequestRating {
@@ -19849,6 +20253,8 @@ impl ToJson for FeedbackAddRequestRating {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FeedbackUpdateRequest {
@@ -19911,6 +20317,8 @@ impl ToJson for FeedbackUpdateRequest {
 /// Values of [`FeedbackUpdateRequest::rating`](struct@FeedbackUpdateRequest) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FeedbackUpdateRequestRating {
@@ -19963,6 +20371,8 @@ impl ToJson for FeedbackUpdateRequestRating {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenerateMeetingIdRequest {
@@ -20039,6 +20449,8 @@ impl ToJson for GenerateMeetingIdRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAuthToken {
@@ -20145,6 +20557,8 @@ impl ToJson for GoogleAuthToken {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAuthTokenReference {
@@ -20202,6 +20616,8 @@ impl ToJson for GoogleAuthTokenReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleAuthTokenRequest {
@@ -20269,6 +20685,8 @@ impl ToJson for GoogleAuthTokenRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileAccount {
@@ -20339,6 +20757,8 @@ impl ToJson for GoogleBusinessProfileAccount {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileAccountListing {
@@ -20389,6 +20809,8 @@ impl ToJson for GoogleBusinessProfileAccountListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileAccountReference {
@@ -20446,6 +20868,8 @@ impl ToJson for GoogleBusinessProfileAccountReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileOpenIntegration {
@@ -20657,6 +21081,8 @@ impl ToJson for GoogleBusinessProfileOpenIntegration {
 /// Values of [`GoogleBusinessProfileOpenIntegration::create_status`](struct@GoogleBusinessProfileOpenIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GoogleBusinessProfileOpenIntegrationCreateStatus {
@@ -20709,6 +21135,8 @@ impl ToJson for GoogleBusinessProfileOpenIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileOpenIntegrationRequest {
@@ -20833,6 +21261,8 @@ impl ToJson for GoogleBusinessProfileOpenIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleBusinessProfileOpenIntegrationUpdateRequest {
@@ -20951,6 +21381,8 @@ impl ToJson for GoogleBusinessProfileOpenIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleOAuthSettingsResponse {
@@ -21018,6 +21450,8 @@ impl ToJson for GoogleOAuthSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoryHeadersTranslation {
@@ -21177,6 +21611,8 @@ impl ToJson for HistoryHeadersTranslation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InboundMessageRequest {
@@ -21352,6 +21788,8 @@ impl ToJson for InboundMessageRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramIdentityResolutionConfig {
@@ -21428,6 +21866,8 @@ impl ToJson for InstagramIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramIntegration {
@@ -21697,6 +22137,8 @@ impl ToJson for InstagramIntegration {
 /// Values of [`InstagramIntegration::create_status`](struct@InstagramIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InstagramIntegrationCreateStatus {
@@ -21749,6 +22191,8 @@ impl ToJson for InstagramIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramIntegrationEntityListing {
@@ -21880,6 +22324,8 @@ impl ToJson for InstagramIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramIntegrationRequest {
@@ -22033,6 +22479,8 @@ impl ToJson for InstagramIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstagramIntegrationUpdateRequest {
@@ -22151,6 +22599,8 @@ impl ToJson for InstagramIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalMessageConversation {
@@ -22292,6 +22742,8 @@ impl ToJson for InternalMessageConversation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalMessageConversationEntityListing {
@@ -22423,6 +22875,8 @@ impl ToJson for InternalMessageConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalMessageData {
@@ -22566,6 +23020,8 @@ impl ToJson for InternalMessageData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalMessageDataEntityListing {
@@ -22697,6 +23153,8 @@ impl ToJson for InternalMessageDataEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalMessageMediaParticipant {
@@ -23224,6 +23682,8 @@ impl ToJson for InternalMessageMediaParticipant {
 /// Values of [`InternalMessageMediaParticipant::state`](struct@InternalMessageMediaParticipant) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InternalMessageMediaParticipantState {
@@ -23311,6 +23771,8 @@ impl ToJson for InternalMessageMediaParticipantState {
 /// Values of [`InternalMessageMediaParticipant::direction`](struct@InternalMessageMediaParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InternalMessageMediaParticipantDirection {
@@ -23358,6 +23820,8 @@ impl ToJson for InternalMessageMediaParticipantDirection {
 /// Values of [`InternalMessageMediaParticipant::disconnect_type`](struct@InternalMessageMediaParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InternalMessageMediaParticipantDisconnectType {
@@ -23473,6 +23937,8 @@ impl ToJson for InternalMessageMediaParticipantDisconnectType {
 /// Values of [`InternalMessageMediaParticipant::flagged_reason`](struct@InternalMessageMediaParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InternalMessageMediaParticipantFlaggedReason {
@@ -23517,6 +23983,8 @@ impl ToJson for InternalMessageMediaParticipantFlaggedReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InternalMessageRequest {
@@ -23571,6 +24039,8 @@ impl ToJson for InternalMessageRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MandatoryPostCallActionInput {
@@ -23634,6 +24104,8 @@ impl ToJson for MandatoryPostCallActionInput {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaxParticipants {
@@ -23686,6 +24158,8 @@ impl ToJson for MaxParticipants {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaParticipantRequest {
@@ -23814,6 +24288,8 @@ impl ToJson for MediaParticipantRequest {
 /// Values of [`MediaParticipantRequest::state`](struct@MediaParticipantRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MediaParticipantRequestState {
@@ -23902,6 +24378,8 @@ impl ToJson for MediaParticipantRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingIdRecord {
@@ -24000,6 +24478,8 @@ impl ToJson for MeetingIdRecord {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageConversation {
@@ -24141,6 +24621,8 @@ impl ToJson for MessageConversation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageConversationEntityListing {
@@ -24272,6 +24754,8 @@ impl ToJson for MessageConversationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageData {
@@ -24474,6 +24958,8 @@ impl ToJson for MessageData {
 /// Values of [`MessageData::direction`](struct@MessageData) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageDataDirection {
@@ -24521,6 +25007,8 @@ impl ToJson for MessageDataDirection {
 /// Values of [`MessageData::messenger_type`](struct@MessageData) (JSON `messengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageDataMessengerType {
@@ -24596,6 +25084,8 @@ impl ToJson for MessageDataMessengerType {
 /// Values of [`MessageData::status`](struct@MessageData) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageDataStatus {
@@ -24672,6 +25162,8 @@ impl ToJson for MessageDataStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaData {
@@ -24819,6 +25311,8 @@ impl ToJson for MessageMediaData {
 /// Values of [`MessageMediaData::status`](struct@MessageMediaData) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaDataStatus {
@@ -24871,6 +25365,8 @@ impl ToJson for MessageMediaDataStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaListing {
@@ -25002,6 +25498,8 @@ impl ToJson for MessageMediaListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaParticipant {
@@ -25562,6 +26060,8 @@ impl ToJson for MessageMediaParticipant {
 /// Values of [`MessageMediaParticipant::state`](struct@MessageMediaParticipant) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaParticipantState {
@@ -25649,6 +26149,8 @@ impl ToJson for MessageMediaParticipantState {
 /// Values of [`MessageMediaParticipant::direction`](struct@MessageMediaParticipant) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaParticipantDirection {
@@ -25696,6 +26198,8 @@ impl ToJson for MessageMediaParticipantDirection {
 /// Values of [`MessageMediaParticipant::disconnect_type`](struct@MessageMediaParticipant) (JSON `disconnectType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaParticipantDisconnectType {
@@ -25811,6 +26315,8 @@ impl ToJson for MessageMediaParticipantDisconnectType {
 /// Values of [`MessageMediaParticipant::flagged_reason`](struct@MessageMediaParticipant) (JSON `flaggedReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaParticipantFlaggedReason {
@@ -25854,6 +26360,8 @@ impl ToJson for MessageMediaParticipantFlaggedReason {
 /// Values of [`MessageMediaParticipant::r#type`](struct@MessageMediaParticipant) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageMediaParticipantType {
@@ -25942,6 +26450,8 @@ impl ToJson for MessageMediaParticipantType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageMediaUploadData {
@@ -26038,6 +26548,8 @@ impl ToJson for MessageMediaUploadData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessageTypingEventRequest {
@@ -26103,6 +26615,8 @@ impl ToJson for MessageTypingEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingConferResponse {
@@ -26196,6 +26710,8 @@ impl ToJson for MessagingConferResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingConferWithUserRequest {
@@ -26250,6 +26766,8 @@ impl ToJson for MessagingConferWithUserRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingIntegration {
@@ -26453,6 +26971,8 @@ impl ToJson for MessagingIntegration {
 /// Values of [`MessagingIntegration::status`](struct@MessagingIntegration) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessagingIntegrationStatus {
@@ -26524,6 +27044,8 @@ impl ToJson for MessagingIntegrationStatus {
 /// Values of [`MessagingIntegration::messenger_type`](struct@MessagingIntegration) (JSON `messengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessagingIntegrationMessengerType {
@@ -26599,6 +27121,8 @@ impl ToJson for MessagingIntegrationMessengerType {
 /// Values of [`MessagingIntegration::open_extension_type`](struct@MessagingIntegration) (JSON `openExtensionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessagingIntegrationOpenExtensionType {
@@ -26651,6 +27175,8 @@ impl ToJson for MessagingIntegrationOpenExtensionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingIntegrationEntityListing {
@@ -26782,6 +27308,8 @@ impl ToJson for MessagingIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingSettingPatchRequest {
@@ -26878,6 +27406,8 @@ impl ToJson for MessagingSettingPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingSettingReference {
@@ -27034,6 +27564,8 @@ impl ToJson for MessagingSettingReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessagingSettingRequestReference {
@@ -27091,6 +27623,8 @@ impl ToJson for MessagingSettingRequestReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataAttribute {
@@ -27143,6 +27677,8 @@ impl ToJson for MetadataAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAppleAuthorizationResponse {
@@ -27208,6 +27744,8 @@ impl ToJson for OAuthAppleAuthorizationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAppleAuthorizationResponseError {
@@ -27289,6 +27827,8 @@ impl ToJson for OAuthAppleAuthorizationResponseError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OnDemandConversationSummaryRequest {
@@ -27341,6 +27881,8 @@ impl ToJson for OnDemandConversationSummaryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OnDemandSummaryAcceptedResponse {
@@ -27416,6 +27958,8 @@ impl ToJson for OnDemandSummaryAcceptedResponse {
 /// Values of [`OnDemandSummaryAcceptedResponse::status`](struct@OnDemandSummaryAcceptedResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OnDemandSummaryAcceptedResponseStatus {
@@ -27480,6 +28024,8 @@ impl ToJson for OnDemandSummaryAcceptedResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenContentAttachment {
@@ -27617,6 +28163,8 @@ impl ToJson for OpenContentAttachment {
 /// Values of [`OpenContentAttachment::media_type`](struct@OpenContentAttachment) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenContentAttachmentMediaType {
@@ -27677,6 +28225,8 @@ impl ToJson for OpenContentAttachmentMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenContentThumbnail {
@@ -27765,6 +28315,8 @@ impl ToJson for OpenContentThumbnail {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenEvent {
@@ -27821,6 +28373,8 @@ impl ToJson for OpenEvent {
 /// Values of [`OpenEvent::event_type`](struct@OpenEvent) (JSON `eventType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenEventEventType {
@@ -27865,6 +28419,8 @@ impl ToJson for OpenEventEventType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenEventNormalizedMessage {
@@ -27953,6 +28509,8 @@ impl ToJson for OpenEventNormalizedMessage {
 /// Values of [`OpenEventNormalizedMessage::r#type`](struct@OpenEventNormalizedMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenEventNormalizedMessageType {
@@ -27997,6 +28555,8 @@ impl ToJson for OpenEventNormalizedMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundMessageContent {
@@ -28052,6 +28612,8 @@ impl ToJson for OpenInboundMessageContent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundMessageMessagingChannel {
@@ -28144,6 +28706,8 @@ impl ToJson for OpenInboundMessageMessagingChannel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundMessagingChannel {
@@ -28214,6 +28778,8 @@ impl ToJson for OpenInboundMessagingChannel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundMessagingReceiptChannel {
@@ -28284,6 +28850,8 @@ impl ToJson for OpenInboundMessagingReceiptChannel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundNormalizedEvent {
@@ -28351,6 +28919,8 @@ impl ToJson for OpenInboundNormalizedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundNormalizedMessage {
@@ -28438,6 +29008,8 @@ impl ToJson for OpenInboundNormalizedMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundNormalizedReceipt {
@@ -28539,6 +29111,8 @@ impl ToJson for OpenInboundNormalizedReceipt {
 /// Values of [`OpenInboundNormalizedReceipt::status`](struct@OpenInboundNormalizedReceipt) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenInboundNormalizedReceiptStatus {
@@ -28599,6 +29173,8 @@ impl ToJson for OpenInboundNormalizedReceiptStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundStructuredResponseMessage {
@@ -28679,6 +29255,8 @@ impl ToJson for OpenInboundStructuredResponseMessage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenInboundStructuredResponseNormalizedMessageContent {
@@ -28746,6 +29324,8 @@ impl ToJson for OpenInboundStructuredResponseNormalizedMessageContent {
 /// Values of [`OpenInboundStructuredResponseNormalizedMessageContent::content_type`](struct@OpenInboundStructuredResponseNormalizedMessageContent) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenInboundStructuredResponseNormalizedMessageContentContentType {
@@ -28790,6 +29370,8 @@ impl ToJson for OpenInboundStructuredResponseNormalizedMessageContentContentType
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenIntegration {
@@ -29015,6 +29597,8 @@ impl ToJson for OpenIntegration {
 /// Values of [`OpenIntegration::create_status`](struct@OpenIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenIntegrationCreateStatus {
@@ -29067,6 +29651,8 @@ impl ToJson for OpenIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenIntegrationEntityListing {
@@ -29198,6 +29784,8 @@ impl ToJson for OpenIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenIntegrationRequest {
@@ -29333,6 +29921,8 @@ impl ToJson for OpenIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenIntegrationUpdateRequest {
@@ -29464,6 +30054,8 @@ impl ToJson for OpenIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessageContent {
@@ -29531,6 +30123,8 @@ impl ToJson for OpenMessageContent {
 /// Values of [`OpenMessageContent::content_type`](struct@OpenMessageContent) (JSON `contentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessageContentContentType {
@@ -29575,6 +30169,8 @@ impl ToJson for OpenMessageContentContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessageEvent {
@@ -29642,6 +30238,8 @@ impl ToJson for OpenMessageEvent {
 /// Values of [`OpenMessageEvent::event_type`](struct@OpenMessageEvent) (JSON `eventType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessageEventEventType {
@@ -29686,6 +30284,8 @@ impl ToJson for OpenMessageEventEventType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessageNormalizedMessage {
@@ -29807,6 +30407,8 @@ impl ToJson for OpenMessageNormalizedMessage {
 /// Values of [`OpenMessageNormalizedMessage::r#type`](struct@OpenMessageNormalizedMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessageNormalizedMessageType {
@@ -29851,6 +30453,8 @@ impl ToJson for OpenMessageNormalizedMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessagingChannel {
@@ -29988,6 +30592,8 @@ impl ToJson for OpenMessagingChannel {
 /// Values of [`OpenMessagingChannel::platform`](struct@OpenMessagingChannel) (JSON `platform`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessagingChannelPlatform {
@@ -30031,6 +30637,8 @@ impl ToJson for OpenMessagingChannelPlatform {
 /// Values of [`OpenMessagingChannel::r#type`](struct@OpenMessagingChannel) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessagingChannelType {
@@ -30075,6 +30683,8 @@ impl ToJson for OpenMessagingChannelType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessagingFromRecipient {
@@ -30199,6 +30809,8 @@ impl ToJson for OpenMessagingFromRecipient {
 /// Values of [`OpenMessagingFromRecipient::id_type`](struct@OpenMessagingFromRecipient) (JSON `idType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessagingFromRecipientIdType {
@@ -30251,6 +30863,8 @@ impl ToJson for OpenMessagingFromRecipientIdType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessagingIdentityResolutionConfig {
@@ -30338,6 +30952,8 @@ impl ToJson for OpenMessagingIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenMessagingToRecipient {
@@ -30460,6 +31076,8 @@ impl ToJson for OpenMessagingToRecipient {
 /// Values of [`OpenMessagingToRecipient::id_type`](struct@OpenMessagingToRecipient) (JSON `idType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenMessagingToRecipientIdType {
@@ -30512,6 +31130,8 @@ impl ToJson for OpenMessagingToRecipientIdType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenNormalizedMessage {
@@ -30666,6 +31286,8 @@ impl ToJson for OpenNormalizedMessage {
 /// Values of [`OpenNormalizedMessage::r#type`](struct@OpenNormalizedMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenNormalizedMessageType {
@@ -30713,6 +31335,8 @@ impl ToJson for OpenNormalizedMessageType {
 /// Values of [`OpenNormalizedMessage::status`](struct@OpenNormalizedMessage) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenNormalizedMessageStatus {
@@ -30776,6 +31400,8 @@ impl ToJson for OpenNormalizedMessageStatus {
 /// Values of [`OpenNormalizedMessage::direction`](struct@OpenNormalizedMessage) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenNormalizedMessageDirection {
@@ -30824,6 +31450,8 @@ impl ToJson for OpenNormalizedMessageDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenReceiptNormalizedMessage {
@@ -30951,6 +31579,8 @@ impl ToJson for OpenReceiptNormalizedMessage {
 /// Values of [`OpenReceiptNormalizedMessage::r#type`](struct@OpenReceiptNormalizedMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenReceiptNormalizedMessageType {
@@ -30994,6 +31624,8 @@ impl ToJson for OpenReceiptNormalizedMessageType {
 /// Values of [`OpenReceiptNormalizedMessage::status`](struct@OpenReceiptNormalizedMessage) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenReceiptNormalizedMessageStatus {
@@ -31053,6 +31685,8 @@ impl ToJson for OpenReceiptNormalizedMessageStatus {
 /// Values of [`OpenReceiptNormalizedMessage::direction`](struct@OpenReceiptNormalizedMessage) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenReceiptNormalizedMessageDirection {
@@ -31101,6 +31735,8 @@ impl ToJson for OpenReceiptNormalizedMessageDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenStructuredResponseNormalizedMessage {
@@ -31211,6 +31847,8 @@ impl ToJson for OpenStructuredResponseNormalizedMessage {
 /// Values of [`OpenStructuredResponseNormalizedMessage::r#type`](struct@OpenStructuredResponseNormalizedMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenStructuredResponseNormalizedMessageType {
@@ -31254,6 +31892,8 @@ impl ToJson for OpenStructuredResponseNormalizedMessageType {
 /// Values of [`OpenStructuredResponseNormalizedMessage::direction`](struct@OpenStructuredResponseNormalizedMessage) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpenStructuredResponseNormalizedMessageDirection {
@@ -31298,6 +31938,8 @@ impl ToJson for OpenStructuredResponseNormalizedMessageDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParkingStateRequest {
@@ -31362,6 +32004,8 @@ impl ToJson for ParkingStateRequest {
 /// Values of [`ParkingStateRequest::state`](struct@ParkingStateRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParkingStateRequestState {
@@ -31450,6 +32094,8 @@ impl ToJson for ParkingStateRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParticipantAttributes {
@@ -31502,6 +32148,8 @@ impl ToJson for ParticipantAttributes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParticipantInfo {
@@ -31568,6 +32216,8 @@ impl ToJson for ParticipantInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCallbackRequest {
@@ -31703,6 +32353,8 @@ impl ToJson for PatchCallbackRequest {
 /// Values of [`PatchCallbackRequest::customer_first_callback_delivery_mode`](struct@PatchCallbackRequest) (JSON `customerFirstCallbackDeliveryMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchCallbackRequestCustomerFirstCallbackDeliveryMode {
@@ -31755,6 +32407,8 @@ impl ToJson for PatchCallbackRequestCustomerFirstCallbackDeliveryMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCallbackResponse {
@@ -31822,6 +32476,8 @@ impl ToJson for PatchCallbackResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutingData {
@@ -31967,6 +32623,8 @@ impl ToJson for RoutingData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecureSession {
@@ -32091,6 +32749,8 @@ impl ToJson for SecureSession {
 /// Values of [`SecureSession::state`](struct@SecureSession) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SecureSessionState {
@@ -32143,6 +32803,8 @@ impl ToJson for SecureSessionState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecureSessionEntityListing {
@@ -32193,6 +32855,8 @@ impl ToJson for SecureSessionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendAgentlessOutboundMessageRequest {
@@ -32314,6 +32978,8 @@ impl ToJson for SendAgentlessOutboundMessageRequest {
 /// Values of [`SendAgentlessOutboundMessageRequest::to_address_messenger_type`](struct@SendAgentlessOutboundMessageRequest) (JSON `toAddressMessengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SendAgentlessOutboundMessageRequestToAddressMessengerType {
@@ -32374,6 +33040,8 @@ impl ToJson for SendAgentlessOutboundMessageRequestToAddressMessengerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendAgentlessOutboundMessageResponse {
@@ -32524,6 +33192,8 @@ impl ToJson for SendAgentlessOutboundMessageResponse {
 /// Values of [`SendAgentlessOutboundMessageResponse::messenger_type`](struct@SendAgentlessOutboundMessageResponse) (JSON `messengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SendAgentlessOutboundMessageResponseMessengerType {
@@ -32584,6 +33254,8 @@ impl ToJson for SendAgentlessOutboundMessageResponseMessengerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendMessagingTemplateRequest {
@@ -32694,6 +33366,8 @@ impl ToJson for SendMessagingTemplateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetRecordingState {
@@ -32745,6 +33419,8 @@ impl ToJson for SetRecordingState {
 /// Values of [`SetRecordingState::recording_state`](struct@SetRecordingState) (JSON `recordingState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetRecordingStateRecordingState {
@@ -32797,6 +33473,8 @@ impl ToJson for SetRecordingStateRecordingState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetUuiDataRequest {
@@ -32849,6 +33527,8 @@ impl ToJson for SetUuiDataRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Settings {
@@ -32956,6 +33636,8 @@ impl ToJson for Settings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnippetRecordingRequest {
@@ -33018,6 +33700,8 @@ impl ToJson for SnippetRecordingRequest {
 /// Values of [`SnippetRecordingRequest::r#type`](struct@SnippetRecordingRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SnippetRecordingRequestType {
@@ -33066,6 +33750,8 @@ impl ToJson for SnippetRecordingRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocialMediaMessageData {
@@ -33262,6 +33948,8 @@ impl ToJson for SocialMediaMessageData {
 /// Values of [`SocialMediaMessageData::direction`](struct@SocialMediaMessageData) (JSON `direction`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaMessageDataDirection {
@@ -33309,6 +33997,8 @@ impl ToJson for SocialMediaMessageDataDirection {
 /// Values of [`SocialMediaMessageData::messenger_type`](struct@SocialMediaMessageData) (JSON `messengerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaMessageDataMessengerType {
@@ -33384,6 +34074,8 @@ impl ToJson for SocialMediaMessageDataMessengerType {
 /// Values of [`SocialMediaMessageData::status`](struct@SocialMediaMessageData) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SocialMediaMessageDataStatus {
@@ -33460,6 +34152,8 @@ impl ToJson for SocialMediaMessageDataStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Suggestion {
@@ -33690,6 +34384,8 @@ impl ToJson for Suggestion {
 /// Values of [`Suggestion::r#type`](struct@Suggestion) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionType {
@@ -33761,6 +34457,8 @@ impl ToJson for SuggestionType {
 /// Values of [`Suggestion::trigger_type`](struct@Suggestion) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionTriggerType {
@@ -33824,6 +34522,8 @@ impl ToJson for SuggestionTriggerType {
 /// Values of [`Suggestion::state`](struct@Suggestion) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionState {
@@ -33884,6 +34584,8 @@ impl ToJson for SuggestionState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionCannedResponse {
@@ -33950,6 +34652,8 @@ impl ToJson for SuggestionCannedResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionContext {
@@ -34092,6 +34796,8 @@ impl ToJson for SuggestionContext {
 /// Values of [`SuggestionContext::media_type`](struct@SuggestionContext) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionContextMediaType {
@@ -34143,6 +34849,8 @@ impl ToJson for SuggestionContextMediaType {
 /// Values of [`SuggestionContext::participant_type`](struct@SuggestionContext) (JSON `participantType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionContextParticipantType {
@@ -34195,6 +34903,8 @@ impl ToJson for SuggestionContextParticipantType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionEngagement {
@@ -34259,6 +34969,8 @@ impl ToJson for SuggestionEngagement {
 /// Values of [`SuggestionEngagement::engagement_type`](struct@SuggestionEngagement) (JSON `engagementType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionEngagementEngagementType {
@@ -34315,6 +35027,8 @@ impl ToJson for SuggestionEngagementEngagementType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionFeedback {
@@ -34371,6 +35085,8 @@ impl ToJson for SuggestionFeedback {
 /// Values of [`SuggestionFeedback::rating`](struct@SuggestionFeedback) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SuggestionFeedbackRating {
@@ -34419,6 +35135,8 @@ impl ToJson for SuggestionFeedbackRating {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionKnowledgeAnswer {
@@ -34496,6 +35214,8 @@ impl ToJson for SuggestionKnowledgeAnswer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionKnowledgeArticle {
@@ -34606,6 +35326,8 @@ impl ToJson for SuggestionKnowledgeArticle {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionKnowledgeSearch {
@@ -34738,6 +35460,8 @@ impl ToJson for SuggestionKnowledgeSearch {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionListing {
@@ -34815,6 +35539,8 @@ impl ToJson for SuggestionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionPatchRequest {
@@ -34867,6 +35593,8 @@ impl ToJson for SuggestionPatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SuggestionScript {
@@ -34944,6 +35672,8 @@ impl ToJson for SuggestionScript {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateParameter {
@@ -35010,6 +35740,8 @@ impl ToJson for TemplateParameter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextMessageListing {
@@ -35060,6 +35792,8 @@ impl ToJson for TextMessageListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThirdPartySuggestion {
@@ -35137,6 +35871,8 @@ impl ToJson for ThirdPartySuggestion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThirdPartySuggestionSource {
@@ -35203,6 +35939,8 @@ impl ToJson for ThirdPartySuggestionSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferRequest {
@@ -35320,6 +36058,8 @@ impl ToJson for TransferRequest {
 /// Values of [`TransferRequest::transfer_type`](struct@TransferRequest) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferRequestTransferType {
@@ -35368,6 +36108,8 @@ impl ToJson for TransferRequestTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToAddressRequest {
@@ -35441,6 +36183,8 @@ impl ToJson for TransferToAddressRequest {
 /// Values of [`TransferToAddressRequest::transfer_type`](struct@TransferToAddressRequest) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferToAddressRequestTransferType {
@@ -35489,6 +36233,8 @@ impl ToJson for TransferToAddressRequestTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToAgentRequest {
@@ -35595,6 +36341,8 @@ impl ToJson for TransferToAgentRequest {
 /// Values of [`TransferToAgentRequest::transfer_type`](struct@TransferToAgentRequest) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferToAgentRequestTransferType {
@@ -35643,6 +36391,8 @@ impl ToJson for TransferToAgentRequestTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToExternalContactRequest {
@@ -35731,6 +36481,8 @@ impl ToJson for TransferToExternalContactRequest {
 /// Values of [`TransferToExternalContactRequest::transfer_type`](struct@TransferToExternalContactRequest) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferToExternalContactRequestTransferType {
@@ -35778,6 +36530,8 @@ impl ToJson for TransferToExternalContactRequestTransferType {
 /// Values of [`TransferToExternalContactRequest::phone_type`](struct@TransferToExternalContactRequest) (JSON `phoneType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferToExternalContactRequestPhoneType {
@@ -35834,6 +36588,8 @@ impl ToJson for TransferToExternalContactRequestPhoneType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToExternalRequest {
@@ -35907,6 +36663,8 @@ impl ToJson for TransferToExternalRequest {
 /// Values of [`TransferToExternalRequest::transfer_type`](struct@TransferToExternalRequest) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferToExternalRequestTransferType {
@@ -35955,6 +36713,8 @@ impl ToJson for TransferToExternalRequestTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransferToQueueRequest {
@@ -36039,6 +36799,8 @@ impl ToJson for TransferToQueueRequest {
 /// Values of [`TransferToQueueRequest::transfer_type`](struct@TransferToQueueRequest) (JSON `transferType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferToQueueRequestTransferType {
@@ -36087,6 +36849,8 @@ impl ToJson for TransferToQueueRequestTransferType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterIdentityResolutionConfig {
@@ -36163,6 +36927,8 @@ impl ToJson for TwitterIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterIntegration {
@@ -36364,6 +37130,8 @@ impl ToJson for TwitterIntegration {
 /// Values of [`TwitterIntegration::create_status`](struct@TwitterIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TwitterIntegrationCreateStatus {
@@ -36416,6 +37184,8 @@ impl ToJson for TwitterIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterIntegrationEntityListing {
@@ -36547,6 +37317,8 @@ impl ToJson for TwitterIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterIntegrationRequest {
@@ -36697,6 +37469,8 @@ impl ToJson for TwitterIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterIntegrationUpdateRequest {
@@ -36826,6 +37600,8 @@ impl ToJson for TwitterIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterOAuthSettings {
@@ -36889,6 +37665,8 @@ impl ToJson for TwitterOAuthSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TwitterSignupOAuthSettings {
@@ -36963,6 +37741,8 @@ impl ToJson for TwitterSignupOAuthSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConferenceRequest {
@@ -37015,6 +37795,8 @@ impl ToJson for UpdateConferenceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadAttachmentRequest {
@@ -37104,6 +37886,8 @@ impl ToJson for UploadAttachmentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadAttachmentResponse {
@@ -37200,6 +37984,8 @@ impl ToJson for UploadAttachmentResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadMediaRequest {
@@ -37278,6 +38064,8 @@ impl ToJson for UploadMediaRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VideoConferenceDetails {
@@ -37352,6 +38140,8 @@ impl ToJson for VideoConferenceDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppAvailablePhoneNumberDetails {
@@ -37433,6 +38223,8 @@ impl ToJson for WhatsAppAvailablePhoneNumberDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppAvailablePhoneNumberDetailsListing {
@@ -37486,6 +38278,8 @@ impl ToJson for WhatsAppAvailablePhoneNumberDetailsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppEmbeddedSignupIntegrationActivationRequest {
@@ -37584,6 +38378,8 @@ impl ToJson for WhatsAppEmbeddedSignupIntegrationActivationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppEmbeddedSignupIntegrationRequest {
@@ -37691,6 +38487,8 @@ impl ToJson for WhatsAppEmbeddedSignupIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppIdentityResolutionConfig {
@@ -37767,6 +38565,8 @@ impl ToJson for WhatsAppIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppIntegration {
@@ -38025,6 +38825,8 @@ impl ToJson for WhatsAppIntegration {
 /// Values of [`WhatsAppIntegration::status`](struct@WhatsAppIntegration) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WhatsAppIntegrationStatus {
@@ -38096,6 +38898,8 @@ impl ToJson for WhatsAppIntegrationStatus {
 /// Values of [`WhatsAppIntegration::activation_status_code`](struct@WhatsAppIntegration) (JSON `activationStatusCode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WhatsAppIntegrationActivationStatusCode {
@@ -38159,6 +38963,8 @@ impl ToJson for WhatsAppIntegrationActivationStatusCode {
 /// Values of [`WhatsAppIntegration::create_status`](struct@WhatsAppIntegration) (JSON `createStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WhatsAppIntegrationCreateStatus {
@@ -38211,6 +39017,8 @@ impl ToJson for WhatsAppIntegrationCreateStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppIntegrationEntityListing {
@@ -38342,6 +39150,8 @@ impl ToJson for WhatsAppIntegrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppIntegrationRequest {
@@ -38466,6 +39276,8 @@ impl ToJson for WhatsAppIntegrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsAppIntegrationUpdateRequest {
@@ -38562,6 +39374,8 @@ impl ToJson for WhatsAppIntegrationUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `conversations` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WrapupInput {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllTimePoints {
@@ -94,6 +96,8 @@ impl ToJson for AllTimePoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignUsers {
@@ -161,6 +165,8 @@ impl ToJson for AssignUsers {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Assignment {
@@ -235,6 +241,8 @@ impl ToJson for Assignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentError {
@@ -301,6 +309,8 @@ impl ToJson for AssignmentError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignmentValidation {
@@ -386,6 +396,8 @@ impl ToJson for AssignmentValidation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttendanceStatus {
@@ -462,6 +474,8 @@ impl ToJson for AttendanceStatus {
 /// Values of [`AttendanceStatus::attendance_status_type`](struct@AttendanceStatus) (JSON `attendanceStatusType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttendanceStatusAttendanceStatusType {
@@ -521,6 +535,8 @@ impl ToJson for AttendanceStatusAttendanceStatusType {
 /// Values of [`AttendanceStatus::has_evaluation`](struct@AttendanceStatus) (JSON `hasEvaluation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AttendanceStatusHasEvaluation {
@@ -569,6 +585,8 @@ impl ToJson for AttendanceStatusHasEvaluation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttendanceStatusListing {
@@ -619,6 +637,8 @@ impl ToJson for AttendanceStatusListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestDisqualifiedAgents {
@@ -696,6 +716,8 @@ impl ToJson for ContestDisqualifiedAgents {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestMetricScore {
@@ -784,6 +806,8 @@ impl ToJson for ContestMetricScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestMetricScoreRanked {
@@ -883,6 +907,8 @@ impl ToJson for ContestMetricScoreRanked {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestMetrics {
@@ -986,6 +1012,8 @@ impl ToJson for ContestMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestPrizes {
@@ -1106,6 +1134,8 @@ impl ToJson for ContestPrizes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestProfile {
@@ -1183,6 +1213,8 @@ impl ToJson for ContestProfile {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestRequesingParticipantDailyInfo {
@@ -1249,6 +1281,8 @@ impl ToJson for ContestRequesingParticipantDailyInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScore {
@@ -1326,6 +1360,8 @@ impl ToJson for ContestScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoreRanked {
@@ -1425,6 +1461,8 @@ impl ToJson for ContestScoreRanked {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoresAgentTrend {
@@ -1513,6 +1551,8 @@ impl ToJson for ContestScoresAgentTrend {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoresAgentTrendList {
@@ -1574,6 +1614,8 @@ impl ToJson for ContestScoresAgentTrendList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoresAgents {
@@ -1662,6 +1704,8 @@ impl ToJson for ContestScoresAgents {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoresAgentsPagedList {
@@ -1759,6 +1803,8 @@ impl ToJson for ContestScoresAgentsPagedList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoresGroupTrend {
@@ -1836,6 +1882,8 @@ impl ToJson for ContestScoresGroupTrend {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestScoresGroupTrendList {
@@ -1886,6 +1934,8 @@ impl ToJson for ContestScoresGroupTrendList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestUserRank {
@@ -1974,6 +2024,8 @@ impl ToJson for ContestUserRank {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestWinners {
@@ -2051,6 +2103,8 @@ impl ToJson for ContestWinners {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestWinnersRequest {
@@ -2117,6 +2171,8 @@ impl ToJson for ContestWinnersRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestsCreateRequest {
@@ -2346,6 +2402,8 @@ impl ToJson for ContestsCreateRequest {
 /// Values of [`ContestsCreateRequest::winning_criteria`](struct@ContestsCreateRequest) (JSON `winningCriteria`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsCreateRequestWinningCriteria {
@@ -2393,6 +2451,8 @@ impl ToJson for ContestsCreateRequestWinningCriteria {
 /// Values of [`ContestsCreateRequest::anonymization`](struct@ContestsCreateRequest) (JSON `anonymization`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsCreateRequestAnonymization {
@@ -2445,6 +2505,8 @@ impl ToJson for ContestsCreateRequestAnonymization {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestsEssentials {
@@ -2663,6 +2725,8 @@ impl ToJson for ContestsEssentials {
 /// Values of [`ContestsEssentials::status`](struct@ContestsEssentials) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsEssentialsStatus {
@@ -2727,6 +2791,8 @@ impl ToJson for ContestsEssentialsStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestsFinalizeRequest {
@@ -2802,6 +2868,8 @@ impl ToJson for ContestsFinalizeRequest {
 /// Values of [`ContestsFinalizeRequest::status`](struct@ContestsFinalizeRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsFinalizeRequestStatus {
@@ -2850,6 +2918,8 @@ impl ToJson for ContestsFinalizeRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContestsResponse {
@@ -3185,6 +3255,8 @@ impl ToJson for ContestsResponse {
 /// Values of [`ContestsResponse::winning_criteria`](struct@ContestsResponse) (JSON `winningCriteria`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsResponseWinningCriteria {
@@ -3232,6 +3304,8 @@ impl ToJson for ContestsResponseWinningCriteria {
 /// Values of [`ContestsResponse::anonymization`](struct@ContestsResponse) (JSON `anonymization`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsResponseAnonymization {
@@ -3283,6 +3357,8 @@ impl ToJson for ContestsResponseAnonymization {
 /// Values of [`ContestsResponse::status`](struct@ContestsResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContestsResponseStatus {
@@ -3347,6 +3423,8 @@ impl ToJson for ContestsResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMetric {
@@ -3466,6 +3544,8 @@ impl ToJson for CreateMetric {
 /// Values of [`CreateMetric::time_display_unit`](struct@CreateMetric) (JSON `timeDisplayUnit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateMetricTimeDisplayUnit {
@@ -3522,6 +3602,8 @@ impl ToJson for CreateMetricTimeDisplayUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateObjective {
@@ -3686,6 +3768,8 @@ impl ToJson for CreateObjective {
 /// Values of [`CreateObjective::topic_ids_filter_type`](struct@CreateObjective) (JSON `topicIdsFilterType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateObjectiveTopicIdsFilterType {
@@ -3733,6 +3817,8 @@ impl ToJson for CreateObjectiveTopicIdsFilterType {
 /// Values of [`CreateObjective::initial_direction`](struct@CreateObjective) (JSON `initialDirection`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateObjectiveInitialDirection {
@@ -3781,6 +3867,8 @@ impl ToJson for CreateObjectiveInitialDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePerformanceProfile {
@@ -3955,6 +4043,8 @@ impl ToJson for CreatePerformanceProfile {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultObjective {
@@ -4108,6 +4198,8 @@ impl ToJson for DefaultObjective {
 /// Values of [`DefaultObjective::topic_ids_filter_type`](struct@DefaultObjective) (JSON `topicIdsFilterType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DefaultObjectiveTopicIdsFilterType {
@@ -4155,6 +4247,8 @@ impl ToJson for DefaultObjectiveTopicIdsFilterType {
 /// Values of [`DefaultObjective::initial_direction`](struct@DefaultObjective) (JSON `initialDirection`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DefaultObjectiveInitialDirection {
@@ -4203,6 +4297,8 @@ impl ToJson for DefaultObjectiveInitialDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDataItem {
@@ -4329,6 +4425,8 @@ impl ToJson for ExternalMetricDataItem {
 /// Values of [`ExternalMetricDataItem::r#type`](struct@ExternalMetricDataItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDataItemType {
@@ -4377,6 +4475,8 @@ impl ToJson for ExternalMetricDataItemType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDataProcessedItem {
@@ -4525,6 +4625,8 @@ impl ToJson for ExternalMetricDataProcessedItem {
 /// Values of [`ExternalMetricDataProcessedItem::r#type`](struct@ExternalMetricDataProcessedItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDataProcessedItemType {
@@ -4573,6 +4675,8 @@ impl ToJson for ExternalMetricDataProcessedItemType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDataUnprocessedItem {
@@ -4721,6 +4825,8 @@ impl ToJson for ExternalMetricDataUnprocessedItem {
 /// Values of [`ExternalMetricDataUnprocessedItem::r#type`](struct@ExternalMetricDataUnprocessedItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDataUnprocessedItemType {
@@ -4769,6 +4875,8 @@ impl ToJson for ExternalMetricDataUnprocessedItemType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDataWriteRequest {
@@ -4823,6 +4931,8 @@ impl ToJson for ExternalMetricDataWriteRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDataWriteResponse {
@@ -4886,6 +4996,8 @@ impl ToJson for ExternalMetricDataWriteResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDefinition {
@@ -5050,6 +5162,8 @@ impl ToJson for ExternalMetricDefinition {
 /// Values of [`ExternalMetricDefinition::unit`](struct@ExternalMetricDefinition) (JSON `unit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDefinitionUnit {
@@ -5105,6 +5219,8 @@ impl ToJson for ExternalMetricDefinitionUnit {
 /// Values of [`ExternalMetricDefinition::default_objective_type`](struct@ExternalMetricDefinition) (JSON `defaultObjectiveType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDefinitionDefaultObjectiveType {
@@ -5157,6 +5273,8 @@ impl ToJson for ExternalMetricDefinitionDefaultObjectiveType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDefinitionCreateRequest {
@@ -5273,6 +5391,8 @@ impl ToJson for ExternalMetricDefinitionCreateRequest {
 /// Values of [`ExternalMetricDefinitionCreateRequest::unit`](struct@ExternalMetricDefinitionCreateRequest) (JSON `unit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDefinitionCreateRequestUnit {
@@ -5328,6 +5448,8 @@ impl ToJson for ExternalMetricDefinitionCreateRequestUnit {
 /// Values of [`ExternalMetricDefinitionCreateRequest::default_objective_type`](struct@ExternalMetricDefinitionCreateRequest) (JSON `defaultObjectiveType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDefinitionCreateRequestDefaultObjectiveType {
@@ -5380,6 +5502,8 @@ impl ToJson for ExternalMetricDefinitionCreateRequestDefaultObjectiveType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDefinitionListing {
@@ -5511,6 +5635,8 @@ impl ToJson for ExternalMetricDefinitionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalMetricDefinitionUpdateRequest {
@@ -5595,6 +5721,8 @@ impl ToJson for ExternalMetricDefinitionUpdateRequest {
 /// Values of [`ExternalMetricDefinitionUpdateRequest::default_objective_type`](struct@ExternalMetricDefinitionUpdateRequest) (JSON `defaultObjectiveType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalMetricDefinitionUpdateRequestDefaultObjectiveType {
@@ -5647,6 +5775,8 @@ impl ToJson for ExternalMetricDefinitionUpdateRequestDefaultObjectiveType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GamificationStatus {
@@ -5732,6 +5862,8 @@ impl ToJson for GamificationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContestsEssentialsListing {
@@ -5863,6 +5995,8 @@ impl ToJson for GetContestsEssentialsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricDefinitionsResponse {
@@ -5931,6 +6065,8 @@ impl ToJson for GetMetricDefinitionsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricResponse {
@@ -5999,6 +6135,8 @@ impl ToJson for GetMetricResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricsResponse {
@@ -6067,6 +6205,8 @@ impl ToJson for GetMetricsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProfilesResponse {
@@ -6135,6 +6275,8 @@ impl ToJson for GetProfilesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTemplatesResponse {
@@ -6203,6 +6345,8 @@ impl ToJson for GetTemplatesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsAgentItem {
@@ -6289,6 +6433,8 @@ impl ToJson for InsightsAgentItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsAgents {
@@ -6395,6 +6541,8 @@ impl ToJson for InsightsAgents {
 /// Values of [`InsightsAgents::granularity`](struct@InsightsAgents) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsAgentsGranularity {
@@ -6447,6 +6595,8 @@ impl ToJson for InsightsAgentsGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsDetails {
@@ -6575,6 +6725,8 @@ impl ToJson for InsightsDetails {
 /// Values of [`InsightsDetails::granularity`](struct@InsightsDetails) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsDetailsGranularity {
@@ -6627,6 +6779,8 @@ impl ToJson for InsightsDetailsGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsDetailsMetricItem {
@@ -6726,6 +6880,8 @@ impl ToJson for InsightsDetailsMetricItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsDetailsMetricPeriodPoints {
@@ -6847,6 +7003,8 @@ impl ToJson for InsightsDetailsMetricPeriodPoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsDetailsOverallItem {
@@ -6924,6 +7082,8 @@ impl ToJson for InsightsDetailsOverallItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsDetailsOverallPeriodPoints {
@@ -7034,6 +7194,8 @@ impl ToJson for InsightsDetailsOverallPeriodPoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsRankings {
@@ -7151,6 +7313,8 @@ impl ToJson for InsightsRankings {
 /// Values of [`InsightsRankings::granularity`](struct@InsightsRankings) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsRankingsGranularity {
@@ -7203,6 +7367,8 @@ impl ToJson for InsightsRankingsGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSummary {
@@ -7343,6 +7509,8 @@ impl ToJson for InsightsSummary {
 /// Values of [`InsightsSummary::granularity`](struct@InsightsSummary) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsSummaryGranularity {
@@ -7395,6 +7563,8 @@ impl ToJson for InsightsSummaryGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSummaryMetricItem {
@@ -7494,6 +7664,8 @@ impl ToJson for InsightsSummaryMetricItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSummaryMetricPeriodPoints {
@@ -7593,6 +7765,8 @@ impl ToJson for InsightsSummaryMetricPeriodPoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSummaryOverallItem {
@@ -7670,6 +7844,8 @@ impl ToJson for InsightsSummaryOverallItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSummaryOverallPeriodPoints {
@@ -7758,6 +7934,8 @@ impl ToJson for InsightsSummaryOverallPeriodPoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSummaryUserItem {
@@ -7846,6 +8024,8 @@ impl ToJson for InsightsSummaryUserItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsTrend {
@@ -7963,6 +8143,8 @@ impl ToJson for InsightsTrend {
 /// Values of [`InsightsTrend::granularity`](struct@InsightsTrend) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightsTrendGranularity {
@@ -8015,6 +8197,8 @@ impl ToJson for InsightsTrendGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsTrendMetricItem {
@@ -8081,6 +8265,8 @@ impl ToJson for InsightsTrendMetricItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsTrendTotalItem {
@@ -8136,6 +8322,8 @@ impl ToJson for InsightsTrendTotalItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsTrends {
@@ -8202,6 +8390,8 @@ impl ToJson for InsightsTrends {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvalidAssignment {
@@ -8268,6 +8458,8 @@ impl ToJson for InvalidAssignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Leaderboard {
@@ -8386,6 +8578,8 @@ impl ToJson for Leaderboard {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LeaderboardItem {
@@ -8466,6 +8660,8 @@ impl ToJson for LeaderboardItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Member {
@@ -8534,6 +8730,8 @@ impl ToJson for Member {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemberListing {
@@ -8584,6 +8782,8 @@ impl ToJson for MemberListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Metric {
@@ -8775,6 +8975,8 @@ impl ToJson for Metric {
 /// Values of [`Metric::time_display_unit`](struct@Metric) (JSON `timeDisplayUnit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricTimeDisplayUnit {
@@ -8831,6 +9033,8 @@ impl ToJson for MetricTimeDisplayUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricDefinition {
@@ -9004,6 +9208,8 @@ impl ToJson for MetricDefinition {
 /// Values of [`MetricDefinition::unit_type`](struct@MetricDefinition) (JSON `unitType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricDefinitionUnitType {
@@ -9072,6 +9278,8 @@ impl ToJson for MetricDefinitionUnitType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricValueTrendAverage {
@@ -9212,6 +9420,8 @@ impl ToJson for MetricValueTrendAverage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Metrics {
@@ -9462,6 +9672,8 @@ impl ToJson for Metrics {
 /// Values of [`Metrics::unit_type`](struct@Metrics) (JSON `unitType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricsUnitType {
@@ -9529,6 +9741,8 @@ impl ToJson for MetricsUnitType {
 /// Values of [`Metrics::time_display_unit`](struct@Metrics) (JSON `timeDisplayUnit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetricsTimeDisplayUnit {
@@ -9585,6 +9799,8 @@ impl ToJson for MetricsTimeDisplayUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Objective {
@@ -9749,6 +9965,8 @@ impl ToJson for Objective {
 /// Values of [`Objective::topic_ids_filter_type`](struct@Objective) (JSON `topicIdsFilterType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectiveTopicIdsFilterType {
@@ -9796,6 +10014,8 @@ impl ToJson for ObjectiveTopicIdsFilterType {
 /// Values of [`Objective::initial_direction`](struct@Objective) (JSON `initialDirection`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectiveInitialDirection {
@@ -9844,6 +10064,8 @@ impl ToJson for ObjectiveInitialDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectiveTemplate {
@@ -9928,6 +10150,8 @@ impl ToJson for ObjectiveTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectiveZone {
@@ -10058,6 +10282,8 @@ impl ToJson for ObjectiveZone {
 /// Values of [`ObjectiveZone::direction_type`](struct@ObjectiveZone) (JSON `directionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectiveZoneDirectionType {
@@ -10109,6 +10335,8 @@ impl ToJson for ObjectiveZoneDirectionType {
 /// Values of [`ObjectiveZone::zone_type`](struct@ObjectiveZone) (JSON `zoneType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ObjectiveZoneZoneType {
@@ -10165,6 +10393,8 @@ impl ToJson for ObjectiveZoneZoneType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OtherProfileAssignment {
@@ -10242,6 +10472,8 @@ impl ToJson for OtherProfileAssignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OverallBestPoints {
@@ -10316,6 +10548,8 @@ impl ToJson for OverallBestPoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OverallBestPointsItem {
@@ -10425,6 +10659,8 @@ impl ToJson for OverallBestPointsItem {
 /// Values of [`OverallBestPointsItem::granularity_type`](struct@OverallBestPointsItem) (JSON `granularityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OverallBestPointsItemGranularityType {
@@ -10477,6 +10713,8 @@ impl ToJson for OverallBestPointsItemGranularityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformanceProfile {
@@ -10651,6 +10889,8 @@ impl ToJson for PerformanceProfile {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrizeImages {
@@ -10703,6 +10943,8 @@ impl ToJson for PrizeImages {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProfileWithDateRange {
@@ -10811,6 +11053,8 @@ impl ToJson for ProfileWithDateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PunctualityEvent {
@@ -10985,6 +11229,8 @@ impl ToJson for PunctualityEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QualityEvaluationScoreItem {
@@ -11128,6 +11374,8 @@ impl ToJson for QualityEvaluationScoreItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReportingInterval {
@@ -11197,6 +11445,8 @@ impl ToJson for ReportingInterval {
 /// Values of [`ReportingInterval::interval_type`](struct@ReportingInterval) (JSON `intervalType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReportingIntervalIntervalType {
@@ -11249,6 +11499,8 @@ impl ToJson for ReportingIntervalIntervalType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SingleWorkdayAveragePoints {
@@ -11334,6 +11586,8 @@ impl ToJson for SingleWorkdayAveragePoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SingleWorkdayAverageValues {
@@ -11441,6 +11695,8 @@ impl ToJson for SingleWorkdayAverageValues {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetPerformanceProfile {
@@ -11495,6 +11751,8 @@ impl ToJson for TargetPerformanceProfile {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrendData {
@@ -11583,6 +11841,8 @@ impl ToJson for TrendData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserBestPoints {
@@ -11646,6 +11906,8 @@ impl ToJson for UserBestPoints {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserBestPointsItem {
@@ -11744,6 +12006,8 @@ impl ToJson for UserBestPointsItem {
 /// Values of [`UserBestPointsItem::granularity_type`](struct@UserBestPointsItem) (JSON `granularityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserBestPointsItemGranularityType {
@@ -11796,6 +12060,8 @@ impl ToJson for UserBestPointsItemGranularityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInsightsTrend {
@@ -11924,6 +12190,8 @@ impl ToJson for UserInsightsTrend {
 /// Values of [`UserInsightsTrend::granularity`](struct@UserInsightsTrend) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserInsightsTrendGranularity {
@@ -11976,6 +12244,8 @@ impl ToJson for UserInsightsTrendGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInsightsTrendMetricItem {
@@ -12042,6 +12312,8 @@ impl ToJson for UserInsightsTrendMetricItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInsightsTrendTotalItem {
@@ -12097,6 +12369,8 @@ impl ToJson for UserInsightsTrendTotalItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInsightsTrends {
@@ -12163,6 +12437,8 @@ impl ToJson for UserInsightsTrends {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserProfilesInDateRange {
@@ -12248,6 +12524,8 @@ impl ToJson for UserProfilesInDateRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserProfilesInDateRangeRequest {
@@ -12315,6 +12593,8 @@ impl ToJson for UserProfilesInDateRangeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserTrendData {
@@ -12425,6 +12705,8 @@ impl ToJson for UserTrendData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateAssignUsers {
@@ -12479,6 +12761,8 @@ impl ToJson for ValidateAssignUsers {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayMetric {
@@ -12611,6 +12895,8 @@ impl ToJson for WorkdayMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayMetricListing {
@@ -12661,6 +12947,8 @@ impl ToJson for WorkdayMetricListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayPeriod {
@@ -12727,6 +13015,8 @@ impl ToJson for WorkdayPeriod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayPointsTrend {
@@ -12833,6 +13123,8 @@ impl ToJson for WorkdayPointsTrend {
 /// Values of [`WorkdayPointsTrend::day_of_week`](struct@WorkdayPointsTrend) (JSON `dayOfWeek`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkdayPointsTrendDayOfWeek {
@@ -12901,6 +13193,8 @@ impl ToJson for WorkdayPointsTrendDayOfWeek {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayPointsTrendItem {
@@ -12967,6 +13261,8 @@ impl ToJson for WorkdayPointsTrendItem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayValuesMetricItem {
@@ -13068,6 +13364,8 @@ impl ToJson for WorkdayValuesMetricItem {
 /// Values of [`WorkdayValuesMetricItem::unit_type`](struct@WorkdayValuesMetricItem) (JSON `unitType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WorkdayValuesMetricItemUnitType {
@@ -13136,6 +13434,8 @@ impl ToJson for WorkdayValuesMetricItemUnitType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayValuesTrend {
@@ -13276,6 +13576,8 @@ impl ToJson for WorkdayValuesTrend {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `gamification` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkdayValuesTrendItem {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionEventActionMap {
@@ -112,6 +114,8 @@ impl ToJson for ActionEventActionMap {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionEventRequest {
@@ -235,6 +239,8 @@ impl ToJson for ActionEventRequest {
 /// Values of [`ActionEventRequest::action_state`](struct@ActionEventRequest) (JSON `actionState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionEventRequestActionState {
@@ -331,6 +337,8 @@ impl ToJson for ActionEventRequestActionState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMap {
@@ -597,6 +605,8 @@ impl ToJson for ActionMap {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapAction {
@@ -695,6 +705,8 @@ impl ToJson for ActionMapAction {
 /// Values of [`ActionMapAction::media_type`](struct@ActionMapAction) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionMapActionMediaType {
@@ -755,6 +767,8 @@ impl ToJson for ActionMapActionMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapActionTemplate {
@@ -821,6 +835,8 @@ impl ToJson for ActionMapActionTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapEstimateOutcomeCriteria {
@@ -922,6 +938,8 @@ impl ToJson for ActionMapEstimateOutcomeCriteria {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapEstimateRequest {
@@ -985,6 +1003,8 @@ impl ToJson for ActionMapEstimateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapEstimateResult {
@@ -1070,6 +1090,8 @@ impl ToJson for ActionMapEstimateResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapListing {
@@ -1201,6 +1223,8 @@ impl ToJson for ActionMapListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapScheduleGroup {
@@ -1258,6 +1282,8 @@ impl ToJson for ActionMapScheduleGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionMapScheduleGroups {
@@ -1326,6 +1352,8 @@ impl ToJson for ActionMapScheduleGroups {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionTarget {
@@ -1488,6 +1516,8 @@ impl ToJson for ActionTarget {
 /// Values of [`ActionTarget::state`](struct@ActionTarget) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionTargetState {
@@ -1540,6 +1570,8 @@ impl ToJson for ActionTargetState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionTargetListing {
@@ -1671,6 +1703,8 @@ impl ToJson for ActionTargetListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionTemplate {
@@ -1830,6 +1864,8 @@ impl ToJson for ActionTemplate {
 /// Values of [`ActionTemplate::media_type`](struct@ActionTemplate) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionTemplateMediaType {
@@ -1889,6 +1925,8 @@ impl ToJson for ActionTemplateMediaType {
 /// Values of [`ActionTemplate::state`](struct@ActionTemplate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActionTemplateState {
@@ -1941,6 +1979,8 @@ impl ToJson for ActionTemplateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionTemplateListing {
@@ -2072,6 +2112,8 @@ impl ToJson for ActionTemplateListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateExternalEventRequest {
@@ -2139,6 +2181,8 @@ impl ToJson for ActivateExternalEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateExternalEventResponse {
@@ -2234,6 +2278,8 @@ impl ToJson for ActivateExternalEventResponse {
 /// Values of [`ActivateExternalEventResponse::activation_status`](struct@ActivateExternalEventResponse) (JSON `activationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateExternalEventResponseActivationStatus {
@@ -2282,6 +2328,8 @@ impl ToJson for ActivateExternalEventResponseActivationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Activation {
@@ -2350,6 +2398,8 @@ impl ToJson for Activation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEvent {
@@ -2549,6 +2599,8 @@ impl ToJson for AppEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEventRequest {
@@ -2745,6 +2797,8 @@ impl ToJson for AppEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEventResponse {
@@ -3006,6 +3060,8 @@ impl ToJson for AppEventResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEventResponseSession {
@@ -3137,6 +3193,8 @@ impl ToJson for AppEventResponseSession {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ArchitectFlowFields {
@@ -3203,6 +3261,8 @@ impl ToJson for ArchitectFlowFields {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedValueField {
@@ -3272,6 +3332,8 @@ impl ToJson for AssociatedValueField {
 /// Values of [`AssociatedValueField::data_type`](struct@AssociatedValueField) (JSON `dataType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssociatedValueFieldDataType {
@@ -3320,6 +3382,8 @@ impl ToJson for AssociatedValueFieldDataType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallToAction {
@@ -3398,6 +3462,8 @@ impl ToJson for CallToAction {
 /// Values of [`CallToAction::target`](struct@CallToAction) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallToActionTarget {
@@ -3446,6 +3512,8 @@ impl ToJson for CallToActionTarget {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CloseButtonStyleProperties {
@@ -3512,6 +3580,8 @@ impl ToJson for CloseButtonStyleProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentOffer {
@@ -3658,6 +3728,8 @@ impl ToJson for ContentOffer {
 /// Values of [`ContentOffer::display_mode`](struct@ContentOffer) (JSON `displayMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentOfferDisplayMode {
@@ -3709,6 +3781,8 @@ impl ToJson for ContentOfferDisplayMode {
 /// Values of [`ContentOffer::layout_mode`](struct@ContentOffer) (JSON `layoutMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ContentOfferLayoutMode {
@@ -3773,6 +3847,8 @@ impl ToJson for ContentOfferLayoutMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentOfferStyleProperties {
@@ -3850,6 +3926,8 @@ impl ToJson for ContentOfferStyleProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentOfferStylingConfiguration {
@@ -3971,6 +4049,8 @@ impl ToJson for ContentOfferStylingConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContentPositionProperties {
@@ -4059,6 +4139,8 @@ impl ToJson for ContentPositionProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Context {
@@ -4116,6 +4198,8 @@ impl ToJson for Context {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContextPattern {
@@ -4173,6 +4257,8 @@ impl ToJson for ContextPattern {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExternalEventsConfigurationRequest {
@@ -4279,6 +4365,8 @@ impl ToJson for CreateExternalEventsConfigurationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Criteria {
@@ -4374,6 +4462,8 @@ impl ToJson for Criteria {
 /// Values of [`Criteria::operator`](struct@Criteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CriteriaOperator {
@@ -4462,6 +4552,8 @@ impl ToJson for CriteriaOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CtaButtonStyleProperties {
@@ -4560,6 +4652,8 @@ impl ToJson for CtaButtonStyleProperties {
 /// Values of [`CtaButtonStyleProperties::text_align`](struct@CtaButtonStyleProperties) (JSON `textAlign`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CtaButtonStylePropertiesTextAlign {
@@ -4612,6 +4706,8 @@ impl ToJson for CtaButtonStylePropertiesTextAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataRange {
@@ -4675,6 +4771,8 @@ impl ToJson for DataRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeploymentPing {
@@ -4738,6 +4836,8 @@ impl ToJson for DeploymentPing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeploymentWebAction {
@@ -4901,6 +5001,8 @@ impl ToJson for DeploymentWebAction {
 /// Values of [`DeploymentWebAction::media_type`](struct@DeploymentWebAction) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeploymentWebActionMediaType {
@@ -4961,6 +5063,8 @@ impl ToJson for DeploymentWebActionMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EntityTypeCriteria {
@@ -5069,6 +5173,8 @@ impl ToJson for EntityTypeCriteria {
 /// Values of [`EntityTypeCriteria::operator`](struct@EntityTypeCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EntityTypeCriteriaOperator {
@@ -5156,6 +5262,8 @@ impl ToJson for EntityTypeCriteriaOperator {
 /// Values of [`EntityTypeCriteria::entity_type`](struct@EntityTypeCriteria) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EntityTypeCriteriaEntityType {
@@ -5200,6 +5308,8 @@ impl ToJson for EntityTypeCriteriaEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EstimateJobAsyncResponse {
@@ -5263,6 +5373,8 @@ impl ToJson for EstimateJobAsyncResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Event {
@@ -5449,6 +5561,8 @@ impl ToJson for Event {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventAction {
@@ -5557,6 +5671,8 @@ impl ToJson for EventAction {
 /// Values of [`EventAction::state`](struct@EventAction) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventActionState {
@@ -5652,6 +5768,8 @@ impl ToJson for EventActionState {
 /// Values of [`EventAction::media_type`](struct@EventAction) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventActionMediaType {
@@ -5712,6 +5830,8 @@ impl ToJson for EventActionMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventCondition {
@@ -5829,6 +5949,8 @@ impl ToJson for EventCondition {
 /// Values of [`EventCondition::operator`](struct@EventCondition) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventConditionOperator {
@@ -5916,6 +6038,8 @@ impl ToJson for EventConditionOperator {
 /// Values of [`EventCondition::stream_type`](struct@EventCondition) (JSON `streamType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventConditionStreamType {
@@ -5972,6 +6096,8 @@ impl ToJson for EventConditionStreamType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventListing {
@@ -6049,6 +6175,8 @@ impl ToJson for EventListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventSession {
@@ -6128,6 +6256,8 @@ impl ToJson for EventSession {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEvent {
@@ -6227,6 +6357,8 @@ impl ToJson for ExternalEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventChange {
@@ -6347,6 +6479,8 @@ impl ToJson for ExternalEventChange {
 /// Values of [`ExternalEventChange::change_category`](struct@ExternalEventChange) (JSON `changeCategory`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalEventChangeChangeCategory {
@@ -6398,6 +6532,8 @@ impl ToJson for ExternalEventChangeChangeCategory {
 /// Values of [`ExternalEventChange::system_status`](struct@ExternalEventChange) (JSON `systemStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalEventChangeSystemStatus {
@@ -6458,6 +6594,8 @@ impl ToJson for ExternalEventChangeSystemStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventChangesResponse {
@@ -6510,6 +6648,8 @@ impl ToJson for ExternalEventChangesResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventExternalId {
@@ -6580,6 +6720,8 @@ impl ToJson for ExternalEventExternalId {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventIdentifiers {
@@ -6637,6 +6779,8 @@ impl ToJson for ExternalEventIdentifiers {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventSummary {
@@ -6779,6 +6923,8 @@ impl ToJson for ExternalEventSummary {
 /// Values of [`ExternalEventSummary::activation_status`](struct@ExternalEventSummary) (JSON `activationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalEventSummaryActivationStatus {
@@ -6826,6 +6972,8 @@ impl ToJson for ExternalEventSummaryActivationStatus {
 /// Values of [`ExternalEventSummary::system_status`](struct@ExternalEventSummary) (JSON `systemStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalEventSummarySystemStatus {
@@ -6886,6 +7034,8 @@ impl ToJson for ExternalEventSummarySystemStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventsConfiguration {
@@ -7054,6 +7204,8 @@ impl ToJson for ExternalEventsConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventsConfigurationListing {
@@ -7185,6 +7337,8 @@ impl ToJson for ExternalEventsConfigurationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventsRequest {
@@ -7239,6 +7393,8 @@ impl ToJson for ExternalEventsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalEventsResponse {
@@ -7293,6 +7449,8 @@ impl ToJson for ExternalEventsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalSegment {
@@ -7375,6 +7533,8 @@ impl ToJson for ExternalSegment {
 /// Values of [`ExternalSegment::source`](struct@ExternalSegment) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExternalSegmentSource {
@@ -7423,6 +7583,8 @@ impl ToJson for ExternalSegmentSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowPaths {
@@ -7511,6 +7673,8 @@ impl ToJson for FlowPaths {
 /// Values of [`FlowPaths::category`](struct@FlowPaths) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowPathsCategory {
@@ -7583,6 +7747,8 @@ impl ToJson for FlowPathsCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowPathsElement {
@@ -7706,6 +7872,8 @@ impl ToJson for FlowPathsElement {
 /// Values of [`FlowPathsElement::r#type`](struct@FlowPathsElement) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowPathsElementType {
@@ -7821,6 +7989,8 @@ impl ToJson for FlowPathsElementType {
 /// Values of [`FlowPathsElement::flow_outcome_value`](struct@FlowPathsElement) (JSON `flowOutcomeValue`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowPathsElementFlowOutcomeValue {
@@ -7873,6 +8043,8 @@ impl ToJson for FlowPathsElementFlowOutcomeValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowPathsFlowDetails {
@@ -7968,6 +8140,8 @@ impl ToJson for FlowPathsFlowDetails {
 /// Values of [`FlowPathsFlowDetails::r#type`](struct@FlowPathsFlowDetails) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowPathsFlowDetailsType {
@@ -8036,6 +8210,8 @@ impl ToJson for FlowPathsFlowDetailsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowPathsFlowFilter {
@@ -8093,6 +8269,8 @@ impl ToJson for FlowPathsFlowFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowPathsQuery {
@@ -8159,6 +8337,8 @@ impl ToJson for FlowPathsQuery {
 /// Values of [`FlowPathsQuery::category`](struct@FlowPathsQuery) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowPathsQueryCategory {
@@ -8231,6 +8411,8 @@ impl ToJson for FlowPathsQueryCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetExternalEventsResponse {
@@ -8281,6 +8463,8 @@ impl ToJson for GetExternalEventsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupByAttribute {
@@ -8347,6 +8531,8 @@ impl ToJson for GroupByAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Journey {
@@ -8404,6 +8590,8 @@ impl ToJson for Journey {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyEventDefinition {
@@ -8543,6 +8731,8 @@ impl ToJson for JourneyEventDefinition {
 /// Values of [`JourneyEventDefinition::source`](struct@JourneyEventDefinition) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyEventDefinitionSource {
@@ -8591,6 +8781,8 @@ impl ToJson for JourneyEventDefinitionSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyEventDefinitionListing {
@@ -8659,6 +8851,8 @@ impl ToJson for JourneyEventDefinitionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyExternalEventsSchema {
@@ -8780,6 +8974,8 @@ impl ToJson for JourneyExternalEventsSchema {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyExternalEventsSchemaListing {
@@ -8848,6 +9044,8 @@ impl ToJson for JourneyExternalEventsSchemaListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyJsonSchemaDocument {
@@ -8951,6 +9149,8 @@ impl ToJson for JourneyJsonSchemaDocument {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyJsonSchemaRequest {
@@ -9056,6 +9256,8 @@ impl ToJson for JourneyJsonSchemaRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyPattern {
@@ -9162,6 +9364,8 @@ impl ToJson for JourneyPattern {
 /// Values of [`JourneyPattern::stream_type`](struct@JourneyPattern) (JSON `streamType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyPatternStreamType {
@@ -9218,6 +9422,8 @@ impl ToJson for JourneyPatternStreamType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneySchemaUpdateRequest {
@@ -9298,6 +9504,8 @@ impl ToJson for JourneySchemaUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneySegment {
@@ -9528,6 +9736,8 @@ impl ToJson for JourneySegment {
 /// Values of [`JourneySegment::scope`](struct@JourneySegment) (JSON `scope`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneySegmentScope {
@@ -9576,6 +9786,8 @@ impl ToJson for JourneySegmentScope {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneySegmentRequest {
@@ -9729,6 +9941,8 @@ impl ToJson for JourneySegmentRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyView {
@@ -9919,6 +10133,8 @@ impl ToJson for JourneyView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChart {
@@ -10072,6 +10288,8 @@ impl ToJson for JourneyViewChart {
 /// Values of [`JourneyViewChart::group_by_time`](struct@JourneyViewChart) (JSON `groupByTime`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewChartGroupByTime {
@@ -10128,6 +10346,8 @@ impl ToJson for JourneyViewChartGroupByTime {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChartDisplayAttributes {
@@ -10226,6 +10446,8 @@ impl ToJson for JourneyViewChartDisplayAttributes {
 /// Values of [`JourneyViewChartDisplayAttributes::r#type`](struct@JourneyViewChartDisplayAttributes) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewChartDisplayAttributesType {
@@ -10278,6 +10500,8 @@ impl ToJson for JourneyViewChartDisplayAttributesType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChartGroupByAttribute {
@@ -10348,6 +10572,8 @@ impl ToJson for JourneyViewChartGroupByAttribute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChartMetric {
@@ -10450,6 +10676,8 @@ impl ToJson for JourneyViewChartMetric {
 /// Values of [`JourneyViewChartMetric::aggregate`](struct@JourneyViewChartMetric) (JSON `aggregate`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewChartMetricAggregate {
@@ -10514,6 +10742,8 @@ impl ToJson for JourneyViewChartMetricAggregate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChartMetricResult {
@@ -10580,6 +10810,8 @@ impl ToJson for JourneyViewChartMetricResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChartMetricResultValue {
@@ -10646,6 +10878,8 @@ impl ToJson for JourneyViewChartMetricResultValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewChartResult {
@@ -10734,6 +10968,8 @@ impl ToJson for JourneyViewChartResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElement {
@@ -10850,6 +11086,8 @@ impl ToJson for JourneyViewElement {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementAttributes {
@@ -10928,6 +11166,8 @@ impl ToJson for JourneyViewElementAttributes {
 /// Values of [`JourneyViewElementAttributes::r#type`](struct@JourneyViewElementAttributes) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewElementAttributesType {
@@ -10972,6 +11212,8 @@ impl ToJson for JourneyViewElementAttributesType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementDisplayAttributes {
@@ -11055,6 +11297,8 @@ impl ToJson for JourneyViewElementDisplayAttributes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementFilter {
@@ -11133,6 +11377,8 @@ impl ToJson for JourneyViewElementFilter {
 /// Values of [`JourneyViewElementFilter::r#type`](struct@JourneyViewElementFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewElementFilterType {
@@ -11177,6 +11423,8 @@ impl ToJson for JourneyViewElementFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementFilterNumberPredicate {
@@ -11268,6 +11516,8 @@ impl ToJson for JourneyViewElementFilterNumberPredicate {
 /// Values of [`JourneyViewElementFilterNumberPredicate::operator`](struct@JourneyViewElementFilterNumberPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewElementFilterNumberPredicateOperator {
@@ -11316,6 +11566,8 @@ impl ToJson for JourneyViewElementFilterNumberPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementFilterPredicate {
@@ -11407,6 +11659,8 @@ impl ToJson for JourneyViewElementFilterPredicate {
 /// Values of [`JourneyViewElementFilterPredicate::operator`](struct@JourneyViewElementFilterPredicate) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewElementFilterPredicateOperator {
@@ -11455,6 +11709,8 @@ impl ToJson for JourneyViewElementFilterPredicateOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementFilterRange {
@@ -11565,6 +11821,8 @@ impl ToJson for JourneyViewElementFilterRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewElementFilterRangeData {
@@ -11631,6 +11889,8 @@ impl ToJson for JourneyViewElementFilterRangeData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewJob {
@@ -11787,6 +12047,8 @@ impl ToJson for JourneyViewJob {
 /// Values of [`JourneyViewJob::status`](struct@JourneyViewJob) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewJobStatus {
@@ -11851,6 +12113,8 @@ impl ToJson for JourneyViewJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewJobListing {
@@ -11982,6 +12246,8 @@ impl ToJson for JourneyViewJobListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewLink {
@@ -12082,6 +12348,8 @@ impl ToJson for JourneyViewLink {
 /// Values of [`JourneyViewLink::event_count_type`](struct@JourneyViewLink) (JSON `eventCountType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewLinkEventCountType {
@@ -12134,6 +12402,8 @@ impl ToJson for JourneyViewLinkEventCountType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewLinkTimeConstraint {
@@ -12199,6 +12469,8 @@ impl ToJson for JourneyViewLinkTimeConstraint {
 /// Values of [`JourneyViewLinkTimeConstraint::unit`](struct@JourneyViewLinkTimeConstraint) (JSON `unit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewLinkTimeConstraintUnit {
@@ -12263,6 +12535,8 @@ impl ToJson for JourneyViewLinkTimeConstraintUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewListing {
@@ -12394,6 +12668,8 @@ impl ToJson for JourneyViewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewResult {
@@ -12457,6 +12733,8 @@ impl ToJson for JourneyViewResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewResultElement {
@@ -12545,6 +12823,8 @@ impl ToJson for JourneyViewResultElement {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewResultLink {
@@ -12622,6 +12902,8 @@ impl ToJson for JourneyViewResultLink {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewResultMetrics {
@@ -12721,6 +13003,8 @@ impl ToJson for JourneyViewResultMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewSchedule {
@@ -12825,6 +13109,8 @@ impl ToJson for JourneyViewSchedule {
 /// Values of [`JourneyViewSchedule::frequency`](struct@JourneyViewSchedule) (JSON `frequency`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyViewScheduleFrequency {
@@ -12877,6 +13163,8 @@ impl ToJson for JourneyViewScheduleFrequency {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewScheduleListing {
@@ -13008,6 +13296,8 @@ impl ToJson for JourneyViewScheduleListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyViewUser {
@@ -13085,6 +13375,8 @@ impl ToJson for JourneyViewUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyValue {
@@ -13155,6 +13447,8 @@ impl ToJson for KeyValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Label {
@@ -13238,6 +13532,8 @@ impl ToJson for Label {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenActionFields {
@@ -13306,6 +13602,8 @@ impl ToJson for OpenActionFields {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenActionProperties {
@@ -13372,6 +13670,8 @@ impl ToJson for OpenActionProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Outcome {
@@ -13566,6 +13866,8 @@ impl ToJson for Outcome {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAchievedEvent {
@@ -13722,6 +14024,8 @@ impl ToJson for OutcomeAchievedEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAchievedEventOutcome {
@@ -13814,6 +14118,8 @@ impl ToJson for OutcomeAchievedEventOutcome {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAttributionAsyncResponse {
@@ -13888,6 +14194,8 @@ impl ToJson for OutcomeAttributionAsyncResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAttributionJobStateResponse {
@@ -13994,6 +14302,8 @@ impl ToJson for OutcomeAttributionJobStateResponse {
 /// Values of [`OutcomeAttributionJobStateResponse::state`](struct@OutcomeAttributionJobStateResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutcomeAttributionJobStateResponseState {
@@ -14050,6 +14360,8 @@ impl ToJson for OutcomeAttributionJobStateResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAttributionListing {
@@ -14113,6 +14425,8 @@ impl ToJson for OutcomeAttributionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAttributionRequest {
@@ -14220,6 +14534,8 @@ impl ToJson for OutcomeAttributionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAttributionResponseListing {
@@ -14270,6 +14586,8 @@ impl ToJson for OutcomeAttributionResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeAttributionResultsResponse {
@@ -14405,6 +14723,8 @@ impl ToJson for OutcomeAttributionResultsResponse {
 /// Values of [`OutcomeAttributionResultsResponse::state`](struct@OutcomeAttributionResultsResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutcomeAttributionResultsResponseState {
@@ -14461,6 +14781,8 @@ impl ToJson for OutcomeAttributionResultsResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeListing {
@@ -14592,6 +14914,8 @@ impl ToJson for OutcomeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomePercentileCondition {
@@ -14673,6 +14997,8 @@ impl ToJson for OutcomePercentileCondition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomePredictor {
@@ -14750,6 +15076,8 @@ impl ToJson for OutcomePredictor {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomePredictorListing {
@@ -14800,6 +15128,8 @@ impl ToJson for OutcomePredictorListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomePredictorRequest {
@@ -14854,6 +15184,8 @@ impl ToJson for OutcomePredictorRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeProbabilityCondition {
@@ -14935,6 +15267,8 @@ impl ToJson for OutcomeProbabilityCondition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeQuantileCondition {
@@ -15016,6 +15350,8 @@ impl ToJson for OutcomeQuantileCondition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeRef {
@@ -15082,6 +15418,8 @@ impl ToJson for OutcomeRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeRefRequest {
@@ -15139,6 +15477,8 @@ impl ToJson for OutcomeRefRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeRequest {
@@ -15270,6 +15610,8 @@ impl ToJson for OutcomeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeScore {
@@ -15391,6 +15733,8 @@ impl ToJson for OutcomeScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeScoresResult {
@@ -15454,6 +15798,8 @@ impl ToJson for OutcomeScoresResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchAction {
@@ -15554,6 +15900,8 @@ impl ToJson for PatchAction {
 /// Values of [`PatchAction::media_type`](struct@PatchAction) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchActionMediaType {
@@ -15614,6 +15962,8 @@ impl ToJson for PatchActionMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchActionMap {
@@ -15881,6 +16231,8 @@ impl ToJson for PatchActionMap {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchActionMapScheduleGroups {
@@ -15949,6 +16301,8 @@ impl ToJson for PatchActionMapScheduleGroups {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchActionTarget {
@@ -16035,6 +16389,8 @@ impl ToJson for PatchActionTarget {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchActionTemplate {
@@ -16143,6 +16499,8 @@ impl ToJson for PatchActionTemplate {
 /// Values of [`PatchActionTemplate::media_type`](struct@PatchActionTemplate) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchActionTemplateMediaType {
@@ -16202,6 +16560,8 @@ impl ToJson for PatchActionTemplateMediaType {
 /// Values of [`PatchActionTemplate::state`](struct@PatchActionTemplate) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchActionTemplateState {
@@ -16254,6 +16614,8 @@ impl ToJson for PatchActionTemplateState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchAssociatedValueField {
@@ -16319,6 +16681,8 @@ impl ToJson for PatchAssociatedValueField {
 /// Values of [`PatchAssociatedValueField::data_type`](struct@PatchAssociatedValueField) (JSON `dataType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchAssociatedValueFieldDataType {
@@ -16367,6 +16731,8 @@ impl ToJson for PatchAssociatedValueFieldDataType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCallToAction {
@@ -16443,6 +16809,8 @@ impl ToJson for PatchCallToAction {
 /// Values of [`PatchCallToAction::target`](struct@PatchCallToAction) (JSON `target`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchCallToActionTarget {
@@ -16491,6 +16859,8 @@ impl ToJson for PatchCallToActionTarget {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCloseButtonStyleProperties {
@@ -16557,6 +16927,8 @@ impl ToJson for PatchCloseButtonStyleProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchContentOffer {
@@ -16699,6 +17071,8 @@ impl ToJson for PatchContentOffer {
 /// Values of [`PatchContentOffer::display_mode`](struct@PatchContentOffer) (JSON `displayMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchContentOfferDisplayMode {
@@ -16750,6 +17124,8 @@ impl ToJson for PatchContentOfferDisplayMode {
 /// Values of [`PatchContentOffer::layout_mode`](struct@PatchContentOffer) (JSON `layoutMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchContentOfferLayoutMode {
@@ -16814,6 +17190,8 @@ impl ToJson for PatchContentOfferLayoutMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchContentOfferStyleProperties {
@@ -16891,6 +17269,8 @@ impl ToJson for PatchContentOfferStyleProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchContentOfferStylingConfiguration {
@@ -17012,6 +17392,8 @@ impl ToJson for PatchContentOfferStylingConfiguration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchContentPositionProperties {
@@ -17100,6 +17482,8 @@ impl ToJson for PatchContentPositionProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchContext {
@@ -17155,6 +17539,8 @@ impl ToJson for PatchContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchContextPattern {
@@ -17210,6 +17596,8 @@ impl ToJson for PatchContextPattern {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCriteria {
@@ -17297,6 +17685,8 @@ impl ToJson for PatchCriteria {
 /// Values of [`PatchCriteria::operator`](struct@PatchCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchCriteriaOperator {
@@ -17385,6 +17775,8 @@ impl ToJson for PatchCriteriaOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchCtaButtonStyleProperties {
@@ -17483,6 +17875,8 @@ impl ToJson for PatchCtaButtonStyleProperties {
 /// Values of [`PatchCtaButtonStyleProperties::text_align`](struct@PatchCtaButtonStyleProperties) (JSON `textAlign`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchCtaButtonStylePropertiesTextAlign {
@@ -17535,6 +17929,8 @@ impl ToJson for PatchCtaButtonStylePropertiesTextAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchEntityTypeCriteria {
@@ -17633,6 +18029,8 @@ impl ToJson for PatchEntityTypeCriteria {
 /// Values of [`PatchEntityTypeCriteria::operator`](struct@PatchEntityTypeCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchEntityTypeCriteriaOperator {
@@ -17720,6 +18118,8 @@ impl ToJson for PatchEntityTypeCriteriaOperator {
 /// Values of [`PatchEntityTypeCriteria::entity_type`](struct@PatchEntityTypeCriteria) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchEntityTypeCriteriaEntityType {
@@ -17764,6 +18164,8 @@ impl ToJson for PatchEntityTypeCriteriaEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchExternalSegment {
@@ -17819,6 +18221,8 @@ impl ToJson for PatchExternalSegment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchJourney {
@@ -17874,6 +18278,8 @@ impl ToJson for PatchJourney {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchJourneyPattern {
@@ -17972,6 +18378,8 @@ impl ToJson for PatchJourneyPattern {
 /// Values of [`PatchJourneyPattern::stream_type`](struct@PatchJourneyPattern) (JSON `streamType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchJourneyPatternStreamType {
@@ -18028,6 +18436,8 @@ impl ToJson for PatchJourneyPatternStreamType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchOutcome {
@@ -18159,6 +18569,8 @@ impl ToJson for PatchOutcome {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchSegment {
@@ -18310,6 +18722,8 @@ impl ToJson for PatchSegment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchTextStyleProperties {
@@ -18397,6 +18811,8 @@ impl ToJson for PatchTextStyleProperties {
 /// Values of [`PatchTextStyleProperties::text_align`](struct@PatchTextStyleProperties) (JSON `textAlign`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PatchTextStylePropertiesTextAlign {
@@ -18449,6 +18865,8 @@ impl ToJson for PatchTextStylePropertiesTextAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchWebMessagingOfferFields {
@@ -18515,6 +18933,8 @@ impl ToJson for PatchWebMessagingOfferFields {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestContext {
@@ -18570,6 +18990,8 @@ impl ToJson for RequestContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestContextPattern {
@@ -18627,6 +19049,8 @@ impl ToJson for RequestContextPattern {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestCriteria {
@@ -18718,6 +19142,8 @@ impl ToJson for RequestCriteria {
 /// Values of [`RequestCriteria::operator`](struct@RequestCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestCriteriaOperator {
@@ -18806,6 +19232,8 @@ impl ToJson for RequestCriteriaOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestDevice {
@@ -18967,6 +19395,8 @@ impl ToJson for RequestDevice {
 /// Values of [`RequestDevice::category`](struct@RequestDevice) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestDeviceCategory {
@@ -19023,6 +19453,8 @@ impl ToJson for RequestDeviceCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestEntityTypeCriteria {
@@ -19127,6 +19559,8 @@ impl ToJson for RequestEntityTypeCriteria {
 /// Values of [`RequestEntityTypeCriteria::operator`](struct@RequestEntityTypeCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestEntityTypeCriteriaOperator {
@@ -19214,6 +19648,8 @@ impl ToJson for RequestEntityTypeCriteriaOperator {
 /// Values of [`RequestEntityTypeCriteria::entity_type`](struct@RequestEntityTypeCriteria) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestEntityTypeCriteriaEntityType {
@@ -19258,6 +19694,8 @@ impl ToJson for RequestEntityTypeCriteriaEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestExternalSegment {
@@ -19338,6 +19776,8 @@ impl ToJson for RequestExternalSegment {
 /// Values of [`RequestExternalSegment::source`](struct@RequestExternalSegment) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestExternalSegmentSource {
@@ -19386,6 +19826,8 @@ impl ToJson for RequestExternalSegmentSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestJourney {
@@ -19441,6 +19883,8 @@ impl ToJson for RequestJourney {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestJourneyPattern {
@@ -19547,6 +19991,8 @@ impl ToJson for RequestJourneyPattern {
 /// Values of [`RequestJourneyPattern::stream_type`](struct@RequestJourneyPattern) (JSON `streamType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestJourneyPatternStreamType {
@@ -19603,6 +20049,8 @@ impl ToJson for RequestJourneyPatternStreamType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestPage {
@@ -19695,6 +20143,8 @@ impl ToJson for RequestPage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponsePage {
@@ -19848,6 +20298,8 @@ impl ToJson for ResponsePage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SegmentAssignmentEvent {
@@ -19905,6 +20357,8 @@ impl ToJson for SegmentAssignmentEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SegmentEstimateCount {
@@ -19971,6 +20425,8 @@ impl ToJson for SegmentEstimateCount {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SegmentListing {
@@ -20102,6 +20558,8 @@ impl ToJson for SegmentListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextStyleProperties {
@@ -20189,6 +20647,8 @@ impl ToJson for TextStyleProperties {
 /// Values of [`TextStyleProperties::text_align`](struct@TextStyleProperties) (JSON `textAlign`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextStylePropertiesTextAlign {
@@ -20241,6 +20701,8 @@ impl ToJson for TextStylePropertiesTextAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Touchpoint {
@@ -20343,6 +20805,8 @@ impl ToJson for Touchpoint {
 /// Values of [`Touchpoint::media_type`](struct@Touchpoint) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TouchpointMediaType {
@@ -20395,6 +20859,8 @@ impl ToJson for TouchpointMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TouchpointResponse {
@@ -20521,6 +20987,8 @@ impl ToJson for TouchpointResponse {
 /// Values of [`TouchpointResponse::media_type`](struct@TouchpointResponse) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TouchpointResponseMediaType {
@@ -20572,6 +21040,8 @@ impl ToJson for TouchpointResponseMediaType {
 /// Values of [`TouchpointResponse::state`](struct@TouchpointResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TouchpointResponseState {
@@ -20628,6 +21098,8 @@ impl ToJson for TouchpointResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnprocessedExternalEvent {
@@ -20735,6 +21207,8 @@ impl ToJson for UnprocessedExternalEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateExternalEventRequest {
@@ -20802,6 +21276,8 @@ impl ToJson for UpdateExternalEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateExternalEventResponse {
@@ -20897,6 +21373,8 @@ impl ToJson for UpdateExternalEventResponse {
 /// Values of [`UpdateExternalEventResponse::activation_status`](struct@UpdateExternalEventResponse) (JSON `activationStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateExternalEventResponseActivationStatus {
@@ -20945,6 +21423,8 @@ impl ToJson for UpdateExternalEventResponseActivationStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateExternalEventsConfigurationRequest {
@@ -21008,6 +21488,8 @@ impl ToJson for UpdateExternalEventsConfigurationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlCondition {
@@ -21077,6 +21559,8 @@ impl ToJson for UrlCondition {
 /// Values of [`UrlCondition::operator`](struct@UrlCondition) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UrlConditionOperator {
@@ -21165,6 +21649,8 @@ impl ToJson for UrlConditionOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebActionEvent {
@@ -21362,6 +21848,8 @@ impl ToJson for WebActionEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebEvent {
@@ -21602,6 +22090,8 @@ impl ToJson for WebEvent {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebEventBrowser {
@@ -21683,6 +22173,8 @@ impl ToJson for WebEventBrowser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebEventDevice {
@@ -21833,6 +22325,8 @@ impl ToJson for WebEventDevice {
 /// Values of [`WebEventDevice::category`](struct@WebEventDevice) (JSON `category`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebEventDeviceCategory {
@@ -21889,6 +22383,8 @@ impl ToJson for WebEventDeviceCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebEventRequest {
@@ -22081,6 +22577,8 @@ impl ToJson for WebEventRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebEventResponse {
@@ -22344,6 +22842,8 @@ impl ToJson for WebEventResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebEventResponseSession {
@@ -22473,6 +22973,8 @@ impl ToJson for WebEventResponseSession {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingOfferFields {
@@ -22539,6 +23041,8 @@ impl ToJson for WebMessagingOfferFields {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `journey` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebMessagingOfferProperties {

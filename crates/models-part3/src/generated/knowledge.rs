@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AnswerGenerationDocument {
@@ -97,6 +99,8 @@ impl ToJson for AnswerGenerationDocument {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticationProperties {
@@ -150,6 +154,8 @@ impl ToJson for AuthenticationProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryCreateRequest {
@@ -257,6 +263,8 @@ impl ToJson for CategoryCreateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryReference {
@@ -347,6 +355,8 @@ impl ToJson for CategoryReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryResponse {
@@ -502,6 +512,8 @@ impl ToJson for CategoryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryResponseListing {
@@ -579,6 +591,8 @@ impl ToJson for CategoryResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryUpdateRequest {
@@ -684,6 +698,8 @@ impl ToJson for CategoryUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChunkSearchRegisterRequest {
@@ -760,6 +776,8 @@ impl ToJson for ChunkSearchRegisterRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionCreateRequest {
@@ -838,6 +856,8 @@ impl ToJson for ConnectionCreateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionCreateResponse {
@@ -999,6 +1019,8 @@ impl ToJson for ConnectionCreateResponse {
 /// Values of [`ConnectionCreateResponse::r#type`](struct@ConnectionCreateResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectionCreateResponseType {
@@ -1042,6 +1064,8 @@ impl ToJson for ConnectionCreateResponseType {
 /// Values of [`ConnectionCreateResponse::status`](struct@ConnectionCreateResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectionCreateResponseStatus {
@@ -1098,6 +1122,8 @@ impl ToJson for ConnectionCreateResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionListing {
@@ -1148,6 +1174,8 @@ impl ToJson for ConnectionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionOption {
@@ -1214,6 +1242,8 @@ impl ToJson for ConnectionOption {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionOptionListing {
@@ -1291,6 +1321,8 @@ impl ToJson for ConnectionOptionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionResponse {
@@ -1480,6 +1512,8 @@ impl ToJson for ConnectionResponse {
 /// Values of [`ConnectionResponse::r#type`](struct@ConnectionResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectionResponseType {
@@ -1523,6 +1557,8 @@ impl ToJson for ConnectionResponseType {
 /// Values of [`ConnectionResponse::status`](struct@ConnectionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectionResponseStatus {
@@ -1579,6 +1615,8 @@ impl ToJson for ConnectionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionUpdateRequest {
@@ -1655,6 +1693,8 @@ impl ToJson for ConnectionUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBody {
@@ -1712,6 +1752,8 @@ impl ToJson for DocumentBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyBlock {
@@ -1823,6 +1865,8 @@ impl ToJson for DocumentBodyBlock {
 /// Values of [`DocumentBodyBlock::r#type`](struct@DocumentBodyBlock) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyBlockType {
@@ -1887,6 +1931,8 @@ impl ToJson for DocumentBodyBlockType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyBlockWithHighlight {
@@ -1998,6 +2044,8 @@ impl ToJson for DocumentBodyBlockWithHighlight {
 /// Values of [`DocumentBodyBlockWithHighlight::r#type`](struct@DocumentBodyBlockWithHighlight) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyBlockWithHighlightType {
@@ -2062,6 +2110,8 @@ impl ToJson for DocumentBodyBlockWithHighlightType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyImage {
@@ -2141,6 +2191,8 @@ impl ToJson for DocumentBodyImage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyImageProperties {
@@ -2250,6 +2302,8 @@ impl ToJson for DocumentBodyImageProperties {
 /// Values of [`DocumentBodyImageProperties::align`](struct@DocumentBodyImageProperties) (JSON `align`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyImagePropertiesAlign {
@@ -2306,6 +2360,8 @@ impl ToJson for DocumentBodyImagePropertiesAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyList {
@@ -2374,6 +2430,8 @@ impl ToJson for DocumentBodyList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyListBlock {
@@ -2454,6 +2512,8 @@ impl ToJson for DocumentBodyListBlock {
 /// Values of [`DocumentBodyListBlock::r#type`](struct@DocumentBodyListBlock) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListBlockType {
@@ -2498,6 +2558,8 @@ impl ToJson for DocumentBodyListBlockType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyListBlockProperties {
@@ -2563,6 +2625,8 @@ impl ToJson for DocumentBodyListBlockProperties {
 /// Values of [`DocumentBodyListBlockProperties::unordered_type`](struct@DocumentBodyListBlockProperties) (JSON `unorderedType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListBlockPropertiesUnorderedType {
@@ -2618,6 +2682,8 @@ impl ToJson for DocumentBodyListBlockPropertiesUnorderedType {
 /// Values of [`DocumentBodyListBlockProperties::ordered_type`](struct@DocumentBodyListBlockProperties) (JSON `orderedType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListBlockPropertiesOrderedType {
@@ -2686,6 +2752,8 @@ impl ToJson for DocumentBodyListBlockPropertiesOrderedType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyListBlockWithHighlight {
@@ -2766,6 +2834,8 @@ impl ToJson for DocumentBodyListBlockWithHighlight {
 /// Values of [`DocumentBodyListBlockWithHighlight::r#type`](struct@DocumentBodyListBlockWithHighlight) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListBlockWithHighlightType {
@@ -2810,6 +2880,8 @@ impl ToJson for DocumentBodyListBlockWithHighlightType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyListItemProperties {
@@ -2941,6 +3013,8 @@ impl ToJson for DocumentBodyListItemProperties {
 /// Values of [`DocumentBodyListItemProperties::align`](struct@DocumentBodyListItemProperties) (JSON `align`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListItemPropertiesAlign {
@@ -2996,6 +3070,8 @@ impl ToJson for DocumentBodyListItemPropertiesAlign {
 /// Values of [`DocumentBodyListItemProperties::font_size`](struct@DocumentBodyListItemProperties) (JSON `fontSize`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListItemPropertiesFontSize {
@@ -3067,6 +3143,8 @@ impl ToJson for DocumentBodyListItemPropertiesFontSize {
 /// Values of [`DocumentBodyListItemProperties::font_type`](struct@DocumentBodyListItemProperties) (JSON `fontType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListItemPropertiesFontType {
@@ -3138,6 +3216,8 @@ impl ToJson for DocumentBodyListItemPropertiesFontType {
 /// Values of [`DocumentBodyListItemProperties::unordered_type`](struct@DocumentBodyListItemProperties) (JSON `unorderedType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListItemPropertiesUnorderedType {
@@ -3193,6 +3273,8 @@ impl ToJson for DocumentBodyListItemPropertiesUnorderedType {
 /// Values of [`DocumentBodyListItemProperties::ordered_type`](struct@DocumentBodyListItemProperties) (JSON `orderedType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyListItemPropertiesOrderedType {
@@ -3261,6 +3343,8 @@ impl ToJson for DocumentBodyListItemPropertiesOrderedType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyListWithHighlight {
@@ -3329,6 +3413,8 @@ impl ToJson for DocumentBodyListWithHighlight {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyParagraph {
@@ -3397,6 +3483,8 @@ impl ToJson for DocumentBodyParagraph {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyParagraphProperties {
@@ -3506,6 +3594,8 @@ impl ToJson for DocumentBodyParagraphProperties {
 /// Values of [`DocumentBodyParagraphProperties::font_size`](struct@DocumentBodyParagraphProperties) (JSON `fontSize`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyParagraphPropertiesFontSize {
@@ -3577,6 +3667,8 @@ impl ToJson for DocumentBodyParagraphPropertiesFontSize {
 /// Values of [`DocumentBodyParagraphProperties::font_type`](struct@DocumentBodyParagraphProperties) (JSON `fontType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyParagraphPropertiesFontType {
@@ -3648,6 +3740,8 @@ impl ToJson for DocumentBodyParagraphPropertiesFontType {
 /// Values of [`DocumentBodyParagraphProperties::align`](struct@DocumentBodyParagraphProperties) (JSON `align`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyParagraphPropertiesAlign {
@@ -3704,6 +3798,8 @@ impl ToJson for DocumentBodyParagraphPropertiesAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyParagraphWithHighlight {
@@ -3772,6 +3868,8 @@ impl ToJson for DocumentBodyParagraphWithHighlight {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTable {
@@ -3840,6 +3938,8 @@ impl ToJson for DocumentBodyTable {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableCaptionBlock {
@@ -3897,6 +3997,8 @@ impl ToJson for DocumentBodyTableCaptionBlock {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableCaptionItem {
@@ -4008,6 +4110,8 @@ impl ToJson for DocumentBodyTableCaptionItem {
 /// Values of [`DocumentBodyTableCaptionItem::r#type`](struct@DocumentBodyTableCaptionItem) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableCaptionItemType {
@@ -4072,6 +4176,8 @@ impl ToJson for DocumentBodyTableCaptionItemType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableCellBlock {
@@ -4140,6 +4246,8 @@ impl ToJson for DocumentBodyTableCellBlock {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableCellBlockProperties {
@@ -4326,6 +4434,8 @@ impl ToJson for DocumentBodyTableCellBlockProperties {
 /// Values of [`DocumentBodyTableCellBlockProperties::cell_type`](struct@DocumentBodyTableCellBlockProperties) (JSON `cellType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableCellBlockPropertiesCellType {
@@ -4373,6 +4483,8 @@ impl ToJson for DocumentBodyTableCellBlockPropertiesCellType {
 /// Values of [`DocumentBodyTableCellBlockProperties::horizontal_align`](struct@DocumentBodyTableCellBlockProperties) (JSON `horizontalAlign`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableCellBlockPropertiesHorizontalAlign {
@@ -4424,6 +4536,8 @@ impl ToJson for DocumentBodyTableCellBlockPropertiesHorizontalAlign {
 /// Values of [`DocumentBodyTableCellBlockProperties::vertical_align`](struct@DocumentBodyTableCellBlockProperties) (JSON `verticalAlign`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableCellBlockPropertiesVerticalAlign {
@@ -4475,6 +4589,8 @@ impl ToJson for DocumentBodyTableCellBlockPropertiesVerticalAlign {
 /// Values of [`DocumentBodyTableCellBlockProperties::border_style`](struct@DocumentBodyTableCellBlockProperties) (JSON `borderStyle`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableCellBlockPropertiesBorderStyle {
@@ -4554,6 +4670,8 @@ impl ToJson for DocumentBodyTableCellBlockPropertiesBorderStyle {
 /// Values of [`DocumentBodyTableCellBlockProperties::scope`](struct@DocumentBodyTableCellBlockProperties) (JSON `scope`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableCellBlockPropertiesScope {
@@ -4614,6 +4732,8 @@ impl ToJson for DocumentBodyTableCellBlockPropertiesScope {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableCellBlockWithHighlight {
@@ -4682,6 +4802,8 @@ impl ToJson for DocumentBodyTableCellBlockWithHighlight {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableProperties {
@@ -4846,6 +4968,8 @@ impl ToJson for DocumentBodyTableProperties {
 /// Values of [`DocumentBodyTableProperties::alignment`](struct@DocumentBodyTableProperties) (JSON `alignment`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTablePropertiesAlignment {
@@ -4897,6 +5021,8 @@ impl ToJson for DocumentBodyTablePropertiesAlignment {
 /// Values of [`DocumentBodyTableProperties::border_style`](struct@DocumentBodyTableProperties) (JSON `borderStyle`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTablePropertiesBorderStyle {
@@ -4977,6 +5103,8 @@ impl ToJson for DocumentBodyTablePropertiesBorderStyle {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableRowBlock {
@@ -5045,6 +5173,8 @@ impl ToJson for DocumentBodyTableRowBlock {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableRowBlockProperties {
@@ -5154,6 +5284,8 @@ impl ToJson for DocumentBodyTableRowBlockProperties {
 /// Values of [`DocumentBodyTableRowBlockProperties::row_type`](struct@DocumentBodyTableRowBlockProperties) (JSON `rowType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableRowBlockPropertiesRowType {
@@ -5205,6 +5337,8 @@ impl ToJson for DocumentBodyTableRowBlockPropertiesRowType {
 /// Values of [`DocumentBodyTableRowBlockProperties::alignment`](struct@DocumentBodyTableRowBlockProperties) (JSON `alignment`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableRowBlockPropertiesAlignment {
@@ -5256,6 +5390,8 @@ impl ToJson for DocumentBodyTableRowBlockPropertiesAlignment {
 /// Values of [`DocumentBodyTableRowBlockProperties::border_style`](struct@DocumentBodyTableRowBlockProperties) (JSON `borderStyle`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyTableRowBlockPropertiesBorderStyle {
@@ -5336,6 +5472,8 @@ impl ToJson for DocumentBodyTableRowBlockPropertiesBorderStyle {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableRowBlockWithHighlight {
@@ -5404,6 +5542,8 @@ impl ToJson for DocumentBodyTableRowBlockWithHighlight {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyTableWithHighlight {
@@ -5472,6 +5612,8 @@ impl ToJson for DocumentBodyTableWithHighlight {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyVideo {
@@ -5540,6 +5682,8 @@ impl ToJson for DocumentBodyVideo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyVideoProperties {
@@ -5638,6 +5782,8 @@ impl ToJson for DocumentBodyVideoProperties {
 /// Values of [`DocumentBodyVideoProperties::align`](struct@DocumentBodyVideoProperties) (JSON `align`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentBodyVideoPropertiesAlign {
@@ -5694,6 +5840,8 @@ impl ToJson for DocumentBodyVideoPropertiesAlign {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentBodyWithHighlight {
@@ -5751,6 +5899,8 @@ impl ToJson for DocumentBodyWithHighlight {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentChunkBlock {
@@ -5843,6 +5993,8 @@ impl ToJson for DocumentChunkBlock {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentChunkReference {
@@ -5922,6 +6074,8 @@ impl ToJson for DocumentChunkReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentContentBlock {
@@ -6011,6 +6165,8 @@ impl ToJson for DocumentContentBlock {
 /// Values of [`DocumentContentBlock::r#type`](struct@DocumentContentBlock) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentContentBlockType {
@@ -6063,6 +6219,8 @@ impl ToJson for DocumentContentBlockType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentContentBlockWithHighlight {
@@ -6163,6 +6321,8 @@ impl ToJson for DocumentContentBlockWithHighlight {
 /// Values of [`DocumentContentBlockWithHighlight::r#type`](struct@DocumentContentBlockWithHighlight) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentContentBlockWithHighlightType {
@@ -6215,6 +6375,8 @@ impl ToJson for DocumentContentBlockWithHighlightType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentContentHighlightIndex {
@@ -6281,6 +6443,8 @@ impl ToJson for DocumentContentHighlightIndex {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentElementLength {
@@ -6350,6 +6514,8 @@ impl ToJson for DocumentElementLength {
 /// Values of [`DocumentElementLength::unit`](struct@DocumentElementLength) (JSON `unit`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentElementLengthUnit {
@@ -6402,6 +6568,8 @@ impl ToJson for DocumentElementLengthUnit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentListContentBlock {
@@ -6502,6 +6670,8 @@ impl ToJson for DocumentListContentBlock {
 /// Values of [`DocumentListContentBlock::r#type`](struct@DocumentListContentBlock) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentListContentBlockType {
@@ -6562,6 +6732,8 @@ impl ToJson for DocumentListContentBlockType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentListContentBlockWithHighlight {
@@ -6673,6 +6845,8 @@ impl ToJson for DocumentListContentBlockWithHighlight {
 /// Values of [`DocumentListContentBlockWithHighlight::r#type`](struct@DocumentListContentBlockWithHighlight) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentListContentBlockWithHighlightType {
@@ -6733,6 +6907,8 @@ impl ToJson for DocumentListContentBlockWithHighlightType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentQuery {
@@ -6802,6 +6978,8 @@ impl ToJson for DocumentQuery {
 /// Values of [`DocumentQuery::operator`](struct@DocumentQuery) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentQueryOperator {
@@ -6850,6 +7028,8 @@ impl ToJson for DocumentQueryOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentQueryClause {
@@ -6919,6 +7099,8 @@ impl ToJson for DocumentQueryClause {
 /// Values of [`DocumentQueryClause::operator`](struct@DocumentQueryClause) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentQueryClauseOperator {
@@ -6967,6 +7149,8 @@ impl ToJson for DocumentQueryClauseOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentQueryInterval {
@@ -7032,6 +7216,8 @@ impl ToJson for DocumentQueryInterval {
 /// Values of [`DocumentQueryInterval::field`](struct@DocumentQueryInterval) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentQueryIntervalField {
@@ -7084,6 +7270,8 @@ impl ToJson for DocumentQueryIntervalField {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentQueryPredicate {
@@ -7166,6 +7354,8 @@ impl ToJson for DocumentQueryPredicate {
 /// Values of [`DocumentQueryPredicate::r#type`](struct@DocumentQueryPredicate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentQueryPredicateType {
@@ -7226,6 +7416,8 @@ impl ToJson for DocumentQueryPredicateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentTableContentBlock {
@@ -7348,6 +7540,8 @@ impl ToJson for DocumentTableContentBlock {
 /// Values of [`DocumentTableContentBlock::r#type`](struct@DocumentTableContentBlock) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentTableContentBlockType {
@@ -7416,6 +7610,8 @@ impl ToJson for DocumentTableContentBlockType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentTableContentBlockWithHighlight {
@@ -7549,6 +7745,8 @@ impl ToJson for DocumentTableContentBlockWithHighlight {
 /// Values of [`DocumentTableContentBlockWithHighlight::r#type`](struct@DocumentTableContentBlockWithHighlight) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentTableContentBlockWithHighlightType {
@@ -7617,6 +7815,8 @@ impl ToJson for DocumentTableContentBlockWithHighlightType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentText {
@@ -7707,6 +7907,8 @@ impl ToJson for DocumentText {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentTextProperties {
@@ -7783,6 +7985,8 @@ impl ToJson for DocumentTextProperties {
 /// Values of [`DocumentTextProperties::font_size`](struct@DocumentTextProperties) (JSON `fontSize`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DocumentTextPropertiesFontSize {
@@ -7855,6 +8059,8 @@ impl ToJson for DocumentTextPropertiesFontSize {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationAnswer {
@@ -8011,6 +8217,8 @@ impl ToJson for DocumentVariationAnswer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationContext {
@@ -8081,6 +8289,8 @@ impl ToJson for DocumentVariationContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationQueryChunkBlock {
@@ -8151,6 +8361,8 @@ impl ToJson for DocumentVariationQueryChunkBlock {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationRequest {
@@ -8304,6 +8516,8 @@ impl ToJson for DocumentVariationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationResponse {
@@ -8460,6 +8674,8 @@ impl ToJson for DocumentVariationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationResponseListing {
@@ -8537,6 +8753,8 @@ impl ToJson for DocumentVariationResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DocumentVariationSearchChunkBlock {
@@ -8618,6 +8836,8 @@ impl ToJson for DocumentVariationSearchChunkBlock {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EntityReference {
@@ -8675,6 +8895,8 @@ impl ToJson for EntityReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FabricTag {
@@ -8730,6 +8952,8 @@ impl ToJson for FabricTag {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCategoryReference {
@@ -8796,6 +9020,8 @@ impl ToJson for GuestCategoryReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestCategoryResponseListing {
@@ -8882,6 +9108,8 @@ impl ToJson for GuestCategoryResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GuestResponseCategory {
@@ -9008,6 +9236,8 @@ impl ToJson for GuestResponseCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportStatusRequest {
@@ -9062,6 +9292,8 @@ impl ToJson for ImportStatusRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAnswerDocumentResponse {
@@ -9150,6 +9382,8 @@ impl ToJson for KnowledgeAnswerDocumentResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAnswerDocumentsResponse {
@@ -9213,6 +9447,8 @@ impl ToJson for KnowledgeAnswerDocumentsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeAnswerGenerationResponse {
@@ -9279,6 +9515,8 @@ impl ToJson for KnowledgeAnswerGenerationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeBase {
@@ -9457,6 +9695,8 @@ impl ToJson for KnowledgeBase {
 /// Values of [`KnowledgeBase::core_language`](struct@KnowledgeBase) (JSON `coreLanguage`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeBaseCoreLanguage {
@@ -9705,6 +9945,8 @@ impl ToJson for KnowledgeBaseCoreLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeBaseCreateRequest {
@@ -9793,6 +10035,8 @@ impl ToJson for KnowledgeBaseCreateRequest {
 /// Values of [`KnowledgeBaseCreateRequest::core_language`](struct@KnowledgeBaseCreateRequest) (JSON `coreLanguage`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeBaseCreateRequestCoreLanguage {
@@ -10041,6 +10285,8 @@ impl ToJson for KnowledgeBaseCreateRequestCoreLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeBaseListing {
@@ -10118,6 +10364,8 @@ impl ToJson for KnowledgeBaseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeBaseUpdateRequest {
@@ -10181,6 +10429,8 @@ impl ToJson for KnowledgeBaseUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeContextReference {
@@ -10249,6 +10499,8 @@ impl ToJson for KnowledgeContextReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeContextValueReference {
@@ -10317,6 +10569,8 @@ impl ToJson for KnowledgeContextValueReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeConversationContext {
@@ -10417,6 +10671,8 @@ impl ToJson for KnowledgeConversationContext {
 /// Values of [`KnowledgeConversationContext::media_type`](struct@KnowledgeConversationContext) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeConversationContextMediaType {
@@ -10492,6 +10748,8 @@ impl ToJson for KnowledgeConversationContextMediaType {
 /// Values of [`KnowledgeConversationContext::message_type`](struct@KnowledgeConversationContext) (JSON `messageType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeConversationContextMessageType {
@@ -10604,6 +10862,8 @@ impl ToJson for KnowledgeConversationContextMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeConversationContextResponse {
@@ -10693,6 +10953,8 @@ impl ToJson for KnowledgeConversationContextResponse {
 /// Values of [`KnowledgeConversationContextResponse::media_type`](struct@KnowledgeConversationContextResponse) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeConversationContextResponseMediaType {
@@ -10769,6 +11031,8 @@ impl ToJson for KnowledgeConversationContextResponseMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeConversationTurn {
@@ -10834,6 +11098,8 @@ impl ToJson for KnowledgeConversationTurn {
 /// Values of [`KnowledgeConversationTurn::participant`](struct@KnowledgeConversationTurn) (JSON `participant`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeConversationTurnParticipant {
@@ -10882,6 +11148,8 @@ impl ToJson for KnowledgeConversationTurnParticipant {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentAlternative {
@@ -10952,6 +11220,8 @@ impl ToJson for KnowledgeDocumentAlternative {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentBulkRemoveRequest {
@@ -11006,6 +11276,8 @@ impl ToJson for KnowledgeDocumentBulkRemoveRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentBulkUpdateEntity {
@@ -11083,6 +11355,8 @@ impl ToJson for KnowledgeDocumentBulkUpdateEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentBulkUpdateRequest {
@@ -11137,6 +11411,8 @@ impl ToJson for KnowledgeDocumentBulkUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentBulkVersionAddEntity {
@@ -11214,6 +11490,8 @@ impl ToJson for KnowledgeDocumentBulkVersionAddEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentBulkVersionAddRequest {
@@ -11268,6 +11546,8 @@ impl ToJson for KnowledgeDocumentBulkVersionAddRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentChunkRequest {
@@ -11420,6 +11700,8 @@ impl ToJson for KnowledgeDocumentChunkRequest {
 /// Values of [`KnowledgeDocumentChunkRequest::query_type`](struct@KnowledgeDocumentChunkRequest) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentChunkRequestQueryType {
@@ -11472,6 +11754,8 @@ impl ToJson for KnowledgeDocumentChunkRequestQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentChunkResponse {
@@ -11644,6 +11928,8 @@ impl ToJson for KnowledgeDocumentChunkResponse {
 /// Values of [`KnowledgeDocumentChunkResponse::query_type`](struct@KnowledgeDocumentChunkResponse) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentChunkResponseQueryType {
@@ -11696,6 +11982,8 @@ impl ToJson for KnowledgeDocumentChunkResponseQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentCopy {
@@ -11830,6 +12118,8 @@ impl ToJson for KnowledgeDocumentCopy {
 /// Values of [`KnowledgeDocumentCopy::query_type`](struct@KnowledgeDocumentCopy) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentCopyQueryType {
@@ -11901,6 +12191,8 @@ impl ToJson for KnowledgeDocumentCopyQueryType {
 /// Values of [`KnowledgeDocumentCopy::surfacing_method`](struct@KnowledgeDocumentCopy) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentCopySurfacingMethod {
@@ -11961,6 +12253,8 @@ impl ToJson for KnowledgeDocumentCopySurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentFeedback {
@@ -12185,6 +12479,8 @@ impl ToJson for KnowledgeDocumentFeedback {
 /// Values of [`KnowledgeDocumentFeedback::rating`](struct@KnowledgeDocumentFeedback) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackRating {
@@ -12232,6 +12528,8 @@ impl ToJson for KnowledgeDocumentFeedbackRating {
 /// Values of [`KnowledgeDocumentFeedback::reason`](struct@KnowledgeDocumentFeedback) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackReason {
@@ -12279,6 +12577,8 @@ impl ToJson for KnowledgeDocumentFeedbackReason {
 /// Values of [`KnowledgeDocumentFeedback::query_type`](struct@KnowledgeDocumentFeedback) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackQueryType {
@@ -12350,6 +12650,8 @@ impl ToJson for KnowledgeDocumentFeedbackQueryType {
 /// Values of [`KnowledgeDocumentFeedback::surfacing_method`](struct@KnowledgeDocumentFeedback) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackSurfacingMethod {
@@ -12409,6 +12711,8 @@ impl ToJson for KnowledgeDocumentFeedbackSurfacingMethod {
 /// Values of [`KnowledgeDocumentFeedback::state`](struct@KnowledgeDocumentFeedback) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackState {
@@ -12457,6 +12761,8 @@ impl ToJson for KnowledgeDocumentFeedbackState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentFeedbackResponse {
@@ -12680,6 +12986,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponse {
 /// Values of [`KnowledgeDocumentFeedbackResponse::rating`](struct@KnowledgeDocumentFeedbackResponse) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackResponseRating {
@@ -12727,6 +13035,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponseRating {
 /// Values of [`KnowledgeDocumentFeedbackResponse::reason`](struct@KnowledgeDocumentFeedbackResponse) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackResponseReason {
@@ -12774,6 +13084,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponseReason {
 /// Values of [`KnowledgeDocumentFeedbackResponse::query_type`](struct@KnowledgeDocumentFeedbackResponse) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackResponseQueryType {
@@ -12845,6 +13157,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponseQueryType {
 /// Values of [`KnowledgeDocumentFeedbackResponse::surfacing_method`](struct@KnowledgeDocumentFeedbackResponse) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackResponseSurfacingMethod {
@@ -12904,6 +13218,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponseSurfacingMethod {
 /// Values of [`KnowledgeDocumentFeedbackResponse::state`](struct@KnowledgeDocumentFeedbackResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackResponseState {
@@ -12952,6 +13268,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentFeedbackResponseListing {
@@ -13029,6 +13347,8 @@ impl ToJson for KnowledgeDocumentFeedbackResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentFeedbackUpdateRequest {
@@ -13115,6 +13435,8 @@ impl ToJson for KnowledgeDocumentFeedbackUpdateRequest {
 /// Values of [`KnowledgeDocumentFeedbackUpdateRequest::rating`](struct@KnowledgeDocumentFeedbackUpdateRequest) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackUpdateRequestRating {
@@ -13162,6 +13484,8 @@ impl ToJson for KnowledgeDocumentFeedbackUpdateRequestRating {
 /// Values of [`KnowledgeDocumentFeedbackUpdateRequest::reason`](struct@KnowledgeDocumentFeedbackUpdateRequest) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackUpdateRequestReason {
@@ -13209,6 +13533,8 @@ impl ToJson for KnowledgeDocumentFeedbackUpdateRequestReason {
 /// Values of [`KnowledgeDocumentFeedbackUpdateRequest::state`](struct@KnowledgeDocumentFeedbackUpdateRequest) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentFeedbackUpdateRequestState {
@@ -13257,6 +13583,8 @@ impl ToJson for KnowledgeDocumentFeedbackUpdateRequestState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentGuestSearch {
@@ -13398,6 +13726,8 @@ impl ToJson for KnowledgeDocumentGuestSearch {
 /// Values of [`KnowledgeDocumentGuestSearch::query_type`](struct@KnowledgeDocumentGuestSearch) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentGuestSearchQueryType {
@@ -13450,6 +13780,8 @@ impl ToJson for KnowledgeDocumentGuestSearchQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentGuestSearchRequest {
@@ -13602,6 +13934,8 @@ impl ToJson for KnowledgeDocumentGuestSearchRequest {
 /// Values of [`KnowledgeDocumentGuestSearchRequest::query_type`](struct@KnowledgeDocumentGuestSearchRequest) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentGuestSearchRequestQueryType {
@@ -13654,6 +13988,8 @@ impl ToJson for KnowledgeDocumentGuestSearchRequestQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentGuestSearchResult {
@@ -13720,6 +14056,8 @@ impl ToJson for KnowledgeDocumentGuestSearchResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentPresentation {
@@ -13841,6 +14179,8 @@ impl ToJson for KnowledgeDocumentPresentation {
 /// Values of [`KnowledgeDocumentPresentation::query_type`](struct@KnowledgeDocumentPresentation) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentPresentationQueryType {
@@ -13912,6 +14252,8 @@ impl ToJson for KnowledgeDocumentPresentationQueryType {
 /// Values of [`KnowledgeDocumentPresentation::surfacing_method`](struct@KnowledgeDocumentPresentation) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentPresentationSurfacingMethod {
@@ -13972,6 +14314,8 @@ impl ToJson for KnowledgeDocumentPresentationSurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentQuery {
@@ -14102,6 +14446,8 @@ impl ToJson for KnowledgeDocumentQuery {
 /// Values of [`KnowledgeDocumentQuery::include_variations`](struct@KnowledgeDocumentQuery) (JSON `includeVariations`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentQueryIncludeVariations {
@@ -14153,6 +14499,8 @@ impl ToJson for KnowledgeDocumentQueryIncludeVariations {
 /// Values of [`KnowledgeDocumentQuery::sort_order`](struct@KnowledgeDocumentQuery) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentQuerySortOrder {
@@ -14200,6 +14548,8 @@ impl ToJson for KnowledgeDocumentQuerySortOrder {
 /// Values of [`KnowledgeDocumentQuery::sort_by`](struct@KnowledgeDocumentQuery) (JSON `sortBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentQuerySortBy {
@@ -14260,6 +14610,8 @@ impl ToJson for KnowledgeDocumentQuerySortBy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentQueryResponse {
@@ -14356,6 +14708,8 @@ impl ToJson for KnowledgeDocumentQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentQueryResult {
@@ -14641,6 +14995,8 @@ impl ToJson for KnowledgeDocumentQueryResult {
 /// Values of [`KnowledgeDocumentQueryResult::state`](struct@KnowledgeDocumentQueryResult) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentQueryResultState {
@@ -14693,6 +15049,8 @@ impl ToJson for KnowledgeDocumentQueryResultState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentQueryVariation {
@@ -14860,6 +15218,8 @@ impl ToJson for KnowledgeDocumentQueryVariation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentReference {
@@ -14941,6 +15301,8 @@ impl ToJson for KnowledgeDocumentReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentReq {
@@ -15083,6 +15445,8 @@ impl ToJson for KnowledgeDocumentReq {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentResponse {
@@ -15371,6 +15735,8 @@ impl ToJson for KnowledgeDocumentResponse {
 /// Values of [`KnowledgeDocumentResponse::state`](struct@KnowledgeDocumentResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentResponseState {
@@ -15423,6 +15789,8 @@ impl ToJson for KnowledgeDocumentResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentResponseListing {
@@ -15500,6 +15868,8 @@ impl ToJson for KnowledgeDocumentResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSearch {
@@ -15685,6 +16055,8 @@ impl ToJson for KnowledgeDocumentSearch {
 /// Values of [`KnowledgeDocumentSearch::query_type`](struct@KnowledgeDocumentSearch) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentSearchQueryType {
@@ -15737,6 +16109,8 @@ impl ToJson for KnowledgeDocumentSearchQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSearchRequest {
@@ -15977,6 +16351,8 @@ impl ToJson for KnowledgeDocumentSearchRequest {
 /// Values of [`KnowledgeDocumentSearchRequest::query_type`](struct@KnowledgeDocumentSearchRequest) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentSearchRequestQueryType {
@@ -16028,6 +16404,8 @@ impl ToJson for KnowledgeDocumentSearchRequestQueryType {
 /// Values of [`KnowledgeDocumentSearchRequest::sort_order`](struct@KnowledgeDocumentSearchRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentSearchRequestSortOrder {
@@ -16075,6 +16453,8 @@ impl ToJson for KnowledgeDocumentSearchRequestSortOrder {
 /// Values of [`KnowledgeDocumentSearchRequest::sort_by`](struct@KnowledgeDocumentSearchRequest) (JSON `sortBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentSearchRequestSortBy {
@@ -16135,6 +16515,8 @@ impl ToJson for KnowledgeDocumentSearchRequestSortBy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSearchResult {
@@ -16201,6 +16583,8 @@ impl ToJson for KnowledgeDocumentSearchResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSearchVariation {
@@ -16368,6 +16752,8 @@ impl ToJson for KnowledgeDocumentSearchVariation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSuggestion {
@@ -16444,6 +16830,8 @@ impl ToJson for KnowledgeDocumentSuggestion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSuggestionRequest {
@@ -16542,6 +16930,8 @@ impl ToJson for KnowledgeDocumentSuggestionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSuggestionResult {
@@ -16606,6 +16996,8 @@ impl ToJson for KnowledgeDocumentSuggestionResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentSuggestionResultDocument {
@@ -16700,6 +17092,8 @@ impl ToJson for KnowledgeDocumentSuggestionResultDocument {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentVersion {
@@ -16823,6 +17217,8 @@ impl ToJson for KnowledgeDocumentVersion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentVersionListing {
@@ -16900,6 +17296,8 @@ impl ToJson for KnowledgeDocumentVersionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentVersionReference {
@@ -16992,6 +17390,8 @@ impl ToJson for KnowledgeDocumentVersionReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentVersionVariation {
@@ -17137,6 +17537,8 @@ impl ToJson for KnowledgeDocumentVersionVariation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentVersionVariationListing {
@@ -17214,6 +17616,8 @@ impl ToJson for KnowledgeDocumentVersionVariationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentView {
@@ -17348,6 +17752,8 @@ impl ToJson for KnowledgeDocumentView {
 /// Values of [`KnowledgeDocumentView::query_type`](struct@KnowledgeDocumentView) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentViewQueryType {
@@ -17419,6 +17825,8 @@ impl ToJson for KnowledgeDocumentViewQueryType {
 /// Values of [`KnowledgeDocumentView::surfacing_method`](struct@KnowledgeDocumentView) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentViewSurfacingMethod {
@@ -17479,6 +17887,8 @@ impl ToJson for KnowledgeDocumentViewSurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeDocumentsAnswerFilter {
@@ -17609,6 +18019,8 @@ impl ToJson for KnowledgeDocumentsAnswerFilter {
 /// Values of [`KnowledgeDocumentsAnswerFilter::language`](struct@KnowledgeDocumentsAnswerFilter) (JSON `language`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentsAnswerFilterLanguage {
@@ -17856,6 +18268,8 @@ impl ToJson for KnowledgeDocumentsAnswerFilterLanguage {
 /// Values of [`KnowledgeDocumentsAnswerFilter::app_type`](struct@KnowledgeDocumentsAnswerFilter) (JSON `appType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentsAnswerFilterAppType {
@@ -17915,6 +18329,8 @@ impl ToJson for KnowledgeDocumentsAnswerFilterAppType {
 /// Values of [`KnowledgeDocumentsAnswerFilter::query_type`](struct@KnowledgeDocumentsAnswerFilter) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeDocumentsAnswerFilterQueryType {
@@ -17987,6 +18403,8 @@ impl ToJson for KnowledgeDocumentsAnswerFilterQueryType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeExportJobDocumentsFilter {
@@ -18062,6 +18480,8 @@ impl ToJson for KnowledgeExportJobDocumentsFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeExportJobFilter {
@@ -18140,6 +18560,8 @@ impl ToJson for KnowledgeExportJobFilter {
 /// Values of [`KnowledgeExportJobFilter::version_filter`](struct@KnowledgeExportJobFilter) (JSON `versionFilter`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeExportJobFilterVersionFilter {
@@ -18188,6 +18610,8 @@ impl ToJson for KnowledgeExportJobFilterVersionFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeExportJobRequest {
@@ -18276,6 +18700,8 @@ impl ToJson for KnowledgeExportJobRequest {
 /// Values of [`KnowledgeExportJobRequest::file_type`](struct@KnowledgeExportJobRequest) (JSON `fileType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeExportJobRequestFileType {
@@ -18328,6 +18754,8 @@ impl ToJson for KnowledgeExportJobRequestFileType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeExportJobResponse {
@@ -18524,6 +18952,8 @@ impl ToJson for KnowledgeExportJobResponse {
 /// Values of [`KnowledgeExportJobResponse::file_type`](struct@KnowledgeExportJobResponse) (JSON `fileType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeExportJobResponseFileType {
@@ -18575,6 +19005,8 @@ impl ToJson for KnowledgeExportJobResponseFileType {
 /// Values of [`KnowledgeExportJobResponse::status`](struct@KnowledgeExportJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeExportJobResponseStatus {
@@ -18659,6 +19091,8 @@ impl ToJson for KnowledgeExportJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGenerationSetting {
@@ -18726,6 +19160,8 @@ impl ToJson for KnowledgeGenerationSetting {
 /// Values of [`KnowledgeGenerationSetting::generation_language`](struct@KnowledgeGenerationSetting) (JSON `generationLanguage`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGenerationSettingGenerationLanguage {
@@ -18946,6 +19382,8 @@ impl ToJson for KnowledgeGenerationSettingGenerationLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGroupStatistics {
@@ -19023,6 +19461,8 @@ impl ToJson for KnowledgeGroupStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestAnswerDocumentResponse {
@@ -19111,6 +19551,8 @@ impl ToJson for KnowledgeGuestAnswerDocumentResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestAnswerDocumentsResponse {
@@ -19163,6 +19605,8 @@ impl ToJson for KnowledgeGuestAnswerDocumentsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentCopy {
@@ -19284,6 +19728,8 @@ impl ToJson for KnowledgeGuestDocumentCopy {
 /// Values of [`KnowledgeGuestDocumentCopy::query_type`](struct@KnowledgeGuestDocumentCopy) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentCopyQueryType {
@@ -19355,6 +19801,8 @@ impl ToJson for KnowledgeGuestDocumentCopyQueryType {
 /// Values of [`KnowledgeGuestDocumentCopy::surfacing_method`](struct@KnowledgeGuestDocumentCopy) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentCopySurfacingMethod {
@@ -19415,6 +19863,8 @@ impl ToJson for KnowledgeGuestDocumentCopySurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentFeedback {
@@ -19604,6 +20054,8 @@ impl ToJson for KnowledgeGuestDocumentFeedback {
 /// Values of [`KnowledgeGuestDocumentFeedback::rating`](struct@KnowledgeGuestDocumentFeedback) (JSON `rating`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentFeedbackRating {
@@ -19651,6 +20103,8 @@ impl ToJson for KnowledgeGuestDocumentFeedbackRating {
 /// Values of [`KnowledgeGuestDocumentFeedback::reason`](struct@KnowledgeGuestDocumentFeedback) (JSON `reason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentFeedbackReason {
@@ -19698,6 +20152,8 @@ impl ToJson for KnowledgeGuestDocumentFeedbackReason {
 /// Values of [`KnowledgeGuestDocumentFeedback::query_type`](struct@KnowledgeGuestDocumentFeedback) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentFeedbackQueryType {
@@ -19769,6 +20225,8 @@ impl ToJson for KnowledgeGuestDocumentFeedbackQueryType {
 /// Values of [`KnowledgeGuestDocumentFeedback::surfacing_method`](struct@KnowledgeGuestDocumentFeedback) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentFeedbackSurfacingMethod {
@@ -19828,6 +20286,8 @@ impl ToJson for KnowledgeGuestDocumentFeedbackSurfacingMethod {
 /// Values of [`KnowledgeGuestDocumentFeedback::state`](struct@KnowledgeGuestDocumentFeedback) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentFeedbackState {
@@ -19876,6 +20336,8 @@ impl ToJson for KnowledgeGuestDocumentFeedbackState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentPresentation {
@@ -19984,6 +20446,8 @@ impl ToJson for KnowledgeGuestDocumentPresentation {
 /// Values of [`KnowledgeGuestDocumentPresentation::query_type`](struct@KnowledgeGuestDocumentPresentation) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentPresentationQueryType {
@@ -20055,6 +20519,8 @@ impl ToJson for KnowledgeGuestDocumentPresentationQueryType {
 /// Values of [`KnowledgeGuestDocumentPresentation::surfacing_method`](struct@KnowledgeGuestDocumentPresentation) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentPresentationSurfacingMethod {
@@ -20115,6 +20581,8 @@ impl ToJson for KnowledgeGuestDocumentPresentationSurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentResponse {
@@ -20345,6 +20813,8 @@ impl ToJson for KnowledgeGuestDocumentResponse {
 /// Values of [`KnowledgeGuestDocumentResponse::state`](struct@KnowledgeGuestDocumentResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentResponseState {
@@ -20397,6 +20867,8 @@ impl ToJson for KnowledgeGuestDocumentResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentResponseListing {
@@ -20474,6 +20946,8 @@ impl ToJson for KnowledgeGuestDocumentResponseListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentSuggestion {
@@ -20561,6 +21035,8 @@ impl ToJson for KnowledgeGuestDocumentSuggestion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentSuggestionRequest {
@@ -20637,6 +21113,8 @@ impl ToJson for KnowledgeGuestDocumentSuggestionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentSuggestionResult {
@@ -20692,6 +21170,8 @@ impl ToJson for KnowledgeGuestDocumentSuggestionResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentVariation {
@@ -20826,6 +21306,8 @@ impl ToJson for KnowledgeGuestDocumentVariation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentVariationAnswer {
@@ -20963,6 +21445,8 @@ impl ToJson for KnowledgeGuestDocumentVariationAnswer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentVariationContext {
@@ -21033,6 +21517,8 @@ impl ToJson for KnowledgeGuestDocumentVariationContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentVersionReference {
@@ -21101,6 +21587,8 @@ impl ToJson for KnowledgeGuestDocumentVersionReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestDocumentView {
@@ -21200,6 +21688,8 @@ impl ToJson for KnowledgeGuestDocumentView {
 /// Values of [`KnowledgeGuestDocumentView::query_type`](struct@KnowledgeGuestDocumentView) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentViewQueryType {
@@ -21271,6 +21761,8 @@ impl ToJson for KnowledgeGuestDocumentViewQueryType {
 /// Values of [`KnowledgeGuestDocumentView::surfacing_method`](struct@KnowledgeGuestDocumentView) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestDocumentViewSurfacingMethod {
@@ -21331,6 +21823,8 @@ impl ToJson for KnowledgeGuestDocumentViewSurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestSearchClientApplication {
@@ -21420,6 +21914,8 @@ impl ToJson for KnowledgeGuestSearchClientApplication {
 /// Values of [`KnowledgeGuestSearchClientApplication::r#type`](struct@KnowledgeGuestSearchClientApplication) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestSearchClientApplicationType {
@@ -21480,6 +21976,8 @@ impl ToJson for KnowledgeGuestSearchClientApplicationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestSearchDocumentResponse {
@@ -21721,6 +22219,8 @@ impl ToJson for KnowledgeGuestSearchDocumentResponse {
 /// Values of [`KnowledgeGuestSearchDocumentResponse::state`](struct@KnowledgeGuestSearchDocumentResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestSearchDocumentResponseState {
@@ -21773,6 +22273,8 @@ impl ToJson for KnowledgeGuestSearchDocumentResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestSession {
@@ -21884,6 +22386,8 @@ impl ToJson for KnowledgeGuestSession {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestSessionApp {
@@ -21953,6 +22457,8 @@ impl ToJson for KnowledgeGuestSessionApp {
 /// Values of [`KnowledgeGuestSessionApp::r#type`](struct@KnowledgeGuestSessionApp) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeGuestSessionAppType {
@@ -22001,6 +22507,8 @@ impl ToJson for KnowledgeGuestSessionAppType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeGuestSessionContext {
@@ -22071,6 +22579,8 @@ impl ToJson for KnowledgeGuestSessionContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeImportJobError {
@@ -22225,6 +22735,8 @@ impl ToJson for KnowledgeImportJobError {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeImportJobReport {
@@ -22291,6 +22803,8 @@ impl ToJson for KnowledgeImportJobReport {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeImportJobRequest {
@@ -22379,6 +22893,8 @@ impl ToJson for KnowledgeImportJobRequest {
 /// Values of [`KnowledgeImportJobRequest::file_type`](struct@KnowledgeImportJobRequest) (JSON `fileType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeImportJobRequestFileType {
@@ -22431,6 +22947,8 @@ impl ToJson for KnowledgeImportJobRequestFileType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeImportJobResponse {
@@ -22629,6 +23147,8 @@ impl ToJson for KnowledgeImportJobResponse {
 /// Values of [`KnowledgeImportJobResponse::file_type`](struct@KnowledgeImportJobResponse) (JSON `fileType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeImportJobResponseFileType {
@@ -22680,6 +23200,8 @@ impl ToJson for KnowledgeImportJobResponseFileType {
 /// Values of [`KnowledgeImportJobResponse::status`](struct@KnowledgeImportJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeImportJobResponseStatus {
@@ -22764,6 +23286,8 @@ impl ToJson for KnowledgeImportJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeImportJobSettings {
@@ -22852,6 +23376,8 @@ impl ToJson for KnowledgeImportJobSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeImportJobStatistics {
@@ -23083,6 +23609,8 @@ impl ToJson for KnowledgeImportJobStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeIntegrationFilter {
@@ -23170,6 +23698,8 @@ impl ToJson for KnowledgeIntegrationFilter {
 /// Values of [`KnowledgeIntegrationFilter::name`](struct@KnowledgeIntegrationFilter) (JSON `name`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeIntegrationFilterName {
@@ -23221,6 +23751,8 @@ impl ToJson for KnowledgeIntegrationFilterName {
 /// Values of [`KnowledgeIntegrationFilter::r#type`](struct@KnowledgeIntegrationFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeIntegrationFilterType {
@@ -23268,6 +23800,8 @@ impl ToJson for KnowledgeIntegrationFilterType {
 /// Values of [`KnowledgeIntegrationFilter::action`](struct@KnowledgeIntegrationFilter) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeIntegrationFilterAction {
@@ -23316,6 +23850,8 @@ impl ToJson for KnowledgeIntegrationFilterAction {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeIntegrationFilterValue {
@@ -23382,6 +23918,8 @@ impl ToJson for KnowledgeIntegrationFilterValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeIntegrationOptionsResponse {
@@ -23434,6 +23972,8 @@ impl ToJson for KnowledgeIntegrationOptionsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeIntegrationReference {
@@ -23502,6 +24042,8 @@ impl ToJson for KnowledgeIntegrationReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeOperationSource {
@@ -23578,6 +24120,8 @@ impl ToJson for KnowledgeOperationSource {
 /// Values of [`KnowledgeOperationSource::r#type`](struct@KnowledgeOperationSource) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeOperationSourceType {
@@ -23626,6 +24170,8 @@ impl ToJson for KnowledgeOperationSourceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeParseImportResult {
@@ -23707,6 +24253,8 @@ impl ToJson for KnowledgeParseImportResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeParseJobRequest {
@@ -23772,6 +24320,8 @@ impl ToJson for KnowledgeParseJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeParseJobRequestImport {
@@ -23835,6 +24385,8 @@ impl ToJson for KnowledgeParseJobRequestImport {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeParseJobRequestPatch {
@@ -23887,6 +24439,8 @@ impl ToJson for KnowledgeParseJobRequestPatch {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeParseJobResponse {
@@ -24037,6 +24591,8 @@ impl ToJson for KnowledgeParseJobResponse {
 /// Values of [`KnowledgeParseJobResponse::status`](struct@KnowledgeParseJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeParseJobResponseStatus {
@@ -24109,6 +24665,8 @@ impl ToJson for KnowledgeParseJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeParseRecord {
@@ -24186,6 +24744,8 @@ impl ToJson for KnowledgeParseRecord {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeRetrievedReference {
@@ -24285,6 +24845,8 @@ impl ToJson for KnowledgeRetrievedReference {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSearchClientApplication {
@@ -24374,6 +24936,8 @@ impl ToJson for KnowledgeSearchClientApplication {
 /// Values of [`KnowledgeSearchClientApplication::r#type`](struct@KnowledgeSearchClientApplication) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSearchClientApplicationType {
@@ -24434,6 +24998,8 @@ impl ToJson for KnowledgeSearchClientApplicationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSearchDocumentResponse {
@@ -24730,6 +25296,8 @@ impl ToJson for KnowledgeSearchDocumentResponse {
 /// Values of [`KnowledgeSearchDocumentResponse::state`](struct@KnowledgeSearchDocumentResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSearchDocumentResponseState {
@@ -24782,6 +25350,8 @@ impl ToJson for KnowledgeSearchDocumentResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSearchPreviewRequest {
@@ -24917,6 +25487,8 @@ impl ToJson for KnowledgeSearchPreviewRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSearchPreviewResponse {
@@ -25024,6 +25596,8 @@ impl ToJson for KnowledgeSearchPreviewResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSearchResult {
@@ -25090,6 +25664,8 @@ impl ToJson for KnowledgeSearchResult {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSettingListing {
@@ -25167,6 +25743,8 @@ impl ToJson for KnowledgeSettingListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSettingsRequest {
@@ -25278,6 +25856,8 @@ impl ToJson for KnowledgeSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSettingsResponse {
@@ -25443,6 +26023,8 @@ impl ToJson for KnowledgeSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSourcesSearchRequest {
@@ -25575,6 +26157,8 @@ impl ToJson for KnowledgeSourcesSearchRequest {
 /// Values of [`KnowledgeSourcesSearchRequest::query_type`](struct@KnowledgeSourcesSearchRequest) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSourcesSearchRequestQueryType {
@@ -25622,6 +26206,8 @@ impl ToJson for KnowledgeSourcesSearchRequestQueryType {
 /// Values of [`KnowledgeSourcesSearchRequest::generation_language`](struct@KnowledgeSourcesSearchRequest) (JSON `generationLanguage`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSourcesSearchRequestGenerationLanguage {
@@ -25842,6 +26428,8 @@ impl ToJson for KnowledgeSourcesSearchRequestGenerationLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSourcesSearchResponse {
@@ -25992,6 +26580,8 @@ impl ToJson for KnowledgeSourcesSearchResponse {
 /// Values of [`KnowledgeSourcesSearchResponse::query_type`](struct@KnowledgeSourcesSearchResponse) (JSON `queryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSourcesSearchResponseQueryType {
@@ -26039,6 +26629,8 @@ impl ToJson for KnowledgeSourcesSearchResponseQueryType {
 /// Values of [`KnowledgeSourcesSearchResponse::generation_language`](struct@KnowledgeSourcesSearchResponse) (JSON `generationLanguage`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSourcesSearchResponseGenerationLanguage {
@@ -26259,6 +26851,8 @@ impl ToJson for KnowledgeSourcesSearchResponseGenerationLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSyncJobReport {
@@ -26325,6 +26919,8 @@ impl ToJson for KnowledgeSyncJobReport {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSyncJobRequest {
@@ -26390,6 +26986,8 @@ impl ToJson for KnowledgeSyncJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSyncJobResponse {
@@ -26560,6 +27158,8 @@ impl ToJson for KnowledgeSyncJobResponse {
 /// Values of [`KnowledgeSyncJobResponse::status`](struct@KnowledgeSyncJobResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeSyncJobResponseStatus {
@@ -26644,6 +27244,8 @@ impl ToJson for KnowledgeSyncJobResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeSyncJobStatistics {
@@ -26864,6 +27466,8 @@ impl ToJson for KnowledgeSyncJobStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeV3ConversationContext {
@@ -26964,6 +27568,8 @@ impl ToJson for KnowledgeV3ConversationContext {
 /// Values of [`KnowledgeV3ConversationContext::media_type`](struct@KnowledgeV3ConversationContext) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeV3ConversationContextMediaType {
@@ -27023,6 +27629,8 @@ impl ToJson for KnowledgeV3ConversationContextMediaType {
 /// Values of [`KnowledgeV3ConversationContext::message_type`](struct@KnowledgeV3ConversationContext) (JSON `messageType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeV3ConversationContextMessageType {
@@ -27135,6 +27743,8 @@ impl ToJson for KnowledgeV3ConversationContextMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeV3ConversationContextResponse {
@@ -27224,6 +27834,8 @@ impl ToJson for KnowledgeV3ConversationContextResponse {
 /// Values of [`KnowledgeV3ConversationContextResponse::media_type`](struct@KnowledgeV3ConversationContextResponse) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeV3ConversationContextResponseMediaType {
@@ -27284,6 +27896,8 @@ impl ToJson for KnowledgeV3ConversationContextResponseMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KnowledgeV3PreviewConversationContext {
@@ -27340,6 +27954,8 @@ impl ToJson for KnowledgeV3PreviewConversationContext {
 /// Values of [`KnowledgeV3PreviewConversationContext::media_type`](struct@KnowledgeV3PreviewConversationContext) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeV3PreviewConversationContextMediaType {
@@ -27388,6 +28004,8 @@ impl ToJson for KnowledgeV3PreviewConversationContextMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LabelCreateRequest {
@@ -27488,6 +28106,8 @@ impl ToJson for LabelCreateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LabelListing {
@@ -27565,6 +28185,8 @@ impl ToJson for LabelListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LabelResponse {
@@ -27697,6 +28319,8 @@ impl ToJson for LabelResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LabelUpdateRequest {
@@ -27793,6 +28417,8 @@ impl ToJson for LabelUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationCreatorUserResponse {
@@ -27866,6 +28492,8 @@ impl ToJson for OperationCreatorUserResponse {
 /// Values of [`OperationCreatorUserResponse::r#type`](struct@OperationCreatorUserResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationCreatorUserResponseType {
@@ -27914,6 +28542,8 @@ impl ToJson for OperationCreatorUserResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationListing {
@@ -27991,6 +28621,8 @@ impl ToJson for OperationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationResponse {
@@ -28122,6 +28754,8 @@ impl ToJson for OperationResponse {
 /// Values of [`OperationResponse::r#type`](struct@OperationResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperationResponseType {
@@ -28178,6 +28812,8 @@ impl ToJson for OperationResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhraseAssociations {
@@ -28248,6 +28884,8 @@ impl ToJson for PhraseAssociations {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PresentedKnowledgeDocument {
@@ -28341,6 +28979,8 @@ impl ToJson for PresentedKnowledgeDocument {
 /// Values of [`PresentedKnowledgeDocument::surfacing_method`](struct@PresentedKnowledgeDocument) (JSON `surfacingMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PresentedKnowledgeDocumentSurfacingMethod {
@@ -28401,6 +29041,8 @@ impl ToJson for PresentedKnowledgeDocumentSurfacingMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceSettings {
@@ -28488,6 +29130,8 @@ impl ToJson for SalesforceSettings {
 /// Values of [`SalesforceSettings::channel`](struct@SalesforceSettings) (JSON `channel`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SalesforceSettingsChannel {
@@ -28544,6 +29188,8 @@ impl ToJson for SalesforceSettingsChannel {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceSourceRequest {
@@ -28653,6 +29299,8 @@ impl ToJson for SalesforceSourceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SalesforceSourceResponse {
@@ -28803,6 +29451,8 @@ impl ToJson for SalesforceSourceResponse {
 /// Values of [`SalesforceSourceResponse::r#type`](struct@SalesforceSourceResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SalesforceSourceResponseType {
@@ -28851,6 +29501,8 @@ impl ToJson for SalesforceSourceResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchUpdateRequest {
@@ -28938,6 +29590,8 @@ impl ToJson for SearchUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SelectedAnswer {
@@ -28998,6 +29652,8 @@ impl ToJson for SelectedAnswer {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceNowSettings {
@@ -29086,6 +29742,8 @@ impl ToJson for ServiceNowSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceNowSourceRequest {
@@ -29195,6 +29853,8 @@ impl ToJson for ServiceNowSourceRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServiceNowSourceResponse {
@@ -29345,6 +30005,8 @@ impl ToJson for ServiceNowSourceResponse {
 /// Values of [`ServiceNowSourceResponse::r#type`](struct@ServiceNowSourceResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceNowSourceResponseType {
@@ -29393,6 +30055,8 @@ impl ToJson for ServiceNowSourceResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SharepointAuthenticationProperties {
@@ -29481,6 +30145,8 @@ impl ToJson for SharepointAuthenticationProperties {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceBaseResponse {
@@ -29623,6 +30289,8 @@ impl ToJson for SourceBaseResponse {
 /// Values of [`SourceBaseResponse::r#type`](struct@SourceBaseResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceBaseResponseType {
@@ -29671,6 +30339,8 @@ impl ToJson for SourceBaseResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceLastSync {
@@ -29758,6 +30428,8 @@ impl ToJson for SourceLastSync {
 /// Values of [`SourceLastSync::state`](struct@SourceLastSync) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceLastSyncState {
@@ -29814,6 +30486,8 @@ impl ToJson for SourceLastSyncState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceSyncResponse {
@@ -29920,6 +30594,8 @@ impl ToJson for SourceSyncResponse {
 /// Values of [`SourceSyncResponse::state`](struct@SourceSyncResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceSyncResponseState {
@@ -29976,6 +30652,8 @@ impl ToJson for SourceSyncResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SyncStatusRequest {
@@ -30029,6 +30707,8 @@ impl ToJson for SyncStatusRequest {
 /// Values of [`SyncStatusRequest::status`](struct@SyncStatusRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SyncStatusRequestStatus {
@@ -30113,6 +30793,8 @@ impl ToJson for SyncStatusRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredGroup {
@@ -30226,6 +30908,8 @@ impl ToJson for UnansweredGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredGroupSuggestedDocument {
@@ -30292,6 +30976,8 @@ impl ToJson for UnansweredGroupSuggestedDocument {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredGroups {
@@ -30342,6 +31028,8 @@ impl ToJson for UnansweredGroups {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredPhrase {
@@ -30419,6 +31107,8 @@ impl ToJson for UnansweredPhrase {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredPhraseGroup {
@@ -30529,6 +31219,8 @@ impl ToJson for UnansweredPhraseGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredPhraseGroupPatchRequestBody {
@@ -30605,6 +31297,8 @@ impl ToJson for UnansweredPhraseGroupPatchRequestBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnansweredPhraseGroupUpdateResponse {
@@ -30668,6 +31362,8 @@ impl ToJson for UnansweredPhraseGroupUpdateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3KnowledgeSearchClientApplication {
@@ -30746,6 +31442,8 @@ impl ToJson for V3KnowledgeSearchClientApplication {
 /// Values of [`V3KnowledgeSearchClientApplication::r#type`](struct@V3KnowledgeSearchClientApplication) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3KnowledgeSearchClientApplicationType {
@@ -30794,6 +31492,8 @@ impl ToJson for V3KnowledgeSearchClientApplicationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3KnowledgeSearchPreviewClientApplication {
@@ -30850,6 +31550,8 @@ impl ToJson for V3KnowledgeSearchPreviewClientApplication {
 /// Values of [`V3KnowledgeSearchPreviewClientApplication::r#type`](struct@V3KnowledgeSearchPreviewClientApplication) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3KnowledgeSearchPreviewClientApplicationType {
@@ -30898,6 +31600,8 @@ impl ToJson for V3KnowledgeSearchPreviewClientApplicationType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceCreateRequest {
@@ -31006,6 +31710,8 @@ impl ToJson for V3SourceCreateRequest {
 /// Values of [`V3SourceCreateRequest::r#type`](struct@V3SourceCreateRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceCreateRequestType {
@@ -31053,6 +31759,8 @@ impl ToJson for V3SourceCreateRequestType {
 /// Values of [`V3SourceCreateRequest::trigger_type`](struct@V3SourceCreateRequest) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceCreateRequestTriggerType {
@@ -31101,6 +31809,8 @@ impl ToJson for V3SourceCreateRequestTriggerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceDetailedResponse {
@@ -31306,6 +32016,8 @@ impl ToJson for V3SourceDetailedResponse {
 /// Values of [`V3SourceDetailedResponse::r#type`](struct@V3SourceDetailedResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceDetailedResponseType {
@@ -31353,6 +32065,8 @@ impl ToJson for V3SourceDetailedResponseType {
 /// Values of [`V3SourceDetailedResponse::trigger_type`](struct@V3SourceDetailedResponse) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceDetailedResponseTriggerType {
@@ -31400,6 +32114,8 @@ impl ToJson for V3SourceDetailedResponseTriggerType {
 /// Values of [`V3SourceDetailedResponse::status`](struct@V3SourceDetailedResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceDetailedResponseStatus {
@@ -31452,6 +32168,8 @@ impl ToJson for V3SourceDetailedResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceExpandableListResponse {
@@ -31649,6 +32367,8 @@ impl ToJson for V3SourceExpandableListResponse {
 /// Values of [`V3SourceExpandableListResponse::r#type`](struct@V3SourceExpandableListResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceExpandableListResponseType {
@@ -31696,6 +32416,8 @@ impl ToJson for V3SourceExpandableListResponseType {
 /// Values of [`V3SourceExpandableListResponse::trigger_type`](struct@V3SourceExpandableListResponse) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceExpandableListResponseTriggerType {
@@ -31743,6 +32465,8 @@ impl ToJson for V3SourceExpandableListResponseTriggerType {
 /// Values of [`V3SourceExpandableListResponse::status`](struct@V3SourceExpandableListResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceExpandableListResponseStatus {
@@ -31795,6 +32519,8 @@ impl ToJson for V3SourceExpandableListResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceExpandableListing {
@@ -31845,6 +32571,8 @@ impl ToJson for V3SourceExpandableListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceExpandableResponse {
@@ -32072,6 +32800,8 @@ impl ToJson for V3SourceExpandableResponse {
 /// Values of [`V3SourceExpandableResponse::r#type`](struct@V3SourceExpandableResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceExpandableResponseType {
@@ -32119,6 +32849,8 @@ impl ToJson for V3SourceExpandableResponseType {
 /// Values of [`V3SourceExpandableResponse::trigger_type`](struct@V3SourceExpandableResponse) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceExpandableResponseTriggerType {
@@ -32166,6 +32898,8 @@ impl ToJson for V3SourceExpandableResponseTriggerType {
 /// Values of [`V3SourceExpandableResponse::status`](struct@V3SourceExpandableResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceExpandableResponseStatus {
@@ -32218,6 +32952,8 @@ impl ToJson for V3SourceExpandableResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceFilter {
@@ -32288,6 +33024,8 @@ impl ToJson for V3SourceFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceFilterDetails {
@@ -32354,6 +33092,8 @@ impl ToJson for V3SourceFilterDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceFolderDetails {
@@ -32431,6 +33171,8 @@ impl ToJson for V3SourceFolderDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceLastSynchronization {
@@ -32595,6 +33337,8 @@ impl ToJson for V3SourceLastSynchronization {
 /// Values of [`V3SourceLastSynchronization::trigger_type`](struct@V3SourceLastSynchronization) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceLastSynchronizationTriggerType {
@@ -32646,6 +33390,8 @@ impl ToJson for V3SourceLastSynchronizationTriggerType {
 /// Values of [`V3SourceLastSynchronization::status`](struct@V3SourceLastSynchronization) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceLastSynchronizationStatus {
@@ -32717,6 +33463,8 @@ impl ToJson for V3SourceLastSynchronizationStatus {
 /// Values of [`V3SourceLastSynchronization::ingestion_status`](struct@V3SourceLastSynchronization) (JSON `ingestionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceLastSynchronizationIngestionStatus {
@@ -32789,6 +33537,8 @@ impl ToJson for V3SourceLastSynchronizationIngestionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceRef {
@@ -32860,6 +33610,8 @@ impl ToJson for V3SourceRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceScheduleSettings {
@@ -32930,6 +33682,8 @@ impl ToJson for V3SourceScheduleSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceSiteDetails {
@@ -32996,6 +33750,8 @@ impl ToJson for V3SourceSiteDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceTagFilter {
@@ -33073,6 +33829,8 @@ impl ToJson for V3SourceTagFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SourceUpdateRequest {
@@ -33150,6 +33908,8 @@ impl ToJson for V3SourceUpdateRequest {
 /// Values of [`V3SourceUpdateRequest::trigger_type`](struct@V3SourceUpdateRequest) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SourceUpdateRequestTriggerType {
@@ -33198,6 +33958,8 @@ impl ToJson for V3SourceUpdateRequestTriggerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3StartManualSyncRequest {
@@ -33249,6 +34011,8 @@ impl ToJson for V3StartManualSyncRequest {
 /// Values of [`V3StartManualSyncRequest::r#type`](struct@V3StartManualSyncRequest) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3StartManualSyncRequestType {
@@ -33297,6 +34061,8 @@ impl ToJson for V3StartManualSyncRequestType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3Synchronization {
@@ -33494,6 +34260,8 @@ impl ToJson for V3Synchronization {
 /// Values of [`V3Synchronization::r#type`](struct@V3Synchronization) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SynchronizationType {
@@ -33541,6 +34309,8 @@ impl ToJson for V3SynchronizationType {
 /// Values of [`V3Synchronization::trigger_type`](struct@V3Synchronization) (JSON `triggerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SynchronizationTriggerType {
@@ -33592,6 +34362,8 @@ impl ToJson for V3SynchronizationTriggerType {
 /// Values of [`V3Synchronization::status`](struct@V3Synchronization) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SynchronizationStatus {
@@ -33663,6 +34435,8 @@ impl ToJson for V3SynchronizationStatus {
 /// Values of [`V3Synchronization::ingestion_status`](struct@V3Synchronization) (JSON `ingestionStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SynchronizationIngestionStatus {
@@ -33735,6 +34509,8 @@ impl ToJson for V3SynchronizationIngestionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationDeletion {
@@ -33823,6 +34599,8 @@ impl ToJson for V3SynchronizationDeletion {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationDeletionListing {
@@ -33900,6 +34678,8 @@ impl ToJson for V3SynchronizationDeletionListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationFileDeletionRequest {
@@ -33963,6 +34743,8 @@ impl ToJson for V3SynchronizationFileDeletionRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationListing {
@@ -34040,6 +34822,8 @@ impl ToJson for V3SynchronizationListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationRef {
@@ -34121,6 +34905,8 @@ impl ToJson for V3SynchronizationRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationStatistics {
@@ -34187,6 +34973,8 @@ impl ToJson for V3SynchronizationStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationUpdateRequest {
@@ -34238,6 +35026,8 @@ impl ToJson for V3SynchronizationUpdateRequest {
 /// Values of [`V3SynchronizationUpdateRequest::status`](struct@V3SynchronizationUpdateRequest) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum V3SynchronizationUpdateRequestStatus {
@@ -34286,6 +35076,8 @@ impl ToJson for V3SynchronizationUpdateRequestStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationUpload {
@@ -34385,6 +35177,8 @@ impl ToJson for V3SynchronizationUpload {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationUploadListing {
@@ -34462,6 +35256,8 @@ impl ToJson for V3SynchronizationUploadListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationUploadMetadata {
@@ -34528,6 +35324,8 @@ impl ToJson for V3SynchronizationUploadMetadata {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationUploadUrlRequest {
@@ -34626,6 +35424,8 @@ impl ToJson for V3SynchronizationUploadUrlRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `knowledge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct V3SynchronizationUploadUrlResponse {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `mobile-devices` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryUserDevicesListing {
@@ -151,6 +153,8 @@ impl ToJson for DirectoryUserDevicesListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `mobile-devices` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserDevice {
@@ -312,6 +316,8 @@ impl ToJson for UserDevice {
 /// Values of [`UserDevice::r#type`](struct@UserDevice) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `mobile-devices` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserDeviceType {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApprovalNamespace {
@@ -96,6 +98,8 @@ impl ToJson for ApprovalNamespace {
 /// Values of [`ApprovalNamespace::namespace`](struct@ApprovalNamespace) (JSON `namespace`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApprovalNamespaceNamespace {
@@ -515,6 +519,8 @@ impl ToJson for ApprovalNamespaceNamespace {
 /// Values of [`ApprovalNamespace::status`](struct@ApprovalNamespace) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApprovalNamespaceStatus {
@@ -606,6 +612,8 @@ impl ToJson for ApprovalNamespaceStatus {
 /// Values of [`ApprovalNamespace::r#type`](struct@ApprovalNamespace) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApprovalNamespaceType {
@@ -658,6 +666,8 @@ impl ToJson for ApprovalNamespaceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmbeddedIntegration {
@@ -717,6 +727,8 @@ impl ToJson for EmbeddedIntegration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureState {
@@ -767,6 +779,8 @@ impl ToJson for FeatureState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FreeTrialLimit {
@@ -847,6 +861,8 @@ impl ToJson for FreeTrialLimit {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FreeTrialLimitDocs {
@@ -897,6 +913,8 @@ impl ToJson for FreeTrialLimitDocs {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FreeTrialNamespace {
@@ -968,6 +986,8 @@ impl ToJson for FreeTrialNamespace {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpAddressAuthentication {
@@ -1018,6 +1038,8 @@ impl ToJson for IpAddressAuthentication {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LimitChangeRequestDetails {
@@ -1225,6 +1247,8 @@ impl ToJson for LimitChangeRequestDetails {
 /// Values of [`LimitChangeRequestDetails::namespace`](struct@LimitChangeRequestDetails) (JSON `namespace`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitChangeRequestDetailsNamespace {
@@ -1644,6 +1668,8 @@ impl ToJson for LimitChangeRequestDetailsNamespace {
 /// Values of [`LimitChangeRequestDetails::status`](struct@LimitChangeRequestDetails) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitChangeRequestDetailsStatus {
@@ -1735,6 +1761,8 @@ impl ToJson for LimitChangeRequestDetailsStatus {
 /// Values of [`LimitChangeRequestDetails::reject_reason`](struct@LimitChangeRequestDetails) (JSON `rejectReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitChangeRequestDetailsRejectReason {
@@ -1795,6 +1823,8 @@ impl ToJson for LimitChangeRequestDetailsRejectReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LimitChangeRequestsEntityListing {
@@ -1872,6 +1902,8 @@ impl ToJson for LimitChangeRequestsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LimitDocs {
@@ -1970,6 +2002,8 @@ impl ToJson for LimitDocs {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LimitDocumentation {
@@ -2029,6 +2063,8 @@ impl ToJson for LimitDocumentation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LimitsEntityListing {
@@ -2079,6 +2115,8 @@ impl ToJson for LimitsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NamespaceDocs {
@@ -2150,6 +2188,8 @@ impl ToJson for NamespaceDocs {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrgAuthSettings {
@@ -2278,6 +2318,8 @@ impl ToJson for OrgAuthSettings {
 /// Values of [`OrgAuthSettings::token_storage_location`](struct@OrgAuthSettings) (JSON `tokenStorageLocation`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrgAuthSettingsTokenStorageLocation {
@@ -2326,6 +2368,8 @@ impl ToJson for OrgAuthSettingsTokenStorageLocation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrgWhitelistSettings {
@@ -2385,6 +2429,8 @@ impl ToJson for OrgWhitelistSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationFeatures {
@@ -2543,6 +2589,8 @@ impl ToJson for OrganizationFeatures {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PasswordRequirements {
@@ -2659,6 +2707,8 @@ impl ToJson for PasswordRequirements {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatusChange {
@@ -2768,6 +2818,8 @@ impl ToJson for StatusChange {
 /// Values of [`StatusChange::status`](struct@StatusChange) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatusChangeStatus {
@@ -2859,6 +2911,8 @@ impl ToJson for StatusChangeStatus {
 /// Values of [`StatusChange::previous_status`](struct@StatusChange) (JSON `previousStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatusChangePreviousStatus {
@@ -2950,6 +3004,8 @@ impl ToJson for StatusChangePreviousStatus {
 /// Values of [`StatusChange::namespace`](struct@StatusChange) (JSON `namespace`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatusChangeNamespace {
@@ -3369,6 +3425,8 @@ impl ToJson for StatusChangeNamespace {
 /// Values of [`StatusChange::reject_reason`](struct@StatusChange) (JSON `rejectReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `organization` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StatusChangeRejectReason {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentActivity {
@@ -194,6 +196,8 @@ impl ToJson for AgentActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentActivityEntityListing {
@@ -325,6 +329,8 @@ impl ToJson for AgentActivityEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentEvaluatorActivity {
@@ -445,6 +451,8 @@ impl ToJson for AgentEvaluatorActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScoringRule {
@@ -639,6 +647,8 @@ impl ToJson for AgentScoringRule {
 /// Values of [`AgentScoringRule::sampling_type`](struct@AgentScoringRule) (JSON `samplingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScoringRuleSamplingType {
@@ -686,6 +696,8 @@ impl ToJson for AgentScoringRuleSamplingType {
 /// Values of [`AgentScoringRule::submission_type`](struct@AgentScoringRule) (JSON `submissionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScoringRuleSubmissionType {
@@ -733,6 +745,8 @@ impl ToJson for AgentScoringRuleSubmissionType {
 /// Values of [`AgentScoringRule::agent_to_score`](struct@AgentScoringRule) (JSON `agentToScore`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentScoringRuleAgentToScore {
@@ -785,6 +799,8 @@ impl ToJson for AgentScoringRuleAgentToScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentScoringRuleEntityListing {
@@ -916,6 +932,8 @@ impl ToJson for AgentScoringRuleEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CalibrationCreate {
@@ -1111,6 +1129,8 @@ impl ToJson for CalibrationCreate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CalibrationEntityListing {
@@ -1242,6 +1262,8 @@ impl ToJson for CalibrationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSurveyRequest {
@@ -1331,6 +1353,8 @@ impl ToJson for CreateSurveyRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSurveyResponse {
@@ -1535,6 +1559,8 @@ impl ToJson for CreateSurveyResponse {
 /// Values of [`CreateSurveyResponse::status`](struct@CreateSurveyResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateSurveyResponseStatus {
@@ -1602,6 +1628,8 @@ impl ToJson for CreateSurveyResponseStatus {
 /// Values of [`CreateSurveyResponse::survey_type`](struct@CreateSurveyResponse) (JSON `surveyType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateSurveyResponseSurveyType {
@@ -1650,6 +1678,8 @@ impl ToJson for CreateSurveyResponseSurveyType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainEntityListingSurveyForm {
@@ -1784,6 +1814,8 @@ impl ToJson for DomainEntityListingSurveyForm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationAggregationQueryMe {
@@ -1894,6 +1926,8 @@ impl ToJson for EvaluationAggregationQueryMe {
 /// Values of [`EvaluationAggregationQueryMe::alternate_time_dimension`](struct@EvaluationAggregationQueryMe) (JSON `alternateTimeDimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationAggregationQueryMeAlternateTimeDimension {
@@ -1950,6 +1984,8 @@ impl ToJson for EvaluationAggregationQueryMeAlternateTimeDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationCreateBody {
@@ -2175,6 +2211,8 @@ impl ToJson for EvaluationCreateBody {
 /// Values of [`EvaluationCreateBody::resource_type`](struct@EvaluationCreateBody) (JSON `resourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationCreateBodyResourceType {
@@ -2218,6 +2256,8 @@ impl ToJson for EvaluationCreateBodyResourceType {
 /// Values of [`EvaluationCreateBody::status`](struct@EvaluationCreateBody) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationCreateBodyStatus {
@@ -2278,6 +2318,8 @@ impl ToJson for EvaluationCreateBodyStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationCreateCalibration {
@@ -2344,6 +2386,8 @@ impl ToJson for EvaluationCreateCalibration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationCreateConversation {
@@ -2410,6 +2454,8 @@ impl ToJson for EvaluationCreateConversation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationCreateEvalForm {
@@ -2476,6 +2522,8 @@ impl ToJson for EvaluationCreateEvalForm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationCreateQueue {
@@ -2542,6 +2590,8 @@ impl ToJson for EvaluationCreateQueue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationCreateUser {
@@ -2610,6 +2660,8 @@ impl ToJson for EvaluationCreateUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationEntityListing {
@@ -2741,6 +2793,8 @@ impl ToJson for EvaluationEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationFormAndScoringSet {
@@ -2800,6 +2854,8 @@ impl ToJson for EvaluationFormAndScoringSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationFormDivisionView {
@@ -2921,6 +2977,8 @@ impl ToJson for EvaluationFormDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationFormDivisionViewListing {
@@ -3052,6 +3110,8 @@ impl ToJson for EvaluationFormDivisionViewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationFormResponse {
@@ -3250,6 +3310,8 @@ impl ToJson for EvaluationFormResponse {
 /// Values of [`EvaluationFormResponse::weight_mode`](struct@EvaluationFormResponse) (JSON `weightMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationFormResponseWeightMode {
@@ -3298,6 +3360,8 @@ impl ToJson for EvaluationFormResponseWeightMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationFormResponseEntityListing {
@@ -3429,6 +3493,8 @@ impl ToJson for EvaluationFormResponseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationFormSearchResponse {
@@ -3611,6 +3677,8 @@ impl ToJson for EvaluationFormSearchResponse {
 /// Values of [`EvaluationFormSearchResponse::weight_mode`](struct@EvaluationFormSearchResponse) (JSON `weightMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationFormSearchResponseWeightMode {
@@ -3659,6 +3727,8 @@ impl ToJson for EvaluationFormSearchResponseWeightMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationResponse {
@@ -4139,6 +4209,8 @@ impl ToJson for EvaluationResponse {
 /// Values of [`EvaluationResponse::status`](struct@EvaluationResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationResponseStatus {
@@ -4198,6 +4270,8 @@ impl ToJson for EvaluationResponseStatus {
 /// Values of [`EvaluationResponse::resource_type`](struct@EvaluationResponse) (JSON `resourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationResponseResourceType {
@@ -4242,6 +4316,8 @@ impl ToJson for EvaluationResponseResourceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchAggregationBucket {
@@ -4429,6 +4505,8 @@ impl ToJson for EvaluationSearchAggregationBucket {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchAggregationDTO {
@@ -4566,6 +4644,8 @@ impl ToJson for EvaluationSearchAggregationDTO {
 /// Values of [`EvaluationSearchAggregationDTO::field`](struct@EvaluationSearchAggregationDTO) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchAggregationDTOField {
@@ -4737,6 +4817,8 @@ impl ToJson for EvaluationSearchAggregationDTOField {
 /// Values of [`EvaluationSearchAggregationDTO::r#type`](struct@EvaluationSearchAggregationDTO) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchAggregationDTOType {
@@ -4805,6 +4887,8 @@ impl ToJson for EvaluationSearchAggregationDTOType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchAggregationResponse {
@@ -4945,6 +5029,8 @@ impl ToJson for EvaluationSearchAggregationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchCriteriaDTO {
@@ -5069,6 +5155,8 @@ impl ToJson for EvaluationSearchCriteriaDTO {
 /// Values of [`EvaluationSearchCriteriaDTO::r#type`](struct@EvaluationSearchCriteriaDTO) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchCriteriaDTOType {
@@ -5140,6 +5228,8 @@ impl ToJson for EvaluationSearchCriteriaDTOType {
 /// Values of [`EvaluationSearchCriteriaDTO::field`](struct@EvaluationSearchCriteriaDTO) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchCriteriaDTOField {
@@ -5299,6 +5389,8 @@ impl ToJson for EvaluationSearchCriteriaDTOField {
 /// Values of [`EvaluationSearchCriteriaDTO::operator`](struct@EvaluationSearchCriteriaDTO) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchCriteriaDTOOperator {
@@ -5347,6 +5439,8 @@ impl ToJson for EvaluationSearchCriteriaDTOOperator {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchItemResponse {
@@ -5830,6 +5924,8 @@ impl ToJson for EvaluationSearchItemResponse {
 /// Values of [`EvaluationSearchItemResponse::status`](struct@EvaluationSearchItemResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchItemResponseStatus {
@@ -5889,6 +5985,8 @@ impl ToJson for EvaluationSearchItemResponseStatus {
 /// Values of [`EvaluationSearchItemResponse::resource_type`](struct@EvaluationSearchItemResponse) (JSON `resourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchItemResponseResourceType {
@@ -5933,6 +6031,8 @@ impl ToJson for EvaluationSearchItemResponseResourceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchRequestDTO {
@@ -6052,6 +6152,8 @@ impl ToJson for EvaluationSearchRequestDTO {
 /// Values of [`EvaluationSearchRequestDTO::sort_order`](struct@EvaluationSearchRequestDTO) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchRequestDTOSortOrder {
@@ -6099,6 +6201,8 @@ impl ToJson for EvaluationSearchRequestDTOSortOrder {
 /// Values of [`EvaluationSearchRequestDTO::sort_by`](struct@EvaluationSearchRequestDTO) (JSON `sortBy`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchRequestDTOSortBy {
@@ -6155,6 +6259,8 @@ impl ToJson for EvaluationSearchRequestDTOSortBy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchResponse {
@@ -6240,6 +6346,8 @@ impl ToJson for EvaluationSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluationSearchSubAggregationDTO {
@@ -6377,6 +6485,8 @@ impl ToJson for EvaluationSearchSubAggregationDTO {
 /// Values of [`EvaluationSearchSubAggregationDTO::field`](struct@EvaluationSearchSubAggregationDTO) (JSON `field`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchSubAggregationDTOField {
@@ -6548,6 +6658,8 @@ impl ToJson for EvaluationSearchSubAggregationDTOField {
 /// Values of [`EvaluationSearchSubAggregationDTO::r#type`](struct@EvaluationSearchSubAggregationDTO) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EvaluationSearchSubAggregationDTOType {
@@ -6616,6 +6728,8 @@ impl ToJson for EvaluationSearchSubAggregationDTOType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluatorActivity {
@@ -6763,6 +6877,8 @@ impl ToJson for EvaluatorActivity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluatorActivityEntityListing {
@@ -6894,6 +7010,8 @@ impl ToJson for EvaluatorActivityEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowDiagnosticInfo {
@@ -6949,6 +7067,8 @@ impl ToJson for FlowDiagnosticInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishForm {
@@ -7016,6 +7136,8 @@ impl ToJson for PublishForm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QMAuditQueryRequest {
@@ -7094,6 +7216,8 @@ impl ToJson for QMAuditQueryRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QualityAuditLogMessage {
@@ -7313,6 +7437,8 @@ impl ToJson for QualityAuditLogMessage {
 /// Values of [`QualityAuditLogMessage::service_name`](struct@QualityAuditLogMessage) (JSON `serviceName`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditLogMessageServiceName {
@@ -7368,6 +7494,8 @@ impl ToJson for QualityAuditLogMessageServiceName {
 /// Values of [`QualityAuditLogMessage::level`](struct@QualityAuditLogMessage) (JSON `level`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditLogMessageLevel {
@@ -7419,6 +7547,8 @@ impl ToJson for QualityAuditLogMessageLevel {
 /// Values of [`QualityAuditLogMessage::status`](struct@QualityAuditLogMessage) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditLogMessageStatus {
@@ -7470,6 +7600,8 @@ impl ToJson for QualityAuditLogMessageStatus {
 /// Values of [`QualityAuditLogMessage::action`](struct@QualityAuditLogMessage) (JSON `action`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditLogMessageAction {
@@ -7569,6 +7701,8 @@ impl ToJson for QualityAuditLogMessageAction {
 /// Values of [`QualityAuditLogMessage::entity_type`](struct@QualityAuditLogMessage) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditLogMessageEntityType {
@@ -7641,6 +7775,8 @@ impl ToJson for QualityAuditLogMessageEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QualityAuditQueryExecutionResultsResponse {
@@ -7726,6 +7862,8 @@ impl ToJson for QualityAuditQueryExecutionResultsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QualityAuditQueryExecutionStatusResponse {
@@ -7832,6 +7970,8 @@ impl ToJson for QualityAuditQueryExecutionStatusResponse {
 /// Values of [`QualityAuditQueryExecutionStatusResponse::state`](struct@QualityAuditQueryExecutionStatusResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditQueryExecutionStatusResponseState {
@@ -7892,6 +8032,8 @@ impl ToJson for QualityAuditQueryExecutionStatusResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QualityAuditQueryFilter {
@@ -7961,6 +8103,8 @@ impl ToJson for QualityAuditQueryFilter {
 /// Values of [`QualityAuditQueryFilter::property`](struct@QualityAuditQueryFilter) (JSON `property`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QualityAuditQueryFilterProperty {
@@ -8037,6 +8181,8 @@ impl ToJson for QualityAuditQueryFilterProperty {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryApiSearchAggregationRange {
@@ -8099,6 +8245,8 @@ impl ToJson for QueryApiSearchAggregationRange {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScorableSurvey {
@@ -8199,6 +8347,8 @@ impl ToJson for ScorableSurvey {
 /// Values of [`ScorableSurvey::status`](struct@ScorableSurvey) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScorableSurveyStatus {
@@ -8267,6 +8417,8 @@ impl ToJson for ScorableSurveyStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Survey {
@@ -8463,6 +8615,8 @@ impl ToJson for Survey {
 /// Values of [`Survey::status`](struct@Survey) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SurveyStatus {
@@ -8530,6 +8684,8 @@ impl ToJson for SurveyStatus {
 /// Values of [`Survey::survey_type`](struct@Survey) (JSON `surveyType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SurveySurveyType {
@@ -8578,6 +8734,8 @@ impl ToJson for SurveySurveyType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyErrorDetails {
@@ -8644,6 +8802,8 @@ impl ToJson for SurveyErrorDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyForm {
@@ -8851,6 +9011,8 @@ impl ToJson for SurveyForm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyFormAndScoringSet {
@@ -8910,6 +9072,8 @@ impl ToJson for SurveyFormAndScoringSet {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyFormDivisionView {
@@ -9033,6 +9197,8 @@ impl ToJson for SurveyFormDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyFormDivisionViewListing {
@@ -9164,6 +9330,8 @@ impl ToJson for SurveyFormDivisionViewListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyFormEntityListing {
@@ -9295,6 +9463,8 @@ impl ToJson for SurveyFormEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyQuestion {
@@ -9436,6 +9606,8 @@ impl ToJson for SurveyQuestion {
 /// Values of [`SurveyQuestion::r#type`](struct@SurveyQuestion) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SurveyQuestionType {
@@ -9496,6 +9668,8 @@ impl ToJson for SurveyQuestionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyQuestionGroup {
@@ -9605,6 +9779,8 @@ impl ToJson for SurveyQuestionGroup {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyQuestionGroupScore {
@@ -9711,6 +9887,8 @@ impl ToJson for SurveyQuestionGroupScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyQuestionScore {
@@ -9844,6 +10022,8 @@ impl ToJson for SurveyQuestionScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `quality` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SurveyScoringSet {

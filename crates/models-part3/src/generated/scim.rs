@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Manager {
@@ -86,6 +88,8 @@ impl ToJson for Manager {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimConfigResourceType {
@@ -218,6 +222,8 @@ impl ToJson for ScimConfigResourceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimConfigResourceTypeSchemaExtension {
@@ -284,6 +290,8 @@ impl ToJson for ScimConfigResourceTypeSchemaExtension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimConfigResourceTypesListResponse {
@@ -380,6 +388,8 @@ impl ToJson for ScimConfigResourceTypesListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimEmail {
@@ -456,6 +466,8 @@ impl ToJson for ScimEmail {
 /// Values of [`ScimEmail::r#type`](struct@ScimEmail) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimEmailType {
@@ -504,6 +516,8 @@ impl ToJson for ScimEmailType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimGenesysUserExternalId {
@@ -574,6 +588,8 @@ impl ToJson for ScimGenesysUserExternalId {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimGroupListResponse {
@@ -670,6 +686,8 @@ impl ToJson for ScimGroupListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimMetadata {
@@ -757,6 +775,8 @@ impl ToJson for ScimMetadata {
 /// Values of [`ScimMetadata::resource_type`](struct@ScimMetadata) (JSON `resourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimMetadataResourceType {
@@ -817,6 +837,8 @@ impl ToJson for ScimMetadataResourceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimPhoneNumber {
@@ -893,6 +915,8 @@ impl ToJson for ScimPhoneNumber {
 /// Values of [`ScimPhoneNumber::r#type`](struct@ScimPhoneNumber) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimPhoneNumberType {
@@ -977,6 +1001,8 @@ impl ToJson for ScimPhoneNumberType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimServiceProviderConfig {
@@ -1128,6 +1154,8 @@ impl ToJson for ScimServiceProviderConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimServiceProviderConfigAuthenticationScheme {
@@ -1243,6 +1271,8 @@ impl ToJson for ScimServiceProviderConfigAuthenticationScheme {
 /// Values of [`ScimServiceProviderConfigAuthenticationScheme::r#type`](struct@ScimServiceProviderConfigAuthenticationScheme) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimServiceProviderConfigAuthenticationSchemeType {
@@ -1303,6 +1333,8 @@ impl ToJson for ScimServiceProviderConfigAuthenticationSchemeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimServiceProviderConfigBulkFeature {
@@ -1380,6 +1412,8 @@ impl ToJson for ScimServiceProviderConfigBulkFeature {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimServiceProviderConfigFilterFeature {
@@ -1446,6 +1480,8 @@ impl ToJson for ScimServiceProviderConfigFilterFeature {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimServiceProviderConfigSimpleFeature {
@@ -1501,6 +1537,8 @@ impl ToJson for ScimServiceProviderConfigSimpleFeature {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserExtensions {
@@ -1578,6 +1616,8 @@ impl ToJson for ScimUserExtensions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserListResponse {
@@ -1674,6 +1714,8 @@ impl ToJson for ScimUserListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserRole {
@@ -1729,6 +1771,8 @@ impl ToJson for ScimUserRole {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserRoutingLanguage {
@@ -1797,6 +1841,8 @@ impl ToJson for ScimUserRoutingLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserRoutingSkill {
@@ -1865,6 +1911,8 @@ impl ToJson for ScimUserRoutingSkill {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2CreateUser {
@@ -2053,6 +2101,8 @@ impl ToJson for ScimV2CreateUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2EnterpriseUser {
@@ -2152,6 +2202,8 @@ impl ToJson for ScimV2EnterpriseUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2Group {
@@ -2264,6 +2316,8 @@ impl ToJson for ScimV2Group {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2GroupReference {
@@ -2340,6 +2394,8 @@ impl ToJson for ScimV2GroupReference {
 /// Values of [`ScimV2GroupReference::r#type`](struct@ScimV2GroupReference) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2GroupReferenceType {
@@ -2400,6 +2456,8 @@ impl ToJson for ScimV2GroupReferenceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2MemberReference {
@@ -2476,6 +2534,8 @@ impl ToJson for ScimV2MemberReference {
 /// Values of [`ScimV2MemberReference::r#type`](struct@ScimV2MemberReference) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2MemberReferenceType {
@@ -2536,6 +2596,8 @@ impl ToJson for ScimV2MemberReferenceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2PatchOperation {
@@ -2614,6 +2676,8 @@ impl ToJson for ScimV2PatchOperation {
 /// Values of [`ScimV2PatchOperation::op`](struct@ScimV2PatchOperation) (JSON `op`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2PatchOperationOp {
@@ -2666,6 +2730,8 @@ impl ToJson for ScimV2PatchOperationOp {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2PatchRequest {
@@ -2731,6 +2797,8 @@ impl ToJson for ScimV2PatchRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2SchemaAttribute {
@@ -2906,6 +2974,8 @@ impl ToJson for ScimV2SchemaAttribute {
 /// Values of [`ScimV2SchemaAttribute::r#type`](struct@ScimV2SchemaAttribute) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2SchemaAttributeType {
@@ -2973,6 +3043,8 @@ impl ToJson for ScimV2SchemaAttributeType {
 /// Values of [`ScimV2SchemaAttribute::mutability`](struct@ScimV2SchemaAttribute) (JSON `mutability`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2SchemaAttributeMutability {
@@ -3028,6 +3100,8 @@ impl ToJson for ScimV2SchemaAttributeMutability {
 /// Values of [`ScimV2SchemaAttribute::returned`](struct@ScimV2SchemaAttribute) (JSON `returned`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2SchemaAttributeReturned {
@@ -3083,6 +3157,8 @@ impl ToJson for ScimV2SchemaAttributeReturned {
 /// Values of [`ScimV2SchemaAttribute::uniqueness`](struct@ScimV2SchemaAttribute) (JSON `uniqueness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScimV2SchemaAttributeUniqueness {
@@ -3135,6 +3211,8 @@ impl ToJson for ScimV2SchemaAttributeUniqueness {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2SchemaDefinition {
@@ -3234,6 +3312,8 @@ impl ToJson for ScimV2SchemaDefinition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2SchemaListResponse {
@@ -3330,6 +3410,8 @@ impl ToJson for ScimV2SchemaListResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `scim` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScimV2User {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BaseProgramEntity {
@@ -98,6 +100,8 @@ impl ToJson for BaseProgramEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BaseTopicEntitiy {
@@ -173,6 +177,8 @@ impl ToJson for BaseTopicEntitiy {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoriesEntityListing {
@@ -304,6 +310,8 @@ impl ToJson for CategoriesEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CategoryRequest {
@@ -394,6 +402,8 @@ impl ToJson for CategoryRequest {
 /// Values of [`CategoryRequest::interaction_type`](struct@CategoryRequest) (JSON `interactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CategoryRequestInteractionType {
@@ -446,6 +456,8 @@ impl ToJson for CategoryRequestInteractionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommunicationTranslation {
@@ -516,6 +528,8 @@ impl ToJson for CommunicationTranslation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommunicationTranslationList {
@@ -566,6 +580,8 @@ impl ToJson for CommunicationTranslationList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationCategoriesEntityListing {
@@ -697,6 +713,8 @@ impl ToJson for ConversationCategoriesEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationCategory {
@@ -795,6 +813,8 @@ impl ToJson for ConversationCategory {
 /// Values of [`ConversationCategory::interaction_type`](struct@ConversationCategory) (JSON `interactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationCategoryInteractionType {
@@ -847,6 +867,8 @@ impl ToJson for ConversationCategoryInteractionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationInsight {
@@ -934,6 +956,8 @@ impl ToJson for ConversationInsight {
 /// Values of [`ConversationInsight::r#type`](struct@ConversationInsight) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationInsightType {
@@ -986,6 +1010,8 @@ impl ToJson for ConversationInsightType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationMetrics {
@@ -1092,6 +1118,8 @@ impl ToJson for ConversationMetrics {
 /// Values of [`ConversationMetrics::sentiment_trend_class`](struct@ConversationMetrics) (JSON `sentimentTrendClass`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationMetricsSentimentTrendClass {
@@ -1156,6 +1184,8 @@ impl ToJson for ConversationMetricsSentimentTrendClass {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateReprocessJobRequest {
@@ -1284,6 +1314,8 @@ impl ToJson for CreateReprocessJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteProgramResponse {
@@ -1356,6 +1388,8 @@ impl ToJson for DeleteProgramResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DictionaryFeedback {
@@ -1576,6 +1610,8 @@ impl ToJson for DictionaryFeedback {
 /// Values of [`DictionaryFeedback::source`](struct@DictionaryFeedback) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DictionaryFeedbackSource {
@@ -1619,6 +1655,8 @@ impl ToJson for DictionaryFeedbackSource {
 /// Values of [`DictionaryFeedback::transcription_engine`](struct@DictionaryFeedback) (JSON `transcriptionEngine`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DictionaryFeedbackTranscriptionEngine {
@@ -1666,6 +1704,8 @@ impl ToJson for DictionaryFeedbackTranscriptionEngine {
 /// Values of [`DictionaryFeedback::status`](struct@DictionaryFeedback) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DictionaryFeedbackStatus {
@@ -1726,6 +1766,8 @@ impl ToJson for DictionaryFeedbackStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DictionaryFeedbackEntityListing {
@@ -1821,6 +1863,8 @@ impl ToJson for DictionaryFeedbackEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DictionaryFeedbackExamplePhrase {
@@ -1888,6 +1932,8 @@ impl ToJson for DictionaryFeedbackExamplePhrase {
 /// Values of [`DictionaryFeedbackExamplePhrase::source`](struct@DictionaryFeedbackExamplePhrase) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DictionaryFeedbackExamplePhraseSource {
@@ -1932,6 +1978,8 @@ impl ToJson for DictionaryFeedbackExamplePhraseSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EmpathyScore {
@@ -1998,6 +2046,8 @@ impl ToJson for EmpathyScore {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EngineIntegration {
@@ -2064,6 +2114,8 @@ impl ToJson for EngineIntegration {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenAIPhrasesJob {
@@ -2177,6 +2229,8 @@ impl ToJson for GenAIPhrasesJob {
 /// Values of [`GenAIPhrasesJob::state`](struct@GenAIPhrasesJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GenAIPhrasesJobState {
@@ -2229,6 +2283,8 @@ impl ToJson for GenAIPhrasesJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenAIPhrasesJobRequest {
@@ -2283,6 +2339,8 @@ impl ToJson for GenAIPhrasesJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenAIPhrasesJobTopic {
@@ -2375,6 +2433,8 @@ impl ToJson for GenAIPhrasesJobTopic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GenAIPhrasesJobs {
@@ -2495,6 +2555,8 @@ impl ToJson for GenAIPhrasesJobs {
 /// Values of [`GenAIPhrasesJobs::state`](struct@GenAIPhrasesJobs) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GenAIPhrasesJobsState {
@@ -2546,6 +2608,8 @@ impl ToJson for GenAIPhrasesJobsState {
 /// Values of [`GenAIPhrasesJobs::entity_type`](struct@GenAIPhrasesJobs) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GenAIPhrasesJobsEntityType {
@@ -2602,6 +2666,8 @@ impl ToJson for GenAIPhrasesJobsEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GeneralProgramJob {
@@ -2704,6 +2770,8 @@ impl ToJson for GeneralProgramJob {
 /// Values of [`GeneralProgramJob::state`](struct@GeneralProgramJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeneralProgramJobState {
@@ -2756,6 +2824,8 @@ impl ToJson for GeneralProgramJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GeneralProgramJobRequest {
@@ -2820,6 +2890,8 @@ impl ToJson for GeneralProgramJobRequest {
 /// Values of [`GeneralProgramJobRequest::dialect`](struct@GeneralProgramJobRequest) (JSON `dialect`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeneralProgramJobRequestDialect {
@@ -3019,6 +3091,8 @@ impl ToJson for GeneralProgramJobRequestDialect {
 /// Values of [`GeneralProgramJobRequest::mode`](struct@GeneralProgramJobRequest) (JSON `mode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeneralProgramJobRequestMode {
@@ -3071,6 +3145,8 @@ impl ToJson for GeneralProgramJobRequestMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GeneralTopic {
@@ -3124,6 +3200,8 @@ impl ToJson for GeneralTopic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GeneralTopicsEntityListing {
@@ -3174,6 +3252,8 @@ impl ToJson for GeneralTopicsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InfixOperator {
@@ -3241,6 +3321,8 @@ impl ToJson for InfixOperator {
 /// Values of [`InfixOperator::operator_type`](struct@InfixOperator) (JSON `operatorType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InfixOperatorOperatorType {
@@ -3293,6 +3375,8 @@ impl ToJson for InfixOperatorOperatorType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsightsSettingsRequest {
@@ -3347,6 +3431,8 @@ impl ToJson for InsightsSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListedDictionaryFeedback {
@@ -3548,6 +3634,8 @@ impl ToJson for ListedDictionaryFeedback {
 /// Values of [`ListedDictionaryFeedback::source`](struct@ListedDictionaryFeedback) (JSON `source`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListedDictionaryFeedbackSource {
@@ -3591,6 +3679,8 @@ impl ToJson for ListedDictionaryFeedbackSource {
 /// Values of [`ListedDictionaryFeedback::transcription_engine`](struct@ListedDictionaryFeedback) (JSON `transcriptionEngine`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListedDictionaryFeedbackTranscriptionEngine {
@@ -3638,6 +3728,8 @@ impl ToJson for ListedDictionaryFeedbackTranscriptionEngine {
 /// Values of [`ListedDictionaryFeedback::status`](struct@ListedDictionaryFeedback) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListedDictionaryFeedbackStatus {
@@ -3698,6 +3790,8 @@ impl ToJson for ListedDictionaryFeedbackStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListedProgram {
@@ -3829,6 +3923,8 @@ impl ToJson for ListedProgram {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListedTopic {
@@ -4004,6 +4100,8 @@ impl ToJson for ListedTopic {
 /// Values of [`ListedTopic::strictness`](struct@ListedTopic) (JSON `strictness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListedTopicStrictness {
@@ -4067,6 +4165,8 @@ impl ToJson for ListedTopicStrictness {
 /// Values of [`ListedTopic::matching_type`](struct@ListedTopic) (JSON `matchingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListedTopicMatchingType {
@@ -4114,6 +4214,8 @@ impl ToJson for ListedTopicMatchingType {
 /// Values of [`ListedTopic::participants`](struct@ListedTopic) (JSON `participants`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListedTopicParticipants {
@@ -4166,6 +4268,8 @@ impl ToJson for ListedTopicParticipants {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Operand {
@@ -4313,6 +4417,8 @@ impl ToJson for Operand {
 /// Values of [`Operand::r#type`](struct@Operand) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperandType {
@@ -4365,6 +4471,8 @@ impl ToJson for OperandType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperandPosition {
@@ -4452,6 +4560,8 @@ impl ToJson for OperandPosition {
 /// Values of [`OperandPosition::starting_position_direction`](struct@OperandPosition) (JSON `startingPositionDirection`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperandPositionStartingPositionDirection {
@@ -4499,6 +4609,8 @@ impl ToJson for OperandPositionStartingPositionDirection {
 /// Values of [`OperandPosition::ending_position_direction`](struct@OperandPosition) (JSON `endingPositionDirection`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperandPositionEndingPositionDirection {
@@ -4547,6 +4659,8 @@ impl ToJson for OperandPositionEndingPositionDirection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperatorPosition {
@@ -4613,6 +4727,8 @@ impl ToJson for OperatorPosition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParticipantMetrics {
@@ -4745,6 +4861,8 @@ impl ToJson for ParticipantMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Phrase {
@@ -4834,6 +4952,8 @@ impl ToJson for Phrase {
 /// Values of [`Phrase::strictness`](struct@Phrase) (JSON `strictness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhraseStrictness {
@@ -4897,6 +5017,8 @@ impl ToJson for PhraseStrictness {
 /// Values of [`Phrase::sentiment`](struct@Phrase) (JSON `sentiment`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhraseSentiment {
@@ -4953,6 +5075,8 @@ impl ToJson for PhraseSentiment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhraseTranslation {
@@ -5036,6 +5160,8 @@ impl ToJson for PhraseTranslation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProcessingSettingsRequest {
@@ -5099,6 +5225,8 @@ impl ToJson for ProcessingSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Program {
@@ -5259,6 +5387,8 @@ impl ToJson for Program {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramInsightsSettings {
@@ -5325,6 +5455,8 @@ impl ToJson for ProgramInsightsSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramInsightsSettingsEntityListing {
@@ -5456,6 +5588,8 @@ impl ToJson for ProgramInsightsSettingsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramJob {
@@ -5567,6 +5701,8 @@ impl ToJson for ProgramJob {
 /// Values of [`ProgramJob::state`](struct@ProgramJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProgramJobState {
@@ -5619,6 +5755,8 @@ impl ToJson for ProgramJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramJobRequest {
@@ -5673,6 +5811,8 @@ impl ToJson for ProgramJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramMappingsRequest {
@@ -5740,6 +5880,8 @@ impl ToJson for ProgramMappingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramProcessingSettings {
@@ -5817,6 +5959,8 @@ impl ToJson for ProgramProcessingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramProcessingSettingsEntityListing {
@@ -5948,6 +6092,8 @@ impl ToJson for ProgramProcessingSettingsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramProcessingSettingsPatchResponse {
@@ -6022,6 +6168,8 @@ impl ToJson for ProgramProcessingSettingsPatchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramRequest {
@@ -6109,6 +6257,8 @@ impl ToJson for ProgramRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramTopicLinksJob {
@@ -6220,6 +6370,8 @@ impl ToJson for ProgramTopicLinksJob {
 /// Values of [`ProgramTopicLinksJob::state`](struct@ProgramTopicLinksJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProgramTopicLinksJobState {
@@ -6272,6 +6424,8 @@ impl ToJson for ProgramTopicLinksJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramTranscriptionEngine {
@@ -6342,6 +6496,8 @@ impl ToJson for ProgramTranscriptionEngine {
 /// Values of [`ProgramTranscriptionEngine::engine`](struct@ProgramTranscriptionEngine) (JSON `engine`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ProgramTranscriptionEngineEngine {
@@ -6394,6 +6550,8 @@ impl ToJson for ProgramTranscriptionEngineEngine {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramTranscriptionEngines {
@@ -6501,6 +6659,8 @@ impl ToJson for ProgramTranscriptionEngines {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProgramsEntityListing {
@@ -6596,6 +6756,8 @@ impl ToJson for ProgramsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReprocessInteractionsByJobIdResponse {
@@ -6646,6 +6808,8 @@ impl ToJson for ReprocessInteractionsByJobIdResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReprocessJobEntityListingResponse {
@@ -6790,6 +6954,8 @@ impl ToJson for ReprocessJobEntityListingResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReprocessJobResponse {
@@ -7025,6 +7191,8 @@ impl ToJson for ReprocessJobResponse {
 /// Values of [`ReprocessJobResponse::job_status`](struct@ReprocessJobResponse) (JSON `jobStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReprocessJobResponseJobStatus {
@@ -7081,6 +7249,8 @@ impl ToJson for ReprocessJobResponseJobStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SegmentUrl {
@@ -7147,6 +7317,8 @@ impl ToJson for SegmentUrl {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SentimentData {
@@ -7199,6 +7371,8 @@ impl ToJson for SentimentData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SentimentFeedback {
@@ -7314,6 +7488,8 @@ impl ToJson for SentimentFeedback {
 /// Values of [`SentimentFeedback::feedback_value`](struct@SentimentFeedback) (JSON `feedbackValue`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SentimentFeedbackFeedbackValue {
@@ -7366,6 +7542,8 @@ impl ToJson for SentimentFeedbackFeedbackValue {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SentimentFeedbackEntityListing {
@@ -7416,6 +7594,8 @@ impl ToJson for SentimentFeedbackEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SentimentInsightEntry {
@@ -7486,6 +7666,8 @@ impl ToJson for SentimentInsightEntry {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SentimentInsights {
@@ -7552,6 +7734,8 @@ impl ToJson for SentimentInsights {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpeechTextAnalyticsConversationSummary {
@@ -7705,6 +7889,8 @@ impl ToJson for SpeechTextAnalyticsConversationSummary {
 /// Values of [`SpeechTextAnalyticsConversationSummary::summary_type`](struct@SpeechTextAnalyticsConversationSummary) (JSON `summaryType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpeechTextAnalyticsConversationSummarySummaryType {
@@ -7756,6 +7942,8 @@ impl ToJson for SpeechTextAnalyticsConversationSummarySummaryType {
 /// Values of [`SpeechTextAnalyticsConversationSummary::media_type`](struct@SpeechTextAnalyticsConversationSummary) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SpeechTextAnalyticsConversationSummaryMediaType {
@@ -7812,6 +8000,8 @@ impl ToJson for SpeechTextAnalyticsConversationSummaryMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpeechTextAnalyticsConversationSummaryListing {
@@ -7862,6 +8052,8 @@ impl ToJson for SpeechTextAnalyticsConversationSummaryListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpeechTextAnalyticsSettingsRequest {
@@ -7947,6 +8139,8 @@ impl ToJson for SpeechTextAnalyticsSettingsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpeechTextAnalyticsSettingsResponse {
@@ -8032,6 +8226,8 @@ impl ToJson for SpeechTextAnalyticsSettingsResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StaCategory {
@@ -8187,6 +8383,8 @@ impl ToJson for StaCategory {
 /// Values of [`StaCategory::interaction_type`](struct@StaCategory) (JSON `interactionType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StaCategoryInteractionType {
@@ -8239,6 +8437,8 @@ impl ToJson for StaCategoryInteractionType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedDialectsEntityListing {
@@ -8289,6 +8489,8 @@ impl ToJson for SupportedDialectsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedDialectsTranscriptionEngine {
@@ -8359,6 +8561,8 @@ impl ToJson for SupportedDialectsTranscriptionEngine {
 /// Values of [`SupportedDialectsTranscriptionEngine::engine`](struct@SupportedDialectsTranscriptionEngine) (JSON `engine`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportedDialectsTranscriptionEngineEngine {
@@ -8411,6 +8615,8 @@ impl ToJson for SupportedDialectsTranscriptionEngineEngine {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Term {
@@ -8480,6 +8686,8 @@ impl ToJson for Term {
 /// Values of [`Term::participant_type`](struct@Term) (JSON `participantType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TermParticipantType {
@@ -8532,6 +8740,8 @@ impl ToJson for TermParticipantType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTopicPhraseJob {
@@ -8652,6 +8862,8 @@ impl ToJson for TestTopicPhraseJob {
 /// Values of [`TestTopicPhraseJob::state`](struct@TestTopicPhraseJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhraseJobState {
@@ -8704,6 +8916,8 @@ impl ToJson for TestTopicPhraseJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTopicPhraseJobRequest {
@@ -8769,6 +8983,8 @@ impl ToJson for TestTopicPhraseJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTopicPhraseJobs {
@@ -8889,6 +9105,8 @@ impl ToJson for TestTopicPhraseJobs {
 /// Values of [`TestTopicPhraseJobs::state`](struct@TestTopicPhraseJobs) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhraseJobsState {
@@ -8940,6 +9158,8 @@ impl ToJson for TestTopicPhraseJobsState {
 /// Values of [`TestTopicPhraseJobs::entity_type`](struct@TestTopicPhraseJobs) (JSON `entityType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhraseJobsEntityType {
@@ -8996,6 +9216,8 @@ impl ToJson for TestTopicPhraseJobsEntityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTopicPhrasePhrase {
@@ -9063,6 +9285,8 @@ impl ToJson for TestTopicPhrasePhrase {
 /// Values of [`TestTopicPhrasePhrase::strictness`](struct@TestTopicPhrasePhrase) (JSON `strictness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhrasePhraseStrictness {
@@ -9127,6 +9351,8 @@ impl ToJson for TestTopicPhrasePhraseStrictness {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TestTopicPhraseTopic {
@@ -9229,6 +9455,8 @@ impl ToJson for TestTopicPhraseTopic {
 /// Values of [`TestTopicPhraseTopic::strictness`](struct@TestTopicPhraseTopic) (JSON `strictness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhraseTopicStrictness {
@@ -9292,6 +9520,8 @@ impl ToJson for TestTopicPhraseTopicStrictness {
 /// Values of [`TestTopicPhraseTopic::matching_type`](struct@TestTopicPhraseTopic) (JSON `matchingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhraseTopicMatchingType {
@@ -9339,6 +9569,8 @@ impl ToJson for TestTopicPhraseTopicMatchingType {
 /// Values of [`TestTopicPhraseTopic::participants`](struct@TestTopicPhraseTopic) (JSON `participants`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TestTopicPhraseTopicParticipants {
@@ -9391,6 +9623,8 @@ impl ToJson for TestTopicPhraseTopicParticipants {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Topic {
@@ -9583,6 +9817,8 @@ impl ToJson for Topic {
 /// Values of [`Topic::strictness`](struct@Topic) (JSON `strictness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicStrictness {
@@ -9646,6 +9882,8 @@ impl ToJson for TopicStrictness {
 /// Values of [`Topic::matching_type`](struct@Topic) (JSON `matchingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicMatchingType {
@@ -9693,6 +9931,8 @@ impl ToJson for TopicMatchingType {
 /// Values of [`Topic::participants`](struct@Topic) (JSON `participants`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicParticipants {
@@ -9745,6 +9985,8 @@ impl ToJson for TopicParticipants {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicJob {
@@ -9856,6 +10098,8 @@ impl ToJson for TopicJob {
 /// Values of [`TopicJob::state`](struct@TopicJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicJobState {
@@ -9908,6 +10152,8 @@ impl ToJson for TopicJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicJobRequest {
@@ -9962,6 +10208,8 @@ impl ToJson for TopicJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicRequest {
@@ -10105,6 +10353,8 @@ impl ToJson for TopicRequest {
 /// Values of [`TopicRequest::strictness`](struct@TopicRequest) (JSON `strictness`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicRequestStrictness {
@@ -10168,6 +10418,8 @@ impl ToJson for TopicRequestStrictness {
 /// Values of [`TopicRequest::matching_type`](struct@TopicRequest) (JSON `matchingType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicRequestMatchingType {
@@ -10215,6 +10467,8 @@ impl ToJson for TopicRequestMatchingType {
 /// Values of [`TopicRequest::participants`](struct@TopicRequest) (JSON `participants`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TopicRequestParticipants {
@@ -10267,6 +10521,8 @@ impl ToJson for TopicRequestParticipants {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicsDefinitionsProgramMappings {
@@ -10358,6 +10614,8 @@ impl ToJson for TopicsDefinitionsProgramMappings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicsDefinitionsProgramsMappingsEntityListing {
@@ -10453,6 +10711,8 @@ impl ToJson for TopicsDefinitionsProgramsMappingsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopicsEntityListing {
@@ -10548,6 +10808,8 @@ impl ToJson for TopicsEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptTranslation {
@@ -10627,6 +10889,8 @@ impl ToJson for TranscriptTranslation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptUrl {
@@ -10679,6 +10943,8 @@ impl ToJson for TranscriptUrl {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptUrls {
@@ -10753,6 +11019,8 @@ impl ToJson for TranscriptUrls {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptionEnginesRequest {
@@ -10807,6 +11075,8 @@ impl ToJson for TranscriptionEnginesRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranscriptsFilters {
@@ -10916,6 +11186,8 @@ impl ToJson for TranscriptsFilters {
 /// Values of [`TranscriptsFilters::media_type`](struct@TranscriptsFilters) (JSON `mediaType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TranscriptsFiltersMediaType {
@@ -10980,6 +11252,8 @@ impl ToJson for TranscriptsFiltersMediaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranslateSupportedLanguage {
@@ -11050,6 +11324,8 @@ impl ToJson for TranslateSupportedLanguage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TranslateSupportedLanguageList {
@@ -11100,6 +11376,8 @@ impl ToJson for TranslateSupportedLanguageList {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnifiedGeneralTopic {
@@ -11161,6 +11439,8 @@ impl ToJson for UnifiedGeneralTopic {
 /// Values of [`UnifiedGeneralTopic::status`](struct@UnifiedGeneralTopic) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UnifiedGeneralTopicStatus {
@@ -11225,6 +11505,8 @@ impl ToJson for UnifiedGeneralTopicStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnifiedGeneralTopicEntityListing {
@@ -11275,6 +11557,8 @@ impl ToJson for UnifiedGeneralTopicEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `speech-text-analytics` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UnpublishedProgramsEntityListing {

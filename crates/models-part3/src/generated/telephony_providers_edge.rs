@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertablePresences {
@@ -74,6 +76,8 @@ impl ToJson for AlertablePresences {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertificateAuthorityEntityListing {
@@ -205,6 +209,8 @@ impl ToJson for CertificateAuthorityEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DID {
@@ -431,6 +437,8 @@ impl ToJson for DID {
 /// Values of [`DID::state`](struct@DID) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DIDState {
@@ -482,6 +490,8 @@ impl ToJson for DIDState {
 /// Values of [`DID::owner_type`](struct@DID) (JSON `ownerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DIDOwnerType {
@@ -538,6 +548,8 @@ impl ToJson for DIDOwnerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DIDEntityListing {
@@ -680,6 +692,8 @@ impl ToJson for DIDEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DIDNumber {
@@ -809,6 +823,8 @@ impl ToJson for DIDNumber {
 /// Values of [`DIDNumber::owner_type`](struct@DIDNumber) (JSON `ownerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DIDNumberOwnerType {
@@ -865,6 +881,8 @@ impl ToJson for DIDNumberOwnerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DIDNumberEntityListing {
@@ -996,6 +1014,8 @@ impl ToJson for DIDNumberEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DIDPool {
@@ -1230,6 +1250,8 @@ impl ToJson for DIDPool {
 /// Values of [`DIDPool::state`](struct@DIDPool) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DIDPoolState {
@@ -1281,6 +1303,8 @@ impl ToJson for DIDPoolState {
 /// Values of [`DIDPool::provider`](struct@DIDPool) (JSON `provider`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DIDPoolProvider {
@@ -1329,6 +1353,8 @@ impl ToJson for DIDPoolProvider {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DIDPoolEntityListing {
@@ -1471,6 +1497,8 @@ impl ToJson for DIDPoolEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DigitLength {
@@ -1533,6 +1561,8 @@ impl ToJson for DigitLength {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableSiteConnectionsRequest {
@@ -1583,6 +1613,8 @@ impl ToJson for DisableSiteConnectionsRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainCapabilities {
@@ -1693,6 +1725,8 @@ impl ToJson for DomainCapabilities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainCertificateAuthority {
@@ -1931,6 +1965,8 @@ impl ToJson for DomainCertificateAuthority {
 /// Values of [`DomainCertificateAuthority::state`](struct@DomainCertificateAuthority) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainCertificateAuthorityState {
@@ -1982,6 +2018,8 @@ impl ToJson for DomainCertificateAuthorityState {
 /// Values of [`DomainCertificateAuthority::r#type`](struct@DomainCertificateAuthority) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainCertificateAuthorityType {
@@ -2030,6 +2068,8 @@ impl ToJson for DomainCertificateAuthorityType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainEdgeSoftwareVersionDtoEntityListing {
@@ -2161,6 +2201,8 @@ impl ToJson for DomainEdgeSoftwareVersionDtoEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainLogicalInterface {
@@ -2656,6 +2698,8 @@ impl ToJson for DomainLogicalInterface {
 /// Values of [`DomainLogicalInterface::state`](struct@DomainLogicalInterface) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainLogicalInterfaceState {
@@ -2707,6 +2751,8 @@ impl ToJson for DomainLogicalInterfaceState {
 /// Values of [`DomainLogicalInterface::interface_type`](struct@DomainLogicalInterface) (JSON `interfaceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainLogicalInterfaceInterfaceType {
@@ -2754,6 +2800,8 @@ impl ToJson for DomainLogicalInterfaceInterfaceType {
 /// Values of [`DomainLogicalInterface::current_state`](struct@DomainLogicalInterface) (JSON `currentState`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainLogicalInterfaceCurrentState {
@@ -2818,6 +2866,8 @@ impl ToJson for DomainLogicalInterfaceCurrentState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainNetworkAddress {
@@ -2905,6 +2955,8 @@ impl ToJson for DomainNetworkAddress {
 /// Values of [`DomainNetworkAddress::r#type`](struct@DomainNetworkAddress) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainNetworkAddressType {
@@ -2961,6 +3013,8 @@ impl ToJson for DomainNetworkAddressType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainNetworkCommandResponse {
@@ -3041,6 +3095,8 @@ impl ToJson for DomainNetworkCommandResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainNetworkRoute {
@@ -3140,6 +3196,8 @@ impl ToJson for DomainNetworkRoute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainPhysicalCapabilities {
@@ -3202,6 +3260,8 @@ impl ToJson for DomainPhysicalCapabilities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainPhysicalInterface {
@@ -3435,6 +3495,8 @@ impl ToJson for DomainPhysicalInterface {
 /// Values of [`DomainPhysicalInterface::state`](struct@DomainPhysicalInterface) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DomainPhysicalInterfaceState {
@@ -3487,6 +3549,8 @@ impl ToJson for DomainPhysicalInterfaceState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeEntityListing {
@@ -3629,6 +3693,8 @@ impl ToJson for EdgeEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeGroupEntityListing {
@@ -3771,6 +3837,8 @@ impl ToJson for EdgeGroupEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeLogsJob {
@@ -3967,6 +4035,8 @@ impl ToJson for EdgeLogsJob {
 /// Values of [`EdgeLogsJob::state`](struct@EdgeLogsJob) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeLogsJobState {
@@ -4019,6 +4089,8 @@ impl ToJson for EdgeLogsJobState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeLogsJobFile {
@@ -4273,6 +4345,8 @@ impl ToJson for EdgeLogsJobFile {
 /// Values of [`EdgeLogsJobFile::state`](struct@EdgeLogsJobFile) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeLogsJobFileState {
@@ -4324,6 +4398,8 @@ impl ToJson for EdgeLogsJobFileState {
 /// Values of [`EdgeLogsJobFile::upload_status`](struct@EdgeLogsJobFile) (JSON `uploadStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeLogsJobFileUploadStatus {
@@ -4380,6 +4456,8 @@ impl ToJson for EdgeLogsJobFileUploadStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeLogsJobRequest {
@@ -4454,6 +4532,8 @@ impl ToJson for EdgeLogsJobRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeLogsJobResponse {
@@ -4639,6 +4719,8 @@ impl ToJson for EdgeLogsJobResponse {
 /// Values of [`EdgeLogsJobResponse::state`](struct@EdgeLogsJobResponse) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeLogsJobResponseState {
@@ -4691,6 +4773,8 @@ impl ToJson for EdgeLogsJobResponseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeLogsJobUploadRequest {
@@ -4745,6 +4829,8 @@ impl ToJson for EdgeLogsJobUploadRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeMetrics {
@@ -4863,6 +4949,8 @@ impl ToJson for EdgeMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeMetricsDisk {
@@ -4940,6 +5028,8 @@ impl ToJson for EdgeMetricsDisk {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeMetricsMemory {
@@ -5017,6 +5107,8 @@ impl ToJson for EdgeMetricsMemory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeMetricsNetwork {
@@ -5116,6 +5208,8 @@ impl ToJson for EdgeMetricsNetwork {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeMetricsProcessor {
@@ -5215,6 +5309,8 @@ impl ToJson for EdgeMetricsProcessor {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeMetricsSubsystem {
@@ -5295,6 +5391,8 @@ impl ToJson for EdgeMetricsSubsystem {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeNetworkDiagnostic {
@@ -5358,6 +5456,8 @@ impl ToJson for EdgeNetworkDiagnostic {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeNetworkDiagnosticRequest {
@@ -5412,6 +5512,8 @@ impl ToJson for EdgeNetworkDiagnosticRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeNetworkDiagnosticResponse {
@@ -5475,6 +5577,8 @@ impl ToJson for EdgeNetworkDiagnosticResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeOfflineConfiguration {
@@ -5585,6 +5689,8 @@ impl ToJson for EdgeOfflineConfiguration {
 /// Values of [`EdgeOfflineConfiguration::cert_type`](struct@EdgeOfflineConfiguration) (JSON `certType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeOfflineConfigurationCertType {
@@ -5641,6 +5747,8 @@ impl ToJson for EdgeOfflineConfigurationCertType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeOfflineConfigurationInterface {
@@ -5729,6 +5837,8 @@ impl ToJson for EdgeOfflineConfigurationInterface {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeOfflineConfigurationNetwork {
@@ -5784,6 +5894,8 @@ impl ToJson for EdgeOfflineConfigurationNetwork {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeOfflineConfigurationResponse {
@@ -5836,6 +5948,8 @@ impl ToJson for EdgeOfflineConfigurationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeRebootParameters {
@@ -5888,6 +6002,8 @@ impl ToJson for EdgeRebootParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeServiceStateRequest {
@@ -5953,6 +6069,8 @@ impl ToJson for EdgeServiceStateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeTrunkBase {
@@ -6195,6 +6313,8 @@ impl ToJson for EdgeTrunkBase {
 /// Values of [`EdgeTrunkBase::state`](struct@EdgeTrunkBase) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeTrunkBaseState {
@@ -6246,6 +6366,8 @@ impl ToJson for EdgeTrunkBaseState {
 /// Values of [`EdgeTrunkBase::trunk_type`](struct@EdgeTrunkBase) (JSON `trunkType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EdgeTrunkBaseTrunkType {
@@ -6298,6 +6420,8 @@ impl ToJson for EdgeTrunkBaseTrunkType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeVersionInformation {
@@ -6351,6 +6475,8 @@ impl ToJson for EdgeVersionInformation {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EdgeVersionReport {
@@ -6410,6 +6536,8 @@ impl ToJson for EdgeVersionReport {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorDetails {
@@ -6526,6 +6654,8 @@ impl ToJson for ErrorDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpiredEdgeListing {
@@ -6576,6 +6706,8 @@ impl ToJson for ExpiredEdgeListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Extension {
@@ -6802,6 +6934,8 @@ impl ToJson for Extension {
 /// Values of [`Extension::state`](struct@Extension) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExtensionState {
@@ -6853,6 +6987,8 @@ impl ToJson for ExtensionState {
 /// Values of [`Extension::owner_type`](struct@Extension) (JSON `ownerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExtensionOwnerType {
@@ -6909,6 +7045,8 @@ impl ToJson for ExtensionOwnerType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionEntityListing {
@@ -7051,6 +7189,8 @@ impl ToJson for ExtensionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionPool {
@@ -7261,6 +7401,8 @@ impl ToJson for ExtensionPool {
 /// Values of [`ExtensionPool::state`](struct@ExtensionPool) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExtensionPoolState {
@@ -7313,6 +7455,8 @@ impl ToJson for ExtensionPoolState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionPoolDivisionView {
@@ -7403,6 +7547,8 @@ impl ToJson for ExtensionPoolDivisionView {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionPoolDivisionViewEntityListing {
@@ -7545,6 +7691,8 @@ impl ToJson for ExtensionPoolDivisionViewEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtensionPoolEntityListing {
@@ -7687,6 +7835,8 @@ impl ToJson for ExtensionPoolEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
@@ -7966,6 +8116,8 @@ impl ToJson for Line {
 /// Values of [`Line::state`](struct@Line) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LineState {
@@ -8018,6 +8170,8 @@ impl ToJson for LineState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineBase {
@@ -8224,6 +8378,8 @@ impl ToJson for LineBase {
 /// Values of [`LineBase::state`](struct@LineBase) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LineBaseState {
@@ -8276,6 +8432,8 @@ impl ToJson for LineBaseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineBaseEntityListing {
@@ -8418,6 +8576,8 @@ impl ToJson for LineBaseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineEntityListing {
@@ -8560,6 +8720,8 @@ impl ToJson for LineEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineStatus {
@@ -8659,6 +8821,8 @@ impl ToJson for LineStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogicalInterfaceEntityListing {
@@ -8790,6 +8954,8 @@ impl ToJson for LogicalInterfaceEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaEndpointStatistics {
@@ -8943,6 +9109,8 @@ impl ToJson for MediaEndpointStatistics {
 /// Values of [`MediaEndpointStatistics::source_type`](struct@MediaEndpointStatistics) (JSON `sourceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MediaEndpointStatisticsSourceType {
@@ -8991,6 +9159,8 @@ impl ToJson for MediaEndpointStatisticsSourceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaIceSelectedCandidate {
@@ -9056,6 +9226,8 @@ impl ToJson for MediaIceSelectedCandidate {
 /// Values of [`MediaIceSelectedCandidate::r#type`](struct@MediaIceSelectedCandidate) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MediaIceSelectedCandidateType {
@@ -9112,6 +9284,8 @@ impl ToJson for MediaIceSelectedCandidateType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaIceSelectedPair {
@@ -9189,6 +9363,8 @@ impl ToJson for MediaIceSelectedPair {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaIceStatistics {
@@ -9244,6 +9420,8 @@ impl ToJson for MediaIceStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaRtpStatistics {
@@ -9354,6 +9532,8 @@ impl ToJson for MediaRtpStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaStatistics {
@@ -9462,6 +9642,8 @@ impl ToJson for MediaStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaStatisticsClientInfo {
@@ -9539,6 +9721,8 @@ impl ToJson for MediaStatisticsClientInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaStatisticsListing {
@@ -9589,6 +9773,8 @@ impl ToJson for MediaStatisticsListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MediaStatisticsTrunkInfo {
@@ -9659,6 +9845,8 @@ impl ToJson for MediaStatisticsTrunkInfo {
 /// Values of [`MediaStatisticsTrunkInfo::r#type`](struct@MediaStatisticsTrunkInfo) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MediaStatisticsTrunkInfoType {
@@ -9751,6 +9939,8 @@ impl ToJson for MediaStatisticsTrunkInfoType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetaData {
@@ -9822,6 +10012,8 @@ impl ToJson for MetaData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Metabase {
@@ -10017,6 +10209,8 @@ impl ToJson for Metabase {
 /// Values of [`Metabase::state`](struct@Metabase) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetabaseState {
@@ -10068,6 +10262,8 @@ impl ToJson for MetabaseState {
 /// Values of [`Metabase::r#type`](struct@Metabase) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetabaseType {
@@ -10160,6 +10356,8 @@ impl ToJson for MetabaseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NumberPlan {
@@ -10411,6 +10609,8 @@ impl ToJson for NumberPlan {
 /// Values of [`NumberPlan::state`](struct@NumberPlan) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NumberPlanState {
@@ -10463,6 +10663,8 @@ impl ToJson for NumberPlanState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundRoute {
@@ -10715,6 +10917,8 @@ impl ToJson for OutboundRoute {
 /// Values of [`OutboundRoute::state`](struct@OutboundRoute) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundRouteState {
@@ -10766,6 +10970,8 @@ impl ToJson for OutboundRouteState {
 /// Values of [`OutboundRoute::distribution`](struct@OutboundRoute) (JSON `distribution`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundRouteDistribution {
@@ -10814,6 +11020,8 @@ impl ToJson for OutboundRouteDistribution {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundRouteBase {
@@ -11044,6 +11252,8 @@ impl ToJson for OutboundRouteBase {
 /// Values of [`OutboundRouteBase::state`](struct@OutboundRouteBase) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundRouteBaseState {
@@ -11095,6 +11305,8 @@ impl ToJson for OutboundRouteBaseState {
 /// Values of [`OutboundRouteBase::distribution`](struct@OutboundRouteBase) (JSON `distribution`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OutboundRouteBaseDistribution {
@@ -11143,6 +11355,8 @@ impl ToJson for OutboundRouteBaseDistribution {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundRouteBaseEntityListing {
@@ -11285,6 +11499,8 @@ impl ToJson for OutboundRouteBaseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutboundRouteEntityListing {
@@ -11427,6 +11643,8 @@ impl ToJson for OutboundRouteEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Phone {
@@ -11763,6 +11981,8 @@ impl ToJson for Phone {
 /// Values of [`Phone::state`](struct@Phone) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhoneState {
@@ -11815,6 +12035,8 @@ impl ToJson for PhoneState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneBase {
@@ -12047,6 +12269,8 @@ impl ToJson for PhoneBase {
 /// Values of [`PhoneBase::state`](struct@PhoneBase) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhoneBaseState {
@@ -12099,6 +12323,8 @@ impl ToJson for PhoneBaseState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneBaseEntityListing {
@@ -12241,6 +12467,8 @@ impl ToJson for PhoneBaseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneBaseSettings {
@@ -12316,6 +12544,8 @@ impl ToJson for PhoneBaseSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneCapabilities {
@@ -12441,6 +12671,8 @@ impl ToJson for PhoneCapabilities {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneEntityListing {
@@ -12583,6 +12815,8 @@ impl ToJson for PhoneEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneMetaBaseEntityListing {
@@ -12725,6 +12959,8 @@ impl ToJson for PhoneMetaBaseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneStatus {
@@ -12865,6 +13101,8 @@ impl ToJson for PhoneStatus {
 /// Values of [`PhoneStatus::operational_status`](struct@PhoneStatus) (JSON `operationalStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhoneStatusOperationalStatus {
@@ -12920,6 +13158,8 @@ impl ToJson for PhoneStatusOperationalStatus {
 /// Values of [`PhoneStatus::edges_status`](struct@PhoneStatus) (JSON `edgesStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhoneStatusEdgesStatus {
@@ -12975,6 +13215,8 @@ impl ToJson for PhoneStatusEdgesStatus {
 /// Values of [`PhoneStatus::phone_assignment_to_edge_type`](struct@PhoneStatus) (JSON `phoneAssignmentToEdgeType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PhoneStatusPhoneAssignmentToEdgeType {
@@ -13023,6 +13265,8 @@ impl ToJson for PhoneStatusPhoneAssignmentToEdgeType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhonesReboot {
@@ -13086,6 +13330,8 @@ impl ToJson for PhonesReboot {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalInterfaceEntityListing {
@@ -13217,6 +13463,8 @@ impl ToJson for PhysicalInterfaceEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionInfo {
@@ -13294,6 +13542,8 @@ impl ToJson for ProvisionInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteConnections {
@@ -13377,6 +13627,8 @@ impl ToJson for SiteConnections {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteEntityListing {
@@ -13519,6 +13771,8 @@ impl ToJson for SiteEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreetAddress {
@@ -13663,6 +13917,8 @@ impl ToJson for StreetAddress {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriberResponse {
@@ -13731,6 +13987,8 @@ impl ToJson for SubscriberResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TelephonySearchCriteria {
@@ -13875,6 +14133,8 @@ impl ToJson for TelephonySearchCriteria {
 /// Values of [`TelephonySearchCriteria::operator`](struct@TelephonySearchCriteria) (JSON `operator`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TelephonySearchCriteriaOperator {
@@ -13926,6 +14186,8 @@ impl ToJson for TelephonySearchCriteriaOperator {
 /// Values of [`TelephonySearchCriteria::r#type`](struct@TelephonySearchCriteria) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TelephonySearchCriteriaType {
@@ -13978,6 +14240,8 @@ impl ToJson for TelephonySearchCriteriaType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TelephonySearchRequest {
@@ -14091,6 +14355,8 @@ impl ToJson for TelephonySearchRequest {
 /// Values of [`TelephonySearchRequest::sort_order`](struct@TelephonySearchRequest) (JSON `sortOrder`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TelephonySearchRequestSortOrder {
@@ -14143,6 +14409,8 @@ impl ToJson for TelephonySearchRequestSortOrder {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Trunk {
@@ -14507,6 +14775,8 @@ impl ToJson for Trunk {
 /// Values of [`Trunk::state`](struct@Trunk) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrunkState {
@@ -14558,6 +14828,8 @@ impl ToJson for TrunkState {
 /// Values of [`Trunk::trunk_type`](struct@Trunk) (JSON `trunkType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrunkTrunkType {
@@ -14609,6 +14881,8 @@ impl ToJson for TrunkTrunkType {
 /// Values of [`Trunk::options_enabled_status`](struct@Trunk) (JSON `optionsEnabledStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrunkOptionsEnabledStatus {
@@ -14660,6 +14934,8 @@ impl ToJson for TrunkOptionsEnabledStatus {
 /// Values of [`Trunk::registers_enabled_status`](struct@Trunk) (JSON `registersEnabledStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrunkRegistersEnabledStatus {
@@ -14712,6 +14988,8 @@ impl ToJson for TrunkRegistersEnabledStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkBaseEntityListing {
@@ -14854,6 +15132,8 @@ impl ToJson for TrunkBaseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkBasesSearchResponse {
@@ -15006,6 +15286,8 @@ impl ToJson for TrunkBasesSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkConnectedStatus {
@@ -15070,6 +15352,8 @@ impl ToJson for TrunkConnectedStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkEntityListing {
@@ -15212,6 +15496,8 @@ impl ToJson for TrunkEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkErrorInfo {
@@ -15283,6 +15569,8 @@ impl ToJson for TrunkErrorInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkErrorInfoDetails {
@@ -15354,6 +15642,8 @@ impl ToJson for TrunkErrorInfoDetails {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkInstanceSearchResponse {
@@ -15506,6 +15796,8 @@ impl ToJson for TrunkInstanceSearchResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetabaseEntityListing {
@@ -15648,6 +15940,8 @@ impl ToJson for TrunkMetabaseEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetrics {
@@ -15739,6 +16033,8 @@ impl ToJson for TrunkMetrics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetricsCalls {
@@ -15801,6 +16097,8 @@ impl ToJson for TrunkMetricsCalls {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetricsNetworkTypeIp {
@@ -15867,6 +16165,8 @@ impl ToJson for TrunkMetricsNetworkTypeIp {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetricsOptions {
@@ -15951,6 +16251,8 @@ impl ToJson for TrunkMetricsOptions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetricsQoS {
@@ -16008,6 +16310,8 @@ impl ToJson for TrunkMetricsQoS {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkMetricsRegisters {
@@ -16094,6 +16398,8 @@ impl ToJson for TrunkMetricsRegisters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrunkRecordingEnabledCount {
@@ -16157,6 +16463,8 @@ impl ToJson for TrunkRecordingEnabledCount {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserAgentInfo {
@@ -16234,6 +16542,8 @@ impl ToJson for UserAgentInfo {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateAddressRequest {
@@ -16286,6 +16596,8 @@ impl ToJson for ValidateAddressRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateAddressResponse {
@@ -16351,6 +16663,8 @@ impl ToJson for ValidateAddressResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `telephony-providers-edge` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VmPairingInfo {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApiUsageOrganizationQuery {
@@ -106,6 +108,8 @@ impl ToJson for ApiUsageOrganizationQuery {
 /// Values of [`ApiUsageOrganizationQuery::granularity`](struct@ApiUsageOrganizationQuery) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApiUsageOrganizationQueryGranularity {
@@ -158,6 +162,8 @@ impl ToJson for ApiUsageOrganizationQueryGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApiUsageSimpleSearch {
@@ -256,6 +262,8 @@ impl ToJson for ApiUsageSimpleSearch {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientPublicApiUsage {
@@ -420,6 +428,8 @@ impl ToJson for ClientPublicApiUsage {
 /// Values of [`ClientPublicApiUsage::http_method`](struct@ClientPublicApiUsage) (JSON `httpMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClientPublicApiUsageHttpMethod {
@@ -484,6 +494,8 @@ impl ToJson for ClientPublicApiUsageHttpMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientPublicApiUsageQueryRequest {
@@ -625,6 +637,8 @@ impl ToJson for ClientPublicApiUsageQueryRequest {
 /// Values of [`ClientPublicApiUsageQueryRequest::granularity`](struct@ClientPublicApiUsageQueryRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClientPublicApiUsageQueryRequestGranularity {
@@ -677,6 +691,8 @@ impl ToJson for ClientPublicApiUsageQueryRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientPublicApiUsageResultsResponse {
@@ -783,6 +799,8 @@ impl ToJson for ClientPublicApiUsageResultsResponse {
 /// Values of [`ClientPublicApiUsageResultsResponse::query_status`](struct@ClientPublicApiUsageResultsResponse) (JSON `queryStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClientPublicApiUsageResultsResponseQueryStatus {
@@ -843,6 +861,8 @@ impl ToJson for ClientPublicApiUsageResultsResponseQueryStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientUsageQueryResponse {
@@ -928,6 +948,8 @@ impl ToJson for ClientUsageQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationPublicApiUsage {
@@ -1103,6 +1125,8 @@ impl ToJson for OrganizationPublicApiUsage {
 /// Values of [`OrganizationPublicApiUsage::http_method`](struct@OrganizationPublicApiUsage) (JSON `httpMethod`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationPublicApiUsageHttpMethod {
@@ -1167,6 +1191,8 @@ impl ToJson for OrganizationPublicApiUsageHttpMethod {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationPublicApiUsageQueryRequest {
@@ -1319,6 +1345,8 @@ impl ToJson for OrganizationPublicApiUsageQueryRequest {
 /// Values of [`OrganizationPublicApiUsageQueryRequest::granularity`](struct@OrganizationPublicApiUsageQueryRequest) (JSON `granularity`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationPublicApiUsageQueryRequestGranularity {
@@ -1371,6 +1399,8 @@ impl ToJson for OrganizationPublicApiUsageQueryRequestGranularity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationPublicApiUsageResultsResponse {
@@ -1477,6 +1507,8 @@ impl ToJson for OrganizationPublicApiUsageResultsResponse {
 /// Values of [`OrganizationPublicApiUsageResultsResponse::query_status`](struct@OrganizationPublicApiUsageResultsResponse) (JSON `queryStatus`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationPublicApiUsageResultsResponseQueryStatus {
@@ -1537,6 +1569,8 @@ impl ToJson for OrganizationPublicApiUsageResultsResponseQueryStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationUsageQueryResponse {
@@ -1622,6 +1656,8 @@ impl ToJson for OrganizationUsageQueryResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageQuerySortBy {
@@ -1687,6 +1723,8 @@ impl ToJson for UsageQuerySortBy {
 /// Values of [`UsageQuerySortBy::order`](struct@UsageQuerySortBy) (JSON `order`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `usage` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsageQuerySortByOrder {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Adjacents {
@@ -91,6 +93,8 @@ impl ToJson for Adjacents {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticatorAttestationResponse {
@@ -172,6 +176,8 @@ impl ToJson for AuthenticatorAttestationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticatorSelection {
@@ -260,6 +266,8 @@ impl ToJson for AuthenticatorSelection {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BeginWebAuthnRegistrationResponse {
@@ -314,6 +322,8 @@ impl ToJson for BeginWebAuthnRegistrationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallForwarding {
@@ -449,6 +459,8 @@ impl ToJson for CallForwarding {
 /// Values of [`CallForwarding::voicemail`](struct@CallForwarding) (JSON `voicemail`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallForwardingVoicemail {
@@ -501,6 +513,8 @@ impl ToJson for CallForwardingVoicemail {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallRoute {
@@ -556,6 +570,8 @@ impl ToJson for CallRoute {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallTarget {
@@ -621,6 +637,8 @@ impl ToJson for CallTarget {
 /// Values of [`CallTarget::r#type`](struct@CallTarget) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CallTargetType {
@@ -669,6 +687,8 @@ impl ToJson for CallTargetType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeMyPasswordRequest {
@@ -736,6 +756,8 @@ impl ToJson for ChangeMyPasswordRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangePasswordRequest {
@@ -790,6 +812,8 @@ impl ToJson for ChangePasswordRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatFavorite {
@@ -860,6 +884,8 @@ impl ToJson for ChatFavorite {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatItem {
@@ -1026,6 +1052,8 @@ impl ToJson for ChatItem {
 /// Values of [`ChatItem::chat_type`](struct@ChatItem) (JSON `chatType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatItemChatType {
@@ -1086,6 +1114,8 @@ impl ToJson for ChatItemChatType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatItemCursorListing {
@@ -1163,6 +1193,8 @@ impl ToJson for ChatItemCursorListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatPresence {
@@ -1262,6 +1294,8 @@ impl ToJson for ChatPresence {
 /// Values of [`ChatPresence::system_presence`](struct@ChatPresence) (JSON `systemPresence`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChatPresenceSystemPresence {
@@ -1342,6 +1376,8 @@ impl ToJson for ChatPresenceSystemPresence {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChatUserRef {
@@ -1449,6 +1485,8 @@ impl ToJson for ChatUserRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateUser {
@@ -1579,6 +1617,8 @@ impl ToJson for CreateUser {
 /// Values of [`CreateUser::state`](struct@CreateUser) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateUserState {
@@ -1631,6 +1671,8 @@ impl ToJson for CreateUserState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVerifierRequest {
@@ -1750,6 +1792,8 @@ impl ToJson for CreateVerifierRequest {
 /// Values of [`CreateVerifierRequest::algorithm`](struct@CreateVerifierRequest) (JSON `algorithm`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateVerifierRequestAlgorithm {
@@ -1802,6 +1846,8 @@ impl ToJson for CreateVerifierRequestAlgorithm {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVerifierResponse {
@@ -1919,6 +1965,8 @@ impl ToJson for CreateVerifierResponse {
 /// Values of [`CreateVerifierResponse::r#type`](struct@CreateVerifierResponse) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateVerifierResponseType {
@@ -1967,6 +2015,8 @@ impl ToJson for CreateVerifierResponseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CredentialDescriptor {
@@ -2048,6 +2098,8 @@ impl ToJson for CredentialDescriptor {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CredentialParameter {
@@ -2118,6 +2170,8 @@ impl ToJson for CredentialParameter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivity {
@@ -2348,6 +2402,8 @@ impl ToJson for DevelopmentActivity {
 /// Values of [`DevelopmentActivity::archival_mode`](struct@DevelopmentActivity) (JSON `archivalMode`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityArchivalMode {
@@ -2395,6 +2451,8 @@ impl ToJson for DevelopmentActivityArchivalMode {
 /// Values of [`DevelopmentActivity::r#type`](struct@DevelopmentActivity) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityType {
@@ -2458,6 +2516,8 @@ impl ToJson for DevelopmentActivityType {
 /// Values of [`DevelopmentActivity::status`](struct@DevelopmentActivity) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityStatus {
@@ -2518,6 +2578,8 @@ impl ToJson for DevelopmentActivityStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateParam {
@@ -2607,6 +2669,8 @@ impl ToJson for DevelopmentActivityAggregateParam {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryRequestClause {
@@ -2676,6 +2740,8 @@ impl ToJson for DevelopmentActivityAggregateQueryRequestClause {
 /// Values of [`DevelopmentActivityAggregateQueryRequestClause::r#type`](struct@DevelopmentActivityAggregateQueryRequestClause) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityAggregateQueryRequestClauseType {
@@ -2724,6 +2790,8 @@ impl ToJson for DevelopmentActivityAggregateQueryRequestClauseType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryRequestFilter {
@@ -2793,6 +2861,8 @@ impl ToJson for DevelopmentActivityAggregateQueryRequestFilter {
 /// Values of [`DevelopmentActivityAggregateQueryRequestFilter::r#type`](struct@DevelopmentActivityAggregateQueryRequestFilter) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityAggregateQueryRequestFilterType {
@@ -2841,6 +2911,8 @@ impl ToJson for DevelopmentActivityAggregateQueryRequestFilterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryRequestPredicate {
@@ -2910,6 +2982,8 @@ impl ToJson for DevelopmentActivityAggregateQueryRequestPredicate {
 /// Values of [`DevelopmentActivityAggregateQueryRequestPredicate::dimension`](struct@DevelopmentActivityAggregateQueryRequestPredicate) (JSON `dimension`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityAggregateQueryRequestPredicateDimension {
@@ -2966,6 +3040,8 @@ impl ToJson for DevelopmentActivityAggregateQueryRequestPredicateDimension {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryResponseData {
@@ -3032,6 +3108,8 @@ impl ToJson for DevelopmentActivityAggregateQueryResponseData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryResponseGroupedData {
@@ -3098,6 +3176,8 @@ impl ToJson for DevelopmentActivityAggregateQueryResponseGroupedData {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryResponseMetric {
@@ -3163,6 +3243,8 @@ impl ToJson for DevelopmentActivityAggregateQueryResponseMetric {
 /// Values of [`DevelopmentActivityAggregateQueryResponseMetric::metric`](struct@DevelopmentActivityAggregateQueryResponseMetric) (JSON `metric`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DevelopmentActivityAggregateQueryResponseMetricMetric {
@@ -3243,6 +3325,8 @@ impl ToJson for DevelopmentActivityAggregateQueryResponseMetricMetric {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateQueryResponseStatistics {
@@ -3331,6 +3415,8 @@ impl ToJson for DevelopmentActivityAggregateQueryResponseStatistics {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityAggregateResponse {
@@ -3383,6 +3469,8 @@ impl ToJson for DevelopmentActivityAggregateResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DevelopmentActivityListing {
@@ -3514,6 +3602,8 @@ impl ToJson for DevelopmentActivityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FieldConfigs {
@@ -3585,6 +3675,8 @@ impl ToJson for FieldConfigs {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FinishWebAuthnRegistrationRequest {
@@ -3663,6 +3755,8 @@ impl ToJson for FinishWebAuthnRegistrationRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatchUser {
@@ -3729,6 +3823,8 @@ impl ToJson for PatchUser {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicKeyCredentialCreationOptions {
@@ -3902,6 +3998,8 @@ impl ToJson for PublicKeyCredentialCreationOptions {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicKeyCredentialCreationResponse {
@@ -4020,6 +4118,8 @@ impl ToJson for PublicKeyCredentialCreationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelyingPartyEntity {
@@ -4090,6 +4190,8 @@ impl ToJson for RelyingPartyEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateUser {
@@ -4354,6 +4456,8 @@ impl ToJson for UpdateUser {
 /// Values of [`UpdateUser::state`](struct@UpdateUser) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateUserState {
@@ -4406,6 +4510,8 @@ impl ToJson for UpdateUserState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateVerifierRequest {
@@ -4493,6 +4599,8 @@ impl ToJson for UpdateVerifierRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserCursorEntityListing {
@@ -4587,6 +4695,8 @@ impl ToJson for UserCursorEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserCustomAttributes {
@@ -4694,6 +4804,8 @@ impl ToJson for UserCustomAttributes {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserCustomAttributesUpdateRequest {
@@ -4773,6 +4885,8 @@ impl ToJson for UserCustomAttributesUpdateRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserEntity {
@@ -4856,6 +4970,8 @@ impl ToJson for UserEntity {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserExpands {
@@ -4988,6 +5104,8 @@ impl ToJson for UserExpands {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserExternalIdentifier {
@@ -5069,6 +5187,8 @@ impl ToJson for UserExternalIdentifier {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserMe {
@@ -5703,6 +5823,8 @@ impl ToJson for UserMe {
 /// Values of [`UserMe::state`](struct@UserMe) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserMeState {
@@ -5755,6 +5877,8 @@ impl ToJson for UserMeState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserProfile {
@@ -5875,6 +5999,8 @@ impl ToJson for UserProfile {
 /// Values of [`UserProfile::state`](struct@UserProfile) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserProfileState {
@@ -5927,6 +6053,8 @@ impl ToJson for UserProfileState {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserProfileEntityListing {
@@ -6058,6 +6186,8 @@ impl ToJson for UserProfileEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserState {
@@ -6142,6 +6272,8 @@ impl ToJson for UserState {
 /// Values of [`UserState::state`](struct@UserState) (JSON `state`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserStateState {
@@ -6193,6 +6325,8 @@ impl ToJson for UserStateState {
 /// Values of [`UserState::state_change_reason`](struct@UserState) (JSON `stateChangeReason`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UserStateStateChangeReason {
@@ -6257,6 +6391,8 @@ impl ToJson for UserStateStateChangeReason {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValidateVerifierRequest {
@@ -6322,6 +6458,8 @@ impl ToJson for ValidateVerifierRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Verifier {
@@ -6440,6 +6578,8 @@ impl ToJson for Verifier {
 /// Values of [`Verifier::r#type`](struct@Verifier) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerifierType {
@@ -6488,6 +6628,8 @@ impl ToJson for VerifierType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `users` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VerifierEntityListing {

@@ -20,6 +20,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentVideoSettings {
@@ -118,6 +120,8 @@ impl ToJson for AgentVideoSettings {
 /// Values of [`AgentVideoSettings::background`](struct@AgentVideoSettings) (JSON `background`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AgentVideoSettingsBackground {
@@ -170,6 +174,8 @@ impl ToJson for AgentVideoSettingsBackground {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthenticationSettings {
@@ -251,6 +257,8 @@ impl ToJson for AuthenticationSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoStart {
@@ -306,6 +314,8 @@ impl ToJson for AutoStart {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackgroundImageSettings {
@@ -361,6 +371,8 @@ impl ToJson for BackgroundImageSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BotMessengerProfile {
@@ -427,6 +439,8 @@ impl ToJson for BotMessengerProfile {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CobrowseSettings {
@@ -559,6 +573,8 @@ impl ToJson for CobrowseSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationAppSettings {
@@ -713,6 +729,8 @@ impl ToJson for ConversationAppSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationClearSettings {
@@ -768,6 +786,8 @@ impl ToJson for ConversationClearSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationDisconnectSettings {
@@ -833,6 +853,8 @@ impl ToJson for ConversationDisconnectSettings {
 /// Values of [`ConversationDisconnectSettings::r#type`](struct@ConversationDisconnectSettings) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConversationDisconnectSettingsType {
@@ -881,6 +903,8 @@ impl ToJson for ConversationDisconnectSettingsType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomI18nLabels {
@@ -947,6 +971,8 @@ impl ToJson for CustomI18nLabels {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeploymentIdentityResolutionConfig {
@@ -1045,6 +1071,8 @@ impl ToJson for DeploymentIdentityResolutionConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpandableWebDeployment {
@@ -1257,6 +1285,8 @@ impl ToJson for ExpandableWebDeployment {
 /// Values of [`ExpandableWebDeployment::status`](struct@ExpandableWebDeployment) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExpandableWebDeploymentStatus {
@@ -1317,6 +1347,8 @@ impl ToJson for ExpandableWebDeploymentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpandableWebDeploymentEntityListing {
@@ -1403,6 +1435,8 @@ impl ToJson for ExpandableWebDeploymentEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileUploadMode {
@@ -1469,6 +1503,8 @@ impl ToJson for FileUploadMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FileUploadSettings {
@@ -1535,6 +1571,8 @@ impl ToJson for FileUploadSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FormsTrackTrigger {
@@ -1631,6 +1669,8 @@ impl ToJson for FormsTrackTrigger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Humanize {
@@ -1697,6 +1737,8 @@ impl ToJson for Humanize {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Icon {
@@ -1752,6 +1794,8 @@ impl ToJson for Icon {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityResolutionAutomergeConfig {
@@ -1818,6 +1862,8 @@ impl ToJson for IdentityResolutionAutomergeConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdleEventTrigger {
@@ -1886,6 +1932,8 @@ impl ToJson for IdleEventTrigger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpFilter {
@@ -1952,6 +2000,8 @@ impl ToJson for IpFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JourneyEventsSettings {
@@ -2116,6 +2166,8 @@ impl ToJson for JourneyEventsSettings {
 /// Values of [`JourneyEventsSettings::pageview_config`](struct@JourneyEventsSettings) (JSON `pageviewConfig`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JourneyEventsSettingsPageviewConfig {
@@ -2168,6 +2220,8 @@ impl ToJson for JourneyEventsSettingsPageviewConfig {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Knowledge {
@@ -2234,6 +2288,8 @@ impl ToJson for Knowledge {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LauncherButtonSettings {
@@ -2310,6 +2366,8 @@ impl ToJson for LauncherButtonSettings {
 /// Values of [`LauncherButtonSettings::visibility`](struct@LauncherButtonSettings) (JSON `visibility`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LauncherButtonSettingsVisibility {
@@ -2361,6 +2419,8 @@ impl ToJson for LauncherButtonSettingsVisibility {
 /// Values of [`LauncherButtonSettings::display_type`](struct@LauncherButtonSettings) (JSON `displayType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LauncherButtonSettingsDisplayType {
@@ -2413,6 +2473,8 @@ impl ToJson for LauncherButtonSettingsDisplayType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalizedLabels {
@@ -2478,6 +2540,8 @@ impl ToJson for LocalizedLabels {
 /// Values of [`LocalizedLabels::key`](struct@LocalizedLabels) (JSON `key`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LocalizedLabelsKey {
@@ -2538,6 +2602,8 @@ impl ToJson for LocalizedLabelsKey {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Markdown {
@@ -2593,6 +2659,8 @@ impl ToJson for Markdown {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessengerApps {
@@ -2659,6 +2727,8 @@ impl ToJson for MessengerApps {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessengerHomeScreen {
@@ -2725,6 +2795,8 @@ impl ToJson for MessengerHomeScreen {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessengerSettings {
@@ -2845,6 +2917,8 @@ impl ToJson for MessengerSettings {
 /// Values of [`MessengerSettings::session_persistence_type`](struct@MessengerSettings) (JSON `sessionPersistenceType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessengerSettingsSessionPersistenceType {
@@ -2893,6 +2967,8 @@ impl ToJson for MessengerSettingsSessionPersistenceType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MessengerStyles {
@@ -2948,6 +3024,8 @@ impl ToJson for MessengerStyles {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotificationsSettings {
@@ -3013,6 +3091,8 @@ impl ToJson for NotificationsSettings {
 /// Values of [`NotificationsSettings::notification_content_type`](struct@NotificationsSettings) (JSON `notificationContentType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotificationsSettingsNotificationContentType {
@@ -3061,6 +3141,8 @@ impl ToJson for NotificationsSettingsNotificationContentType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PauseCriteria {
@@ -3122,6 +3204,8 @@ impl ToJson for PauseCriteria {
 /// Values of [`PauseCriteria::condition`](struct@PauseCriteria) (JSON `condition`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PauseCriteriaCondition {
@@ -3182,6 +3266,8 @@ impl ToJson for PauseCriteriaCondition {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PositionSettings {
@@ -3258,6 +3344,8 @@ impl ToJson for PositionSettings {
 /// Values of [`PositionSettings::alignment`](struct@PositionSettings) (JSON `alignment`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PositionSettingsAlignment {
@@ -3310,6 +3398,8 @@ impl ToJson for PositionSettingsAlignment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PushIntegration {
@@ -3375,6 +3465,8 @@ impl ToJson for PushIntegration {
 /// Values of [`PushIntegration::provider`](struct@PushIntegration) (JSON `provider`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PushIntegrationProvider {
@@ -3423,6 +3515,8 @@ impl ToJson for PushIntegrationProvider {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScrollPercentageEventTrigger {
@@ -3493,6 +3587,8 @@ impl ToJson for ScrollPercentageEventTrigger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SelectorEventTrigger {
@@ -3563,6 +3659,8 @@ impl ToJson for SelectorEventTrigger {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterCategory {
@@ -3636,6 +3734,8 @@ impl ToJson for SupportCenterCategory {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterCompactCategoryModuleTemplate {
@@ -3691,6 +3791,8 @@ impl ToJson for SupportCenterCompactCategoryModuleTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterCustomMessage {
@@ -3756,6 +3858,8 @@ impl ToJson for SupportCenterCustomMessage {
 /// Values of [`SupportCenterCustomMessage::r#type`](struct@SupportCenterCustomMessage) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportCenterCustomMessageType {
@@ -3804,6 +3908,8 @@ impl ToJson for SupportCenterCustomMessageType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterDetailedCategoryModuleSidebar {
@@ -3859,6 +3965,8 @@ impl ToJson for SupportCenterDetailedCategoryModuleSidebar {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterDetailedCategoryModuleTemplate {
@@ -3925,6 +4033,8 @@ impl ToJson for SupportCenterDetailedCategoryModuleTemplate {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterFeedbackSettings {
@@ -3980,6 +4090,8 @@ impl ToJson for SupportCenterFeedbackSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterGlobalStyle {
@@ -4090,6 +4202,8 @@ impl ToJson for SupportCenterGlobalStyle {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterHeroStyle {
@@ -4167,6 +4281,8 @@ impl ToJson for SupportCenterHeroStyle {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterImage {
@@ -4222,6 +4338,8 @@ impl ToJson for SupportCenterImage {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterImageSource {
@@ -4277,6 +4395,8 @@ impl ToJson for SupportCenterImageSource {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterLabelFilter {
@@ -4332,6 +4452,8 @@ impl ToJson for SupportCenterLabelFilter {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterModuleSetting {
@@ -4419,6 +4541,8 @@ impl ToJson for SupportCenterModuleSetting {
 /// Values of [`SupportCenterModuleSetting::r#type`](struct@SupportCenterModuleSetting) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportCenterModuleSettingType {
@@ -4487,6 +4611,8 @@ impl ToJson for SupportCenterModuleSettingType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterScreen {
@@ -4552,6 +4678,8 @@ impl ToJson for SupportCenterScreen {
 /// Values of [`SupportCenterScreen::r#type`](struct@SupportCenterScreen) (JSON `type`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportCenterScreenType {
@@ -4608,6 +4736,8 @@ impl ToJson for SupportCenterScreenType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterSettings {
@@ -4750,6 +4880,8 @@ impl ToJson for SupportCenterSettings {
 /// Values of [`SupportCenterSettings::router_type`](struct@SupportCenterSettings) (JSON `routerType`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportCenterSettingsRouterType {
@@ -4798,6 +4930,8 @@ impl ToJson for SupportCenterSettingsRouterType {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportCenterStyleSetting {
@@ -4864,6 +4998,8 @@ impl ToJson for SupportCenterStyleSetting {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrackingSettings {
@@ -4952,6 +5088,8 @@ impl ToJson for TrackingSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserVideoSettings {
@@ -5029,6 +5167,8 @@ impl ToJson for UserVideoSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VideoSettings {
@@ -5117,6 +5257,8 @@ impl ToJson for VideoSettings {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeployment {
@@ -5329,6 +5471,8 @@ impl ToJson for WebDeployment {
 /// Values of [`WebDeployment::status`](struct@WebDeployment) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebDeploymentStatus {
@@ -5389,6 +5533,8 @@ impl ToJson for WebDeploymentStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentActiveConfigurationOnDeployment {
@@ -5452,6 +5598,8 @@ impl ToJson for WebDeploymentActiveConfigurationOnDeployment {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentConfigurationVersion {
@@ -5753,6 +5901,8 @@ impl ToJson for WebDeploymentConfigurationVersion {
 /// Values of [`WebDeploymentConfigurationVersion::status`](struct@WebDeploymentConfigurationVersion) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebDeploymentConfigurationVersionStatus {
@@ -5813,6 +5963,8 @@ impl ToJson for WebDeploymentConfigurationVersionStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentConfigurationVersionEntityListing {
@@ -5899,6 +6051,8 @@ impl ToJson for WebDeploymentConfigurationVersionEntityListing {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentConfigurationVersionEntityRef {
@@ -5989,6 +6143,8 @@ impl ToJson for WebDeploymentConfigurationVersionEntityRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentConfigurationVersionResponse {
@@ -6287,6 +6443,8 @@ impl ToJson for WebDeploymentConfigurationVersionResponse {
 /// Values of [`WebDeploymentConfigurationVersionResponse::status`](struct@WebDeploymentConfigurationVersionResponse) (JSON `status`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebDeploymentConfigurationVersionResponseStatus {
@@ -6347,6 +6505,8 @@ impl ToJson for WebDeploymentConfigurationVersionResponseStatus {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentFlowEntityRef {
@@ -6446,6 +6606,8 @@ impl ToJson for WebDeploymentFlowEntityRef {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentHeadlessMode {
@@ -6501,6 +6663,8 @@ impl ToJson for WebDeploymentHeadlessMode {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentsAuthorizationResponse {
@@ -6562,6 +6726,8 @@ impl ToJson for WebDeploymentsAuthorizationResponse {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentsJourneyContext {
@@ -6639,6 +6805,8 @@ impl ToJson for WebDeploymentsJourneyContext {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentsOAuthExchangeRequest {
@@ -6713,6 +6881,8 @@ impl ToJson for WebDeploymentsOAuthExchangeRequest {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentsOAuthRequestParameters {
@@ -6836,6 +7006,8 @@ impl ToJson for WebDeploymentsOAuthRequestParameters {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Compiled with the `web-deployments` feature.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebDeploymentsRefreshJWTRequest {

@@ -18,6 +18,8 @@ use time::{Date, OffsetDateTime};
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Always compiled.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Detail {
@@ -98,6 +100,8 @@ impl ToJson for Detail {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Always compiled.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorBody {
@@ -244,6 +248,8 @@ impl ToJson for ErrorBody {
 ///
 /// Every property is optional so that a response missing one still decodes; properties this
 /// version does not know are kept in `unknown_fields` and written back unchanged.
+///
+/// Always compiled.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Limit {
@@ -317,6 +323,8 @@ impl ToJson for Limit {
 /// Values of [`Limit::namespace`](struct@Limit) (JSON `namespace`).
 ///
 /// A value this version does not list decodes as `Unknown` and is written back unchanged.
+///
+/// Always compiled.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LimitNamespace {

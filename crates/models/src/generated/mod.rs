@@ -8,570 +8,570 @@ mod always;
 
 pub use self::always::*;
 #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
-mod shared_c40c83d0;
+mod agent_assistants_and_3_more_c40c83d0;
 #[cfg(any(feature = "agent-assistants", feature = "agent-copilot", feature = "assistant-copilot-variations", feature = "routing"))]
-pub use self::shared_c40c83d0::*;
+pub use self::agent_assistants_and_3_more_c40c83d0::*;
 #[cfg(any(feature = "agent-assistants", feature = "ai-studio", feature = "alerting", feature = "analytics", feature = "architect", feature = "assistant-copilot-variations", feature = "audit", feature = "authorization", feature = "business-rules", feature = "chat", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "fax", feature = "gamification", feature = "geolocation", feature = "groups", feature = "integrations", feature = "intents", feature = "journey", feature = "knowledge", feature = "locations", feature = "log-capture", feature = "notification-events", feature = "operational-events", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "screen-monitoring", feature = "search", feature = "speech-text-analytics", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_b70ecd4c;
+mod agent_assistants_and_40_more_b70ecd4c;
 #[cfg(any(feature = "agent-assistants", feature = "ai-studio", feature = "alerting", feature = "analytics", feature = "architect", feature = "assistant-copilot-variations", feature = "audit", feature = "authorization", feature = "business-rules", feature = "chat", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "fax", feature = "gamification", feature = "geolocation", feature = "groups", feature = "integrations", feature = "intents", feature = "journey", feature = "knowledge", feature = "locations", feature = "log-capture", feature = "notification-events", feature = "operational-events", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "screen-monitoring", feature = "search", feature = "speech-text-analytics", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_b70ecd4c::*;
+pub use self::agent_assistants_and_40_more_b70ecd4c::*;
 #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "architect", feature = "assistant-copilot-variations", feature = "authorization", feature = "case-management", feature = "chat", feature = "coaching", feature = "conversations", feature = "employee-engagement", feature = "gamification", feature = "infrastructure-as-code", feature = "knowledge", feature = "learning", feature = "notification-events", feature = "routing", feature = "settings", feature = "speech-text-analytics", feature = "task-management", feature = "teams", feature = "usage", feature = "users", feature = "users-rules", feature = "workforce-management"))]
-mod shared_1c090b60;
+mod agent_assistants_and_23_more_1c090b60;
 #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "architect", feature = "assistant-copilot-variations", feature = "authorization", feature = "case-management", feature = "chat", feature = "coaching", feature = "conversations", feature = "employee-engagement", feature = "gamification", feature = "infrastructure-as-code", feature = "knowledge", feature = "learning", feature = "notification-events", feature = "routing", feature = "settings", feature = "speech-text-analytics", feature = "task-management", feature = "teams", feature = "usage", feature = "users", feature = "users-rules", feature = "workforce-management"))]
-pub use self::shared_1c090b60::*;
+pub use self::agent_assistants_and_23_more_1c090b60::*;
 #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "conversations", feature = "knowledge"))]
-mod shared_25b92b16;
+mod agent_assistants_and_3_more_25b92b16;
 #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "conversations", feature = "knowledge"))]
-pub use self::shared_25b92b16::*;
+pub use self::agent_assistants_and_3_more_25b92b16::*;
 #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "knowledge"))]
-mod shared_7b45f002;
+mod agent_assistants_and_alerting_and_knowledge;
 #[cfg(any(feature = "agent-assistants", feature = "alerting", feature = "knowledge"))]
-pub use self::shared_7b45f002::*;
+pub use self::agent_assistants_and_alerting_and_knowledge::*;
 #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "knowledge", feature = "routing"))]
-mod shared_eae71bb4;
+mod agent_assistants_and_3_more_eae71bb4;
 #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "knowledge", feature = "routing"))]
-pub use self::shared_eae71bb4::*;
+pub use self::agent_assistants_and_3_more_eae71bb4::*;
 #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
-mod shared_081f6740;
+mod agent_assistants_and_assistant_copilot_variations_and_routing;
 #[cfg(any(feature = "agent-assistants", feature = "assistant-copilot-variations", feature = "routing"))]
-pub use self::shared_081f6740::*;
+pub use self::agent_assistants_and_assistant_copilot_variations_and_routing::*;
 #[cfg(any(feature = "agent-assistants", feature = "journey", feature = "speech-text-analytics", feature = "workforce-management"))]
-mod shared_dfa829bd;
+mod agent_assistants_and_3_more_dfa829bd;
 #[cfg(any(feature = "agent-assistants", feature = "journey", feature = "speech-text-analytics", feature = "workforce-management"))]
-pub use self::shared_dfa829bd::*;
+pub use self::agent_assistants_and_3_more_dfa829bd::*;
 #[cfg(any(feature = "agent-assistants", feature = "routing"))]
-mod shared_42a9350a;
+mod agent_assistants_and_routing;
 #[cfg(any(feature = "agent-assistants", feature = "routing"))]
-pub use self::shared_42a9350a::*;
+pub use self::agent_assistants_and_routing::*;
 #[cfg(any(feature = "agent-ui", feature = "settings", feature = "users"))]
-mod shared_16e36de8;
+mod agent_ui_and_settings_and_users;
 #[cfg(any(feature = "agent-ui", feature = "settings", feature = "users"))]
-pub use self::shared_16e36de8::*;
+pub use self::agent_ui_and_settings_and_users::*;
 #[cfg(any(feature = "ai-studio", feature = "architect", feature = "gamification", feature = "knowledge", feature = "outbound", feature = "uploads"))]
-mod shared_454d6906;
+mod ai_studio_and_5_more_454d6906;
 #[cfg(any(feature = "ai-studio", feature = "architect", feature = "gamification", feature = "knowledge", feature = "outbound", feature = "uploads"))]
-pub use self::shared_454d6906::*;
+pub use self::ai_studio_and_5_more_454d6906::*;
 #[cfg(any(feature = "ai-studio", feature = "knowledge", feature = "uploads"))]
-mod shared_5e4dca16;
+mod ai_studio_and_knowledge_and_uploads;
 #[cfg(any(feature = "ai-studio", feature = "knowledge", feature = "uploads"))]
-pub use self::shared_5e4dca16::*;
+pub use self::ai_studio_and_knowledge_and_uploads::*;
 #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
-mod shared_ed22cad4;
+mod ai_studio_and_virtual_agents;
 #[cfg(any(feature = "ai-studio", feature = "virtual-agents"))]
-pub use self::shared_ed22cad4::*;
+pub use self::ai_studio_and_virtual_agents::*;
 #[cfg(any(feature = "analytics", feature = "chat", feature = "conversations", feature = "external-contacts", feature = "knowledge", feature = "tokens", feature = "users"))]
-mod shared_3b72dbc2;
+mod analytics_and_6_more_3b72dbc2;
 #[cfg(any(feature = "analytics", feature = "chat", feature = "conversations", feature = "external-contacts", feature = "knowledge", feature = "tokens", feature = "users"))]
-pub use self::shared_3b72dbc2::*;
+pub use self::analytics_and_6_more_3b72dbc2::*;
 #[cfg(any(feature = "analytics", feature = "conversations"))]
-mod shared_12c372cf;
+mod analytics_and_conversations;
 #[cfg(any(feature = "analytics", feature = "conversations"))]
-pub use self::shared_12c372cf::*;
+pub use self::analytics_and_conversations::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social-media", feature = "users"))]
-mod shared_c30b0110;
+mod analytics_and_8_more_c30b0110;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "recording", feature = "routing", feature = "social-media", feature = "users"))]
-pub use self::shared_c30b0110::*;
+pub use self::analytics_and_8_more_c30b0110::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "routing", feature = "users"))]
-mod shared_0edbd9cd;
+mod analytics_and_6_more_0edbd9cd;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "routing", feature = "users"))]
-pub use self::shared_0edbd9cd::*;
+pub use self::analytics_and_6_more_0edbd9cd::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "social-media", feature = "users"))]
-mod shared_c53cc323;
+mod analytics_and_6_more_c53cc323;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "social-media", feature = "users"))]
-pub use self::shared_c53cc323::*;
+pub use self::analytics_and_6_more_c53cc323::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
-mod shared_93e20cf3;
+mod analytics_and_5_more_93e20cf3;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "journey", feature = "quality", feature = "users"))]
-pub use self::shared_93e20cf3::*;
+pub use self::analytics_and_5_more_93e20cf3::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "routing", feature = "users"))]
-mod shared_a276d5c4;
+mod analytics_and_4_more_a276d5c4;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "flows", feature = "routing", feature = "users"))]
-pub use self::shared_a276d5c4::*;
+pub use self::analytics_and_4_more_a276d5c4::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "task-management", feature = "teams", feature = "user-recordings", feature = "voicemail"))]
-mod shared_a6c7c059;
+mod analytics_and_10_more_a6c7c059;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "task-management", feature = "teams", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_a6c7c059::*;
+pub use self::analytics_and_10_more_a6c7c059::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
-mod shared_6c5bf6a0;
+mod analytics_and_conversations_and_recording;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "recording"))]
-pub use self::shared_6c5bf6a0::*;
+pub use self::analytics_and_conversations_and_recording::*;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
-mod shared_e63c5e2f;
+mod analytics_and_conversations_and_users;
 #[cfg(any(feature = "analytics", feature = "conversations", feature = "users"))]
-pub use self::shared_e63c5e2f::*;
+pub use self::analytics_and_conversations_and_users::*;
 #[cfg(any(feature = "analytics", feature = "external-contacts", feature = "o-auth", feature = "usage"))]
-mod shared_51e389f5;
+mod analytics_and_3_more_51e389f5;
 #[cfg(any(feature = "analytics", feature = "external-contacts", feature = "o-auth", feature = "usage"))]
-pub use self::shared_51e389f5::*;
+pub use self::analytics_and_3_more_51e389f5::*;
 #[cfg(any(feature = "analytics", feature = "flows"))]
-mod shared_d4409cb2;
+mod analytics_and_flows;
 #[cfg(any(feature = "analytics", feature = "flows"))]
-pub use self::shared_d4409cb2::*;
+pub use self::analytics_and_flows::*;
 #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
-mod shared_62027620;
+mod analytics_and_3_more_62027620;
 #[cfg(any(feature = "analytics", feature = "flows", feature = "routing", feature = "users"))]
-pub use self::shared_62027620::*;
+pub use self::analytics_and_3_more_62027620::*;
 #[cfg(any(feature = "analytics", feature = "journey"))]
-mod shared_00d65033;
+mod analytics_and_journey;
 #[cfg(any(feature = "analytics", feature = "journey"))]
-pub use self::shared_00d65033::*;
+pub use self::analytics_and_journey::*;
 #[cfg(any(feature = "analytics", feature = "notification-events"))]
-mod shared_673e6b28;
+mod analytics_and_notification_events;
 #[cfg(any(feature = "analytics", feature = "notification-events"))]
-pub use self::shared_673e6b28::*;
+pub use self::analytics_and_notification_events::*;
 #[cfg(any(feature = "analytics", feature = "quality"))]
-mod shared_908375c6;
+mod analytics_and_quality;
 #[cfg(any(feature = "analytics", feature = "quality"))]
-pub use self::shared_908375c6::*;
+pub use self::analytics_and_quality::*;
 #[cfg(any(feature = "analytics", feature = "routing"))]
-mod shared_9324ea09;
+mod analytics_and_routing;
 #[cfg(any(feature = "analytics", feature = "routing"))]
-pub use self::shared_9324ea09::*;
+pub use self::analytics_and_routing::*;
 #[cfg(any(feature = "analytics", feature = "task-management"))]
-mod shared_8bf175a8;
+mod analytics_and_task_management;
 #[cfg(any(feature = "analytics", feature = "task-management"))]
-pub use self::shared_8bf175a8::*;
+pub use self::analytics_and_task_management::*;
 #[cfg(any(feature = "analytics", feature = "teams"))]
-mod shared_40511f8d;
+mod analytics_and_teams;
 #[cfg(any(feature = "analytics", feature = "teams"))]
-pub use self::shared_40511f8d::*;
+pub use self::analytics_and_teams::*;
 #[cfg(any(feature = "analytics", feature = "textbots"))]
-mod shared_498d4354;
+mod analytics_and_textbots;
 #[cfg(any(feature = "analytics", feature = "textbots"))]
-pub use self::shared_498d4354::*;
+pub use self::analytics_and_textbots::*;
 #[cfg(any(feature = "analytics", feature = "users"))]
-mod shared_8d3d51b3;
+mod analytics_and_users;
 #[cfg(any(feature = "analytics", feature = "users"))]
-pub use self::shared_8d3d51b3::*;
+pub use self::analytics_and_users::*;
 #[cfg(any(feature = "architect", feature = "audit", feature = "authorization", feature = "business-rules", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "fax", feature = "gamification", feature = "general-data-protection-regulation", feature = "integrations", feature = "intents", feature = "journey", feature = "messaging", feature = "o-auth", feature = "organization-authorization", feature = "outbound", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "settings", feature = "social-media", feature = "stations", feature = "task-management", feature = "telephony", feature = "telephony-providers-edge", feature = "tokens", feature = "usage", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_bcf71449;
+mod architect_and_33_more_bcf71449;
 #[cfg(any(feature = "architect", feature = "audit", feature = "authorization", feature = "business-rules", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "fax", feature = "gamification", feature = "general-data-protection-regulation", feature = "integrations", feature = "intents", feature = "journey", feature = "messaging", feature = "o-auth", feature = "organization-authorization", feature = "outbound", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "settings", feature = "social-media", feature = "stations", feature = "task-management", feature = "telephony", feature = "telephony-providers-edge", feature = "tokens", feature = "usage", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_bcf71449::*;
+pub use self::architect_and_33_more_bcf71449::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "business-rules", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "gamification", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "scripts", feature = "search", feature = "task-management", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_a202c6e3;
+mod architect_and_23_more_a202c6e3;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "business-rules", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "gamification", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "scripts", feature = "search", feature = "task-management", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_a202c6e3::*;
+pub use self::architect_and_23_more_a202c6e3::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "carrier-services", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_3b75a5d2;
+mod architect_and_22_more_3b75a5d2;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "carrier-services", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_3b75a5d2::*;
+pub use self::architect_and_22_more_3b75a5d2::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "integrations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_bc2679a1;
+mod architect_and_20_more_bc2679a1;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "integrations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_bc2679a1::*;
+pub use self::architect_and_20_more_bc2679a1::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_97567900;
+mod architect_and_19_more_97567900;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "case-management", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_97567900::*;
+pub use self::architect_and_19_more_97567900::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "gamification", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "teams", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_b28c915b;
+mod architect_and_20_more_b28c915b;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "gamification", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "teams", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_b28c915b::*;
+pub use self::architect_and_20_more_b28c915b::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_39c3ab69;
+mod architect_and_21_more_39c3ab69;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "locations", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_39c3ab69::*;
+pub use self::architect_and_21_more_39c3ab69::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_7733e8a6;
+mod architect_and_19_more_7733e8a6;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "geolocation", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_7733e8a6::*;
+pub use self::architect_and_19_more_7733e8a6::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "teams", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_7d7e8142;
+mod architect_and_19_more_7d7e8142;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "teams", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_7d7e8142::*;
+pub use self::architect_and_19_more_7d7e8142::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_296e6cab;
+mod architect_and_19_more_296e6cab;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "telephony-providers-edge", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_296e6cab::*;
+pub use self::architect_and_19_more_296e6cab::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-mod shared_b4f48fb8;
+mod architect_and_18_more_b4f48fb8;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_b4f48fb8::*;
+pub use self::architect_and_18_more_b4f48fb8::*;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments", feature = "workforce-management"))]
-mod shared_767a4534;
+mod architect_and_19_more_767a4534;
 #[cfg(any(feature = "architect", feature = "authorization", feature = "content-management", feature = "conversations", feature = "external-contacts", feature = "groups", feature = "organization-authorization", feature = "outbound", feature = "presence", feature = "quality", feature = "recording", feature = "response-management", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "users", feature = "voicemail", feature = "web-deployments", feature = "workforce-management"))]
-pub use self::shared_767a4534::*;
+pub use self::architect_and_19_more_767a4534::*;
 #[cfg(any(feature = "architect", feature = "business-rules", feature = "conversations", feature = "external-contacts", feature = "integrations", feature = "journey", feature = "recording", feature = "response-management", feature = "routing", feature = "task-management", feature = "users", feature = "web-deployments"))]
-mod shared_06a06afa;
+mod architect_and_11_more_06a06afa;
 #[cfg(any(feature = "architect", feature = "business-rules", feature = "conversations", feature = "external-contacts", feature = "integrations", feature = "journey", feature = "recording", feature = "response-management", feature = "routing", feature = "task-management", feature = "users", feature = "web-deployments"))]
-pub use self::shared_06a06afa::*;
+pub use self::architect_and_11_more_06a06afa::*;
 #[cfg(any(feature = "architect", feature = "conversations", feature = "external-contacts", feature = "notification-events", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
-mod shared_ea0582e8;
+mod architect_and_12_more_ea0582e8;
 #[cfg(any(feature = "architect", feature = "conversations", feature = "external-contacts", feature = "notification-events", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "telephony", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_ea0582e8::*;
+pub use self::architect_and_12_more_ea0582e8::*;
 #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
-mod shared_df8df130;
+mod architect_and_3_more_df8df130;
 #[cfg(any(feature = "architect", feature = "language-understanding", feature = "routing", feature = "web-deployments"))]
-pub use self::shared_df8df130::*;
+pub use self::architect_and_3_more_df8df130::*;
 #[cfg(any(feature = "architect", feature = "routing"))]
-mod shared_02a4da4e;
+mod architect_and_routing;
 #[cfg(any(feature = "architect", feature = "routing"))]
-pub use self::shared_02a4da4e::*;
+pub use self::architect_and_routing::*;
 #[cfg(any(feature = "architect", feature = "routing", feature = "telephony"))]
-mod shared_83e8f362;
+mod architect_and_routing_and_telephony;
 #[cfg(any(feature = "architect", feature = "routing", feature = "telephony"))]
-pub use self::shared_83e8f362::*;
+pub use self::architect_and_routing_and_telephony::*;
 #[cfg(any(feature = "architect", feature = "routing", feature = "web-deployments"))]
-mod shared_65abc5b9;
+mod architect_and_routing_and_web_deployments;
 #[cfg(any(feature = "architect", feature = "routing", feature = "web-deployments"))]
-pub use self::shared_65abc5b9::*;
+pub use self::architect_and_routing_and_web_deployments::*;
 #[cfg(any(feature = "architect", feature = "settings"))]
-mod shared_f5dc0935;
+mod architect_and_settings;
 #[cfg(any(feature = "architect", feature = "settings"))]
-pub use self::shared_f5dc0935::*;
+pub use self::architect_and_settings::*;
 #[cfg(any(feature = "architect", feature = "telephony"))]
-mod shared_82f4e650;
+mod architect_and_telephony;
 #[cfg(any(feature = "architect", feature = "telephony"))]
-pub use self::shared_82f4e650::*;
+pub use self::architect_and_telephony::*;
 #[cfg(any(feature = "audit", feature = "integrations", feature = "quality", feature = "social-media"))]
-mod shared_eab34aa8;
+mod audit_and_3_more_eab34aa8;
 #[cfg(any(feature = "audit", feature = "integrations", feature = "quality", feature = "social-media"))]
-pub use self::shared_eab34aa8::*;
+pub use self::audit_and_3_more_eab34aa8::*;
 #[cfg(any(feature = "audit", feature = "quality"))]
-mod shared_d782e70d;
+mod audit_and_quality;
 #[cfg(any(feature = "audit", feature = "quality"))]
-pub use self::shared_d782e70d::*;
+pub use self::audit_and_quality::*;
 #[cfg(any(feature = "authorization", feature = "conversations", feature = "journey", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
-mod shared_71bdd015;
+mod authorization_and_10_more_71bdd015;
 #[cfg(any(feature = "authorization", feature = "conversations", feature = "journey", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
-pub use self::shared_71bdd015::*;
+pub use self::authorization_and_10_more_71bdd015::*;
 #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "scripts", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
-mod shared_915c33c1;
+mod authorization_and_10_more_915c33c1;
 #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "scripts", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
-pub use self::shared_915c33c1::*;
+pub use self::authorization_and_10_more_915c33c1::*;
 #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
-mod shared_598a9505;
+mod authorization_and_9_more_598a9505;
 #[cfg(any(feature = "authorization", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "users", feature = "voicemail"))]
-pub use self::shared_598a9505::*;
+pub use self::authorization_and_9_more_598a9505::*;
 #[cfg(any(feature = "authorization", feature = "objects"))]
-mod shared_0ed20412;
+mod authorization_and_objects;
 #[cfg(any(feature = "authorization", feature = "objects"))]
-pub use self::shared_0ed20412::*;
+pub use self::authorization_and_objects::*;
 #[cfg(any(feature = "authorization", feature = "objects", feature = "users"))]
-mod shared_9f09f3aa;
+mod authorization_and_objects_and_users;
 #[cfg(any(feature = "authorization", feature = "objects", feature = "users"))]
-pub use self::shared_9f09f3aa::*;
+pub use self::authorization_and_objects_and_users::*;
 #[cfg(any(feature = "authorization", feature = "organization-authorization", feature = "users"))]
-mod shared_af20b8b9;
+mod authorization_and_organization_authorization_and_users;
 #[cfg(any(feature = "authorization", feature = "organization-authorization", feature = "users"))]
-pub use self::shared_af20b8b9::*;
+pub use self::authorization_and_organization_authorization_and_users::*;
 #[cfg(any(feature = "authorization", feature = "users"))]
-mod shared_453367ee;
+mod authorization_and_users;
 #[cfg(any(feature = "authorization", feature = "users"))]
-pub use self::shared_453367ee::*;
+pub use self::authorization_and_users::*;
 #[cfg(any(feature = "background-assistant", feature = "web-deployments"))]
-mod shared_7d10f04f;
+mod background_assistant_and_web_deployments;
 #[cfg(any(feature = "background-assistant", feature = "web-deployments"))]
-pub use self::shared_7d10f04f::*;
+pub use self::background_assistant_and_web_deployments::*;
 #[cfg(any(feature = "billing", feature = "downloads"))]
-mod shared_975bd949;
+mod billing_and_downloads;
 #[cfg(any(feature = "billing", feature = "downloads"))]
-pub use self::shared_975bd949::*;
+pub use self::billing_and_downloads::*;
 #[cfg(any(feature = "billing", feature = "telephony-providers-edge", feature = "tokens", feature = "users"))]
-mod shared_a3b928cf;
+mod billing_and_3_more_a3b928cf;
 #[cfg(any(feature = "billing", feature = "telephony-providers-edge", feature = "tokens", feature = "users"))]
-pub use self::shared_a3b928cf::*;
+pub use self::billing_and_3_more_a3b928cf::*;
 #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "notification-events", feature = "task-management", feature = "users"))]
-mod shared_c2aba22f;
+mod business_rules_and_7_more_c2aba22f;
 #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "notification-events", feature = "task-management", feature = "users"))]
-pub use self::shared_c2aba22f::*;
+pub use self::business_rules_and_7_more_c2aba22f::*;
 #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
-mod shared_a6d5220c;
+mod business_rules_and_6_more_a6d5220c;
 #[cfg(any(feature = "business-rules", feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
-pub use self::shared_a6d5220c::*;
+pub use self::business_rules_and_6_more_a6d5220c::*;
 #[cfg(any(feature = "case-management", feature = "coaching", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_a0a42b46;
+mod case_management_and_8_more_a0a42b46;
 #[cfg(any(feature = "case-management", feature = "coaching", feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_a0a42b46::*;
+pub use self::case_management_and_8_more_a0a42b46::*;
 #[cfg(any(feature = "case-management", feature = "conversations", feature = "external-contacts", feature = "recording", feature = "routing"))]
-mod shared_a7bf6325;
+mod case_management_and_4_more_a7bf6325;
 #[cfg(any(feature = "case-management", feature = "conversations", feature = "external-contacts", feature = "recording", feature = "routing"))]
-pub use self::shared_a7bf6325::*;
+pub use self::case_management_and_4_more_a7bf6325::*;
 #[cfg(any(feature = "case-management", feature = "task-management"))]
-mod shared_895f4454;
+mod case_management_and_task_management;
 #[cfg(any(feature = "case-management", feature = "task-management"))]
-pub use self::shared_895f4454::*;
+pub use self::case_management_and_task_management::*;
 #[cfg(any(feature = "chat", feature = "users"))]
-mod shared_6601e6d3;
+mod chat_and_users;
 #[cfg(any(feature = "chat", feature = "users"))]
-pub use self::shared_6601e6d3::*;
+pub use self::chat_and_users::*;
 #[cfg(any(feature = "content-management", feature = "conversations"))]
-mod shared_cd5f175a;
+mod content_management_and_conversations;
 #[cfg(any(feature = "content-management", feature = "conversations"))]
-pub use self::shared_cd5f175a::*;
+pub use self::content_management_and_conversations::*;
 #[cfg(any(feature = "content-management", feature = "fax", feature = "user-recordings"))]
-mod shared_40f99c6f;
+mod content_management_and_fax_and_user_recordings;
 #[cfg(any(feature = "content-management", feature = "fax", feature = "user-recordings"))]
-pub use self::shared_40f99c6f::*;
+pub use self::content_management_and_fax_and_user_recordings::*;
 #[cfg(any(feature = "content-management", feature = "greetings"))]
-mod shared_26a8e592;
+mod content_management_and_greetings;
 #[cfg(any(feature = "content-management", feature = "greetings"))]
-pub use self::shared_26a8e592::*;
+pub use self::content_management_and_greetings::*;
 #[cfg(any(feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
-mod shared_369c68d6;
+mod conversations_and_5_more_369c68d6;
 #[cfg(any(feature = "conversations", feature = "data-extensions", feature = "external-contacts", feature = "journey", feature = "task-management", feature = "users"))]
-pub use self::shared_369c68d6::*;
+pub use self::conversations_and_5_more_369c68d6::*;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization", feature = "organization-authorization", feature = "recording", feature = "users"))]
-mod shared_8472fe45;
+mod conversations_and_5_more_8472fe45;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization", feature = "organization-authorization", feature = "recording", feature = "users"))]
-pub use self::shared_8472fe45::*;
+pub use self::conversations_and_5_more_8472fe45::*;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization-authorization", feature = "recording", feature = "users"))]
-mod shared_b7542c64;
+mod conversations_and_4_more_b7542c64;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "organization-authorization", feature = "recording", feature = "users"))]
-pub use self::shared_b7542c64::*;
+pub use self::conversations_and_4_more_b7542c64::*;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
-mod shared_a291e74b;
+mod conversations_and_external_contacts_and_recording;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording"))]
-pub use self::shared_a291e74b::*;
+pub use self::conversations_and_external_contacts_and_recording::*;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording", feature = "task-management", feature = "users"))]
-mod shared_f54ab414;
+mod conversations_and_4_more_f54ab414;
 #[cfg(any(feature = "conversations", feature = "external-contacts", feature = "recording", feature = "task-management", feature = "users"))]
-pub use self::shared_f54ab414::*;
+pub use self::conversations_and_4_more_f54ab414::*;
 #[cfg(any(feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech-text-analytics", feature = "suggest", feature = "teams", feature = "telephony-providers-edge", feature = "users", feature = "voicemail"))]
-mod shared_51e091da;
+mod conversations_and_9_more_51e091da;
 #[cfg(any(feature = "conversations", feature = "groups", feature = "locations", feature = "search", feature = "speech-text-analytics", feature = "suggest", feature = "teams", feature = "telephony-providers-edge", feature = "users", feature = "voicemail"))]
-pub use self::shared_51e091da::*;
+pub use self::conversations_and_9_more_51e091da::*;
 #[cfg(any(feature = "conversations", feature = "infrastructure-as-code", feature = "integrations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_fb43d70b;
+mod conversations_and_6_more_fb43d70b;
 #[cfg(any(feature = "conversations", feature = "infrastructure-as-code", feature = "integrations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_fb43d70b::*;
+pub use self::conversations_and_6_more_fb43d70b::*;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
-mod shared_34643b7a;
+mod conversations_and_4_more_34643b7a;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots"))]
-pub use self::shared_34643b7a::*;
+pub use self::conversations_and_4_more_34643b7a::*;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
-mod shared_c98f6725;
+mod conversations_and_5_more_c98f6725;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "notification-events", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
-pub use self::shared_c98f6725::*;
+pub use self::conversations_and_5_more_c98f6725::*;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "recording", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
-mod shared_187f7ac9;
+mod conversations_and_5_more_187f7ac9;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "recording", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
-pub use self::shared_187f7ac9::*;
+pub use self::conversations_and_5_more_187f7ac9::*;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
-mod shared_b6ebe1ed;
+mod conversations_and_3_more_b6ebe1ed;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots"))]
-pub use self::shared_b6ebe1ed::*;
+pub use self::conversations_and_3_more_b6ebe1ed::*;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
-mod shared_386f722a;
+mod conversations_and_4_more_386f722a;
 #[cfg(any(feature = "conversations", feature = "integrations", feature = "social-media", feature = "textbots", feature = "web-messaging"))]
-pub use self::shared_386f722a::*;
+pub use self::conversations_and_4_more_386f722a::*;
 #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_710b348e;
+mod conversations_and_7_more_710b348e;
 #[cfg(any(feature = "conversations", feature = "learning", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_710b348e::*;
+pub use self::conversations_and_7_more_710b348e::*;
 #[cfg(any(feature = "conversations", feature = "messaging"))]
-mod shared_b39112eb;
+mod conversations_and_messaging;
 #[cfg(any(feature = "conversations", feature = "messaging"))]
-pub use self::shared_b39112eb::*;
+pub use self::conversations_and_messaging::*;
 #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web-deployments"))]
-mod shared_f2fed22a;
+mod conversations_and_3_more_f2fed22a;
 #[cfg(any(feature = "conversations", feature = "messaging", feature = "routing", feature = "web-deployments"))]
-pub use self::shared_f2fed22a::*;
+pub use self::conversations_and_3_more_f2fed22a::*;
 #[cfg(any(feature = "conversations", feature = "outbound"))]
-mod shared_27778409;
+mod conversations_and_outbound;
 #[cfg(any(feature = "conversations", feature = "outbound"))]
-pub use self::shared_27778409::*;
+pub use self::conversations_and_outbound::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_abbcc77c;
+mod conversations_and_7_more_abbcc77c;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "routing", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_abbcc77c::*;
+pub use self::conversations_and_7_more_abbcc77c::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_8dbfe3e6;
+mod conversations_and_6_more_8dbfe3e6;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "recording", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_8dbfe3e6::*;
+pub use self::conversations_and_6_more_8dbfe3e6::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_67743037;
+mod conversations_and_5_more_67743037;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "quality", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_67743037::*;
+pub use self::conversations_and_5_more_67743037::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "recording"))]
-mod shared_2f78c9fa;
+mod conversations_and_outbound_and_recording;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "recording"))]
-pub use self::shared_2f78c9fa::*;
+pub use self::conversations_and_outbound_and_recording::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "routing", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_c5974eba;
+mod conversations_and_5_more_c5974eba;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "routing", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_c5974eba::*;
+pub use self::conversations_and_5_more_c5974eba::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_8e1e9cd4;
+mod conversations_and_4_more_8e1e9cd4;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_8e1e9cd4::*;
+pub use self::conversations_and_4_more_8e1e9cd4::*;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
-mod shared_2b2cc583;
+mod conversations_and_5_more_2b2cc583;
 #[cfg(any(feature = "conversations", feature = "outbound", feature = "search", feature = "user-recordings", feature = "voicemail", feature = "web-deployments"))]
-pub use self::shared_2b2cc583::*;
+pub use self::conversations_and_5_more_2b2cc583::*;
 #[cfg(any(feature = "conversations", feature = "recording", feature = "routing"))]
-mod shared_9cf8fd1a;
+mod conversations_and_recording_and_routing;
 #[cfg(any(feature = "conversations", feature = "recording", feature = "routing"))]
-pub use self::shared_9cf8fd1a::*;
+pub use self::conversations_and_recording_and_routing::*;
 #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
-mod shared_5dbd9e27;
+mod conversations_and_3_more_5dbd9e27;
 #[cfg(any(feature = "conversations", feature = "recording", feature = "social-media", feature = "textbots"))]
-pub use self::shared_5dbd9e27::*;
+pub use self::conversations_and_3_more_5dbd9e27::*;
 #[cfg(any(feature = "conversations", feature = "routing", feature = "web-deployments"))]
-mod shared_3a10e56e;
+mod conversations_and_routing_and_web_deployments;
 #[cfg(any(feature = "conversations", feature = "routing", feature = "web-deployments"))]
-pub use self::shared_3a10e56e::*;
+pub use self::conversations_and_routing_and_web_deployments::*;
 #[cfg(any(feature = "conversations", feature = "search"))]
-mod shared_bdf53ec5;
+mod conversations_and_search;
 #[cfg(any(feature = "conversations", feature = "search"))]
-pub use self::shared_bdf53ec5::*;
+pub use self::conversations_and_search::*;
 #[cfg(any(feature = "conversations", feature = "search", feature = "speech-text-analytics"))]
-mod shared_0ece6dfe;
+mod conversations_and_search_and_speech_text_analytics;
 #[cfg(any(feature = "conversations", feature = "search", feature = "speech-text-analytics"))]
-pub use self::shared_0ece6dfe::*;
+pub use self::conversations_and_search_and_speech_text_analytics::*;
 #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-mod shared_98573dd2;
+mod conversations_and_3_more_98573dd2;
 #[cfg(any(feature = "conversations", feature = "search", feature = "user-recordings", feature = "voicemail"))]
-pub use self::shared_98573dd2::*;
+pub use self::conversations_and_3_more_98573dd2::*;
 #[cfg(any(feature = "conversations", feature = "social-media"))]
-mod shared_00acd44f;
+mod conversations_and_social_media;
 #[cfg(any(feature = "conversations", feature = "social-media"))]
-pub use self::shared_00acd44f::*;
+pub use self::conversations_and_social_media::*;
 #[cfg(any(feature = "conversations", feature = "web-deployments"))]
-mod shared_62086c3c;
+mod conversations_and_web_deployments;
 #[cfg(any(feature = "conversations", feature = "web-deployments"))]
-pub use self::shared_62086c3c::*;
+pub use self::conversations_and_web_deployments::*;
 #[cfg(any(feature = "emails", feature = "settings"))]
-mod shared_034e33bd;
+mod emails_and_settings;
 #[cfg(any(feature = "emails", feature = "settings"))]
-pub use self::shared_034e33bd::*;
+pub use self::emails_and_settings::*;
 #[cfg(any(feature = "events", feature = "notification-events"))]
-mod shared_c760bcdb;
+mod events_and_notification_events;
 #[cfg(any(feature = "events", feature = "notification-events"))]
-pub use self::shared_c760bcdb::*;
+pub use self::events_and_notification_events::*;
 #[cfg(any(feature = "external-contacts", feature = "journey"))]
-mod shared_a65cbaf8;
+mod external_contacts_and_journey;
 #[cfg(any(feature = "external-contacts", feature = "journey"))]
-pub use self::shared_a65cbaf8::*;
+pub use self::external_contacts_and_journey::*;
 #[cfg(any(feature = "external-contacts", feature = "outbound", feature = "telephony"))]
-mod shared_0b557fd4;
+mod external_contacts_and_outbound_and_telephony;
 #[cfg(any(feature = "external-contacts", feature = "outbound", feature = "telephony"))]
-pub use self::shared_0b557fd4::*;
+pub use self::external_contacts_and_outbound_and_telephony::*;
 #[cfg(any(feature = "external-contacts", feature = "task-management", feature = "users"))]
-mod shared_fa1ef51f;
+mod external_contacts_and_task_management_and_users;
 #[cfg(any(feature = "external-contacts", feature = "task-management", feature = "users"))]
-pub use self::shared_fa1ef51f::*;
+pub use self::external_contacts_and_task_management_and_users::*;
 #[cfg(any(feature = "fax", feature = "user-recordings"))]
-mod shared_5ae7f62a;
+mod fax_and_user_recordings;
 #[cfg(any(feature = "fax", feature = "user-recordings"))]
-pub use self::shared_5ae7f62a::*;
+pub use self::fax_and_user_recordings::*;
 #[cfg(any(feature = "gamification", feature = "outbound", feature = "workforce-management"))]
-mod shared_51909474;
+mod gamification_and_outbound_and_workforce_management;
 #[cfg(any(feature = "gamification", feature = "outbound", feature = "workforce-management"))]
-pub use self::shared_51909474::*;
+pub use self::gamification_and_outbound_and_workforce_management::*;
 #[cfg(any(feature = "gamification", feature = "uploads"))]
-mod shared_1a1ed23a;
+mod gamification_and_uploads;
 #[cfg(any(feature = "gamification", feature = "uploads"))]
-pub use self::shared_1a1ed23a::*;
+pub use self::gamification_and_uploads::*;
 #[cfg(any(feature = "geolocation", feature = "users"))]
-mod shared_61850895;
+mod geolocation_and_users;
 #[cfg(any(feature = "geolocation", feature = "users"))]
-pub use self::shared_61850895::*;
+pub use self::geolocation_and_users::*;
 #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
-mod shared_5cfb1638;
+mod groups_and_organization_and_users;
 #[cfg(any(feature = "groups", feature = "organization", feature = "users"))]
-pub use self::shared_5cfb1638::*;
+pub use self::groups_and_organization_and_users::*;
 #[cfg(any(feature = "groups", feature = "search"))]
-mod shared_f8a6d20b;
+mod groups_and_search;
 #[cfg(any(feature = "groups", feature = "search"))]
-pub use self::shared_f8a6d20b::*;
+pub use self::groups_and_search::*;
 #[cfg(any(feature = "groups", feature = "users"))]
-mod shared_e34beab9;
+mod groups_and_users;
 #[cfg(any(feature = "groups", feature = "users"))]
-pub use self::shared_e34beab9::*;
+pub use self::groups_and_users::*;
 #[cfg(any(feature = "integrations", feature = "uploads"))]
-mod shared_6dd7524c;
+mod integrations_and_uploads;
 #[cfg(any(feature = "integrations", feature = "uploads"))]
-pub use self::shared_6dd7524c::*;
+pub use self::integrations_and_uploads::*;
 #[cfg(any(feature = "integrations", feature = "users"))]
-mod shared_6ce760a2;
+mod integrations_and_users;
 #[cfg(any(feature = "integrations", feature = "users"))]
-pub use self::shared_6ce760a2::*;
+pub use self::integrations_and_users::*;
 #[cfg(any(feature = "journey", feature = "notification-events"))]
-mod shared_edc8d210;
+mod journey_and_notification_events;
 #[cfg(any(feature = "journey", feature = "notification-events"))]
-pub use self::shared_edc8d210::*;
+pub use self::journey_and_notification_events::*;
 #[cfg(any(feature = "journey", feature = "telephony-providers-edge"))]
-mod shared_5e6cb826;
+mod journey_and_telephony_providers_edge;
 #[cfg(any(feature = "journey", feature = "telephony-providers-edge"))]
-pub use self::shared_5e6cb826::*;
+pub use self::journey_and_telephony_providers_edge::*;
 #[cfg(any(feature = "knowledge", feature = "routing"))]
-mod shared_cab4f8e9;
+mod knowledge_and_routing;
 #[cfg(any(feature = "knowledge", feature = "routing"))]
-pub use self::shared_cab4f8e9::*;
+pub use self::knowledge_and_routing::*;
 #[cfg(any(feature = "knowledge", feature = "uploads"))]
-mod shared_611a5d7d;
+mod knowledge_and_uploads;
 #[cfg(any(feature = "knowledge", feature = "uploads"))]
-pub use self::shared_611a5d7d::*;
+pub use self::knowledge_and_uploads::*;
 #[cfg(any(feature = "languages", feature = "recording", feature = "routing"))]
-mod shared_3f5a5ee5;
+mod languages_and_recording_and_routing;
 #[cfg(any(feature = "languages", feature = "recording", feature = "routing"))]
-pub use self::shared_3f5a5ee5::*;
+pub use self::languages_and_recording_and_routing::*;
 #[cfg(any(feature = "languages", feature = "routing"))]
-mod shared_d5159a32;
+mod languages_and_routing;
 #[cfg(any(feature = "languages", feature = "routing"))]
-pub use self::shared_d5159a32::*;
+pub use self::languages_and_routing::*;
 #[cfg(any(feature = "locations", feature = "search"))]
-mod shared_941826e5;
+mod locations_and_search;
 #[cfg(any(feature = "locations", feature = "search"))]
-pub use self::shared_941826e5::*;
+pub use self::locations_and_search::*;
 #[cfg(any(feature = "o-auth", feature = "tokens", feature = "users"))]
-mod shared_d13e5d03;
+mod o_auth_and_tokens_and_users;
 #[cfg(any(feature = "o-auth", feature = "tokens", feature = "users"))]
-pub use self::shared_d13e5d03::*;
+pub use self::o_auth_and_tokens_and_users::*;
 #[cfg(any(feature = "o-auth", feature = "usage"))]
-mod shared_668b24b0;
+mod o_auth_and_usage;
 #[cfg(any(feature = "o-auth", feature = "usage"))]
-pub use self::shared_668b24b0::*;
+pub use self::o_auth_and_usage::*;
 #[cfg(any(feature = "organization-authorization", feature = "users"))]
-mod shared_90ac816e;
+mod organization_authorization_and_users;
 #[cfg(any(feature = "organization-authorization", feature = "users"))]
-pub use self::shared_90ac816e::*;
+pub use self::organization_authorization_and_users::*;
 #[cfg(any(feature = "presence", feature = "users"))]
-mod shared_6ae5a018;
+mod presence_and_users;
 #[cfg(any(feature = "presence", feature = "users"))]
-pub use self::shared_6ae5a018::*;
+pub use self::presence_and_users::*;
 #[cfg(any(feature = "quality", feature = "workforce-management"))]
-mod shared_75471b6a;
+mod quality_and_workforce_management;
 #[cfg(any(feature = "quality", feature = "workforce-management"))]
-pub use self::shared_75471b6a::*;
+pub use self::quality_and_workforce_management::*;
 #[cfg(any(feature = "routing", feature = "users"))]
-mod shared_a121eaed;
+mod routing_and_users;
 #[cfg(any(feature = "routing", feature = "users"))]
-pub use self::shared_a121eaed::*;
+pub use self::routing_and_users::*;
 #[cfg(any(feature = "search", feature = "speech-text-analytics"))]
-mod shared_3f2c693a;
+mod search_and_speech_text_analytics;
 #[cfg(any(feature = "search", feature = "speech-text-analytics"))]
-pub use self::shared_3f2c693a::*;
+pub use self::search_and_speech_text_analytics::*;
 #[cfg(any(feature = "search", feature = "suggest"))]
-mod shared_25c284cb;
+mod search_and_suggest;
 #[cfg(any(feature = "search", feature = "suggest"))]
-pub use self::shared_25c284cb::*;
+pub use self::search_and_suggest::*;
 #[cfg(any(feature = "search", feature = "teams"))]
-mod shared_65ec8437;
+mod search_and_teams;
 #[cfg(any(feature = "search", feature = "teams"))]
-pub use self::shared_65ec8437::*;
+pub use self::search_and_teams::*;
 #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
-mod shared_25f2d570;
+mod search_and_telephony_providers_edge;
 #[cfg(any(feature = "search", feature = "telephony-providers-edge"))]
-pub use self::shared_25f2d570::*;
+pub use self::search_and_telephony_providers_edge::*;
 #[cfg(any(feature = "search", feature = "users"))]
-mod shared_ecf07bad;
+mod search_and_users;
 #[cfg(any(feature = "search", feature = "users"))]
-pub use self::shared_ecf07bad::*;
+pub use self::search_and_users::*;
 #[cfg(any(feature = "search", feature = "voicemail"))]
-mod shared_b4d2368c;
+mod search_and_voicemail;
 #[cfg(any(feature = "search", feature = "voicemail"))]
-pub use self::shared_b4d2368c::*;
+pub use self::search_and_voicemail::*;
 #[cfg(any(feature = "telephony-providers-edge", feature = "utilities"))]
-mod shared_be999f12;
+mod telephony_providers_edge_and_utilities;
 #[cfg(any(feature = "telephony-providers-edge", feature = "utilities"))]
-pub use self::shared_be999f12::*;
+pub use self::telephony_providers_edge_and_utilities::*;
 #[cfg(any(feature = "tokens", feature = "users"))]
-mod shared_9758494b;
+mod tokens_and_users;
 #[cfg(any(feature = "tokens", feature = "users"))]
-pub use self::shared_9758494b::*;
+pub use self::tokens_and_users::*;
 #[cfg(any(feature = "users", feature = "utilities"))]
-mod shared_9f4fb56f;
+mod users_and_utilities;
 #[cfg(any(feature = "users", feature = "utilities"))]
-pub use self::shared_9f4fb56f::*;
+pub use self::users_and_utilities::*;
