@@ -18,84 +18,25 @@ use purecloud_platform_client_v2::api::{AuthorizationApi, UsersApi};
 use purecloud_platform_client_v2::{
     compute_pkce_code_challenge, generate_pkce_code_verifier, Client, Error, ErrorKind,
 };
-use purecloud_simulator::{Simulator, SimulatorConfig};
+use purecloud_simulator::Simulator;
 use std::sync::{Arc, Mutex};
 
-struct Target {
-    client: Client,
-    client_id: String,
-    client_secret: String,
-    user_token: Option<String>,
-    /// The simulator, when running offline (kept alive for the whole run).
-    sim: Option<Simulator>,
-}
+mod support;
 
 #[tokio::main]
 async fn main() {
-    if let Err(e) = run().await {
-        eprintln!("\nquickstart failed: {e}");
-        std::process::exit(1);
-    }
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-async fn target() -> Result<Target, Error> {
-    match (
-        env("GENESYS_CLOUD_CLIENT_ID"),
-        env("GENESYS_CLOUD_CLIENT_SECRET"),
-    ) {
-        (Some(client_id), Some(client_secret)) => {
-            let environment =
-                env("GENESYS_CLOUD_ENVIRONMENT").unwrap_or_else(|| "mypurecloud.com".into());
-            println!("Using the real Genesys Cloud environment {environment}.");
-            let client = Client::builder().environment(&environment)?.build()?;
-            Ok(Target {
-                client,
-                client_id,
-                client_secret,
-                user_token: env("GENESYS_CLOUD_USER_TOKEN"),
-                sim: None,
-            })
-        }
-        _ => {
-            println!("No GENESYS_CLOUD_CLIENT_ID/GENESYS_CLOUD_CLIENT_SECRET set: starting the local simulator.");
-            let config = SimulatorConfig::default();
-            let (client_id, client_secret) = (
-                config.clients[0].client_id.clone(),
-                config.clients[0].client_secret.clone(),
-            );
-            let sim = Simulator::start(config).await.map_err(|e| {
-                Error::new(
-                    ErrorKind::Transport,
-                    format!("cannot start the simulator: {e}"),
-                )
-            })?;
-            println!(
-                "  simulator listening on {} (login and API on one port)",
-                sim.base_url()
-            );
-            let client = Client::builder()
-                .base_url(sim.base_url())
-                .login_base_url(sim.base_url())
-                .no_config_file()
-                .build()?;
-            Ok(Target {
-                client,
-                client_id,
-                client_secret,
-                user_token: None,
-                sim: Some(sim),
-            })
-        }
-    }
+    support::exit_on_error("quickstart", run().await);
 }
 
 async fn run() -> Result<(), Error> {
-    let t = target().await?;
+    let t = support::target().await?;
     let client = &t.client;
+    // A user login needs a browser: against a real org, take a user's token from the
+    // environment; against the simulator the quickstart plays the browser's part itself.
+    let user_token = match t.sim {
+        Some(_) => None,
+        None => support::env("GENESYS_CLOUD_USER_TOKEN"),
+    };
 
     println!("\n1. Client-credentials login, then GET /api/v2/authorization/permissions");
     let auth = client
@@ -116,7 +57,7 @@ async fn run() -> Result<(), Error> {
     }
 
     println!("\n2. A user's login, then GET /api/v2/users/me?expand=presence");
-    let user = match (&t.sim, &t.user_token) {
+    let user = match (&t.sim, &user_token) {
         (_, Some(token)) => {
             println!("   using GENESYS_CLOUD_USER_TOKEN");
             Client::builder()
