@@ -34,6 +34,15 @@ env -u GENESYS_CLOUD_CLIENT_ID -u GENESYS_CLOUD_CLIENT_SECRET \
 grep -q "Hello, Sim User!" target/quickstart.out && grep -q "^Done.$" target/quickstart.out
 echo "quickstart: ok ($(wc -l < target/quickstart.out) lines of output)"
 
+step "the examples, one per capability (README \"Examples\"), against the embedded simulator"
+for example in errors_and_retries logging_and_tracing token_persistence simulator_in_tests; do
+  env -u GENESYS_CLOUD_CLIENT_ID -u GENESYS_CLOUD_CLIENT_SECRET \
+    cargo run --quiet -p purecloud-platform-client-v2 --example "$example" > "target/example-$example.out"
+  grep -q "^Done.$" "target/example-$example.out" \
+    || { cat "target/example-$example.out"; echo "$example: no \"Done.\" line" >&2; exit 1; }
+  echo "$example: ok ($(wc -l < "target/example-$example.out") lines of output)"
+done
+
 step "the official JavaScript SDK (npm purecloud-platform-client-v2) against the simulator: every operation, its README snippets and integration flow"
 scripts/js-sdk-test.sh
 
