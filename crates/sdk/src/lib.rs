@@ -46,8 +46,8 @@ pub use runtime::ProxyConfig;
 pub use runtime::{
     compute_pkce_code_challenge, generate_pkce_code_verifier, ApiRequest, ApiResponse, AuthData,
     Client, ClientBuilder, ConfigFile, Error, ErrorKind, ErrorResponse, Gateway, LogConfig,
-    LogFormat, LogLevel, LoginOptions, MemoryTokenStore, OAuthRedirect, Region, RequestBuilder,
-    RetryConfig, StoredToken, TokenStore,
+    LogFormat, LogLevel, LoginOptions, MemoryTokenStore, MockTransport, OAuthRedirect, Region,
+    RequestBuilder, RetryConfig, StoredToken, TokenStore,
 };
 
 #[allow(

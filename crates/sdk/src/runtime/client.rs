@@ -1376,6 +1376,7 @@ impl Inner {
         }
         let mut h = HttpRequest::new(req.method().clone(), url, headers);
         h.body = body;
+        h.operation = Some(op);
         h.timeout = req.options().timeout.or(s.timeout);
         h.max_response_bytes = Some(
             req.options()
@@ -1586,6 +1587,7 @@ impl Inner {
         req.timeout = s.timeout;
         req.max_response_bytes = Some(TOKEN_MAX_RESPONSE_BYTES.min(s.max_response_bytes));
         let what = tr.operation;
+        req.operation = Some(what);
         let resp = self
             .send(s, &s.retry, what, &req, None)
             .await

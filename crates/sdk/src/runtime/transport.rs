@@ -34,6 +34,12 @@ pub struct HttpRequest {
     /// [`truncated`](HttpResponse::truncated) (an error keeps its status). The client checks
     /// the result again, so a transport that ignores it cannot break the bound of a call.
     pub max_response_bytes: Option<u64>,
+    /// The operation this request belongs to, as logs, traces and errors name it: the
+    /// operation id of an API call (`getUsersMe`), the grant of a token request
+    /// (`loginClientCredentialsGrant`, `refreshCodeAuthorizationToken`, ...). `None` for a
+    /// request made with [`HttpRequest::new`] and not given one. Transports may ignore it; a
+    /// test double ([`MockTransport`](super::MockTransport)) answers by it.
+    pub operation: Option<&'static str>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -48,12 +54,13 @@ impl std::fmt::Debug for HttpRequest {
             )
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("operation", &self.operation)
             .finish()
     }
 }
 
 impl HttpRequest {
-    /// A request without body or timeout.
+    /// A request without body, timeout or operation.
     pub fn new(method: Method, url: impl Into<String>, headers: HeaderMap) -> Self {
         HttpRequest {
             method,
@@ -62,6 +69,7 @@ impl HttpRequest {
             body: None,
             timeout: None,
             max_response_bytes: None,
+            operation: None,
         }
     }
 }
@@ -128,7 +136,7 @@ impl HttpResponse {
 }
 
 /// Why a request got no response.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum TransportError {
     /// The timeout elapsed.
