@@ -35,7 +35,7 @@ grep -q "Hello, Sim User!" target/quickstart.out && grep -q "^Done.$" target/qui
 echo "quickstart: ok ($(wc -l < target/quickstart.out) lines of output)"
 
 step "the examples, one per capability (README \"Examples\"), against the embedded simulator"
-for example in errors_and_retries logging_and_tracing token_persistence simulator_in_tests; do
+for example in errors_and_retries logging_and_tracing token_persistence simulator_in_tests mock_rules; do
   env -u GENESYS_CLOUD_CLIENT_ID -u GENESYS_CLOUD_CLIENT_SECRET \
     cargo run --quiet -p purecloud-platform-client-v2 --example "$example" > "target/example-$example.out"
   grep -q "^Done.$" "target/example-$example.out" \

@@ -92,5 +92,6 @@ async fn run() -> Result<(), Error> {
     assert!(mock.unmatched_calls().is_empty());
     println!("{} requests in all, none unmatched", mock.all_calls().len());
     assert_eq!(mock.calls("loginClientCredentialsGrant").len(), 2);
+    println!("Done.");
     Ok(())
 }
