@@ -483,8 +483,23 @@ pub(crate) fn parse_token_response(
                 describe_body(headers, body)
             ),
         };
+        // A login service's error may carry a token (`access_token` beside `error`): the
+        // parsed body keeps no secret-named property (the raw body is redacted when shown).
         let error_body = if json.is_some() {
-            crate::models::json::from_slice::<crate::models::ErrorBody>(body).ok()
+            crate::models::json::from_slice::<crate::models::ErrorBody>(body)
+                .ok()
+                .map(|mut b| {
+                    let secret: Vec<String> = b
+                        .unknown_fields
+                        .iter()
+                        .map(|(k, _)| k.clone())
+                        .filter(|k| super::logging::sensitive_key(k))
+                        .collect();
+                    for k in secret {
+                        b.unknown_fields.insert(k, super::logging::REDACTED.into());
+                    }
+                    b
+                })
         } else {
             None
         };

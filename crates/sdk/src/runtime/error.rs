@@ -254,7 +254,15 @@ impl fmt::Debug for Error {
             let text = super::logging::redacted_body(&r.headers, &r.raw, false);
             d.field("status", &r.status)
                 .field("correlation_id", &r.correlation_id())
-                .field("body", &r.body)
+                .field(
+                    "body",
+                    &r.body.as_ref().map(|b| {
+                        // Shown as redacted JSON: its unknown properties are the server's words.
+                        let json = crate::models::json::to_vec(b);
+                        let text = super::logging::redacted_body(&r.headers, &json, false);
+                        format!("{}", Shown(&text, DEBUG_TEXT_MAX))
+                    }),
+                )
                 .field("text", &format_args!("{}", Shown(&text, DEBUG_TEXT_MAX)))
                 .field("raw_len", &r.raw.len());
         }
@@ -378,6 +386,16 @@ mod tests {
         assert!(!d.contains("SECRET-TOKEN"), "{}", &d[..200]);
         assert!(d.len() < 2_000, "Debug is cut: {} bytes", d.len());
         assert!(d.contains("raw_len: 1000043"), "{}", &d[d.len() - 100..]);
+    }
+
+    #[test]
+    fn debug_redacts_secrets_in_the_parsed_body() {
+        let raw = br#"{"status":400,"message":"bad","access_token":"LEAKED-TOKEN-1234567"}"#;
+        let e = Error::from_response(400, HeaderMap::new(), bytes::Bytes::from_static(raw), None);
+        assert!(e.error_body().is_some());
+        let d = format!("{e:?}");
+        assert!(!d.contains("LEAKED-TOKEN-1234567"), "{d}");
+        assert!(d.contains("message"), "{d}");
     }
 
     #[test]
