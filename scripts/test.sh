@@ -10,7 +10,8 @@
 #      (tests/js-sdk, Node); the Python SDK over every operation, each answer decoded into its
 #      typed model, and its own integration flow (tests/python-sdk),
 #   5. the SDK built for wasm32 and tested in headless Chromium against the simulator,
-#   6. docs build (default features) and the publishable crates package.
+#   6. docs build (default features) and the publishable crates package,
+#   7. the fuzz targets (fuzz/), each for a bounded time (docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,7 @@ cargo run --quiet -p purecloud-codegen -- --check
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 
 step "cargo clippy (all targets, all features)"
 cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
@@ -57,3 +59,6 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet -p purecloud-platform-cli
 
 step "packages stay publishable and under the 10 MB limit"
 scripts/package-check.sh
+
+step "fuzzing: every fuzz target for a bounded time (scripts/fuzz.sh; FUZZ_SECONDS, default 20 s each)"
+scripts/fuzz.sh "${FUZZ_SECONDS:-20}"

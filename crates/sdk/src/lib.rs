@@ -37,6 +37,10 @@ pub mod models {
 }
 
 pub mod runtime;
+/// Entry points for the fuzz targets (`fuzz/`, `docs/fuzzing.md`); only with `--cfg fuzzing`.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use runtime::fuzz_entry as __fuzz;
 #[cfg(not(target_arch = "wasm32"))]
 pub use runtime::FileTokenStore;
 #[cfg(target_arch = "wasm32")]

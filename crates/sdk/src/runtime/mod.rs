@@ -8,6 +8,9 @@ mod client;
 mod clock;
 mod config;
 mod error;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzz_entry;
 mod hooks;
 mod logging;
 mod mock;
