@@ -26,7 +26,9 @@ if [ "$want" != "$have" ]; then
 fi
 flags=(--target wasm32-unknown-unknown)
 [ "$profile" = release ] && flags+=(--release)
-if [ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/wasm32-unknown-unknown" ]; then
+# Ask the compiler that will build (RUSTC when set, as scripts/wasm-test.sh sets Debian's): a
+# machine with rustup's wasm32 target must not mix rustup's cargo with Debian's rustc.
+if [ -d "$("${RUSTC:-rustc}" --print sysroot 2>/dev/null)/lib/rustlib/wasm32-unknown-unknown" ]; then
   cargo=cargo                                  # rustup's wasm32 target
 else
   cargo=/usr/bin/cargo                         # Debian's toolchain, std from source
