@@ -13,7 +13,7 @@ mod error;
 pub mod fuzz_entry;
 mod hooks;
 mod logging;
-mod mock;
+pub mod mock;
 mod region;
 mod request;
 mod response;
