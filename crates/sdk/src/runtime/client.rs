@@ -85,6 +85,9 @@ struct Inner {
 #[derive(Clone)]
 struct TransportSlot {
     transport: Arc<dyn HttpTransport>,
+    /// The built-in transport, which applies `HttpRequest::timeout` and the body limit itself:
+    /// the client's own bounds (`bounded`) are then not needed (no second timer per request).
+    built_in: bool,
     /// The options of the built-in transport; `None` for a user's transport.
     #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
     options: Option<TransportOptions>,
@@ -496,6 +499,7 @@ impl ClientBuilder {
                 }
                 TransportSlot {
                     transport: t,
+                    built_in: false,
                     #[cfg(all(feature = "reqwest", not(target_arch = "wasm32")))]
                     options: None,
                 }
@@ -507,6 +511,7 @@ impl ClientBuilder {
                         transport: Arc::new(super::transport::ReqwestTransport::with_options(
                             &transport_options,
                         )?),
+                        built_in: true,
                         options: Some(transport_options),
                     }
                 }
@@ -514,6 +519,7 @@ impl ClientBuilder {
                 {
                     TransportSlot {
                         transport: default_transport()?,
+                        built_in: true,
                     }
                 }
             }
@@ -1227,9 +1233,9 @@ impl Client {
         let record = span.clone();
         Box::pin(
             async move {
-                let watch = Stopwatch::start();
+                let watch = (!record.is_disabled()).then(Stopwatch::start);
                 let result = self.inner.run(request).await;
-                if !record.is_disabled() {
+                if let Some(watch) = watch {
                     let (status, id) = match &result {
                         Ok(r) => (Some(r.status), super::response::correlation_id(&r.headers)),
                         Err(e) => {
@@ -1267,7 +1273,7 @@ fn request_retry(s: &Settings, req: &ApiRequest) -> RetryConfig {
     r
 }
 
-/// One transport exchange within the request's bounds, whatever the transport does: at most
+/// One exchange with a user's transport within the request's bounds, whatever it does: at most
 /// its timeout (plus a grace for the transport to report it itself) and a body within its
 /// limit (a non-2xx body is cut there, as the built-in transport does).
 async fn bounded(
@@ -1317,12 +1323,10 @@ impl Inner {
             .clone()
     }
 
-    fn transport(&self) -> Arc<dyn HttpTransport> {
-        self.transport
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .transport
-            .clone()
+    /// The transport, and whether it is the built-in one (see [`TransportSlot::built_in`]).
+    fn transport(&self) -> (Arc<dyn HttpTransport>, bool) {
+        let slot = self.transport.read().unwrap_or_else(|e| e.into_inner());
+        (slot.transport.clone(), slot.built_in)
     }
 
     fn persist(&self, s: &Settings) {
@@ -1503,16 +1507,18 @@ impl Inner {
             // after the exchange (the debug log, the logger, post hooks).
             let keep = s.debug_log.is_some() || s.logger.is_some() || !s.post_hooks.is_empty();
             let method = req.method.clone();
-            let transport = self.transport();
+            let (transport, built_in) = self.transport();
             let watch = Stopwatch::start();
             let (timeout, max) = (req.timeout, req.max_response_bytes);
-            let (result, sent) = if keep {
-                (
-                    bounded(transport.send(req.clone()), timeout, max).await,
-                    Some(req),
-                )
+            let (exchange, sent) = if keep {
+                (transport.send(req.clone()), Some(req))
             } else {
-                (bounded(transport.send(req), timeout, max).await, None)
+                (transport.send(req), None)
+            };
+            let result = if built_in {
+                exchange.await
+            } else {
+                bounded(exchange, timeout, max).await
             };
             let elapsed = watch.elapsed();
             if let Some(req) = &sent {
