@@ -401,6 +401,10 @@ impl ApiRequest {
 /// A path segment that is empty, `.` or `..`, as sent or after any number of percent-decodings
 /// (a server or proxy may decode more than once).
 fn is_dot_segment(text: &str) -> bool {
+    // Every request runs this on every path parameter: no allocation unless it has an escape.
+    if !text.contains('%') {
+        return text.is_empty() || text == "." || text == "..";
+    }
     let mut t = text.to_owned();
     for _ in 0..4 {
         if t.is_empty() || t == "." || t == ".." {
