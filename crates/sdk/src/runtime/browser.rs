@@ -7,6 +7,7 @@
 use super::auth::AuthData;
 use super::client::Client;
 use super::error::{Error, ErrorKind};
+use super::request::form_decode;
 use super::request::{ApiRequest, Method, RequestOptions};
 use std::fmt;
 use std::time::Duration;
@@ -164,32 +165,6 @@ const OAUTH_PARAMS: &[&str] = &[
     "error_uri",
     "session_state",
 ];
-
-/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; a malformed
-/// escape is kept as it is.
-fn form_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                let hex = |c: u8| (c as char).to_digit(16);
-                match (hex(b[i + 1]), hex(b[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// The `key=value` pairs of a query or fragment, decoded; empty keys and values skipped.
 fn pairs(s: &str) -> Vec<(String, String)> {

@@ -251,15 +251,14 @@ impl fmt::Debug for Error {
         if let Some(r) = &self.0.response {
             // The raw body is shown cut and with secrets redacted (a decode error of a token
             // answer, say, holds the token).
-            let text = super::logging::redacted_body(&r.headers, &r.raw, false);
+            let text = debug_text(&r.raw);
             d.field("status", &r.status)
                 .field("correlation_id", &r.correlation_id())
                 .field(
                     "body",
                     &r.body.as_ref().map(|b| {
                         // Shown as redacted JSON: its unknown properties are the server's words.
-                        let json = crate::models::json::to_vec(b);
-                        let text = super::logging::redacted_body(&r.headers, &json, false);
+                        let text = debug_text(&crate::models::json::to_vec(b));
                         format!("{}", Shown(&text, DEBUG_TEXT_MAX))
                     }),
                 )
@@ -277,6 +276,20 @@ impl fmt::Debug for Error {
 const DISPLAY_MESSAGE_MAX: usize = 2000;
 /// The most characters of the raw body `Debug` shows.
 const DEBUG_TEXT_MAX: usize = 1024;
+
+/// The start of a body for `Debug`, secrets redacted. Only a prefix (four times what is shown)
+/// is redacted: a decode error can hold a body of up to the response limit (128 MiB), and
+/// `Debug` must not parse all of it (redaction reads JSON into a tree) to show one kilobyte.
+/// A cut JSON document is redacted by its shape (`"access_token": "…` included).
+fn debug_text(raw: &[u8]) -> String {
+    let mut n = raw.len().min(DEBUG_TEXT_MAX * 4);
+    if let Err(e) = std::str::from_utf8(&raw[..n]) {
+        if e.error_len().is_none() {
+            n = e.valid_up_to(); // a character cut by the prefix
+        }
+    }
+    super::logging::redacted_body(&raw[..n], false)
+}
 
 /// Text from the network for a log line: control characters escaped (`\n`, `\u{1b}`), at most
 /// `.1` characters, then `…`.

@@ -15,6 +15,7 @@
 //! `grant_type`, `token_type`, `expires_in`, `error`, `client_id` and `redirect_uri`.
 
 use super::error::{Error, ErrorKind};
+use super::request::form_decode;
 use super::transport::{HttpRequest, HttpResponse, TransportError};
 use http::HeaderMap;
 use std::fmt;
@@ -81,33 +82,6 @@ pub(crate) fn redacted_headers(h: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `%XX` decoding of a form key (lossy; `+` is a space).
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => {
-                match (
-                    (b[i + 1] as char).to_digit(16),
-                    (b[i + 2] as char).to_digit(16),
-                ) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Whether `url` is one of the login service's OAuth endpoints (`/oauth/token`,
 /// `/oauth/authorize`, ...: a path segment `oauth`, wherever a gateway puts it; this includes
 /// the API's `/api/v2/oauth/...`, whose bodies hold client secrets). What goes to and comes
@@ -119,7 +93,7 @@ pub(crate) fn oauth_endpoint(url: &str) -> bool {
     };
     let path = path.split(['?', '#']).next().unwrap_or("");
     path.split('/')
-        .any(|seg| percent_decode(seg).eq_ignore_ascii_case("oauth"))
+        .any(|seg| form_decode(seg).eq_ignore_ascii_case("oauth"))
 }
 
 /// Keys whose values an OAuth exchange may show: they say what happened, never grant anything.
@@ -185,19 +159,21 @@ fn oauth_param(k: &str) -> bool {
 /// [`REDACTED`].
 fn redact_form_all(text: &str) -> String {
     text.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v)) if oauth_param(&percent_decode(k)) => {
-                if oauth_safe_key(&percent_decode(k))
-                    && v.len() <= 256
-                    && v.bytes().all(|b| b.is_ascii_graphic())
-                {
-                    format!("{k}={v}")
-                } else {
-                    format!("{k}={REDACTED}")
+        .map(
+            |pair| match pair.split_once('=').map(|(k, v)| (k, form_decode(k), v)) {
+                Some((k, key, v)) if oauth_param(&key) => {
+                    if oauth_safe_key(&key)
+                        && v.len() <= 256
+                        && v.bytes().all(|b| b.is_ascii_graphic())
+                    {
+                        format!("{k}={v}")
+                    } else {
+                        format!("{k}={REDACTED}")
+                    }
                 }
-            }
-            _ => REDACTED.to_owned(),
-        })
+                _ => REDACTED.to_owned(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -297,7 +273,7 @@ pub(crate) fn redact_text(text: &str) -> String {
             }
             _ => None,
         };
-        let key = key.map(percent_decode);
+        let key = key.map(form_decode);
         let header = key
             .as_deref()
             .is_some_and(|k| sensitive_header(&k.to_ascii_lowercase()));
@@ -340,7 +316,7 @@ pub(crate) fn redact_text(text: &str) -> String {
 /// text is redacted all the same): JSON (pretty-printed when `pretty`) has the values of
 /// secret keys replaced, any other text the values after secret keys (see
 /// [`redact_text`]); binary bodies are summarised. `_headers` are not consulted.
-pub(crate) fn redacted_body(_headers: &HeaderMap, body: &[u8], pretty: bool) -> String {
+pub(crate) fn redacted_body(body: &[u8], pretty: bool) -> String {
     shaped_body(body, pretty, false)
 }
 
@@ -785,7 +761,6 @@ impl Logger {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::header::CONTENT_TYPE;
     use http::HeaderValue;
 
     #[test]
@@ -820,26 +795,20 @@ mod tests {
 
     #[test]
     fn bodies_and_headers_are_redacted() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
         let form = "grant_type=refresh_token&refresh_token=RT-SECRET&client_id=abc&code=CODE1&assertion=AS&code_verifier=V";
-        let out = redacted_body(&h, form.as_bytes(), true);
+        let out = redacted_body(form.as_bytes(), true);
         assert_eq!(out, "grant_type=refresh_token&refresh_token=[REDACTED]&client_id=abc&code=[REDACTED]&assertion=[REDACTED]&code_verifier=[REDACTED]");
-        h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         let json = r#"{"access_token":"AT-SECRET","expires_in":3600,"nested":[{"refreshToken":"RT"}],"code":"not.found","secret":null}"#;
-        let out = redacted_body(&h, json.as_bytes(), false);
+        let out = redacted_body(json.as_bytes(), false);
         assert!(
             !out.contains("AT-SECRET") && !out.contains("\"RT\""),
             "{out}"
         );
         assert!(out.contains("not.found") && out.contains("3600"), "{out}");
         // Not JSON after all: left as text.
-        assert_eq!(redacted_body(&h, b"{oops", false), "{oops");
+        assert_eq!(redacted_body(b"{oops", false), "{oops");
         assert_eq!(
-            redacted_body(&h, &[0xff, 0xfe], false),
+            redacted_body(&[0xff, 0xfe], false),
             "<2 bytes of binary data>"
         );
 
@@ -873,36 +842,20 @@ mod tests {
         }
     }
 
-    fn with_content_type(ct: Option<&str>) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        if let Some(ct) = ct {
-            h.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
-        }
-        h
-    }
-
     /// The attack of issue 12: a JSON token answer labelled as a form printed
     /// `"access_token": "…"`; a form labelled as JSON, likewise. The label does not matter.
     #[test]
     fn redaction_follows_the_shape_not_the_content_type() {
         let json = r#"{"access_token":"AT-SECRET","refresh_token":"RT-SECRET","id_token":"ID-SECRET","expires_in":3600,"token_type":"bearer"}"#;
         let form = "grant_type=authorization_code&code=CODE-SECRET&refresh_token=RT-SECRET&password=PW-SECRET&client_id=abc";
-        for ct in [
-            Some("application/x-www-form-urlencoded"),
-            Some("text/plain"),
-            Some("text/html; charset=utf-8"),
-            Some("application/json"),
-            Some("application/octet-stream"),
-            None,
-        ] {
-            let h = with_content_type(ct);
-            for pretty in [false, true] {
-                let out = redacted_body(&h, json.as_bytes(), pretty);
-                assert_clean(&out);
-                assert!(out.contains("3600") && out.contains("bearer"), "{out}");
-                let out = redacted_body(&h, form.as_bytes(), pretty);
-                assert_eq!(out, "grant_type=authorization_code&code=[REDACTED]&refresh_token=[REDACTED]&password=[REDACTED]&client_id=abc", "{ct:?}");
-            }
+        // `redacted_body` is not given the Content-Type at all, so no label can change what
+        // it does (tests/logging_redaction.rs sends mislabelled answers over HTTP).
+        for pretty in [false, true] {
+            let out = redacted_body(json.as_bytes(), pretty);
+            assert_clean(&out);
+            assert!(out.contains("3600") && out.contains("bearer"), "{out}");
+            let out = redacted_body(form.as_bytes(), pretty);
+            assert_eq!(out, "grant_type=authorization_code&code=[REDACTED]&refresh_token=[REDACTED]&password=[REDACTED]&client_id=abc");
         }
         // Text that is not JSON: cut or broken JSON, YAML-ish and header lines, a query in
         // a page, percent-encoded keys, a JSON string holding a form.
@@ -927,7 +880,7 @@ mod tests {
             ("password = PW-SECRET; user = ada", "user = ada"),
             ("{\"access_token\" :  \"AT-SECRET", "access_token"),
         ] {
-            let out = redacted_body(&HeaderMap::new(), text.as_bytes(), false);
+            let out = redacted_body(text.as_bytes(), false);
             assert_clean(&out);
             assert!(
                 out.contains(kept) && out.contains(REDACTED),
@@ -935,7 +888,7 @@ mod tests {
             );
         }
         let nested = r#"{"message":"refused: refresh_token=RT-SECRET&client_id=abc","headers":{"Authorization":"Bearer AT-SECRET"},"authorization":{"roles":["admin"]}}"#;
-        let out = redacted_body(&HeaderMap::new(), nested.as_bytes(), false);
+        let out = redacted_body(nested.as_bytes(), false);
         assert_clean(&out);
         assert!(
             out.contains("client_id=abc") && out.contains("admin"),

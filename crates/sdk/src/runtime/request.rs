@@ -440,6 +440,32 @@ fn encode(s: &str, out: &mut String, safe: &[u8]) {
     }
 }
 
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte; a malformed
+/// escape is kept as it is.
+pub(crate) fn form_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (hex(b[i + 1]), hex(b[i + 2])) {
+                    (Some(h), Some(l)) => {
+                        out.push((h * 16 + l) as u8);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Percent-decoding (for tests and logs; `+` is kept as is).
 pub(crate) fn decode(s: &str) -> String {
     let b = s.as_bytes();
